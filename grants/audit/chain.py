@@ -1,0 +1,177 @@
+"""Appending to and verifying the audit hash chain.
+
+Each event's hash is SHA-256 over a canonical JSON of its content and the previous hash, so
+editing, deleting or reordering any row breaks every link after it. Appends serialise on the
+single `audit_chain_head` row: the first statement of an append is an UPDATE of that row, which
+takes its lock until the transaction ends, so concurrent writers still produce one chain.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who caused an event: a user, or the system itself (`id` None) such as the demo seeder."""
+
+    id: uuid.UUID | None
+    label: str
+
+
+SYSTEM = Actor(id=None, label="system")
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a field value into the JSON form stored and hashed (no floats: money is integers)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in audit events")
+    if isinstance(value, datetime.datetime):
+        return _iso_utc(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    raise TypeError(f"cannot record a {type(value).__name__} in an audit event")
+
+
+def _iso_utc(value: datetime.datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("audit times must be timezone-aware")
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_json(event: Mapping[str, Any]) -> bytes:
+    """The exact bytes that are hashed: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_hash(row: AuditEvent) -> str:
+    """Recompute the SHA-256 of a stored event from its content and its previous hash."""
+    content = {
+        "seq": row.seq,
+        "occurred_at": _iso_utc(row.occurred_at),
+        "actor_id": str(row.actor_id) if row.actor_id else None,
+        "actor_label": row.actor_label,
+        "action": row.action,
+        "entity_type": row.entity_type,
+        "entity_id": row.entity_id,
+        "changes": row.changes,
+        "request_id": row.request_id,
+        "prev_hash": row.prev_hash,
+    }
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+async def append(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    changes: Mapping[str, Any],
+    request_id: str | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction; it commits or rolls back with the change.
+
+    `changes` maps a field to `[before, after]` (or any JSON-able detail of the event).
+    """
+    head = await session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .values(last_seq=AuditChainHead.last_seq + 1)
+        .returning(AuditChainHead.last_seq, AuditChainHead.last_hash)
+    )
+    seq, prev_hash = head.one()
+    occurred_at = datetime.datetime.now(datetime.UTC)
+    row = AuditEvent(
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        changes=jsonable(changes),
+        request_id=request_id,
+        prev_hash=prev_hash,
+    )
+    row.hash = event_hash(row)
+    session.add(row)
+    await session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=row.hash)
+    )
+    await session.flush()
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The result of walking the whole chain."""
+
+    events: int
+    intact: bool
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+async def _walk(session: AsyncSession, batch: int) -> AsyncIterator[AuditEvent]:
+    stream = await session.stream_scalars(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    )
+    async for row in stream:
+        yield row
+
+
+async def verify(session: AsyncSession, *, batch: int = 1000) -> Verification:
+    """Recompute every hash in order and name the first event whose link is broken."""
+    expected_prev, expected_seq, count = GENESIS_HASH, 1, 0
+    async for row in _walk(session, batch):
+        reason = _link_problem(row, expected_seq, expected_prev)
+        if reason:
+            return Verification(events=count, intact=False, broken_seq=row.seq, reason=reason)
+        expected_prev, expected_seq, count = row.hash, row.seq + 1, count + 1
+    head = await session.get(AuditChainHead, 1)
+    if head is not None and (head.last_seq, head.last_hash) != (count, expected_prev):
+        return Verification(
+            events=count,
+            intact=False,
+            broken_seq=count + 1 if head.last_seq > count else count,
+            reason=f"chain head says {head.last_seq} events but {count} are stored",
+        )
+    return Verification(events=count, intact=True)
+
+
+def _link_problem(row: AuditEvent, expected_seq: int, expected_prev: str) -> str | None:
+    if row.seq != expected_seq:
+        return f"event {expected_seq} is missing (next stored is {row.seq})"
+    if row.prev_hash != expected_prev:
+        return "previous-hash link does not match the event before it"
+    if event_hash(row) != row.hash:
+        return "content does not match its hash (edited after it was written)"
+    return None

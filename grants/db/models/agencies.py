@@ -1,0 +1,26 @@
+"""Funding agencies: who co-funds, in which currency, on which fiscal calendar."""
+
+from __future__ import annotations
+
+from advanced_alchemy.base import UUIDv7AuditBase
+from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class Agency(UUIDv7AuditBase):
+    __tablename__ = "agencies"
+    __table_args__ = (
+        CheckConstraint("fiscal_year_start_month BETWEEN 1 AND 12", name="fiscal_month_range"),
+        CheckConstraint("length(country) = 2", name="country_alpha2"),
+        CheckConstraint("length(currency) = 3", name="currency_alpha3"),
+    )
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    currency: Mapped[str] = mapped_column(String(3))
+    fiscal_year_start_month: Mapped[int] = mapped_column(Integer)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form

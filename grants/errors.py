@@ -1,0 +1,220 @@
+"""Domain errors and their RFC 9457 problem+json rendering.
+
+Services raise the errors below; the exception handlers turn them, and every framework or
+database error, into `application/problem+json` so no request ends in a bare 500 page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect
+from sqlalchemy.orm.exc import StaleDataError
+
+log = structlog.get_logger("grants.errors")
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One invalid field: its dotted path in the request and why it was refused."""
+
+    field: str
+    reason: str
+
+
+class DomainError(Exception):
+    """Base of the errors services raise; each maps to one HTTP status."""
+
+    status = 400
+    title = "Bad request"
+    code = "bad_request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[FieldError] = (),
+        reasons: Sequence[str] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = tuple(errors)
+        self.reasons = tuple(reasons)
+        self.headers = headers or {}
+
+
+class Invalid(DomainError):
+    status, title, code = 422, "Invalid input", "invalid"
+
+
+class Unauthenticated(DomainError):
+    status, title, code = 401, "Not authenticated", "unauthenticated"
+
+
+class Forbidden(DomainError):
+    status, title, code = 403, "Forbidden", "forbidden"
+
+
+class NotFound(DomainError):
+    status, title, code = 404, "Not found", "not_found"
+
+
+class Conflict(DomainError):
+    status, title, code = 409, "Conflict", "conflict"
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
+class TooManyRequests(DomainError):
+    status, title, code = 429, "Too many requests", "rate_limited"
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    code: str,
+    errors: Sequence[FieldError] = (),
+    reasons: Sequence[str] = (),
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, Any]]:
+    """Build one problem+json response (RFC 9457) with our extension members."""
+    body: dict[str, Any] = {
+        "type": f"urn:cofund:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = [{"field": e.field, "reason": e.reason} for e in errors]
+    if reasons:
+        body["reasons"] = list(reasons)
+    request_id = request.scope.get("state", {}).get("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    if isinstance(exc, Unauthenticated) and _wants_html(request):
+        return _to_login(request)
+    return problem(
+        request,
+        status=exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        code=exc.code,
+        errors=exc.errors,
+        reasons=exc.reasons,
+        headers=exc.headers,
+    )
+
+
+def _to_login(request: Request[Any, Any, Any]) -> Response[Any]:
+    target = request.app.route_reverse("web:login")
+    if request.headers.get("hx-request"):
+        return Response(b"", status_code=204, headers={"HX-Redirect": target})
+    return Redirect(path=target)
+
+
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = [
+        FieldError(field=_field_of(item), reason=str(item.get("message", "invalid")))
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    detail = str(exc.detail)
+    if not errors:
+        # Litestar reports unparseable bodies as a ValidationException without items.
+        return problem(request, status=400, title="Malformed request", detail=detail, code="malformed")
+    return problem(
+        request,
+        status=422,
+        title="Invalid input",
+        detail="The request has invalid fields.",
+        code="invalid",
+        errors=errors,
+    )
+
+
+def _field_of(item: dict[str, Any]) -> str:
+    key = item.get("key") or ""
+    return str(key) if key else str(item.get("source") or "body")
+
+
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 401 and _wants_html(request):
+        return _to_login(request)
+    titles = {401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
+    return problem(
+        request,
+        status=exc.status_code,
+        title=titles.get(exc.status_code, "Request refused"),
+        detail=str(exc.detail),
+        code=f"http_{exc.status_code}",
+        headers=dict(exc.headers or {}),
+    )
+
+
+def repository_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, NotFoundError):
+        return problem(request, status=404, title="Not found", detail="No such resource.", code="not_found")
+    if isinstance(exc, StaleDataError):
+        return problem(
+            request,
+            status=409,
+            title="Conflict",
+            detail="Someone else changed this record first; reload and try again.",
+            code="stale_version",
+        )
+    if isinstance(exc, DuplicateKeyError | IntegrityError):
+        return problem(
+            request,
+            status=409,
+            title="Conflict",
+            detail="The change conflicts with existing data.",
+            code="integrity",
+        )
+    return internal_error_handler(request, exc)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("unhandled error", exc_info=exc, path=request.url.path)
+    return problem(
+        request,
+        status=500,
+        title="Internal error",
+        detail="Something went wrong on our side; the request changed nothing.",
+        code="internal",
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_handler,
+    HTTPException: http_exception_handler,
+    NotFoundError: repository_error_handler,
+    IntegrityError: repository_error_handler,
+    StaleDataError: repository_error_handler,
+    Exception: internal_error_handler,
+}
+

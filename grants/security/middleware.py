@@ -1,0 +1,125 @@
+"""Identifies the caller of every request from a bearer token or the session cookie.
+
+Anonymous requests pass through with `scope["user"] = None`; guards decide what needs a caller.
+The database session opened here is stored where advanced-alchemy's provider looks for it, so
+the handler reuses it and one request uses one session.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+from litestar.datastructures import Headers
+from litestar.enums import ScopeType
+from litestar.middleware import AbstractMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import ApiToken, User, UserSession
+from grants.errors import Forbidden
+from grants.security.principal import Principal
+from grants.security.tokens import digest
+
+SESSION_COOKIE = "cofund_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Logging in replaces whatever session the browser had, so it cannot be forged into one.
+CSRF_EXEMPT = frozenset({"/api/auth/login"})
+
+
+class AuthenticationMiddleware(AbstractMiddleware):
+    scopes = {ScopeType.HTTP}  # noqa: RUF012 - Litestar's declared form
+
+    def __init__(self, app: ASGIApp, db_config: SQLAlchemyAsyncConfig) -> None:
+        super().__init__(app)
+        self.db_config = db_config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if _is_public(scope["path"]):
+            scope["user"] = None
+            await self.app(scope, receive, send)
+            return
+        session = self.db_config.provide_session(scope["app"].state, scope)
+        scope["user"] = await identify(
+            session, Headers.from_scope(scope), scope["method"], scope["path"]
+        )
+        await self.app(scope, receive, send)
+
+
+def _is_public(path: str) -> bool:
+    return path in ("/health", "/favicon.ico") or path.startswith(("/schema", "/static"))
+
+
+async def identify(
+    session: AsyncSession, headers: Headers, method: str, path: str
+) -> Principal | None:
+    """The caller named by the request's credentials, or None.
+
+    Raises Forbidden when a cookie session sends an unsafe API request without its CSRF token
+    (web forms carry theirs in a form field, checked by the view).
+    """
+    now = datetime.datetime.now(datetime.UTC)
+    authorization = headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return await _from_token(session, authorization[7:].strip(), now)
+    cookie = _cookie(headers, SESSION_COOKIE)
+    if not cookie:
+        return None
+    principal = await _from_session(session, cookie, now)
+    needs_csrf = path.startswith("/api") and path not in CSRF_EXEMPT
+    if principal and needs_csrf and method not in SAFE_METHODS:
+        if not secrets.compare_digest(headers.get(CSRF_HEADER, ""), principal.csrf_token or "-"):
+            raise Forbidden("The CSRF token is missing or wrong; send it in X-CSRF-Token.")
+    return principal
+
+
+def _cookie(headers: Headers, name: str) -> str | None:
+    for part in headers.get("cookie", "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+async def _from_token(session: AsyncSession, token: str, now: datetime.datetime) -> Principal | None:
+    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+        return None
+    user = await session.get(User, row.user_id)
+    if user is None or user.state != "active":
+        return None
+    row.last_used_at = now
+    return principal_for(user, "token", row.id)
+
+
+async def _from_session(
+    session: AsyncSession, cookie: str, now: datetime.datetime
+) -> Principal | None:
+    row = await session.scalar(select(UserSession).where(UserSession.token_hash == digest(cookie)))
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    user = await session.get(User, row.user_id)
+    if user is None or user.state != "active":
+        return None
+    return principal_for(user, "session", row.id, csrf_token=row.csrf_token)
+
+
+def principal_for(user: User, kind: Any, credential_id: Any, csrf_token: str | None = None) -> Principal:
+    """Build the caller's view of `user` (roles are loaded eagerly with the user)."""
+    officer = next((r for r in user.roles if r.role == "officer"), None)
+    return Principal(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        locale=user.locale,
+        time_zone=user.time_zone,
+        roles=frozenset(r.role for r in user.roles),
+        officer_agency_id=officer.agency_id if officer else None,
+        auth_kind=kind,
+        credential_id=credential_id,
+        csrf_token=csrf_token,
+    )
