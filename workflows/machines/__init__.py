@@ -1,0 +1,56 @@
+"""One state machine per stateful entity, as DESIGN.md's "Workflows" section lays them out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workflows.engine import Machine
+from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, AccountState
+from workflows.machines.call import CALL, CallContext, CallEvent, CallState
+from workflows.machines.grant import GRANT, GrantContext, GrantEvent, GrantState
+from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent, ProposalState
+from workflows.machines.review_assignment import (
+    REVIEW_ASSIGNMENT,
+    AssignmentContext,
+    AssignmentEvent,
+    AssignmentState,
+)
+from workflows.machines.tranche import TRANCHE, TrancheContext, TrancheEvent, TrancheState
+
+ALL_MACHINES: tuple[Machine[Any], ...] = (
+    ACCOUNT,
+    CALL,
+    PROPOSAL,
+    REVIEW_ASSIGNMENT,
+    GRANT,
+    TRANCHE,
+)
+"""Every machine, in the order the generated document lists them."""
+
+__all__ = [
+    "ACCOUNT",
+    "ALL_MACHINES",
+    "CALL",
+    "GRANT",
+    "PROPOSAL",
+    "REVIEW_ASSIGNMENT",
+    "TRANCHE",
+    "AccountContext",
+    "AccountEvent",
+    "AccountState",
+    "AssignmentContext",
+    "AssignmentEvent",
+    "AssignmentState",
+    "CallContext",
+    "CallEvent",
+    "CallState",
+    "GrantContext",
+    "GrantEvent",
+    "GrantState",
+    "ProposalContext",
+    "ProposalEvent",
+    "ProposalState",
+    "TrancheContext",
+    "TrancheEvent",
+    "TrancheState",
+]

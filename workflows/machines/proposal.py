@@ -1,0 +1,216 @@
+"""Proposal machine: submission, eligibility, review and the agencies' joint decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from workflows.engine import Machine, Transition
+from workflows.machines._wording import instant, names
+from workflows.machines.call import CallState
+from workflows.roles import COFUNDING_OFFICER, PI
+
+
+class ProposalState(StrEnum):
+    """States of a proposal."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    UNDER_REVIEW = "under_review"
+    REVIEWED = "reviewed"
+    AWARDED = "awarded"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ProposalEvent(StrEnum):
+    """Events of the proposal machine."""
+
+    SUBMIT = "submit"
+    REOPEN = "reopen"
+    DECLARE_ELIGIBLE = "declare_eligible"
+    DECLARE_INELIGIBLE = "declare_ineligible"
+    START_REVIEW = "start_review"
+    COMPLETE_REVIEW = "complete_review"
+    AWARD = "award"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+
+
+@dataclass(frozen=True)
+class ProposalContext:
+    """Facts the proposal guards read; times are aware UTC datetimes.
+
+    `call_state`: the state of the proposal's call. `problems`: every item the application finds
+    missing or wrong for submission, one sentence each. `reviews_outstanding`: reviews invited
+    or accepted but not submitted. `reviews_submitted`: submitted reviews of this proposal.
+    `decisions_recorded`: agency decisions recorded on it. `undecided_agencies` and
+    `rejecting_agencies`: codes of co-funding agencies without a decision / that rejected it.
+    """
+
+    now: datetime
+    closes_at: datetime
+    call_state: CallState
+    problems: tuple[str, ...]
+    reviews_outstanding: int
+    reviews_submitted: int
+    decisions_recorded: int
+    undecided_agencies: tuple[str, ...]
+    rejecting_agencies: tuple[str, ...]
+
+
+def call_open(ctx: ProposalContext) -> Iterator[str]:
+    """The call is open."""
+    if ctx.call_state != CallState.OPEN:
+        yield f"The call is {ctx.call_state}, not open."
+
+
+def before_deadline(ctx: ProposalContext) -> Iterator[str]:
+    """The deadline has not passed; it holds at its exact instant."""
+    if ctx.now >= ctx.closes_at:
+        yield f"The deadline {instant(ctx.closes_at)} has passed."
+
+
+def complete(ctx: ProposalContext) -> Iterator[str]:
+    """Nothing required for submission is missing."""
+    yield from ctx.problems
+
+
+def after_deadline(ctx: ProposalContext) -> Iterator[str]:
+    """Eligibility is decided only after the deadline, when the PI can no longer reopen."""
+    if ctx.now < ctx.closes_at:
+        yield f"Eligibility is decided after the deadline {instant(ctx.closes_at)}."
+
+
+def call_reviewing(ctx: ProposalContext) -> Iterator[str]:
+    """The call is in review."""
+    if ctx.call_state != CallState.REVIEWING:
+        yield f"The call is {ctx.call_state}, not reviewing."
+
+
+def reviews_in(ctx: ProposalContext) -> Iterator[str]:
+    """At least one review is submitted and none is outstanding."""
+    if ctx.reviews_submitted < 1:
+        yield "No review has been submitted."
+    if ctx.reviews_outstanding > 0:
+        yield f"Reviews still outstanding: {ctx.reviews_outstanding}."
+
+
+def call_deciding(ctx: ProposalContext) -> Iterator[str]:
+    """The call is in its decision phase."""
+    if ctx.call_state != CallState.DECIDING:
+        yield f"The call is {ctx.call_state}, not deciding."
+
+
+def all_agencies_decided(ctx: ProposalContext) -> Iterator[str]:
+    """Every co-funding agency has recorded its decision."""
+    if ctx.undecided_agencies:
+        yield f"Agencies without a decision: {names(ctx.undecided_agencies)}."
+
+
+def no_agency_rejected(ctx: ProposalContext) -> Iterator[str]:
+    """No agency rejected the proposal (an award needs every agency's approval)."""
+    if ctx.rejecting_agencies:
+        yield f"Rejected by: {names(ctx.rejecting_agencies)}."
+
+
+def some_agency_rejected(ctx: ProposalContext) -> Iterator[str]:
+    """At least one agency rejected the proposal."""
+    if not ctx.rejecting_agencies:
+        yield "No agency rejected the proposal."
+
+
+def no_decision_yet(ctx: ProposalContext) -> Iterator[str]:
+    """No agency has recorded a decision yet."""
+    if ctx.decisions_recorded > 0:
+        yield "An agency has already recorded its decision."
+
+
+_OFFICERS = (COFUNDING_OFFICER,)
+_S = ProposalState
+
+PROPOSAL = Machine(
+    name="proposal",
+    states=tuple(ProposalState),
+    initial=_S.DRAFT,
+    transitions=(
+        Transition(
+            ProposalEvent.SUBMIT,
+            (_S.DRAFT,),
+            _S.SUBMITTED,
+            (PI,),
+            (call_open, before_deadline, complete),
+            "Submit to every co-funding agency at once.",
+        ),
+        Transition(
+            ProposalEvent.REOPEN,
+            (_S.SUBMITTED,),
+            _S.DRAFT,
+            (PI,),
+            (before_deadline,),
+            "Take the proposal back for changes before the deadline.",
+        ),
+        Transition(
+            ProposalEvent.DECLARE_ELIGIBLE,
+            (_S.SUBMITTED,),
+            _S.ELIGIBLE,
+            _OFFICERS,
+            (after_deadline,),
+            "The proposal meets every agency's eligibility rules.",
+        ),
+        Transition(
+            ProposalEvent.DECLARE_INELIGIBLE,
+            (_S.SUBMITTED,),
+            _S.INELIGIBLE,
+            _OFFICERS,
+            (after_deadline,),
+            "The proposal fails an agency's eligibility rules.",
+        ),
+        Transition(
+            ProposalEvent.START_REVIEW,
+            (_S.ELIGIBLE,),
+            _S.UNDER_REVIEW,
+            _OFFICERS,
+            (call_reviewing,),
+            "Reviewers may now be assigned and score it.",
+        ),
+        Transition(
+            ProposalEvent.COMPLETE_REVIEW,
+            (_S.UNDER_REVIEW,),
+            _S.REVIEWED,
+            _OFFICERS,
+            (reviews_in,),
+            "The reviews are in; the proposal goes to ranking.",
+        ),
+        Transition(
+            ProposalEvent.AWARD,
+            (_S.REVIEWED,),
+            _S.AWARDED,
+            _OFFICERS,
+            (call_deciding, all_agencies_decided, no_agency_rejected),
+            "Every agency approved: the grant is created.",
+        ),
+        Transition(
+            ProposalEvent.REJECT,
+            (_S.REVIEWED,),
+            _S.REJECTED,
+            _OFFICERS,
+            (call_deciding, all_agencies_decided, some_agency_rejected),
+            "Some agency rejected it: no grant.",
+        ),
+        Transition(
+            ProposalEvent.WITHDRAW,
+            (_S.DRAFT, _S.SUBMITTED, _S.ELIGIBLE, _S.UNDER_REVIEW, _S.REVIEWED),
+            _S.WITHDRAWN,
+            (PI,),
+            (no_decision_yet,),
+            "The PI withdraws before any decision.",
+        ),
+    ),
+    final=(_S.INELIGIBLE, _S.AWARDED, _S.REJECTED, _S.WITHDRAWN),
+    context=ProposalContext,
+)

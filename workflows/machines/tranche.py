@@ -1,0 +1,146 @@
+"""Tranche machine: one agency's yearly payment, requested by the PI, approved by its officer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from workflows.engine import Machine, Transition
+from workflows.machines._wording import names
+from workflows.roles import AGENCY_OFFICER, PI, REQUESTER
+
+
+class TrancheState(StrEnum):
+    """States of a tranche."""
+
+    PLANNED = "planned"
+    REQUESTED = "requested"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    DISBURSED = "disbursed"
+    WITHHELD = "withheld"
+
+
+class TrancheEvent(StrEnum):
+    """Events of the tranche machine."""
+
+    REQUEST = "request"
+    RETURN = "return"
+    RESUBMIT = "resubmit"
+    APPROVE = "approve"
+    DISBURSE = "disburse"
+    WITHHOLD = "withhold"
+
+
+@dataclass(frozen=True)
+class TrancheContext:
+    """Facts the tranche guards read.
+
+    `grant_active`: the grant is in state active. `problems`: every item missing or wrong in the
+    request (progress report, financial statement), one sentence each.
+    `previous_report_pending`: codes of agencies that have not accepted the previous year's
+    progress report (empty for the first tranche). `midterm_gate_pending`: a mid-term gate falls
+    before this tranche and continuation has not been decided by every agency.
+    `actor_is_requester`: the actor requested this tranche. `actor_in_consortium`: the actor is
+    a member of the project's consortium.
+    """
+
+    grant_active: bool
+    problems: tuple[str, ...]
+    previous_report_pending: tuple[str, ...]
+    midterm_gate_pending: bool
+    actor_is_requester: bool
+    actor_in_consortium: bool
+
+
+def grant_active(ctx: TrancheContext) -> Iterator[str]:
+    """The grant is active (not suspended, completed or terminated)."""
+    if not ctx.grant_active:
+        yield "The grant is not active."
+
+
+def request_complete(ctx: TrancheContext) -> Iterator[str]:
+    """The request carries everything it needs."""
+    yield from ctx.problems
+
+
+def previous_report_accepted(ctx: TrancheContext) -> Iterator[str]:
+    """The previous year's progress report is accepted by every agency."""
+    if ctx.previous_report_pending:
+        agencies = names(ctx.previous_report_pending)
+        yield f"The previous year's progress report is not yet accepted by: {agencies}."
+
+
+def midterm_gate_passed(ctx: TrancheContext) -> Iterator[str]:
+    """Any mid-term gate before this tranche is passed."""
+    if ctx.midterm_gate_pending:
+        yield "The mid-term gate has not been passed by every agency."
+
+
+def independent_approver(ctx: TrancheContext) -> Iterator[str]:
+    """The approver is neither the requester nor a consortium member."""
+    if ctx.actor_is_requester:
+        yield "The requester cannot approve their own request."
+    if ctx.actor_in_consortium:
+        yield "A member of the project's consortium cannot approve its tranches."
+
+
+_REQUEST_GUARDS = (grant_active, request_complete, previous_report_accepted, midterm_gate_passed)
+_OFFICERS = (AGENCY_OFFICER,)
+_S = TrancheState
+
+TRANCHE = Machine(
+    name="tranche",
+    states=tuple(TrancheState),
+    initial=_S.PLANNED,
+    transitions=(
+        Transition(
+            TrancheEvent.REQUEST,
+            (_S.PLANNED,),
+            _S.REQUESTED,
+            (PI,),
+            _REQUEST_GUARDS,
+            "Request the payment with the progress report and financial statement.",
+        ),
+        Transition(
+            TrancheEvent.RETURN,
+            (_S.REQUESTED,),
+            _S.RETURNED,
+            _OFFICERS,
+            description="Send the request back for corrections.",
+        ),
+        Transition(
+            TrancheEvent.RESUBMIT,
+            (_S.RETURNED,),
+            _S.REQUESTED,
+            (REQUESTER, PI),
+            _REQUEST_GUARDS,
+            "Send the corrected request again.",
+        ),
+        Transition(
+            TrancheEvent.APPROVE,
+            (_S.REQUESTED,),
+            _S.APPROVED,
+            _OFFICERS,
+            (grant_active, independent_approver),
+            "Approve the payment of this agency's side.",
+        ),
+        Transition(
+            TrancheEvent.DISBURSE,
+            (_S.APPROVED,),
+            _S.DISBURSED,
+            _OFFICERS,
+            description="Record the payment reference and date.",
+        ),
+        Transition(
+            TrancheEvent.WITHHOLD,
+            (_S.PLANNED, _S.REQUESTED),
+            _S.WITHHELD,
+            _OFFICERS,
+            description="Stop this year's payment for good.",
+        ),
+    ),
+    final=(_S.DISBURSED, _S.WITHHELD),
+    context=TrancheContext,
+)
