@@ -1,0 +1,239 @@
+"""Money as integer minor units with an ISO 4217 code, exact splits and locale formatting.
+
+Pure: no database, no Litestar. Floats are refused everywhere, because a float cannot hold
+0.10 exactly and a VND award is large enough to lose whole đồng in one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Context, Decimal, Inexact
+from functools import cache, total_ordering
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MIN_AMOUNT",
+    "CurrencyMismatch",
+    "InvalidMoney",
+    "Money",
+    "format_money",
+    "minor_exponent",
+    "parse_major",
+    "split_evenly",
+    "split_largest_remainder",
+    "split_money",
+    "to_major",
+]
+
+# Amounts are stored in BigInteger columns; refusing anything wider here names the field
+# instead of failing later with a driver overflow.
+MAX_AMOUNT = 2**63 - 1
+MIN_AMOUNT = -(2**63)
+
+# "1234.5", "1234", "1,234.50" (groups of exactly three digits), optional leading minus.
+# ASCII digits only: `\d` would also accept other scripts' digits, which Decimal then reads.
+_MAJOR_PATTERN = re.compile(
+    r"(?P<sign>-?)(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?"
+)
+
+# Decimal arithmetic with a fixed, generous precision that traps instead of rounding, so the
+# result never depends on the caller's thread-local decimal context.
+_EXACT = Context(prec=60, traps=[Inexact])
+
+
+class InvalidMoney(ValueError):
+    """An amount or currency is unacceptable; `field` names which, `reason` says why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class CurrencyMismatch(ValueError):
+    """Two amounts in different currencies were added, subtracted or compared."""
+
+    def __init__(self, left: str, right: str) -> None:
+        super().__init__(f"cannot combine {left} with {right}")
+        self.left = left
+        self.right = right
+
+
+@cache
+def _known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def _check_currency(currency: object) -> str:
+    if not isinstance(currency, str) or currency not in _known_currencies():
+        raise InvalidMoney(
+            "currency", f"{currency!r} is not an ISO 4217 currency code (upper-case, e.g. 'JPY')"
+        )
+    return currency
+
+
+def _check_amount(amount: object) -> int:
+    # bool is an int subclass; True as "1 yen" is always a bug upstream.
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise InvalidMoney(
+            "amount", f"must be an integer number of minor units, not {type(amount).__name__}"
+        )
+    if not MIN_AMOUNT <= amount <= MAX_AMOUNT:
+        raise InvalidMoney("amount", "out of range for a 64-bit minor-unit amount")
+    return amount
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount: `amount` in the currency's minor unit, `currency` an ISO 4217 code.
+
+    Raises InvalidMoney on construction when the amount is not an int (bools and floats
+    included) or is outside the BigInteger range, or the currency is not a known code.
+    `+`, `-` and ordering work only within one currency (else CurrencyMismatch); equality
+    across currencies is simply False.
+    """
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        _check_amount(self.amount)
+        _check_currency(self.currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Return 0 in `currency` (a start value for `sum`); raises InvalidMoney."""
+        return cls(0, currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise CurrencyMismatch(self.currency, other.currency)
+
+    def __add__(self, other: Money) -> Money:
+        # Checked at run time too, so `Money + 1` is a TypeError rather than an AttributeError.
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount < other.amount
+
+
+def minor_exponent(currency: str) -> int:
+    """Return the number of decimal places of `currency` (JPY 0, USD 2, BHD 3).
+
+    Raises InvalidMoney when `currency` is not a known ISO 4217 code.
+    """
+    return int(get_currency_precision(_check_currency(currency)))
+
+
+def _places_error(currency: str, exponent: int) -> InvalidMoney:
+    if exponent == 0:
+        return InvalidMoney("amount", f"{currency} has no minor unit; give a whole number")
+    return InvalidMoney("amount", f"{currency} allows at most {exponent} decimal places")
+
+
+def parse_major(text: str, currency: str, *, allow_negative: bool = False) -> Money:
+    """Parse a major-unit string ("1,234.50" or "1234.5") into Money.
+
+    Raises InvalidMoney when `text` is not a string in that form, has more decimal places
+    than the currency has, is negative without `allow_negative`, or is out of range; or when
+    the currency is unknown.
+    """
+    exponent = minor_exponent(currency)
+    if not isinstance(text, str):
+        raise InvalidMoney("amount", f"must be text, not {type(text).__name__}")
+    match = _MAJOR_PATTERN.fullmatch(text.strip())
+    if match is None:
+        raise InvalidMoney("amount", f"{text!r} is not an amount like 1,234.50 or 1234.5")
+    if match["sign"] and not allow_negative:
+        raise InvalidMoney("amount", "must not be negative")
+    fraction = match["frac"] or ""
+    if len(fraction) > exponent:
+        raise _places_error(currency, exponent)
+    # A whole part this long is beyond any 64-bit amount; refusing it early keeps the exact
+    # decimal context below its precision.
+    if len(match["whole"]) > 30:
+        raise InvalidMoney("amount", "out of range for a 64-bit minor-unit amount")
+    major = Decimal(f"{match['sign']}{match['whole'].replace(',', '')}.{fraction}")
+    return Money(int(major.scaleb(exponent, context=_EXACT)), currency)
+
+
+def to_major(m: Money) -> Decimal:
+    """Return the amount in major units as an exact Decimal (JPY 1234, USD 12.30)."""
+    return Decimal(m.amount).scaleb(-minor_exponent(m.currency), context=_EXACT)
+
+
+def format_money(m: Money, locale: str) -> str:
+    """Format `m` for a reader in `locale` ("en", "ja", "vi", ...) with the currency's precision.
+
+    Raises babel's UnknownLocaleError for an unknown locale.
+    """
+    return format_currency(to_major(m), m.currency, locale=locale, currency_digits=True)
+
+
+def _check_split_args(total: int, weights: Sequence[int]) -> None:
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise ValueError(f"total must be an int, not {type(total).__name__}")
+    # Negative totals are refused rather than mirrored: a negative schedule is a refund, and
+    # refunds are recorded as their own movements, not split.
+    if total < 0:
+        raise ValueError("total must not be negative")
+    for weight in weights:
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
+            raise ValueError(f"weights must be non-negative ints, got {weight!r}")
+    if sum(weights) <= 0:
+        raise ValueError("weights must have a positive sum")
+
+
+def split_largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` in proportion to `weights` so the parts add up to `total` exactly.
+
+    Hamilton's largest-remainder method in integer arithmetic: each part is the floor of its
+    exact share total*w/sum(w); the units left over go one each to the largest remainders,
+    the earlier index first on a tie. A zero weight always gets 0.
+    Raises ValueError when `total` is not a non-negative int or `weights` are not
+    non-negative ints with a positive sum.
+    """
+    _check_split_args(total, weights)
+    weight_sum = sum(weights)
+    shares = [divmod(total * weight, weight_sum) for weight in weights]
+    parts = [floor for floor, _ in shares]
+    leftover = total - sum(parts)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-shares[i][1], i))
+    for index in by_remainder[:leftover]:
+        parts[index] += 1
+    return parts
+
+
+def split_evenly(total: int, n: int) -> list[int]:
+    """Split `total` into `n` parts differing by at most one, larger parts first.
+
+    Raises ValueError when `n` is not a positive int or `total` is not a non-negative int.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    return split_largest_remainder(total, [1] * n)
+
+
+def split_money(m: Money, weights: Sequence[int]) -> list[Money]:
+    """Split `m` by `weights` (see split_largest_remainder) into amounts of its currency.
+
+    Raises ValueError on a negative amount or invalid weights.
+    """
+    return [Money(part, m.currency) for part in split_largest_remainder(m.amount, weights)]
