@@ -1,0 +1,3 @@
+"""CoFund: joint research grant management for co-funding agencies."""
+
+__version__ = "0.1.0"

@@ -145,7 +145,9 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
     detail = str(exc.detail)
     if not errors:
         # Litestar reports unparseable bodies as a ValidationException without items.
-        return problem(request, status=400, title="Malformed request", detail=detail, code="malformed")
+        return problem(
+            request, status=400, title="Malformed request", detail=detail, code="malformed"
+        )
     return problem(
         request,
         status=422,
@@ -164,7 +166,12 @@ def _field_of(item: dict[str, Any]) -> str:
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if exc.status_code == 401 and _wants_html(request):
         return _to_login(request)
-    titles = {401: "Not authenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
+    titles = {
+        401: "Not authenticated",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+    }
     return problem(
         request,
         status=exc.status_code,
@@ -177,7 +184,9 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
 
 def repository_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, NotFoundError):
-        return problem(request, status=404, title="Not found", detail="No such resource.", code="not_found")
+        return problem(
+            request, status=404, title="Not found", detail="No such resource.", code="not_found"
+        )
     if isinstance(exc, StaleDataError):
         return problem(
             request,
@@ -217,4 +226,3 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     StaleDataError: repository_error_handler,
     Exception: internal_error_handler,
 }
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,10 @@ from litestar.handlers.base import BaseRouteHandler
 
 from grants.errors import Forbidden, Unauthenticated
 from grants.security.principal import Principal
+
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_EXEMPT = frozenset({"/api/auth/login"})
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
@@ -24,6 +29,27 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
 
 def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     principal_of(connection)
+
+
+def csrf_protect(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Unsafe API requests made with a session cookie must echo the session's CSRF token.
+
+    Bearer-token requests need none (a browser never adds that header by itself); web forms
+    carry the token in a form field, checked by their view; signing in replaces any session.
+    """
+    user = connection.scope.get("user")
+    path = connection.scope["path"]
+    if not isinstance(user, Principal) or user.auth_kind != "session":
+        return
+    if (
+        connection.scope["method"] in SAFE_METHODS
+        or not path.startswith("/api")
+        or path in CSRF_EXEMPT
+    ):
+        return
+    sent = connection.headers.get(CSRF_HEADER, "")
+    if not secrets.compare_digest(sent, user.csrf_token or "-"):
+        raise Forbidden("The CSRF token is missing or wrong; send it in the X-CSRF-Token header.")
 
 
 def requires(*roles: str) -> Guard:

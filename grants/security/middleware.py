@@ -8,7 +8,6 @@ the handler reuses it and one request uses one session.
 from __future__ import annotations
 
 import datetime
-import secrets
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -20,15 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import ApiToken, User, UserSession
-from grants.errors import Forbidden
 from grants.security.principal import Principal
 from grants.security.tokens import digest
 
 SESSION_COOKIE = "cofund_session"
-CSRF_HEADER = "x-csrf-token"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Logging in replaces whatever session the browser had, so it cannot be forged into one.
-CSRF_EXEMPT = frozenset({"/api/auth/login"})
 
 
 class AuthenticationMiddleware(AbstractMiddleware):
@@ -44,9 +38,7 @@ class AuthenticationMiddleware(AbstractMiddleware):
             await self.app(scope, receive, send)
             return
         session = self.db_config.provide_session(scope["app"].state, scope)
-        scope["user"] = await identify(
-            session, Headers.from_scope(scope), scope["method"], scope["path"]
-        )
+        scope["user"] = await identify(session, Headers.from_scope(scope))
         await self.app(scope, receive, send)
 
 
@@ -54,27 +46,14 @@ def _is_public(path: str) -> bool:
     return path in ("/health", "/favicon.ico") or path.startswith(("/schema", "/static"))
 
 
-async def identify(
-    session: AsyncSession, headers: Headers, method: str, path: str
-) -> Principal | None:
-    """The caller named by the request's credentials, or None.
-
-    Raises Forbidden when a cookie session sends an unsafe API request without its CSRF token
-    (web forms carry theirs in a form field, checked by the view).
-    """
+async def identify(session: AsyncSession, headers: Headers) -> Principal | None:
+    """The caller named by the request's bearer token or session cookie, or None."""
     now = datetime.datetime.now(datetime.UTC)
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         return await _from_token(session, authorization[7:].strip(), now)
     cookie = _cookie(headers, SESSION_COOKIE)
-    if not cookie:
-        return None
-    principal = await _from_session(session, cookie, now)
-    needs_csrf = path.startswith("/api") and path not in CSRF_EXEMPT
-    if principal and needs_csrf and method not in SAFE_METHODS:
-        if not secrets.compare_digest(headers.get(CSRF_HEADER, ""), principal.csrf_token or "-"):
-            raise Forbidden("The CSRF token is missing or wrong; send it in X-CSRF-Token.")
-    return principal
+    return await _from_session(session, cookie, now) if cookie else None
 
 
 def _cookie(headers: Headers, name: str) -> str | None:
@@ -85,7 +64,9 @@ def _cookie(headers: Headers, name: str) -> str | None:
     return None
 
 
-async def _from_token(session: AsyncSession, token: str, now: datetime.datetime) -> Principal | None:
+async def _from_token(
+    session: AsyncSession, token: str, now: datetime.datetime
+) -> Principal | None:
     row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
         return None
@@ -108,7 +89,9 @@ async def _from_session(
     return principal_for(user, "session", row.id, csrf_token=row.csrf_token)
 
 
-def principal_for(user: User, kind: Any, credential_id: Any, csrf_token: str | None = None) -> Principal:
+def principal_for(
+    user: User, kind: Any, credential_id: Any, csrf_token: str | None = None
+) -> Principal:
     """Build the caller's view of `user` (roles are loaded eagerly with the user)."""
     officer = next((r for r in user.roles if r.role == "officer"), None)
     return Principal(

@@ -6,13 +6,10 @@ import datetime
 import uuid
 from typing import Any
 
+from advanced_alchemy.base import orm_registry
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
 from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
-
-from advanced_alchemy.base import orm_registry
-
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class AuditBase(DeclarativeBase):
@@ -30,7 +27,9 @@ class AuditEvent(AuditBase):
         Index("ix_audit_events_occurred_at", "occurred_at"),
     )
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     occurred_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
     actor_id: Mapped[uuid.UUID | None] = mapped_column(GUID, default=None)
     actor_label: Mapped[str] = mapped_column(String(320))

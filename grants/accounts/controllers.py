@@ -1,0 +1,246 @@
+"""HTTP API of sign-in, the caller's own account, and the admin's user management."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.datastructures import Cookie
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.accounts import auth, schemas, services
+from grants.accounts.workflow import account_context
+from grants.common.deps import client_address, request_id_of
+from grants.common.pagination import Window, fetch_page, provide_window
+from grants.common.schemas import EventBody, Page, TransitionOption
+from grants.security.guards import authenticated, requires
+from grants.security.middleware import SESSION_COOKIE
+from grants.security.principal import Principal, Role
+from grants.settings import Settings
+from grants.workflow.service import EventRequest, fire, options
+from workflows.machines.account import ACCOUNT
+
+
+def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        max_age=max_age,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]  # noqa: RUF012
+
+    @post("/login", name="auth:login", status_code=200)
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        data: schemas.LoginRequest,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> Response[schemas.Session]:
+        """Sign in with email and password; sets the session cookie and returns the CSRF token."""
+        opened = await auth.login(
+            db_session,
+            settings,
+            email=data.email,
+            password=data.password,
+            address=client_address(request),
+        )
+        body = schemas.Session(
+            user=services.user_view(opened.user),
+            csrf_token=opened.row.csrf_token,
+            expires_at=opened.row.expires_at,
+        )
+        return Response(
+            body,
+            cookies=[
+                session_cookie(settings, opened.cookie_value, settings.session_max_age_seconds)
+            ],
+        )
+
+    @post("/logout", name="auth:logout", status_code=200, guards=[authenticated])
+    async def logout(
+        self, principal: Principal, db_session: AsyncSession, settings: Settings
+    ) -> Response[dict[str, str]]:
+        """End the current web session and clear its cookie."""
+        if principal.auth_kind == "session":
+            await auth.logout(db_session, principal.credential_id)
+        return Response({"status": "signed out"}, cookies=[session_cookie(settings, "", 0)])
+
+
+class MeController(Controller):
+    path = "/api/me"
+    tags = ["me"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+
+    @get("/", name="me:show")
+    async def show(self, principal: Principal, db_session: AsyncSession) -> schemas.Session:
+        """The caller's account and, for a web session, its CSRF token."""
+        user = await services.get_user(db_session, principal.user_id)
+        return schemas.Session(user=services.user_view(user), csrf_token=principal.csrf_token)
+
+    @patch("/", name="me:update")
+    async def update(
+        self, principal: Principal, data: schemas.UserUpdate, db_session: AsyncSession
+    ) -> schemas.User:
+        """Change one's own display name, locale or time zone."""
+        user = await services.get_user(db_session, principal.user_id)
+        return services.user_view(
+            await services.update_profile(db_session, user, data, actor=principal.actor)
+        )
+
+    @post("/password", name="me:password", status_code=200)
+    async def password(
+        self, principal: Principal, data: schemas.PasswordChange, db_session: AsyncSession
+    ) -> dict[str, str]:
+        """Change one's password; other web sessions end."""
+        user = await services.get_user(db_session, principal.user_id)
+        await services.change_password(db_session, user, data, actor=principal.actor)
+        return {"status": "password changed"}
+
+    @get("/tokens", name="me:tokens")
+    async def tokens(self, principal: Principal, db_session: AsyncSession) -> list[schemas.Token]:
+        """The caller's API tokens (never their secrets)."""
+        return [
+            schemas.Token.model_validate(t)
+            for t in await services.list_tokens(db_session, principal.user_id)
+        ]
+
+    @post("/tokens", name="me:token-create")
+    async def create_token(
+        self, principal: Principal, data: schemas.TokenCreate, db_session: AsyncSession
+    ) -> schemas.TokenCreated:
+        """Create a bearer token; its secret is in this response only."""
+        user = await services.get_user(db_session, principal.user_id)
+        token, secret = await services.create_token(db_session, user, data, actor=principal.actor)
+        return schemas.TokenCreated(
+            **schemas.Token.model_validate(token).model_dump(), token=secret
+        )
+
+    @post("/tokens/{token_id:uuid}/revoke", name="me:token-revoke", status_code=200)
+    async def revoke_token(
+        self, principal: Principal, token_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.Token:
+        """Revoke one of the caller's tokens."""
+        token = await services.revoke_token(
+            db_session, principal.user_id, token_id, actor=principal.actor
+        )
+        return schemas.Token.model_validate(token)
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ["users"]  # noqa: RUF012
+    guards = [requires(Role.ADMIN)]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="users:list")
+    async def list_users(
+        self,
+        db_session: AsyncSession,
+        window: Window,
+        role: str | None = Parameter(query="role", default=None),
+        account_state: str | None = Parameter(query="state", default=None, max_length=32),
+        q: str | None = Parameter(query="q", default=None, max_length=100),
+    ) -> Page[schemas.User]:
+        """Users, filtered by role, state or a name/email fragment."""
+        rows, total = await fetch_page(
+            db_session, services.users_query(role=role, state=account_state, q=q), window
+        )
+        return Page(
+            items=[services.user_view(u) for u in rows],
+            total=total,
+            limit=window.limit,
+            offset=window.offset,
+        )
+
+    @post("/", name="users:create")
+    async def create(
+        self, principal: Principal, data: schemas.UserCreate, db_session: AsyncSession
+    ) -> schemas.User:
+        """Create an account with its roles."""
+        return services.user_view(
+            await services.create_user(db_session, data, actor=principal.actor)
+        )
+
+    @get("/{user_id:uuid}", name="users:show")
+    async def show(self, user_id: uuid.UUID, db_session: AsyncSession) -> schemas.User:
+        """One user."""
+        return services.user_view(await services.get_user(db_session, user_id))
+
+    @patch("/{user_id:uuid}", name="users:update")
+    async def update(
+        self,
+        principal: Principal,
+        user_id: uuid.UUID,
+        data: schemas.UserUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.User:
+        """Edit a user's profile."""
+        user = await services.get_user(db_session, user_id)
+        return services.user_view(
+            await services.update_profile(db_session, user, data, actor=principal.actor)
+        )
+
+    @put("/{user_id:uuid}/roles", name="users:roles")
+    async def roles(
+        self,
+        principal: Principal,
+        user_id: uuid.UUID,
+        data: schemas.RolesReplace,
+        db_session: AsyncSession,
+    ) -> schemas.User:
+        """Replace a user's roles (an officer role names its agency)."""
+        user = await services.get_user(db_session, user_id)
+        return services.user_view(
+            await services.replace_roles(db_session, user, data, actor=principal.actor)
+        )
+
+    @get("/{user_id:uuid}/transitions", name="users:transitions")
+    async def transitions(
+        self, principal: Principal, user_id: uuid.UUID, db_session: AsyncSession
+    ) -> list[TransitionOption]:
+        """Account events from the user's current state, and whether the caller may fire each."""
+        user = await services.get_user(db_session, user_id)
+        ctx = await account_context(db_session, principal, user)
+        return [
+            TransitionOption.model_validate(o) for o in options(ACCOUNT, user, principal.roles, ctx)
+        ]
+
+    @post("/{user_id:uuid}/events/{event:str}", name="users:event", status_code=200)
+    async def event(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        user_id: uuid.UUID,
+        event: str,
+        data: EventBody,
+        db_session: AsyncSession,
+    ) -> schemas.User:
+        """Suspend, reactivate or deactivate an account; sessions end when it leaves `active`."""
+        user = await services.get_user(db_session, user_id)
+        ctx = await account_context(db_session, principal, user)
+        await fire(
+            db_session,
+            machine=ACCOUNT,
+            entity=user,
+            entity_type="user",
+            request=EventRequest(event=event, version=data.version, data=data.data),
+            roles=principal.roles,
+            ctx=ctx,
+            actor=principal.actor,
+            request_id=request_id_of(request),
+        )
+        if user.state != "active":
+            await services.revoke_sessions(db_session, user.id)
+        return services.user_view(user)

@@ -1,0 +1,82 @@
+"""Request and response bodies of agencies, validated against ISO 3166 and ISO 4217."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import list_currencies
+from pydantic import Field, field_validator
+
+from grants.common.schemas import Input, Output
+from grants.times import validate_time_zone
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    # Babel's territories mix ISO 3166 alpha-2 codes with UN M.49 regions ("001"); keep letters.
+    return frozenset(code for code in Locale("en").territories if code.isalpha() and len(code) == 2)
+
+
+def _country(value: str | None) -> str | None:
+    if value is not None and value.upper() not in _countries():
+        raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code")
+    return value.upper() if value else value
+
+
+def _currency(value: str | None) -> str | None:
+    if value is not None and value.upper() not in list_currencies():
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return value.upper() if value else value
+
+
+class _Validated(Input):
+    @field_validator("country", check_fields=False)
+    @classmethod
+    def _check_country(cls, value: str | None) -> str | None:
+        return _country(value)
+
+    @field_validator("currency", check_fields=False)
+    @classmethod
+    def _check_currency(cls, value: str | None) -> str | None:
+        return _currency(value)
+
+    @field_validator("time_zone", check_fields=False)
+    @classmethod
+    def _check_zone(cls, value: str | None) -> str | None:
+        return validate_time_zone(value) if value is not None else None
+
+
+class AgencyCreate(_Validated):
+    code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z][A-Z0-9_-]*$")
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=2, max_length=2)
+    currency: str = Field(min_length=3, max_length=3)
+    fiscal_year_start_month: int = Field(ge=1, le=12)
+    time_zone: str
+
+
+class AgencyUpdate(_Validated):
+    """All optional but `version`, the one the client saw."""
+
+    version: int = Field(ge=1)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
+    time_zone: str | None = None
+
+
+class Agency(Output):
+    id: uuid.UUID
+    code: str
+    name: str
+    country: str
+    currency: str
+    fiscal_year_start_month: int
+    time_zone: str
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime

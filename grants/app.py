@@ -1,0 +1,100 @@
+"""The composition root: the only module that imports every part and wires them together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from grants import __version__
+from grants.accounts.controllers import AuthController, MeController, UserController
+from grants.agencies.controllers import AgencyController
+from grants.audit.controllers import AuditController
+from grants.common.deps import provide_principal, provide_settings
+from grants.db.engine import create_engine
+from grants.documents import build_document_store
+from grants.errors import EXCEPTION_HANDLERS
+from grants.health import health
+from grants.logging import RequestIdMiddleware, configure_logging
+from grants.security.guards import csrf_protect
+from grants.security.middleware import AuthenticationMiddleware
+from grants.settings import Settings, get_settings
+from grants.web.views import WebController
+from storage.base import DocumentStore
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = TEMPLATES_DIR / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    session_maker: Any = None,
+    document_store: DocumentStore | None = None,
+) -> Litestar:
+    """Build the application; tests pass their own settings, engine, session maker and store."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    db_config = SQLAlchemyAsyncConfig(
+        engine_instance=engine or create_engine(settings.database_url, echo=settings.database_echo),
+        session_maker=session_maker,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit_include_redirects",
+        session_dependency_key="db_session",
+        engine_dependency_key="db_engine",
+    )
+    store = document_store or build_document_store(settings)
+    return Litestar(
+        route_handlers=[
+            health,
+            AuthController,
+            MeController,
+            UserController,
+            AgencyController,
+            AuditController,
+            WebController,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
+        plugins=[SQLAlchemyPlugin(config=db_config)],
+        middleware=[
+            RequestIdMiddleware,
+            DefineMiddleware(AuthenticationMiddleware, db_config=db_config),
+        ],
+        dependencies={
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+        },
+        guards=[csrf_protect],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="CoFund API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        request_max_body_size=settings.max_request_body_bytes,
+        state=State({"settings": settings, "document_store": store}),
+        signature_namespace={
+            "AsyncSession": AsyncSession,
+            "AsyncEngine": AsyncEngine,
+            "Settings": Settings,
+        },
+        debug=False,
+    )

@@ -1,0 +1,266 @@
+"""The `grants` command: serve, migrate, seed the demo, manage users and tokens, audit, diagrams."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from grants.settings import Settings, get_settings
+
+T = TypeVar("T")
+DIAGRAM_PATH = Path("docs/workflows.md")
+
+
+def _run_in_session(
+    work: Callable[[AsyncSession], Awaitable[T]], settings: Settings | None = None
+) -> T:
+    """Run `work` in one committed transaction on the configured database."""
+    from grants.db.engine import create_engine
+
+    async def main() -> T:
+        engine = create_engine((settings or get_settings()).database_url)
+        try:
+            async with (
+                async_sessionmaker(engine, expire_on_commit=False)() as session,
+                session.begin(),
+            ):
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """CoFund: joint research grant management."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, reload: bool) -> None:
+    """Serve the web UI and API."""
+    import uvicorn
+
+    uvicorn.run(
+        "grants.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations."""
+    from grants.db import migrate
+    from grants.db.engine import create_engine
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+
+    async def run() -> str | None:
+        engine = create_engine(settings.database_url)
+        try:
+            await migrate.upgrade(engine, revision)
+            return await migrate.current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    click.echo(f"database at revision {asyncio.run(run())}")
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Seed even when the database already has users.")
+def demo(force: bool) -> None:
+    """Seed the demo agencies and one login per role if the database is empty."""
+    from grants import demo as demo_data
+
+    async def work(session: AsyncSession) -> list[Any] | None:
+        if not force and not await demo_data.is_empty(session):
+            return None
+        return await demo_data.seed(session)
+
+    logins = _run_in_session(work)
+    if logins is None:
+        click.echo("the database already has users; demo not seeded")
+    _print_logins()
+
+
+def _print_logins() -> None:
+    from grants.demo import DEMO_PASSWORD, LOGINS
+
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for login in LOGINS:
+        scope = f" of {login.agency}" if login.agency else ""
+        click.echo(f"  {login.role + scope:<20} {login.email}")
+
+
+@main.group()
+def user() -> None:
+    """User accounts."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(["researcher", "reviewer", "officer", "auditor", "admin"]),
+)
+@click.option("--agency", help="Agency code, for the officer role.")
+@click.option("--locale", default="en", type=click.Choice(["en", "vi", "ja"]))
+@click.option("--time-zone", default="UTC")
+def user_create(
+    email: str,
+    display_name: str,
+    roles: tuple[str, ...],
+    agency: str | None,
+    locale: str,
+    time_zone: str,
+) -> None:
+    """Create a user; the password is read from the terminal (or GRANTS_PASSWORD on stdin-less runs)."""
+    from grants.accounts import schemas
+    from grants.accounts.services import create_user
+    from grants.audit.chain import Actor
+    from grants.errors import DomainError
+
+    password = _read_password()
+    try:
+        data = schemas.UserCreate(
+            email=email,
+            display_name=display_name,
+            password=password,
+            locale=locale,
+            time_zone=time_zone,
+            roles=[
+                schemas.RoleGrant(role=r, agency=agency if r == "officer" else None) for r in roles
+            ],
+        )
+        created = _run_in_session(lambda s: create_user(s, data, actor=Actor(id=None, label="cli")))
+    except (DomainError, ValueError) as exc:
+        raise click.ClickException(_describe(exc)) from exc
+    click.echo(f"created user {created.email} ({created.id})")
+
+
+def _read_password() -> str:
+    import os
+
+    if os.environ.get("GRANTS_PASSWORD"):
+        return os.environ["GRANTS_PASSWORD"]
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat: "):
+        raise click.ClickException("the passwords differ")
+    return first
+
+
+def _describe(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):  # pydantic ValidationError
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
+    details = [f"{e.field}: {e.reason}" for e in (errors or ())]
+    return "; ".join([str(exc), *details])
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", required=True, help="What the token is for.")
+@click.option("--days", type=int, default=None, help="Expire after this many days.")
+def token_create(email: str, name: str, days: int | None) -> None:
+    """Create a bearer token and print its secret (shown only now)."""
+    from sqlalchemy import select
+
+    from grants.accounts import schemas
+    from grants.accounts.services import create_token
+    from grants.audit.chain import Actor
+    from grants.db.models import User
+
+    async def work(session: AsyncSession) -> str:
+        found = await session.scalar(select(User).where(User.email == email.strip().lower()))
+        if found is None:
+            raise click.ClickException(f"no user {email}")
+        _, secret = await create_token(
+            session,
+            found,
+            schemas.TokenCreate(name=name, expires_in_days=days),
+            actor=Actor(id=None, label="cli"),
+        )
+        return secret
+
+    click.echo(_run_in_session(work))
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 naming the first broken event."""
+    from grants.audit.chain import verify
+
+    result = _run_in_session(verify)
+    if result.intact:
+        click.echo(f"audit chain intact: {result.events} events")
+        return
+    click.echo(
+        f"audit chain BROKEN at event {result.broken_seq}: {result.reason} "
+        f"({result.events} events verified before it)"
+    )
+    sys.exit(1)
+
+
+@main.group()
+def workflows() -> None:
+    """The state machines."""
+
+
+@workflows.command("diagram")
+@click.option("--output", type=click.Path(path_type=Path), default=DIAGRAM_PATH, show_default=True)
+@click.option(
+    "--check", is_flag=True, help="Exit 1 if the file differs from what would be written."
+)
+def workflows_diagram(output: Path, check: bool) -> None:
+    """Write Mermaid diagrams of every machine."""
+    from workflows import ALL_MACHINES
+    from workflows.diagram import render_markdown
+
+    text = render_markdown(ALL_MACHINES)
+    if check:
+        current = output.read_text() if output.exists() else ""
+        if current != text:
+            raise click.ClickException(f"{output} is stale; run `grants workflows diagram`")
+        click.echo(f"{output} is current")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    click.echo(f"wrote {output}")

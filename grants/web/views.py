@@ -1,0 +1,120 @@
+"""Web pages: sign-in and the start page. Forms carry the session's CSRF token."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.accounts import auth
+from grants.accounts.controllers import session_cookie
+from grants.common.deps import client_address
+from grants.db.models import Agency
+from grants.errors import DomainError, Forbidden
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+from grants.settings import Settings
+
+LOGIN_CSRF_COOKIE = "cofund_login_csrf"
+
+
+class LoginForm(BaseModel):
+    email: str = ""
+    password: str = ""
+    csrf: str = ""
+
+
+class CsrfForm(BaseModel):
+    csrf: str = ""
+
+
+def _login_page(error: str | None = None, email: str = "", status: int = 200) -> Template:
+    token = secrets.token_urlsafe(32)
+    return Template(
+        "auth/login.html",
+        context={"csrf": token, "error": error, "email": email},
+        status_code=status,
+        cookies=[
+            Cookie(
+                key=LOGIN_CSRF_COOKIE, value=token, httponly=True, samesite="strict", path="/login"
+            )
+        ],
+    )
+
+
+class WebController(Controller):
+    include_in_schema = False
+
+    @get("/login", name="web:login")
+    async def login_page(self) -> Template:
+        return _login_page()
+
+    @post("/login", name="web:login-submit")
+    async def login_submit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        settings: Settings,
+        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[Any]:
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        if not expected or not secrets.compare_digest(expected, data.csrf):
+            return _login_page("The form expired; please try again.", data.email, status=403)
+        try:
+            opened = await auth.login(
+                db_session,
+                settings,
+                email=data.email,
+                password=data.password,
+                address=client_address(request),
+            )
+        except DomainError as exc:
+            return _login_page(exc.detail, data.email, status=exc.status)
+        return Redirect(
+            path=request.app.route_reverse("web:home"),
+            cookies=[
+                session_cookie(settings, opened.cookie_value, settings.session_max_age_seconds)
+            ],
+        )
+
+    @post("/logout", name="web:logout", guards=[authenticated])
+    async def logout(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[Any]:
+        _check_form_csrf(principal, data.csrf)
+        await auth.logout(db_session, principal.credential_id)
+        return Redirect(
+            path=request.app.route_reverse("web:login"), cookies=[session_cookie(settings, "", 0)]
+        )
+
+    @get("/", name="web:home", guards=[authenticated])
+    async def home(self, principal: Principal, db_session: AsyncSession) -> Template:
+        agencies = list(await db_session.scalars(select(Agency).order_by(Agency.code)))
+        scope = next((a for a in agencies if a.id == principal.officer_agency_id), None)
+        return Template(
+            "home/index.html",
+            context={
+                "me": principal,
+                "agencies": agencies,
+                "officer_agency": scope,
+                "csrf": principal.csrf_token,
+            },
+        )
+
+
+def _check_form_csrf(principal: Principal, token: str) -> None:
+    if not principal.csrf_token or not secrets.compare_digest(principal.csrf_token, token):
+        raise Forbidden("The form's CSRF token is missing or wrong; reload the page.")
