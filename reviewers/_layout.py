@@ -104,6 +104,8 @@ def _plain_layout(kp: IntArray, cap: IntArray) -> Layout:
 def _pool_layout(k: int | ArrayLike, cap: IntArray, n: int, pools: IntArray) -> Layout:
     kk = _non_negative_ints(k, "k")
     n_pools = max(int(pools.max(initial=-1)) + 1, kk.shape[-1] if kk.ndim else 0)
+    if kk.ndim == 1 and kk.shape != (n_pools,):
+        raise ValueError(f"k per pool must have one entry per pool code: shape ({n_pools},)")
     if kk.ndim == 2 and kk.shape != (n, n_pools):
         raise ValueError(f"k per (proposal, pool) must have shape ({n}, {n_pools})")
     if kk.ndim > 2:

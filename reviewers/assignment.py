@@ -77,7 +77,9 @@ def solve_assignment(
     - `k`: scalar or per proposal (P,); with pools: scalar, per pool (G,) or (P, G) — then
       every proposal needs that many reviewers from each pool.
     - `cap`: scalar or per reviewer (R,).
-    - `reviewer_pool` (parallel mode): a pool code 0..G-1 per reviewer.
+    - `reviewer_pool` (parallel mode): a pool code 0..G-1 per reviewer; G is the larger of
+      the highest code + 1 and k's pool dimension, so a pool nobody has joined yet can
+      still be asked for (and reported short).
     - `reviewer_country` + `country_quota` (joint mode): a country code per reviewer and
       {country code: m}; each proposal gets at least m reviewers from each listed country.
     - `fixed`: (n, 2) [proposal, reviewer] pairs kept as they are (e.g. accepted

@@ -313,3 +313,21 @@ def test_infeasible_quota_country_capacity_too_low():
 
     assert pairs(result) == [(0, 0), (1, 0), (1, 1)]
     assert result.shortfalls == (Shortfall(0, VN, 1, 0, 1, ShortfallReason.CAPACITY_TOO_LOW),)
+
+
+def test_infeasible_pool_nobody_joined_is_reported():
+    result = solve_assignment(
+        Candidates.from_dense(np.ones((1, 2))), k=[1, 1, 1], cap=1, reviewer_pool=[0, 1]
+    )
+
+    assert result.shortfalls == (Shortfall(0, 2, 1, 0, 0, ShortfallReason.TOO_FEW_CANDIDATES),)
+
+
+def test_infeasible_call_without_reviewers_is_reported():
+    result = solve_assignment(Candidates.from_dense(np.zeros((2, 0))), k=2, cap=1)
+
+    assert [(s.proposal, s.reason) for s in result.shortfalls] == [
+        (0, ShortfallReason.TOO_FEW_CANDIDATES),
+        (1, ShortfallReason.TOO_FEW_CANDIDATES),
+    ]
+    assert result.missing == 4

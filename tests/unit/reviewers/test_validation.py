@@ -42,6 +42,7 @@ def test_candidates_refuse_malformed_input(make, message):
         ({"k": 1, "cap": 1, "reviewer_pool": [0]}, "reviewer_pool"),
         ({"k": 1, "cap": 1, "reviewer_pool": [0, -1]}, "reviewer_pool must not be negative"),
         ({"k": [[1], [1], [1]], "cap": 1, "reviewer_pool": [0, 0]}, r"\(2, 1\)"),
+        ({"k": [1], "cap": 1, "reviewer_pool": [0, 1]}, r"one entry per pool code: shape \(2,\)"),
         ({"k": 1, "cap": 1, "country_quota": {1: 1}}, "together"),
         ({"k": 1, "cap": 1, "reviewer_country": [1, 2], "country_quota": {1: 2}}, "quota"),
         (
