@@ -122,6 +122,7 @@ async def create_user(session: AsyncSession, data: schemas.UserCreate, *, actor:
     )
     session.add(user)
     await session.flush()
+    await session.refresh(user, attribute_names=["roles"])  # loads each role's agency eagerly
     await append(
         session,
         actor=actor,
@@ -187,6 +188,7 @@ async def replace_roles(
     user.roles.extend(rows)
     user.updated_at = datetime.datetime.now(datetime.UTC)  # dirty row: the ORM bumps `version`
     await session.flush()
+    await session.refresh(user, attribute_names=["roles"])
     await append(
         session,
         actor=actor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,9 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         )
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
-    """The newest revision shipped with the code."""
+    """The newest revision shipped with the code (fixed for the life of the process)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
