@@ -200,11 +200,11 @@ def _bid_arrays(
 
 def _lookup(src_keys: IntArray, src_values: np.ndarray, keys: IntArray) -> np.ndarray:
     """src_values at keys, 0 where a key is absent."""
+    if src_keys.size == 0:
+        return np.zeros(keys.size)
     order = np.argsort(src_keys)
     sorted_keys = src_keys[order]
-    pos = np.minimum(np.searchsorted(sorted_keys, keys), max(sorted_keys.size - 1, 0))
-    if sorted_keys.size == 0:
-        return np.zeros(keys.size)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
     found = sorted_keys[pos] == keys
     return np.where(found, src_values[order][pos], 0.0)
 

@@ -124,7 +124,7 @@ def solve_assignment(
 
 
 def _check_scale(candidates: Candidates, scale: int) -> None:
-    if not isinstance(scale, int) or scale < MIN_SCALE:
+    if not isinstance(scale, int | np.integer) or isinstance(scale, bool) or scale < MIN_SCALE:
         raise ValueError(f"scale must be an integer >= {MIN_SCALE}, got {scale!r}")
     largest = float(np.abs(candidates.affinity).max(initial=0.0))
     if largest * scale > _MAX_SCALED_COST:
