@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from advanced_alchemy.types import GUID
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -13,6 +14,23 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def compare_type(
+    context: Any, _inspected_column: Any, _metadata_column: Any, inspected: Any, metadata: Any
+) -> bool | None:
+    """Alembic's type comparison, minus SQLite's reflection of BINARY(16) UUIDs as NUMERIC(16).
+
+    SQLite reports a column's type affinity, not the declared BINARY, so the default comparison
+    sees a change in every UUID column that is not there. None means "use the default".
+    """
+    if (
+        context.dialect.name == "sqlite"
+        and isinstance(metadata, GUID)
+        and str(inspected) == "NUMERIC(16)"
+    ):
+        return False
+    return None
 
 
 def alembic_config(connection: Any = None) -> Config:

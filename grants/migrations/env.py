@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from grants.db.migrate import compare_type
 from grants.db.models import metadata
 
 config = context.config
@@ -15,7 +16,7 @@ context.configure(
     connection=connection,
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
-    compare_type=True,
+    compare_type=compare_type,
 )
 with context.begin_transaction():
     context.run_migrations()
