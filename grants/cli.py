@@ -140,7 +140,7 @@ def user_create(
     locale: str,
     time_zone: str,
 ) -> None:
-    """Create a user; the password is read from the terminal (or GRANTS_PASSWORD on stdin-less runs)."""
+    """Create a user; the password comes from GRANTS_PASSWORD, stdin, or the terminal."""
     from grants.accounts import schemas
     from grants.accounts.services import create_user
     from grants.audit.chain import Actor
@@ -148,15 +148,15 @@ def user_create(
 
     password = _read_password()
     try:
-        data = schemas.UserCreate(
-            email=email,
-            display_name=display_name,
-            password=password,
-            locale=locale,
-            time_zone=time_zone,
-            roles=[
-                schemas.RoleGrant(role=r, agency=agency if r == "officer" else None) for r in roles
-            ],
+        data = schemas.UserCreate.model_validate(
+            {
+                "email": email,
+                "display_name": display_name,
+                "password": password,
+                "locale": locale,
+                "time_zone": time_zone,
+                "roles": [{"role": r, "agency": agency if r == "officer" else None} for r in roles],
+            }
         )
         created = _run_in_session(lambda s: create_user(s, data, actor=Actor(id=None, label="cli")))
     except (DomainError, ValueError) as exc:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts import schemas as account_schemas
+from grants.accounts.schemas import Locale, RoleName
 from grants.accounts.services import create_user
 from grants.agencies.schemas import AgencyCreate
 from grants.agencies.services import create_agency
@@ -38,10 +39,10 @@ AGENCIES = (
 
 @dataclass(frozen=True, slots=True)
 class DemoLogin:
-    role: str
+    role: RoleName
     email: str
     name: str
-    locale: str
+    locale: Locale
     time_zone: str
     agency: str | None = None
 

@@ -15,6 +15,7 @@ from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFo
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
+from litestar.types import ExceptionHandlersMap
 from sqlalchemy.orm.exc import StaleDataError
 
 log = structlog.get_logger("grants.errors")
@@ -217,7 +218,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_exception_handler,

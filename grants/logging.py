@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import cast
 
 import structlog
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware import AbstractMiddleware
-from litestar.types import Message, Receive, Scope, Send
+from litestar.types import HTTPScope, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
 log = structlog.get_logger("grants.http")
@@ -61,7 +62,7 @@ class RequestIdMiddleware(AbstractMiddleware):
         finally:
             log.info(
                 "request",
-                method=scope["method"],
+                method=cast("HTTPScope", scope)["method"],
                 path=scope["path"],
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1),

@@ -16,7 +16,7 @@ from grants.db.models import Agency, ApiToken, LoginAttempt, User, UserRole, Use
 from grants.security.passwords import hash_password
 from grants.security.tokens import digest
 
-PASSWORD = "correct horse battery"  # noqa: S105 - the test users' password
+PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)  # Argon2 is slow on purpose: hash once per run
 
 

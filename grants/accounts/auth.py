@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import LoginAttempt, User, UserSession
@@ -71,12 +71,14 @@ async def _refuse_when_limited(
         )
 
 
-async def _failures(session: AsyncSession, condition: object, since: datetime.datetime) -> int:
+async def _failures(
+    session: AsyncSession, condition: ColumnElement[bool], since: datetime.datetime
+) -> int:
     query = (
         select(func.count())
         .select_from(LoginAttempt)
         .where(condition, LoginAttempt.created_at >= since)
-    )  # type: ignore[arg-type]
+    )
     return int(await session.scalar(query) or 0)
 
 

@@ -17,7 +17,8 @@ from grants.times import validate_time_zone
 @lru_cache(maxsize=1)
 def _countries() -> frozenset[str]:
     # Babel's territories mix ISO 3166 alpha-2 codes with UN M.49 regions ("001"); keep letters.
-    return frozenset(code for code in Locale("en").territories if code.isalpha() and len(code) == 2)
+    codes = (code for code in Locale("en").territories if isinstance(code, str))
+    return frozenset(code for code in codes if code.isalpha() and len(code) == 2)
 
 
 def _country(value: str | None) -> str | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import HTTPScope
 
 from grants.errors import Forbidden, Unauthenticated
 from grants.security.principal import Principal
@@ -42,7 +43,7 @@ def csrf_protect(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
     if not isinstance(user, Principal) or user.auth_kind != "session":
         return
     if (
-        connection.scope["method"] in SAFE_METHODS
+        cast("HTTPScope", connection.scope)["method"] in SAFE_METHODS
         or not path.startswith("/api")
         or path in CSRF_EXEMPT
     ):

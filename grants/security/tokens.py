@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-API_TOKEN_PREFIX = "cft_"
+API_TOKEN_PREFIX = "cft_"  # noqa: S105 - a public marker, not a secret
 
 
 def new_secret() -> str:

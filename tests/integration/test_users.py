@@ -41,7 +41,8 @@ async def test_create_user_with_officer_role_bound_to_agency(
     assert body["email"] == "officer@jst.example"
     assert [(r["role"], r["agency_code"]) for r in body["roles"]] == [("officer", "JST")]
     event = await db.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
-    assert event is not None and event.entity_id == body["id"]
+    assert event is not None
+    assert event.entity_id == body["id"]
 
 
 async def test_create_user_every_bad_field_named(client: Client, db: AsyncSession) -> None:

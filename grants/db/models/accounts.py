@@ -38,7 +38,8 @@ class UserRole(UUIDv7AuditBase):
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
         CheckConstraint(
-            "(role = 'officer' AND agency_id IS NOT NULL) OR (role <> 'officer' AND agency_id IS NULL)",
+            "(role = 'officer' AND agency_id IS NOT NULL)"
+            " OR (role <> 'officer' AND agency_id IS NULL)",
             name="officer_has_agency",
         ),
         CheckConstraint(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class AuditBase(DeclarativeBase):
-    """Plain declarative base sharing advanced-alchemy's metadata; audit rows have no id/updated_at."""
+    """A plain base on advanced-alchemy's metadata: audit rows have no UUID id or updated_at."""
 
     metadata = orm_registry.metadata
     registry = orm_registry
