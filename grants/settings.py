@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: str | None = Field(default=None, repr=False)
+    s3_create_bucket: bool = False
 
     secret_key: str = Field(default="", repr=False)
     base_url: str = "http://127.0.0.1:8000"

@@ -1,0 +1,51 @@
+# CoFund: `make run` serves the demo at http://127.0.0.1:8000; `make test` runs linters and tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck pytest bench bench-quick diagram clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamps re-install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/grants db upgrade
+	$(BIN)/grants demo
+	@echo "Serving CoFund at http://$(HOST):$(PORT) (Ctrl-C stops it)"
+	$(BIN)/grants serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy grants workflows reviewers storage
+
+diagram: $(VENV)/.installed
+	$(BIN)/grants workflows diagram
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench-quick: $(VENV)/.installed-dev
+	$(BIN)/python bench/assignment.py --quick
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/assignment.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis
