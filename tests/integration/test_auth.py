@@ -204,3 +204,22 @@ async def test_password_change_wrong_current_password_names_field(
 
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "current_password", "reason": "does not match"}]
+
+
+async def test_passwords_and_tokens_never_reach_the_logs(
+    client: Client, db: AsyncSession, capfd: Any
+) -> None:
+    user = await make_user(db, email="quiet@example.org")
+    await _login(client, "quiet@example.org", "a-wrong-secret-password")
+    csrf = (await _login(client, "quiet@example.org")).json()["csrf_token"]
+    created = await client.post(
+        "/api/me/tokens", json={"name": "t"}, headers={"X-CSRF-Token": csrf}
+    )
+    secret = created.json()["token"]
+    await client.get("/api/me", headers={"Authorization": f"Bearer {secret}"})
+
+    logged = "".join(capfd.readouterr())
+
+    assert str(user.id) in logged  # the logs did capture this test's requests
+    for needle in (PASSWORD, "a-wrong-secret-password", secret, csrf):
+        assert needle not in logged

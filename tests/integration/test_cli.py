@@ -59,8 +59,19 @@ def test_user_and_token_create(var_dir: Path) -> None:
     _grants("db", "upgrade")
     _grants("demo")
 
-    created = _grants("user", "create", "--email", "New@Example.org", "--name", "New Officer", "--role", "officer",
-                      "--agency", "JST", env={"GRANTS_PASSWORD": "a long enough password"})
+    created = _grants(
+        "user",
+        "create",
+        "--email",
+        "New@Example.org",
+        "--name",
+        "New Officer",
+        "--role",
+        "officer",
+        "--agency",
+        "JST",
+        env={"GRANTS_PASSWORD": "a long enough password"},
+    )
     token = _grants("token", "create", "--email", "new@example.org", "--name", "ci")
 
     assert created.exit_code == 0
@@ -73,8 +84,19 @@ def test_user_create_bad_input_is_a_clear_error(var_dir: Path) -> None:
     _grants("db", "upgrade")
     _grants("demo")
 
-    result = _grants("user", "create", "--email", "x@example.org", "--name", "X", "--role", "officer",
-                     "--agency", "NOPE", env={"GRANTS_PASSWORD": "a long enough password"})
+    result = _grants(
+        "user",
+        "create",
+        "--email",
+        "x@example.org",
+        "--name",
+        "X",
+        "--role",
+        "officer",
+        "--agency",
+        "NOPE",
+        env={"GRANTS_PASSWORD": "a long enough password"},
+    )
 
     assert result.exit_code == 1
     assert "roles[0].agency: no agency has the code 'NOPE'" in result.output
