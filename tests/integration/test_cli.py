@@ -50,8 +50,8 @@ def test_audit_verify_names_a_row_edited_by_hand(var_dir: Path) -> None:
 
     assert result.exit_code == 1
     assert result.output == (
-        "audit chain BROKEN at event 5: content does not match its hash (edited after it was written) "
-        "(4 events verified before it)\n"
+        "audit chain BROKEN at event 5: content does not match its hash "
+        "(edited after it was written) (4 events verified before it)\n"
     )
 
 
