@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from workflows.errors import GuardsFailed, NotAllowedFromState, RoleNotAllowed
+from workflows.machines.call import CallState
+from workflows.machines.proposal import PROPOSAL, ProposalContext
+from workflows.roles import COAPPLICANT, COFUNDING_OFFICER, PI
+
+PIS = {PI}
+OFFICERS = {COFUNDING_OFFICER}
+CLOSES = datetime(2030, 3, 31, 8, 0, tzinfo=UTC)
+OPEN = ProposalContext(
+    now=CLOSES - timedelta(days=1),
+    closes_at=CLOSES,
+    call_state=CallState.OPEN,
+    problems=(),
+    reviews_outstanding=0,
+    reviews_submitted=0,
+    decisions_recorded=0,
+    undecided_agencies=("JST", "NAFOSTED"),
+    rejecting_agencies=(),
+)
+CLOSED = replace(OPEN, now=CLOSES + timedelta(days=1), call_state=CallState.CLOSED)
+REVIEWING = replace(CLOSED, call_state=CallState.REVIEWING, reviews_submitted=3)
+DECIDED = replace(
+    REVIEWING, call_state=CallState.DECIDING, decisions_recorded=2, undecided_agencies=()
+)
+
+
+def test_proposal_happy_path_reaches_awarded() -> None:
+    state = PROPOSAL.apply("draft", "submit", PIS, OPEN)
+    state = PROPOSAL.apply(state, "declare_eligible", OFFICERS, CLOSED)
+    state = PROPOSAL.apply(state, "start_review", OFFICERS, REVIEWING)
+    state = PROPOSAL.apply(state, "complete_review", OFFICERS, REVIEWING)
+
+    assert PROPOSAL.apply(state, "award", OFFICERS, DECIDED) == "awarded"
+
+
+def test_proposal_submit_one_second_before_deadline_submits() -> None:
+    ctx = replace(OPEN, now=CLOSES - timedelta(seconds=1))
+
+    assert PROPOSAL.apply("draft", "submit", PIS, ctx) == "submitted"
+
+
+def test_proposal_submit_at_deadline_instant_is_refused() -> None:
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("draft", "submit", PIS, replace(OPEN, now=CLOSES))
+
+    assert caught.value.reasons == ("The deadline 2030-03-31T08:00:00+00:00 has passed.",)
+
+
+def test_proposal_submit_reports_every_reason() -> None:
+    ctx = replace(CLOSED, problems=("The budget of year 2 is missing.", "No CV uploaded."))
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("draft", "submit", PIS, ctx)
+
+    assert caught.value.reasons == (
+        "The call is closed, not open.",
+        "The deadline 2030-03-31T08:00:00+00:00 has passed.",
+        "The budget of year 2 is missing.",
+        "No CV uploaded.",
+    )
+
+
+def test_proposal_submit_by_coapplicant_is_refused() -> None:
+    with pytest.raises(RoleNotAllowed):
+        PROPOSAL.decide("draft", "submit", {COAPPLICANT}, OPEN)
+
+
+def test_proposal_reopen_before_deadline_returns_to_draft() -> None:
+    assert PROPOSAL.apply("submitted", "reopen", PIS, OPEN) == "draft"
+
+
+def test_proposal_reopen_after_deadline_is_refused() -> None:
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("submitted", "reopen", PIS, CLOSED)
+
+    assert caught.value.reasons == ("The deadline 2030-03-31T08:00:00+00:00 has passed.",)
+
+
+def test_proposal_eligibility_before_deadline_is_refused() -> None:
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("submitted", "declare_ineligible", OFFICERS, OPEN)
+
+    assert caught.value.reasons == (
+        "Eligibility is decided after the deadline 2030-03-31T08:00:00+00:00.",
+    )
+
+
+def test_proposal_complete_review_with_outstanding_reviews_is_refused() -> None:
+    ctx = replace(REVIEWING, reviews_submitted=0, reviews_outstanding=2)
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("under_review", "complete_review", OFFICERS, ctx)
+
+    assert caught.value.reasons == (
+        "No review has been submitted.",
+        "Reviews still outstanding: 2.",
+    )
+
+
+def test_proposal_award_with_a_rejection_is_refused() -> None:
+    ctx = replace(DECIDED, rejecting_agencies=("NAFOSTED",))
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("reviewed", "award", OFFICERS, ctx)
+
+    assert caught.value.reasons == ("Rejected by: NAFOSTED.",)
+
+
+def test_proposal_reject_with_a_rejection_rejects() -> None:
+    ctx = replace(DECIDED, rejecting_agencies=("NAFOSTED",))
+
+    assert PROPOSAL.apply("reviewed", "reject", OFFICERS, ctx) == "rejected"
+
+
+def test_proposal_reject_before_every_decision_is_refused() -> None:
+    ctx = replace(DECIDED, undecided_agencies=("JST",), rejecting_agencies=("NAFOSTED",))
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("reviewed", "reject", OFFICERS, ctx)
+
+    assert caught.value.reasons == ("Agencies without a decision: JST.",)
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "eligible", "under_review", "reviewed"])
+def test_proposal_withdraw_before_decision_withdraws(state: str) -> None:
+    assert PROPOSAL.apply(state, "withdraw", PIS, CLOSED) == "withdrawn"
+
+
+def test_proposal_withdraw_after_a_decision_is_recorded_is_refused() -> None:
+    ctx = replace(REVIEWING, decisions_recorded=1)
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("reviewed", "withdraw", PIS, ctx)
+
+    assert caught.value.reasons == ("An agency has already recorded its decision.",)
+
+
+def test_proposal_withdraw_after_award_is_not_allowed() -> None:
+    with pytest.raises(NotAllowedFromState):
+        PROPOSAL.decide("awarded", "withdraw", PIS, DECIDED)
