@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import workflows
 from workflows import ALL_MACHINES
 from workflows.diagram import render_markdown
 from workflows.engine import Machine
@@ -50,3 +53,17 @@ def test_render_markdown_all_machines_has_one_section_each() -> None:
     headings = [line for line in document.splitlines() if line.startswith("#")]
 
     assert headings == ["# CoFund workflows"] + [f"## {m.name}" for m in ALL_MACHINES]
+
+
+def imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    return {name.split(".")[0] for name in names}
+
+
+def test_workflows_never_imports_the_application_or_frameworks() -> None:
+    package = Path(workflows.__file__).parent
+    imported = set().union(*(imported_packages(p) for p in package.rglob("*.py")))
+
+    assert imported & {"grants", "litestar", "sqlalchemy", "advanced_alchemy"} == set()
