@@ -25,12 +25,15 @@ from grants import __version__
 from grants.accounts.controllers import AuthController, MeController, UserController
 from grants.agencies.controllers import AgencyController
 from grants.audit.controllers import AuditController
+from grants.calls import ROUTES as CALL_ROUTES
 from grants.common.deps import provide_principal, provide_settings
 from grants.db.engine import create_engine
-from grants.documents import build_document_store
+from grants.document_store import build_document_store
+from grants.documents import ROUTES as DOCUMENT_ROUTES
 from grants.errors import EXCEPTION_HANDLERS
 from grants.health import health
 from grants.logging import RequestIdMiddleware, configure_logging
+from grants.proposals import ROUTES as PROPOSAL_ROUTES
 from grants.security.guards import csrf_protect
 from grants.security.middleware import AuthenticationMiddleware
 from grants.settings import Settings, get_settings
@@ -69,6 +72,9 @@ def create_app(
             AgencyController,
             AuditController,
             WebController,
+            *CALL_ROUTES,
+            *PROPOSAL_ROUTES,
+            *DOCUMENT_ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],

@@ -45,6 +45,7 @@ class DemoLogin:
     locale: Locale
     time_zone: str
     agency: str | None = None
+    country: str | None = None
 
 
 LOGINS = (
@@ -54,6 +55,7 @@ LOGINS = (
         "Sato Hana (researcher, Japan)",
         "ja",
         "Asia/Tokyo",
+        country="JP",
     ),
     DemoLogin(
         "researcher",
@@ -61,6 +63,7 @@ LOGINS = (
         "Nguyễn Văn Minh (researcher, Vietnam)",
         "vi",
         "Asia/Ho_Chi_Minh",
+        country="VN",
     ),
     DemoLogin(
         "reviewer",
@@ -68,6 +71,7 @@ LOGINS = (
         "Tanaka Kenji (reviewer)",
         "en",
         "Asia/Tokyo",
+        country="JP",
     ),
     DemoLogin(
         "officer",
@@ -105,6 +109,7 @@ async def seed(session: AsyncSession) -> list[DemoLogin]:
             password=DEMO_PASSWORD,
             locale=login.locale,
             time_zone=login.time_zone,
+            country=login.country,
             roles=[account_schemas.RoleGrant(role=login.role, agency=login.agency)],
         )
         await create_user(session, data, actor=SYSTEM)

@@ -7,12 +7,28 @@ flushes them in the test's session.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 import factory
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Agency, ApiToken, LoginAttempt, User, UserRole, UserSession
+from grants.db.models import (
+    Agency,
+    ApiToken,
+    BudgetLine,
+    Call,
+    CallAgency,
+    Document,
+    LoginAttempt,
+    PartMember,
+    Proposal,
+    ProposalInvitation,
+    ProposalPart,
+    User,
+    UserRole,
+    UserSession,
+)
 from grants.security.passwords import hash_password
 from grants.security.tokens import digest
 
@@ -106,3 +122,174 @@ async def bearer(session: AsyncSession, user: User) -> dict[str, str]:
     secret = f"cft_{user.id.hex}{datetime.datetime.now(datetime.UTC).timestamp()}"
     await persist(session, ApiTokenFactory(user_id=user.id, token_hash=digest(secret)))
     return {"Authorization": f"Bearer {secret}"}
+
+
+# Calls and proposals ---------------------------------------------------------------------
+
+
+def _at(**delta: int) -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(**delta)
+
+
+RUBRIC = [
+    {"key": "novelty", "label": "Scientific novelty", "weight": 40, "scale_min": 1, "scale_max": 5},
+    {"key": "feasibility", "label": "Feasibility", "weight": 30, "scale_min": 1, "scale_max": 5},
+    {"key": "impact", "label": "Bilateral impact", "weight": 30, "scale_min": 1, "scale_max": 5},
+]
+DOCUMENT_KINDS = [
+    {
+        "kind": "project_description",
+        "label": "Project description",
+        "required": True,
+        "max_bytes": 10 * 1024 * 1024,
+        "allowed_types": ["application/pdf"],
+    },
+    {
+        "kind": "cv",
+        "label": "CVs of the PIs",
+        "required": False,
+        "max_bytes": 5 * 1024 * 1024,
+        "allowed_types": ["application/pdf"],
+    },
+]
+
+
+class CallFactory(factory.Factory):
+    class Meta:
+        model = Call
+
+    code = factory.Sequence(lambda n: f"CALL-{n:03}")
+    title = factory.LazyAttribute(lambda o: {"en": f"Joint call {o.code}"})
+    description = factory.LazyFunction(
+        lambda: {"en": "Semiconductor research co-funded by two agencies."}
+    )
+    topics = factory.LazyFunction(
+        lambda: ["advanced packaging", "chip design", "EDA", "edge-AI hardware"]
+    )
+    opens_at = factory.LazyFunction(lambda: _at(days=-10))
+    closes_at = factory.LazyFunction(lambda: _at(days=30))
+    durations = factory.LazyFunction(lambda: [3, 5, 10])
+    cofunding_mode = "own_side"
+    review_mode = "parallel"
+    reviewers_per_proposal = 3
+    min_reviewers_per_country = 0
+    review_deadline = None
+    rubric = factory.LazyFunction(lambda: [dict(c) for c in RUBRIC])
+    document_kinds = factory.LazyFunction(lambda: [dict(k) for k in DOCUMENT_KINDS])
+    state = "open"
+    last_proposal_number = 0
+    agencies = factory.LazyFunction(list)
+
+
+class CallAgencyFactory(factory.Factory):
+    class Meta:
+        model = CallAgency
+
+    currency = "JPY"
+    cap_per_year = 10_000_000
+    cap_total = 45_000_000
+    envelope = 300_000_000
+    max_indirect_percent = 30
+    pi_once_per_call = True
+    share_percent = None
+
+
+async def make_call(session: AsyncSession, creator: User, *agencies: Agency, **fields: Any) -> Call:
+    """A persisted call co-funded by `agencies`, with caps in each agency's currency."""
+    call = CallFactory(created_by=creator.id, **fields)
+    call.agencies = [
+        CallAgencyFactory(agency_id=a.id, position=i, currency=a.currency)
+        for i, a in enumerate(agencies)
+    ]
+    await persist(session, call)
+    return call
+
+
+class ProposalFactory(factory.Factory):
+    class Meta:
+        model = Proposal
+
+    title = factory.LazyFunction(lambda: {"en": "Chiplet interconnects for edge-AI accelerators"})
+    abstract = factory.LazyFunction(
+        lambda: {"en": "We co-design chiplet links and their EDA flow."}
+    )
+    keywords = factory.LazyFunction(lambda: ["chiplet", "interconnect", "edge AI"])
+    topic = "advanced packaging"
+    duration_years = 3
+    planned_start = factory.LazyFunction(lambda: datetime.date(2027, 4, 1))
+    state = "draft"
+    parts = factory.LazyFunction(list)
+
+
+class ProposalPartFactory(factory.Factory):
+    class Meta:
+        model = ProposalPart
+
+    institution_ror = None
+    institution_name = None
+    members = factory.LazyFunction(list)
+    budget = factory.LazyFunction(list)
+
+
+class PartMemberFactory(factory.Factory):
+    class Meta:
+        model = PartMember
+
+    role = "member"
+    name = factory.Sequence(lambda n: f"Member {n}")
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    orcid = None
+    erad_number = None
+
+
+class BudgetLineFactory(factory.Factory):
+    class Meta:
+        model = BudgetLine
+
+    year = 1
+    category = "personnel"
+    amount = 1_000_000
+    currency = "JPY"
+
+
+class ProposalInvitationFactory(factory.Factory):
+    class Meta:
+        model = ProposalInvitation
+
+    email = factory.Sequence(lambda n: f"counterpart{n}@example.org")
+    token_hash = factory.Sequence(lambda n: digest(f"invitation-{n}"))
+    expires_at = factory.LazyFunction(lambda: _later(days=14))
+
+
+class DocumentFactory(factory.Factory):
+    class Meta:
+        model = Document
+
+    kind = "project_description"
+    version = 1
+    original_name = "description.pdf"
+    content_type = "application/pdf"
+    size = 1234
+    sha256 = "0" * 64
+    storage_key = factory.Sequence(lambda n: f"docs/test/{n:032x}")
+
+
+async def make_proposal(
+    session: AsyncSession, call: Call, pis: dict[uuid.UUID, User | None], **fields: Any
+) -> Proposal:
+    """A persisted draft in `call` with one part per co-funding agency; `pis` maps an agency id
+    to its part's PI (who is also listed as a member with role `pi`). The first PI creates it."""
+    creator = next(u for u in pis.values() if u is not None)
+    proposal = ProposalFactory(call_id=call.id, created_by=creator.id, **fields)
+    for position, terms in enumerate(call.agencies):
+        pi = pis.get(terms.agency_id)
+        part = ProposalPartFactory(
+            agency_id=terms.agency_id, position=position, pi_user_id=pi.id if pi else None
+        )
+        if pi is not None:
+            part.members = [
+                PartMemberFactory(user_id=pi.id, role="pi", name=pi.display_name, email=pi.email)
+            ]
+        proposal.parts.append(part)
+    await persist(session, proposal)
+    return proposal

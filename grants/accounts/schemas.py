@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import EmailStr, Field, field_validator
 
+from grants.common import codes
 from grants.common.schemas import Input, Output
 from grants.security.passwords import MIN_PASSWORD_LENGTH
 from grants.times import validate_time_zone
@@ -40,6 +41,7 @@ class User(Output):
     display_name: str
     locale: str
     time_zone: str
+    country: str | None
     state: str
     version: int
     roles: list[RoleView]
@@ -58,6 +60,11 @@ class _Profile(Input):
     def _zone(cls, value: str | None) -> str | None:
         return validate_time_zone(value) if value is not None else None
 
+    @field_validator("country", check_fields=False)
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return codes.country(value) if value is not None else None
+
 
 class UserCreate(_Profile):
     email: EmailStr
@@ -65,6 +72,7 @@ class UserCreate(_Profile):
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     locale: Locale = "en"
     time_zone: str = "UTC"
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. of a PI")
     roles: list[RoleGrant] = Field(default_factory=list)
 
 
@@ -75,6 +83,7 @@ class UserUpdate(_Profile):
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     locale: Locale | None = None
     time_zone: str | None = None
+    country: str | None = None
 
 
 class RolesReplace(Input):

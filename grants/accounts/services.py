@@ -29,6 +29,7 @@ def user_view(user: User) -> schemas.User:
         display_name=user.display_name,
         locale=user.locale,
         time_zone=user.time_zone,
+        country=user.country,
         state=user.state,
         version=user.version,
         created_at=user.created_at,
@@ -116,6 +117,7 @@ async def create_user(session: AsyncSession, data: schemas.UserCreate, *, actor:
         display_name=data.display_name,
         locale=data.locale,
         time_zone=data.time_zone,
+        country=data.country,
         password_hash=hash_password(data.password),
         state="active",
         roles=await _role_rows(session, data.roles),
@@ -153,7 +155,7 @@ async def update_profile(
     """Change display name, locale or time zone; audits only the fields that changed."""
     _check_version(user, data.version)
     changes = {}
-    for name in ("display_name", "locale", "time_zone"):
+    for name in ("display_name", "locale", "time_zone", "country"):
         value = getattr(data, name)
         if value is not None and value != getattr(user, name):
             changes[name] = [getattr(user, name), value]

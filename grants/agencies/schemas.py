@@ -4,33 +4,20 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from functools import lru_cache
 
-from babel import Locale
-from babel.numbers import list_currencies
 from pydantic import Field, field_validator
 
+from grants.common import codes
 from grants.common.schemas import Input, Output
 from grants.times import validate_time_zone
 
 
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    # Babel's territories mix ISO 3166 alpha-2 codes with UN M.49 regions ("001"); keep letters.
-    codes = (code for code in Locale("en").territories if isinstance(code, str))
-    return frozenset(code for code in codes if code.isalpha() and len(code) == 2)
-
-
 def _country(value: str | None) -> str | None:
-    if value is not None and value.upper() not in _countries():
-        raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code")
-    return value.upper() if value else value
+    return codes.country(value) if value is not None else None
 
 
 def _currency(value: str | None) -> str | None:
-    if value is not None and value.upper() not in list_currencies():
-        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
-    return value.upper() if value else value
+    return codes.currency(value) if value is not None else None
 
 
 class _Validated(Input):

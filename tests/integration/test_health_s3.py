@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from grants.app import create_app
-from grants.documents import build_document_store
+from grants.document_store import build_document_store
 from grants.settings import Settings
 from tests.conftest import running
 from tests.support.seaweedfs import S3Endpoint

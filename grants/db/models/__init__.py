@@ -5,6 +5,15 @@ from advanced_alchemy.base import orm_registry
 from grants.db.models.accounts import ApiToken, LoginAttempt, User, UserRole, UserSession
 from grants.db.models.agencies import Agency
 from grants.db.models.audit import AuditChainHead, AuditEvent
+from grants.db.models.calls import Call, CallAgency
+from grants.db.models.proposals import (
+    BudgetLine,
+    Document,
+    PartMember,
+    Proposal,
+    ProposalInvitation,
+    ProposalPart,
+)
 
 metadata = orm_registry.metadata
 
@@ -13,7 +22,15 @@ __all__ = [
     "ApiToken",
     "AuditChainHead",
     "AuditEvent",
+    "BudgetLine",
+    "Call",
+    "CallAgency",
+    "Document",
     "LoginAttempt",
+    "PartMember",
+    "Proposal",
+    "ProposalInvitation",
+    "ProposalPart",
     "User",
     "UserRole",
     "UserSession",

@@ -20,6 +20,7 @@ class User(UUIDv7AuditBase):
     display_name: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(5), default="en")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    country: Mapped[str | None] = mapped_column(String(2), default=None)
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     state: Mapped[str] = mapped_column(String(32), default="active")
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,8 @@
+"""documents feature: schemas, services and HTTP controllers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Route handlers (controllers) this feature adds to the app; grants/app.py mounts them.
+ROUTES: list[Any] = []
