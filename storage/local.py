@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import anyio
 from anyio import to_thread
 
 from storage.base import StoredObject
-from storage.errors import NotFound, StorageUnavailable
+from storage.errors import NotFound, StorageError, StorageUnavailable
 from storage.ingest import begin_upload
 from storage.keys import check_key, new_key
 
@@ -20,6 +21,8 @@ _WRITE_BUFFER = 1024 * 1024  # batch small request chunks into fewer thread hops
 _READ_CHUNK = 256 * 1024
 _FILE_MODE = 0o640
 _TMP_DIR = ".tmp"
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class LocalDocumentStore:
@@ -42,16 +45,20 @@ class LocalDocumentStore:
         max_size: int | None = None,
         allowed_types: frozenset[str] | None = None,
     ) -> StoredObject:
-        """See `DocumentStore.put`. On failure or cancellation the temp file is removed."""
+        """See `DocumentStore.put`. On failure or cancellation the temp file (and the
+        published file, if the failure came after publishing) is removed."""
         upload = await begin_upload(chunks, max_size=max_size, allowed_types=allowed_types)
         key = new_key()
         tmp = self._tmp / f"{secrets.token_hex(16)}.part"
+        final = self._path(key)
         try:
             await self._write(tmp, upload.chunks)
-            await to_thread.run_sync(_publish, tmp, self._path(key))
+            await _fs(_publish, tmp, final)
         except BaseException:
+            # A cancelled `_publish` still runs to its end in its thread, so the document may
+            # already sit at `final`; the key is fresh, so that file can only be this one.
             with anyio.CancelScope(shield=True):
-                await to_thread.run_sync(_unlink_quietly, tmp)
+                await to_thread.run_sync(_unlink_quietly, tmp, final)
             raise
         return upload.stored(key)
 
@@ -62,6 +69,8 @@ class LocalDocumentStore:
             handle = await to_thread.run_sync(path.open, "rb")
         except FileNotFoundError as exc:
             raise NotFound(key) from exc
+        except OSError as exc:
+            raise StorageError(f"open {key}: {exc}") from exc
         return _read_chunks(handle)
 
     async def presigned_url(
@@ -89,23 +98,31 @@ class LocalDocumentStore:
         return self.root / key
 
     async def _write(self, tmp: Path, chunks: AsyncIterator[bytes]) -> None:
-        handle = await to_thread.run_sync(_create_exclusive, tmp)
+        handle = await _fs(_create_exclusive, tmp)
         try:
             pending = bytearray()
             async for chunk in chunks:
                 pending += chunk
                 if len(pending) >= _WRITE_BUFFER:
-                    await to_thread.run_sync(handle.write, bytes(pending))
-                    pending.clear()
-            await to_thread.run_sync(_finish, handle, bytes(pending))
+                    await _fs(handle.write, pending)
+                    pending = bytearray()
+            await _fs(_finish, handle, pending)
         finally:
             with anyio.CancelScope(shield=True):
                 await to_thread.run_sync(handle.close)
 
 
+async def _fs(func: Callable[..., T], *args: Any) -> T:
+    """Run a blocking filesystem call in a worker thread; `OSError` becomes `StorageError`."""
+    try:
+        return await to_thread.run_sync(func, *args)
+    except OSError as exc:
+        raise StorageError(f"{getattr(func, '__name__', 'filesystem call')}: {exc}") from exc
+
+
 async def _read_chunks(handle: BinaryIO) -> AsyncIterator[bytes]:
     try:
-        while chunk := await to_thread.run_sync(handle.read, _READ_CHUNK):
+        while chunk := await _fs(handle.read, _READ_CHUNK):
             yield chunk
     finally:
         with anyio.CancelScope(shield=True):
@@ -134,8 +151,13 @@ def _publish(tmp: Path, final: Path) -> None:
         os.close(dir_fd)
 
 
-def _unlink_quietly(path: Path) -> None:
-    path.unlink(missing_ok=True)
+def _unlink_quietly(*paths: Path) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            # Cleanup must not replace the error that made it necessary.
+            logger.warning("could not remove %s", path)
 
 
 def _writable_dir(path: Path) -> bool:

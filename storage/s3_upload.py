@@ -1,10 +1,10 @@
 """Streaming an upload into S3: one PutObject when it fits in a part, else a multipart upload
 with a bounded number of parts in flight.
 
-Memory stays bounded by `(concurrency + 2) × part_size`: the parts being sent, the one being
-filled and the look-ahead part that tells a single-part upload from a multipart one. boto3
-blocks, so every call runs in a worker thread; several threads send parts at once, which is
-what reaches the throughput of boto3's own `upload_file`.
+Memory stays bounded by `concurrency × part_size`: each part buffer is taken only when a send
+slot is free, and a finished part's buffer is refilled rather than reallocated (steady memory,
+no allocator churn). boto3 blocks, so every call runs in a worker thread; several threads send
+parts at once, which is what keeps up with boto3's own `upload_file`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ class _Multipart:
     upload_id: str
     completed: dict[int, dict[str, Any]] = field(default_factory=dict)
 
-    async def send(self, number: int, body: bytes, slot: anyio.Semaphore) -> None:
+    async def send(
+        self, number: int, body: bytearray, slots: anyio.Semaphore, spare: list[bytearray]
+    ) -> None:
+        """Upload part `number`, then hand its buffer back to `spare` and free its slot."""
         try:
             response = await in_thread(
                 self.target.client.upload_part,
@@ -54,7 +57,8 @@ class _Multipart:
                 Body=body,
             )
         finally:
-            slot.release()
+            spare.append(body)
+            slots.release()
         # CompleteMultipartUpload must repeat any checksum the SDK attached to a part.
         part = {"PartNumber": number, "ETag": response["ETag"]}
         part.update({name: response[name] for name in _CHECKSUMS if name in response})
@@ -62,7 +66,8 @@ class _Multipart:
 
     async def complete(self) -> None:
         parts = [self.completed[number] for number in sorted(self.completed)]
-        await in_thread(
+        await _commit(
+            self.target,
             self.target.client.complete_multipart_upload,
             Bucket=self.target.bucket,
             Key=self.target.key,
@@ -91,11 +96,11 @@ async def upload(target: Target, chunks: AsyncIterator[bytes]) -> None:
     failure or cancellation an open multipart upload is aborted, after every part in flight
     has finished, so no orphaned part survives the abort.
     """
-    parts = _parts(chunks, target.part_size)
-    first = await anext(parts, b"")
-    second = await anext(parts, None)
-    if second is None:
-        await in_thread(
+    reader = PartReader(chunks, target.part_size)
+    first = await reader.next_part(bytearray())
+    if await reader.at_end():
+        await _commit(
+            target,
             target.client.put_object,
             Bucket=target.bucket,
             Key=target.key,
@@ -110,10 +115,8 @@ async def upload(target: Target, chunks: AsyncIterator[bytes]) -> None:
         ContentType=target.content_type,
     )
     multipart = _Multipart(target, response["UploadId"])
-    head = [first, second]
-    del first, second  # `head` alone holds them, so each is freed once it has been sent
     try:
-        await _send_all(multipart, _prepend(head, parts))
+        await _send_all(multipart, reader, first)
         await multipart.complete()
     except BaseException:
         with anyio.CancelScope(shield=True):
@@ -121,39 +124,77 @@ async def upload(target: Target, chunks: AsyncIterator[bytes]) -> None:
         raise
 
 
-async def _send_all(multipart: _Multipart, parts: AsyncIterator[bytes]) -> None:
-    slot = anyio.Semaphore(multipart.target.concurrency)
+async def _send_all(multipart: _Multipart, reader: PartReader, first: bytearray) -> None:
+    """Send `first` and every further part, at most `concurrency` buffers alive at once."""
+    slots = anyio.Semaphore(multipart.target.concurrency)
+    spare: list[bytearray] = []  # buffers of finished parts, refilled instead of reallocated
     try:
         async with anyio.create_task_group() as group:
-            number = 0
-            async for body in parts:
+            await slots.acquire()
+            group.start_soon(multipart.send, 1, first, slots, spare)
+            del first
+            number = 1
+            while not await reader.at_end():
+                # A slot is taken before a buffer is filled: that is what bounds memory.
+                await slots.acquire()
                 number += 1
-                # Waiting for a free slot before reading on is what bounds memory.
-                await slot.acquire()
-                group.start_soon(multipart.send, number, body, slot)
-                del body
+                part = await reader.next_part(spare.pop() if spare else bytearray())
+                group.start_soon(multipart.send, number, part, slots, spare)
+                del part
     except BaseExceptionGroup as errors:
         raise first_error(errors) from None
 
 
-async def _parts(chunks: AsyncIterator[bytes], part_size: int) -> AsyncIterator[bytes]:
-    """Re-cut `chunks` into parts of exactly `part_size` bytes, the last one shorter."""
-    pending = bytearray()
-    async for chunk in chunks:
-        pending += chunk
-        while len(pending) >= part_size:
-            part = bytes(pending[:part_size])
-            del pending[:part_size]
-            yield part
-    if pending:
-        yield bytes(pending)
+class PartReader:
+    """Cuts a chunk stream into parts of exactly `part_size` bytes (the last one shorter),
+    copying each byte once: from the caller's chunk into the part buffer."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], part_size: int) -> None:
+        self._chunks = aiter(chunks)
+        self._part_size = part_size
+        self._carry = memoryview(b"")  # unread rest of the current chunk
+        self._exhausted = False
+
+    async def at_end(self) -> bool:
+        """Whether the stream has no byte left (reads ahead one chunk to know)."""
+        if not self._carry and not self._exhausted:
+            chunk = await anext(self._chunks, None)
+            if chunk is None:
+                self._exhausted = True
+            else:
+                self._carry = memoryview(chunk)
+        return not self._carry
+
+    async def next_part(self, buffer: bytearray) -> bytearray:
+        """Fill `buffer` with the next part, overwriting a spare buffer in place or growing
+        a new empty one, and return it."""
+        filled = 0
+        while filled < self._part_size and not await self.at_end():
+            take = min(self._part_size - filled, len(self._carry))
+            buffer[filled : filled + take] = self._carry[:take]
+            self._carry = self._carry[take:]
+            filled += take
+        del buffer[filled:]
+        return buffer
 
 
-async def _prepend(head: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    while head:
-        yield head.pop(0)
-    async for part in rest:
-        yield part
+async def _commit(target: Target, method: Any, **kwargs: Any) -> None:
+    """Make the object appear by calling `method`; if that call fails or we are cancelled
+    meanwhile, delete whatever it may have created before re-raising.
+
+    A cancelled worker thread still runs to its end, and an error may arrive after S3 stored
+    the object, so "the call raised" does not mean "nothing was stored". The key is fresh and
+    random: the only object it can name is this upload's own.
+    """
+    try:
+        await in_thread(method, **kwargs)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            try:
+                await in_thread(target.client.delete_object, Bucket=target.bucket, Key=target.key)
+            except (BotoCoreError, ClientError):
+                logger.warning("could not remove half-committed %s", target.key)
+        raise
 
 
 async def in_thread(method: Any, **kwargs: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 import secrets
@@ -12,11 +13,14 @@ from pathlib import Path
 
 import anyio
 import pytest
+from botocore.exceptions import ReadTimeoutError
 
+import storage.local
 from storage import (
     LocalDocumentStore,
     NotFound,
     S3DocumentStore,
+    StorageError,
     StorageUnavailable,
     StoredObject,
     TooLarge,
@@ -136,6 +140,17 @@ async def test_put_cancelled_midway_leaves_nothing(harness: Harness) -> None:
     assert harness.leftovers() == []
 
 
+async def test_put_failing_after_commit_removes_the_document(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_after_commit(harness, monkeypatch)
+
+    with pytest.raises(StorageError):
+        await harness.store.put(stream(MINIMAL_PDF))
+
+    assert harness.leftovers() == []
+
+
 async def test_put_keys_are_random_and_unique(harness: Harness) -> None:
     keys = [(await harness.store.put(stream(b"same bytes\n"))).key for _ in range(5)]
 
@@ -233,6 +248,24 @@ def _s3_store(endpoint: S3Endpoint, bucket: str, **options: bool) -> S3DocumentS
         secret_key=endpoint.secret_key,
         **options,
     )
+
+
+def _fail_after_commit(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the step that publishes a document take effect and then fail, like a response
+    lost after S3 stored the object or a directory fsync failing after the rename."""
+    if isinstance(harness.store, S3DocumentStore):
+        target, name = harness.store._client, "put_object"
+        error: Exception = ReadTimeoutError(endpoint_url="http://s3.test")
+    else:
+        target, name = storage.local, "_publish"
+        error = OSError(errno.EIO, "fsync failed")
+    original = getattr(target, name)
+
+    def then_fail(*args: object, **kwargs: object) -> object:
+        original(*args, **kwargs)
+        raise error
+
+    monkeypatch.setattr(target, name, then_fail)
 
 
 def _download(url: str) -> tuple[bytes, Message]:
