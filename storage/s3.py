@@ -38,7 +38,8 @@ class S3DocumentStore:
     `endpoint_url` None means AWS; any other endpoint gets path-style addressing and
     checksums only where S3 requires them (SDK-default checksums break some S3-compatible
     servers). Credentials None fall back to boto3's usual chain (environment, profile, role).
-    Uploads over one `part_size` go multipart with up to `concurrency` parts in flight.
+    Uploads over one `part_size` go multipart, each holding at most `concurrency` part
+    buffers (`concurrency × part_size` bytes) while they are filled and sent.
     With `ensure_bucket`, the first `put` or `check` creates the bucket if it is missing.
 
     Raises `ValueError` for a part size under 5 MiB or a concurrency under 1.

@@ -19,9 +19,11 @@ import anyio
 from anyio import to_thread
 from botocore.exceptions import BotoCoreError, ClientError
 
+from storage.errors import TooLarge
 from storage.s3_errors import first_error
 
 logger = logging.getLogger(__name__)
+MAX_PARTS = 10_000  # S3's limit per multipart upload
 _CHECKSUMS = ("ChecksumCRC32", "ChecksumCRC32C", "ChecksumCRC64NVME", "ChecksumSHA1")
 
 
@@ -132,15 +134,15 @@ async def _send_all(multipart: _Multipart, reader: PartReader, first: bytearray)
         async with anyio.create_task_group() as group:
             await slots.acquire()
             group.start_soon(multipart.send, 1, first, slots, spare)
-            del first
             number = 1
             while not await reader.at_end():
+                number += 1
+                if number > MAX_PARTS:
+                    raise TooLarge(MAX_PARTS * multipart.target.part_size)
                 # A slot is taken before a buffer is filled: that is what bounds memory.
                 await slots.acquire()
-                number += 1
                 part = await reader.next_part(spare.pop() if spare else bytearray())
                 group.start_soon(multipart.send, number, part, slots, spare)
-                del part
     except BaseExceptionGroup as errors:
         raise first_error(errors) from None
 
@@ -179,12 +181,12 @@ class PartReader:
 
 
 async def _commit(target: Target, method: Any, **kwargs: Any) -> None:
-    """Make the object appear by calling `method`; if that call fails or we are cancelled
-    meanwhile, delete whatever it may have created before re-raising.
+    """Make the object appear by calling `method`; if that call raises, delete whatever it
+    may have created before re-raising.
 
-    A cancelled worker thread still runs to its end, and an error may arrive after S3 stored
-    the object, so "the call raised" does not mean "nothing was stored". The key is fresh and
-    random: the only object it can name is this upload's own.
+    An error can arrive after S3 stored the object (a response lost on the way back), so "the
+    call raised" does not mean "nothing was stored". The key is fresh and random: the only
+    object it can name is this upload's own.
     """
     try:
         await in_thread(method, **kwargs)

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from storage import LocalDocumentStore, S3DocumentStore, build_store
+from storage import DocumentStore, LocalDocumentStore, S3DocumentStore, build_store
 
 
 def test_build_local_store_creates_its_directory(tmp_path: Path) -> None:
     store = build_store("local", root=str(tmp_path / "var" / "documents"))
 
     assert isinstance(store, LocalDocumentStore)
+    assert isinstance(store, DocumentStore)
     assert (tmp_path / "var" / "documents").is_dir()
 
 
@@ -22,6 +23,7 @@ def test_build_s3_store_treats_empty_settings_as_unset() -> None:
     )
 
     assert isinstance(store, S3DocumentStore)
+    assert isinstance(store, DocumentStore)
     assert (store.bucket, store.region) == ("cofund-docs", "us-east-1")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -40,7 +41,7 @@ async def test_begin_upload_refuses_disallowed_type() -> None:
 
 
 async def test_begin_upload_skips_empty_chunks() -> None:
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         for chunk in (b"", MINIMAL_PDF[:3], b"", MINIMAL_PDF[3:], b""):
             yield chunk
 
