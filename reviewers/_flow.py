@@ -13,7 +13,7 @@ from reviewers.candidates import BoolArray, IntArray
 _SOURCE, _SINK, _FIRST_REVIEWER = 0, 1, 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False, slots=True)
 class FlowResult:
     """Which open pairs carry flow, and how many slots of each group stay empty."""
 
@@ -71,7 +71,7 @@ def max_flow_min_cost(
     return FlowResult(chosen=chosen, unfilled=need_left - sink_flow)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False, slots=True)
 class _PairArcs:
     reviewers: IntArray
     groups: IntArray

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 from reviewers.candidates import BoolArray, IntArray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False, slots=True)
 class Layout:
     """Groups (slots per proposal) and the reviewer classes that feed them."""
 

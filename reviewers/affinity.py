@@ -65,7 +65,7 @@ DEFAULT_BID_EFFECTS: Mapping[Bid, BidEffect] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TextModel:
     """TF-IDF rows (L2-normalised) of a call's proposals and reviewers, over one vocabulary."""
 

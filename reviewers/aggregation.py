@@ -39,7 +39,7 @@ class Criterion:
     scale_max: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False, slots=True)
 class Aggregate:
     """Per-proposal results; NaN where a proposal has no review.
 

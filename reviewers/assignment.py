@@ -26,7 +26,8 @@ MIN_SCALE = 10**4
 _MAX_SCALED_COST = 2**50
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False: == on numpy fields is ambiguous, so instances compare by identity.
+@dataclass(frozen=True, eq=False, slots=True)
 class Assignment:
     """The solver's answer; arrays are read-only and sorted by (proposal, reviewer).
 

@@ -12,7 +12,8 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False: == on numpy fields is ambiguous, so instances compare by identity.
+@dataclass(frozen=True, eq=False, slots=True)
 class Candidates:
     """Allowed (proposal, reviewer) pairs in COO form; a pair absent here is never assigned.
 
