@@ -14,7 +14,7 @@ import structlog
 from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -118,6 +118,12 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     if isinstance(exc, Unauthenticated) and _wants_html(request):
         return _to_login(request)
+    if _wants_html(request):
+        return Template(
+            "errors/problem.html",
+            context={"title": exc.title, "detail": exc.detail, "me": None, "csrf": None},
+            status_code=exc.status,
+        )
     return problem(
         request,
         status=exc.status,
@@ -165,6 +171,8 @@ def _field_of(item: dict[str, Any]) -> str:
 
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code >= 500:
+        return internal_error_handler(request, exc)
     if exc.status_code == 401 and _wants_html(request):
         return _to_login(request)
     titles = {

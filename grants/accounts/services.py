@@ -6,6 +6,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 
+from anyio import to_thread
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -118,7 +119,7 @@ async def create_user(session: AsyncSession, data: schemas.UserCreate, *, actor:
         locale=data.locale,
         time_zone=data.time_zone,
         country=data.country,
-        password_hash=hash_password(data.password),
+        password_hash=await to_thread.run_sync(hash_password, data.password),
         state="active",
         roles=await _role_rows(session, data.roles),
     )
@@ -216,12 +217,12 @@ async def change_password(
     session: AsyncSession, user: User, data: schemas.PasswordChange, *, actor: Actor
 ) -> None:
     """Set a new password after checking the current one; ends the user's other sessions."""
-    if not verify_password(user.password_hash, data.current_password):
+    if not await to_thread.run_sync(verify_password, user.password_hash, data.current_password):
         raise Invalid(
             "The current password is wrong.",
             errors=[FieldError("current_password", "does not match")],
         )
-    user.password_hash = hash_password(data.new_password)
+    user.password_hash = await to_thread.run_sync(hash_password, data.new_password)
     await revoke_sessions(session, user.id)
     await append(
         session,

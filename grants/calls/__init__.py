@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grants.calls.controllers import CallController
+
 # Route handlers (controllers) this feature adds to the app; grants/app.py mounts them.
-ROUTES: list[Any] = []
+ROUTES: list[Any] = [CallController]

@@ -36,8 +36,11 @@ class CsrfForm(BaseModel):
     csrf: str = ""
 
 
-def _login_page(error: str | None = None, email: str = "", status: int = 200) -> Template:
-    token = secrets.token_urlsafe(32)
+def _login_page(
+    request: Request[Any, Any, Any], error: str | None = None, email: str = "", status: int = 200
+) -> Template:
+    # Reuse the browser's token so a second sign-in tab does not expire the first one's form.
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
     return Template(
         "auth/login.html",
         context={"csrf": token, "error": error, "email": email},
@@ -54,8 +57,8 @@ class WebController(Controller):
     include_in_schema = False
 
     @get("/login", name="web:login")
-    async def login_page(self) -> Template:
-        return _login_page()
+    async def login_page(self, request: Request[Any, Any, Any]) -> Template:
+        return _login_page(request)
 
     @post("/login", name="web:login-submit")
     async def login_submit(
@@ -67,7 +70,9 @@ class WebController(Controller):
     ) -> Response[Any]:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not secrets.compare_digest(expected, data.csrf):
-            return _login_page("The form expired; please try again.", data.email, status=403)
+            return _login_page(
+                request, "The form expired; please try again.", data.email, status=403
+            )
         try:
             opened = await auth.login(
                 db_session,
@@ -77,7 +82,7 @@ class WebController(Controller):
                 address=client_address(request),
             )
         except DomainError as exc:
-            return _login_page(exc.detail, data.email, status=exc.status)
+            return _login_page(request, exc.detail, data.email, status=exc.status)
         return Redirect(
             path=request.app.route_reverse("web:home"),
             cookies=[

@@ -1,0 +1,109 @@
+"""HTTP API of calls: officers of the co-funding agencies set them up and move them along."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.calls import schemas, services
+from grants.calls.access import calls_query, visible_call
+from grants.calls.responses import call_detail, call_view
+from grants.calls.workflow import call_context
+from grants.common.deps import request_id_of
+from grants.common.pagination import Window, fetch_page, provide_window
+from grants.common.schemas import EventBody, Page, TransitionOption
+from grants.security.guards import authenticated, requires
+from grants.security.principal import Principal, Role
+from grants.workflow.service import EventRequest, fire, options
+from workflows.machines.call import CALL
+
+
+class CallController(Controller):
+    path = "/api/calls"
+    tags = ["calls"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="calls:list")
+    async def list_calls(
+        self,
+        principal: Principal,
+        db_session: AsyncSession,
+        window: Window,
+        call_state: str | None = Parameter(query="state", default=None, max_length=32),
+        agency: str | None = Parameter(query="agency", default=None, max_length=32),
+        q: str | None = Parameter(query="q", default=None, max_length=100),
+    ) -> Page[schemas.Call]:
+        """Calls the caller may see, filtered by state, co-funding agency code or text."""
+        query = calls_query(principal, state=call_state, agency=agency, q=q)
+        rows, total = await fetch_page(db_session, query, window)
+        items = [call_view(c) for c in rows]
+        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+
+    @post("/", name="calls:create", guards=[requires(Role.OFFICER)])
+    async def create(
+        self, principal: Principal, data: schemas.CallCreate, db_session: AsyncSession
+    ) -> schemas.CallDetail:
+        """Set up a draft call that the caller's agency co-funds."""
+        call = await services.create_call(db_session, principal, data)
+        return call_detail(call, principal.locale)
+
+    @get("/{call_id:uuid}", name="calls:show")
+    async def show(
+        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.CallDetail:
+        """One call, its deadline in every co-funder's zone and amounts in the caller's locale."""
+        call, _ = await visible_call(db_session, principal, call_id)
+        return call_detail(call, principal.locale)
+
+    @patch("/{call_id:uuid}", name="calls:update")
+    async def update(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        data: schemas.CallUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.CallDetail:
+        """Edit a draft call (send the version you saw)."""
+        call, _ = await visible_call(db_session, principal, call_id)
+        call = await services.update_call(db_session, principal, call, data)
+        return call_detail(call, principal.locale)
+
+    @get("/{call_id:uuid}/transitions", name="calls:transitions")
+    async def transitions(
+        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
+    ) -> list[TransitionOption]:
+        """Events from the call's state and whether the caller may fire each now, with reasons."""
+        call, roles = await visible_call(db_session, principal, call_id)
+        ctx = await call_context(db_session, call)
+        return [TransitionOption.model_validate(o) for o in options(CALL, call, roles, ctx)]
+
+    @post("/{call_id:uuid}/events/{event:str}", name="calls:event", status_code=200)
+    async def event(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        call_id: uuid.UUID,
+        event: str,
+        data: EventBody,
+        db_session: AsyncSession,
+    ) -> schemas.CallDetail:
+        """Publish, close, cancel or advance a call; refused with every reason at once."""
+        call, roles = await visible_call(db_session, principal, call_id)
+        await fire(
+            db_session,
+            machine=CALL,
+            entity=call,
+            entity_type="call",
+            request=EventRequest(event=event, version=data.version, data=data.data),
+            roles=roles,
+            ctx=await call_context(db_session, call),
+            actor=principal.actor,
+            request_id=request_id_of(request),
+        )
+        return call_detail(call, principal.locale)

@@ -1,0 +1,142 @@
+"""What is wrong with a call's set-up: pure functions on plain data, no database.
+
+`consistency` finds contradictions (refused at once on create and edit, 422 with field paths);
+`configuration_problems` adds what is still missing before the call may be published. The
+closing time being in the past is the call machine's own guard, so it is not repeated here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from grants.errors import FieldError
+
+MIN_AGENCIES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """One co-funding agency's amounts in a call (minor units of its currency)."""
+
+    agency: str
+    cap_per_year: int | None
+    cap_total: int | None
+    envelope: int | None
+    share_percent: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """The parts of a call its problems depend on; rubric and document kinds as plain dicts."""
+
+    opens_at: datetime
+    closes_at: datetime
+    review_deadline: datetime | None
+    cofunding_mode: str
+    rubric: Sequence[Mapping[str, Any]]
+    document_kinds: Sequence[Mapping[str, Any]]
+    durations: Sequence[int]
+    terms: Sequence[Terms]
+
+
+def consistency(setup: Setup) -> list[FieldError]:
+    """Every contradiction in the set-up, each naming its field path."""
+    return [
+        *_timing(setup),
+        *_rubric(setup.rubric),
+        *_duplicates("document_kinds", [k["kind"] for k in setup.document_kinds], "kind"),
+        *_duplicates("durations", list(setup.durations), "duration"),
+        *_shares(setup),
+    ]
+
+
+def configuration_problems(setup: Setup) -> tuple[str, ...]:
+    """Every reason the call cannot be published yet, one sentence each (contradictions first)."""
+    missing = []
+    if len(setup.terms) < MIN_AGENCIES:
+        missing.append(f"A joint call needs at least {MIN_AGENCIES} co-funding agencies.")
+    for terms in setup.terms:
+        missing.extend(_amount_problems(terms))
+    if not setup.rubric:
+        missing.append("The call has no review rubric.")
+    if not setup.document_kinds:
+        missing.append("The call requires no document kinds.")
+    return tuple(e.reason for e in consistency(setup)) + tuple(missing)
+
+
+def _timing(setup: Setup) -> list[FieldError]:
+    errors = []
+    if setup.closes_at <= setup.opens_at:
+        errors.append(FieldError("closes_at", "The call must close after it opens."))
+    if setup.review_deadline is not None and setup.review_deadline <= setup.closes_at:
+        errors.append(
+            FieldError("review_deadline", "The review deadline must be after the call closes.")
+        )
+    return errors
+
+
+def _rubric(rubric: Sequence[Mapping[str, Any]]) -> list[FieldError]:
+    errors = []
+    total = sum(c["weight"] for c in rubric)
+    if rubric and total != 100:
+        errors.append(FieldError("rubric", f"The rubric's weights add up to {total}, not 100."))
+    for i, criterion in enumerate(rubric):
+        if criterion["scale_min"] >= criterion["scale_max"]:
+            errors.append(
+                FieldError(
+                    f"rubric[{i}].scale_max",
+                    f"Criterion {criterion['key']!r}: the scale maximum must exceed its minimum.",
+                )
+            )
+    return errors + _duplicates("rubric", [c["key"] for c in rubric], "criterion key")
+
+
+def _duplicates(field: str, values: list[Any], what: str) -> list[FieldError]:
+    counts = Counter(values)
+    seen: set[Any] = set()
+    errors = []
+    for i, value in enumerate(values):
+        if counts[value] > 1 and value in seen:
+            errors.append(FieldError(f"{field}[{i}]", f"The {what} {value!r} is listed twice."))
+        seen.add(value)
+    return errors
+
+
+def _shares(setup: Setup) -> list[FieldError]:
+    if setup.cofunding_mode != "shared":
+        return [
+            FieldError(f"agencies[{i}].share_percent", "A share is set only in shared mode.")
+            for i, t in enumerate(setup.terms)
+            if t.share_percent is not None
+        ]
+    errors = [
+        FieldError(f"agencies[{i}].share_percent", f"{t.agency} has no share of the budget.")
+        for i, t in enumerate(setup.terms)
+        if t.share_percent is None
+    ]
+    total = sum(t.share_percent or 0 for t in setup.terms)
+    if not errors and total != 100:
+        errors.append(FieldError("agencies", f"The agencies' shares add up to {total}%, not 100%."))
+    return errors
+
+
+def _amount_problems(terms: Terms) -> list[str]:
+    missing = [
+        label
+        for label, value in (
+            ("cap per project per year", terms.cap_per_year),
+            ("cap per project in total", terms.cap_total),
+            ("envelope", terms.envelope),
+        )
+        if value is None
+    ]
+    problems = [f"{terms.agency} has no {label}." for label in missing]
+    if terms.cap_per_year and terms.cap_total and terms.cap_per_year > terms.cap_total:
+        problems.append(f"{terms.agency}'s cap per year is above its cap per project in total.")
+    if terms.cap_total and terms.envelope and terms.cap_total > terms.envelope:
+        problems.append(f"{terms.agency}'s cap per project is above its envelope.")
+    return problems

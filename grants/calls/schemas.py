@@ -1,0 +1,223 @@
+"""Request and response bodies of calls; errors name the field path (`agencies[1].cap_total`)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from grants.common.schemas import Input, Output
+from grants.money import MAX_AMOUNT
+from grants.times import ensure_utc
+
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,39}$"
+MIME_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+)
+
+
+def _whole_minor_units(value: object) -> object:
+    # A float or a numeric string is refused, not rounded: JPY and VND have no minor unit.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(
+            f"an amount is a whole number of minor units (JPY and VND have none), "
+            f"not {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+Amount = Annotated[int, BeforeValidator(_whole_minor_units), Field(gt=0, le=MAX_AMOUNT)]
+Instant = Annotated[AwareDatetime, AfterValidator(ensure_utc)]
+StrictCount = Annotated[int, Field(strict=True)]
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+class _PathNamed(Input):
+    """Top-level bodies: re-raise nested errors with one `a[1].b` path per error."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_paths(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            details: list[InitErrorDetails] = [
+                {
+                    "type": PydanticCustomError(e["type"], e["msg"]),
+                    "loc": (_path(e["loc"]),) if e["loc"] else (),
+                    "input": e.get("input"),
+                }
+                for e in exc.errors()
+            ]
+            raise ValidationError.from_exception_data(cls.__name__, details) from None
+
+
+class Texts(Input):
+    """A text in English (required) and optionally Japanese and Vietnamese."""
+
+    en: str = Field(min_length=1, max_length=20_000)
+    ja: str | None = Field(default=None, min_length=1, max_length=20_000)
+    vi: str | None = Field(default=None, min_length=1, max_length=20_000)
+
+
+class Title(Texts):
+    en: str = Field(min_length=1, max_length=300)
+    ja: str | None = Field(default=None, min_length=1, max_length=300)
+    vi: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class Criterion(Input):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str = Field(min_length=1, max_length=200)
+    weight: StrictCount = Field(ge=1, le=100)
+    scale_min: StrictCount = Field(ge=0, le=100)
+    scale_max: StrictCount = Field(ge=1, le=100)
+
+
+class DocumentKind(Input):
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str = Field(min_length=1, max_length=200)
+    required: bool = False
+    max_bytes: StrictCount = Field(ge=1, le=5 * 1024**3)
+    allowed_types: list[str] = Field(min_length=1)
+
+    @field_validator("allowed_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        unknown = [t for t in value if t not in MIME_TYPES]
+        if unknown:
+            raise ValueError(f"unknown types {unknown}; allowed: {', '.join(sorted(MIME_TYPES))}")
+        return value
+
+
+class AgencyTermsInput(Input):
+    """One co-funding agency's terms; amounts in that agency's currency (minor units)."""
+
+    agency: str = Field(min_length=2, max_length=32)
+    currency: str | None = Field(default=None, description="if given, the agency's own")
+    cap_per_year: Amount | None = None
+    cap_total: Amount | None = None
+    envelope: Amount | None = None
+    max_indirect_percent: StrictCount = Field(default=30, ge=0, le=100)
+    pi_once_per_call: bool = True
+    share_percent: StrictCount | None = Field(default=None, ge=1, le=99)
+
+
+CofundingMode = Literal["own_side", "shared"]
+ReviewMode = Literal["parallel", "joint"]
+Duration = Annotated[int, Field(strict=True, ge=1, le=20)]
+
+
+class CallCreate(_PathNamed):
+    code: str = Field(pattern=CODE_PATTERN)
+    title: Title
+    description: Texts
+    topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(min_length=1)
+    opens_at: Instant
+    closes_at: Instant
+    durations: list[Duration] = Field(min_length=1)
+    cofunding_mode: CofundingMode = "own_side"
+    review_mode: ReviewMode = "parallel"
+    reviewers_per_proposal: StrictCount = Field(default=3, ge=1, le=20)
+    min_reviewers_per_country: StrictCount = Field(default=0, ge=0, le=20)
+    review_deadline: Instant | None = None
+    rubric: list[Criterion] = Field(default_factory=list)
+    document_kinds: list[DocumentKind] = Field(default_factory=list)
+    agencies: list[AgencyTermsInput] = Field(min_length=1)
+
+
+class CallUpdate(_PathNamed):
+    """Every field optional but `version`, the one the client saw; `agencies` replaces all."""
+
+    version: int = Field(ge=1)
+    title: Title | None = None
+    description: Texts | None = None
+    topics: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        default=None, min_length=1
+    )
+    opens_at: Instant | None = None
+    closes_at: Instant | None = None
+    durations: list[Duration] | None = Field(default=None, min_length=1)
+    cofunding_mode: CofundingMode | None = None
+    review_mode: ReviewMode | None = None
+    reviewers_per_proposal: StrictCount | None = Field(default=None, ge=1, le=20)
+    min_reviewers_per_country: StrictCount | None = Field(default=None, ge=0, le=20)
+    review_deadline: Instant | None = None
+    rubric: list[Criterion] | None = None
+    document_kinds: list[DocumentKind] | None = None
+    agencies: list[AgencyTermsInput] | None = Field(default=None, min_length=1)
+
+
+class LocalTime(Output):
+    agency: str
+    time_zone: str
+    text: str
+
+
+class AgencyTerms(Output):
+    agency: str
+    agency_name: str
+    country: str
+    currency: str
+    cap_per_year: int | None
+    cap_per_year_text: str | None
+    cap_total: int | None
+    cap_total_text: str | None
+    envelope: int | None
+    envelope_text: str | None
+    max_indirect_percent: int
+    pi_once_per_call: bool
+    share_percent: int | None
+
+
+class Call(Output):
+    id: uuid.UUID
+    code: str
+    title: dict[str, str]
+    topics: list[str]
+    state: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    durations: list[int]
+    cofunding_mode: str
+    review_mode: str
+    agency_codes: list[str]
+    version: int
+    created_at: datetime.datetime
+
+
+class CallDetail(Call):
+    description: dict[str, str]
+    reviewers_per_proposal: int
+    min_reviewers_per_country: int
+    review_deadline: datetime.datetime | None
+    rubric: list[dict[str, Any]]
+    document_kinds: list[dict[str, Any]]
+    agencies: list[AgencyTerms]
+    opens_at_local: list[LocalTime]
+    closes_at_local: list[LocalTime]

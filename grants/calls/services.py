@@ -1,0 +1,239 @@
+"""Business verbs on calls: creating and editing a draft; every change is audited.
+
+State changes go through `grants.workflow.service.fire` (see `grants.calls.workflow`), never here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import Actor, append
+from grants.calls import schemas
+from grants.calls.access import roles_on
+from grants.calls.problems import Setup, Terms, consistency
+from grants.db.models import Agency, Call, CallAgency
+from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
+from grants.security.principal import Principal
+from workflows.roles import COFUNDING_OFFICER
+
+SETTINGS = (
+    "title",
+    "description",
+    "topics",
+    "opens_at",
+    "closes_at",
+    "durations",
+    "cofunding_mode",
+    "review_mode",
+    "reviewers_per_proposal",
+    "min_reviewers_per_country",
+    "review_deadline",
+    "rubric",
+    "document_kinds",
+)
+AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
+
+
+def _clean_texts(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop the languages a multilingual text leaves out (`{"en": …}`, not `"ja": None`)."""
+    for name in ("title", "description"):
+        if values.get(name) is not None:
+            values[name] = {lang: text for lang, text in values[name].items() if text is not None}
+    return values
+
+
+def setup_of(call: Call) -> Setup:
+    """The plain-data view of a call that `grants.calls.problems` checks."""
+    return Setup(
+        opens_at=call.opens_at,
+        closes_at=call.closes_at,
+        review_deadline=call.review_deadline,
+        cofunding_mode=call.cofunding_mode,
+        rubric=call.rubric,
+        document_kinds=call.document_kinds,
+        durations=call.durations,
+        terms=[
+            Terms(t.agency.code, t.cap_per_year, t.cap_total, t.envelope, t.share_percent)
+            for t in call.agencies
+        ],
+    )
+
+
+async def _agencies_by_code(
+    session: AsyncSession, terms: list[schemas.AgencyTermsInput]
+) -> dict[str, Agency]:
+    codes = {t.agency for t in terms}
+    return {a.code: a for a in await session.scalars(select(Agency).where(Agency.code.in_(codes)))}
+
+
+def _terms_errors(
+    principal: Principal, terms: list[schemas.AgencyTermsInput], known: dict[str, Agency]
+) -> list[FieldError]:
+    errors, seen = [], set()
+    for i, t in enumerate(terms):
+        agency = known.get(t.agency)
+        if agency is None:
+            errors.append(
+                FieldError(f"agencies[{i}].agency", f"no agency has the code {t.agency!r}")
+            )
+        elif t.agency in seen:
+            errors.append(FieldError(f"agencies[{i}].agency", f"{t.agency} is listed twice"))
+        elif t.currency is not None and t.currency != agency.currency:
+            errors.append(
+                FieldError(
+                    f"agencies[{i}].currency", f"{t.agency}'s terms are in {agency.currency}"
+                )
+            )
+        seen.add(t.agency)
+    if not any(a.id == principal.officer_agency_id for a in known.values()):
+        errors.append(FieldError("agencies", "your own agency must be among the co-funders"))
+    return errors
+
+
+def _setup_from(values: dict[str, Any], terms: list[schemas.AgencyTermsInput]) -> Setup:
+    return Setup(
+        opens_at=values["opens_at"],
+        closes_at=values["closes_at"],
+        review_deadline=values["review_deadline"],
+        cofunding_mode=values["cofunding_mode"],
+        rubric=values["rubric"],
+        document_kinds=values["document_kinds"],
+        durations=values["durations"],
+        terms=[
+            Terms(t.agency, t.cap_per_year, t.cap_total, t.envelope, t.share_percent) for t in terms
+        ],
+    )
+
+
+async def _checked_terms(
+    session: AsyncSession,
+    principal: Principal,
+    values: dict[str, Any],
+    terms: list[schemas.AgencyTermsInput],
+) -> dict[str, Agency]:
+    """Resolve agency codes and check the whole set-up; raises Invalid with every error."""
+    known = await _agencies_by_code(session, terms)
+    errors = _terms_errors(principal, terms, known) + consistency(_setup_from(values, terms))
+    if errors:
+        raise Invalid("The call has invalid fields.", errors=errors)
+    return known
+
+
+def _terms_row(position: int, t: schemas.AgencyTermsInput, agency: Agency) -> CallAgency:
+    return CallAgency(
+        agency_id=agency.id,
+        agency=agency,
+        position=position,
+        currency=agency.currency,  # always the agency's own currency
+        share_percent=t.share_percent,
+        **{name: getattr(t, name) for name in AMOUNTS},
+    )
+
+
+def terms_snapshot(call: Call) -> list[dict[str, Any]]:
+    """The agencies' terms as the audit trail records them."""
+    return [
+        {
+            "agency": t.agency.code,
+            "currency": t.currency,
+            "share_percent": t.share_percent,
+            **{name: getattr(t, name) for name in AMOUNTS},
+        }
+        for t in call.agencies
+    ]
+
+
+async def create_call(
+    session: AsyncSession, principal: Principal, data: schemas.CallCreate
+) -> Call:
+    """Create a draft call co-funded by the caller's agency; raises Invalid (every bad field)
+    or Conflict (code taken). Audited as `call.create` with every field."""
+    values = _clean_texts(data.model_dump(exclude={"code", "agencies"}))
+    known = await _checked_terms(session, principal, values, data.agencies)
+    if await session.scalar(select(Call.id).where(Call.code == data.code)):
+        raise Conflict("A call with this code exists.", errors=[FieldError("code", "already used")])
+    call = Call(code=data.code, state="draft", created_by=principal.user_id, **values)
+    call.agencies = [_terms_row(i, t, known[t.agency]) for i, t in enumerate(data.agencies)]
+    session.add(call)
+    await session.flush()
+    changes: dict[str, list[Any]] = {"code": [None, call.code], "state": [None, "draft"]}
+    changes |= {name: [None, value] for name, value in values.items()}
+    changes["agencies"] = [None, terms_snapshot(call)]
+    await _audit(session, principal.actor, "call.create", call, changes)
+    return call
+
+
+def require_editable(call: Call, roles: frozenset[str], version: int) -> None:
+    """Raises Forbidden unless a co-funding officer edits, Conflict unless the call is a draft,
+    StaleVersion when the client saw an older version."""
+    if COFUNDING_OFFICER not in roles:
+        raise Forbidden("Only officers of the co-funding agencies change a call.")
+    if call.state != "draft":
+        raise Conflict(f"The call is {call.state}; only a draft call can be edited.")
+    if version != call.version:
+        raise StaleVersion(f"You saw version {version}, but it is now version {call.version}.")
+
+
+async def update_call(
+    session: AsyncSession, principal: Principal, call: Call, data: schemas.CallUpdate
+) -> Call:
+    """Change a draft call's fields (`agencies` replaces every agency's terms); the merged call
+    must stay consistent (else Invalid). Audits only what changed, with before and after."""
+    require_editable(call, roles_on(principal, call), data.version)
+    given = _clean_texts(data.model_dump(exclude={"version", "agencies"}, exclude_unset=True))
+    values = {name: getattr(call, name) for name in SETTINGS} | given
+    terms = data.agencies if data.agencies is not None else _terms_inputs(call)
+    known = await _checked_terms(session, principal, values, terms)
+    changes = {n: [getattr(call, n), v] for n, v in given.items() if getattr(call, n) != v}
+    for name, value in given.items():
+        setattr(call, name, value)
+    before_terms = terms_snapshot(call)
+    if data.agencies is not None:
+        _replace_terms(call, data.agencies, known)
+        if terms_snapshot(call) != before_terms:
+            changes["agencies"] = [before_terms, terms_snapshot(call)]
+    if changes:
+        call.updated_at = datetime.datetime.now(datetime.UTC)  # dirty row: bumps `version`
+        await session.flush()
+        await _audit(session, principal.actor, "call.update", call, changes)
+    return call
+
+
+def _terms_inputs(call: Call) -> list[schemas.AgencyTermsInput]:
+    return [
+        schemas.AgencyTermsInput(agency=t.agency.code, share_percent=t.share_percent)
+        for t in call.agencies
+    ]
+
+
+def _replace_terms(
+    call: Call, terms: list[schemas.AgencyTermsInput], known: dict[str, Agency]
+) -> None:
+    """Update rows in place by agency (a delete and re-insert would break the unique key)."""
+    existing = {row.agency_id: row for row in call.agencies}
+    rows = []
+    for position, t in enumerate(terms):
+        agency = known[t.agency]
+        row = existing.get(agency.id) or _terms_row(position, t, agency)
+        row.position, row.share_percent = position, t.share_percent
+        for name in AMOUNTS:
+            setattr(row, name, getattr(t, name))
+        rows.append(row)
+    call.agencies = rows
+
+
+async def _audit(
+    session: AsyncSession, actor: Actor, action: str, call: Call, changes: dict[str, Any]
+) -> None:
+    await append(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="call",
+        entity_id=call.id,
+        changes=changes,
+    )

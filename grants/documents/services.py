@@ -1,0 +1,251 @@
+"""Business verbs on documents: upload a new version, list, look one up, serve its bytes.
+
+An upload runs in this order, and this is what each failure leaves behind:
+
+1. Authorize and validate everything that needs no body: the caller is in the consortium of a
+   draft, the call has the kind, the file is named, the announced Content-Length fits. A
+   refused request reads no byte of the body and stores nothing.
+2. End the read transaction (commit) so no database connection, and on SQLite no write lock,
+   is held while the body streams for seconds or minutes.
+3. Stream the body into the store, which counts, hashes, sniffs and enforces the kind's size
+   limit and types as it goes. If it refuses, fails or the client goes away, the store leaves
+   no object, and no row has been written.
+4. Lock the proposal row, check it is still a draft, then write the row (the next version of
+   the kind) and its audit event in the request's transaction.
+
+If step 4 fails (the proposal was submitted meanwhile, the database is down), the object stays
+in storage with no row pointing at it. The application never deletes stored bytes; such an
+orphan is logged with its key and is harmless, since only a row makes a document reachable.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import append
+from grants.common.pagination import Window, fetch_page
+from grants.db.models import Call, Document, Proposal
+from grants.documents.errors import PayloadTooLarge, StorageFailed, UnsupportedMediaType
+from grants.documents.names import original_name
+from grants.errors import FieldError, Invalid, NotFound
+from grants.proposals.access import require_editable, roles_on, visible_proposal
+from grants.security.principal import Principal
+from storage.base import DocumentStore, StoredObject
+from storage.errors import StorageError, TooLarge, UnsupportedType
+
+log = structlog.get_logger("grants.documents")
+DOWNLOAD_URL_SECONDS = 300
+RECORDED_FIELDS = (
+    "proposal_id",
+    "kind",
+    "version",
+    "original_name",
+    "content_type",
+    "size",
+    "sha256",
+    "storage_key",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KindTerms:
+    """A call's terms for one document kind; None means no limit."""
+
+    kind: str
+    max_bytes: int | None
+    allowed_types: frozenset[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadRequest:
+    """What an upload names before its body is read."""
+
+    proposal_id: uuid.UUID
+    kind: str
+    header_name: str | None
+    query_name: str | None
+    content_length: int | None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """Either a short-lived `url` to redirect to, or the document's bytes as a `stream`."""
+
+    document: Document
+    url: str | None = None
+    stream: AsyncIterator[bytes] | None = None
+
+
+def kind_terms(call: Call, kind: str) -> KindTerms:
+    """The call's size limit and allowed types for `kind`; raises Invalid naming `kind` when
+    the call asks for no such kind."""
+    for entry in call.document_kinds:
+        if entry.get("kind") == kind:
+            types = entry.get("allowed_types")
+            return KindTerms(kind, entry.get("max_bytes"), frozenset(types) if types else None)
+    known = ", ".join(sorted(str(entry.get("kind")) for entry in call.document_kinds))
+    raise Invalid(
+        f"The call has no document kind {kind!r}; it has: {known or 'none'}.",
+        errors=[FieldError("kind", f"unknown document kind {kind!r}")],
+    )
+
+
+def _too_large(terms: KindTerms) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"A {terms.kind} document may have at most {terms.max_bytes} bytes; nothing was stored.",
+        errors=[FieldError("body", f"larger than {terms.max_bytes} bytes")],
+    )
+
+
+async def upload_document(
+    session: AsyncSession,
+    store: DocumentStore,
+    principal: Principal,
+    upload: UploadRequest,
+    chunks: AsyncIterator[bytes],
+) -> Document:
+    """Store `chunks` as the next version of `upload.kind` and record it (see the module
+    docstring for the order of steps and what failures leave behind).
+
+    Raises NotFound (proposal not visible), Forbidden (not in the consortium), Conflict (not
+    a draft), Invalid (unknown kind, no file name), PayloadTooLarge, UnsupportedMediaType and
+    StorageFailed. Commits the session's read transaction before streaming.
+    """
+    proposal, call, roles = await visible_proposal(session, principal, upload.proposal_id)
+    require_editable(proposal, roles)
+    terms = kind_terms(call, upload.kind)
+    name = original_name(upload.header_name, upload.query_name)
+    if terms.max_bytes is not None and (upload.content_length or 0) > terms.max_bytes:
+        raise _too_large(terms)
+    await session.commit()
+    stored = await _store(store, chunks, terms)
+    try:
+        return await _record(session, principal, call, upload, name, stored)
+    except BaseException:
+        log.warning("document stored but not recorded", storage_key=stored.key)
+        raise
+
+
+async def _store(
+    store: DocumentStore, chunks: AsyncIterator[bytes], terms: KindTerms
+) -> StoredObject:
+    try:
+        return await store.put(chunks, max_size=terms.max_bytes, allowed_types=terms.allowed_types)
+    except TooLarge:
+        raise _too_large(terms) from None
+    except UnsupportedType as exc:
+        allowed = ", ".join(sorted(terms.allowed_types or ()))
+        raise UnsupportedMediaType(
+            f"The file's content is {exc.sniffed}; a {terms.kind} document must be one of: "
+            f"{allowed}. Nothing was stored.",
+            errors=[FieldError("body", f"content type {exc.sniffed} is not allowed")],
+        ) from None
+    except StorageError as exc:
+        raise StorageFailed(f"The document could not be stored: {exc}") from exc
+
+
+async def _record(
+    session: AsyncSession,
+    principal: Principal,
+    call: Call,
+    upload: UploadRequest,
+    name: str,
+    stored: StoredObject,
+) -> Document:
+    # The row lock orders this against a concurrent submit (PostgreSQL; SQLite has one writer).
+    proposal = await session.get(
+        Proposal, upload.proposal_id, with_for_update=True, populate_existing=True
+    )
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    require_editable(proposal, roles_on(principal, proposal, call))
+    latest = await session.scalar(
+        select(func.max(Document.version)).where(
+            Document.proposal_id == proposal.id, Document.kind == upload.kind
+        )
+    )
+    document = Document(
+        proposal_id=proposal.id,
+        kind=upload.kind,
+        version=(latest or 0) + 1,
+        original_name=name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256_hex,
+        storage_key=stored.key,
+        uploaded_by=principal.user_id,
+    )
+    session.add(document)
+    await session.flush()
+    await append(
+        session,
+        actor=principal.actor,
+        action="document.upload",
+        entity_type="document",
+        entity_id=document.id,
+        changes={field: [None, getattr(document, field)] for field in RECORDED_FIELDS},
+        request_id=upload.request_id,
+    )
+    return document
+
+
+def _of_proposal(proposal_id: uuid.UUID) -> Select[tuple[Document]]:
+    return select(Document).where(Document.proposal_id == proposal_id)
+
+
+async def list_documents(
+    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, window: Window
+) -> tuple[list[Document], list[Document], int]:
+    """The newest version of every kind, one page of all versions (by kind, newest first) and
+    their total; raises NotFound unless the caller may see the proposal. Three statements
+    after the access check, whatever the page size."""
+    await visible_proposal(session, principal, proposal_id)
+    newest = (
+        select(Document.kind, func.max(Document.version).label("version"))
+        .where(Document.proposal_id == proposal_id)
+        .group_by(Document.kind)
+        .subquery()
+    )
+    latest = await session.scalars(
+        _of_proposal(proposal_id)
+        .join(newest, and_(Document.kind == newest.c.kind, Document.version == newest.c.version))
+        .order_by(Document.kind)
+    )
+    query = _of_proposal(proposal_id).order_by(Document.kind, Document.version.desc())
+    items, total = await fetch_page(session, query, window)
+    return list(latest), items, total
+
+
+async def get_document(
+    session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, document_id: uuid.UUID
+) -> Document:
+    """One document of a proposal the caller may see; raises NotFound otherwise."""
+    await visible_proposal(session, principal, proposal_id)
+    document = await session.get(Document, document_id)
+    if document is None or document.proposal_id != proposal_id:
+        raise NotFound("No such document.")
+    return document
+
+
+async def open_download(store: DocumentStore, document: Document) -> Download:
+    """A presigned URL valid `DOWNLOAD_URL_SECONDS` when the store hands them out, else the
+    opened byte stream. Call only after authorizing. Raises StorageFailed."""
+    try:
+        url = await store.presigned_url(
+            document.storage_key,
+            expires_in=DOWNLOAD_URL_SECONDS,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        if url is not None:
+            return Download(document, url=url)
+        return Download(document, stream=await store.open(document.storage_key))
+    except StorageError as exc:
+        raise StorageFailed(f"The document's content cannot be read: {exc}") from exc

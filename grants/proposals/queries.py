@@ -1,0 +1,159 @@
+"""Read-only queries around a proposal: its documents, PIs elsewhere in the call, possible
+duplicate funding, and the list of proposals a caller may see."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import CallAgency, Document, PartMember, Proposal, ProposalPart
+from grants.proposals import checks, schemas
+from grants.security.principal import Principal
+from workflows.roles import ADMIN, AUDITOR, OFFICER
+
+# States in which a proposal no longer counts as active (duplicate funding, PI once per call).
+INACTIVE = ("draft", "withdrawn", "rejected", "ineligible")
+
+
+async def documents(session: AsyncSession, proposal_id: uuid.UUID) -> list[schemas.DocumentSummary]:
+    """Every stored version of the proposal's documents, newest version of each kind first."""
+    rows = list(
+        await session.scalars(
+            select(Document)
+            .where(Document.proposal_id == proposal_id)
+            .order_by(Document.kind, Document.version.desc())
+        )
+    )
+    latest = {}
+    for row in rows:
+        latest.setdefault(row.kind, row.id)
+    return [
+        schemas.DocumentSummary(
+            id=d.id,
+            kind=d.kind,
+            version=d.version,
+            latest=latest[d.kind] == d.id,
+            original_name=d.original_name,
+            content_type=d.content_type,
+            size=d.size,
+            sha256=d.sha256,
+            uploaded_by=d.uploaded_by,
+            uploaded_at=d.created_at,
+        )
+        for d in rows
+    ]
+
+
+async def document_kinds(session: AsyncSession, proposal_id: uuid.UUID) -> set[str]:
+    """The kinds of document the proposal has at least one version of."""
+    rows = await session.scalars(
+        select(Document.kind).where(Document.proposal_id == proposal_id).distinct()
+    )
+    return set(rows)
+
+
+async def pis_elsewhere(session: AsyncSession, proposal: Proposal) -> list[checks.PiElsewhere]:
+    """PIs of this proposal's parts, on agencies with `pi_once_per_call`, who are already PI of
+    another active (submitted or later) proposal in the same call."""
+    pi_ids = [p.pi_user_id for p in proposal.parts if p.pi_user_id is not None]
+    if not pi_ids:
+        return []
+    once = set(
+        await session.scalars(
+            select(CallAgency.agency_id).where(
+                CallAgency.call_id == proposal.call_id, CallAgency.pi_once_per_call.is_(True)
+            )
+        )
+    )
+    rows = await session.execute(
+        select(ProposalPart.pi_user_id, Proposal.reference)
+        .join(Proposal, Proposal.id == ProposalPart.proposal_id)
+        .where(
+            Proposal.call_id == proposal.call_id,
+            Proposal.id != proposal.id,
+            Proposal.state.not_in(INACTIVE),
+            ProposalPart.pi_user_id.in_(pi_ids),
+        )
+        .order_by(Proposal.reference)
+    )
+    found: list[checks.PiElsewhere] = []
+    for pi_id, reference in rows:
+        for part in proposal.parts:
+            if part.pi_user_id == pi_id and part.agency_id in once:
+                email = next((m.email for m in part.members if m.user_id == pi_id), str(pi_id))
+                found.append(checks.PiElsewhere(email, part.agency_id, reference or "?"))
+    return found
+
+
+async def duplicate_funding(
+    session: AsyncSession, proposal: Proposal
+) -> list[schemas.DuplicateFunding]:
+    """Consortium members (matched by account or email) on other active proposals whose
+    project years overlap this one's."""
+    people = [m for part in proposal.parts for m in part.members]
+    ids = {m.user_id for m in people if m.user_id is not None}
+    emails = {m.email.lower() for m in people}
+    rows = await session.execute(
+        select(
+            PartMember.user_id,
+            func.lower(PartMember.email),
+            Proposal.id,
+            Proposal.reference,
+            Proposal.planned_start,
+            Proposal.duration_years,
+        )
+        .join(ProposalPart, ProposalPart.id == PartMember.part_id)
+        .join(Proposal, Proposal.id == ProposalPart.proposal_id)
+        .where(
+            Proposal.id != proposal.id,
+            Proposal.state.not_in(INACTIVE),
+            or_(PartMember.user_id.in_(list(ids)), func.lower(PartMember.email).in_(list(emails))),
+        )
+        .order_by(Proposal.reference, PartMember.email)
+    )
+    flags: list[schemas.DuplicateFunding] = []
+    seen: set[tuple[str, uuid.UUID]] = set()
+    for user_id, email, other_id, reference, start, years in rows:
+        person = next((m.email for m in people if user_id and m.user_id == user_id), email)
+        overlap = checks.overlap_years(
+            proposal.planned_start, proposal.duration_years, start, years
+        )
+        if overlap and (person, other_id) not in seen:
+            seen.add((person, other_id))
+            flags.append(
+                schemas.DuplicateFunding(
+                    person=person, other_proposal=reference, overlap_years=overlap
+                )
+            )
+    return flags
+
+
+def visible_query(
+    principal: Principal, *, call_id: uuid.UUID | None, state: str | None
+) -> Select[tuple[Proposal]]:
+    """Proposals the caller may see: their own (any state); officers also every non-draft one
+    in calls their agency co-funds; auditors and admins every non-draft one."""
+    mine = select(ProposalPart.proposal_id).where(
+        or_(
+            ProposalPart.pi_user_id == principal.user_id,
+            ProposalPart.id.in_(
+                select(PartMember.part_id).where(PartMember.user_id == principal.user_id)
+            ),
+        )
+    )
+    seen = [Proposal.id.in_(mine)]
+    if principal.has(AUDITOR, ADMIN):
+        seen.append(Proposal.state != "draft")
+    elif principal.has(OFFICER) and principal.officer_agency_id is not None:
+        cofunded = select(CallAgency.call_id).where(
+            CallAgency.agency_id == principal.officer_agency_id
+        )
+        seen.append((Proposal.state != "draft") & Proposal.call_id.in_(cofunded))
+    query = select(Proposal).where(or_(*seen))
+    if call_id is not None:
+        query = query.where(Proposal.call_id == call_id)
+    if state is not None:
+        query = query.where(Proposal.state == state)
+    return query.order_by(Proposal.created_at.desc(), Proposal.id)

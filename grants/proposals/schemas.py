@@ -1,0 +1,207 @@
+"""Request and response bodies of proposals, their parts, team members, budgets and invitations."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import EmailStr, Field, StrictFloat, StrictInt, StrictStr, field_validator
+
+from grants.common import codes
+from grants.common.schemas import Input, Output
+
+
+class Texts(Input):
+    """A multilingual text; English is the language every agency reads."""
+
+    en: str | None = Field(default=None, max_length=20_000)
+    ja: str | None = Field(default=None, max_length=20_000)
+    vi: str | None = Field(default=None, max_length=20_000)
+
+    def stored(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
+class Title(Texts):
+    en: str = Field(min_length=1, max_length=500)
+    ja: str | None = Field(default=None, max_length=500)
+    vi: str | None = Field(default=None, max_length=500)
+
+
+Keyword = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ProposalCreate(Input):
+    call_id: uuid.UUID
+    title: Title
+    abstract: Texts = Field(default_factory=Texts)
+    keywords: list[Keyword] = Field(default_factory=list, max_length=20)
+    topic: str = Field(min_length=1, max_length=100)
+    duration_years: int = Field(ge=1, le=50)
+    planned_start: datetime.date
+
+
+class ProposalUpdate(Input):
+    """Shared fields, all optional; `version` is the one the client saw."""
+
+    version: int = Field(ge=1)
+    title: Title | None = None
+    abstract: Texts | None = None
+    keywords: list[Keyword] | None = Field(default=None, max_length=20)
+    topic: str | None = Field(default=None, min_length=1, max_length=100)
+    duration_years: int | None = Field(default=None, ge=1, le=50)
+    planned_start: datetime.date | None = None
+
+
+class PartUpdate(Input):
+    institution_ror: str | None = None
+    institution_name: str | None = Field(default=None, max_length=300)
+
+    @field_validator("institution_ror")
+    @classmethod
+    def _ror(cls, value: str | None) -> str | None:
+        return codes.ror(value) if value else None
+
+
+class _Person(Input):
+    @field_validator("orcid", check_fields=False)
+    @classmethod
+    def _orcid(cls, value: str | None) -> str | None:
+        return codes.orcid(value) if value else None
+
+
+class MemberCreate(_Person):
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    orcid: str | None = None
+    erad_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
+    role: Literal["member", "co_investigator"] = "member"
+
+
+class MemberUpdate(_Person):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    orcid: str | None = None
+    erad_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
+    role: Literal["member", "co_investigator"] | None = None
+
+
+class BudgetLineIn(Input):
+    """`amount` is checked by the service, so a decimal is refused naming its line."""
+
+    year: int
+    category: str = Field(max_length=20)
+    amount: StrictInt | StrictFloat | StrictStr
+    currency: str = Field(max_length=3)
+
+
+class BudgetReplace(Input):
+    lines: list[BudgetLineIn] = Field(max_length=500)
+
+
+class InvitationCreate(Input):
+    agency: str = Field(min_length=1, max_length=32)
+    email: EmailStr
+
+
+class Member(Output):
+    id: uuid.UUID
+    user_id: uuid.UUID | None
+    role: str
+    name: str
+    email: str
+    orcid: str | None
+    erad_number: str | None
+
+
+class BudgetLine(Output):
+    year: int
+    category: str
+    amount: int
+    currency: str
+
+
+class YearTotal(Output):
+    year: int
+    amount: int
+
+
+class Budget(Output):
+    """A part's budget with totals; `warnings` lists what the submit guard would refuse."""
+
+    currency: str
+    lines: list[BudgetLine]
+    totals_by_year: list[YearTotal]
+    total: int
+    warnings: list[str]
+
+
+class Part(Output):
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    agency_code: str
+    country: str
+    currency: str
+    position: int
+    pi_user_id: uuid.UUID | None
+    institution_ror: str | None
+    institution_name: str | None
+    members: list[Member]
+    budget: Budget
+
+
+class DocumentSummary(Output):
+    id: uuid.UUID
+    kind: str
+    version: int
+    latest: bool
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: uuid.UUID
+    uploaded_at: datetime.datetime
+
+
+class DuplicateFunding(Output):
+    person: str
+    other_proposal: str | None
+    overlap_years: list[int]
+
+
+class Proposal(Output):
+    id: uuid.UUID
+    call_id: uuid.UUID
+    reference: str | None
+    number: int | None
+    state: str
+    version: int
+    title: dict[str, str]
+    abstract: dict[str, str]
+    keywords: list[str]
+    topic: str
+    duration_years: int
+    planned_start: datetime.date
+    submitted_at: datetime.datetime | None
+    eligibility_reason: str | None
+    created_at: datetime.datetime
+
+
+class ProposalDetail(Proposal):
+    """The whole proposal; `duplicate_funding` is shown to oversight roles only (else null)."""
+
+    call_code: str
+    parts: list[Part]
+    documents: list[DocumentSummary]
+    duplicate_funding: list[DuplicateFunding] | None = None
+
+
+class Invitation(Output):
+    id: uuid.UUID
+    proposal_id: uuid.UUID
+    proposal_title: str
+    call_code: str
+    agency: str
+    email: str
+    expires_at: datetime.datetime
+    accepted_at: datetime.datetime | None

@@ -1,0 +1,202 @@
+"""Business verbs on a proposal's shared fields: draft one in an open call, edit it, show it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import Actor, append
+from grants.db.models import Call, PartMember, Proposal, ProposalPart, User
+from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
+from grants.proposals import access, queries, schemas, views
+from grants.security.principal import Principal
+from grants.times import utcnow
+from workflows.machines.call import CallState
+from workflows.machines.proposal import ProposalContext, before_deadline, call_open
+from workflows.roles import RESEARCHER
+
+SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "planned_start")
+
+
+def facts(call: Call, *, problems: tuple[str, ...] = ()) -> ProposalContext:
+    """The proposal machine's context for `call` now; review and decision facts are empty."""
+    return ProposalContext(
+        now=utcnow(),
+        closes_at=call.closes_at,
+        call_state=CallState(call.state),
+        problems=problems,
+        reviews_outstanding=0,
+        reviews_submitted=0,
+        decisions_recorded=0,
+        undecided_agencies=(),
+        rejecting_agencies=(),
+    )
+
+
+def accepting_reasons(call: Call) -> list[str]:
+    """Why `call` does not accept drafts or submissions now (empty when it does): the same
+    guards the proposal machine's `submit` runs."""
+    ctx = facts(call)
+    return [*call_open(ctx), *before_deadline(ctx)]
+
+
+def check_version(proposal: Proposal, seen: int) -> None:
+    """Raises StaleVersion when the client saw an older version of the proposal."""
+    if seen != proposal.version:
+        raise StaleVersion(f"You saw version {seen}, but it is now version {proposal.version}.")
+
+
+def touch(proposal: Proposal) -> None:
+    """Mark the proposal changed (its version goes up) when one of its parts changes."""
+    proposal.updated_at = datetime.datetime.now(datetime.UTC)
+
+
+def _call_field_errors(call: Call, topic: str | None, duration: int | None) -> list[FieldError]:
+    errors = []
+    if topic is not None and topic not in call.topics:
+        errors.append(FieldError("topic", f"not a topic of this call ({', '.join(call.topics)})"))
+    if duration is not None and duration not in call.durations:
+        allowed = ", ".join(str(d) for d in call.durations)
+        errors.append(FieldError("duration_years", f"this call allows {allowed} years"))
+    return errors
+
+
+async def create(
+    session: AsyncSession, principal: Principal, data: schemas.ProposalCreate
+) -> tuple[Proposal, Call]:
+    """Draft a proposal with one part per co-funding agency; the creator is PI of the part of
+    their own country. Raises Forbidden (not a researcher), Invalid (no such call, a topic or
+    duration the call does not offer, no agency of the creator's country) and Conflict (the
+    call is not open or its deadline passed)."""
+    if not principal.has(RESEARCHER):
+        raise Forbidden("Only researchers draft proposals.")
+    call = await session.scalar(select(Call).where(Call.id == data.call_id))
+    if call is None:
+        raise Invalid("No such call.", errors=[FieldError("call_id", "no such call")])
+    user = await session.get(User, principal.user_id)
+    assert user is not None  # the authenticated principal's account exists
+    errors = _call_field_errors(call, data.topic, data.duration_years)
+    own = next((t for t in call.agencies if t.agency.country == user.country), None)
+    if own is None:
+        countries = ", ".join(f"{t.agency.code} {t.agency.country}" for t in call.agencies)
+        errors.insert(
+            0,
+            FieldError(
+                "call_id",
+                f"your account's country ({user.country or 'not set'}) is not the country of a "
+                f"co-funding agency of this call ({countries})",
+            ),
+        )
+    if errors:
+        raise Invalid("The proposal cannot be drafted in this call.", errors=errors)
+    reasons = accepting_reasons(call)
+    if reasons:
+        raise Conflict("The call does not accept proposals now.", reasons=reasons)
+    proposal = Proposal(
+        call_id=call.id,
+        created_by=user.id,
+        title=data.title.stored(),
+        abstract=data.abstract.stored(),
+        keywords=list(data.keywords),
+        topic=data.topic,
+        duration_years=data.duration_years,
+        planned_start=data.planned_start,
+        state="draft",
+        parts=[
+            _part(terms, i, user if terms is own else None) for i, terms in enumerate(call.agencies)
+        ],
+    )
+    session.add(proposal)
+    await session.flush()
+    await append(
+        session,
+        actor=principal.actor,
+        action="proposal.create",
+        entity_type="proposal",
+        entity_id=proposal.id,
+        changes={
+            "call_id": [None, call.id],
+            **{name: [None, getattr(proposal, name)] for name in SHARED_FIELDS},
+            "parts": [None, [t.agency.code for t in call.agencies]],
+        },
+    )
+    return proposal, call
+
+
+def _part(terms: Any, position: int, pi: User | None) -> ProposalPart:
+    members = (
+        [PartMember(user_id=pi.id, role="pi", name=pi.display_name, email=pi.email)] if pi else []
+    )
+    return ProposalPart(
+        agency_id=terms.agency_id,
+        agency=terms.agency,
+        position=position,
+        pi_user_id=pi.id if pi else None,
+        members=members,
+        budget=[],
+    )
+
+
+async def update(
+    session: AsyncSession,
+    proposal: Proposal,
+    call: Call,
+    roles: frozenset[str],
+    data: schemas.ProposalUpdate,
+    *,
+    actor: Actor,
+) -> Proposal:
+    """Change the shared fields of a draft (any consortium member); audits what changed.
+    Raises Forbidden, Conflict (not a draft), StaleVersion and Invalid (topic, duration)."""
+    access.require_editable(proposal, roles)
+    check_version(proposal, data.version)
+    errors = _call_field_errors(call, data.topic, data.duration_years)
+    if errors:
+        raise Invalid("Some fields do not fit the call.", errors=errors)
+    new: dict[str, Any] = {
+        "title": data.title.stored() if data.title else None,
+        "abstract": data.abstract.stored() if data.abstract is not None else None,
+        "keywords": list(data.keywords) if data.keywords is not None else None,
+        "topic": data.topic,
+        "duration_years": data.duration_years,
+        "planned_start": data.planned_start,
+    }
+    changes = {
+        name: [getattr(proposal, name), value]
+        for name, value in new.items()
+        if value is not None and value != getattr(proposal, name)
+    }
+    for name, (_, value) in changes.items():
+        setattr(proposal, name, value)
+    if changes:
+        await session.flush()
+        await append(
+            session,
+            actor=actor,
+            action="proposal.update",
+            entity_type="proposal",
+            entity_id=proposal.id,
+            changes=changes,
+        )
+    return proposal
+
+
+async def detail(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    call: Call,
+    roles: frozenset[str],
+) -> schemas.ProposalDetail:
+    """The detail view; oversight roles also get the duplicate-funding flags."""
+    oversight = bool(roles & access.OVERSIGHT)
+    return views.detail_view(
+        proposal,
+        call,
+        locale=principal.locale,
+        documents=await queries.documents(session, proposal.id),
+        duplicate_funding=await queries.duplicate_funding(session, proposal) if oversight else None,
+    )

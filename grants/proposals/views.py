@@ -1,0 +1,64 @@
+"""API views of loaded proposal rows (plain conversions; the controllers return these)."""
+
+from __future__ import annotations
+
+from grants.db.models import Call, PartMember, Proposal, ProposalPart
+from grants.proposals import checks, schemas
+
+
+def member_view(member: PartMember) -> schemas.Member:
+    return schemas.Member.model_validate(member)
+
+
+def budget_view(part: ProposalPart, call: Call, duration: int, locale: str) -> schemas.Budget:
+    """The part's lines with totals per year and the rule breaches the submit guard refuses."""
+    terms = checks.terms_for(call, part)
+    totals = checks.year_totals(part.budget)
+    return schemas.Budget(
+        currency=terms.currency,
+        lines=[
+            schemas.BudgetLine.model_validate(line)
+            for line in sorted(part.budget, key=lambda b: (b.year, b.category))
+        ],
+        totals_by_year=[schemas.YearTotal(year=y, amount=a) for y, a in totals.items()],
+        total=sum(totals.values()),
+        warnings=checks.budget_warnings(part, terms, duration, locale),
+    )
+
+
+def part_view(part: ProposalPart, call: Call, duration: int, locale: str) -> schemas.Part:
+    return schemas.Part(
+        id=part.id,
+        agency_id=part.agency_id,
+        agency_code=part.agency.code,
+        country=part.agency.country,
+        currency=checks.terms_for(call, part).currency,
+        position=part.position,
+        pi_user_id=part.pi_user_id,
+        institution_ror=part.institution_ror,
+        institution_name=part.institution_name,
+        members=[member_view(m) for m in part.members],
+        budget=budget_view(part, call, duration, locale),
+    )
+
+
+def proposal_view(proposal: Proposal) -> schemas.Proposal:
+    return schemas.Proposal.model_validate(proposal)
+
+
+def detail_view(
+    proposal: Proposal,
+    call: Call,
+    *,
+    locale: str,
+    documents: list[schemas.DocumentSummary],
+    duplicate_funding: list[schemas.DuplicateFunding] | None,
+) -> schemas.ProposalDetail:
+    """The whole proposal as its detail endpoint shows it."""
+    return schemas.ProposalDetail(
+        **proposal_view(proposal).model_dump(),
+        call_code=call.code,
+        parts=[part_view(p, call, proposal.duration_years, locale) for p in proposal.parts],
+        documents=documents,
+        duplicate_funding=duplicate_funding,
+    )
