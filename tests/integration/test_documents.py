@@ -1,0 +1,280 @@
+"""Documents on the local store, on SQLite and PostgreSQL: upload, versions, download, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import AuditEvent, Document
+from tests.conftest import QueryCounter
+from tests.factories import DocumentFactory, bearer, make_user, persist
+from tests.factories_documents import (
+    ELF,
+    PDF,
+    PE,
+    chunked,
+    document_rows,
+    failing_after,
+    make_consortium,
+    pdf_of,
+    stored_files,
+)
+
+Client = httpx.AsyncClient
+KIND = {"kind": "project_description"}
+
+
+def _named(name: str, headers: dict[str, str]) -> dict[str, str]:
+    return {**headers, "X-Filename": f"UTF-8''{quote(name)}", "Content-Type": "application/pdf"}
+
+
+async def test_upload_round_trip_local(client: Client, db: AsyncSession, tmp_path: Path) -> None:
+    team = await make_consortium(db)
+    body = pdf_of(300_000)
+
+    response = await client.post(
+        team.documents_url, params=KIND, headers=_named("plan.pdf", team.headers), content=body
+    )
+
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert (created["kind"], created["version"], created["original_name"]) == (
+        "project_description",
+        1,
+        "plan.pdf",
+    )
+    assert (created["size"], created["sha256"]) == (len(body), hashlib.sha256(body).hexdigest())
+    assert created["content_type"] == "application/pdf"
+    assert created["uploaded_by"] == str(team.pi.id)
+    download = await client.get(
+        f"{team.documents_url}/{created['id']}/content", headers=team.headers
+    )
+    assert download.status_code == 200
+    assert download.content == body
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["content-disposition"].startswith('attachment; filename="plan.pdf"')
+    row = await db.get(Document, uuid.UUID(created["id"]))
+    assert row is not None
+    assert stored_files(tmp_path / "documents") == [tmp_path / "documents" / row.storage_key]
+
+
+async def test_upload_twice_makes_version_two_and_lists_latest(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_consortium(db)
+    first = await client.post(
+        team.documents_url, params=KIND, headers=_named("v1.pdf", team.headers), content=PDF
+    )
+    counterpart = await bearer(db, team.counterpart)
+
+    second = await client.post(
+        team.documents_url,
+        params={**KIND, "filename": "v2.pdf"},
+        headers=counterpart,
+        content=chunked(pdf_of(200_000)),
+    )
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert (first.json()["version"], second.json()["version"]) == (1, 2)
+    listing = (await client.get(team.documents_url, headers=team.headers)).json()
+    assert [(d["version"], d["original_name"]) for d in listing["latest"]] == [(2, "v2.pdf")]
+    assert [d["version"] for d in listing["items"]] == [2, 1]
+    assert listing["total"] == 2
+    shown = await client.get(f"{team.documents_url}/{first.json()['id']}", headers=team.headers)
+    assert shown.json() == first.json()
+    events = await db.scalars(select(AuditEvent).where(AuditEvent.action == "document.upload"))
+    assert sorted(e.changes["version"][1] for e in events) == [1, 2]
+
+
+async def test_upload_japanese_and_vietnamese_names_round_trip(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_consortium(db)
+
+    japanese = await client.post(
+        team.documents_url, params=KIND, headers=_named("研究計画書.pdf", team.headers), content=PDF
+    )
+    vietnamese = await client.post(
+        team.documents_url,
+        params={**KIND, "filename": "Đề xuất dự án.pdf"},
+        headers=team.headers,
+        content=PDF,
+    )
+
+    assert japanese.json()["original_name"] == "研究計画書.pdf"
+    assert vietnamese.json()["original_name"] == "Đề xuất dự án.pdf"
+    download = await client.get(
+        f"{team.documents_url}/{japanese.json()['id']}/content", headers=team.headers
+    )
+    assert f"filename*=UTF-8''{quote('研究計画書.pdf')}" in download.headers["content-disposition"]
+
+
+async def test_upload_over_limit_streamed_is_413_and_stores_nothing(
+    client: Client, db: AsyncSession, tmp_path: Path
+) -> None:
+    team = await make_consortium(db, max_bytes=100_000)
+
+    response = await client.post(
+        team.documents_url,
+        params=KIND,
+        headers=_named("big.pdf", team.headers),
+        content=chunked(pdf_of(300_000)),
+    )
+
+    assert response.status_code == 413
+    assert response.json()["detail"] == (
+        "A project_description document may have at most 100000 bytes; nothing was stored."
+    )
+    assert await document_rows(db, team.proposal) == 0
+    assert stored_files(tmp_path / "documents") == []
+
+
+async def test_upload_content_length_over_limit_is_refused_before_reading(
+    client: Client, db: AsyncSession, tmp_path: Path
+) -> None:
+    team = await make_consortium(db, max_bytes=100_000)
+    sent: list[int] = []
+
+    async def body() -> AsyncIterator[bytes]:
+        for chunk in (pdf_of(200_000), b"x" * 100):
+            sent.append(len(chunk))
+            yield chunk
+
+    response = await client.post(
+        team.documents_url,
+        params=KIND,
+        headers={**_named("big.pdf", team.headers), "Content-Length": "200100"},
+        content=body(),
+    )
+
+    assert response.status_code == 413
+    assert sent == []
+    assert await document_rows(db, team.proposal) == 0
+
+
+async def test_upload_renamed_executables_are_415_and_store_nothing(
+    client: Client, db: AsyncSession, tmp_path: Path
+) -> None:
+    team = await make_consortium(db)
+
+    elf = await client.post(
+        team.documents_url, params=KIND, headers=_named("paper.pdf", team.headers), content=ELF
+    )
+    pe = await client.post(
+        team.documents_url, params=KIND, headers=_named("paper.pdf", team.headers), content=PE
+    )
+
+    assert (elf.status_code, pe.status_code) == (415, 415)
+    assert "application/x-executable" in elf.json()["detail"]
+    assert "application/vnd.microsoft.portable-executable" in pe.json()["detail"]
+    assert await document_rows(db, team.proposal) == 0
+    assert stored_files(tmp_path / "documents") == []
+
+
+async def test_upload_unknown_kind_or_no_name_is_422(client: Client, db: AsyncSession) -> None:
+    team = await make_consortium(db)
+
+    unknown = await client.post(
+        team.documents_url,
+        params={"kind": "budget_sheet"},
+        headers=_named("x.pdf", team.headers),
+        content=PDF,
+    )
+    unnamed = await client.post(team.documents_url, params=KIND, headers=team.headers, content=PDF)
+
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["kind"]
+    assert unnamed.status_code == 422
+    assert [e["field"] for e in unnamed.json()["errors"]] == ["filename"]
+    assert await document_rows(db, team.proposal) == 0
+
+
+async def test_upload_stream_failing_midway_leaves_nothing(
+    client: Client, db: AsyncSession, tmp_path: Path
+) -> None:
+    team = await make_consortium(db)
+
+    response = await client.post(
+        team.documents_url,
+        params=KIND,
+        headers=_named("cut.pdf", team.headers),
+        content=failing_after(pdf_of(2_000_000)),
+    )
+
+    assert response.status_code == 500
+    assert await document_rows(db, team.proposal) == 0
+    assert stored_files(tmp_path / "documents") == []
+
+
+async def test_upload_to_submitted_proposal_is_409(client: Client, db: AsyncSession) -> None:
+    team = await make_consortium(db, state="submitted")
+
+    response = await client.post(
+        team.documents_url, params=KIND, headers=_named("late.pdf", team.headers), content=PDF
+    )
+
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("The proposal is submitted")
+    assert await document_rows(db, team.proposal) == 0
+
+
+async def test_outsiders_get_404_on_list_content_and_upload(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_consortium(db)
+    document = DocumentFactory(proposal_id=team.proposal.id, uploaded_by=team.pi.id)
+    await persist(db, document)
+    outsider = await bearer(db, await make_user(db, "researcher", country="JP"))
+    base = team.documents_url
+
+    answers = [
+        await client.get(base, headers=outsider),
+        await client.get(f"{base}/{document.id}", headers=outsider),
+        await client.get(f"{base}/{document.id}/content", headers=outsider),
+        await client.post(base, params=KIND, headers=_named("x.pdf", outsider), content=PDF),
+    ]
+
+    assert [a.status_code for a in answers] == [404, 404, 404, 404]
+    assert {a.json()["detail"] for a in answers} == {"No such proposal."}
+
+
+async def test_document_of_another_proposal_is_404(client: Client, db: AsyncSession) -> None:
+    team = await make_consortium(db)
+    other = await make_consortium(db)
+    foreign = DocumentFactory(proposal_id=other.proposal.id, uploaded_by=other.pi.id)
+    await persist(db, foreign)
+
+    response = await client.get(f"{team.documents_url}/{foreign.id}", headers=team.headers)
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No such document."
+
+
+async def test_list_documents_constant_queries(
+    client: Client, db: AsyncSession, queries: QueryCounter
+) -> None:
+    team = await make_consortium(db)
+    counts = []
+    for total in (1, 20):
+        await db.execute(Document.__table__.delete())
+        await persist(
+            db,
+            *(
+                DocumentFactory(proposal_id=team.proposal.id, uploaded_by=team.pi.id, version=v)
+                for v in range(1, total + 1)
+            ),
+        )
+        queries.count, queries.active = 0, True
+        response = await client.get(team.documents_url, headers=team.headers)
+        queries.active = False
+        assert response.json()["total"] == total
+        counts.append(queries.count)
+
+    assert counts[0] == counts[1]
