@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import CallAgency, Document, PartMember, Proposal, ProposalPart
@@ -26,7 +26,7 @@ async def documents(session: AsyncSession, proposal_id: uuid.UUID) -> list[schem
             .order_by(Document.kind, Document.version.desc())
         )
     )
-    latest = {}
+    latest: dict[str, uuid.UUID] = {}
     for row in rows:
         latest.setdefault(row.kind, row.id)
     return [
@@ -143,7 +143,7 @@ def visible_query(
             ),
         )
     )
-    seen = [Proposal.id.in_(mine)]
+    seen: list[ColumnElement[bool]] = [Proposal.id.in_(mine)]
     if principal.has(AUDITOR, ADMIN):
         seen.append(Proposal.state != "draft")
     elif principal.has(OFFICER) and principal.officer_agency_id is not None:

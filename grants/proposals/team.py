@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
-from grants.db.models import BUDGET_CATEGORIES, BudgetLine, Call, PartMember, Proposal, User
-from grants.db.models import ProposalPart
+from grants.db.models import BudgetLine, Call, PartMember, Proposal, ProposalPart, User
+from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.money import MAX_AMOUNT, minor_exponent
 from grants.proposals import access, checks, schemas
@@ -63,7 +63,9 @@ async def update_part(
     for name, (_, value) in changes.items():
         setattr(part, name, value)
     if changes:
-        await _audit(session, proposal, principal.actor, "part_update", {"part": str(part.id), **changes})
+        await _audit(
+            session, proposal, principal.actor, "part_update", {"part": str(part.id), **changes}
+        )
     return part
 
 
@@ -73,7 +75,9 @@ async def _co_investigator_account(session: AsyncSession, email: str) -> uuid.UU
 
 def _erad_errors(part: ProposalPart, erad_number: str | None) -> list[FieldError]:
     if erad_number is not None and part.agency.country != "JP":
-        return [FieldError("erad_number", "an e-Rad researcher number is for the Japanese side only")]
+        return [
+            FieldError("erad_number", "an e-Rad researcher number is for the Japanese side only")
+        ]
     return []
 
 
@@ -92,7 +96,9 @@ async def add_member(
     if errors:
         raise Invalid("The member cannot be added.", errors=errors)
     if any(m.email.lower() == email for m in part.members):
-        raise Conflict("This person is already on the team.", errors=[FieldError("email", "already listed")])
+        raise Conflict(
+            "This person is already on the team.", errors=[FieldError("email", "already listed")]
+        )
     member = PartMember(
         part_id=part.id,
         name=data.name,
@@ -100,13 +106,24 @@ async def add_member(
         orcid=data.orcid,
         erad_number=data.erad_number,
         role=data.role,
-        user_id=await _co_investigator_account(session, email) if data.role == "co_investigator" else None,
+        user_id=await _co_investigator_account(session, email)
+        if data.role == "co_investigator"
+        else None,
     )
     part.members.append(member)
-    await _audit(session, proposal, principal.actor, "member_add", {
-        "part": str(part.id), "email": [None, email], "role": [None, data.role],
-        "orcid": [None, data.orcid], "erad_number": [None, data.erad_number],
-    })
+    await _audit(
+        session,
+        proposal,
+        principal.actor,
+        "member_add",
+        {
+            "part": str(part.id),
+            "email": [None, email],
+            "role": [None, data.role],
+            "orcid": [None, data.orcid],
+            "erad_number": [None, data.erad_number],
+        },
+    )
     return member
 
 
@@ -144,7 +161,13 @@ async def update_member(
         co_i = member.role == "co_investigator"
         member.user_id = await _co_investigator_account(session, member.email) if co_i else None
     if changes:
-        await _audit(session, proposal, principal.actor, "member_update", {"member": str(member.id), **changes})
+        await _audit(
+            session,
+            proposal,
+            principal.actor,
+            "member_update",
+            {"member": str(member.id), **changes},
+        )
     return member
 
 
@@ -160,9 +183,16 @@ async def remove_member(
     if member.role == "pi":
         raise Conflict("The part's PI cannot be removed from its team.")
     part.members.remove(member)
-    await _audit(session, proposal, principal.actor, "member_remove", {
-        "member": str(member.id), "email": [member.email, None],
-    })
+    await _audit(
+        session,
+        proposal,
+        principal.actor,
+        "member_remove",
+        {
+            "member": str(member.id),
+            "email": [member.email, None],
+        },
+    )
 
 
 def _line_errors(
@@ -179,26 +209,30 @@ def _line_errors(
         unit = "has no minor unit" if minor_exponent(currency) == 0 else "is counted in minor units"
         errors.append(FieldError(f"{field}.amount", f"{currency} {unit}: give a whole number"))
     elif not 0 <= amount <= MAX_AMOUNT:
-        errors.append(FieldError(f"{field}.amount", "must not be negative" if amount < 0 else "too large"))
+        errors.append(
+            FieldError(f"{field}.amount", "must not be negative" if amount < 0 else "too large")
+        )
     if line.currency != currency:
         errors.append(FieldError(f"{field}.currency", f"this part's budget is in {currency}"))
     return errors
 
 
-def _validated_lines(
-    data: schemas.BudgetReplace, currency: str, duration: int
-) -> list[BudgetLine]:
+def _validated_lines(data: schemas.BudgetReplace, currency: str, duration: int) -> list[BudgetLine]:
     errors: list[FieldError] = []
     seen: set[tuple[int, str]] = set()
     for i, line in enumerate(data.lines):
         errors += _line_errors(i, line, currency, duration)
         if (line.year, line.category) in seen:
-            errors.append(FieldError(f"lines[{i}]", f"year {line.year} {line.category} is listed twice"))
+            errors.append(
+                FieldError(f"lines[{i}]", f"year {line.year} {line.category} is listed twice")
+            )
         seen.add((line.year, line.category))
     if errors:
         raise Invalid("Some budget lines are invalid.", errors=errors)
     return [
-        BudgetLine(year=line.year, category=line.category, amount=int(line.amount), currency=currency)
+        BudgetLine(
+            year=line.year, category=line.category, amount=int(line.amount), currency=currency
+        )
         for line in data.lines
     ]
 
@@ -222,8 +256,15 @@ async def replace_budget(
     part.budget.clear()
     await session.flush()
     part.budget.extend(lines)
-    await _audit(session, proposal, principal.actor, "budget_replace", {
-        "part": str(part.id), "currency": currency,
-        "lines": [before, [[b.year, b.category, b.amount] for b in lines]],
-    })
+    await _audit(
+        session,
+        proposal,
+        principal.actor,
+        "budget_replace",
+        {
+            "part": str(part.id),
+            "currency": currency,
+            "lines": [before, [[b.year, b.category, b.amount] for b in lines]],
+        },
+    )
     return part

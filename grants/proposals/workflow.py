@@ -72,7 +72,9 @@ def _eligibility_reason(event: str, data: dict[str, str]) -> str | None:
             errors=[FieldError("data.reason", "required for declare_ineligible")],
         )
     if reason is not None and len(reason) > 2000:
-        raise Invalid("The reason is too long.", errors=[FieldError("data.reason", "at most 2000 characters")])
+        raise Invalid(
+            "The reason is too long.", errors=[FieldError("data.reason", "at most 2000 characters")]
+        )
     return reason
 
 

@@ -1,0 +1,128 @@
+"""HTTP API of proposals: drafts, shared fields, workflow events, invitations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.common.deps import request_id_of
+from grants.common.pagination import Window, fetch_page, provide_window
+from grants.common.schemas import EventBody, Page, TransitionOption
+from grants.proposals import invitations, queries, schemas, services, views, workflow
+from grants.proposals.access import visible_proposal
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+
+
+class ProposalController(Controller):
+    path = "/api/proposals"
+    tags = ["proposals"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="proposals:list")
+    async def list_proposals(
+        self,
+        principal: Principal,
+        db_session: AsyncSession,
+        window: Window,
+        call_id: uuid.UUID | None = Parameter(query="call_id", default=None),
+        proposal_state: str | None = Parameter(query="state", default=None, max_length=32),
+    ) -> Page[schemas.Proposal]:
+        """Proposals the caller may see, filtered by call and state."""
+        query = queries.visible_query(principal, call_id=call_id, state=proposal_state)
+        rows, total = await fetch_page(db_session, query, window)
+        items = [views.proposal_view(p) for p in rows]
+        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+
+    @post("/", name="proposals:create")
+    async def create(
+        self, principal: Principal, data: schemas.ProposalCreate, db_session: AsyncSession
+    ) -> schemas.ProposalDetail:
+        """Draft a proposal in an open call; the caller becomes PI of their country's part."""
+        proposal, call = await services.create(db_session, principal, data)
+        roles = frozenset({"pi"})
+        return await services.detail(db_session, principal, proposal, call, roles)
+
+    @get("/{proposal_id:uuid}", name="proposals:show")
+    async def show(
+        self, principal: Principal, proposal_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.ProposalDetail:
+        """The proposal with its parts, members, budgets and documents."""
+        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+        return await services.detail(db_session, principal, proposal, call, roles)
+
+    @patch("/{proposal_id:uuid}", name="proposals:update")
+    async def update(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        data: schemas.ProposalUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.ProposalDetail:
+        """Change the shared fields of a draft."""
+        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+        await services.update(db_session, proposal, call, roles, data, actor=principal.actor)
+        return await services.detail(db_session, principal, proposal, call, roles)
+
+    @get("/{proposal_id:uuid}/transitions", name="proposals:transitions")
+    async def transitions(
+        self, principal: Principal, proposal_id: uuid.UUID, db_session: AsyncSession
+    ) -> list[TransitionOption]:
+        """Events from the proposal's state, and whether the caller may fire each now."""
+        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+        found = await workflow.transitions(db_session, principal, proposal, call, roles)
+        return [TransitionOption.model_validate(o) for o in found]
+
+    @post("/{proposal_id:uuid}/events/{event:str}", name="proposals:event", status_code=200)
+    async def event(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        event: str,
+        data: EventBody,
+        db_session: AsyncSession,
+    ) -> schemas.ProposalDetail:
+        """Submit, reopen, withdraw, or declare (in)eligible."""
+        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+        rid = request_id_of(request)
+        await workflow.apply_event(db_session, principal, proposal, call, roles, event, data, rid)
+        return await services.detail(db_session, principal, proposal, call, roles)
+
+    @post("/{proposal_id:uuid}/invitations", name="proposals:invite")
+    async def invite(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        data: schemas.InvitationCreate,
+        db_session: AsyncSession,
+    ) -> schemas.Invitation:
+        """Invite the counterpart PI of another agency's part by email."""
+        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+        return await invitations.invite(db_session, principal, proposal, call, roles, data)
+
+
+class InvitationController(Controller):
+    path = "/api/invitations"
+    tags = ["proposals"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+
+    @get("/", name="invitations:list")
+    async def list_invitations(
+        self, principal: Principal, db_session: AsyncSession
+    ) -> list[schemas.Invitation]:
+        """The caller's open invitations to be a PI."""
+        return await invitations.pending(db_session, principal)
+
+    @post("/{invitation_id:uuid}/accept", name="invitations:accept", status_code=200)
+    async def accept(
+        self, principal: Principal, invitation_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.Invitation:
+        """Accept an invitation: become the PI of that agency's part."""
+        return await invitations.accept(db_session, principal, invitation_id)

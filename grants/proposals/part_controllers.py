@@ -1,0 +1,96 @@
+"""HTTP API of one agency's part of a proposal: institution, team members and budget."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, delete, patch, post, put
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.proposals import schemas, team, views
+from grants.proposals.access import visible_proposal
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+
+
+class PartController(Controller):
+    path = "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"
+    tags = ["proposals"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+
+    @patch("/", name="proposals:part-update")
+    async def update(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        data: schemas.PartUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.Part:
+        """Set the part's host institution (ROR id and name)."""
+        proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        await team.update_part(db_session, principal, proposal, part, data)
+        return views.part_view(part, call, proposal.duration_years, principal.locale)
+
+    @put("/budget", name="proposals:budget")
+    async def budget(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        data: schemas.BudgetReplace,
+        db_session: AsyncSession,
+    ) -> schemas.Budget:
+        """Replace the part's budget lines; the answer has totals per year and any warnings."""
+        proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        await team.replace_budget(db_session, principal, proposal, call, part, data)
+        return views.budget_view(part, call, proposal.duration_years, principal.locale)
+
+    @post("/members", name="proposals:member-add")
+    async def add_member(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        data: schemas.MemberCreate,
+        db_session: AsyncSession,
+    ) -> schemas.Member:
+        """Add a team member or co-investigator to the part."""
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        member = await team.add_member(db_session, principal, proposal, part, data)
+        return views.member_view(member)
+
+    @patch("/members/{member_id:uuid}", name="proposals:member-update")
+    async def update_member(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        member_id: uuid.UUID,
+        data: schemas.MemberUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.Member:
+        """Change a member's name, ORCID iD, e-Rad number or role."""
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        member = team.find_member(part, member_id)
+        await team.update_member(db_session, principal, proposal, part, member, data)
+        return views.member_view(member)
+
+    @delete("/members/{member_id:uuid}", name="proposals:member-remove", status_code=204)
+    async def remove_member(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        member_id: uuid.UUID,
+        db_session: AsyncSession,
+    ) -> None:
+        """Take a member off the part's team (never its PI)."""
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        member = team.find_member(part, member_id)
+        await team.remove_member(db_session, principal, proposal, part, member)

@@ -1,0 +1,309 @@
+"""Drafting a joint proposal: creation, the detail view, shared fields, parts and members."""
+
+from __future__ import annotations
+
+import datetime
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import PartMember, Proposal
+from tests.factories import DocumentFactory, bearer, make_proposal, make_user, persist
+from tests.factories_proposals import audit_count, draft_body, make_world
+
+Client = httpx.AsyncClient
+VALID_ORCID = "0000-0002-1825-0097"
+VALID_ROR = "04wxnsj81"  # ror.org/04wxnsj81 (DataCite)
+
+
+async def test_create_draft_gives_one_part_per_agency_and_makes_creator_pi(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    headers = await bearer(db, world.vn_pi)
+
+    response = await client.post("/api/proposals", headers=headers, json=draft_body(world))
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["state"], body["reference"], body["version"]) == ("draft", None, 1)
+    assert body["title"] == {"en": "Chiplet interconnects", "ja": "チップレット相互接続"}
+    assert [(p["agency_code"], p["currency"], p["pi_user_id"]) for p in body["parts"]] == [
+        ("JST", "JPY", None),
+        ("NAFOSTED", "VND", str(world.vn_pi.id)),
+    ]
+    assert [(m["email"], m["role"]) for m in body["parts"][1]["members"]] == [
+        ("vn.pi@example.vn", "pi")
+    ]
+    assert body["documents"] == []
+    assert body["duplicate_funding"] is None
+
+
+async def test_create_refused_for_country_topic_and_duration_at_once(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    belgian = await make_user(db, "researcher", country="BE")
+    headers = await bearer(db, belgian)
+    before = await audit_count(db)
+
+    response = await client.post(
+        "/api/proposals",
+        headers=headers,
+        json=draft_body(world, topic="quantum", duration_years=4),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "call_id",
+            "reason": "your account's country (BE) is not the country of a co-funding agency "
+            "of this call (JST JP, NAFOSTED VN)",
+        },
+        {
+            "field": "topic",
+            "reason": "not a topic of this call (advanced packaging, chip design, EDA, "
+            "edge-AI hardware)",
+        },
+        {"field": "duration_years", "reason": "this call allows 3, 5, 10 years"},
+    ]
+    assert await audit_count(db) == before
+    assert await db.scalar(select(Proposal.id)) is None
+
+
+async def test_create_in_call_not_accepting_is_409_with_reasons(
+    client: Client, db: AsyncSession
+) -> None:
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    closed_at = now - datetime.timedelta(days=1)
+    world = await make_world(db, state="closed", closes_at=closed_at)
+    headers = await bearer(db, world.jp_pi)
+
+    response = await client.post("/api/proposals", headers=headers, json=draft_body(world))
+
+    assert response.status_code == 409
+    assert response.json()["reasons"] == [
+        "The call is closed, not open.",
+        f"The deadline {closed_at.isoformat()} has passed.",
+    ]
+
+
+async def test_create_needs_researcher_role(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    headers = await bearer(db, await make_user(db, "reviewer", country="JP"))
+
+    response = await client.post("/api/proposals", headers=headers, json=draft_body(world))
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only researchers draft proposals."
+
+
+async def test_detail_lists_documents_from_documents_table(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    await persist(
+        db,
+        DocumentFactory(proposal_id=proposal.id, uploaded_by=world.jp_pi.id, version=1),
+        DocumentFactory(proposal_id=proposal.id, uploaded_by=world.jp_pi.id, version=2),
+    )
+
+    response = await client.get(
+        f"/api/proposals/{proposal.id}", headers=await bearer(db, world.jp_pi)
+    )
+
+    assert response.status_code == 200
+    docs = response.json()["documents"]
+    assert [(d["kind"], d["version"], d["latest"]) for d in docs] == [
+        ("project_description", 2, True),
+        ("project_description", 1, False),
+    ]
+
+
+async def test_update_shared_fields_checks_version_and_audits(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+    headers = await bearer(db, world.vn_pi)
+
+    ok = await client.patch(
+        f"/api/proposals/{proposal.id}",
+        headers=headers,
+        json={"version": 1, "topic": "EDA", "duration_years": 5, "keywords": ["EDA"]},
+    )
+    stale = await client.patch(
+        f"/api/proposals/{proposal.id}", headers=headers, json={"version": 1, "topic": "EDA"}
+    )
+
+    assert ok.status_code == 200
+    assert (ok.json()["topic"], ok.json()["duration_years"], ok.json()["version"]) == (
+        "EDA",
+        5,
+        2,
+    )
+    assert stale.status_code == 409
+    assert stale.json()["detail"] == "You saw version 1, but it is now version 2."
+
+
+async def test_update_part_institution_validates_ror(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    headers = await bearer(db, world.jp_pi)
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}"
+    before = await audit_count(db)
+
+    bad = await client.patch(url, headers=headers, json={"institution_ror": "04wxnsj82"})
+    good = await client.patch(
+        url,
+        headers=headers,
+        json={"institution_ror": f"https://ror.org/{VALID_ROR}", "institution_name": "DataCite"},
+    )
+
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["institution_ror"]
+    assert await audit_count(db) == before + 1
+    assert good.status_code == 200
+    assert (good.json()["institution_ror"], good.json()["institution_name"]) == (
+        VALID_ROR,
+        "DataCite",
+    )
+
+
+async def test_only_the_parts_own_team_edits_it(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+
+    response = await client.patch(
+        f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}",
+        headers=await bearer(db, world.vn_pi),
+        json={"institution_name": "Not my side"},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Only the JST side's PI and co-investigators edit that part."
+    )
+
+
+async def test_members_add_edit_remove_with_orcid_and_erad(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    co_i = await make_user(db, "researcher", email="co.i@example.jp")
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    headers = await bearer(db, world.jp_pi)
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/members"
+
+    added = await client.post(
+        url,
+        headers=headers,
+        json={
+            "name": "Co I",
+            "email": "Co.I@example.jp",
+            "orcid": f"https://orcid.org/{VALID_ORCID}",
+            "erad_number": "12345678",
+            "role": "co_investigator",
+        },
+    )
+    member_id = added.json()["id"]
+    demoted = await client.patch(f"{url}/{member_id}", headers=headers, json={"role": "member"})
+    removed = await client.delete(f"{url}/{member_id}", headers=headers)
+
+    assert added.status_code == 201
+    assert (added.json()["orcid"], added.json()["user_id"]) == (VALID_ORCID, str(co_i.id))
+    assert (demoted.json()["role"], demoted.json()["user_id"]) == ("member", None)
+    assert removed.status_code == 204
+    assert (
+        await db.scalar(select(PartMember.id).where(PartMember.email == "co.i@example.jp")) is None
+    )
+
+
+async def test_co_investigator_with_account_gets_access(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    co_i = await make_user(db, "researcher", email="co.i@example.jp")
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    url = f"/api/proposals/{proposal.id}"
+    before = await client.get(url, headers=await bearer(db, co_i))
+
+    await client.post(
+        f"{url}/parts/{proposal.parts[0].id}/members",
+        headers=await bearer(db, world.jp_pi),
+        json={"name": "Co I", "email": "co.i@example.jp", "role": "co_investigator"},
+    )
+    after = await client.get(url, headers=await bearer(db, co_i))
+
+    assert (before.status_code, after.status_code) == (404, 200)
+
+
+async def test_member_bad_orcid_and_erad_named(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+    url = f"/api/proposals/{proposal.id}/parts"
+    before = await audit_count(db)
+
+    bad_orcid = await client.post(
+        f"{url}/{proposal.parts[0].id}/members",
+        headers=await bearer(db, world.jp_pi),
+        json={"name": "X", "email": "x@example.jp", "orcid": "0000-0002-1825-0098"},
+    )
+    erad_in_vietnam = await client.post(
+        f"{url}/{proposal.parts[1].id}/members",
+        headers=await bearer(db, world.vn_pi),
+        json={"name": "Y", "email": "y@example.vn", "erad_number": "12345678"},
+    )
+
+    assert bad_orcid.status_code == 422
+    assert [e["field"] for e in bad_orcid.json()["errors"]] == ["orcid"]
+    assert erad_in_vietnam.status_code == 422
+    assert erad_in_vietnam.json()["errors"] == [
+        {
+            "field": "erad_number",
+            "reason": "an e-Rad researcher number is for the Japanese side only",
+        }
+    ]
+    assert await audit_count(db) == before
+
+
+async def test_pi_cannot_be_removed(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    part = proposal.parts[0]
+
+    response = await client.delete(
+        f"/api/proposals/{proposal.id}/parts/{part.id}/members/{part.members[0].id}",
+        headers=await bearer(db, world.jp_pi),
+    )
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == "The part's PI cannot be removed from its team."
+
+
+async def test_draft_hidden_from_other_researcher_reviewer_and_other_officer(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    other = await make_user(db, "researcher", country="JP")
+    await make_proposal(db, world.call, {world.jst.id: other})
+    outsiders = [
+        other,
+        await make_user(db, "reviewer"),
+        await make_user(db, "officer", agency=world.fwo),
+        world.jst_officer,  # a co-funding officer does not see drafts either
+    ]
+
+    statuses = [
+        (await client.get(f"/api/proposals/{proposal.id}", headers=await bearer(db, u))).status_code
+        for u in outsiders
+    ]
+
+    assert statuses == [404, 404, 404, 404]
