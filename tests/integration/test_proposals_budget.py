@@ -1,0 +1,180 @@
+"""A part's budget: replacing its lines, totals per year, over-cap warnings and bad amounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import BudgetLine
+from tests.factories import bearer, make_proposal
+from tests.factories_proposals import World, audit_count, make_world, ready_proposal
+
+Client = httpx.AsyncClient
+
+
+async def _draft(db: AsyncSession) -> tuple[World, str, str, str]:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+    base = f"/api/proposals/{proposal.id}/parts"
+    return world, base, str(proposal.parts[0].id), str(proposal.parts[1].id)
+
+
+def _line(year: int, category: str, amount: Any, currency: str = "JPY") -> dict[str, Any]:
+    return {"year": year, "category": category, "amount": amount, "currency": currency}
+
+
+async def test_budget_replaced_with_totals_per_year(client: Client, db: AsyncSession) -> None:
+    world, base, jst_part, _ = await _draft(db)
+    headers = await bearer(db, world.jp_pi)
+    url = f"{base}/{jst_part}/budget"
+    await client.put(url, headers=headers, json={"lines": [_line(3, "travel", 1)]})
+
+    response = await client.put(
+        url,
+        headers=headers,
+        json={
+            "lines": [
+                _line(2, "personnel", 4_000_000),
+                _line(1, "personnel", 5_000_000),
+                _line(1, "indirect", 1_500_000),
+            ]
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "currency": "JPY",
+        "lines": [
+            _line(1, "indirect", 1_500_000),
+            _line(1, "personnel", 5_000_000),
+            _line(2, "personnel", 4_000_000),
+        ],
+        "totals_by_year": [{"year": 1, "amount": 6_500_000}, {"year": 2, "amount": 4_000_000}],
+        "total": 10_500_000,
+        "warnings": [],
+    }
+
+
+async def test_over_cap_budget_kept_in_draft_with_warnings(
+    client: Client, db: AsyncSession
+) -> None:
+    world, base, _, vn_part = await _draft(db)
+
+    response = await client.put(
+        f"{base}/{vn_part}/budget",
+        headers=await bearer(db, world.vn_pi),
+        json={
+            "lines": [
+                _line(1, "personnel", 12_000_000, "VND"),
+                _line(1, "indirect", 4_000_000, "VND"),
+            ]
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json()["warnings"] == [
+        "The NAFOSTED part's budget for year 1 is ₫16,000,000, over NAFOSTED's cap of "
+        "₫10,000,000 per year.",
+        "The NAFOSTED part's indirect costs ₫4,000,000 are over 30% of its direct costs "
+        "₫12,000,000.",
+    ]
+
+
+async def test_bad_lines_refused_naming_each_field_and_nothing_written(
+    client: Client, db: AsyncSession
+) -> None:
+    world, base, jst_part, _ = await _draft(db)
+    headers = await bearer(db, world.jp_pi)
+    url = f"{base}/{jst_part}/budget"
+    await client.put(url, headers=headers, json={"lines": [_line(1, "travel", 100)]})
+    before = await audit_count(db)
+
+    response = await client.put(
+        url,
+        headers=headers,
+        json={
+            "lines": [
+                _line(1, "personnel", 1000),
+                _line(4, "catering", 1000),
+                _line(2, "equipment", 1000.5),
+                _line(3, "travel", -1),
+                _line(1, "other", 10, "VND"),
+                _line(1, "personnel", 5),
+            ]
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "lines[1].year", "reason": "a year of the project: 1 to 3"},
+        {
+            "field": "lines[1].category",
+            "reason": "one of personnel, equipment, consumables, travel, other, indirect",
+        },
+        {"field": "lines[2].amount", "reason": "JPY has no minor unit: give a whole number"},
+        {"field": "lines[3].amount", "reason": "must not be negative"},
+        {"field": "lines[4].currency", "reason": "this part's budget is in JPY"},
+        {"field": "lines[5]", "reason": "year 1 personnel is listed twice"},
+    ]
+    assert await audit_count(db) == before
+    rows = (await db.execute(select(BudgetLine.year, BudgetLine.category, BudgetLine.amount))).all()
+    assert [tuple(r) for r in rows] == [(1, "travel", 100)]
+
+
+async def test_vnd_decimal_amount_refused(client: Client, db: AsyncSession) -> None:
+    world, base, _, vn_part = await _draft(db)
+
+    response = await client.put(
+        f"{base}/{vn_part}/budget",
+        headers=await bearer(db, world.vn_pi),
+        json={"lines": [_line(1, "personnel", 10, "VND"), _line(1, "travel", 2.0, "VND")]},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "lines[1].amount", "reason": "VND has no minor unit: give a whole number"}
+    ]
+
+
+async def test_budget_of_the_other_side_refused(client: Client, db: AsyncSession) -> None:
+    world, base, jst_part, _ = await _draft(db)
+
+    response = await client.put(
+        f"{base}/{jst_part}/budget",
+        headers=await bearer(db, world.vn_pi),
+        json={"lines": []},
+    )
+
+    assert response.status_code == 403
+
+
+async def test_editing_submitted_proposal_is_409(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await ready_proposal(db, world, state="submitted")
+    headers = await bearer(db, world.jp_pi)
+    base = f"/api/proposals/{proposal.id}"
+    before = await audit_count(db)
+
+    answers = [
+        await client.patch(base, headers=headers, json={"version": 1, "topic": "EDA"}),
+        await client.put(
+            f"{base}/parts/{proposal.parts[0].id}/budget", headers=headers, json={"lines": []}
+        ),
+        await client.post(
+            f"{base}/parts/{proposal.parts[0].id}/members",
+            headers=headers,
+            json={"name": "Late", "email": "late@example.jp"},
+        ),
+    ]
+
+    assert [a.status_code for a in answers] == [409, 409, 409]
+    assert answers[0].json()["detail"] == (
+        "The proposal is submitted; only a draft can be changed (reopen it first, before the "
+        "deadline)."
+    )
+    assert await audit_count(db) == before
