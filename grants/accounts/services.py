@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts import schemas
 from grants.audit.chain import Actor, append
+from grants.common.edits import audited_update, check_version
 from grants.db.models import Agency, ApiToken, User, UserRole, UserSession
-from grants.errors import Conflict, FieldError, Invalid, NotFound, StaleVersion
+from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.security.passwords import hash_password, verify_password
 from grants.security.tokens import digest, new_api_token
 
@@ -145,32 +146,12 @@ def _role_labels(roles: Sequence[UserRole]) -> list[str]:
     return sorted(f"{r.role}:{r.agency_id}" if r.agency_id else r.role for r in roles)
 
 
-def _check_version(entity: User, seen: int) -> None:
-    if seen != entity.version:
-        raise StaleVersion(f"You saw version {seen}, but it is now version {entity.version}.")
-
-
 async def update_profile(
     session: AsyncSession, user: User, data: schemas.UserUpdate, *, actor: Actor
 ) -> User:
-    """Change display name, locale or time zone; audits only the fields that changed."""
-    _check_version(user, data.version)
-    changes = {}
-    for name in ("display_name", "locale", "time_zone", "country"):
-        value = getattr(data, name)
-        if value is not None and value != getattr(user, name):
-            changes[name] = [getattr(user, name), value]
-            setattr(user, name, value)
-    if changes:
-        await session.flush()
-        await append(
-            session,
-            actor=actor,
-            action="user.update",
-            entity_type="user",
-            entity_id=user.id,
-            changes=changes,
-        )
+    """Change display name, locale, time zone or country; audits only what changed."""
+    fields = ("display_name", "locale", "time_zone", "country")
+    await audited_update(session, user, data, fields, actor=actor, entity_type="user")
     return user
 
 
@@ -178,7 +159,7 @@ async def replace_roles(
     session: AsyncSession, user: User, data: schemas.RolesReplace, *, actor: Actor
 ) -> User:
     """Replace the user's roles; the last active admin keeps the admin role."""
-    _check_version(user, data.version)
+    check_version(user, data.version)
     rows = await _role_rows(session, data.roles)
     losing_admin = any(r.role == "admin" for r in user.roles) and not any(
         r.role == "admin" for r in rows

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.agencies import schemas
 from grants.audit.chain import Actor, append
+from grants.common.edits import audited_update
 from grants.db.models import Agency, UserRole
-from grants.errors import Conflict, FieldError, NotFound, StaleVersion
+from grants.errors import Conflict, FieldError, NotFound
 
 FIELDS = ("name", "country", "currency", "fiscal_year_start_month", "time_zone")
 
@@ -55,26 +56,7 @@ async def update_agency(
     session: AsyncSession, agency: Agency, data: schemas.AgencyUpdate, *, actor: Actor
 ) -> Agency:
     """Change an agency's fields; raises StaleVersion when the client saw an older version."""
-    if data.version != agency.version:
-        raise StaleVersion(
-            f"You saw version {data.version}, but it is now version {agency.version}."
-        )
-    changes = {}
-    for name in FIELDS:
-        value = getattr(data, name)
-        if value is not None and value != getattr(agency, name):
-            changes[name] = [getattr(agency, name), value]
-            setattr(agency, name, value)
-    if changes:
-        await session.flush()
-        await append(
-            session,
-            actor=actor,
-            action="agency.update",
-            entity_type="agency",
-            entity_id=agency.id,
-            changes=changes,
-        )
+    await audited_update(session, agency, data, FIELDS, actor=actor, entity_type="agency")
     return agency
 
 
