@@ -52,13 +52,17 @@ async def make_world(db: AsyncSession, **call_fields: Any) -> World:
 
 
 async def ready_proposal(
-    db: AsyncSession, world: World, jp_pi: User | None = None, **fields: Any
+    db: AsyncSession,
+    world: World,
+    jp_pi: User | None = None,
+    vn_pi: User | None = None,
+    **fields: Any,
 ) -> Proposal:
     """A draft that passes every submission check: both PIs, budgets within the caps and the
     required project description."""
     jp = jp_pi or world.jp_pi
     proposal = await make_proposal(
-        db, world.call, {world.jst.id: jp, world.nafosted.id: world.vn_pi}, **fields
+        db, world.call, {world.jst.id: jp, world.nafosted.id: vn_pi or world.vn_pi}, **fields
     )
     for part, currency in zip(proposal.parts, ("JPY", "VND"), strict=True):
         part.budget.extend(

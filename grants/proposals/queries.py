@@ -127,7 +127,7 @@ async def duplicate_funding(
                     person=person, other_proposal=reference, overlap_years=overlap
                 )
             )
-    return flags
+    return sorted(flags, key=lambda f: (f.other_proposal or "", f.person))
 
 
 def visible_query(
