@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from typing import Annotated, Any
 
@@ -36,20 +38,43 @@ class CsrfForm(BaseModel):
     csrf: str = ""
 
 
+def _sign(settings: Settings, token: str) -> str:
+    return hmac.new(settings.secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _login_token(request: Request[Any, Any, Any], settings: Settings) -> str | None:
+    """The form token from the login cookie, if the cookie carries our signature.
+
+    A signed double-submit cookie: a cookie planted by a sibling subdomain cannot be signed.
+    """
+    token, _, signature = request.cookies.get(LOGIN_CSRF_COOKIE, "").partition(".")
+    if token and hmac.compare_digest(signature, _sign(settings, token)):
+        return token
+    return None
+
+
 def _login_page(
-    request: Request[Any, Any, Any], error: str | None = None, email: str = "", status: int = 200
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    error: str | None = None,
+    email: str = "",
+    status: int = 200,
 ) -> Template:
     # Reuse the browser's token so a second sign-in tab does not expire the first one's form.
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    token = _login_token(request, settings) or secrets.token_urlsafe(32)
+    cookie = Cookie(
+        key=LOGIN_CSRF_COOKIE,
+        value=f"{token}.{_sign(settings, token)}",
+        httponly=True,
+        samesite="strict",
+        path="/login",
+        secure=settings.cookie_secure,
+    )
     return Template(
         "auth/login.html",
         context={"csrf": token, "error": error, "email": email},
         status_code=status,
-        cookies=[
-            Cookie(
-                key=LOGIN_CSRF_COOKIE, value=token, httponly=True, samesite="strict", path="/login"
-            )
-        ],
+        cookies=[cookie],
     )
 
 
@@ -57,8 +82,8 @@ class WebController(Controller):
     include_in_schema = False
 
     @get("/login", name="web:login")
-    async def login_page(self, request: Request[Any, Any, Any]) -> Template:
-        return _login_page(request)
+    async def login_page(self, request: Request[Any, Any, Any], settings: Settings) -> Template:
+        return _login_page(request, settings)
 
     @post("/login", name="web:login-submit")
     async def login_submit(
@@ -68,10 +93,10 @@ class WebController(Controller):
         settings: Settings,
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
-        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        expected = _login_token(request, settings)
         if not expected or not secrets.compare_digest(expected, data.csrf):
             return _login_page(
-                request, "The form expired; please try again.", data.email, status=403
+                request, settings, "The form expired; please try again.", data.email, status=403
             )
         try:
             opened = await auth.login(
@@ -82,7 +107,7 @@ class WebController(Controller):
                 address=client_address(request),
             )
         except DomainError as exc:
-            return _login_page(request, exc.detail, data.email, status=exc.status)
+            return _login_page(request, settings, exc.detail, data.email, status=exc.status)
         return Redirect(
             path=request.app.route_reverse("web:home"),
             cookies=[
