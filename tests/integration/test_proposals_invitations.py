@@ -1,0 +1,135 @@
+"""A PI invites the counterpart PI; the invitee accepts and then edits their own part."""
+
+from __future__ import annotations
+
+import datetime
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import AuditEvent, ProposalInvitation
+from tests.factories import bearer, make_proposal, make_user
+from tests.factories_proposals import World, audit_count, make_world
+
+Client = httpx.AsyncClient
+
+
+async def _invite(client: Client, db: AsyncSession, world: World) -> tuple[str, httpx.Response]:
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    response = await client.post(
+        f"/api/proposals/{proposal.id}/invitations",
+        headers=await bearer(db, world.jp_pi),
+        json={"agency": "NAFOSTED", "email": "VN.PI@example.vn"},
+    )
+    return str(proposal.id), response
+
+
+async def test_invitee_sees_accepts_and_edits_own_part(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal_id, invited = await _invite(client, db, world)
+    headers = await bearer(db, world.vn_pi)
+
+    pending = await client.get("/api/invitations", headers=headers)
+    accepted = await client.post(f"/api/invitations/{invited.json()['id']}/accept", headers=headers)
+    detail = await client.get(f"/api/proposals/{proposal_id}", headers=headers)
+    vn_part = detail.json()["parts"][1]
+    edit = await client.patch(
+        f"/api/proposals/{proposal_id}/parts/{vn_part['id']}",
+        headers=headers,
+        json={"institution_name": "Hanoi University of Science and Technology"},
+    )
+
+    assert invited.status_code == 201
+    assert (invited.json()["agency"], invited.json()["email"]) == ("NAFOSTED", "vn.pi@example.vn")
+    assert [(i["id"], i["call_code"]) for i in pending.json()] == [
+        (invited.json()["id"], "JV-2026")
+    ]
+    assert accepted.status_code == 200
+    assert accepted.json()["accepted_at"] is not None
+    assert vn_part["pi_user_id"] == str(world.vn_pi.id)
+    assert [(m["email"], m["role"]) for m in vn_part["members"]] == [("vn.pi@example.vn", "pi")]
+    assert edit.status_code == 200
+    actions = set(await db.scalars(select(AuditEvent.action)))
+    assert {"proposal.invite", "proposal.invitation_accept"} <= actions
+
+
+async def test_invitation_stores_only_a_hash_and_expires_in_14_days(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    _, invited = await _invite(client, db, world)
+
+    row = await db.scalar(select(ProposalInvitation))
+
+    assert row is not None
+    assert len(row.token_hash) == 64
+    expected = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=14)
+    assert abs((row.expires_at - expected).total_seconds()) < 60
+    assert "token" not in invited.json()
+
+
+async def test_wrong_user_gets_404_and_nothing_changes(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    _, invited = await _invite(client, db, world)
+    intruder = await make_user(db, "researcher", country="VN")
+    wrong_country = await make_user(db, "researcher", country="JP", email="jp2@example.jp")
+    before = await audit_count(db)
+
+    answers = [
+        await client.post(
+            f"/api/invitations/{invited.json()['id']}/accept", headers=await bearer(db, u)
+        )
+        for u in (intruder, wrong_country, world.jp_pi)
+    ]
+    listed = await client.get("/api/invitations", headers=await bearer(db, intruder))
+
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert listed.json() == []
+    assert await audit_count(db) == before
+
+
+async def test_invitee_of_other_country_does_not_see_it(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    world.vn_pi.country = "JP"
+    await db.flush()
+    _, invited = await _invite(client, db, world)
+    headers = await bearer(db, world.vn_pi)
+
+    listed = await client.get("/api/invitations", headers=headers)
+    accepted = await client.post(f"/api/invitations/{invited.json()['id']}/accept", headers=headers)
+
+    assert (listed.json(), accepted.status_code) == ([], 404)
+
+
+async def test_invite_refused_for_non_pi_unknown_agency_and_filled_part(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+    url = f"/api/proposals/{proposal.id}/invitations"
+    headers = await bearer(db, world.jp_pi)
+
+    filled = await client.post(url, headers=headers, json={"agency": "NAFOSTED", "email": "a@b.vn"})
+    unknown = await client.post(url, headers=headers, json={"agency": "FWO", "email": "a@b.be"})
+
+    assert filled.status_code == 409
+    assert filled.json()["detail"] == "The NAFOSTED part already has its PI."
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"] == [{"field": "agency", "reason": "one of JST, NAFOSTED"}]
+
+
+async def test_accepted_invitation_cannot_be_accepted_twice(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    _, invited = await _invite(client, db, world)
+    headers = await bearer(db, world.vn_pi)
+    url = f"/api/invitations/{invited.json()['id']}/accept"
+
+    first = await client.post(url, headers=headers)
+    second = await client.post(url, headers=headers)
+
+    assert (first.status_code, second.status_code) == (200, 404)
