@@ -35,9 +35,9 @@ _MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
 class S3DocumentStore:
     """A `DocumentStore` in `bucket`.
 
-    `endpoint_url` None means AWS; any other endpoint gets path-style addressing and
-    checksums only where S3 requires them (SDK-default checksums break some S3-compatible
-    servers). Credentials None fall back to boto3's usual chain (environment, profile, role).
+    `endpoint_url` None means AWS; any other endpoint gets path-style addressing and no
+    checksum validation on reads (see `_config`). Credentials None fall back to boto3's usual
+    chain (environment, profile, role).
     Uploads over one `part_size` go multipart, each holding at most `concurrency` part
     buffers (`concurrency × part_size` bytes) while they are filled and sent.
     With `ensure_bucket`, the first `put` or `check` creates the bucket if it is missing.
@@ -241,6 +241,9 @@ def _config(endpoint_url: str | None, concurrency: int, *, probe: bool) -> Confi
     }
     if endpoint_url is not None:
         options["s3"] = {"addressing_style": "path"}
-        options["request_checksum_calculation"] = "when_required"
+        # The SDK's default GET checksum mode adds a signed header that some S3-compatible
+        # servers reject. Upload checksums stay on (CRC32 per part: integrity, and cheaper
+        # than SHA-256 payload signing); AWS_REQUEST_CHECKSUM_CALCULATION=when_required
+        # switches them off for a server that refuses them.
         options["response_checksum_validation"] = "when_required"
     return Config(**options)
