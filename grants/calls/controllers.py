@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.calls import schemas, services
 from grants.calls.access import calls_query, visible_call
 from grants.calls.responses import call_detail, call_view
+from grants.calls.services import Author
 from grants.calls.workflow import call_context
 from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
@@ -50,7 +51,7 @@ class CallController(Controller):
         self, principal: Principal, data: schemas.CallCreate, db_session: AsyncSession
     ) -> schemas.CallDetail:
         """Set up a draft call that the caller's agency co-funds."""
-        call = await services.create_call(db_session, principal, data)
+        call = await services.create_call(db_session, data, author=Author.of(principal))
         return call_detail(call, principal.locale)
 
     @get("/{call_id:uuid}", name="calls:show")
@@ -70,8 +71,9 @@ class CallController(Controller):
         db_session: AsyncSession,
     ) -> schemas.CallDetail:
         """Edit a draft call (send the version you saw)."""
-        call, _ = await visible_call(db_session, principal, call_id)
-        call = await services.update_call(db_session, principal, call, data)
+        call, roles = await visible_call(db_session, principal, call_id)
+        author = Author.of(principal)
+        call = await services.update_call(db_session, call, data, author=author, roles=roles)
         return call_detail(call, principal.locale)
 
     @get("/{call_id:uuid}/transitions", name="calls:transitions")

@@ -6,6 +6,8 @@ State changes go through `grants.workflow.service.fire` (see `grants.calls.workf
 from __future__ import annotations
 
 import datetime
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
 from grants.calls import schemas
-from grants.calls.access import roles_on
 from grants.calls.problems import Setup, Terms, consistency
 from grants.db.models import Agency, Call, CallAgency
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
@@ -36,6 +37,18 @@ SETTINGS = (
     "document_kinds",
 )
 AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who sets up a call: the acting officer and their agency, which must co-fund it."""
+
+    actor: Actor
+    agency_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Author:
+        return cls(principal.actor, principal.officer_agency_id)
 
 
 def _clean_texts(values: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +84,7 @@ async def _agencies_by_code(
 
 
 def _terms_errors(
-    principal: Principal, terms: list[schemas.AgencyTermsInput], known: dict[str, Agency]
+    agency_id: uuid.UUID | None, terms: list[schemas.AgencyTermsInput], known: dict[str, Agency]
 ) -> list[FieldError]:
     errors, seen = [], set()
     for i, t in enumerate(terms):
@@ -89,7 +102,7 @@ def _terms_errors(
                 )
             )
         seen.add(t.agency)
-    if not any(a.id == principal.officer_agency_id for a in known.values()):
+    if not any(a.id == agency_id for a in known.values()):
         errors.append(FieldError("agencies", "your own agency must be among the co-funders"))
     return errors
 
@@ -111,13 +124,13 @@ def _setup_from(values: dict[str, Any], terms: list[schemas.AgencyTermsInput]) -
 
 async def _checked_terms(
     session: AsyncSession,
-    principal: Principal,
+    agency_id: uuid.UUID | None,
     values: dict[str, Any],
     terms: list[schemas.AgencyTermsInput],
 ) -> dict[str, Agency]:
     """Resolve agency codes and check the whole set-up; raises Invalid with every error."""
     known = await _agencies_by_code(session, terms)
-    errors = _terms_errors(principal, terms, known) + consistency(_setup_from(values, terms))
+    errors = _terms_errors(agency_id, terms, known) + consistency(_setup_from(values, terms))
     if errors:
         raise Invalid("The call has invalid fields.", errors=errors)
     return known
@@ -147,23 +160,21 @@ def terms_snapshot(call: Call) -> list[dict[str, Any]]:
     ]
 
 
-async def create_call(
-    session: AsyncSession, principal: Principal, data: schemas.CallCreate
-) -> Call:
+async def create_call(session: AsyncSession, data: schemas.CallCreate, *, author: Author) -> Call:
     """Create a draft call co-funded by the caller's agency; raises Invalid (every bad field)
     or Conflict (code taken). Audited as `call.create` with every field."""
     values = _clean_texts(data.model_dump(exclude={"code", "agencies"}))
-    known = await _checked_terms(session, principal, values, data.agencies)
+    known = await _checked_terms(session, author.agency_id, values, data.agencies)
     if await session.scalar(select(Call.id).where(Call.code == data.code)):
         raise Conflict("A call with this code exists.", errors=[FieldError("code", "already used")])
-    call = Call(code=data.code, state="draft", created_by=principal.user_id, **values)
+    call = Call(code=data.code, state="draft", created_by=author.actor.id, **values)
     call.agencies = [_terms_row(i, t, known[t.agency]) for i, t in enumerate(data.agencies)]
     session.add(call)
     await session.flush()
     changes: dict[str, list[Any]] = {"code": [None, call.code], "state": [None, "draft"]}
     changes |= {name: [None, value] for name, value in values.items()}
     changes["agencies"] = [None, terms_snapshot(call)]
-    await _audit(session, principal.actor, "call.create", call, changes)
+    await _audit(session, author.actor, "call.create", call, changes)
     return call
 
 
@@ -179,15 +190,20 @@ def require_editable(call: Call, roles: frozenset[str], version: int) -> None:
 
 
 async def update_call(
-    session: AsyncSession, principal: Principal, call: Call, data: schemas.CallUpdate
+    session: AsyncSession,
+    call: Call,
+    data: schemas.CallUpdate,
+    *,
+    author: Author,
+    roles: frozenset[str],
 ) -> Call:
     """Change a draft call's fields (`agencies` replaces every agency's terms); the merged call
     must stay consistent (else Invalid). Audits only what changed, with before and after."""
-    require_editable(call, roles_on(principal, call), data.version)
+    require_editable(call, roles, data.version)
     given = _clean_texts(data.model_dump(exclude={"version", "agencies"}, exclude_unset=True))
     values = {name: getattr(call, name) for name in SETTINGS} | given
     terms = data.agencies if data.agencies is not None else _terms_inputs(call)
-    known = await _checked_terms(session, principal, values, terms)
+    known = await _checked_terms(session, author.agency_id, values, terms)
     changes = {n: [getattr(call, n), v] for n, v in given.items() if getattr(call, n) != v}
     for name, value in given.items():
         setattr(call, name, value)
@@ -199,7 +215,7 @@ async def update_call(
     if changes:
         call.updated_at = datetime.datetime.now(datetime.UTC)  # dirty row: bumps `version`
         await session.flush()
-        await _audit(session, principal.actor, "call.update", call, changes)
+        await _audit(session, author.actor, "call.update", call, changes)
     return call
 
 

@@ -1,0 +1,43 @@
+"""The demo seeds one open joint call, published by the JST officer through the workflow."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import AuditEvent, User
+from grants.demo import seed
+from tests.factories import bearer
+
+Client = httpx.AsyncClient
+
+
+async def test_demo_call_is_open_to_researchers(client: Client, db: AsyncSession) -> None:
+    await seed(db)
+    hana = await db.scalar(select(User).where(User.email == "hana.sato@demo.cofund.example"))
+    assert hana is not None
+
+    listed = await client.get("/api/calls?state=open", headers=await bearer(db, hana))
+    shown = await client.get(
+        f"/api/calls/{listed.json()['items'][0]['id']}", headers=await bearer(db, hana)
+    )
+
+    body = shown.json()
+    assert (body["code"], body["state"], body["title"]["ja"]) == (
+        "NEXUS-JV-2027",
+        "open",
+        "日越半導体共同研究",
+    )
+    assert [(t["agency"], t["currency"], t["cap_total_text"]) for t in body["agencies"]] == [
+        ("JST", "JPY", "￥45,000,000"),
+        ("NAFOSTED", "VND", "₫6,000,000,000"),
+    ]
+    assert [z["time_zone"] for z in body["closes_at_local"]] == ["Asia/Tokyo", "Asia/Ho_Chi_Minh"]
+    events = await db.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == "call").order_by(AuditEvent.seq)
+    )
+    assert [(e.action, e.actor_label) for e in events] == [
+        ("call.create", "officer.jst@demo.cofund.example"),
+        ("call.publish", "officer.jst@demo.cofund.example"),
+    ]
