@@ -1,0 +1,90 @@
+"""Many submissions to one call in the same instant get unique, gap-free reference numbers.
+
+These tests commit for real, so they run in a PostgreSQL database of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from grants.app import create_app
+from grants.audit import chain
+from grants.db import migrate
+from grants.db.engine import create_engine
+from grants.db.models import Call, Proposal
+from grants.settings import Settings
+from storage.local import LocalDocumentStore
+from tests.conftest import running
+from tests.factories import bearer, make_proposal, make_user
+from tests.factories_proposals import make_world, ready_proposal
+from tests.support.databases import fresh_postgres
+
+READY = 12
+INCOMPLETE = 3
+
+
+@pytest.fixture
+async def committed_engine() -> AsyncIterator[AsyncEngine]:
+    async with fresh_postgres() as url:
+        engine = create_engine(url)
+        await migrate.upgrade(engine)
+        yield engine
+        await engine.dispose()
+
+
+@pytest.fixture
+async def http(committed_engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(environment="test", var_dir=tmp_path, secret_key="concurrency-test-secret")
+    app = create_app(settings, engine=committed_engine, document_store=LocalDocumentStore(tmp_path))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        yield client
+
+
+async def _arrange(engine: AsyncEngine) -> list[tuple[str, dict[str, str]]]:
+    """Ready proposals (each with PIs of its own) and incomplete ones, with their PI's token."""
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+        world = await make_world(session)
+        submissions = []
+        for _ in range(READY):
+            jp = await make_user(session, "researcher", country="JP")
+            vn = await make_user(session, "researcher", country="VN")
+            proposal = await ready_proposal(session, world, jp_pi=jp, vn_pi=vn)
+            submissions.append((str(proposal.id), await bearer(session, jp)))
+        for _ in range(INCOMPLETE):
+            jp = await make_user(session, "researcher", country="JP")
+            proposal = await make_proposal(session, world.call, {world.jst.id: jp})
+            submissions.append((str(proposal.id), await bearer(session, jp)))
+    return submissions
+
+
+async def test_concurrent_submissions_get_gap_free_numbers(
+    committed_engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    submissions = await _arrange(committed_engine)
+
+    responses = await asyncio.gather(
+        *[
+            http.post(f"/api/proposals/{pid}/events/submit", headers=h, json={"version": 1})
+            for pid, h in submissions
+        ]
+    )
+
+    assert sorted(r.status_code for r in responses) == [200] * READY + [409] * INCOMPLETE
+    async with AsyncSession(committed_engine) as session:
+        rows = (await session.execute(select(Proposal.number, Proposal.reference))).all()
+        last = await session.scalar(select(Call.last_proposal_number))
+        intact = (await chain.verify(session)).intact
+    numbered = sorted((n, r) for n, r in rows if n is not None)
+    assert numbered == [(n, f"JV-2026-{n:04d}") for n in range(1, READY + 1)]
+    assert (last, intact) == (READY, True)
