@@ -41,6 +41,9 @@ class Setup:
     document_kinds: Sequence[Mapping[str, Any]]
     durations: Sequence[int]
     terms: Sequence[Terms]
+    review_mode: str = "parallel"
+    reviewers_per_proposal: int = 3
+    min_reviewers_per_country: int = 0
 
 
 def consistency(setup: Setup) -> list[FieldError]:
@@ -51,6 +54,7 @@ def consistency(setup: Setup) -> list[FieldError]:
         *_duplicates("document_kinds", [k["kind"] for k in setup.document_kinds], "kind"),
         *_duplicates("durations", list(setup.durations), "duration"),
         *_shares(setup),
+        *_joint_panel(setup),
     ]
 
 
@@ -122,6 +126,20 @@ def _shares(setup: Setup) -> list[FieldError]:
     if not errors and total != 100:
         errors.append(FieldError("agencies", f"The agencies' shares add up to {total}%, not 100%."))
     return errors
+
+
+def _joint_panel(setup: Setup) -> list[FieldError]:
+    # In joint review one pool must hold the minimum from every co-funder's country at once.
+    needed = setup.min_reviewers_per_country * len(setup.terms)
+    if setup.review_mode != "joint" or needed <= setup.reviewers_per_proposal:
+        return []
+    return [
+        FieldError(
+            "min_reviewers_per_country",
+            f"{setup.min_reviewers_per_country} reviewers from each of {len(setup.terms)} "
+            f"countries exceed the {setup.reviewers_per_proposal} reviewers per proposal.",
+        )
+    ]
 
 
 def _amount_problems(terms: Terms) -> list[str]:

@@ -151,6 +151,23 @@ class CallCreate(_PathNamed):
     agencies: list[AgencyTermsInput] = Field(min_length=1)
 
 
+_KEPT_UNLESS_GIVEN = (
+    "title",
+    "description",
+    "topics",
+    "opens_at",
+    "closes_at",
+    "durations",
+    "cofunding_mode",
+    "review_mode",
+    "reviewers_per_proposal",
+    "min_reviewers_per_country",
+    "rubric",
+    "document_kinds",
+    "agencies",
+)
+
+
 class CallUpdate(_PathNamed):
     """Every field optional but `version`, the one the client saw; `agencies` replaces all."""
 
@@ -171,6 +188,14 @@ class CallUpdate(_PathNamed):
     rubric: list[Criterion] | None = None
     document_kinds: list[DocumentKind] | None = None
     agencies: list[AgencyTermsInput] | None = Field(default=None, min_length=1)
+
+    @field_validator(*_KEPT_UNLESS_GIVEN, mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Only `review_deadline` may be cleared; the others are left out to stay unchanged.
+        if value is None:
+            raise ValueError("leave the field out to keep it; it cannot be null")
+        return value
 
 
 class LocalTime(Output):

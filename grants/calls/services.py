@@ -69,6 +69,9 @@ def setup_of(call: Call) -> Setup:
         rubric=call.rubric,
         document_kinds=call.document_kinds,
         durations=call.durations,
+        review_mode=call.review_mode,
+        reviewers_per_proposal=call.reviewers_per_proposal,
+        min_reviewers_per_country=call.min_reviewers_per_country,
         terms=[
             Terms(t.agency.code, t.cap_per_year, t.cap_total, t.envelope, t.share_percent)
             for t in call.agencies
@@ -116,6 +119,9 @@ def _setup_from(values: dict[str, Any], terms: list[schemas.AgencyTermsInput]) -
         rubric=values["rubric"],
         document_kinds=values["document_kinds"],
         durations=values["durations"],
+        review_mode=values["review_mode"],
+        reviewers_per_proposal=values["reviewers_per_proposal"],
+        min_reviewers_per_country=values["min_reviewers_per_country"],
         terms=[
             Terms(t.agency, t.cap_per_year, t.cap_total, t.envelope, t.share_percent) for t in terms
         ],

@@ -55,7 +55,7 @@ async def test_create_call_every_bad_field_named(client: Client, db: AsyncSessio
     co = await make_cofunders(db)
     body = call_body(opens_at="2030-04-01T09:00:00", shoe_size=44)
     body["rubric"][0]["weight"] = 50
-    body["agencies"][0]["cap_total"] = 45_000_000.5
+    body["agencies"][0]["cap_total"] = 45_000_000.0
     body["agencies"][1]["cap_per_year"] = 2e9
     body["document_kinds"][1]["allowed_types"] = ["application/x-msdownload"]
     before = await _audit_count(db)
@@ -70,6 +70,22 @@ async def test_create_call_every_bad_field_named(client: Client, db: AsyncSessio
         "opens_at",
         "shoe_size",
     ]
+    assert response.json()["errors"][2:4] == [
+        {
+            "field": "agencies[0].cap_total",
+            "reason": "Value error, an amount is a whole number of minor units "
+            "(JPY and VND have none), not float 45000000.0",
+        },
+        {
+            "field": "agencies[1].cap_per_year",
+            "reason": "Value error, an amount is a whole number of minor units "
+            "(JPY and VND have none), not float 2000000000.0",
+        },
+    ]
+    assert response.json()["errors"][0] == {
+        "field": "opens_at",
+        "reason": "Input should have timezone info",
+    }
     assert await _audit_count(db) == before
 
 
@@ -206,3 +222,11 @@ async def test_amounts_and_deadline_in_callers_locale(client: Client, db: AsyncS
         "6.000.000.000\xa0₫",
     ]
     assert body["closes_at_local"][1]["text"] == "15:00:00 31 thg 5, 2030 (Asia/Ho_Chi_Minh)"
+
+
+async def test_openapi_documents_call_bodies(client: Client) -> None:
+    response = await client.get("/schema/openapi.json")
+
+    schemas = response.json()["components"]["schemas"]
+    assert {"CallCreate", "CallUpdate", "CallDetail"} <= set(schemas)
+    assert "post" in response.json()["paths"]["/api/calls/{call_id}/events/{event}"]

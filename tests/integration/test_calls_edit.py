@@ -167,3 +167,24 @@ async def test_list_hides_drafts_from_others_and_filters(client: Client, db: Asy
     assert await codes(co.nafosted_headers, "agency=nafosted") == ["DRAFT-1", "OPEN-1"]
     assert await codes(other, "q=quantum") == ["JST-ONLY"]
     assert await codes(other, "q=open-") == ["OPEN-1"]
+
+
+async def test_patch_null_refused_but_review_deadline_cleared(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    created = (await client.post("/api/calls", headers=co.jst_headers, json=call_body())).json()
+    url = f"/api/calls/{created['id']}"
+
+    refused = await client.patch(url, headers=co.jst_headers, json={"version": 1, "title": None})
+    cleared = await client.patch(
+        url, headers=co.jst_headers, json={"version": 1, "review_deadline": None}
+    )
+
+    assert refused.json()["errors"] == [
+        {
+            "field": "title",
+            "reason": "Value error, leave the field out to keep it; it cannot be null",
+        }
+    ]
+    assert (cleared.status_code, cleared.json()["review_deadline"]) == (200, None)

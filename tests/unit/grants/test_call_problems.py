@@ -147,3 +147,17 @@ def test_every_reason_a_call_refuses_submissions() -> None:
 def test_naive_now_refused() -> None:
     with pytest.raises(NaiveDatetimeError):
         accepting_submissions(_Call("open"), datetime(2030, 5, 1))
+
+
+def test_joint_review_minimum_per_country_must_fit_the_panel() -> None:
+    joint = dataclasses.replace(
+        GOOD, review_mode="joint", reviewers_per_proposal=3, min_reviewers_per_country=2
+    )
+
+    assert consistency(joint) == [
+        FieldError(
+            "min_reviewers_per_country",
+            "2 reviewers from each of 2 countries exceed the 3 reviewers per proposal.",
+        )
+    ]
+    assert consistency(dataclasses.replace(joint, review_mode="parallel")) == []
