@@ -14,7 +14,7 @@ from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import EventBody, Page, TransitionOption
 from grants.proposals import invitations, queries, schemas, services, views, workflow
-from grants.proposals.access import visible_proposal
+from grants.proposals.access import roles_on, visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 
@@ -46,7 +46,7 @@ class ProposalController(Controller):
     ) -> schemas.ProposalDetail:
         """Draft a proposal in an open call; the caller becomes PI of their country's part."""
         proposal, call = await services.create(db_session, principal, data)
-        roles = frozenset({"pi"})
+        roles = roles_on(principal, proposal, call)
         return await services.detail(db_session, principal, proposal, call, roles)
 
     @get("/{proposal_id:uuid}", name="proposals:show")

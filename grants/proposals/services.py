@@ -9,22 +9,27 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
-from grants.db.models import Call, PartMember, Proposal, ProposalPart, User
+from grants.calls.deadline import accepting_submissions
+from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
 from grants.proposals import access, queries, schemas, views
 from grants.security.principal import Principal
 from grants.times import utcnow
 from workflows.machines.call import CallState
-from workflows.machines.proposal import ProposalContext, before_deadline, call_open
+from workflows.machines.proposal import ProposalContext
 from workflows.roles import RESEARCHER
 
 SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "planned_start")
 
 
 def facts(call: Call, *, problems: tuple[str, ...] = ()) -> ProposalContext:
-    """The proposal machine's context for `call` now; review and decision facts are empty."""
+    """The proposal machine's context for `call` now; review and decision facts are empty.
+    A call that is open but has not reached `opens_at` yet adds that to the problems."""
+    now = utcnow()
+    if now < call.opens_at:
+        problems = (f"The call opens at {call.opens_at.isoformat()}.", *problems)
     return ProposalContext(
-        now=utcnow(),
+        now=now,
         closes_at=call.closes_at,
         call_state=CallState(call.state),
         problems=problems,
@@ -34,13 +39,6 @@ def facts(call: Call, *, problems: tuple[str, ...] = ()) -> ProposalContext:
         undecided_agencies=(),
         rejecting_agencies=(),
     )
-
-
-def accepting_reasons(call: Call) -> list[str]:
-    """Why `call` does not accept drafts or submissions now (empty when it does): the same
-    guards the proposal machine's `submit` runs."""
-    ctx = facts(call)
-    return [*call_open(ctx), *before_deadline(ctx)]
 
 
 def check_version(proposal: Proposal, seen: int) -> None:
@@ -64,13 +62,22 @@ def _call_field_errors(call: Call, topic: str | None, duration: int | None) -> l
     return errors
 
 
-async def create(
+def _own_terms(call: Call, user: User, errors: list[FieldError]) -> CallAgency | None:
+    """The call's terms for the agency of the user's country; else a `call_id` error."""
+    own = next((t for t in call.agencies if t.agency.country == user.country), None)
+    if own is None:
+        countries = ", ".join(f"{t.agency.code} {t.agency.country}" for t in call.agencies)
+        reason = (
+            f"your account's country ({user.country or 'not set'}) is not the country of a "
+            f"co-funding agency of this call ({countries})"
+        )
+        errors.insert(0, FieldError("call_id", reason))
+    return own
+
+
+async def _creatable(
     session: AsyncSession, principal: Principal, data: schemas.ProposalCreate
-) -> tuple[Proposal, Call]:
-    """Draft a proposal with one part per co-funding agency; the creator is PI of the part of
-    their own country. Raises Forbidden (not a researcher), Invalid (no such call, a topic or
-    duration the call does not offer, no agency of the creator's country) and Conflict (the
-    call is not open or its deadline passed)."""
+) -> tuple[Call, User, CallAgency]:
     if not principal.has(RESEARCHER):
         raise Forbidden("Only researchers draft proposals.")
     call = await session.scalar(select(Call).where(Call.id == data.call_id))
@@ -79,22 +86,23 @@ async def create(
     user = await session.get(User, principal.user_id)
     assert user is not None  # the authenticated principal's account exists
     errors = _call_field_errors(call, data.topic, data.duration_years)
-    own = next((t for t in call.agencies if t.agency.country == user.country), None)
-    if own is None:
-        countries = ", ".join(f"{t.agency.code} {t.agency.country}" for t in call.agencies)
-        errors.insert(
-            0,
-            FieldError(
-                "call_id",
-                f"your account's country ({user.country or 'not set'}) is not the country of a "
-                f"co-funding agency of this call ({countries})",
-            ),
-        )
-    if errors:
+    own = _own_terms(call, user, errors)
+    if errors or own is None:
         raise Invalid("The proposal cannot be drafted in this call.", errors=errors)
-    reasons = accepting_reasons(call)
+    reasons = accepting_submissions(call, utcnow())
     if reasons:
         raise Conflict("The call does not accept proposals now.", reasons=reasons)
+    return call, user, own
+
+
+async def create(
+    session: AsyncSession, principal: Principal, data: schemas.ProposalCreate
+) -> tuple[Proposal, Call]:
+    """Draft a proposal with one part per co-funding agency; the creator is PI of the part of
+    their own country. Raises Forbidden (not a researcher), Invalid (no such call, a topic or
+    duration the call does not offer, no agency of the creator's country) and Conflict (the
+    call does not accept submissions now)."""
+    call, user, own = await _creatable(session, principal, data)
     proposal = Proposal(
         call_id=call.id,
         created_by=user.id,
@@ -105,28 +113,24 @@ async def create(
         duration_years=data.duration_years,
         planned_start=data.planned_start,
         state="draft",
-        parts=[
-            _part(terms, i, user if terms is own else None) for i, terms in enumerate(call.agencies)
-        ],
+        parts=[_part(t, i, user if t is own else None) for i, t in enumerate(call.agencies)],
     )
     session.add(proposal)
     await session.flush()
+    changes = {name: [None, getattr(proposal, name)] for name in SHARED_FIELDS}
+    changes["parts"] = [None, [t.agency.code for t in call.agencies]]
     await append(
         session,
         actor=principal.actor,
         action="proposal.create",
         entity_type="proposal",
         entity_id=proposal.id,
-        changes={
-            "call_id": [None, call.id],
-            **{name: [None, getattr(proposal, name)] for name in SHARED_FIELDS},
-            "parts": [None, [t.agency.code for t in call.agencies]],
-        },
+        changes={"call_id": [None, call.id], **changes},
     )
     return proposal, call
 
 
-def _part(terms: Any, position: int, pi: User | None) -> ProposalPart:
+def _part(terms: CallAgency, position: int, pi: User | None) -> ProposalPart:
     members = (
         [PartMember(user_id=pi.id, role="pi", name=pi.display_name, email=pi.email)] if pi else []
     )

@@ -7,6 +7,7 @@ from grants.proposals import checks, schemas
 
 
 def member_view(member: PartMember) -> schemas.Member:
+    """A team member as the API shows it."""
     return schemas.Member.model_validate(member)
 
 
@@ -27,6 +28,7 @@ def budget_view(part: ProposalPart, call: Call, duration: int, locale: str) -> s
 
 
 def part_view(part: ProposalPart, call: Call, duration: int, locale: str) -> schemas.Part:
+    """One agency's part with its team and budget."""
     return schemas.Part(
         id=part.id,
         agency_id=part.agency_id,
@@ -43,6 +45,7 @@ def part_view(part: ProposalPart, call: Call, duration: int, locale: str) -> sch
 
 
 def proposal_view(proposal: Proposal) -> schemas.Proposal:
+    """The shared fields of a proposal, without its parts (list items)."""
     return schemas.Proposal.model_validate(proposal)
 
 

@@ -85,7 +85,7 @@ async def test_create_in_call_not_accepting_is_409_with_reasons(
     assert response.status_code == 409
     assert response.json()["reasons"] == [
         "The call is closed, not open.",
-        f"The deadline {closed_at.isoformat()} has passed.",
+        f"The call closed at {closed_at.isoformat()}.",
     ]
 
 
