@@ -6,14 +6,16 @@ import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import select
+from litestar import Litestar
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import AuditEvent, Document
-from tests.conftest import QueryCounter
+from grants.db.models import AuditEvent, Document, Proposal
+from tests.conftest import QueryCounter, running
 from tests.factories import DocumentFactory, bearer, make_user, persist
 from tests.factories_documents import (
     ELF,
@@ -278,3 +280,74 @@ async def test_list_documents_constant_queries(
         counts.append(queries.count)
 
     assert counts[0] == counts[1]
+
+
+async def test_client_disconnecting_midway_leaves_nothing(
+    app: Litestar, db: AsyncSession, tmp_path: Path
+) -> None:
+    team = await make_consortium(db)
+    body = pdf_of(3_000_000)
+    events: list[dict[str, Any]] = [
+        {"type": "http.request", "body": body[i : i + 500_000], "more_body": True}
+        for i in range(0, 2_000_000, 500_000)
+    ]
+    events.append({"type": "http.disconnect"})
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return events.pop(0) if events else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async with running(app):
+        await app(_upload_scope(team.documents_url, team.headers), receive, send)  # type: ignore[arg-type]
+
+    assert events == []
+    assert sent[0]["status"] == 500
+    assert await document_rows(db, team.proposal) == 0
+    assert stored_files(tmp_path / "documents") == []
+
+
+def _upload_scope(path: str, headers: dict[str, str]) -> dict[str, Any]:
+    raw = {**headers, "x-filename": "gone.pdf", "transfer-encoding": "chunked"}
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"kind=project_description",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in raw.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+
+
+async def test_proposal_submitted_during_upload_is_409_and_no_row(
+    client: Client, db: AsyncSession, tmp_path: Path
+) -> None:
+    team = await make_consortium(db)
+
+    async def body_while_submitting() -> AsyncIterator[bytes]:
+        yield pdf_of(200_000)
+        await db.execute(
+            update(Proposal).where(Proposal.id == team.proposal.id).values(state="submitted")
+        )
+        yield b"%more\n"
+
+    response = await client.post(
+        team.documents_url,
+        params=KIND,
+        headers=_named("racing.pdf", team.headers),
+        content=body_while_submitting(),
+    )
+
+    assert response.status_code == 409
+    assert await document_rows(db, team.proposal) == 0
+    # The stored bytes stay, unreferenced: the application never deletes (see services).
+    assert len(stored_files(tmp_path / "documents")) == 1

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import urllib.request
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from tests.conftest import running
 from tests.factories_documents import (
     ELF,
     MIB,
+    PDF,
     chunked,
     document_rows,
     failing_after,
@@ -35,6 +37,30 @@ KIND = {"kind": "project_description"}
 JAPANESE = "研究計画書 第2版.pdf"
 
 
+@asynccontextmanager
+async def _http_on(
+    bucket: str,
+    tmp_path: Path,
+    s3_server: S3Endpoint,
+    engine: AsyncEngine,
+    session_maker: async_sessionmaker[AsyncSession],
+    secret_key: str | None = None,
+) -> AsyncIterator[Client]:
+    store = S3DocumentStore(
+        bucket,
+        endpoint_url=s3_server.endpoint_url,
+        region=s3_server.region,
+        access_key=s3_server.access_key,
+        secret_key=secret_key or s3_server.secret_key,
+        part_size=MIN_PART_SIZE,
+    )
+    settings = Settings(environment="test", var_dir=tmp_path, secret_key="s3-documents-test")
+    app = create_app(settings, engine=engine, session_maker=session_maker, document_store=store)
+    transport = httpx.ASGITransport(app=app)
+    async with running(app), Client(transport=transport, base_url="http://t") as http:
+        yield http
+
+
 @pytest.fixture
 async def s3_http(
     tmp_path: Path,
@@ -45,18 +71,7 @@ async def s3_http(
 ) -> AsyncIterator[Client]:
     """An HTTP client on an app whose documents go to this test's bucket (5 MiB parts, so a
     few MiB already take the multipart path)."""
-    store = S3DocumentStore(
-        s3_bucket,
-        endpoint_url=s3_server.endpoint_url,
-        region=s3_server.region,
-        access_key=s3_server.access_key,
-        secret_key=s3_server.secret_key,
-        part_size=MIN_PART_SIZE,
-    )
-    settings = Settings(environment="test", var_dir=tmp_path, secret_key="s3-documents-test")
-    app = create_app(settings, engine=engine, session_maker=session_maker, document_store=store)
-    transport = httpx.ASGITransport(app=app)
-    async with running(app), Client(transport=transport, base_url="http://t") as http:
+    async with _http_on(s3_bucket, tmp_path, s3_server, engine, session_maker) as http:
         yield http
 
 
@@ -146,5 +161,29 @@ async def test_s3_client_failing_midway_leaves_no_object_nor_upload(
     )
 
     assert response.status_code == 500
+    assert await document_rows(db, team.proposal) == 0
+    assert s3_leftovers(s3_client, s3_bucket) == (0, 0)
+
+
+async def test_s3_refusing_the_store_is_503_and_no_row(
+    tmp_path: Path,
+    s3_server: S3Endpoint,
+    s3_bucket: str,
+    s3_client: Any,
+    engine: AsyncEngine,
+    session_maker: async_sessionmaker[AsyncSession],
+    db: AsyncSession,
+) -> None:
+    team = await make_consortium(db)
+
+    async with _http_on(
+        s3_bucket, tmp_path, s3_server, engine, session_maker, secret_key="wrong-secret"
+    ) as http:
+        response = await http.post(
+            team.documents_url, params=KIND, headers=_named("a.pdf", team.headers), content=PDF
+        )
+
+    assert response.status_code == 503
+    assert response.json()["title"] == "Document storage unavailable"
     assert await document_rows(db, team.proposal) == 0
     assert s3_leftovers(s3_client, s3_bucket) == (0, 0)
