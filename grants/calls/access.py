@@ -13,8 +13,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Call, CallAgency
-from grants.errors import NotFound
+from grants.errors import FieldError, Invalid, NotFound
 from grants.security.principal import Principal
+from workflows.machines.call import CallState
 from workflows.roles import ADMIN, AUDITOR, COFUNDING_OFFICER, OFFICER
 
 OVERSIGHT = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
@@ -51,6 +52,11 @@ def calls_query(
         own = select(CallAgency.call_id).where(CallAgency.agency_id == principal.officer_agency_id)
         query = query.where(or_(Call.state != "draft", Call.id.in_(own)))
     if state:
+        if state not in set(CallState):
+            raise Invalid(
+                "Unknown call state.",
+                errors=[FieldError("state", f"one of {', '.join(CallState)}")],
+            )
         query = query.where(Call.state == state)
     if agency:
         funded = select(CallAgency.call_id).join(Agency).where(Agency.code == agency.upper())

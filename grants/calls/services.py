@@ -5,6 +5,7 @@ State changes go through `grants.workflow.service.fire` (see `grants.calls.workf
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from dataclasses import dataclass
@@ -59,20 +60,16 @@ def _clean_texts(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _setup(values: dict[str, Any], terms: list[Terms]) -> Setup:
+    names = [f.name for f in dataclasses.fields(Setup) if f.name != "terms"]
+    return Setup(**{name: values[name] for name in names}, terms=terms)
+
+
 def setup_of(call: Call) -> Setup:
     """The plain-data view of a call that `grants.calls.problems` checks."""
-    return Setup(
-        opens_at=call.opens_at,
-        closes_at=call.closes_at,
-        review_deadline=call.review_deadline,
-        cofunding_mode=call.cofunding_mode,
-        rubric=call.rubric,
-        document_kinds=call.document_kinds,
-        durations=call.durations,
-        review_mode=call.review_mode,
-        reviewers_per_proposal=call.reviewers_per_proposal,
-        min_reviewers_per_country=call.min_reviewers_per_country,
-        terms=[
+    return _setup(
+        {name: getattr(call, name) for name in SETTINGS},
+        [
             Terms(t.agency.code, t.cap_per_year, t.cap_total, t.envelope, t.share_percent)
             for t in call.agencies
         ],
@@ -110,24 +107,6 @@ def _terms_errors(
     return errors
 
 
-def _setup_from(values: dict[str, Any], terms: list[schemas.AgencyTermsInput]) -> Setup:
-    return Setup(
-        opens_at=values["opens_at"],
-        closes_at=values["closes_at"],
-        review_deadline=values["review_deadline"],
-        cofunding_mode=values["cofunding_mode"],
-        rubric=values["rubric"],
-        document_kinds=values["document_kinds"],
-        durations=values["durations"],
-        review_mode=values["review_mode"],
-        reviewers_per_proposal=values["reviewers_per_proposal"],
-        min_reviewers_per_country=values["min_reviewers_per_country"],
-        terms=[
-            Terms(t.agency, t.cap_per_year, t.cap_total, t.envelope, t.share_percent) for t in terms
-        ],
-    )
-
-
 async def _checked_terms(
     session: AsyncSession,
     agency_id: uuid.UUID | None,
@@ -136,7 +115,8 @@ async def _checked_terms(
 ) -> dict[str, Agency]:
     """Resolve agency codes and check the whole set-up; raises Invalid with every error."""
     known = await _agencies_by_code(session, terms)
-    errors = _terms_errors(agency_id, terms, known) + consistency(_setup_from(values, terms))
+    shares = [Terms(t.agency, None, None, None, t.share_percent) for t in terms]
+    errors = _terms_errors(agency_id, terms, known) + consistency(_setup(values, shares))
     if errors:
         raise Invalid("The call has invalid fields.", errors=errors)
     return known

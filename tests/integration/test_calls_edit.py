@@ -167,6 +167,8 @@ async def test_list_hides_drafts_from_others_and_filters(client: Client, db: Asy
     assert await codes(co.nafosted_headers, "agency=nafosted") == ["DRAFT-1", "OPEN-1"]
     assert await codes(other, "q=quantum") == ["JST-ONLY"]
     assert await codes(other, "q=open-") == ["OPEN-1"]
+    bad = await client.get("/api/calls?state=archived", headers=other)
+    assert (bad.status_code, bad.json()["errors"][0]["field"]) == (422, "state")
 
 
 async def test_patch_null_refused_but_review_deadline_cleared(
