@@ -55,7 +55,7 @@ class LocalDocumentStore:
             await self._write(tmp, upload.chunks)
             await _fs(_publish, tmp, final)
         except BaseException:
-            # A cancelled `_publish` still runs to its end in its thread, so the document may
+            # `_publish` can fail after its rename (the directory fsync), so the document may
             # already sit at `final`; the key is fresh, so that file can only be this one.
             with anyio.CancelScope(shield=True):
                 await to_thread.run_sync(_unlink_quietly, tmp, final)

@@ -85,7 +85,7 @@ class S3DocumentStore:
         allowed_types: frozenset[str] | None = None,
     ) -> StoredObject:
         """See `DocumentStore.put`. A failed multipart upload is aborted; an object whose
-        commit was interrupted (error or cancellation) is removed again."""
+        final PutObject / CompleteMultipartUpload raised is removed again."""
         incoming = await begin_upload(chunks, max_size=max_size, allowed_types=allowed_types)
         await self._ensure_bucket()
         key = new_key()

@@ -39,6 +39,10 @@ class SeaweedFSUnavailable(RuntimeError):
     """SeaweedFS could not be found or started."""
 
 
+class _ExitedEarly(SeaweedFSUnavailable):
+    """weed quit during start-up, typically because a chosen port was taken meanwhile."""
+
+
 @dataclass(frozen=True)
 class S3Endpoint:
     """How to reach the running S3 gateway."""
@@ -119,8 +123,8 @@ class SeaweedFS:
     def start(self, attempts: int = 3) -> S3Endpoint:
         """Start the server and wait until S3 accepts a signed PutObject.
 
-        Retries with new ports when a port was taken meanwhile. Raises `SeaweedFSUnavailable`
-        with the tail of weed's log if it never gets ready.
+        Retries with new ports if weed quits during start-up (a port taken meanwhile). Raises
+        `SeaweedFSUnavailable` with the tail of weed's log if it never gets ready.
         """
         endpoint = S3Endpoint(
             endpoint_url="",
@@ -135,10 +139,10 @@ class SeaweedFS:
             )
             try:
                 self._wait_ready(endpoint)
-            except SeaweedFSUnavailable:
+            except SeaweedFSUnavailable as exc:
                 self._terminate()
                 self._remove_sockets()
-                if attempt == attempts:
+                if attempt == attempts or not isinstance(exc, _ExitedEarly):
                     self.stop()
                     raise
                 shutil.rmtree(self._workdir / "data", ignore_errors=True)
@@ -215,7 +219,7 @@ class SeaweedFS:
         last_error: Exception | None = None
         while time.monotonic() < deadline:
             if self._process is None or self._process.poll() is not None:
-                raise SeaweedFSUnavailable(f"weed exited early:\n{self.log_tail()}")
+                raise _ExitedEarly(f"weed exited early:\n{self.log_tail()}")
             try:
                 _probe(client)
             except Exception as exc:
