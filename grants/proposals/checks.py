@@ -44,7 +44,8 @@ def budget_warnings(part: ProposalPart, terms: CallAgency, duration: int, locale
         return format_money(Money(amount, currency), locale)
 
     warnings = [
-        f"The {code} part has budget lines for year {year}, beyond the project's {duration} years."
+        f"The {code} part has budget lines for year {year}, but the project lasts "
+        f"{duration} year{'' if duration == 1 else 's'}."
         for year in sorted({line.year for line in part.budget if line.year > duration})
     ]
     totals = year_totals(part.budget)

@@ -307,3 +307,52 @@ async def test_draft_hidden_from_other_researcher_reviewer_and_other_officer(
     ]
 
     assert statuses == [404, 404, 404, 404]
+
+
+async def test_member_email_listed_twice_conflicts(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/members"
+
+    response = await client.post(
+        url,
+        headers=await bearer(db, world.jp_pi),
+        json={"name": "Me again", "email": "JP.PI@example.jp", "erad_number": "1234"},
+    )
+    again = await client.post(
+        url,
+        headers=await bearer(db, world.jp_pi),
+        json={"name": "Me again", "email": "JP.PI@example.jp"},
+    )
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["erad_number"]
+    assert again.status_code == 409
+    assert again.json()["errors"] == [{"field": "email", "reason": "already listed"}]
+
+
+async def test_unknown_event_is_404(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+
+    response = await client.post(
+        f"/api/proposals/{proposal.id}/events/approve_myself",
+        headers=await bearer(db, world.jp_pi),
+        json={"version": 1},
+    )
+
+    assert response.status_code == 404
+
+
+async def test_openapi_documents_proposal_endpoints(client: Client) -> None:
+    response = await client.get("/schema/openapi.json")
+
+    paths = response.json()["paths"]
+    assert {
+        "/api/proposals",
+        "/api/proposals/{proposal_id}",
+        "/api/proposals/{proposal_id}/events/{event}",
+        "/api/proposals/{proposal_id}/parts/{part_id}/budget",
+        "/api/proposals/{proposal_id}/parts/{part_id}/members/{member_id}",
+        "/api/invitations/{invitation_id}/accept",
+    } <= set(paths)

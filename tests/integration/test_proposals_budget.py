@@ -178,3 +178,24 @@ async def test_editing_submitted_proposal_is_409(client: Client, db: AsyncSessio
         "deadline)."
     )
     assert await audit_count(db) == before
+
+
+async def test_shorter_duration_reports_lines_beyond_it(client: Client, db: AsyncSession) -> None:
+    world, base, jst_part, _ = await _draft(db)
+    headers = await bearer(db, world.jp_pi)
+    world.call.durations = [1, 3]
+    await db.flush()
+    await client.put(
+        f"{base}/{jst_part}/budget",
+        headers=headers,
+        json={"lines": [_line(1, "personnel", 100), _line(3, "personnel", 100)]},
+    )
+
+    response = await client.patch(
+        base.removesuffix("/parts"), headers=headers, json={"version": 2, "duration_years": 1}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["parts"][0]["budget"]["warnings"] == [
+        "The JST part has budget lines for year 3, but the project lasts 1 year."
+    ]
