@@ -5,7 +5,7 @@ withdrawal and the officers' eligibility decision, all through `grants.workflow.
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
@@ -64,6 +64,15 @@ async def next_number(session: AsyncSession, call: Call) -> int:
     return int(result.scalar_one())
 
 
+async def _lock_call(session: AsyncSession, call: Call, numbered: bool) -> int | None:
+    """Serialise submissions to one call on its row: the next number for a first submission,
+    a plain row lock for a resubmission."""
+    if numbered:
+        return await next_number(session, call)
+    await session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
+    return None
+
+
 def _eligibility_reason(event: str, data: dict[str, str]) -> str | None:
     reason = (data.get("reason") or "").strip() or None
     if event == ProposalEvent.DECLARE_INELIGIBLE and reason is None:
@@ -93,11 +102,12 @@ async def apply_event(
     eligibility events store their reason (required for `declare_ineligible`). Raises what
     `fire` raises, and Invalid for a missing reason."""
     reason = _eligibility_reason(event, body.data)
-    # The context is read before any attribute changes: a query would autoflush them.
-    ctx = await proposal_context(session, principal, proposal, call)
     numbered = event == ProposalEvent.SUBMIT and proposal.number is None
-    if numbered:  # taken before the guards run: a refusal's rollback returns the number
-        number = await next_number(session, call)
+    number = await _lock_call(session, call, numbered) if event == ProposalEvent.SUBMIT else None
+    # Read under the call's lock (so "PI once per call" holds against concurrent submissions)
+    # and before any attribute changes, which a query would autoflush.
+    ctx = await proposal_context(session, principal, proposal, call)
+    if number is not None:  # taken before the guards run: a refusal's rollback returns it
         proposal.number, proposal.reference = number, f"{call.code}-{number:04d}"
     if event == ProposalEvent.SUBMIT:
         proposal.submitted_at = utcnow()

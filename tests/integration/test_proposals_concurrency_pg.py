@@ -88,3 +88,34 @@ async def test_concurrent_submissions_get_gap_free_numbers(
     numbered = sorted((n, r) for n, r in rows if n is not None)
     assert numbered == [(n, f"JV-2026-{n:04d}") for n in range(1, READY + 1)]
     assert (last, intact) == (READY, True)
+
+
+async def test_same_pi_racing_in_two_proposals_only_one_submits(
+    committed_engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    async with (
+        async_sessionmaker(committed_engine, expire_on_commit=False)() as session,
+        session.begin(),
+    ):
+        world = await make_world(session)
+        proposals = [
+            await ready_proposal(
+                session, world, vn_pi=await make_user(session, "researcher", country="VN")
+            )
+            for _ in range(4)
+        ]
+        # A token per request: requests sharing a token would queue on its row.
+        tokens = [await bearer(session, world.jp_pi) for _ in proposals]
+
+    responses = await asyncio.gather(
+        *[
+            http.post(f"/api/proposals/{p.id}/events/submit", headers=h, json={"version": 1})
+            for p, h in zip(proposals, tokens, strict=True)
+        ]
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
+    refused = [r.json()["reasons"] for r in responses if r.status_code == 409]
+    assert all(len(reasons) == 1 for reasons in refused)
+    async with AsyncSession(committed_engine) as session:
+        assert await session.scalar(select(Call.last_proposal_number)) == 1
