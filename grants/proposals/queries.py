@@ -87,18 +87,29 @@ async def pis_elsewhere(session: AsyncSession, proposal: Proposal) -> list[check
     return found
 
 
+def _person(
+    people: list[PartMember], user_id: object, email: str, orcid: object, erad: object
+) -> str:
+    """Our member's email for a member row of another proposal that matched one of ours."""
+    for m in people:
+        same_ids = (user_id is not None and m.user_id == user_id) or m.email.lower() == email
+        if same_ids or (orcid and m.orcid == orcid) or (erad and m.erad_number == erad):
+            return m.email
+    return email
+
+
 async def duplicate_funding(
     session: AsyncSession, proposal: Proposal
 ) -> list[schemas.DuplicateFunding]:
-    """Consortium members (matched by account or email) on other active proposals whose
-    project years overlap this one's."""
+    """Consortium members (matched by account, email, ORCID iD or e-Rad number) on other active
+    proposals whose project years overlap this one's."""
     people = [m for part in proposal.parts for m in part.members]
-    ids = {m.user_id for m in people if m.user_id is not None}
-    emails = {m.email.lower() for m in people}
     rows = await session.execute(
         select(
             PartMember.user_id,
             func.lower(PartMember.email),
+            PartMember.orcid,
+            PartMember.erad_number,
             Proposal.id,
             Proposal.reference,
             Proposal.planned_start,
@@ -109,25 +120,25 @@ async def duplicate_funding(
         .where(
             Proposal.id != proposal.id,
             Proposal.state.not_in(INACTIVE),
-            or_(PartMember.user_id.in_(list(ids)), func.lower(PartMember.email).in_(list(emails))),
+            or_(
+                PartMember.user_id.in_([m.user_id for m in people if m.user_id]),
+                func.lower(PartMember.email).in_([m.email.lower() for m in people]),
+                PartMember.orcid.in_([m.orcid for m in people if m.orcid]),
+                PartMember.erad_number.in_([m.erad_number for m in people if m.erad_number]),
+            ),
         )
-        .order_by(Proposal.reference, PartMember.email)
     )
-    flags: list[schemas.DuplicateFunding] = []
-    seen: set[tuple[str, uuid.UUID]] = set()
-    for user_id, email, other_id, reference, start, years in rows:
-        person = next((m.email for m in people if user_id and m.user_id == user_id), email)
+    flags: dict[tuple[str, uuid.UUID], schemas.DuplicateFunding] = {}
+    for user_id, email, orcid, erad, other_id, reference, start, years in rows:
+        person = _person(people, user_id, email, orcid, erad)
         overlap = checks.overlap_years(
             proposal.planned_start, proposal.duration_years, start, years
         )
-        if overlap and (person, other_id) not in seen:
-            seen.add((person, other_id))
-            flags.append(
-                schemas.DuplicateFunding(
-                    person=person, other_proposal=reference, overlap_years=overlap
-                )
+        if overlap:
+            flags[(person, other_id)] = schemas.DuplicateFunding(
+                person=person, other_proposal=reference, overlap_years=overlap
             )
-    return sorted(flags, key=lambda f: (f.other_proposal or "", f.person))
+    return sorted(flags.values(), key=lambda f: (f.other_proposal or "", f.person))
 
 
 def visible_query(

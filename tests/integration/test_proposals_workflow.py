@@ -263,6 +263,12 @@ async def test_duplicate_funding_flag_for_officers_only(client: Client, db: Asyn
     elsewhere.parts[1].members.append(
         PartMemberFactory(email="VN.PI@example.vn", name="Same person, other spelling")
     )
+    proposal.parts[0].members.append(
+        PartMemberFactory(email="a@example.jp", orcid="0000-0002-1825-0097")
+    )
+    elsewhere.parts[0].members.append(
+        PartMemberFactory(email="a@other.example", orcid="0000-0002-1825-0097")
+    )
     await make_proposal(
         db,
         world.call,
@@ -277,6 +283,11 @@ async def test_duplicate_funding_flag_for_officers_only(client: Client, db: Asyn
     pi_view = await client.get(url, headers=await bearer(db, world.jp_pi))
 
     assert officer_view.json()["duplicate_funding"] == [
+        {
+            "person": "a@example.jp",
+            "other_proposal": "JV-2026-0001",
+            "overlap_years": [2029, 2030],
+        },
         {
             "person": "jp.pi@example.jp",
             "other_proposal": "JV-2026-0001",
