@@ -42,10 +42,12 @@ def roles_on(principal: Principal, proposal: Proposal, call: Call) -> frozenset[
 
 
 def can_view(roles: frozenset[str], proposal: Proposal) -> bool:
-    """Consortium members always; oversight roles once the proposal left draft."""
+    """Consortium members always; oversight roles once the proposal was submitted and is not
+    a draft again (a draft withdrawn before any submission stays private)."""
     if roles & CONSORTIUM:
         return True
-    return proposal.state != "draft" and bool(roles & OVERSIGHT)
+    never_submitted = proposal.state == "withdrawn" and proposal.submitted_at is None
+    return proposal.state != "draft" and not never_submitted and bool(roles & OVERSIGHT)
 
 
 async def visible_proposal(

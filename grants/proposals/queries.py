@@ -144,8 +144,9 @@ async def duplicate_funding(
 def visible_query(
     principal: Principal, *, call_id: uuid.UUID | None, state: str | None
 ) -> Select[tuple[Proposal]]:
-    """Proposals the caller may see: their own (any state); officers also every non-draft one
-    in calls their agency co-funds; auditors and admins every non-draft one."""
+    """Proposals the caller may see (as `access.can_view`): their own in any state; officers
+    also every submitted one (not a draft again) in calls their agency co-funds; auditors and
+    admins every submitted one."""
     mine = select(ProposalPart.proposal_id).where(
         or_(
             ProposalPart.pi_user_id == principal.user_id,
@@ -155,13 +156,16 @@ def visible_query(
         )
     )
     seen: list[ColumnElement[bool]] = [Proposal.id.in_(mine)]
+    submitted = (Proposal.state != "draft") & ~(
+        (Proposal.state == "withdrawn") & Proposal.submitted_at.is_(None)
+    )
     if principal.has(AUDITOR, ADMIN):
-        seen.append(Proposal.state != "draft")
+        seen.append(submitted)
     elif principal.has(OFFICER) and principal.officer_agency_id is not None:
         cofunded = select(CallAgency.call_id).where(
             CallAgency.agency_id == principal.officer_agency_id
         )
-        seen.append((Proposal.state != "draft") & Proposal.call_id.in_(cofunded))
+        seen.append(submitted & Proposal.call_id.in_(cofunded))
     query = select(Proposal).where(or_(*seen))
     if call_id is not None:
         query = query.where(Proposal.call_id == call_id)
