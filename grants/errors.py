@@ -6,6 +6,7 @@ database error, into `application/problem+json` so no request ends in a bare 500
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -145,7 +146,7 @@ def _to_login(request: Request[Any, Any, Any]) -> Response[Any]:
 
 def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     errors = [
-        FieldError(field=_field_of(item), reason=str(item.get("message", "invalid")))
+        FieldError(field=_field_of(item), reason=_reason_of(item))
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
@@ -166,8 +167,14 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
 
 
 def _field_of(item: dict[str, Any]) -> str:
-    key = item.get("key") or ""
-    return str(key) if key else str(item.get("source") or "body")
+    """The field's path as our own validators name it: `roles[0].role`, not `roles.0.role`."""
+    key = str(item.get("key") or "")
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", key) if key else str(item.get("source") or "body")
+
+
+def _reason_of(item: dict[str, Any]) -> str:
+    # Pydantic prefixes a validator's own ValueError text; the reason reads better without it.
+    return str(item.get("message", "invalid")).removeprefix("Value error, ")
 
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -11,12 +11,8 @@ from pydantic import (
     AwareDatetime,
     BeforeValidator,
     Field,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
     field_validator,
-    model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from grants.common.schemas import Input, Output
 from grants.money import MAX_AMOUNT
@@ -48,33 +44,6 @@ def _whole_minor_units(value: object) -> object:
 Amount = Annotated[int, BeforeValidator(_whole_minor_units), Field(gt=0, le=MAX_AMOUNT)]
 Instant = Annotated[AwareDatetime, AfterValidator(ensure_utc)]
 StrictCount = Annotated[int, Field(strict=True)]
-
-
-def _path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-class _PathNamed(Input):
-    """Top-level bodies: re-raise nested errors with one `a[1].b` path per error."""
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _name_paths(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            details: list[InitErrorDetails] = [
-                {
-                    "type": PydanticCustomError(e["type"], e["msg"]),
-                    "loc": (_path(e["loc"]),) if e["loc"] else (),
-                    "input": e.get("input"),
-                }
-                for e in exc.errors()
-            ]
-            raise ValidationError.from_exception_data(cls.__name__, details) from None
 
 
 class Texts(Input):
@@ -133,7 +102,7 @@ ReviewMode = Literal["parallel", "joint"]
 Duration = Annotated[int, Field(strict=True, ge=1, le=20)]
 
 
-class CallCreate(_PathNamed):
+class CallCreate(Input):
     code: str = Field(pattern=CODE_PATTERN)
     title: Title
     description: Texts
@@ -168,7 +137,7 @@ _KEPT_UNLESS_GIVEN = (
 )
 
 
-class CallUpdate(_PathNamed):
+class CallUpdate(Input):
     """Every field optional but `version`, the one the client saw; `agencies` replaces all."""
 
     version: int = Field(ge=1)

@@ -73,12 +73,12 @@ async def test_create_call_every_bad_field_named(client: Client, db: AsyncSessio
     assert response.json()["errors"][2:4] == [
         {
             "field": "agencies[0].cap_total",
-            "reason": "Value error, an amount is a whole number of minor units "
+            "reason": "an amount is a whole number of minor units "
             "(JPY and VND have none), not float 45000000.0",
         },
         {
             "field": "agencies[1].cap_per_year",
-            "reason": "Value error, an amount is a whole number of minor units "
+            "reason": "an amount is a whole number of minor units "
             "(JPY and VND have none), not float 2000000000.0",
         },
     ]
