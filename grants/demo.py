@@ -22,6 +22,7 @@ from grants.workflow.service import EventRequest, fire
 from workflows.machines.call import CALL
 from workflows.roles import COFUNDING_OFFICER, OFFICER
 
+DEMO_CALL_CODE = "NEXUS-JV-2027"
 DEMO_PASSWORD = "cofund-demo-2026"  # noqa: S105 - printed to the user on purpose; demo only
 
 AGENCIES = (
@@ -110,7 +111,7 @@ def demo_call(now: datetime.datetime) -> CallCreate:
     closes_at = now + datetime.timedelta(days=60)
     return CallCreate.model_validate(
         {
-            "code": "NEXUS-JV-2027",
+            "code": DEMO_CALL_CODE,
             "title": {
                 "en": "Japan–Vietnam joint research on semiconductors",
                 "ja": "日越半導体共同研究",
