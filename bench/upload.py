@@ -193,6 +193,12 @@ def memory_kib(pid: int, field: str) -> int:
     raise RuntimeError(f"no {field} for pid {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time `pid` has used so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def reset_peak(pid: int) -> None:
     """Reset VmHWM to the current RSS (Linux 4.0+), so the next peak is this run's own."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")
@@ -232,6 +238,7 @@ def upload_direct(client: Any, path: Path, key: str) -> float:
 class Results:
     api: list[float]
     direct: list[float]
+    server_cpu: list[float]
     rss_before_mib: float
     peak_mib: float
 
@@ -251,22 +258,21 @@ def measure(
     clean_bucket(client)
     rss_before = memory_kib(server_pid, "VmRSS") / 1024
     reset_peak(server_pid)
-    results = Results([], [], rss_before, rss_before)
+    results = Results([], [], [], rss_before, rss_before)
     for run in range(1, repeats + 1):
         # Alternate which path goes first, so neither always meets a busier SeaweedFS.
-        if run % 2:
-            api = upload_api(target, path, sha)
-            direct = upload_direct(client, path, f"direct/{run}")
-        else:
-            direct = upload_direct(client, path, f"direct/{run}")
-            api = upload_api(target, path, sha)
+        first_direct = upload_direct(client, path, f"direct/{run}") if run % 2 == 0 else None
+        cpu = cpu_seconds(server_pid)
+        api = upload_api(target, path, sha)
+        results.server_cpu.append(cpu_seconds(server_pid) - cpu)
+        direct = first_direct or upload_direct(client, path, f"direct/{run}")
         results.peak_mib = max(results.peak_mib, memory_kib(server_pid, "VmHWM") / 1024)
         results.api.append(size_mib / api)
         results.direct.append(size_mib / direct)
         print(
             f"run {run}: api {size_mib / api:7.1f} MiB/s ({api:6.2f} s)   "
             f"direct {size_mib / direct:7.1f} MiB/s ({direct:6.2f} s)   "
-            f"server peak RSS {results.peak_mib:7.1f} MiB",
+            f"server CPU {results.server_cpu[-1]:5.2f} s   peak RSS {results.peak_mib:6.1f} MiB",
             flush=True,
         )
         clean_bucket(client)
@@ -298,9 +304,13 @@ def report(args: argparse.Namespace, results: Results) -> None:
     direct = statistics.median(results.direct)
     growth = results.peak_mib - results.rss_before_mib
     ratio = api / direct
+    cpu = statistics.median(results.server_cpu)
     print(f"API upload (median of {args.repeats}):    {api:8.1f} MiB/s")
     print(f"direct boto3 upload_file (median):  {direct:8.1f} MiB/s")
     print(f"ratio api/direct: {ratio:.2f} (target >= 0.70)")
+    print(
+        f"server CPU per API upload (median): {cpu:.2f} s ({cpu * 1000 / args.size_mib:.1f} ms/MiB)"
+    )
     print(
         f"server RSS: {results.rss_before_mib:.1f} MiB before, peak {results.peak_mib:.1f} MiB, "
         f"growth {growth:.1f} MiB (target < 100)"
@@ -309,6 +319,7 @@ def report(args: argparse.Namespace, results: Results) -> None:
         f"size_mib={args.size_mib} repeats={args.repeats} "
         f"db={'postgres' if args.postgres else 'sqlite'} api_mib_s={api:.1f} "
         f"direct_mib_s={direct:.1f} ratio={ratio:.2f} rss_growth_mib={growth:.1f} "
+        f"server_cpu_s={cpu:.2f} "
         f"rss_before_mib={results.rss_before_mib:.1f} rss_peak_mib={results.peak_mib:.1f}"
     )
 
