@@ -118,6 +118,46 @@ async def test_upload_japanese_and_vietnamese_names_round_trip(
     assert f"filename*=UTF-8''{quote('研究計画書.pdf')}" in download.headers["content-disposition"]
 
 
+async def test_upload_name_as_raw_utf8_header_and_with_directories(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_consortium(db)
+
+    raw = await client.post(
+        team.documents_url,
+        params=KIND,
+        headers={**team.headers, "X-Filename": "Kế hoạch.pdf".encode()},  # type: ignore[dict-item]
+        content=PDF,
+    )
+    pathy = await client.post(
+        team.documents_url,
+        params={**KIND, "filename": "../../etc/C:\\temp\\budget.pdf"},
+        headers=team.headers,
+        content=PDF,
+    )
+
+    assert raw.json()["original_name"] == "Kế hoạch.pdf"
+    assert pathy.json()["original_name"] == "budget.pdf"
+
+
+async def test_oversight_reads_submitted_documents_but_cannot_upload(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_consortium(db, state="submitted")
+    document = DocumentFactory(proposal_id=team.proposal.id, uploaded_by=team.pi.id)
+    await persist(db, document)
+    auditor = await bearer(db, await make_user(db, "auditor"))
+
+    listing = await client.get(team.documents_url, headers=auditor)
+    upload = await client.post(
+        team.documents_url, params=KIND, headers=_named("x.pdf", auditor), content=PDF
+    )
+
+    assert [d["id"] for d in listing.json()["latest"]] == [str(document.id)]
+    assert upload.status_code == 403
+    assert await document_rows(db, team.proposal) == 1
+
+
 async def test_upload_over_limit_streamed_is_413_and_stores_nothing(
     client: Client, db: AsyncSession, tmp_path: Path
 ) -> None:
