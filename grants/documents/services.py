@@ -13,9 +13,12 @@ An upload runs in this order, and this is what each failure leaves behind:
 4. Lock the proposal row, check it is still a draft, then write the row (the next version of
    the kind) and its audit event in the request's transaction.
 
-If step 4 fails (the proposal was submitted meanwhile, the database is down), the object stays
-in storage with no row pointing at it. The application never deletes stored bytes; such an
-orphan is logged with its key and is harmless, since only a row makes a document reachable.
+If step 4 fails (the proposal was submitted meanwhile, a concurrent upload of the same kind
+took the version number on SQLite, the database is down) or the request's final commit does,
+the object stays in storage with no row pointing at it. The application never deletes stored
+bytes; such an orphan is harmless, since only a row makes a document reachable. Step 4's
+failures are logged with the key; all orphans can be found by comparing the bucket's keys with
+`documents.storage_key`.
 """
 
 from __future__ import annotations
