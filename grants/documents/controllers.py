@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import Parameter
 from litestar.response import Redirect, Stream
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,9 +32,35 @@ from storage.base import DocumentStore
 from storage.keys import attachment_disposition
 
 
+@dataclass
+class UploadOperation(Operation):
+    """OpenAPI for the upload: the body is the raw file, any media type."""
+
+    def __post_init__(self) -> None:
+        binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+        self.request_body = RequestBody(
+            content={"*/*": OpenAPIMediaType(schema=binary)},
+            description="The file's bytes; its type is sniffed from them, not taken from here.",
+            required=True,
+        )
+
+
 def provide_document_store(state: State) -> DocumentStore:
     store: DocumentStore = state["document_store"]
     return store
+
+
+def provide_upload(
+    request: Request[Any, Any, Any],
+    proposal_id: uuid.UUID,
+    kind: str = Parameter(query="kind", min_length=1, max_length=64),
+    filename: str | None = Parameter(query="filename", default=None),
+    x_filename: str | None = Parameter(header="X-Filename", default=None),
+) -> services.UploadRequest:
+    """What an upload names besides its body (the file name is checked after authorizing)."""
+    return services.UploadRequest(
+        proposal_id, kind, x_filename, filename, request.content_length, request_id_of(request)
+    )
 
 
 def download_headers(document: Document) -> dict[str, str]:
@@ -51,22 +86,23 @@ class DocumentController(Controller):
 
     # The app's 1 MiB body limit is lifted here only: the call's per-kind limit is enforced
     # while streaming instead.
-    @post("/", name="documents:upload", status_code=201, request_max_body_size=None)
+    @post(
+        "/",
+        name="documents:upload",
+        status_code=201,
+        request_max_body_size=None,
+        dependencies={"upload": Provide(provide_upload, sync_to_thread=False)},
+        operation_class=UploadOperation,
+    )
     async def upload(
         self,
         request: Request[Any, Any, Any],
         principal: Principal,
         db_session: AsyncSession,
         document_store: DocumentStore,
-        proposal_id: uuid.UUID,
-        kind: str = Parameter(query="kind", min_length=1, max_length=64),
-        filename: str | None = Parameter(query="filename", default=None),
-        x_filename: str | None = Parameter(header="X-Filename", default=None),
+        upload: services.UploadRequest,
     ) -> schemas.Document:
         """Upload the raw body as the next version of `kind` (named in X-Filename)."""
-        upload = services.UploadRequest(
-            proposal_id, kind, x_filename, filename, request.content_length, request_id_of(request)
-        )
         document = await services.upload_document(
             db_session, document_store, principal, upload, request.stream()
         )
