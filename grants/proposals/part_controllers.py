@@ -75,8 +75,7 @@ class PartController(Controller):
     ) -> schemas.Member:
         """Change a member's name, ORCID iD, e-Rad number or role."""
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
-        part = team.find_part(proposal, part_id)
-        member = team.find_member(part, member_id)
+        part, member = team.find_member(proposal, part_id, member_id)
         await team.update_member(db_session, principal, proposal, part, member, data)
         return views.member_view(member)
 
@@ -91,6 +90,5 @@ class PartController(Controller):
     ) -> None:
         """Take a member off the part's team (never its PI)."""
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
-        part = team.find_part(proposal, part_id)
-        member = team.find_member(part, member_id)
+        part, member = team.find_member(proposal, part_id, member_id)
         await team.remove_member(db_session, principal, proposal, part, member)

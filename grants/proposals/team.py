@@ -127,12 +127,15 @@ async def add_member(
     return member
 
 
-def find_member(part: ProposalPart, member_id: uuid.UUID) -> PartMember:
-    """The part's member `member_id`; raises NotFound."""
+def find_member(
+    proposal: Proposal, part_id: uuid.UUID, member_id: uuid.UUID
+) -> tuple[ProposalPart, PartMember]:
+    """The part `part_id` and its member `member_id`; raises NotFound."""
+    part = find_part(proposal, part_id)
     member = next((m for m in part.members if m.id == member_id), None)
     if member is None:
         raise NotFound("No such member of this part.")
-    return member
+    return part, member
 
 
 async def update_member(
