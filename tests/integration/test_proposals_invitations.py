@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent, ProposalInvitation
-from tests.factories import bearer, make_proposal, make_user
+from tests.factories import PartMemberFactory, bearer, make_proposal, make_user
 from tests.factories_proposals import World, audit_count, make_world
 
 Client = httpx.AsyncClient
@@ -133,3 +133,46 @@ async def test_accepted_invitation_cannot_be_accepted_twice(
     second = await client.post(url, headers=headers)
 
     assert (first.status_code, second.status_code) == (200, 404)
+
+
+async def test_expired_invitation_is_gone(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    _, invited = await _invite(client, db, world)
+    row = await db.scalar(select(ProposalInvitation))
+    assert row is not None
+    row.expires_at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+    await db.flush()
+    headers = await bearer(db, world.vn_pi)
+
+    listed = await client.get("/api/invitations", headers=headers)
+    accepted = await client.post(f"/api/invitations/{invited.json()['id']}/accept", headers=headers)
+
+    assert (listed.json(), accepted.status_code) == ([], 404)
+
+
+async def test_invite_by_co_investigator_or_on_submitted_refused_without_trace(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    draft = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    co_i = await make_user(db, "researcher", email="co@example.jp")
+    draft.parts[0].members.append(
+        PartMemberFactory(user_id=co_i.id, role="co_investigator", email=co_i.email)
+    )
+    submitted = await make_proposal(db, world.call, {world.jst.id: world.jp_pi}, state="submitted")
+    await db.flush()
+    body = {"agency": "NAFOSTED", "email": "vn.pi@example.vn"}
+    before = await audit_count(db)
+
+    by_co_i = await client.post(
+        f"/api/proposals/{draft.id}/invitations", headers=await bearer(db, co_i), json=body
+    )
+    too_late = await client.post(
+        f"/api/proposals/{submitted.id}/invitations",
+        headers=await bearer(db, world.jp_pi),
+        json=body,
+    )
+
+    assert (by_co_i.status_code, too_late.status_code) == (403, 409)
+    assert await db.scalar(select(ProposalInvitation.id)) is None
+    assert await audit_count(db) == before
