@@ -64,7 +64,14 @@ async def test_create_user_every_bad_field_named(client: Client, db: AsyncSessio
 
     assert response.status_code == 422
     fields = sorted(e["field"] for e in response.json()["errors"])
-    assert fields == ["display_name", "email", "password", "roles[0].role", "shoe_size", "time_zone"]
+    assert fields == [
+        "display_name",
+        "email",
+        "password",
+        "roles[0].role",
+        "shoe_size",
+        "time_zone",
+    ]
     assert await _audit_count(db) == before
 
 
