@@ -36,8 +36,11 @@ typecheck: $(VENV)/.installed-dev
 diagram: $(VENV)/.installed
 	$(BIN)/grants workflows diagram
 
+# Browser tests run in a pytest process of their own: Playwright's sync API drives its own
+# event loop, which must not share a process with pytest-asyncio's session loop.
 pytest: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(BIN)/pytest tests/unit tests/integration
+	$(BIN)/pytest tests/e2e
 
 test: lint typecheck pytest
 
