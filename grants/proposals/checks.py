@@ -34,6 +34,31 @@ def terms_for(call: Call, part: ProposalPart) -> CallAgency:
     return next(t for t in call.agencies if t.agency_id == part.agency_id)
 
 
+def cap_breaches(
+    lines: Sequence[BudgetLine], terms: CallAgency, code: str, locale: str
+) -> list[str]:
+    """A sentence per year over the agency's yearly cap and one for a total over its project
+    cap, naming the part, the year and the cap."""
+
+    def money(amount: int) -> str:
+        return format_money(Money(amount, terms.currency), locale)
+
+    totals = year_totals(lines)
+    breaches = [
+        f"The {code} part's budget for year {year} is {money(amount)}, over {code}'s cap "
+        f"of {money(terms.cap_per_year)} per year."
+        for year, amount in totals.items()
+        if terms.cap_per_year is not None and amount > terms.cap_per_year
+    ]
+    total = sum(totals.values())
+    if terms.cap_total is not None and total > terms.cap_total:
+        breaches.append(
+            f"The {code} part's total budget {money(total)} is over {code}'s cap of "
+            f"{money(terms.cap_total)} per project."
+        )
+    return breaches
+
+
 def budget_warnings(part: ProposalPart, terms: CallAgency, duration: int, locale: str) -> list[str]:
     """Every way the part's budget breaks the call's rules for its agency, one sentence each:
     years beyond the duration, a year over the yearly cap, the total over the project cap, and
@@ -48,20 +73,8 @@ def budget_warnings(part: ProposalPart, terms: CallAgency, duration: int, locale
         f"{duration} year{'' if duration == 1 else 's'}."
         for year in sorted({line.year for line in part.budget if line.year > duration})
     ]
-    totals = year_totals(part.budget)
-    if terms.cap_per_year is not None:
-        warnings += [
-            f"The {code} part's budget for year {year} is {money(amount)}, over {code}'s cap "
-            f"of {money(terms.cap_per_year)} per year."
-            for year, amount in totals.items()
-            if amount > terms.cap_per_year
-        ]
-    total = sum(totals.values())
-    if terms.cap_total is not None and total > terms.cap_total:
-        warnings.append(
-            f"The {code} part's total budget {money(total)} is over {code}'s cap of "
-            f"{money(terms.cap_total)} per project."
-        )
+    warnings += cap_breaches(part.budget, terms, code, locale)
+    total = sum(year_totals(part.budget).values())
     indirect = sum(line.amount for line in part.budget if line.category == "indirect")
     direct = total - indirect
     if indirect * 100 > terms.max_indirect_percent * direct:

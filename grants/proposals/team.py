@@ -250,11 +250,17 @@ async def replace_budget(
 ) -> ProposalPart:
     """Replace the part's whole budget. Raises Invalid naming every bad line's field (a year
     outside the project, an unknown category, a non-integer or negative amount, another
-    currency than the agency's). Over-cap budgets are kept: the view reports them and the
-    submit guard refuses them."""
+    currency than the agency's) and every year or total over the agency's caps. An indirect
+    share over the limit is kept in a draft: the view warns and the submit guard refuses it."""
     access.require_part_editor(principal, part, proposal)
-    currency = checks.terms_for(call, part).currency
-    lines = _validated_lines(data, currency, proposal.duration_years)
+    terms = checks.terms_for(call, part)
+    lines = _validated_lines(data, terms.currency, proposal.duration_years)
+    breaches = checks.cap_breaches(lines, terms, part.agency.code, principal.locale)
+    if breaches:
+        raise Invalid(
+            "The budget is over the call's caps.",
+            errors=[FieldError("lines", breach) for breach in breaches],
+        )
     before = [[b.year, b.category, b.amount] for b in part.budget]
     part.budget.clear()
     await session.flush()
@@ -266,7 +272,7 @@ async def replace_budget(
         "budget_replace",
         {
             "part": str(part.id),
-            "currency": currency,
+            "currency": terms.currency,
             "lines": [before, [[b.year, b.category, b.amount] for b in lines]],
         },
     )

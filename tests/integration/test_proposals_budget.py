@@ -60,7 +60,35 @@ async def test_budget_replaced_with_totals_per_year(client: Client, db: AsyncSes
     }
 
 
-async def test_over_cap_budget_kept_in_draft_with_warnings(
+async def test_over_cap_budget_refused_naming_part_year_and_cap(
+    client: Client, db: AsyncSession
+) -> None:
+    world, base, _, vn_part = await _draft(db)
+    before = await audit_count(db)
+
+    response = await client.put(
+        f"{base}/{vn_part}/budget",
+        headers=await bearer(db, world.vn_pi),
+        json={
+            "lines": [
+                _line(1, "personnel", 12_000_000, "VND"),
+                _line(2, "personnel", 4_000_000, "VND"),
+            ]
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "lines",
+            "reason": "The NAFOSTED part's budget for year 1 is ₫12,000,000, over NAFOSTED's "
+            "cap of ₫10,000,000 per year.",
+        }
+    ]
+    assert await audit_count(db) == before
+
+
+async def test_indirect_share_over_limit_kept_in_draft_with_warning(
     client: Client, db: AsyncSession
 ) -> None:
     world, base, _, vn_part = await _draft(db)
@@ -70,7 +98,7 @@ async def test_over_cap_budget_kept_in_draft_with_warnings(
         headers=await bearer(db, world.vn_pi),
         json={
             "lines": [
-                _line(1, "personnel", 12_000_000, "VND"),
+                _line(1, "personnel", 6_000_000, "VND"),
                 _line(1, "indirect", 4_000_000, "VND"),
             ]
         },
@@ -78,10 +106,8 @@ async def test_over_cap_budget_kept_in_draft_with_warnings(
 
     assert response.status_code == 200
     assert response.json()["warnings"] == [
-        "The NAFOSTED part's budget for year 1 is ₫16,000,000, over NAFOSTED's cap of "
-        "₫10,000,000 per year.",
         "The NAFOSTED part's indirect costs ₫4,000,000 are over 30% of its direct costs "
-        "₫12,000,000.",
+        "₫6,000,000.",
     ]
 
 
