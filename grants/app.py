@@ -34,6 +34,7 @@ from grants.errors import EXCEPTION_HANDLERS
 from grants.health import health
 from grants.logging import RequestIdMiddleware, configure_logging
 from grants.proposals import ROUTES as PROPOSAL_ROUTES
+from grants.reviews import ROUTES as REVIEW_ROUTES
 from grants.security.guards import csrf_protect
 from grants.security.middleware import AuthenticationMiddleware
 from grants.settings import Settings, get_settings
@@ -75,6 +76,7 @@ def create_app(
             *CALL_ROUTES,
             *PROPOSAL_ROUTES,
             *DOCUMENT_ROUTES,
+            *REVIEW_ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],

@@ -16,15 +16,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import (
     Agency,
     ApiToken,
+    Bid,
     BudgetLine,
     Call,
     CallAgency,
+    CallReviewer,
+    Conflict,
     Document,
     LoginAttempt,
     PartMember,
     Proposal,
     ProposalInvitation,
     ProposalPart,
+    Ranking,
+    Review,
+    ReviewAssignment,
+    ReviewerPool,
+    ReviewerProfile,
     User,
     UserRole,
     UserSession,
@@ -293,3 +301,85 @@ async def make_proposal(
         proposal.parts.append(part)
     await persist(session, proposal)
     return proposal
+
+
+# Reviewers -------------------------------------------------------------------------------
+
+
+class ReviewerProfileFactory(factory.Factory):
+    class Meta:
+        model = ReviewerProfile
+
+    expertise = "Chiplet interconnects, advanced packaging and thermal co-design."
+    keywords = factory.LazyFunction(lambda: ["chiplet", "packaging", "interconnect"])
+    institution_ror = None
+    institution_name = factory.Sequence(lambda n: f"Institute {n}")
+    country = "JP"
+    orcid = None
+    load_cap = 8
+    pools = factory.LazyFunction(list)
+
+
+async def make_reviewer(
+    session: AsyncSession, *agencies: Agency, country: str = "JP", **fields: Any
+) -> User:
+    """A persisted user with the reviewer role and a profile in the pools of `agencies`."""
+    user = await make_user(session, "reviewer", country=country)
+    profile = ReviewerProfileFactory(user_id=user.id, country=country, **fields)
+    profile.pools = [ReviewerPool(agency_id=a.id) for a in agencies]
+    await persist(session, profile)
+    return user
+
+
+class ConflictFactory(factory.Factory):
+    class Meta:
+        model = Conflict
+
+    source = "declared_by_reviewer"
+    reason = "Declared by the reviewer."
+    status = "active"
+
+
+class BidFactory(factory.Factory):
+    class Meta:
+        model = Bid
+
+    level = "willing"
+
+
+class CallReviewerFactory(factory.Factory):
+    class Meta:
+        model = CallReviewer
+
+    state = "accepted"
+
+
+class ReviewAssignmentFactory(factory.Factory):
+    class Meta:
+        model = ReviewAssignment
+
+    round = 0
+    state = "accepted"
+    affinity = 0.5
+    source = "solver"
+
+
+class ReviewFactory(factory.Factory):
+    class Meta:
+        model = Review
+
+    scores = factory.LazyFunction(lambda: {"novelty": 4, "feasibility": 3, "impact": 5})
+    comments_to_applicants = "A convincing plan."
+    confidential_comments = None
+    recommendation = "fund"
+    confidence = 4
+    submitted_at = None
+
+
+class RankingFactory(factory.Factory):
+    class Meta:
+        model = Ranking
+
+    round = 0
+    state = "draft"
+    entries = factory.LazyFunction(list)

@@ -5,13 +5,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Proposal
+from grants.db.models import Proposal, ReviewerProfile
 from tests.factories import (
     AgencyFactory,
+    BidFactory,
     BudgetLineFactory,
+    CallReviewerFactory,
+    ConflictFactory,
     DocumentFactory,
+    RankingFactory,
+    ReviewAssignmentFactory,
+    ReviewFactory,
     make_call,
     make_proposal,
+    make_reviewer,
     make_user,
     persist,
 )
@@ -40,3 +47,30 @@ async def test_call_and_proposal_factories_persist(db: AsyncSession) -> None:
     assert [(b.year, b.category, b.amount) for b in loaded.parts[0].budget] == [
         (1, "personnel", 1_000_000)
     ]
+
+
+async def test_reviewer_factories_persist(db: AsyncSession) -> None:
+    jst = AgencyFactory(code="JST")
+    await persist(db, jst)
+    officer = await make_user(db, "officer", agency=jst)
+    pi = await make_user(db, "researcher", country="JP")
+    call = await make_call(db, officer, jst)
+    proposal = await make_proposal(db, call, {jst.id: pi})
+    reviewer = await make_reviewer(db, jst)
+    assignment = ReviewAssignmentFactory(
+        proposal_id=proposal.id, reviewer_id=reviewer.id, pool_agency_id=jst.id
+    )
+    await persist(
+        db,
+        assignment,
+        ConflictFactory(proposal_id=proposal.id, reviewer_id=pi.id),
+        BidFactory(proposal_id=proposal.id, reviewer_id=reviewer.id),
+        CallReviewerFactory(call_id=call.id, reviewer_id=reviewer.id, agency_id=jst.id),
+        RankingFactory(call_id=call.id, agency_id=jst.id),
+    )
+    await persist(db, ReviewFactory(assignment_id=assignment.id))
+    db.expunge_all()
+    profile = await db.scalar(select(ReviewerProfile).where(ReviewerProfile.user_id == reviewer.id))
+
+    assert profile is not None
+    assert [p.agency.code for p in profile.pools] == ["JST"]
