@@ -1,0 +1,7 @@
+"""pool: schemas, services and controllers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[Any] = []
