@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = 900
     max_request_body_bytes: int = 1024 * 1024
 
+    # Outgoing mail. No SMTP host (the embedded default): mails stay in the outbox table and
+    # the log, unsent.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "CoFund <noreply@cofund.invalid>"
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
