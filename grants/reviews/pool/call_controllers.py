@@ -1,0 +1,184 @@
+"""HTTP API of a call's reviewers: service, conflicts, bidding lists, bids and exclusions."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, get, post, put
+from litestar.di import Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.common.pagination import Window, provide_window
+from grants.common.schemas import Page
+from grants.proposals.access import require_editable, visible_proposal
+from grants.reviews.pool import decisions, schemas, serving
+from grants.reviews.pool.access import (
+    officer_call,
+    overseen_call,
+    reviewer_proposal,
+    service_of,
+)
+from grants.reviews.pool.conflicts import detect_conflicts
+from grants.security.guards import authenticated, requires
+from grants.security.principal import Principal, Role
+
+
+class CallPoolController(Controller):
+    path = "/api/calls/{call_id:uuid}"
+    tags = ["reviewers"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @post("/conflicts/detect", name="conflicts:detect", status_code=200)
+    async def detect(
+        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.DetectionResult:
+        """Detect conflicts for every submitted proposal × pooled reviewer of the call."""
+        call = await officer_call(db_session, principal, call_id)
+        return await detect_conflicts(db_session, call, actor=principal.actor)
+
+    @get("/conflicts", name="conflicts:list")
+    async def conflicts(
+        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
+    ) -> list[schemas.ConflictView]:
+        """Every conflict of the call with its reason, status and decision."""
+        await overseen_call(db_session, principal, call_id)
+        rows = await decisions.call_conflicts(db_session, call_id)
+        return [schemas.ConflictView.model_validate(c) for c in rows]
+
+    @post("/reviewers", name="call-reviewers:invite")
+    async def invite(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        data: schemas.ServeInvite,
+        db_session: AsyncSession,
+    ) -> schemas.CallService:
+        """Ask a pooled reviewer to serve on the call for a co-funding agency."""
+        call = await officer_call(db_session, principal, call_id)
+        service = await serving.invite(db_session, call, data, actor=principal.actor)
+        return await serving.view_of(db_session, service)
+
+    @post("/service/accept", name="call-service:accept", status_code=200)
+    async def accept(
+        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.CallService:
+        """Accept to serve on the call."""
+        service = await service_of(db_session, principal, call_id, ("invited", "accepted"))
+        await serving.respond(db_session, service, True, None, actor=principal.actor)
+        return await serving.view_of(db_session, service)
+
+    @post("/service/decline", name="call-service:decline", status_code=200)
+    async def decline(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        data: schemas.ServeDecline,
+        db_session: AsyncSession,
+    ) -> schemas.CallService:
+        """Decline to serve on the call, with a reason."""
+        service = await service_of(db_session, principal, call_id, ("invited", "accepted"))
+        await serving.respond(db_session, service, False, data.reason, actor=principal.actor)
+        return await serving.view_of(db_session, service)
+
+    @get("/biddable", name="bids:biddable", guards=[requires(Role.REVIEWER)])
+    async def biddable(
+        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession, window: Window
+    ) -> Page[schemas.BiddableProposal]:
+        """Proposals the caller may bid on: none they have an active conflict with."""
+        await service_of(db_session, principal, call_id)
+        query = serving.biddable_query(call_id, principal.user_id)
+        rows, total = await serving.page_of(db_session, query, window)
+        items = [serving.biddable_view(p, level) for p, level in rows]
+        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+
+
+class ConflictController(Controller):
+    path = "/api/conflicts/{conflict_id:uuid}"
+    tags = ["reviewers"]  # noqa: RUF012
+    guards = [requires(Role.OFFICER)]  # noqa: RUF012
+
+    @post("/dismiss", name="conflicts:dismiss", status_code=200)
+    async def dismiss(
+        self,
+        principal: Principal,
+        conflict_id: uuid.UUID,
+        data: schemas.Reason,
+        db_session: AsyncSession,
+    ) -> schemas.ConflictView:
+        """Dismiss a false positive: the pair is no longer forbidden."""
+        found = await decisions.decide(db_session, principal, conflict_id, "dismiss", data.reason)
+        return schemas.ConflictView.model_validate(found)
+
+    @post("/waive", name="conflicts:waive", status_code=200)
+    async def waive(
+        self,
+        principal: Principal,
+        conflict_id: uuid.UUID,
+        data: schemas.Reason,
+        db_session: AsyncSession,
+    ) -> schemas.ConflictView:
+        """Waive a known conflict: the pair is allowed on purpose."""
+        found = await decisions.decide(db_session, principal, conflict_id, "waive", data.reason)
+        return schemas.ConflictView.model_validate(found)
+
+
+class ProposalPoolController(Controller):
+    path = "/api/proposals/{proposal_id:uuid}"
+    tags = ["reviewers"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+
+    @post("/conflict-declaration", name="conflicts:declare", guards=[requires(Role.REVIEWER)])
+    async def declare(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        data: schemas.Declaration,
+        db_session: AsyncSession,
+    ) -> schemas.ConflictView:
+        """Declare one's own conflict (or co-authorship) with a proposal of a call one serves."""
+        proposal, _ = await reviewer_proposal(
+            db_session, principal, proposal_id, ("invited", "accepted")
+        )
+        found = await decisions.declare(
+            db_session, proposal, principal.user_id, data, actor=principal.actor
+        )
+        return schemas.ConflictView.model_validate(found)
+
+    @put("/bid", name="bids:place", guards=[requires(Role.REVIEWER)])
+    async def bid(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        data: schemas.BidBody,
+        db_session: AsyncSession,
+    ) -> schemas.BidView:
+        """Bid on a proposal of a call one accepted to serve on."""
+        proposal, _ = await reviewer_proposal(db_session, principal, proposal_id)
+        placed = await serving.place_bid(
+            db_session, proposal, principal.user_id, data.level, actor=principal.actor
+        )
+        return schemas.BidView.model_validate(placed)
+
+    @get("/exclusions", name="exclusions:list")
+    async def exclusions(
+        self, principal: Principal, proposal_id: uuid.UUID, db_session: AsyncSession
+    ) -> list[schemas.ExclusionView]:
+        """The applicants' non-preferred reviewers (consortium and oversight roles)."""
+        await visible_proposal(db_session, principal, proposal_id)
+        rows = await serving.exclusions_of(db_session, proposal_id)
+        return [schemas.ExclusionView.model_validate(r) for r in rows]
+
+    @put("/exclusions", name="exclusions:replace")
+    async def replace_exclusions(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        data: list[schemas.Exclusion],
+        db_session: AsyncSession,
+    ) -> list[schemas.ExclusionView]:
+        """Name up to three non-preferred reviewers of a draft."""
+        proposal, _, roles = await visible_proposal(db_session, principal, proposal_id)
+        require_editable(proposal, roles)
+        rows = await serving.replace_exclusions(db_session, proposal, data, actor=principal.actor)
+        return [schemas.ExclusionView.model_validate(r) for r in rows]

@@ -1,0 +1,123 @@
+"""HTTP API of reviewer profiles: officers' and admins' pool management, the CSV import, and
+a reviewer's own profile and calls."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import Provide
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.common.pagination import Window, provide_window
+from grants.common.schemas import Page
+from grants.errors import FieldError, Invalid
+from grants.reviews.pool import csv_import, profiles, schemas, serving
+from grants.security.guards import requires
+from grants.security.principal import Principal, Role
+
+
+@dataclass
+class CsvOperation(Operation):
+    """OpenAPI for the import: the body is a CSV file."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            content={"text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))},
+            description=f"UTF-8 CSV with the header {','.join(csv_import.HEADER)}.",
+            required=True,
+        )
+
+
+async def csv_text(request: Request[Any, Any, Any]) -> str:
+    """The request body as UTF-8 text; raises Invalid otherwise."""
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid("Not UTF-8.", errors=[FieldError("body", "the file is not UTF-8")]) from None
+
+
+class ReviewerController(Controller):
+    path = "/api/reviewers"
+    tags = ["reviewers"]  # noqa: RUF012
+    guards = [requires(Role.OFFICER, Role.ADMIN)]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="reviewers:list")
+    async def list_profiles(
+        self,
+        db_session: AsyncSession,
+        window: Window,
+        pool: str | None = Parameter(query="pool", default=None, max_length=20),
+        country: str | None = Parameter(query="country", default=None, max_length=2),
+        q: str | None = Parameter(query="q", default=None, max_length=100),
+    ) -> Page[schemas.ReviewerProfile]:
+        """Reviewer profiles, filtered by pool (agency code), country or a text fragment."""
+        query = profiles.profiles_query(pool=pool, country=country, q=q)
+        items, total = await profiles.list_profiles(db_session, query, window)
+        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+
+    @post("/", name="reviewers:create")
+    async def create(
+        self, principal: Principal, data: schemas.ReviewerProfileCreate, db_session: AsyncSession
+    ) -> schemas.ReviewerProfile:
+        """Give an existing account a reviewer profile and the reviewer role."""
+        profile, user = await profiles.create_profile(db_session, data, actor=principal.actor)
+        return profiles.profile_view(profile, user)
+
+    @post("/import", name="reviewers:import", operation_class=CsvOperation)
+    async def import_csv(
+        self, request: Request[Any, Any, Any], principal: Principal, db_session: AsyncSession
+    ) -> schemas.ImportResult:
+        """Import reviewers from CSV: all rows or none; every bad row named by its line."""
+        text = await csv_text(request)
+        return await csv_import.import_reviewers(db_session, text, actor=principal.actor)
+
+    @get("/{user_id:uuid}", name="reviewers:show")
+    async def show(self, user_id: uuid.UUID, db_session: AsyncSession) -> schemas.ReviewerProfile:
+        """One reviewer's profile."""
+        return profiles.profile_view(*await profiles.get_profile(db_session, user_id))
+
+    @patch("/{user_id:uuid}", name="reviewers:update")
+    async def update(
+        self,
+        principal: Principal,
+        user_id: uuid.UUID,
+        data: schemas.ReviewerProfileUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.ReviewerProfile:
+        """Edit a reviewer's profile; `pools` replaces their pools."""
+        profile, user = await profiles.get_profile(db_session, user_id)
+        await profiles.update_profile(db_session, profile, data, actor=principal.actor)
+        return profiles.profile_view(profile, user)
+
+
+class OwnReviewerController(Controller):
+    path = "/api/me"
+    tags = ["me"]  # noqa: RUF012
+    guards = [requires(Role.REVIEWER)]  # noqa: RUF012
+
+    @get("/reviewer-profile", name="me:reviewer-profile")
+    async def show(self, principal: Principal, db_session: AsyncSession) -> schemas.ReviewerProfile:
+        """The caller's own reviewer profile."""
+        return profiles.profile_view(*await profiles.get_profile(db_session, principal.user_id))
+
+    @patch("/reviewer-profile", name="me:reviewer-profile-update")
+    async def update(
+        self, principal: Principal, data: schemas.OwnProfileUpdate, db_session: AsyncSession
+    ) -> schemas.ReviewerProfile:
+        """Change one's own expertise and keywords."""
+        profile, user = await profiles.get_profile(db_session, principal.user_id)
+        await profiles.update_profile(db_session, profile, data, actor=principal.actor)
+        return profiles.profile_view(profile, user)
+
+    @get("/review-calls", name="me:review-calls")
+    async def review_calls(
+        self, principal: Principal, db_session: AsyncSession
+    ) -> list[schemas.CallService]:
+        """The calls the caller was asked to serve on, with the state of each."""
+        return await serving.my_services(db_session, principal.user_id)

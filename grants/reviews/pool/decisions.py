@@ -1,0 +1,118 @@
+"""Business verbs on conflicts: officers dismiss or waive them, reviewers declare them."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import Actor, append
+from grants.db.models import Conflict, Proposal
+from grants.errors import Conflict as Refused
+from grants.errors import NotFound
+from grants.reviews.pool import schemas
+from grants.reviews.pool.access import officer_call
+from grants.security.principal import Principal
+
+DECISIONS = {"dismiss": "dismissed", "waive": "waived"}
+
+
+async def call_conflicts(session: AsyncSession, call_id: uuid.UUID) -> list[Conflict]:
+    """Every conflict of the call's proposals, by proposal then reviewer then source."""
+    rows = await session.scalars(
+        select(Conflict)
+        .join(Proposal, Proposal.id == Conflict.proposal_id)
+        .where(Proposal.call_id == call_id)
+        .order_by(Conflict.proposal_id, Conflict.reviewer_id, Conflict.source)
+    )
+    return list(rows)
+
+
+async def decide(
+    session: AsyncSession, principal: Principal, conflict_id: uuid.UUID, verb: str, reason: str
+) -> Conflict:
+    """Dismiss (a false positive) or waive (allowed on purpose) an active conflict, keeping the
+    officer and the reason. Raises NotFound, Forbidden (not a co-funding officer of the call)
+    or Conflict (already decided)."""
+    conflict = await session.get(Conflict, conflict_id)
+    if conflict is None:
+        raise NotFound("No such conflict.")
+    proposal = await session.get(Proposal, conflict.proposal_id)
+    assert proposal is not None  # a foreign key guarantees it
+    await officer_call(session, principal, proposal.call_id)
+    if conflict.status != "active":
+        raise Refused(f"The conflict is already {conflict.status}.")
+    conflict.status = DECISIONS[verb]
+    conflict.decided_by = principal.user_id
+    conflict.decision_reason = reason
+    conflict.decided_at = datetime.datetime.now(datetime.UTC)
+    await session.flush()
+    await append(
+        session,
+        actor=principal.actor,
+        action=f"conflict.{verb}",
+        entity_type="conflict",
+        entity_id=conflict.id,
+        changes={"status": ["active", conflict.status], "decision_reason": [None, reason]},
+    )
+    return conflict
+
+
+async def declare(
+    session: AsyncSession,
+    proposal: Proposal,
+    reviewer_id: uuid.UUID,
+    data: schemas.Declaration,
+    *,
+    actor: Actor,
+) -> Conflict:
+    """Record the reviewer's own declaration (`coauthor` or `declared_by_reviewer`).
+
+    A repeated declaration updates the reason of an active one; an officer's earlier dismissal
+    or waiver of the same declaration stands.
+    """
+    source = "coauthor" if data.coauthor else "declared_by_reviewer"
+    return await record(session, proposal.id, reviewer_id, source, data.reason, actor=actor)
+
+
+async def record(
+    session: AsyncSession,
+    proposal_id: uuid.UUID,
+    reviewer_id: uuid.UUID,
+    source: str,
+    reason: str,
+    *,
+    actor: Actor,
+) -> Conflict:
+    """Insert the pair's conflict of `source`, or refresh an active one's reason; audited."""
+    conflict = await session.scalar(
+        select(Conflict).where(
+            Conflict.proposal_id == proposal_id,
+            Conflict.reviewer_id == reviewer_id,
+            Conflict.source == source,
+        )
+    )
+    before = None
+    if conflict is None:
+        conflict = Conflict(
+            proposal_id=proposal_id,
+            reviewer_id=reviewer_id,
+            source=source,
+            reason=reason,
+            status="active",
+        )
+        session.add(conflict)
+    elif conflict.status == "active":
+        before, conflict.reason = conflict.reason, reason
+    await session.flush()
+    await append(
+        session,
+        actor=actor,
+        action="conflict.declare",
+        entity_type="conflict",
+        entity_id=conflict.id,
+        changes={"source": source, "reason": [before, conflict.reason]},
+    )
+    return conflict

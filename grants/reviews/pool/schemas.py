@@ -1,0 +1,196 @@
+"""Request and response bodies of reviewer profiles, call service, conflicts, bids, exclusions."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Literal
+
+from pydantic import EmailStr, Field, field_validator
+
+from grants.common import codes
+from grants.common.schemas import Input, Output
+
+BidLevel = Literal["eager", "willing", "not_willing", "conflict"]
+Keywords = list[str]
+
+
+class _Codes(Input):
+    """Validators of the standard codes a profile carries (ROR, ISO 3166, ORCID)."""
+
+    @field_validator("institution_ror", check_fields=False)
+    @classmethod
+    def _ror(cls, value: str | None) -> str | None:
+        return codes.ror(value) if value else None
+
+    @field_validator("country", check_fields=False)
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return codes.country(value) if value is not None else None
+
+    @field_validator("orcid", check_fields=False)
+    @classmethod
+    def _orcid(cls, value: str | None) -> str | None:
+        return codes.orcid(value) if value else None
+
+    @field_validator("pools", check_fields=False)
+    @classmethod
+    def _pools(cls, value: list[str] | None) -> list[str] | None:
+        return sorted({code.strip().upper() for code in value}) if value is not None else None
+
+
+class ReviewerProfileCreate(_Codes):
+    email: EmailStr
+    expertise: str = Field(min_length=1, max_length=20_000)
+    keywords: Keywords = Field(default_factory=list, max_length=50)
+    institution_ror: str | None = None
+    institution_name: str | None = Field(default=None, max_length=300)
+    country: str
+    orcid: str | None = None
+    load_cap: int = Field(default=8, ge=0, le=50)
+    pools: list[str] = Field(min_length=1, description="agency codes, e.g. JST")
+
+
+class ReviewerProfileUpdate(_Codes):
+    """All optional; `pools` replaces the reviewer's pools. `version` is the one seen."""
+
+    version: int = Field(ge=1)
+    expertise: str | None = Field(default=None, min_length=1, max_length=20_000)
+    keywords: Keywords | None = Field(default=None, max_length=50)
+    institution_ror: str | None = None
+    institution_name: str | None = Field(default=None, max_length=300)
+    country: str | None = None
+    orcid: str | None = None
+    load_cap: int | None = Field(default=None, ge=0, le=50)
+    pools: list[str] | None = Field(default=None, min_length=1)
+
+
+class OwnProfileUpdate(Input):
+    """What a reviewer edits on their own profile."""
+
+    version: int = Field(ge=1)
+    expertise: str | None = Field(default=None, min_length=1, max_length=20_000)
+    keywords: Keywords | None = Field(default=None, max_length=50)
+
+
+class ReviewerProfile(Output):
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    expertise: str
+    keywords: list[str]
+    institution_ror: str | None
+    institution_name: str | None
+    country: str
+    orcid: str | None
+    load_cap: int
+    pools: list[str]
+    version: int
+
+
+class ImportRow(_Codes):
+    """One CSV row after splitting `keywords` and `pools` on `;`."""
+
+    email: EmailStr
+    name: str = Field(default="", max_length=200)
+    expertise: str = Field(min_length=1, max_length=20_000)
+    keywords: Keywords = Field(default_factory=list, max_length=50)
+    institution_ror: str | None = None
+    institution_name: str | None = Field(default=None, max_length=300)
+    country: str
+    orcid: str | None = None
+    load_cap: int = Field(default=8, ge=0, le=50)
+    pools: list[str] = Field(min_length=1)
+
+
+class ImportResult(Output):
+    profiles_created: int
+    users_created: int
+
+
+class Reason(Input):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class Declaration(Input):
+    reason: str = Field(min_length=1, max_length=2000)
+    coauthor: bool = False
+
+
+class ConflictView(Output):
+    id: uuid.UUID
+    proposal_id: uuid.UUID
+    reviewer_id: uuid.UUID
+    source: str
+    reason: str
+    status: str
+    decided_by: uuid.UUID | None
+    decision_reason: str | None
+    decided_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+class DetectionResult(Output):
+    pairs_checked: int
+    created: int
+    unchanged: int
+    kept_decided: int
+
+
+class ServeInvite(Input):
+    reviewer: uuid.UUID
+    agency: str = Field(min_length=1, max_length=20)
+
+
+class ServeDecline(Input):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CallService(Output):
+    id: uuid.UUID
+    call_id: uuid.UUID
+    call_code: str
+    reviewer_id: uuid.UUID
+    agency_code: str
+    state: str
+    decline_reason: str | None
+
+
+class BidBody(Input):
+    level: BidLevel
+
+
+class BidView(Output):
+    proposal_id: uuid.UUID
+    reviewer_id: uuid.UUID
+    level: str
+
+
+class BiddableProposal(Output):
+    """What a reviewer sees before assignment: no consortium names, no budgets."""
+
+    id: uuid.UUID
+    reference: str | None
+    title: dict[str, str]
+    abstract: dict[str, str]
+    keywords: list[str]
+    bid: str | None
+
+
+class Exclusion(Input):
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr | None = None
+    orcid: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("orcid")
+    @classmethod
+    def _orcid(cls, value: str | None) -> str | None:
+        return codes.orcid(value) if value else None
+
+
+class ExclusionView(Output):
+    name: str
+    email: str | None
+    orcid: str | None
+    reason: str | None

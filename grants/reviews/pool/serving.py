@@ -1,0 +1,256 @@
+"""Business verbs of serving on a call: officers invite pooled reviewers, who accept or decline;
+reviewers then bid on the call's proposals; applicants name reviewers they do not want."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import Actor, append
+from grants.common.pagination import Window
+from grants.db.models import (
+    Agency,
+    Bid,
+    Call,
+    CallReviewer,
+    Proposal,
+    ProposalExclusion,
+    ReviewerPool,
+    ReviewerProfile,
+)
+from grants.errors import Conflict, FieldError, Invalid
+from grants.reviews.pool import schemas
+from grants.reviews.pool.conflicts import (
+    REVIEWABLE_STATES,
+    active_conflict_exists,
+    active_conflicts,
+)
+from grants.reviews.pool.decisions import record
+
+MAX_EXCLUSIONS = 3
+
+
+async def invite(
+    session: AsyncSession, call: Call, data: schemas.ServeInvite, *, actor: Actor
+) -> CallReviewer:
+    """Ask a reviewer of a co-funding agency's pool to serve on the call (state `invited`).
+
+    Raises Invalid (the agency does not co-fund the call, or the reviewer is not in its pool)
+    or Conflict (already asked).
+    """
+    agency = await session.scalar(select(Agency).where(Agency.code == data.agency.upper()))
+    if agency is None or agency.id not in {t.agency_id for t in call.agencies}:
+        raise Invalid(
+            "Unknown pool.", errors=[FieldError("agency", "not a co-funding agency of this call")]
+        )
+    pooled = await session.scalar(
+        select(ReviewerPool.id)
+        .join(ReviewerProfile, ReviewerProfile.id == ReviewerPool.profile_id)
+        .where(ReviewerProfile.user_id == data.reviewer, ReviewerPool.agency_id == agency.id)
+    )
+    if pooled is None:
+        raise Invalid(
+            "Not in that pool.",
+            errors=[FieldError("reviewer", f"not a reviewer of the {agency.code} pool")],
+        )
+    taken = await session.scalar(
+        select(CallReviewer.id).where(
+            CallReviewer.call_id == call.id, CallReviewer.reviewer_id == data.reviewer
+        )
+    )
+    if taken:
+        raise Conflict("This reviewer was already asked to serve on this call.")
+    service = CallReviewer(call_id=call.id, reviewer_id=data.reviewer, agency_id=agency.id)
+    session.add(service)
+    await session.flush()
+    changes = {"reviewer_id": [None, data.reviewer], "agency": [None, agency.code]}
+    await _audit(session, service, "invite", changes, actor)
+    return service
+
+
+async def respond(
+    session: AsyncSession, service: CallReviewer, accept: bool, reason: str | None, *, actor: Actor
+) -> CallReviewer:
+    """Accept (from `invited`) or decline (from `invited` or `accepted`, with a reason).
+
+    Raises Conflict when the service is not in a state that allows it.
+    """
+    allowed = ("invited",) if accept else ("invited", "accepted")
+    if service.state not in allowed:
+        raise Conflict(f"Your service on this call is already {service.state}.")
+    before = service.state
+    service.state = "accepted" if accept else "declined"
+    service.decline_reason = None if accept else reason
+    await session.flush()
+    changes = {"state": [before, service.state], "decline_reason": [None, reason]}
+    await _audit(session, service, "accept" if accept else "decline", changes, actor)
+    return service
+
+
+async def _audit(
+    session: AsyncSession, service: CallReviewer, verb: str, changes: dict[str, Any], actor: Actor
+) -> None:
+    await append(
+        session,
+        actor=actor,
+        action=f"call_reviewer.{verb}",
+        entity_type="call_reviewer",
+        entity_id=service.id,
+        changes=changes,
+    )
+
+
+def service_view(service: CallReviewer, call: Call, agency: Agency) -> schemas.CallService:
+    return schemas.CallService(
+        id=service.id,
+        call_id=call.id,
+        call_code=call.code,
+        reviewer_id=service.reviewer_id,
+        agency_code=agency.code,
+        state=service.state,
+        decline_reason=service.decline_reason,
+    )
+
+
+async def view_of(session: AsyncSession, service: CallReviewer) -> schemas.CallService:
+    """The API view of one service, with its call's code and its pool's agency code."""
+    call = await session.get(Call, service.call_id)
+    agency = await session.get(Agency, service.agency_id)
+    assert call is not None  # a foreign key guarantees it
+    assert agency is not None
+    return service_view(service, call, agency)
+
+
+async def page_of(
+    session: AsyncSession, query: Select[Any], window: Window
+) -> tuple[list[Any], int]:
+    """Rows (tuples) of one page and the total count: two statements whatever the size."""
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = await session.execute(query.limit(window.limit).offset(window.offset))
+    return list(rows.tuples()), int(total or 0)
+
+
+async def my_services(session: AsyncSession, user_id: uuid.UUID) -> list[schemas.CallService]:
+    """The calls the user was asked to serve on, newest first (one statement)."""
+    rows = await session.execute(
+        select(CallReviewer, Call, Agency)
+        .join(Call, Call.id == CallReviewer.call_id)
+        .join(Agency, Agency.id == CallReviewer.agency_id)
+        .where(CallReviewer.reviewer_id == user_id)
+        .order_by(CallReviewer.created_at.desc())
+    )
+    return [service_view(s, c, a) for s, c, a in rows.tuples()]
+
+
+def biddable_query(call_id: uuid.UUID, reviewer_id: uuid.UUID) -> Select[Any]:
+    """Reviewable proposals of the call with the reviewer's bid, leaving out every proposal the
+    pair has an active conflict with (such a proposal is never listed nor shown)."""
+    return (
+        select(Proposal, Bid.level)
+        .outerjoin(Bid, and_(Bid.proposal_id == Proposal.id, Bid.reviewer_id == reviewer_id))
+        .where(
+            Proposal.call_id == call_id,
+            Proposal.state.in_(REVIEWABLE_STATES),
+            ~active_conflict_exists(Proposal.id, reviewer_id),
+        )
+        .order_by(Proposal.id)
+    )
+
+
+def biddable_view(proposal: Proposal, level: str | None) -> schemas.BiddableProposal:
+    return schemas.BiddableProposal(
+        id=proposal.id,
+        reference=proposal.reference,
+        title=proposal.title,
+        abstract=proposal.abstract,
+        keywords=list(proposal.keywords),
+        bid=level,
+    )
+
+
+async def place_bid(
+    session: AsyncSession, proposal: Proposal, reviewer_id: uuid.UUID, level: str, *, actor: Actor
+) -> Bid:
+    """Save the reviewer's bid; a `conflict` bid also records a declared conflict.
+
+    Raises Conflict naming the pair's active conflict; nothing is saved then.
+    """
+    found = await active_conflicts(session, proposal.id, reviewer_id)
+    if found:
+        raise Conflict(
+            "You have a conflict of interest with this proposal; you cannot bid on it.",
+            reasons=[f"{c.source}: {c.reason}" for c in found],
+        )
+    bid = await session.scalar(
+        select(Bid).where(Bid.proposal_id == proposal.id, Bid.reviewer_id == reviewer_id)
+    )
+    before = bid.level if bid else None
+    if bid is None:
+        bid = Bid(proposal_id=proposal.id, reviewer_id=reviewer_id, level=level)
+        session.add(bid)
+    bid.level = level
+    await session.flush()
+    await append(
+        session,
+        actor=actor,
+        action="bid.place",
+        entity_type="bid",
+        entity_id=bid.id,
+        changes={"level": [before, level], "proposal_id": str(proposal.id)},
+    )
+    if level == "conflict":
+        reason = "Declared by the reviewer when bidding."
+        await record(session, proposal.id, reviewer_id, "declared_by_reviewer", reason, actor=actor)
+    return bid
+
+
+async def exclusions_of(session: AsyncSession, proposal_id: uuid.UUID) -> list[ProposalExclusion]:
+    rows = await session.scalars(
+        select(ProposalExclusion)
+        .where(ProposalExclusion.proposal_id == proposal_id)
+        .order_by(ProposalExclusion.created_at, ProposalExclusion.id)
+    )
+    return list(rows)
+
+
+async def replace_exclusions(
+    session: AsyncSession,
+    proposal: Proposal,
+    items: list[schemas.Exclusion],
+    *,
+    actor: Actor,
+) -> list[ProposalExclusion]:
+    """Replace the draft's non-preferred reviewers (at most three); raises Invalid beyond."""
+    if len(items) > MAX_EXCLUSIONS:
+        raise Invalid(
+            "Too many non-preferred reviewers.",
+            errors=[FieldError("body", f"at most {MAX_EXCLUSIONS} non-preferred reviewers")],
+        )
+    old = await exclusions_of(session, proposal.id)
+    for row in old:
+        await session.delete(row)
+    await session.flush()
+    rows = [
+        ProposalExclusion(
+            proposal_id=proposal.id,
+            name=i.name,
+            email=i.email.lower() if i.email else None,
+            orcid=i.orcid,
+            reason=i.reason,
+        )
+        for i in items
+    ]
+    session.add_all(rows)
+    await session.flush()
+    await append(
+        session,
+        actor=actor,
+        action="proposal.exclusions",
+        entity_type="proposal",
+        entity_id=proposal.id,
+        changes={"exclusions": [[r.name for r in old], [r.name for r in rows]]},
+    )
+    return rows

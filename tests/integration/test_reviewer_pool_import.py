@@ -1,0 +1,129 @@
+"""CSV import of reviewers: all rows or none, every bad row named by its line."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import AuditEvent, ReviewerProfile, User
+from tests.factories import bearer, make_user
+from tests.factories_proposals import audit_count, make_world
+from tests.factories_reviews_pool import KYOTO_ROR, ORCID, pool_reviewer
+
+Client = httpx.AsyncClient
+HEADER = (
+    "email,name,expertise,keywords,institution_ror,institution_name,country,orcid,load_cap,pools"
+)
+GOOD_1 = (
+    f"aiko@example.jp,Aiko Sato,Chiplets,chiplet;packaging,{KYOTO_ROR},Kyoto University,JP,"
+    f"{ORCID},5,JST"
+)
+GOOD_2 = "minh@example.vn,Minh Tran,EDA flows,eda,,Hanoi University,VN,,8,NAFOSTED;JST"
+CSV = {"Content-Type": "text/csv"}
+
+
+async def profile_count(db: AsyncSession) -> int:
+    return int(await db.scalar(select(func.count()).select_from(ReviewerProfile)) or 0)
+
+
+async def test_import_creates_users_and_profiles(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    existing = await make_user(db, "researcher", email="minh@example.vn", country="VN")
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+    before = await audit_count(db)
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\n{GOOD_1}\n{GOOD_2}\n"
+    )
+
+    assert response.status_code == 201
+    assert response.json() == {"profiles_created": 2, "users_created": 1}
+    aiko = await db.scalar(select(User).where(User.email == "aiko@example.jp"))
+    assert aiko is not None
+    assert (aiko.display_name, aiko.locale, aiko.password_hash) == ("Aiko Sato", "en", None)
+    listed = await client.get("/api/reviewers", headers=headers)
+    assert [(p["email"], p["pools"], p["keywords"]) for p in listed.json()["items"]] == [
+        ("aiko@example.jp", ["JST"], ["chiplet", "packaging"]),
+        ("minh@example.vn", ["JST", "NAFOSTED"], ["eda"]),
+    ]
+    await db.refresh(existing, attribute_names=["roles"])
+    assert sorted(r.role for r in existing.roles) == ["researcher", "reviewer"]
+    assert await audit_count(db) == before + 1
+    event = await db.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()))
+    assert event is not None
+    assert event.action == "reviewer_profile.import"
+
+
+async def test_import_with_one_bad_row_imports_nothing(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+    bad = "bad@example.jp,Bad Row,Physics,,,,JP,0000-0002-1825-0098,8,JST"
+    before = await audit_count(db)
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\n{GOOD_1}\n{bad}\n{GOOD_2}\n"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "line 3: orcid", "reason": "the ORCID iD's check character is wrong"}
+    ]
+    assert await profile_count(db) == 0
+    assert await db.scalar(select(User.id).where(User.email == "aiko@example.jp")) is None
+    assert await audit_count(db) == before
+
+
+async def test_import_reports_every_bad_row_with_its_line(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    taken = await pool_reviewer(db, world.jst, email="taken@example.jp")
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+    rows = [
+        HEADER,
+        GOOD_1,
+        "x@example.jp,X,Physics,,04wxnsj82,,XX,,99,JST",
+        f"{taken.email},Taken,Physics,,,,JP,,8,JST",
+        "new@example.jp,,Physics,,,,JP,,8,NSF",
+        GOOD_1,
+    ]
+
+    response = await client.post("/api/reviewers/import", headers=headers, content="\n".join(rows))
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "line 3: institution_ror", "reason": "the ROR id's check digits are wrong"},
+        {"field": "line 3: country", "reason": "'XX' is not an ISO 3166 alpha-2 country code"},
+        {"field": "line 3: load_cap", "reason": "Input should be less than or equal to 50"},
+        {"field": "line 4: email", "reason": "already a reviewer"},
+        {"field": "line 5: name", "reason": "required for a new account"},
+        {"field": "line 5: pools", "reason": "no agency has the code 'NSF'"},
+        {"field": "line 6: email", "reason": "repeats line 2"},
+    ]
+    assert await profile_count(db) == 1
+
+
+async def test_import_wrong_header_is_422(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content="email,name\na@example.jp,A\n"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "line 1: header", "reason": f"expected {HEADER}"}
+    ]
+
+
+async def test_import_needs_officer_or_admin(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    reviewer = await pool_reviewer(db, world.jst)
+    headers = {**await bearer(db, reviewer), **CSV}
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\n{GOOD_1}\n"
+    )
+
+    assert response.status_code == 403
+    assert await profile_count(db) == 1
