@@ -1,23 +1,24 @@
-"""Facts the call machine's guards need, gathered from the database.
-
-Reviews, rankings and decisions are not recorded by the application yet, so the facts about
-them are set to keep the later events refused with an honest reason rather than let a call
-skip those steps.
+"""Facts the call machine's guards need, gathered from the database in a constant number of
+queries: proposals per state, proposals short of submitted reviews, agencies whose ranking is
+final and the joint ranking's approvals. Decisions are not recorded by the application yet, so
+every proposal past the eligibility check still counts as awaiting one.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.calls.problems import configuration_problems
 from grants.calls.services import setup_of
-from grants.db.models import Call, Proposal
+from grants.db.models import Call, Proposal, Ranking, RankingApproval, Review, ReviewAssignment
 from workflows.machines.call import CallContext
 
 AWAITING_DECISION = ("eligible", "under_review", "reviewed")
+IN_REVIEW = ("eligible", "under_review")
+SELECTION_ROUND = 0
 
 
 async def proposal_counts(session: AsyncSession, call: Call) -> dict[str, int]:
@@ -30,23 +31,83 @@ async def proposal_counts(session: AsyncSession, call: Call) -> dict[str, int]:
     return {state: int(n) for state, n in rows.tuples()}
 
 
+def reviews_required(call: Call) -> int:
+    """Submitted reviews each proposal needs: k per agency pool in parallel mode, k in joint."""
+    pools = len(call.agencies) if call.review_mode == "parallel" else 1
+    return call.reviewers_per_proposal * max(pools, 1)
+
+
+async def proposals_short_of_reviews(session: AsyncSession, call: Call) -> int:
+    """Eligible or under-review proposals with fewer submitted selection reviews than required
+    (one query)."""
+    submitted = (
+        select(ReviewAssignment.proposal_id, func.count(Review.id).label("n"))
+        .join(Review, Review.assignment_id == ReviewAssignment.id)
+        .where(ReviewAssignment.round == SELECTION_ROUND, Review.submitted_at.is_not(None))
+        .group_by(ReviewAssignment.proposal_id)
+        .subquery()
+    )
+    short = await session.scalar(
+        select(func.count())
+        .select_from(Proposal)
+        .outerjoin(submitted, submitted.c.proposal_id == Proposal.id)
+        .where(
+            Proposal.call_id == call.id,
+            Proposal.state.in_(IN_REVIEW),
+            func.coalesce(submitted.c.n, 0) < reviews_required(call),
+        )
+    )
+    return int(short or 0)
+
+
+async def agencies_without_final_ranking(session: AsyncSession, call: Call) -> tuple[str, ...]:
+    """Codes of co-funding agencies whose own ranking is not final, in the call's agency
+    order; none in joint review mode, which has no agency rankings (one query)."""
+    if call.review_mode != "parallel":
+        return ()
+    final = set(
+        await session.scalars(
+            select(Ranking.agency_id).where(
+                Ranking.call_id == call.id,
+                Ranking.round == SELECTION_ROUND,
+                Ranking.state == "final",
+                Ranking.agency_id.is_not(None),
+            )
+        )
+    )
+    return tuple(t.agency.code for t in call.agencies if t.agency_id not in final)
+
+
+async def joint_ranking_recorded(session: AsyncSession, call: Call) -> bool:
+    """True when the joint ranking exists and every co-funding agency approved it (one
+    query)."""
+    cofunders = [t.agency_id for t in call.agencies]
+    approved = await session.scalar(
+        select(func.count(distinct(RankingApproval.agency_id)))
+        .join(Ranking, Ranking.id == RankingApproval.ranking_id)
+        .where(
+            Ranking.call_id == call.id,
+            Ranking.agency_id.is_(None),
+            Ranking.round == SELECTION_ROUND,
+            RankingApproval.agency_id.in_(cofunders),
+        )
+    )
+    return bool(cofunders) and int(approved or 0) == len(cofunders)
+
+
 async def call_context(
     session: AsyncSession, call: Call, now: datetime.datetime | None = None
 ) -> CallContext:
-    """The call's facts at `now` (the server's UTC clock by default).
-
-    Until reviews, rankings and decisions exist: every eligible proposal counts as short of
-    reviews, no agency's ranking is final, no joint ranking is recorded, and every proposal
-    past the eligibility check awaits a decision.
-    """
+    """The call's facts at `now` (the server's UTC clock by default); four queries whatever
+    the number of proposals, reviews and agencies."""
     counts = await proposal_counts(session, call)
     return CallContext(
         now=now or datetime.datetime.now(datetime.UTC),
         closes_at=call.closes_at,
         configuration_problems=configuration_problems(setup_of(call)),
         unchecked_proposals=counts.get("submitted", 0),
-        proposals_short_of_reviews=counts.get("eligible", 0) + counts.get("under_review", 0),
-        agencies_without_final_ranking=tuple(t.agency.code for t in call.agencies),
-        joint_ranking_recorded=False,
+        proposals_short_of_reviews=await proposals_short_of_reviews(session, call),
+        agencies_without_final_ranking=await agencies_without_final_ranking(session, call),
+        joint_ranking_recorded=await joint_ranking_recorded(session, call),
         proposals_undecided=sum(counts.get(s, 0) for s in AWAITING_DECISION),
     )

@@ -4,13 +4,15 @@ withdrawal and the officers' eligibility decision, all through `grants.workflow.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
 from grants.common.schemas import EventBody
-from grants.db.models import Call, Proposal
+from grants.db.models import Call, Proposal, ReviewAssignment
 from grants.errors import FieldError, Invalid
 from grants.proposals import checks, queries
 from grants.proposals.services import facts
@@ -25,7 +27,11 @@ log = structlog.get_logger("grants.proposals")
 async def proposal_context(
     session: AsyncSession, principal: Principal, proposal: Proposal, call: Call
 ) -> ProposalContext:
-    """Facts for the guards; the submission problems are gathered only for a draft."""
+    """Facts for the guards; the submission problems are gathered only for a draft, the
+    review counts only for a proposal under review."""
+    if proposal.state == "under_review":
+        outstanding, submitted = await review_counts(session, proposal)
+        return replace(facts(call), reviews_outstanding=outstanding, reviews_submitted=submitted)
     if proposal.state != "draft":
         return facts(call)
     problems = checks.submission_problems(
@@ -36,6 +42,18 @@ async def proposal_context(
         locale=principal.locale,
     )
     return facts(call, problems=problems)
+
+
+async def review_counts(session: AsyncSession, proposal: Proposal) -> tuple[int, int]:
+    """Selection-round reviews of the proposal (outstanding = invited or accepted, submitted),
+    in one query."""
+    rows = await session.execute(
+        select(ReviewAssignment.state, func.count())
+        .where(ReviewAssignment.proposal_id == proposal.id, ReviewAssignment.round == 0)
+        .group_by(ReviewAssignment.state)
+    )
+    counts = {state: int(n) for state, n in rows.tuples()}
+    return counts.get("invited", 0) + counts.get("accepted", 0), counts.get("submitted", 0)
 
 
 async def transitions(

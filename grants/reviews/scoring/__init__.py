@@ -1,7 +1,10 @@
-"""scoring: schemas, services and controllers."""
+"""scoring: reviewers' reviews, their visibility, score aggregation and the rankings."""
 
 from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
+from grants.reviews.scoring.ranking_controllers import RankingController
+
+ROUTES: list[Any] = [ReviewController, ProposalReviewsController, RankingController]

@@ -1,0 +1,90 @@
+"""HTTP API of online scoring: a reviewer's review of an assignment and the reviews of a
+proposal each caller may see."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.di import Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.common.deps import request_id_of
+from grants.common.pagination import Window, provide_window
+from grants.common.schemas import Page
+from grants.reviews.scoring import reviews, schemas
+from grants.reviews.scoring.access import assignment_scope
+from grants.reviews.scoring.visibility import ReviewItem, proposal_reviews
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+
+
+class ReviewController(Controller):
+    path = "/api/assignments/{assignment_id:uuid}"
+    tags = ["reviews"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+
+    @get("/review", name="reviews:show")
+    async def show(
+        self, principal: Principal, assignment_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.ReviewForm:
+        """The caller's draft, or an empty form with the call's rubric (creates nothing)."""
+        scope = await assignment_scope(db_session, principal, assignment_id)
+        return await reviews.open_form(db_session, scope)
+
+    @put("/review", name="reviews:save")
+    async def save(
+        self,
+        principal: Principal,
+        assignment_id: uuid.UUID,
+        data: schemas.ReviewUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.ReviewForm:
+        """Save the draft as typed so far (send the version you saw; 0 before the first save)."""
+        scope = await assignment_scope(db_session, principal, assignment_id)
+        return await reviews.save_draft(db_session, principal, scope, data)
+
+    @post("/events/submit", name="reviews:submit", status_code=200)
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        assignment_id: uuid.UUID,
+        data: schemas.VersionBody,
+        db_session: AsyncSession,
+    ) -> schemas.ReviewForm:
+        """Submit the review (send the assignment's version); it is locked afterwards."""
+        scope = await assignment_scope(db_session, principal, assignment_id)
+        return await reviews.submit(db_session, principal, scope, data, request_id_of(request))
+
+    @post("/events/reopen", name="reviews:reopen", status_code=200)
+    async def reopen(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        assignment_id: uuid.UUID,
+        data: schemas.VersionBody,
+        db_session: AsyncSession,
+    ) -> schemas.ReviewForm:
+        """An officer returns a submitted review to its reviewer."""
+        scope = await assignment_scope(db_session, principal, assignment_id)
+        return await reviews.reopen(db_session, principal, scope, data, request_id_of(request))
+
+
+class ProposalReviewsController(Controller):
+    path = "/api/proposals/{proposal_id:uuid}/reviews"
+    tags = ["reviews"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="reviews:of-proposal")
+    async def list_reviews(
+        self,
+        principal: Principal,
+        proposal_id: uuid.UUID,
+        db_session: AsyncSession,
+        window: Window,
+    ) -> Page[ReviewItem]:
+        """Submitted reviews of the proposal the caller may see (see `visibility`)."""
+        return await proposal_reviews(db_session, principal, proposal_id, window)

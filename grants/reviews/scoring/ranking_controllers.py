@@ -1,0 +1,150 @@
+"""HTTP API of aggregated scores, the agencies' rankings and the joint ranking."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.di import Provide
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.common.deps import request_id_of
+from grants.db.models import Agency, Call, Proposal, Ranking
+from grants.errors import NotFound
+from grants.reviews.scoring import rankings, schemas
+from grants.reviews.scoring.access import agency_by_code, officer_call
+from grants.reviews.scoring.responses import provide_options, ranking_view, require_ranking_reader
+from grants.reviews.scoring.scores import RANKED_STATES, ScoreOptions, call_scores, pool_of
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+
+
+class RankingController(Controller):
+    path = "/api/calls/{call_id:uuid}"
+    tags = ["rankings"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+    dependencies = {"options": Provide(provide_options, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/scores", name="rankings:scores")
+    async def scores(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        db_session: AsyncSession,
+        options: ScoreOptions,
+    ) -> schemas.CallScores:
+        """Per proposal: criterion aggregates, total, reviews, spread and disagreement."""
+        call, roles = await officer_call(db_session, principal, call_id)
+        pool = await pool_of(db_session, principal, call, roles, options.agency)
+        return await call_scores(db_session, call, pool, options)
+
+    @post("/rankings/{code:str}/draft", name="rankings:draft")
+    async def draft(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        code: str,
+        db_session: AsyncSession,
+        options: ScoreOptions,
+    ) -> schemas.RankingView:
+        """Build (or rebuild) the agency's draft ranking from its pool's scores."""
+        call, _ = await officer_call(db_session, principal, call_id)
+        agency = agency_by_code(call, code)
+        ranking = await rankings.build_draft(db_session, principal, call, agency, options)
+        return await ranking_view(db_session, call, ranking)
+
+    @get("/rankings/{code:str}", name="rankings:show")
+    async def show(
+        self, principal: Principal, call_id: uuid.UUID, code: str, db_session: AsyncSession
+    ) -> schemas.RankingView:
+        """The agency's ranking (other agencies' officers see it once final)."""
+        call, roles = await officer_call(db_session, principal, call_id)
+        found = await rankings.ranking_of(db_session, call, agency_by_code(call, code))
+        ranking = require_ranking_reader(principal, roles, found)
+        return await ranking_view(db_session, call, ranking)
+
+    @put("/rankings/{code:str}", name="rankings:update")
+    async def update(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        code: str,
+        data: schemas.RankingUpdate,
+        db_session: AsyncSession,
+    ) -> schemas.RankingView:
+        """Reorder the agency's draft and adjust its recommendations."""
+        call, _ = await officer_call(db_session, principal, call_id)
+        agency = agency_by_code(call, code)
+        ranking = await _existing(db_session, call, agency)
+        ranking = await rankings.reorder(db_session, principal, ranking, agency, data)
+        return await ranking_view(db_session, call, ranking)
+
+    @post("/rankings/{code:str}/finalise", name="rankings:finalise", status_code=200)
+    async def finalise(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        call_id: uuid.UUID,
+        code: str,
+        data: schemas.VersionBody,
+        db_session: AsyncSession,
+    ) -> schemas.RankingView:
+        """Make the agency's ranking final; it never changes afterwards."""
+        call, _ = await officer_call(db_session, principal, call_id)
+        agency = agency_by_code(call, code)
+        ranking = await _existing(db_session, call, agency)
+        rid = request_id_of(request)
+        ranking = await rankings.finalise(db_session, principal, ranking, agency, data, rid)
+        return await ranking_view(db_session, call, ranking)
+
+    @post("/joint-ranking", name="rankings:joint")
+    async def joint(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        data: schemas.JointRankingCreate,
+        db_session: AsyncSession,
+    ) -> schemas.RankingView:
+        """Record the joint panel's ranking and minutes; agencies then approve it."""
+        call, _ = await officer_call(db_session, principal, call_id)
+        rows = await db_session.execute(
+            select(Proposal.id, Proposal.reference).where(
+                Proposal.call_id == call.id, Proposal.state.in_(RANKED_STATES)
+            )
+        )
+        refs = dict(rows.tuples().all())
+        ranking = await rankings.record_joint(db_session, principal, call, data, refs)
+        return await ranking_view(db_session, call, ranking)
+
+    @get("/joint-ranking", name="rankings:joint-show")
+    async def joint_show(
+        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.RankingView:
+        """The joint ranking and the agencies that approved it."""
+        call, _ = await officer_call(db_session, principal, call_id)
+        return await ranking_view(db_session, call, await _existing(db_session, call, None))
+
+    @post("/joint-ranking/approve", name="rankings:approve", status_code=200)
+    async def approve(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        call_id: uuid.UUID,
+        data: schemas.VersionBody,
+        db_session: AsyncSession,
+    ) -> schemas.RankingView:
+        """The caller's agency approves the joint ranking (the last approval records it)."""
+        call, _ = await officer_call(db_session, principal, call_id)
+        ranking = await _existing(db_session, call, None)
+        rid = request_id_of(request)
+        ranking = await rankings.approve(db_session, principal, call, ranking, data, rid)
+        return await ranking_view(db_session, call, ranking)
+
+
+async def _existing(session: AsyncSession, call: Call, agency: Agency | None) -> Ranking:
+    ranking = await rankings.ranking_of(session, call, agency)
+    if ranking is None:
+        raise NotFound("No ranking yet; build its draft first.")
+    return ranking

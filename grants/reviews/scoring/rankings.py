@@ -1,0 +1,263 @@
+"""Agency rankings (parallel review mode) and the joint panel's ranking with its approvals.
+
+An agency's officers build a draft from the aggregated scores of their pool, reorder it and
+finalise it (then it never changes). The joint ranking is recorded by a co-funding officer once
+every agency's ranking is final (parallel mode) or directly (joint mode), and becomes final
+when every co-funding agency has approved it. State changes go through `fire`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import append
+from grants.calls.workflow import SELECTION_ROUND, agencies_without_final_ranking
+from grants.common.edits import check_version
+from grants.db.models import Agency, Call, Ranking, RankingApproval
+from grants.errors import Conflict, FieldError, Forbidden, Invalid
+from grants.reviews.scoring import schemas
+from grants.reviews.scoring.access import require_agency_officer
+from grants.reviews.scoring.machine import RANKING, RankingContext, RankingEvent
+from grants.reviews.scoring.scores import ScoreOptions, call_scores
+from grants.security.principal import Principal
+from grants.times import utcnow
+from grants.workflow.service import EventRequest, fire
+from workflows.roles import AGENCY_OFFICER, COFUNDING_OFFICER
+
+
+async def ranking_of(session: AsyncSession, call: Call, agency: Agency | None) -> Ranking | None:
+    """The selection-round ranking of `agency` (None: the joint ranking), if any."""
+    agency_id = agency.id if agency else None
+    return await session.scalar(
+        select(Ranking).where(
+            Ranking.call_id == call.id,
+            Ranking.round == SELECTION_ROUND,
+            Ranking.agency_id.is_(None) if agency_id is None else Ranking.agency_id == agency_id,
+        )
+    )
+
+
+def require_ranking_phase(call: Call, *, joint: bool) -> None:
+    """Raises Conflict unless the call is ranking and the ranking fits its review mode."""
+    if call.state != "ranking":
+        raise Conflict(f"The call is {call.state}, not ranking.")
+    if not joint and call.review_mode != "parallel":
+        raise Conflict("In joint review mode the call has one ranking: the joint ranking.")
+
+
+async def build_draft(
+    session: AsyncSession,
+    principal: Principal,
+    call: Call,
+    agency: Agency,
+    options: ScoreOptions,
+) -> Ranking:
+    """Build (or rebuild) the agency's draft ranking from its pool's aggregated scores.
+    Raises Forbidden (another agency's officer) and Conflict (final, or not ranking yet)."""
+    require_agency_officer(principal, agency)
+    require_ranking_phase(call, joint=False)
+    ranking = await ranking_of(session, call, agency)
+    if ranking is not None and ranking.state == "final":
+        raise Conflict(f"{agency.code}'s ranking is final.")
+    scores = await call_scores(session, call, agency, options)
+    entries = [
+        {
+            "proposal_id": str(p.proposal_id),
+            "reference": p.reference,
+            "position": p.position,
+            "score": p.total,
+            "recommendation": p.recommendation,
+        }
+        for p in scores.proposals
+    ]
+    if ranking is None:
+        ranking = Ranking(call_id=call.id, agency_id=agency.id, round=SELECTION_ROUND, entries=[])
+        session.add(ranking)
+    ranking.entries = entries
+    await session.flush()
+    await _audit(session, principal, ranking, "ranking.draft", {"entries": entries})
+    return ranking
+
+
+async def reorder(
+    session: AsyncSession,
+    principal: Principal,
+    ranking: Ranking,
+    agency: Agency,
+    data: schemas.RankingUpdate,
+) -> Ranking:
+    """Put the draft's entries in the given order with the given recommendations. Raises
+    Forbidden, StaleVersion, Conflict (final) and Invalid (not every entry exactly once)."""
+    require_agency_officer(principal, agency)
+    check_version(ranking, data.version)
+    if ranking.state == "final":
+        raise Conflict(f"{agency.code}'s ranking is final and can no longer change.")
+    current = {e["proposal_id"]: e for e in ranking.entries}
+    wanted = [str(e.proposal_id) for e in data.entries]
+    if sorted(wanted) != sorted(current):
+        raise Invalid(
+            "List every proposal of the ranking exactly once.",
+            errors=[FieldError("entries", "must list each ranked proposal exactly once")],
+        )
+    before = ranking.entries
+    ranking.entries = [
+        {**current[str(e.proposal_id)], "position": i, "recommendation": e.recommendation}
+        for i, e in enumerate(data.entries, start=1)
+    ]
+    await session.flush()
+    await _audit(
+        session, principal, ranking, "ranking.update", {"entries": [before, ranking.entries]}
+    )
+    return ranking
+
+
+async def finalise(
+    session: AsyncSession,
+    principal: Principal,
+    ranking: Ranking,
+    agency: Agency,
+    body: schemas.VersionBody,
+    request_id: str | None,
+) -> Ranking:
+    """Make the agency's ranking final (audited by `fire`); it never changes afterwards."""
+    roles = frozenset({AGENCY_OFFICER}) if principal.officer_of(agency.id) else frozenset()
+    ctx = RankingContext(joint=False, unapproved=())
+    event = (RankingEvent.FINALISE, body.version)
+    await _fire(session, principal, ranking, event, roles, ctx, request_id)
+    ranking.finalised_by, ranking.finalised_at = principal.user_id, utcnow()
+    await session.flush()
+    return ranking
+
+
+async def record_joint(
+    session: AsyncSession,
+    principal: Principal,
+    call: Call,
+    data: schemas.JointRankingCreate,
+    references: dict[uuid.UUID, str | None],
+) -> Ranking:
+    """Record the joint panel's ranking (a draft until every agency approves it). Raises
+    Conflict (agency rankings not final; already approved) and Invalid (bad entries)."""
+    require_ranking_phase(call, joint=True)
+    missing = await agencies_without_final_ranking(session, call)
+    if missing:
+        reasons = [f"Agencies whose ranking is not final: {', '.join(missing)}."]
+        raise Conflict("Every agency's ranking must be final first.", reasons=reasons)
+    _check_joint_entries(data, references)
+    ranking = await ranking_of(session, call, None)
+    if ranking is not None and (ranking.state == "final" or await approvals(session, ranking)):
+        raise Conflict("The joint ranking has approvals already; it can no longer change.")
+    entries = [
+        {
+            "proposal_id": str(e.proposal_id),
+            "reference": references[e.proposal_id],
+            "position": e.position,
+            "score": None,
+            "recommendation": e.recommendation,
+        }
+        for e in sorted(data.entries, key=lambda e: e.position)
+    ]
+    if ranking is None:
+        ranking = Ranking(call_id=call.id, agency_id=None, round=SELECTION_ROUND, entries=[])
+        session.add(ranking)
+    ranking.entries, ranking.minutes = entries, data.minutes
+    await session.flush()
+    await _audit(session, principal, ranking, "ranking.joint", {"entries": entries})
+    return ranking
+
+
+def _check_joint_entries(
+    data: schemas.JointRankingCreate, references: dict[uuid.UUID, str | None]
+) -> None:
+    errors = [
+        FieldError(f"entries[{i}].proposal_id", "not a reviewed proposal of this call")
+        for i, e in enumerate(data.entries)
+        if e.proposal_id not in references
+    ]
+    if len({e.proposal_id for e in data.entries}) != len(data.entries):
+        errors.append(FieldError("entries", "a proposal is listed twice"))
+    if sorted(e.position for e in data.entries) != list(range(1, len(data.entries) + 1)):
+        errors.append(FieldError("entries", "positions must be 1..n, each once"))
+    if errors:
+        raise Invalid("The joint ranking's entries are invalid.", errors=errors)
+
+
+async def approve(
+    session: AsyncSession,
+    principal: Principal,
+    call: Call,
+    ranking: Ranking,
+    body: schemas.VersionBody,
+    request_id: str | None,
+) -> Ranking:
+    """Record the caller's agency's approval; the last one makes the joint ranking final.
+    Raises StaleVersion and Conflict (this agency approved already)."""
+    check_version(ranking, body.version)
+    agency_id = principal.officer_agency_id
+    codes = {t.agency_id: t.agency.code for t in call.agencies}
+    if agency_id is None or agency_id not in codes or not principal.officer_of(agency_id):
+        raise Forbidden("Only the co-funding agencies' officers approve the joint ranking.")
+    approved = await approvals(session, ranking)
+    if agency_id in approved:
+        raise Conflict(f"{codes[agency_id]} has approved the joint ranking already.")
+    officer = principal.user_id
+    session.add(RankingApproval(ranking_id=ranking.id, agency_id=agency_id, officer_id=officer))
+    await session.flush()
+    await _audit(session, principal, ranking, "ranking.approve", {"agency": codes[agency_id]})
+    unapproved = tuple(c for a, c in codes.items() if a not in {*approved, agency_id})
+    if not unapproved:
+        ctx = RankingContext(joint=True, unapproved=())
+        roles = frozenset({COFUNDING_OFFICER})
+        event = (RankingEvent.RECORD, ranking.version)
+        await _fire(session, principal, ranking, event, roles, ctx, request_id)
+        ranking.finalised_by, ranking.finalised_at = principal.user_id, utcnow()
+        await session.flush()
+    return ranking
+
+
+async def approvals(session: AsyncSession, ranking: Ranking) -> set[uuid.UUID]:
+    """Ids of the agencies that approved the ranking."""
+    rows = await session.scalars(
+        select(RankingApproval.agency_id).where(RankingApproval.ranking_id == ranking.id)
+    )
+    return set(rows)
+
+
+async def _fire(
+    session: AsyncSession,
+    principal: Principal,
+    ranking: Ranking,
+    event: tuple[RankingEvent, int],
+    roles: frozenset[str],
+    ctx: RankingContext,
+    request_id: str | None = None,
+) -> None:
+    """Fire `(event, version seen)` on the ranking through the one workflow service."""
+    await fire(
+        session,
+        machine=RANKING,
+        entity=ranking,
+        entity_type="ranking",
+        request=EventRequest(event=event[0], version=event[1], data={}),
+        roles=roles,
+        ctx=ctx,
+        actor=principal.actor,
+        request_id=request_id,
+    )
+
+
+async def _audit(
+    session: AsyncSession, principal: Principal, ranking: Ranking, action: str, changes: Any
+) -> None:
+    await append(
+        session,
+        actor=principal.actor,
+        action=action,
+        entity_type="ranking",
+        entity_id=ranking.id,
+        changes=changes,
+    )

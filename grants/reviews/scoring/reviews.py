@@ -1,0 +1,205 @@
+"""A reviewer's review of one assignment: the draft saved as they type, submission (which locks
+it) and an officer's reopening. State changes go through `grants.workflow.service.fire`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import append
+from grants.db.models import Review
+from grants.errors import Conflict, FieldError, Invalid, NotFound, StaleVersion
+from grants.reviews.scoring import schemas
+from grants.reviews.scoring.access import AssignmentScope, active_conflicts
+from grants.security.principal import Principal
+from grants.times import utcnow
+from grants.workflow.service import EventRequest, fire
+from workflows.machines.review_assignment import (
+    REVIEW_ASSIGNMENT,
+    AssignmentContext,
+    AssignmentEvent,
+)
+from workflows.roles import ASSIGNED_REVIEWER
+
+FIELDS = (
+    "scores",
+    "comments_to_applicants",
+    "confidential_comments",
+    "recommendation",
+    "confidence",
+)
+
+
+async def review_of(session: AsyncSession, scope: AssignmentScope) -> Review | None:
+    """The review of the assignment, or None before the first save."""
+    return await session.scalar(select(Review).where(Review.assignment_id == scope.assignment.id))
+
+
+def form(scope: AssignmentScope, review: Review | None) -> schemas.ReviewForm:
+    """The review as its form shows it; an empty form (version 0) before the first save."""
+    a = scope.assignment
+    values: dict[str, Any] = {name: getattr(review, name, None) for name in FIELDS}
+    return schemas.ReviewForm(
+        assignment_id=a.id,
+        assignment_state=a.state,
+        assignment_version=a.version,
+        proposal_id=scope.proposal.id,
+        proposal_reference=scope.proposal.reference,
+        round=a.round,
+        rubric=scope.call.rubric,
+        **{**values, "scores": values["scores"] or {}},
+        submitted_at=review.submitted_at if review else None,
+        version=review.version if review else 0,
+    )
+
+
+async def open_form(session: AsyncSession, scope: AssignmentScope) -> schemas.ReviewForm:
+    """The reviewer's draft or empty form (creates nothing). Raises NotFound for anyone but
+    the reviewer, Conflict while the assignment is not accepted or a conflict is unresolved."""
+    await _require_reviewing(session, scope)
+    return form(scope, await review_of(session, scope))
+
+
+def score_errors(rubric: list[dict[str, Any]], scores: dict[str, Any]) -> list[FieldError]:
+    """Every given score that is not an integer on its criterion's scale, or not a criterion."""
+    criteria = {c["key"]: c for c in rubric}
+    errors = []
+    for key, value in scores.items():
+        c = criteria.get(key)
+        if c is None:
+            known = ", ".join(criteria)
+            errors.append(FieldError(f"scores.{key}", f"not a criterion of the rubric ({known})"))
+        elif isinstance(value, bool) or not isinstance(value, int):
+            errors.append(FieldError(f"scores.{key}", "must be a whole number"))
+        elif not c["scale_min"] <= value <= c["scale_max"]:
+            scale = f"{c['scale_min']}..{c['scale_max']}"
+            errors.append(FieldError(f"scores.{key}", f"must be within {scale}"))
+    return errors
+
+
+async def save_draft(
+    session: AsyncSession,
+    principal: Principal,
+    scope: AssignmentScope,
+    data: schemas.ReviewUpdate,
+) -> schemas.ReviewForm:
+    """Replace the draft with what the reviewer typed (partial scores allowed) and audit it.
+
+    Raises Invalid (naming `scores.<key>`; nothing saved), StaleVersion when the client saw
+    another version, Conflict once the review is submitted."""
+    await _require_reviewing(session, scope)
+    if scope.assignment.state == "submitted":
+        raise Conflict("The review is submitted and locked; an officer may reopen it.")
+    review = await review_of(session, scope)
+    check_version_of(review, data.version)
+    errors = score_errors(scope.call.rubric, data.scores)
+    if errors:
+        raise Invalid("Some scores are not on the rubric's scales.", errors=errors)
+    if review is None:
+        review = Review(assignment_id=scope.assignment.id, scores={})
+        session.add(review)
+    changes = {n: [getattr(review, n, None), getattr(data, n)] for n in FIELDS}
+    for name in FIELDS:
+        setattr(review, name, getattr(data, name))
+    await session.flush()
+    await _audit(session, principal, review, "review.save", changes)
+    return form(scope, review)
+
+
+def check_version_of(review: Review | None, seen: int) -> None:
+    """Raises StaleVersion unless the client saw the stored draft (0: no draft yet)."""
+    current = review.version if review else 0
+    if seen != current:
+        raise StaleVersion(f"You saw version {seen}, but it is now version {current}.")
+
+
+async def submit(
+    session: AsyncSession,
+    principal: Principal,
+    scope: AssignmentScope,
+    body: schemas.VersionBody,
+    request_id: str | None,
+) -> schemas.ReviewForm:
+    """Submit the review: every criterion must be scored; it is then locked (`submitted_at`).
+    Raises Conflict listing the criteria not scored, and what `fire` raises."""
+    await _require_reviewing(session, scope)
+    review = await review_of(session, scope)
+    scored = review.scores if review else {}
+    missing = tuple(c["key"] for c in scope.call.rubric if c["key"] not in scored)
+    await _fire(session, principal, scope, AssignmentEvent.SUBMIT, body, missing, request_id)
+    if review is None:  # the guard refuses an empty review, so this never happens
+        raise NotFound("No review to submit.")
+    review.submitted_at = utcnow()
+    await session.flush()
+    return form(scope, review)
+
+
+async def reopen(
+    session: AsyncSession,
+    principal: Principal,
+    scope: AssignmentScope,
+    body: schemas.VersionBody,
+    request_id: str | None,
+) -> schemas.ReviewForm:
+    """An officer returns a submitted review to its reviewer: it is a draft again."""
+    await _fire(session, principal, scope, AssignmentEvent.REOPEN, body, (), request_id)
+    review = await review_of(session, scope)
+    if review is not None:
+        review.submitted_at = None
+        await session.flush()
+    return form(scope, review)
+
+
+async def _fire(
+    session: AsyncSession,
+    principal: Principal,
+    scope: AssignmentScope,
+    event: AssignmentEvent,
+    body: schemas.VersionBody,
+    missing: tuple[str, ...],
+    request_id: str | None,
+) -> None:
+    await fire(
+        session,
+        machine=REVIEW_ASSIGNMENT,
+        entity=scope.assignment,
+        entity_type="review_assignment",
+        request=EventRequest(event=event, version=body.version, data={}),
+        roles=scope.roles,
+        ctx=AssignmentContext(conflicts=(), missing=missing),
+        actor=principal.actor,
+        request_id=request_id,
+    )
+
+
+async def _require_reviewing(session: AsyncSession, scope: AssignmentScope) -> None:
+    """Only the assigned reviewer of an accepted (or submitted) assignment without an
+    unresolved conflict works on its review; an officer overseeing the pool gets 404 here."""
+    if ASSIGNED_REVIEWER not in scope.roles:
+        raise NotFound("No such review.")
+    state = scope.assignment.state
+    if state not in ("accepted", "submitted"):
+        raise Conflict(f"The assignment is {state}; accept the invitation first.")
+    reasons = await active_conflicts(session, scope.assignment)
+    if reasons:
+        raise Conflict("You have a conflict of interest with this proposal.", reasons=reasons)
+
+
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    review: Review,
+    action: str,
+    changes: dict[str, list[Any]],
+) -> None:
+    changed = {k: v for k, v in changes.items() if v[0] != v[1]}
+    await append(
+        session,
+        actor=principal.actor,
+        action=action,
+        entity_type="review",
+        entity_id=review.id,
+        changes=changed,
+    )

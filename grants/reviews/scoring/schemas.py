@@ -1,0 +1,151 @@
+"""Request and response bodies of online scoring, score aggregation and the rankings."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any, Literal
+
+from pydantic import Field
+
+from grants.common.schemas import Input, Output
+
+Recommendation = Literal["fund", "fund_if_possible", "do_not_fund"]
+JointRecommendation = Literal["fund", "reserve", "do_not_fund"]
+
+
+class ReviewUpdate(Input):
+    """A draft as the reviewer has typed it so far; it replaces the stored draft.
+
+    `scores` may be partial; each value is checked against its criterion's scale by the
+    service (so the error names `scores.<key>`). `version` is the draft's version the client
+    saw (0 or absent before the first save)."""
+
+    version: int = Field(default=0, ge=0)
+    scores: dict[str, Any] = Field(default_factory=dict)
+    comments_to_applicants: str | None = Field(default=None, max_length=20000)
+    confidential_comments: str | None = Field(default=None, max_length=20000)
+    recommendation: Recommendation | None = None
+    confidence: int | None = Field(default=None, ge=1, le=5)
+
+
+class ReviewForm(Output):
+    """The caller's review of one assignment: the draft, or an empty form (`version` 0)."""
+
+    assignment_id: uuid.UUID
+    assignment_state: str
+    assignment_version: int
+    proposal_id: uuid.UUID
+    proposal_reference: str | None
+    round: int
+    rubric: list[dict[str, Any]]
+    scores: dict[str, int]
+    comments_to_applicants: str | None
+    confidential_comments: str | None
+    recommendation: str | None
+    confidence: int | None
+    submitted_at: datetime.datetime | None
+    version: int
+
+
+class PanelReview(Output):
+    """A submitted review as the panel (officers, fellow reviewers) sees it. `reviewer` (the
+    reviewer's display name) is shown to officers, auditors and admins only."""
+
+    id: uuid.UUID
+    round: int
+    pool_agency: str
+    reviewer: str | None
+    scores: dict[str, int]
+    comments_to_applicants: str | None
+    confidential_comments: str | None
+    recommendation: str | None
+    confidence: int | None
+    submitted_at: datetime.datetime | None
+
+
+class ApplicantReview(Output):
+    """A review as the applicants see it: no reviewer, no confidential comments."""
+
+    round: int
+    scores: dict[str, int]
+    comments_to_applicants: str | None
+    recommendation: str | None
+
+
+class ProposalScore(Output):
+    """One proposal's aggregate; None where it has no submitted review."""
+
+    proposal_id: uuid.UUID
+    reference: str | None
+    position: int
+    criterion_scores: dict[str, float | None]
+    total: float | None
+    n_reviews: int
+    spread: float | None
+    disagreement: bool
+    recommendation: str | None
+
+
+class CallScores(Output):
+    """The aggregate of a call's reviews in one pool (`agency`; None for every pool)."""
+
+    call_id: uuid.UUID
+    agency: str | None
+    round: int
+    method: str
+    calibrate: bool
+    confidence_weighted: bool
+    disagreement_threshold: float
+    proposals: list[ProposalScore]
+
+
+class RankingEntry(Output):
+    proposal_id: uuid.UUID
+    reference: str | None
+    position: int
+    score: float | None
+    recommendation: str | None
+
+
+class RankingView(Output):
+    id: uuid.UUID
+    call_id: uuid.UUID
+    agency: str | None
+    round: int
+    state: str
+    entries: list[RankingEntry]
+    minutes: str | None
+    finalised_by: uuid.UUID | None
+    finalised_at: datetime.datetime | None
+    approved_by: list[str]
+    version: int
+
+
+class RankingEntryUpdate(Input):
+    proposal_id: uuid.UUID
+    recommendation: Recommendation | None = None
+
+
+class RankingUpdate(Input):
+    """The agency ranking's entries in their new order (every entry exactly once)."""
+
+    version: int = Field(ge=1)
+    entries: list[RankingEntryUpdate]
+
+
+class VersionBody(Input):
+    version: int = Field(ge=1)
+
+
+class JointEntry(Input):
+    proposal_id: uuid.UUID
+    position: int = Field(ge=1)
+    recommendation: JointRecommendation
+
+
+class JointRankingCreate(Input):
+    """The joint panel's ranking: every ranked proposal once, positions 1..n, and minutes."""
+
+    entries: list[JointEntry] = Field(min_length=1)
+    minutes: str = Field(min_length=1, max_length=50000)

@@ -1,0 +1,259 @@
+"""Online scoring: a reviewer's draft, submission (which locks it), an officer's reopening,
+another reviewer's 404, and review rounds kept apart."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import Review, ReviewAssignment
+from tests.factories import RUBRIC, ConflictFactory, persist
+from tests.factories_scoring import (
+    assign,
+    full_scores,
+    make_panel,
+    reviewer_with_headers,
+    submitted,
+)
+
+Client = httpx.AsyncClient
+
+
+def url(assignment: ReviewAssignment, tail: str = "review") -> str:
+    return f"/api/assignments/{assignment.id}/{tail}"
+
+
+async def test_empty_form_shows_rubric_and_creates_nothing(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+
+    response = await client.get(url(assignment), headers=headers)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["version"], body["scores"], body["submitted_at"]) == (0, {}, None)
+    assert (body["proposal_reference"], body["round"]) == ("JV-2026-0001", 0)
+    assert body["rubric"] == RUBRIC
+    assert await db.scalar(select(Review.id)) is None
+
+
+async def test_draft_saves_partial_scores_then_checks_version(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+
+    first = await client.put(
+        url(assignment),
+        headers=headers,
+        json={"version": 0, "scores": {"novelty": 4}, "confidential_comments": "Weak team."},
+    )
+    second = await client.put(
+        url(assignment), headers=headers, json={"version": 1, "scores": {"novelty": 5}}
+    )
+    stale = await client.put(
+        url(assignment), headers=headers, json={"version": 1, "scores": {"novelty": 3}}
+    )
+
+    assert first.status_code == 200
+    assert (first.json()["scores"], first.json()["version"]) == ({"novelty": 4}, 1)
+    assert (second.json()["scores"], second.json()["version"]) == ({"novelty": 5}, 2)
+    assert (stale.status_code, stale.json()["detail"]) == (
+        409,
+        "You saw version 1, but it is now version 2.",
+    )
+    assert await db.scalar(select(Review.scores)) == {"novelty": 5}
+
+
+async def test_score_outside_scale_is_422_naming_field_and_saves_nothing(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+
+    response = await client.put(
+        url(assignment),
+        headers=headers,
+        json={"scores": {"novelty": 6, "impact": 2.5, "beauty": 3}},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "scores.novelty", "reason": "must be within 1..5"},
+        {"field": "scores.impact", "reason": "must be a whole number"},
+        {
+            "field": "scores.beauty",
+            "reason": "not a criterion of the rubric (novelty, feasibility, impact)",
+        },
+    ]
+    assert await db.scalar(select(Review.id)) is None
+
+
+async def test_bad_recommendation_and_confidence_are_422(client: Client, db: AsyncSession) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+
+    response = await client.put(
+        url(assignment), headers=headers, json={"recommendation": "maybe", "confidence": 6}
+    )
+
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields == ["recommendation", "confidence"]
+
+
+async def test_submit_with_missing_criterion_is_409_listing_it(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+    await client.put(
+        url(assignment), headers=headers, json={"scores": {"novelty": 4, "feasibility": 3}}
+    )
+
+    response = await client.post(
+        url(assignment, "events/submit"), headers=headers, json={"version": 1}
+    )
+
+    assert response.status_code == 409
+    assert response.json()["reasons"] == ["Criteria not scored: impact."]
+    await db.refresh(assignment)
+    assert assignment.state == "accepted"
+
+
+async def test_submit_locks_review_and_officer_reopens(client: Client, db: AsyncSession) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+    await client.put(url(assignment), headers=headers, json={"scores": full_scores()})
+
+    done = await client.post(url(assignment, "events/submit"), headers=headers, json={"version": 1})
+    locked = await client.put(
+        url(assignment), headers=headers, json={"version": 1, "scores": full_scores(5)}
+    )
+    reopened = await client.post(
+        url(assignment, "events/reopen"), headers=panel.jst_headers, json={"version": 2}
+    )
+    again = await client.put(
+        url(assignment), headers=headers, json={"version": 3, "scores": full_scores(5)}
+    )
+
+    assert done.status_code == 200
+    assert done.json()["assignment_state"] == "submitted"
+    assert done.json()["submitted_at"] is not None
+    assert (locked.status_code, locked.json()["detail"]) == (
+        409,
+        "The review is submitted and locked; an officer may reopen it.",
+    )
+    assert reopened.status_code == 200
+    assert (reopened.json()["assignment_state"], reopened.json()["submitted_at"]) == (
+        "accepted",
+        None,
+    )
+    assert (again.status_code, again.json()["scores"]) == (200, full_scores(5))
+
+
+async def test_reviewer_cannot_reopen_own_review(client: Client, db: AsyncSession) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+    await submitted(db, assignment, full_scores())
+
+    response = await client.post(
+        url(assignment, "events/reopen"), headers=headers, json={"version": assignment.version}
+    )
+
+    assert response.status_code == 403
+
+
+async def test_other_agency_officer_cannot_reach_walled_assignment(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    reviewer, _ = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+    await submitted(db, assignment, full_scores())
+
+    response = await client.post(
+        url(assignment, "events/reopen"),
+        headers=panel.nafosted_headers,
+        json={"version": assignment.version},
+    )
+
+    assert (response.status_code, response.json()["detail"]) == (404, "No such assignment.")
+
+
+async def test_another_reviewer_gets_404_on_draft_save_and_submit(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    owner, _ = await reviewer_with_headers(db, panel.jst)
+    _, intruder = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], owner, panel.jst)
+
+    responses = [
+        await client.get(url(assignment), headers=intruder),
+        await client.put(url(assignment), headers=intruder, json={"scores": {"novelty": 1}}),
+        await client.post(url(assignment, "events/submit"), headers=intruder, json={"version": 1}),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404, 404]
+    assert await db.scalar(select(Review.id)) is None
+
+
+async def test_invited_assignment_must_be_accepted_first(client: Client, db: AsyncSession) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst, state="invited")
+
+    response = await client.put(url(assignment), headers=headers, json={"scores": {}})
+
+    assert (response.status_code, response.json()["detail"]) == (
+        409,
+        "The assignment is invited; accept the invitation first.",
+    )
+
+
+async def test_conflicted_reviewer_cannot_save(client: Client, db: AsyncSession) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+    await persist(
+        db,
+        ConflictFactory(
+            proposal_id=panel.proposals[0].id, reviewer_id=reviewer.id, reason="Co-author."
+        ),
+    )
+
+    response = await client.put(url(assignment), headers=headers, json={"scores": {}})
+
+    assert (response.status_code, response.json()["reasons"]) == (409, ["Co-author."])
+    assert await db.scalar(select(Review.id)) is None
+
+
+async def test_later_round_leaves_earlier_review_intact(client: Client, db: AsyncSession) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    first = await assign(db, panel.proposals[0], reviewer, panel.jst)
+    earlier = await submitted(db, first, full_scores(2, 2, 2), comments_to_applicants="Round 0.")
+    second = await assign(db, panel.proposals[0], reviewer, panel.jst, round=1)
+
+    saved = await client.put(
+        url(second), headers=headers, json={"scores": full_scores(5, 5, 5), "confidence": 5}
+    )
+    submit = await client.post(url(second, "events/submit"), headers=headers, json={"version": 1})
+
+    assert (saved.status_code, saved.json()["round"]) == (200, 1)
+    assert submit.status_code == 200
+    await db.refresh(earlier)
+    assert (earlier.scores, earlier.comments_to_applicants) == (full_scores(2, 2, 2), "Round 0.")
+    rows = (await db.execute(select(ReviewAssignment.round, Review.scores).join(Review))).all()
+    assert sorted((r, s["novelty"]) for r, s in rows) == [(0, 2), (1, 5)]
