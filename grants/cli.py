@@ -219,6 +219,60 @@ def token_create(email: str, name: str, days: int | None) -> None:
     click.echo(_run_in_session(work))
 
 
+@main.command()
+@click.argument("call_code")
+def assign(call_code: str) -> None:
+    """Run the reviewer assignment of a call and print its report."""
+    from sqlalchemy import select
+
+    from grants.audit.chain import Actor
+    from grants.db.models import Call
+    from grants.errors import DomainError
+    from grants.reviews.assignment.engine import run
+    from grants.reviews.assignment.report import format_report
+
+    async def work(session: AsyncSession) -> str:
+        call = await session.scalar(select(Call).where(Call.code == call_code))
+        if call is None:
+            raise click.ClickException(f"no call {call_code}")
+        report = await run(session, call, actor=Actor(id=None, label="cli"))
+        return format_report(report)
+
+    try:
+        click.echo(_run_in_session(work))
+    except DomainError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+
+
+@main.group()
+def mail() -> None:
+    """Outgoing mail."""
+
+
+@mail.command("send")
+def mail_send() -> None:
+    """Send the outbox's unsent mails over SMTP (nothing without SMTP_HOST)."""
+    from grants.db.engine import create_engine
+    from grants.mail import deliver_pending
+
+    settings = get_settings()
+    if settings.smtp_host is None:
+        click.echo("no SMTP_HOST set: mails stay in the outbox")
+        return
+
+    async def run() -> str:
+        engine = create_engine(settings.database_url)
+        try:
+            result = await deliver_pending(
+                async_sessionmaker(engine, expire_on_commit=False), settings
+            )
+        finally:
+            await engine.dispose()
+        return f"{result.sent} sent, {result.failed} failed"
+
+    click.echo(asyncio.run(run()))
+
+
 @main.group()
 def audit() -> None:
     """The audit log."""

@@ -1,0 +1,55 @@
+"""Who reaches a call's assignments: co-funding officers change them, auditors and admins read
+them, and a reviewer sees only their own assignments once invited. Anyone else gets 404, so
+reviewer identities never leak to applicants."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.calls.access import roles_on
+from grants.db.models import Call, Proposal, ReviewAssignment
+from grants.errors import Forbidden, NotFound
+from grants.security.principal import Principal
+from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
+
+READERS = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
+
+
+async def call_for(
+    session: AsyncSession, principal: Principal, call_id: uuid.UUID, *, change: bool
+) -> Call:
+    """The call when the caller may read (or, with `change`, change) its assignments.
+
+    Raises NotFound for a caller with no oversight of the call, Forbidden for a reader who
+    may not change anything (auditor, admin).
+    """
+    call = await session.get(Call, call_id)
+    roles = roles_on(principal, call) if call is not None else frozenset()
+    if call is None or not roles & READERS:
+        raise NotFound("Not found.")
+    if change and COFUNDING_OFFICER not in roles:
+        raise Forbidden("Only officers of the call's co-funding agencies assign reviewers.")
+    return call
+
+
+async def visible_assignment(
+    session: AsyncSession, principal: Principal, call_id: uuid.UUID, assignment_id: uuid.UUID
+) -> tuple[ReviewAssignment, Proposal, Call, frozenset[str]]:
+    """The assignment, its proposal and call, and the caller's roles on it.
+
+    Raises NotFound when it is not in that call or the caller may not see it: a reviewer sees
+    their own from the invitation on, never a mere proposal nor anyone else's.
+    """
+    row = await session.get(ReviewAssignment, assignment_id)
+    proposal = await session.get(Proposal, row.proposal_id) if row else None
+    call = await session.get(Call, call_id)
+    if row is None or proposal is None or call is None or proposal.call_id != call.id:
+        raise NotFound("No such assignment.")
+    roles = roles_on(principal, call)
+    if row.reviewer_id == principal.user_id and row.state != "proposed":
+        roles = roles | {ASSIGNED_REVIEWER}
+    if not roles & (READERS | {ASSIGNED_REVIEWER}):
+        raise NotFound("No such assignment.")
+    return row, proposal, call, roles

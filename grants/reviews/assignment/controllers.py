@@ -1,0 +1,152 @@
+"""HTTP API of reviewer assignment: run the solver, inspect, change by hand, invite, and the
+reviewer's answer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.common.deps import request_id_of
+from grants.common.pagination import Window, fetch_page, provide_window
+from grants.common.schemas import EventBody, TransitionOption
+from grants.reviews.assignment import engine, events, queries, schemas, services
+from grants.reviews.assignment.access import call_for, visible_assignment
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+from grants.settings import Settings
+
+ONE = "/assignments/{assignment_id:uuid}"
+
+
+class AssignmentController(Controller):
+    path = "/api/calls/{call_id:uuid}"
+    tags = ["reviewer assignment"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @post("/assignment/run", name="assignments:run", status_code=200)
+    async def run(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        call_id: uuid.UUID,
+        db_session: AsyncSession,
+    ) -> schemas.AssignmentReport:
+        """Solve the call's assignment; replaces the solver's earlier proposals."""
+        call = await call_for(db_session, principal, call_id, change=True)
+        rid = request_id_of(request)
+        return await engine.run(db_session, call, actor=principal.actor, request_id=rid)
+
+    @post("/assignment/refill", name="assignments:refill", status_code=200)
+    async def refill(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        call_id: uuid.UUID,
+        db_session: AsyncSession,
+    ) -> schemas.AssignmentReport:
+        """Fill empty slots (after declines) keeping every current assignment."""
+        call = await call_for(db_session, principal, call_id, change=True)
+        rid = request_id_of(request)
+        return await engine.run(
+            db_session, call, actor=principal.actor, keep_proposed=True, request_id=rid
+        )
+
+    @get("/assignments", name="assignments:list")
+    async def list_assignments(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        db_session: AsyncSession,
+        window: Window,
+        proposal_id: uuid.UUID | None = Parameter(query="proposal_id", default=None),
+        reviewer_id: uuid.UUID | None = Parameter(query="reviewer_id", default=None),
+        assignment_state: str | None = Parameter(query="state", default=None, max_length=16),
+    ) -> schemas.AssignmentPage:
+        """The call's assignments with affinity and conflicts, and every reviewer's load."""
+        call = await call_for(db_session, principal, call_id, change=False)
+        query = queries.call_assignments(
+            call, proposal_id=proposal_id, reviewer_id=reviewer_id, state=assignment_state
+        )
+        rows, total = await fetch_page(db_session, query, window)
+        items = await queries.views(db_session, rows)
+        loads = await queries.loads(db_session, call)
+        return schemas.AssignmentPage(
+            items=items, total=total, limit=window.limit, offset=window.offset, loads=loads
+        )
+
+    @post("/assignments", name="assignments:create")
+    async def create(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        data: schemas.AssignmentCreate,
+        db_session: AsyncSession,
+    ) -> schemas.Assignment:
+        """Propose a reviewer by hand; pool, conflicts, caps and slots are checked."""
+        call = await call_for(db_session, principal, call_id, change=True)
+        row = await services.add(db_session, call, data, actor=principal.actor)
+        return (await queries.views(db_session, [row]))[0]
+
+    @get(ONE, name="assignments:show")
+    async def show(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        assignment_id: uuid.UUID,
+        db_session: AsyncSession,
+    ) -> schemas.Assignment:
+        """One assignment (officers; the reviewer once invited)."""
+        row, *_ = await visible_assignment(db_session, principal, call_id, assignment_id)
+        return (await queries.views(db_session, [row]))[0]
+
+    @delete(ONE, name="assignments:withdraw")
+    async def withdraw(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        assignment_id: uuid.UUID,
+        db_session: AsyncSession,
+    ) -> None:
+        """Withdraw a still-proposed assignment (never one the reviewer was told of)."""
+        await call_for(db_session, principal, call_id, change=True)
+        row, *_ = await visible_assignment(db_session, principal, call_id, assignment_id)
+        await services.withdraw(db_session, row, actor=principal.actor)
+
+    @get(f"{ONE}/transitions", name="assignments:transitions")
+    async def transitions(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        assignment_id: uuid.UUID,
+        db_session: AsyncSession,
+    ) -> list[TransitionOption]:
+        """Events from the assignment's state, and whether the caller may fire each now."""
+        row, _, call, roles = await visible_assignment(
+            db_session, principal, call_id, assignment_id
+        )
+        found = await events.transitions(db_session, row, call, roles)
+        return [TransitionOption.model_validate(o) for o in found]
+
+    @post(f"{ONE}/events/{{event:str}}", name="assignments:event", status_code=200)
+    async def event(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        settings: Settings,
+        call_id: uuid.UUID,
+        assignment_id: uuid.UUID,
+        event: str,
+        data: EventBody,
+        db_session: AsyncSession,
+    ) -> schemas.Assignment:
+        """Invite (officer), accept or decline with `data.reason` (the reviewer)."""
+        target = await visible_assignment(db_session, principal, call_id, assignment_id)
+        rid = request_id_of(request)
+        row = await events.apply_event(db_session, principal, settings, target, event, data, rid)
+        return (await queries.views(db_session, [row]))[0]

@@ -1,0 +1,177 @@
+"""What the assignment of one call is computed from, loaded in a fixed number of queries.
+
+Proposals: states `eligible` and `under_review`, plus `submitted` once the call is no longer
+open (eligibility checks may still be under way when officers first look at a draft assignment).
+Reviewers: those who accepted to serve on the call (`CallReviewer` accepted), each in the pool
+they accepted for; while nobody has accepted yet, every active reviewer in a co-funding
+agency's pool, in the pool of their own country's agency when they are in several.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import (
+    Agency,
+    Bid,
+    Call,
+    CallReviewer,
+    Proposal,
+    ReviewAssignment,
+    ReviewerPool,
+    ReviewerProfile,
+    User,
+)
+from grants.errors import Conflict
+from grants.reviews.assignment.forbidden import Pair, forbidden_pairs
+
+RUNNABLE_CALL_STATES = ("open", "closed", "reviewing")
+ASSIGNABLE_STATES = ("eligible", "under_review")
+KEPT_STATES = ("invited", "accepted", "submitted")
+SELECTION_ROUND = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Serving:
+    """A reviewer serving on the call, in one pool."""
+
+    user_id: uuid.UUID
+    name: str
+    email: str
+    country: str
+    load_cap: int
+    expertise: str
+    keywords: tuple[str, ...]
+    pool_agency_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class CallInputs:
+    """Everything the solver needs about one call, as loaded from the database."""
+
+    call: Call
+    agencies: list[Agency]
+    proposals: list[Proposal]
+    reviewers: list[Serving]
+    bids: dict[Pair, str]
+    forbidden: set[Pair]
+    existing: list[ReviewAssignment]
+
+
+def cofunders(call: Call) -> list[Agency]:
+    """The call's co-funding agencies in their order (pool 0, 1, …)."""
+    return [terms.agency for terms in call.agencies]
+
+
+def require_runnable(call: Call) -> None:
+    """Raises Conflict unless the call is in a state where reviewers are assigned."""
+    if call.state not in RUNNABLE_CALL_STATES:
+        raise Conflict(
+            f"The call is {call.state}; reviewers are assigned while it is "
+            f"{', '.join(RUNNABLE_CALL_STATES)}."
+        )
+
+
+def serving_pool(pools: set[uuid.UUID], country: str, agencies: list[Agency]) -> uuid.UUID | None:
+    """The co-funding pool a reviewer serves in: their own country's agency first."""
+    mine = [a.id for a in agencies if a.id in pools]
+    own = [a.id for a in agencies if a.id in pools and a.country == country]
+    return next(iter(own or mine), None)
+
+
+async def load_inputs(session: AsyncSession, call: Call) -> CallInputs:
+    """Proposals, serving reviewers, bids, forbidden pairs and existing assignments."""
+    agencies = cofunders(call)
+    proposals = await assignable_proposals(session, call)
+    reviewers = await serving_reviewers(session, call, agencies)
+    in_call = select(Proposal.id).where(Proposal.call_id == call.id)
+    bids = await session.execute(
+        select(Bid.proposal_id, Bid.reviewer_id, Bid.level).where(Bid.proposal_id.in_(in_call))
+    )
+    existing = await session.scalars(
+        select(ReviewAssignment)
+        .where(ReviewAssignment.proposal_id.in_(in_call))
+        .where(ReviewAssignment.round == SELECTION_ROUND)
+        .order_by(ReviewAssignment.created_at, ReviewAssignment.id)
+    )
+    return CallInputs(
+        call=call,
+        agencies=agencies,
+        proposals=proposals,
+        reviewers=reviewers,
+        bids={(p, r): level for p, r, level in bids.tuples()},
+        forbidden=await forbidden_pairs(session, call.id),
+        existing=list(existing),
+    )
+
+
+async def assignable_proposals(session: AsyncSession, call: Call) -> list[Proposal]:
+    """The call's proposals that get reviewers, by reference number."""
+    states = [*ASSIGNABLE_STATES, *(("submitted",) if call.state != "open" else ())]
+    rows = await session.scalars(
+        select(Proposal)
+        .where(Proposal.call_id == call.id, Proposal.state.in_(states))
+        .order_by(Proposal.number, Proposal.id)
+    )
+    return list(rows)
+
+
+async def serving_reviewers(
+    session: AsyncSession, call: Call, agencies: list[Agency], only: uuid.UUID | None = None
+) -> list[Serving]:
+    """The reviewers serving on the call (or just `only`), ordered by name."""
+    accepted = dict(
+        (
+            await session.execute(
+                select(CallReviewer.reviewer_id, CallReviewer.agency_id).where(
+                    CallReviewer.call_id == call.id, CallReviewer.state == "accepted"
+                )
+            )
+        )
+        .tuples()
+        .all()
+    )
+    query = _profiles(accepted, agencies)
+    if only is not None:
+        query = query.where(ReviewerProfile.user_id == only)
+    result = []
+    for profile, user in (await session.execute(query)).tuples():
+        pools = {pool.agency_id for pool in profile.pools}
+        pool = accepted.get(user.id) or serving_pool(pools, profile.country, agencies)
+        if pool is not None:
+            result.append(_serving(profile, user, pool))
+    return result
+
+
+def _profiles(
+    accepted: dict[uuid.UUID, uuid.UUID], agencies: list[Agency]
+) -> Select[tuple[ReviewerProfile, User]]:
+    query = (
+        select(ReviewerProfile, User)
+        .join(User, User.id == ReviewerProfile.user_id)
+        .where(User.state == "active")
+        .order_by(User.display_name, User.id)
+    )
+    if accepted:
+        return query.where(ReviewerProfile.user_id.in_(list(accepted)))
+    pooled = select(ReviewerPool.profile_id).where(
+        ReviewerPool.agency_id.in_([a.id for a in agencies])
+    )
+    return query.where(ReviewerProfile.id.in_(pooled))
+
+
+def _serving(profile: ReviewerProfile, user: User, pool: uuid.UUID) -> Serving:
+    return Serving(
+        user_id=user.id,
+        name=user.display_name,
+        email=user.email,
+        country=profile.country,
+        load_cap=profile.load_cap,
+        expertise=profile.expertise,
+        keywords=tuple(profile.keywords or ()),
+        pool_agency_id=pool,
+    )

@@ -1,0 +1,102 @@
+"""Request and response schemas of reviewer assignment."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from pydantic import Field
+
+from grants.common.schemas import Input, Output, Page
+
+
+class AssignedReviewer(Output):
+    """One reviewer of a proposal in a solver report, with why they match."""
+
+    assignment_id: uuid.UUID | None
+    reviewer_id: uuid.UUID
+    reviewer_name: str
+    pool: str
+    state: str
+    affinity: float
+    shared_terms: list[str]
+
+
+class ProposalCoverage(Output):
+    proposal_id: uuid.UUID
+    reference: str | None
+    title: str
+    reviewers: list[AssignedReviewer]
+
+
+class ReviewerLoad(Output):
+    reviewer_id: uuid.UUID
+    reviewer_name: str
+    pool: str
+    load: int
+    cap: int
+
+
+class Shortfall(Output):
+    """Slots of a proposal the best assignment cannot fill. `pool` is the agency code of the
+    pool (parallel mode), the country whose quota is short, or `any` (joint mode)."""
+
+    proposal_id: uuid.UUID
+    reference: str | None
+    pool: str
+    needed: int
+    assigned: int
+    available: int
+    reason: str
+
+
+class AssignmentReport(Output):
+    """The outcome of a solver run: coverage per proposal, loads, and what is missing."""
+
+    call_id: uuid.UUID
+    call_code: str
+    review_mode: str
+    feasible: bool
+    slots_required: int
+    slots_filled: int
+    proposals_covered: int
+    proposals_total: int
+    total_affinity: float
+    added: int
+    removed: int
+    proposals: list[ProposalCoverage]
+    loads: list[ReviewerLoad]
+    shortfalls: list[Shortfall]
+
+
+class Assignment(Output):
+    """A review assignment as officers (and the assigned reviewer) see it."""
+
+    id: uuid.UUID
+    proposal_id: uuid.UUID
+    proposal_reference: str | None
+    reviewer_id: uuid.UUID
+    reviewer_name: str
+    pool: str
+    round: int
+    state: str
+    version: int
+    affinity: float | None
+    source: str
+    decline_reason: str | None
+    conflicts: list[str]
+    created_at: datetime.datetime
+
+
+class AssignmentPage(Page[Assignment]):
+    """One page of a call's assignments, with every serving reviewer's load in the call."""
+
+    loads: list[ReviewerLoad]
+
+
+class AssignmentCreate(Input):
+    """A manual assignment: the reviewer, the proposal and the pool (agency code) it fills."""
+
+    proposal_id: uuid.UUID
+    reviewer_id: uuid.UUID
+    agency: str = Field(min_length=1, max_length=32)

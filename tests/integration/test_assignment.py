@@ -1,0 +1,193 @@
+"""Running the reviewer assignment of a call through the API: every proposal covered by k
+reviewers per pool, no conflicted pair, caps kept, and a report of what cannot be covered."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import AuditEvent
+from tests.factories import BidFactory, ConflictFactory, bearer, persist
+from tests.factories_assignment import make_review_world, stored
+
+Client = httpx.AsyncClient
+
+
+async def test_run_assigns_k_per_pool_without_conflicts_within_caps(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, reviewers_per_proposal=1, cap=1)
+    p0, p1, p2 = rw.proposals
+    # The chiplet expert is conflicted with the chiplet proposal.
+    await persist(
+        db, ConflictFactory(proposal_id=p0.id, reviewer_id=rw.jp[0].id, reason="Same lab.")
+    )
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    assert response.status_code == 200
+    report = response.json()
+    assert (report["feasible"], report["shortfalls"]) == (True, [])
+    assert (report["slots_required"], report["slots_filled"]) == (6, 6)
+    assert (report["proposals_covered"], report["proposals_total"]) == (3, 3)
+    pairs = {
+        (p["reference"], r["reviewer_id"], r["pool"])
+        for p in report["proposals"]
+        for r in p["reviewers"]
+    }
+    assert (p0.reference, str(rw.jp[0].id), "JST") not in pairs
+    assert [sorted(r["pool"] for r in p["reviewers"]) for p in report["proposals"]] == [
+        ["JST", "NAFOSTED"]
+    ] * 3
+    # Topic i goes to expert i where no conflict stands in the way.
+    assert (p1.reference, str(rw.jp[1].id), "JST") in pairs
+    assert (p2.reference, str(rw.vn[2].id), "NAFOSTED") in pairs
+    explained = {
+        (p["reference"], r["reviewer_id"]): r["shared_terms"]
+        for p in report["proposals"]
+        for r in p["reviewers"]
+    }
+    assert sorted(explained[(p1.reference, str(rw.jp[1].id))]) == ["eda", "placement", "routing"]
+    assert [load["load"] for load in report["loads"]] == [1] * 6
+    rows = await stored(db)
+    assert len(rows) == 6
+    assert {(r.state, r.source, r.round) for r in rows} == {("proposed", "solver", 0)}
+    assert all(r.affinity is not None for r in rows)
+    assert max(Counter(r.reviewer_id for r in rows).values()) == 1
+
+
+async def test_run_twice_keeps_the_same_rows(client: Client, db: AsyncSession) -> None:
+    rw = await make_review_world(db, reviewers_per_proposal=1)
+    headers = await bearer(db, rw.world.jst_officer)
+    first = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    ids = [r.id for r in await stored(db)]
+
+    second = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    assert (first.json()["added"], first.json()["removed"]) == (6, 0)
+    assert (second.json()["added"], second.json()["removed"]) == (0, 0)
+    assert [r.id for r in await stored(db)] == ids
+    actions = await db.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity_id == str(rw.call_id))
+    )
+    assert list(actions) == ["call.assignment_run", "call.assignment_run"]
+
+
+async def test_run_follows_eager_bid_and_skips_conflict_bid(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=1, jp=2, vn=1, reviewers_per_proposal=1)
+    (p0,) = rw.proposals
+    await persist(
+        db,
+        BidFactory(proposal_id=p0.id, reviewer_id=rw.jp[0].id, level="conflict"),
+        BidFactory(proposal_id=p0.id, reviewer_id=rw.jp[1].id, level="eager"),
+    )
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    reviewers = [r["reviewer_id"] for r in response.json()["proposals"][0]["reviewers"]]
+    assert sorted(reviewers) == sorted([str(rw.jp[1].id), str(rw.vn[0].id)])
+
+
+async def test_infeasible_call_reports_shortfalls_and_stores_best_partial(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=2, jp=2, vn=1, reviewers_per_proposal=2)
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    assert response.status_code == 200
+    report = response.json()
+    assert (report["feasible"], report["slots_required"], report["slots_filled"]) == (False, 8, 6)
+    assert report["proposals_covered"] == 0
+    assert report["shortfalls"] == [
+        {
+            "proposal_id": str(p.id),
+            "reference": p.reference,
+            "pool": "NAFOSTED",
+            "needed": 2,
+            "assigned": 1,
+            "available": 1,
+            "reason": "too_few_candidates",
+        }
+        for p in rw.proposals
+    ]
+    assert len(await stored(db)) == 6
+
+
+async def test_caps_too_low_are_reported_with_their_reason(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=3, jp=1, vn=3, reviewers_per_proposal=1, cap=2)
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    shortfalls = response.json()["shortfalls"]
+    assert [(s["pool"], s["needed"], s["assigned"], s["reason"]) for s in shortfalls] == [
+        ("JST", 1, 0, "capacity_too_low")
+    ]
+
+
+async def test_joint_mode_meets_the_country_minimum(client: Client, db: AsyncSession) -> None:
+    rw = await make_review_world(
+        db,
+        proposals=2,
+        jp=3,
+        vn=2,
+        review_mode="joint",
+        reviewers_per_proposal=2,
+        min_reviewers_per_country=1,
+    )
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    report = response.json()
+    assert report["feasible"] is True
+    vn = {str(u.id) for u in rw.vn}
+    jp = {str(u.id) for u in rw.jp}
+    for proposal in report["proposals"]:
+        ids = {r["reviewer_id"] for r in proposal["reviewers"]}
+        assert (len(ids), len(ids & vn), len(ids & jp)) == (2, 1, 1)
+
+
+async def test_run_on_a_draft_call_is_refused(client: Client, db: AsyncSession) -> None:
+    rw = await make_review_world(db, state="draft")
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "The call is draft; reviewers are assigned while it is open, closed, reviewing."
+    )
+    assert await stored(db) == []
+
+
+async def test_list_shows_assignments_with_loads(
+    client: Client, db: AsyncSession, queries: object
+) -> None:
+    rw = await make_review_world(db, reviewers_per_proposal=1)
+    headers = await bearer(db, rw.world.jst_officer)
+    await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    response = await client.get(f"{rw.call_path}/assignments?limit=2", headers=headers)
+
+    body = response.json()
+    assert (body["total"], len(body["items"]), body["limit"]) == (6, 2, 2)
+    first = body["items"][0]
+    assert (first["proposal_reference"], first["state"], first["conflicts"]) == (
+        "JV-2026-0001",
+        "proposed",
+        [],
+    )
+    assert sum(load["load"] for load in body["loads"]) == 6
+    assert {load["pool"] for load in body["loads"]} == {"JST", "NAFOSTED"}
