@@ -67,10 +67,17 @@ async def pool_reviewer(
 ) -> User:
     """A reviewer (with `email` when given) whose profile is in the pools of `agencies`."""
     user = await make_user(db, "reviewer", country=country, **({"email": email} if email else {}))
+    await add_profile(db, user, *agencies, country=country, **fields)
+    return user
+
+
+async def add_profile(
+    db: AsyncSession, user: User, *agencies: Agency, country: str = "JP", **fields: Any
+) -> None:
+    """Give an existing user (say, a researcher who also reviews) a profile in `agencies`."""
     profile = ReviewerProfileFactory(user_id=user.id, country=country, **fields)
     profile.pools = [ReviewerPool(agency_id=a.id) for a in agencies]
     await persist(db, profile)
-    return user
 
 
 async def serving_reviewer(
