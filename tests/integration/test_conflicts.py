@@ -3,13 +3,17 @@ forbidden pairs the assignment engine reads."""
 
 from __future__ import annotations
 
+import uuid
+from types import SimpleNamespace
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import SYSTEM
 from grants.db.models import AuditEvent, Conflict, ProposalExclusion
-from grants.reviews.pool.conflicts import detect_conflicts, forbidden_pairs, normalize_institution
+from grants.reviews.pool.conflicts import detect_conflicts, forbidden_pairs
+from grants.reviews.pool.matching import Candidate, find_conflicts, normalize_institution
 from tests.factories import (
     BidFactory,
     ConflictFactory,
@@ -238,3 +242,26 @@ async def test_reviewer_declares_coauthorship_on_a_call_they_serve(
     }
     assert refused.status_code == 404
     assert await forbidden_pairs(db, rw.world.call.id) == {(rw.proposal.id, reviewer.id)}
+
+
+def test_find_conflicts_lets_ror_decide_when_both_sides_have_one() -> None:
+    part = SimpleNamespace(
+        agency=SimpleNamespace(code="JST"),
+        institution_ror=TOKYO_ROR,
+        institution_name="University of Tokyo",
+        pi_user_id=None,
+        members=[],
+    )
+    proposal = SimpleNamespace(id=uuid.uuid4(), parts=[part, part])
+    other_ror = Candidate(uuid.uuid4(), "a@example.jp", None, "02kpeqv85", "tokyo")
+    no_ror = Candidate(uuid.uuid4(), "b@example.jp", None, None, "tokyo")
+
+    found = list(find_conflicts([proposal], [other_ror, no_ror], {}))
+
+    assert [(f.reviewer_id, f.source, f.reason) for f in found] == [
+        (
+            no_ror.user_id,
+            "same_institution",
+            "Same institution as the JST part (University of Tokyo): same normalized name.",
+        )
+    ]

@@ -5,7 +5,7 @@ A pair (proposal, reviewer) is checked for every proposal of the call that reach
 
 - `same_institution`: the reviewer's institution is a part's host institution (every consortium
   member belongs to their part's institution). Equal ROR ids decide when both sides have one;
-  otherwise the normalized names are compared (see `normalize_institution`).
+  otherwise the normalized names are compared (see `matching.normalize_institution`).
 - `consortium_member`: the reviewer is on the team (same user id, or same email).
 - `excluded_by_applicants`: a ProposalExclusion names the reviewer by email or ORCID iD.
 - `coauthor` and `declared_by_reviewer` come from the reviewer's own declarations
@@ -18,11 +18,7 @@ a dismissed or waived conflict, and never deletes one.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -41,95 +37,10 @@ from grants.db.models import (
     User,
 )
 from grants.reviews.pool import schemas
+from grants.reviews.pool.matching import Candidate, Finding, find_conflicts, normalize_institution
 
 REVIEWABLE_STATES = ("submitted", "eligible", "under_review", "reviewed", "awarded", "rejected")
 """Submitted or later; `ineligible` and `withdrawn` proposals are never reviewed."""
-
-_NOISE_WORDS = frozenset({"the", "of", "and", "at", "in", "for", "university", "univ"})
-
-
-def normalize_institution(name: str | None) -> str:
-    """A comparable form of an institution name: accents and punctuation removed, casefolded,
-    the words "the", "of", "and", "at", "in", "for", "university", "univ" dropped and the rest
-    sorted, so "The University of Tokyo" equals "Tokyo University" and "Hanoi University of
-    Science and Technology" equals "Science & Technology, Hanoi University". Empty for no name.
-    """
-    if not name:
-        return ""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    words = re.sub(r"[^\w]+", " ", plain.casefold()).split()
-    return " ".join(sorted(w for w in words if w not in _NOISE_WORDS))
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A reviewer as detection sees them."""
-
-    user_id: uuid.UUID
-    email: str
-    orcid: str | None
-    ror: str | None
-    institution: str
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    proposal_id: uuid.UUID
-    reviewer_id: uuid.UUID
-    source: str
-    reason: str
-
-
-def _same_institution(proposal: Proposal, reviewer: Candidate) -> str | None:
-    for part in proposal.parts:
-        where = f"the {part.agency.code} part ({part.institution_name or part.institution_ror})"
-        if part.institution_ror and reviewer.ror:
-            if part.institution_ror == reviewer.ror:
-                return f"Same institution as {where}: ROR {reviewer.ror}."
-            continue
-        name = normalize_institution(part.institution_name)
-        if name and name == reviewer.institution:
-            return f"Same institution as {where}: same normalized name."
-    return None
-
-
-def _member(proposal: Proposal, reviewer: Candidate) -> str | None:
-    for part in proposal.parts:
-        if part.pi_user_id == reviewer.user_id:
-            return f"The reviewer is the PI of the {part.agency.code} part."
-        for member in part.members:
-            if member.user_id == reviewer.user_id or member.email.lower() == reviewer.email:
-                return f"The reviewer is on the {part.agency.code} team ({member.role})."
-    return None
-
-
-def _excluded(exclusions: list[ProposalExclusion], reviewer: Candidate) -> str | None:
-    for row in exclusions:
-        by_email = row.email is not None and row.email.lower() == reviewer.email
-        by_orcid = row.orcid is not None and row.orcid == reviewer.orcid
-        if by_email or by_orcid:
-            why = f": {row.reason}" if row.reason else "."
-            how = "email" if by_email else "ORCID iD"
-            return f"Excluded by the applicants ({row.name}, matched by {how}){why}"
-    return None
-
-
-def find_conflicts(
-    proposals: list[Proposal],
-    reviewers: list[Candidate],
-    exclusions: dict[uuid.UUID, list[ProposalExclusion]],
-) -> Iterator[Finding]:
-    """Every detected (pair, source) with its reason; pure, no database."""
-    for proposal in proposals:
-        for reviewer in reviewers:
-            checks = (
-                ("same_institution", _same_institution(proposal, reviewer)),
-                ("consortium_member", _member(proposal, reviewer)),
-                ("excluded_by_applicants", _excluded(exclusions.get(proposal.id, []), reviewer)),
-            )
-            for source, reason in checks:
-                if reason:
-                    yield Finding(proposal.id, reviewer.user_id, source, reason)
 
 
 async def _candidates(session: AsyncSession, call: Call) -> list[Candidate]:

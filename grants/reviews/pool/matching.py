@@ -1,0 +1,123 @@
+"""The pure half of conflict detection: who matches whom, on plain objects, no database.
+
+Reviewers are indexed once (by ROR id, normalized institution name, email, user id, ORCID iD),
+so a call is checked in time proportional to proposals × team size, not proposals × reviewers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+_NOISE_WORDS = frozenset({"the", "of", "and", "at", "in", "for", "university", "univ"})
+
+
+def normalize_institution(name: str | None) -> str:
+    """A comparable form of an institution name: accents and punctuation removed, casefolded,
+    the words "the", "of", "and", "at", "in", "for", "university", "univ" dropped and the rest
+    sorted, so "The University of Tokyo" equals "Tokyo University" and "Hanoi University of
+    Science and Technology" equals "Science & Technology, Hanoi University". Empty for no name.
+    """
+    if not name:
+        return ""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    words = re.sub(r"[^\w]+", " ", plain.casefold()).split()
+    return " ".join(sorted(w for w in words if w not in _NOISE_WORDS))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A reviewer as detection sees them (`email` lower-cased, `institution` normalized)."""
+
+    user_id: uuid.UUID
+    email: str
+    orcid: str | None
+    ror: str | None
+    institution: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    proposal_id: uuid.UUID
+    reviewer_id: uuid.UUID
+    source: str
+    reason: str
+
+
+class ReviewerIndex:
+    """Reviewers looked up by each key a conflict rule compares."""
+
+    def __init__(self, reviewers: list[Candidate]) -> None:
+        self.by_ror: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_name: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_email: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_orcid: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_id = {r.user_id: r for r in reviewers}
+        for r in reviewers:
+            if r.ror:
+                self.by_ror[r.ror].append(r)
+            if r.institution:
+                self.by_name[r.institution].append(r)
+            self.by_email[r.email].append(r)
+            if r.orcid:
+                self.by_orcid[r.orcid].append(r)
+
+    def same_institution(self, ror: str | None, name: str | None) -> list[Candidate]:
+        """ROR equality when both sides have one; otherwise normalized name equality."""
+        found = list(self.by_ror.get(ror, [])) if ror else []
+        normalized = normalize_institution(name)
+        if normalized:
+            found += [r for r in self.by_name.get(normalized, []) if not (ror and r.ror)]
+        return found
+
+
+def find_conflicts(
+    proposals: list[Any], reviewers: list[Candidate], exclusions: dict[uuid.UUID, list[Any]]
+) -> Iterator[Finding]:
+    """Every detected (pair, source) with its reason, at most one per pair and source.
+
+    `proposals` carry `parts` (with `agency.code`, `institution_ror`, `institution_name`,
+    `pi_user_id` and `members`); `exclusions` maps a proposal id to its ProposalExclusion rows.
+    """
+    index = ReviewerIndex(reviewers)
+    for proposal in proposals:
+        seen: dict[tuple[uuid.UUID, str], str] = {}
+        for reviewer, source, reason in _matches(proposal, exclusions.get(proposal.id, []), index):
+            seen.setdefault((reviewer.user_id, source), reason)
+        for (reviewer_id, source), reason in seen.items():
+            yield Finding(proposal.id, reviewer_id, source, reason)
+
+
+def _matches(
+    proposal: Any, exclusions: list[Any], index: ReviewerIndex
+) -> Iterator[tuple[Candidate, str, str]]:
+    for part in proposal.parts:
+        code = part.agency.code
+        where = f"the {code} part ({part.institution_name or part.institution_ror})"
+        for r in index.same_institution(part.institution_ror, part.institution_name):
+            how = f"ROR {r.ror}" if part.institution_ror and r.ror else "same normalized name"
+            yield r, "same_institution", f"Same institution as {where}: {how}."
+        if part.pi_user_id in index.by_id:
+            pi = index.by_id[part.pi_user_id]
+            yield pi, "consortium_member", f"The reviewer is the PI of the {code} part."
+        for member in part.members:
+            found = list(index.by_email.get(member.email.lower(), []))
+            if member.user_id in index.by_id:
+                found.append(index.by_id[member.user_id])
+            for r in found:
+                reason = f"The reviewer is on the {code} team ({member.role})."
+                yield r, "consortium_member", reason
+    for row in exclusions:
+        why = f": {row.reason}" if row.reason else "."
+        for how, found in (
+            ("email", index.by_email.get(row.email.lower(), []) if row.email else []),
+            ("ORCID iD", index.by_orcid.get(row.orcid, []) if row.orcid else []),
+        ):
+            for r in found:
+                reason = f"Excluded by the applicants ({row.name}, matched by {how}){why}"
+                yield r, "excluded_by_applicants", reason
