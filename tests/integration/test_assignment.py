@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent
+from tests.conftest import QueryCounter
 from tests.factories import BidFactory, ConflictFactory, bearer, persist
 from tests.factories_assignment import make_review_world, stored
 
@@ -172,9 +173,7 @@ async def test_run_on_a_draft_call_is_refused(client: Client, db: AsyncSession) 
     assert await stored(db) == []
 
 
-async def test_list_shows_assignments_with_loads(
-    client: Client, db: AsyncSession, queries: object
-) -> None:
+async def test_list_shows_assignments_with_loads(client: Client, db: AsyncSession) -> None:
     rw = await make_review_world(db, reviewers_per_proposal=1)
     headers = await bearer(db, rw.world.jst_officer)
     await client.post(f"{rw.call_path}/assignment/run", headers=headers)
@@ -191,3 +190,20 @@ async def test_list_shows_assignments_with_loads(
     )
     assert sum(load["load"] for load in body["loads"]) == 6
     assert {load["pool"] for load in body["loads"]} == {"JST", "NAFOSTED"}
+
+
+async def test_list_runs_the_same_queries_for_one_or_many_items(
+    client: Client, db: AsyncSession, queries: QueryCounter
+) -> None:
+    rw = await make_review_world(db, reviewers_per_proposal=1)
+    headers = await bearer(db, rw.world.jst_officer)
+    await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    counts, sizes = [], []
+    for limit in (1, 6):
+        queries.count, queries.active = 0, True
+        response = await client.get(f"{rw.call_path}/assignments?limit={limit}", headers=headers)
+        queries.active = False
+        sizes.append(len(response.json()["items"]))
+        counts.append(queries.count)
+
+    assert (sizes, counts[0]) == ([1, 6], counts[1])
