@@ -7,13 +7,14 @@ import uuid
 from types import SimpleNamespace
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import SYSTEM
 from grants.db.models import AuditEvent, Conflict, ProposalExclusion
 from grants.reviews.pool.conflicts import detect_conflicts, forbidden_pairs
 from grants.reviews.pool.matching import Candidate, find_conflicts, normalize_institution
+from tests.conftest import QueryCounter
 from tests.factories import (
     BidFactory,
     ConflictFactory,
@@ -96,9 +97,13 @@ async def test_detect_finds_each_source_with_its_reason(client: Client, db: Asyn
     }
     assert {clean.id, outsider.id}.isdisjoint(r for r, _ in await conflicts_of(db))
     assert await audit_count(db) == before + 1
-    listed = await client.get(f"/api/calls/{w.call.id}/conflicts", headers=headers)
-    assert len(listed.json()) == 5
-    assert {c["proposal_id"] for c in listed.json()} == {str(rw.proposal.id)}
+    listed = await client.get(
+        f"/api/calls/{w.call.id}/conflicts?source=consortium_member", headers=headers
+    )
+    assert listed.json()["total"] == 2
+    assert [
+        (c["proposal_reference"], c["reviewer_email"], c["status"]) for c in listed.json()["items"]
+    ] == [("JV-2026-0001", "postdoc@example.vn", "active"), ("JV-2026-0001", pi.email, "active")]
 
 
 def test_normalize_institution_ignores_case_punctuation_accents_and_filler_words() -> None:
@@ -265,3 +270,28 @@ def test_find_conflicts_lets_ror_decide_when_both_sides_have_one() -> None:
             "Same institution as the JST part (University of Tokyo): same normalized name.",
         )
     ]
+
+
+async def test_conflicts_list_constant_queries_at_1_and_20(
+    client: Client, db: AsyncSession, queries: QueryCounter
+) -> None:
+    rw = await make_review_world(db)
+    headers = await bearer(db, rw.world.jst_officer)
+    url = f"/api/calls/{rw.world.call.id}/conflicts?limit=50"
+
+    async def count_for_page() -> tuple[int, int]:
+        queries.count, queries.active = 0, True
+        response = await client.get(url, headers=headers)
+        queries.active = False
+        return queries.count, response.json()["total"]
+
+    for n in (1, 20):
+        while int(await db.scalar(select(func.count()).select_from(Conflict)) or 0) < n:
+            reviewer = await pool_reviewer(db, rw.world.jst)
+            await persist(db, ConflictFactory(proposal_id=rw.proposal.id, reviewer_id=reviewer.id))
+        if n == 1:
+            one = await count_for_page()
+    twenty = await count_for_page()
+
+    assert (one[1], twenty[1]) == (1, 20)
+    assert one[0] == twenty[0]

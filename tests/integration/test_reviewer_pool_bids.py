@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Bid, CallReviewer, Conflict
+from tests.conftest import QueryCounter
 from tests.factories import CallReviewerFactory, ConflictFactory, bearer, persist
 from tests.factories_proposals import audit_count
 from tests.factories_reviews_pool import (
@@ -38,6 +39,7 @@ async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSessi
     declined = await client.post(
         f"{base}/service/decline", headers=mine, json={"reason": "On sabbatical."}
     )
+    again = await client.post(f"{base}/service/accept", headers=mine)
 
     assert invited.status_code == 201
     assert (invited.json()["state"], invited.json()["agency_code"]) == ("invited", "JST")
@@ -47,6 +49,10 @@ async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSessi
     assert (declined.json()["state"], declined.json()["decline_reason"]) == (
         "declined",
         "On sabbatical.",
+    )
+    assert (again.status_code, again.json()["detail"]) == (
+        409,
+        "Your service on this call is already declined.",
     )
 
 
@@ -212,3 +218,27 @@ async def test_bid_on_unserved_call_or_draft_is_404(client: Client, db: AsyncSes
 
     assert (unserved.status_code, draft.status_code) == (404, 404)
     assert int(await db.scalar(select(func.count()).select_from(Bid)) or 0) == 0
+
+
+async def test_biddable_constant_queries_at_1_and_20(
+    client: Client, db: AsyncSession, queries: QueryCounter
+) -> None:
+    rw = await make_review_world(db)
+    reviewer = await serving_reviewer(db, rw)
+    headers = await bearer(db, reviewer)
+    url = f"/api/calls/{rw.world.call.id}/biddable?limit=50"
+
+    async def count_for_page() -> tuple[int, int]:
+        queries.count, queries.active = 0, True
+        response = await client.get(url, headers=headers)
+        queries.active = False
+        return queries.count, response.json()["total"]
+
+    one = await count_for_page()
+    for number in range(2, 21):
+        proposal = await submitted_proposal(db, rw.world, number=number)
+        await persist(db, Bid(proposal_id=proposal.id, reviewer_id=reviewer.id, level="willing"))
+    twenty = await count_for_page()
+
+    assert (one[1], twenty[1]) == (1, 20)
+    assert one[0] == twenty[0]

@@ -6,6 +6,7 @@ import uuid
 
 from litestar import Controller, get, post, put
 from litestar.di import Provide
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.pagination import Window, provide_window
@@ -39,12 +40,20 @@ class CallPoolController(Controller):
 
     @get("/conflicts", name="conflicts:list")
     async def conflicts(
-        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
-    ) -> list[schemas.ConflictView]:
-        """Every conflict of the call with its reason, status and decision."""
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        db_session: AsyncSession,
+        window: Window,
+        status: str | None = Parameter(query="status", default=None, max_length=16),
+        source: str | None = Parameter(query="source", default=None, max_length=32),
+    ) -> Page[schemas.ConflictDetail]:
+        """Every conflict of the call with its reviewer, reason, status and decision."""
         await overseen_call(db_session, principal, call_id)
-        rows = await decisions.call_conflicts(db_session, call_id)
-        return [schemas.ConflictView.model_validate(c) for c in rows]
+        query = decisions.call_conflicts_query(call_id, status=status, source=source)
+        rows, total = await serving.page_of(db_session, query, window)
+        items = [decisions.conflict_view(*row) for row in rows]
+        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
 
     @post("/reviewers", name="call-reviewers:invite")
     async def invite(
@@ -64,7 +73,7 @@ class CallPoolController(Controller):
         self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.CallService:
         """Accept to serve on the call."""
-        service = await service_of(db_session, principal, call_id, ("invited", "accepted"))
+        service = await service_of(db_session, principal, call_id, serving.SERVICE_STATES)
         await serving.respond(db_session, service, True, None, actor=principal.actor)
         return await serving.view_of(db_session, service)
 
@@ -77,7 +86,7 @@ class CallPoolController(Controller):
         db_session: AsyncSession,
     ) -> schemas.CallService:
         """Decline to serve on the call, with a reason."""
-        service = await service_of(db_session, principal, call_id, ("invited", "accepted"))
+        service = await service_of(db_session, principal, call_id, serving.SERVICE_STATES)
         await serving.respond(db_session, service, False, data.reason, actor=principal.actor)
         return await serving.view_of(db_session, service)
 

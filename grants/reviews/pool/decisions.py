@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
-from grants.db.models import Conflict, Proposal
+from grants.db.models import Conflict, Proposal, User
 from grants.errors import Conflict as Refused
 from grants.errors import NotFound
 from grants.reviews.pool import schemas
@@ -19,15 +20,33 @@ from grants.security.principal import Principal
 DECISIONS = {"dismiss": "dismissed", "waive": "waived"}
 
 
-async def call_conflicts(session: AsyncSession, call_id: uuid.UUID) -> list[Conflict]:
-    """Every conflict of the call's proposals, by proposal then reviewer then source."""
-    rows = await session.scalars(
-        select(Conflict)
+def call_conflicts_query(
+    call_id: uuid.UUID, *, status: str | None, source: str | None
+) -> Select[Any]:
+    """The call's conflicts with each reviewer's email and name and each proposal's reference,
+    by proposal reference, reviewer email and source; filtered by status or source."""
+    query = (
+        select(Conflict, User.email, User.display_name, Proposal.reference)
         .join(Proposal, Proposal.id == Conflict.proposal_id)
+        .join(User, User.id == Conflict.reviewer_id)
         .where(Proposal.call_id == call_id)
-        .order_by(Conflict.proposal_id, Conflict.reviewer_id, Conflict.source)
+        .order_by(Proposal.reference, User.email, Conflict.source)
     )
-    return list(rows)
+    if status:
+        query = query.where(Conflict.status == status)
+    if source:
+        query = query.where(Conflict.source == source)
+    return query
+
+
+def conflict_view(
+    conflict: Conflict, email: str, name: str, reference: str | None
+) -> schemas.ConflictDetail:
+    """The officers' view of a conflict: who, which proposal, why, and any decision."""
+    base = schemas.ConflictView.model_validate(conflict).model_dump()
+    return schemas.ConflictDetail(
+        **base, reviewer_email=email, reviewer_name=name, proposal_reference=reference
+    )
 
 
 async def decide(

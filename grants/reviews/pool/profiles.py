@@ -47,6 +47,7 @@ def profile_view(profile: ReviewerProfile, user: User) -> schemas.ReviewerProfil
 
 
 def pool_codes(profile: ReviewerProfile) -> list[str]:
+    """The agency codes of the profile's pools, sorted."""
     return sorted(p.agency.code for p in profile.pools)
 
 

@@ -130,6 +130,12 @@ class ConflictView(Output):
     created_at: datetime.datetime
 
 
+class ConflictDetail(ConflictView):
+    reviewer_email: str
+    reviewer_name: str
+    proposal_reference: str | None
+
+
 class DetectionResult(Output):
     pairs_checked: int
     created: int

@@ -31,6 +31,7 @@ from grants.reviews.pool.conflicts import (
 from grants.reviews.pool.decisions import record
 
 MAX_EXCLUSIONS = 3
+SERVICE_STATES = ("invited", "accepted", "declined")
 
 
 async def invite(
@@ -104,6 +105,7 @@ async def _audit(
 
 
 def service_view(service: CallReviewer, call: Call, agency: Agency) -> schemas.CallService:
+    """The API view of a reviewer's service on a call."""
     return schemas.CallService(
         id=service.id,
         call_id=call.id,
@@ -161,6 +163,7 @@ def biddable_query(call_id: uuid.UUID, reviewer_id: uuid.UUID) -> Select[Any]:
 
 
 def biddable_view(proposal: Proposal, level: str | None) -> schemas.BiddableProposal:
+    """Title, abstract and keywords only: no consortium, no budget, no documents."""
     return schemas.BiddableProposal(
         id=proposal.id,
         reference=proposal.reference,
@@ -208,6 +211,7 @@ async def place_bid(
 
 
 async def exclusions_of(session: AsyncSession, proposal_id: uuid.UUID) -> list[ProposalExclusion]:
+    """The proposal's non-preferred reviewers in the order they were named."""
     rows = await session.scalars(
         select(ProposalExclusion)
         .where(ProposalExclusion.proposal_id == proposal_id)
