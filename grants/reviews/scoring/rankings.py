@@ -79,7 +79,7 @@ async def build_draft(
         session.add(ranking)
     ranking.entries = entries
     await session.flush()
-    await _audit(session, principal, ranking, "ranking.draft", {"entries": entries})
+    await _audit(session, principal, ranking, "ranking.draft", {"entries": _audited(entries)})
     return ranking
 
 
@@ -110,7 +110,11 @@ async def reorder(
     ]
     await session.flush()
     await _audit(
-        session, principal, ranking, "ranking.update", {"entries": [before, ranking.entries]}
+        session,
+        principal,
+        ranking,
+        "ranking.update",
+        {"entries": [_audited(before), _audited(ranking.entries)]},
     )
     return ranking
 
@@ -166,7 +170,8 @@ async def record_joint(
         session.add(ranking)
     ranking.entries, ranking.minutes = entries, data.minutes
     await session.flush()
-    await _audit(session, principal, ranking, "ranking.joint", {"entries": entries})
+    changes = {"entries": _audited(entries), "minutes": data.minutes}
+    await _audit(session, principal, ranking, "ranking.joint", changes)
     return ranking
 
 
@@ -248,6 +253,11 @@ async def _fire(
         actor=principal.actor,
         request_id=request_id,
     )
+
+
+def _audited(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries as the audit chain takes them: scores as decimal strings (no floats there)."""
+    return [{**e, "score": None if e["score"] is None else f"{e['score']:.6f}"} for e in entries]
 
 
 async def _audit(

@@ -1,0 +1,266 @@
+"""Agency rankings, the joint ranking with both agencies' approvals, and the call's review and
+ranking facts (start_ranking, start_deciding) through the call events endpoint."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import AuditEvent
+from tests.factories_scoring import Panel, assign, full_scores, make_panel, reviewer_with_headers
+from tests.factories_scoring import submitted as submit_review
+
+Client = httpx.AsyncClient
+
+
+async def ranking_panel(db: AsyncSession, **call: str) -> Panel:
+    """A call in ranking with two proposals, each reviewed once in each agency's pool."""
+    panel = await make_panel(db, n_proposals=2, state="ranking", **call)
+    for pool, marks in ((panel.jst, (5, 2)), (panel.nafosted, (3, 4))):
+        reviewer, _ = await reviewer_with_headers(db, pool)
+        for proposal, mark in zip(panel.proposals, marks, strict=True):
+            assignment = await assign(db, proposal, reviewer, pool)
+            await submit_review(db, assignment, full_scores(mark, mark, mark))
+    return panel
+
+
+async def finalised(client: Client, panel: Panel, code: str, headers: dict[str, str]) -> None:
+    base = f"/api/calls/{panel.call.id}/rankings/{code}"
+    draft = await client.post(f"{base}/draft", headers=headers)
+    assert draft.status_code == 201
+    final = await client.post(
+        f"{base}/finalise", headers=headers, json={"version": draft.json()["version"]}
+    )
+    assert final.status_code == 200
+
+
+def joint_body(panel: Panel) -> dict[str, object]:
+    p1, p2 = panel.proposals
+    return {
+        "entries": [
+            {"proposal_id": str(p2.id), "position": 1, "recommendation": "fund"},
+            {"proposal_id": str(p1.id), "position": 2, "recommendation": "reserve"},
+        ],
+        "minutes": "Joint panel, Hanoi: consensus on the order.",
+    }
+
+
+async def test_agency_draft_from_scores_then_reorder_and_finalise(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db)
+    p1, p2 = panel.proposals
+    base = f"/api/calls/{panel.call.id}/rankings/JST"
+
+    draft = await client.post(f"{base}/draft", headers=panel.jst_headers)
+    foreign = await client.put(
+        base, headers=panel.nafosted_headers, json={"version": 1, "entries": []}
+    )
+    moved = await client.put(
+        base,
+        headers=panel.jst_headers,
+        json={
+            "version": draft.json()["version"],
+            "entries": [
+                {"proposal_id": str(p2.id), "recommendation": "fund_if_possible"},
+                {"proposal_id": str(p1.id), "recommendation": "fund"},
+            ],
+        },
+    )
+    final = await client.post(
+        f"{base}/finalise", headers=panel.jst_headers, json={"version": moved.json()["version"]}
+    )
+    frozen = await client.put(
+        base,
+        headers=panel.jst_headers,
+        json={"version": final.json()["version"], "entries": []},
+    )
+
+    assert draft.status_code == 201
+    assert [(e["reference"], e["position"], e["score"]) for e in draft.json()["entries"]] == [
+        ("JV-2026-0001", 1, 5.0),
+        ("JV-2026-0002", 2, 2.0),
+    ]
+    assert (foreign.status_code, foreign.json()["detail"]) == (
+        403,
+        "Only JST's officers change JST's ranking.",
+    )
+    assert [(e["reference"], e["recommendation"]) for e in moved.json()["entries"]] == [
+        ("JV-2026-0002", "fund_if_possible"),
+        ("JV-2026-0001", "fund"),
+    ]
+    assert (final.json()["state"], final.json()["finalised_by"]) == (
+        "final",
+        str(panel.jst_officer.id),
+    )
+    assert (frozen.status_code, frozen.json()["detail"]) == (
+        409,
+        "JST's ranking is final and can no longer change.",
+    )
+    actions = await db.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity_id == draft.json()["id"])
+    )
+    assert list(actions) == ["ranking.draft", "ranking.update", "ranking.finalise"]
+
+
+async def test_reorder_must_list_every_entry_once(client: Client, db: AsyncSession) -> None:
+    panel = await ranking_panel(db)
+    base = f"/api/calls/{panel.call.id}/rankings/JST"
+    await client.post(f"{base}/draft", headers=panel.jst_headers)
+
+    response = await client.put(
+        base,
+        headers=panel.jst_headers,
+        json={"version": 1, "entries": [{"proposal_id": str(panel.proposals[0].id)}]},
+    )
+
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        [{"field": "entries", "reason": "must list each ranked proposal exactly once"}],
+    )
+
+
+async def test_joint_ranking_refused_until_both_final_then_approved_by_both(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db)
+    joint = f"/api/calls/{panel.call.id}/joint-ranking"
+    await finalised(client, panel, "JST", panel.jst_headers)
+
+    early = await client.post(joint, headers=panel.jst_headers, json=joint_body(panel))
+    await finalised(client, panel, "NAFOSTED", panel.nafosted_headers)
+    recorded = await client.post(joint, headers=panel.jst_headers, json=joint_body(panel))
+    version = recorded.json()["version"]
+    first = await client.post(f"{joint}/approve", headers=panel.jst_headers, json={"version": 1})
+    twice = await client.post(f"{joint}/approve", headers=panel.jst_headers, json={"version": 1})
+    second = await client.post(
+        f"{joint}/approve", headers=panel.nafosted_headers, json={"version": version}
+    )
+
+    assert (early.status_code, early.json()["reasons"]) == (
+        409,
+        ["Agencies whose ranking is not final: NAFOSTED."],
+    )
+    assert recorded.status_code == 201
+    assert (recorded.json()["agency"], recorded.json()["state"]) == (None, "draft")
+    assert [(e["reference"], e["recommendation"]) for e in recorded.json()["entries"]] == [
+        ("JV-2026-0002", "fund"),
+        ("JV-2026-0001", "reserve"),
+    ]
+    assert (first.json()["state"], first.json()["approved_by"]) == ("draft", ["JST"])
+    assert (twice.status_code, twice.json()["detail"]) == (
+        409,
+        "JST has approved the joint ranking already.",
+    )
+    assert (second.json()["state"], second.json()["approved_by"]) == (
+        "final",
+        ["JST", "NAFOSTED"],
+    )
+
+
+async def test_joint_ranking_rejects_unknown_and_duplicate_entries(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db, review_mode="joint")
+    body = joint_body(panel)
+    entries = body["entries"]
+    assert isinstance(entries, list)
+    entries[1] = {**entries[1], "proposal_id": str(panel.call.id), "position": 3}
+
+    response = await client.post(
+        f"/api/calls/{panel.call.id}/joint-ranking", headers=panel.jst_headers, json=body
+    )
+
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        [
+            {"field": "entries[1].proposal_id", "reason": "not a reviewed proposal of this call"},
+            {"field": "entries", "reason": "positions must be 1..n, each once"},
+        ],
+    )
+
+
+async def test_joint_mode_records_one_ranking_directly(client: Client, db: AsyncSession) -> None:
+    panel = await ranking_panel(db, review_mode="joint")
+    call = f"/api/calls/{panel.call.id}"
+
+    agency = await client.post(f"{call}/rankings/JST/draft", headers=panel.jst_headers)
+    joint = await client.post(
+        f"{call}/joint-ranking", headers=panel.jst_headers, json=joint_body(panel)
+    )
+
+    assert (agency.status_code, agency.json()["detail"]) == (
+        409,
+        "In joint review mode the call has one ranking: the joint ranking.",
+    )
+    assert (joint.status_code, joint.json()["state"]) == (201, "draft")
+
+
+async def test_start_deciding_only_after_joint_ranking_recorded(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db)
+    call = f"/api/calls/{panel.call.id}"
+    joint = f"{call}/joint-ranking"
+    await finalised(client, panel, "JST", panel.jst_headers)
+    await finalised(client, panel, "NAFOSTED", panel.nafosted_headers)
+    await client.post(joint, headers=panel.jst_headers, json=joint_body(panel))
+    await client.post(f"{joint}/approve", headers=panel.jst_headers, json={"version": 1})
+
+    refused = await client.post(
+        f"{call}/events/start_deciding", headers=panel.jst_headers, json={"version": 1}
+    )
+    await client.post(f"{joint}/approve", headers=panel.nafosted_headers, json={"version": 1})
+    allowed = await client.post(
+        f"{call}/events/start_deciding", headers=panel.jst_headers, json={"version": 1}
+    )
+
+    assert (refused.status_code, refused.json()["reasons"]) == (
+        409,
+        ["The joint ranking has not been recorded."],
+    )
+    assert (allowed.status_code, allowed.json()["state"]) == (200, "deciding")
+
+
+async def test_start_ranking_needs_reviews_from_every_pool(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db, reviewers_per_proposal=1)
+    proposal = panel.proposals[0]
+    event = f"/api/calls/{panel.call.id}/events/start_ranking"
+    jp, _ = await reviewer_with_headers(db, panel.jst)
+    await submit_review(db, await assign(db, proposal, jp, panel.jst), full_scores())
+
+    short = await client.post(event, headers=panel.jst_headers, json={"version": 1})
+    vn, _ = await reviewer_with_headers(db, panel.nafosted)
+    await submit_review(db, await assign(db, proposal, vn, panel.nafosted), full_scores())
+    allowed = await client.post(event, headers=panel.jst_headers, json={"version": 1})
+
+    assert (short.status_code, short.json()["reasons"]) == (
+        409,
+        ["1 proposal has fewer submitted reviews than the call requires."],
+    )
+    assert (allowed.status_code, allowed.json()["state"]) == (200, "ranking")
+
+
+async def test_complete_review_waits_for_outstanding_reviews(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    proposal = panel.proposals[0]
+    event = f"/api/proposals/{proposal.id}/events/complete_review"
+    jp, _ = await reviewer_with_headers(db, panel.jst)
+    await submit_review(db, await assign(db, proposal, jp, panel.jst), full_scores())
+    vn, _ = await reviewer_with_headers(db, panel.nafosted)
+    pending = await assign(db, proposal, vn, panel.nafosted)
+
+    refused = await client.post(event, headers=panel.jst_headers, json={"version": 1})
+    await submit_review(db, pending, full_scores())
+    allowed = await client.post(event, headers=panel.jst_headers, json={"version": 1})
+
+    assert (refused.status_code, refused.json()["reasons"]) == (
+        409,
+        ["Reviews still outstanding: 1."],
+    )
+    assert (allowed.status_code, allowed.json()["state"]) == (200, "reviewed")
