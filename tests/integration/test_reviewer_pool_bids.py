@@ -40,6 +40,7 @@ async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSessi
         f"{base}/service/decline", headers=mine, json={"reason": "On sabbatical."}
     )
     again = await client.post(f"{base}/service/accept", headers=mine)
+    on_call = await client.get(f"{base}/reviewers?state=declined", headers=officer)
 
     assert invited.status_code == 201
     assert (invited.json()["state"], invited.json()["agency_code"]) == ("invited", "JST")
@@ -50,6 +51,9 @@ async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSessi
         "declined",
         "On sabbatical.",
     )
+    assert [(r["reviewer_id"], r["state"]) for r in on_call.json()["items"]] == [
+        (str(reviewer.id), "declined")
+    ]
     assert (again.status_code, again.json()["detail"]) == (
         409,
         "Your service on this call is already declined.",

@@ -41,7 +41,12 @@ async def test_import_creates_users_and_profiles(client: Client, db: AsyncSessio
     assert response.json() == {"profiles_created": 2, "users_created": 1}
     aiko = await db.scalar(select(User).where(User.email == "aiko@example.jp"))
     assert aiko is not None
-    assert (aiko.display_name, aiko.locale, aiko.password_hash) == ("Aiko Sato", "en", None)
+    assert (aiko.display_name, aiko.locale, aiko.country, aiko.password_hash) == (
+        "Aiko Sato",
+        "en",
+        "JP",
+        None,
+    )
     listed = await client.get("/api/reviewers", headers=headers)
     assert [(p["email"], p["pools"], p["keywords"]) for p in listed.json()["items"]] == [
         ("aiko@example.jp", ["JST"], ["chiplet", "packaging"]),

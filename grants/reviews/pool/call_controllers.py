@@ -68,6 +68,22 @@ class CallPoolController(Controller):
         service = await serving.invite(db_session, call, data, actor=principal.actor)
         return await serving.view_of(db_session, service)
 
+    @get("/reviewers", name="call-reviewers:list")
+    async def reviewers(
+        self,
+        principal: Principal,
+        call_id: uuid.UUID,
+        db_session: AsyncSession,
+        window: Window,
+        service_state: str | None = Parameter(query="state", default=None, max_length=16),
+    ) -> Page[schemas.CallService]:
+        """Reviewers asked to serve on the call, filtered by state (invited/accepted/declined)."""
+        await overseen_call(db_session, principal, call_id)
+        query = serving.call_services_query(call_id, service_state)
+        rows, total = await serving.page_of(db_session, query, window)
+        items = [serving.service_view(*row) for row in rows]
+        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+
     @post("/service/accept", name="call-service:accept", status_code=200)
     async def accept(
         self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession

@@ -3,8 +3,8 @@
 Header: `email,name,expertise,keywords,institution_ror,institution_name,country,orcid,load_cap,
 pools`; `keywords` and `pools` are `;`-separated. Line numbers count the header as line 1.
 Unknown emails become new accounts without a password (they cannot sign in until an admin sets
-one) and locale `en`. A user who already has a reviewer profile is an error, not an update, so
-a file imported twice changes nothing.
+one), with locale `en` and the row's country. A user who already has a reviewer profile is an
+error, not an update, so a file imported twice changes nothing.
 """
 
 from __future__ import annotations
@@ -153,7 +153,13 @@ async def import_reviewers(
         email = row.data.email.lower()
         user = users.get(email)
         if user is None:
-            user = User(email=email, display_name=row.data.name, locale="en", state="active")
+            user = User(
+                email=email,
+                display_name=row.data.name,
+                locale="en",
+                country=row.data.country,
+                state="active",
+            )
             grant_reviewer_role(user)
             created_users += 1
             session.add(user)

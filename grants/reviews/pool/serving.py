@@ -135,6 +135,18 @@ async def page_of(
     return list(rows.tuples()), int(total or 0)
 
 
+def call_services_query(call_id: uuid.UUID, state: str | None) -> Select[Any]:
+    """The reviewers asked to serve on a call (with the call and pool agency), oldest first."""
+    query = (
+        select(CallReviewer, Call, Agency)
+        .join(Call, Call.id == CallReviewer.call_id)
+        .join(Agency, Agency.id == CallReviewer.agency_id)
+        .where(CallReviewer.call_id == call_id)
+        .order_by(CallReviewer.created_at, CallReviewer.id)
+    )
+    return query.where(CallReviewer.state == state) if state else query
+
+
 async def my_services(session: AsyncSession, user_id: uuid.UUID) -> list[schemas.CallService]:
     """The calls the user was asked to serve on, newest first (one statement)."""
     rows = await session.execute(
