@@ -43,7 +43,7 @@ async def proposals_short_of_reviews(session: AsyncSession, call: Call) -> int:
     submitted = (
         select(ReviewAssignment.proposal_id, func.count(Review.id).label("n"))
         .join(Review, Review.assignment_id == ReviewAssignment.id)
-        .where(ReviewAssignment.round == SELECTION_ROUND, Review.submitted_at.is_not(None))
+        .where(ReviewAssignment.round == SELECTION_ROUND, ReviewAssignment.state == "submitted")
         .group_by(ReviewAssignment.proposal_id)
         .subquery()
     )

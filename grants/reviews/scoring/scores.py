@@ -104,7 +104,7 @@ async def _reviews(
         .where(
             Proposal.call_id == call.id,
             ReviewAssignment.round == rnd,
-            Review.submitted_at.is_not(None),
+            ReviewAssignment.state == "submitted",
         )
         .order_by(ReviewAssignment.id)
     )

@@ -95,7 +95,7 @@ def _submitted(proposal_id: uuid.UUID) -> Select[Any]:
         .join(ReviewAssignment, ReviewAssignment.id == Review.assignment_id)
         .join(Agency, Agency.id == ReviewAssignment.pool_agency_id)
         .join(User, User.id == ReviewAssignment.reviewer_id)
-        .where(ReviewAssignment.proposal_id == proposal_id, Review.submitted_at.is_not(None))
+        .where(ReviewAssignment.proposal_id == proposal_id, ReviewAssignment.state == "submitted")
         .order_by(ReviewAssignment.round, Review.submitted_at, Review.id)
     )
 
