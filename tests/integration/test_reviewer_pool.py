@@ -10,7 +10,7 @@ from grants.db.models import AuditEvent, ReviewerProfile, UserRole
 from tests.conftest import QueryCounter
 from tests.factories import bearer, make_reviewer, make_user
 from tests.factories_proposals import audit_count, make_world
-from tests.factories_reviews_pool import KYOTO_ROR, ORCID, pool_reviewer
+from tests.factories_reviews_pool import KYOTO_ROR, ORCID, pool_reviewer, submitted_proposal
 
 Client = httpx.AsyncClient
 
@@ -200,7 +200,9 @@ async def test_own_profile_edits_expertise_only(client: Client, db: AsyncSession
 async def test_researchers_never_reach_reviewer_endpoints(client: Client, db: AsyncSession) -> None:
     world = await make_world(db)
     reviewer = await make_reviewer(db, world.jst)
+    proposal = await submitted_proposal(db, world)
     headers = await bearer(db, world.jp_pi)
+    bid = {"level": "eager"}
 
     answers = [
         await client.get("/api/reviewers", headers=headers),
@@ -210,6 +212,35 @@ async def test_researchers_never_reach_reviewer_endpoints(client: Client, db: As
         await client.get("/api/me/reviewer-profile", headers=headers),
         await client.get(f"/api/calls/{world.call.id}/biddable", headers=headers),
         await client.get(f"/api/calls/{world.call.id}/conflicts", headers=headers),
+        await client.post(f"/api/calls/{world.call.id}/conflicts/detect", headers=headers),
+        await client.get(f"/api/calls/{world.call.id}/reviewers", headers=headers),
+        await client.put(f"/api/proposals/{proposal.id}/bid", headers=headers, json=bid),
+        await client.post(
+            f"/api/proposals/{proposal.id}/conflict-declaration",
+            headers=headers,
+            json={"reason": "x"},
+        ),
     ]
 
-    assert [r.status_code for r in answers] == [403] * 7
+    assert [r.status_code for r in answers] == [403] * 11
+
+
+async def test_reviewer_reaches_no_officer_endpoint_nor_an_unserved_call(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await submitted_proposal(db, world)
+    reviewer = await pool_reviewer(db, world.jst)
+    headers = await bearer(db, reviewer)
+
+    answers = [
+        await client.get("/api/reviewers", headers=headers),
+        await client.get(f"/api/calls/{world.call.id}/conflicts", headers=headers),
+        await client.get(f"/api/calls/{world.call.id}/biddable", headers=headers),
+        await client.put(
+            f"/api/proposals/{proposal.id}/bid", headers=headers, json={"level": "eager"}
+        ),
+        await client.get(f"/api/proposals/{proposal.id}/exclusions", headers=headers),
+    ]
+
+    assert [r.status_code for r in answers] == [403, 403, 404, 404, 404]
