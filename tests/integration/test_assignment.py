@@ -207,3 +207,31 @@ async def test_list_runs_the_same_queries_for_one_or_many_items(
         counts.append(queries.count)
 
     assert (sizes, counts[0]) == ([1, 6], counts[1])
+
+
+async def test_call_without_reviewers_reports_every_slot_short(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=1, jp=0, vn=0, reviewers_per_proposal=1)
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    assert response.status_code == 200
+    assert [(s["pool"], s["needed"], s["available"]) for s in response.json()["shortfalls"]] == [
+        ("JST", 1, 0),
+        ("NAFOSTED", 1, 0),
+    ]
+
+
+async def test_call_without_proposals_gives_an_empty_report(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=0)
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    report = response.json()
+    assert (report["feasible"], report["proposals"], report["slots_required"]) == (True, [], 0)
+    assert [load["load"] for load in report["loads"]] == [0] * 6

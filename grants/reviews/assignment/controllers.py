@@ -57,6 +57,20 @@ class AssignmentController(Controller):
             db_session, call, actor=principal.actor, keep_proposed=True, request_id=rid
         )
 
+    @post("/assignment/invite", name="assignments:invite-all", status_code=200)
+    async def invite_all(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        settings: Settings,
+        call_id: uuid.UUID,
+        db_session: AsyncSession,
+    ) -> schemas.InvitationRound:
+        """Invite every proposed assignment; refused ones are listed with their reasons."""
+        call = await call_for(db_session, principal, call_id, change=True)
+        rid = request_id_of(request)
+        return await events.invite_all(db_session, principal, settings, call, rid)
+
     @get("/assignments", name="assignments:list")
     async def list_assignments(
         self,

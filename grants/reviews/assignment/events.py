@@ -6,11 +6,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.calls.access import roles_on
 from grants.common.schemas import EventBody
 from grants.db.models import Call, Proposal, Review, ReviewAssignment, User
-from grants.errors import FieldError, Invalid
+from grants.errors import Conflict, FieldError, Invalid
 from grants.mail import queue
+from grants.reviews.assignment import schemas
 from grants.reviews.assignment.forbidden import pair_conflicts
+from grants.reviews.assignment.queries import call_assignments
 from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.workflow.service import EventRequest, Option, fire, options
@@ -71,6 +74,37 @@ async def apply_event(
     if event == AssignmentEvent.INVITE:
         await _mail_invitation(session, settings, row, proposal, call)
     return row
+
+
+async def invite_all(
+    session: AsyncSession,
+    principal: Principal,
+    settings: Settings,
+    call: Call,
+    request_id: str | None,
+) -> schemas.InvitationRound:
+    """Invite every proposed assignment of the call, each through `fire` (one audit event and
+    one mail each). One whose guard refuses (a conflict appeared) stays proposed and is listed
+    with its reasons; the others are invited all the same."""
+    rows = list(await session.scalars(call_assignments(call, state="proposed")))
+    proposals = {
+        p.id: p
+        for p in await session.scalars(
+            select(Proposal).where(Proposal.id.in_({r.proposal_id for r in rows}))
+        )
+    }
+    roles = roles_on(principal, call)
+    refused = []
+    for row in rows:
+        body = EventBody(version=row.version)
+        target = (row, proposals[row.proposal_id], call, roles)
+        try:
+            await apply_event(session, principal, settings, target, "invite", body, request_id)
+        except Conflict as exc:
+            refused.append(
+                schemas.RefusedInvitation(assignment_id=row.id, reasons=list(exc.reasons))
+            )
+    return schemas.InvitationRound(invited=len(rows) - len(refused), refused=refused)
 
 
 def _decline_reason(body: EventBody) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import Bid, Conflict, Proposal
 
 Pair = tuple[uuid.UUID, uuid.UUID]
+BID_CONFLICT = "The reviewer declared a conflict when bidding."
 
 
 async def forbidden_pairs(session: AsyncSession, call_id: uuid.UUID) -> set[Pair]:
@@ -48,5 +49,5 @@ async def pair_conflicts(
             Bid.proposal_id == proposal_id, Bid.reviewer_id == reviewer_id, Bid.level == "conflict"
         )
     )
-    declared = ("The reviewer declared a conflict when bidding.",) if bid else ()
+    declared = (BID_CONFLICT,) if bid else ()
     return (*reasons, *declared)

@@ -11,9 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Bid, Call, Conflict, Proposal, ReviewAssignment, User
 from grants.reviews.assignment import schemas
+from grants.reviews.assignment.forbidden import BID_CONFLICT
 from grants.reviews.assignment.inputs import SELECTION_ROUND, cofunders, serving_reviewers
-
-BID_CONFLICT = "The reviewer declared a conflict when bidding."
 
 
 def call_assignments(

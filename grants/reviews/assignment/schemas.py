@@ -100,3 +100,15 @@ class AssignmentCreate(Input):
     proposal_id: uuid.UUID
     reviewer_id: uuid.UUID
     agency: str = Field(min_length=1, max_length=32)
+
+
+class RefusedInvitation(Output):
+    assignment_id: uuid.UUID
+    reasons: list[str]
+
+
+class InvitationRound(Output):
+    """The outcome of inviting every proposed assignment of a call at once."""
+
+    invited: int
+    refused: list[RefusedInvitation]
