@@ -7,6 +7,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Proposal
+from tests.conftest import QueryCounter
 from tests.factories import bearer, make_user
 from tests.factories_scoring import Panel, assign, full_scores, make_panel, reviewer_with_headers
 from tests.factories_scoring import submitted as submit_review
@@ -162,3 +163,22 @@ async def test_researcher_may_not_see_scores(client: Client, db: AsyncSession) -
     response = await client.get(f"/api/calls/{panel.call.id}/scores", headers=headers)
 
     assert response.status_code == 403
+
+
+async def test_scores_and_call_facts_run_constant_queries(
+    client: Client, db: AsyncSession, queries: QueryCounter
+) -> None:
+    panel = await make_panel(db, n_proposals=3)
+    p1, p2, p3 = panel.proposals
+    await score(db, panel, panel.jst, [(p1, (4, 3, 5), 0)])
+    call = f"/api/calls/{panel.call.id}"
+    counts = []
+    for more in ([(p2, (2, 2, 2), 1), (p3, (3, 3, 3), 1), (p3, (5, 5, 5), 2)], []):
+        queries.count, queries.active = 0, True
+        await client.get(f"{call}/scores", headers=panel.jst_headers)
+        await client.get(f"{call}/transitions", headers=panel.jst_headers)
+        queries.active = False
+        counts.append(queries.count)
+        await score(db, panel, panel.jst, more)
+
+    assert counts[0] == counts[1]

@@ -7,16 +7,15 @@ from typing import Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.di import Provide
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
-from grants.db.models import Agency, Call, Proposal, Ranking
+from grants.db.models import Agency, Call, Ranking
 from grants.errors import NotFound
 from grants.reviews.scoring import rankings, schemas
 from grants.reviews.scoring.access import agency_by_code, officer_call
 from grants.reviews.scoring.responses import provide_options, ranking_view, require_ranking_reader
-from grants.reviews.scoring.scores import RANKED_STATES, ScoreOptions, call_scores, pool_of
+from grants.reviews.scoring.scores import ScoreOptions, call_scores, pool_of
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 
@@ -109,13 +108,7 @@ class RankingController(Controller):
     ) -> schemas.RankingView:
         """Record the joint panel's ranking and minutes; agencies then approve it."""
         call, _ = await officer_call(db_session, principal, call_id)
-        rows = await db_session.execute(
-            select(Proposal.id, Proposal.reference).where(
-                Proposal.call_id == call.id, Proposal.state.in_(RANKED_STATES)
-            )
-        )
-        refs = dict(rows.tuples().all())
-        ranking = await rankings.record_joint(db_session, principal, call, data, refs)
+        ranking = await rankings.record_joint(db_session, principal, call, data)
         return await ranking_view(db_session, call, ranking)
 
     @get("/joint-ranking", name="rankings:joint-show")

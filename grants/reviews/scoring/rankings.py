@@ -9,6 +9,7 @@ when every co-funding agency has approved it. State changes go through `fire`.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -17,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import append
 from grants.calls.workflow import SELECTION_ROUND, agencies_without_final_ranking
 from grants.common.edits import check_version
-from grants.db.models import Agency, Call, Ranking, RankingApproval
+from grants.db.models import Agency, Call, Proposal, Ranking, RankingApproval
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import require_agency_officer
 from grants.reviews.scoring.machine import RANKING, RankingContext, RankingEvent
-from grants.reviews.scoring.scores import ScoreOptions, call_scores
+from grants.reviews.scoring.scores import RANKED_STATES, ScoreOptions, call_scores
 from grants.security.principal import Principal
 from grants.times import utcnow
 from grants.workflow.service import EventRequest, fire
@@ -63,7 +64,7 @@ async def build_draft(
     ranking = await ranking_of(session, call, agency)
     if ranking is not None and ranking.state == "final":
         raise Conflict(f"{agency.code}'s ranking is final.")
-    scores = await call_scores(session, call, agency, options)
+    scores = await call_scores(session, call, agency, replace(options, round=SELECTION_ROUND))
     entries = [
         {
             "proposal_id": str(p.proposal_id),
@@ -137,16 +138,23 @@ async def finalise(
     return ranking
 
 
+async def rankable(session: AsyncSession, call: Call) -> dict[uuid.UUID, str | None]:
+    """The call's proposals past eligibility, by id, with their reference numbers."""
+    rows = await session.execute(
+        select(Proposal.id, Proposal.reference).where(
+            Proposal.call_id == call.id, Proposal.state.in_(RANKED_STATES)
+        )
+    )
+    return dict(rows.tuples().all())
+
+
 async def record_joint(
-    session: AsyncSession,
-    principal: Principal,
-    call: Call,
-    data: schemas.JointRankingCreate,
-    references: dict[uuid.UUID, str | None],
+    session: AsyncSession, principal: Principal, call: Call, data: schemas.JointRankingCreate
 ) -> Ranking:
     """Record the joint panel's ranking (a draft until every agency approves it). Raises
     Conflict (agency rankings not final; already approved) and Invalid (bad entries)."""
     require_ranking_phase(call, joint=True)
+    references = await rankable(session, call)
     missing = await agencies_without_final_ranking(session, call)
     if missing:
         reasons = [f"Agencies whose ranking is not final: {', '.join(missing)}."]
