@@ -1,8 +1,6 @@
-"""Pairs that must never be assigned, read from the conflicts and bids of a call.
-
-`forbidden_pairs` stands in for `grants.reviews.pool.conflicts.forbidden_pairs` (the pool
-package's detection owns conflicts); it is the one function to swap when that exists.
-"""
+"""Pairs that must never be assigned, and why: the pool package owns conflict detection and
+`forbidden_pairs` (active conflicts and `conflict` bids); this module adds the reasons of one
+pair, as the workflow guards and the hand-change checks show them."""
 
 from __future__ import annotations
 
@@ -11,43 +9,24 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Bid, Conflict, Proposal
+from grants.db.models import Bid
+from grants.reviews.pool.conflicts import active_conflicts, forbidden_pairs
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 BID_CONFLICT = "The reviewer declared a conflict when bidding."
 
-
-async def forbidden_pairs(session: AsyncSession, call_id: uuid.UUID) -> set[Pair]:
-    """(proposal id, reviewer user id) pairs of the call with an active conflict or a
-    `conflict` bid. A dismissed or waived conflict no longer forbids its pair."""
-    in_call = select(Proposal.id).where(Proposal.call_id == call_id)
-    conflicts = select(Conflict.proposal_id, Conflict.reviewer_id).where(
-        Conflict.proposal_id.in_(in_call), Conflict.status == "active"
-    )
-    bids = select(Bid.proposal_id, Bid.reviewer_id).where(
-        Bid.proposal_id.in_(in_call), Bid.level == "conflict"
-    )
-    rows = await session.execute(conflicts.union(bids))
-    return {(p, r) for p, r in rows.tuples()}
+__all__ = ["BID_CONFLICT", "Pair", "forbidden_pairs", "pair_conflicts"]
 
 
 async def pair_conflicts(
     session: AsyncSession, proposal_id: uuid.UUID, reviewer_id: uuid.UUID
 ) -> tuple[str, ...]:
-    """The reasons the pair is forbidden: each active conflict's reason, and a conflict bid."""
-    reasons = await session.scalars(
-        select(Conflict.reason)
-        .where(
-            Conflict.proposal_id == proposal_id,
-            Conflict.reviewer_id == reviewer_id,
-            Conflict.status == "active",
-        )
-        .order_by(Conflict.created_at)
-    )
+    """The reasons the pair is forbidden: each active conflict's reason, and a conflict bid.
+    A dismissed or waived conflict gives none."""
+    conflicts = await active_conflicts(session, proposal_id, reviewer_id)
     bid = await session.scalar(
         select(Bid.id).where(
             Bid.proposal_id == proposal_id, Bid.reviewer_id == reviewer_id, Bid.level == "conflict"
         )
     )
-    declared = (BID_CONFLICT,) if bid else ()
-    return (*reasons, *declared)
+    return (*(c.reason for c in conflicts), *((BID_CONFLICT,) if bid else ()))
