@@ -214,6 +214,9 @@ async def approve(
     codes = {t.agency_id: t.agency.code for t in call.agencies}
     if agency_id is None or agency_id not in codes or not principal.officer_of(agency_id):
         raise Forbidden("Only the co-funding agencies' officers approve the joint ranking.")
+    # Two agencies approving at once: the row lock makes the later one see the first's
+    # approval, so exactly one of them records the ranking.
+    await session.execute(select(Ranking.id).where(Ranking.id == ranking.id).with_for_update())
     approved = await approvals(session, ranking)
     if agency_id in approved:
         raise Conflict(f"{codes[agency_id]} has approved the joint ranking already.")
