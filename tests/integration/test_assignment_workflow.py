@@ -225,3 +225,21 @@ async def test_other_agency_officer_gets_404(client: Client, db: AsyncSession) -
 
     assert response.status_code == 404
     assert await stored(db) == []
+
+
+async def test_submit_is_left_to_the_review_endpoint(client: Client, db: AsyncSession) -> None:
+    rw = await make_review_world(db)
+    row = await assignment(db, rw, state="accepted")
+    headers = await bearer(db, rw.jp[0])
+
+    options = await client.get(f"{rw.call_path}/assignments/{row.id}/transitions", headers=headers)
+    response = await client.post(fire(rw, row.id, "submit"), headers=headers, json={"version": 1})
+
+    assert [(o["event"], o["allowed"], o["reasons"]) for o in options.json()] == [
+        ("submit", False, ["Criteria not scored: novelty, feasibility, impact."])
+    ]
+    assert (response.status_code, response.json()["detail"]) == (
+        409,
+        f"A review is submitted or reopened at /api/assignments/{row.id}/events/submit, "
+        "which also locks or unlocks the review.",
+    )

@@ -23,6 +23,9 @@ from workflows.machines.review_assignment import (
     AssignmentEvent,
 )
 
+# The scoring package fires these together with the review's own lock (`submitted_at`).
+REVIEW_EVENTS = frozenset({AssignmentEvent.SUBMIT, AssignmentEvent.REOPEN})
+
 
 async def assignment_context(
     session: AsyncSession, row: ReviewAssignment, call: Call
@@ -54,9 +57,15 @@ async def apply_event(
 ) -> ReviewAssignment:
     """Fire `event`; `decline` needs `data.reason` (stored), `invite` queues the mail.
 
-    Raises what `fire` raises, and Invalid for a missing or overlong decline reason.
+    Raises what `fire` raises, Invalid for a missing or overlong decline reason, and Conflict
+    for `submit`/`reopen`, which the scoring package fires with the review's lock.
     """
     row, proposal, call, roles = target
+    if event in REVIEW_EVENTS:
+        raise Conflict(
+            f"A review is submitted or reopened at /api/assignments/{row.id}/events/{event}, "
+            "which also locks or unlocks the review."
+        )
     ctx = await assignment_context(session, row, call)
     if event == AssignmentEvent.DECLINE:
         row.decline_reason = _decline_reason(body)
