@@ -243,3 +243,20 @@ async def test_submit_is_left_to_the_review_endpoint(client: Client, db: AsyncSe
         f"A review is submitted or reopened at /api/assignments/{row.id}/events/submit, "
         "which also locks or unlocks the review.",
     )
+
+
+async def test_reviewer_lists_own_invitations_only(client: Client, db: AsyncSession) -> None:
+    rw = await make_review_world(db)
+    invited = await assignment(db, rw, state="invited")
+    await assignment(db, rw, proposal=1, state="proposed")
+    await assignment(db, rw, state="invited", reviewer=rw.jp[1])
+    headers = await bearer(db, rw.jp[0])
+
+    response = await client.get("/api/me/review-assignments", headers=headers)
+
+    body = response.json()
+    assert (body["total"], [i["id"] for i in body["items"]]) == (1, [str(invited.id)])
+    assert (body["items"][0]["call_id"], body["items"][0]["proposal_reference"]) == (
+        str(rw.call_id),
+        "JV-2026-0001",
+    )

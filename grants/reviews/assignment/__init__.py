@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from grants.reviews.assignment.controllers import AssignmentController
+from grants.reviews.assignment.controllers import AssignmentController, MyAssignmentController
 
-ROUTES: list[Any] = [AssignmentController]
+ROUTES: list[Any] = [AssignmentController, MyAssignmentController]

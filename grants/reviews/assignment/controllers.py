@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
-from grants.common.schemas import EventBody, TransitionOption
+from grants.common.schemas import EventBody, Page, TransitionOption
 from grants.reviews.assignment import engine, events, queries, schemas, services
 from grants.reviews.assignment.access import call_for, visible_assignment
 from grants.security.guards import authenticated
@@ -164,3 +164,24 @@ class AssignmentController(Controller):
         rid = request_id_of(request)
         row = await events.apply_event(db_session, principal, settings, target, event, data, rid)
         return (await queries.views(db_session, [row]))[0]
+
+
+class MyAssignmentController(Controller):
+    path = "/api/me/review-assignments"
+    tags = ["reviewer assignment"]  # noqa: RUF012
+    guards = [authenticated]  # noqa: RUF012
+    dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/", name="me:review-assignments")
+    async def mine(
+        self,
+        principal: Principal,
+        db_session: AsyncSession,
+        window: Window,
+        assignment_state: str | None = Parameter(query="state", default=None, max_length=16),
+    ) -> Page[schemas.Assignment]:
+        """The caller's review invitations and assignments (never mere proposals)."""
+        query = queries.my_assignments(principal.user_id, assignment_state)
+        rows, total = await fetch_page(db_session, query, window)
+        items = await queries.views(db_session, rows)
+        return Page(items=items, total=total, limit=window.limit, offset=window.offset)

@@ -38,6 +38,18 @@ def call_assignments(
     return query
 
 
+def my_assignments(
+    reviewer_id: uuid.UUID, state: str | None = None
+) -> Select[tuple[ReviewAssignment]]:
+    """A reviewer's assignments from the invitation on (never mere proposals), newest first."""
+    query = (
+        select(ReviewAssignment)
+        .where(ReviewAssignment.reviewer_id == reviewer_id, ReviewAssignment.state != "proposed")
+        .order_by(ReviewAssignment.created_at.desc(), ReviewAssignment.id)
+    )
+    return query if state is None else query.where(ReviewAssignment.state == state)
+
+
 async def views(
     session: AsyncSession, rows: Sequence[ReviewAssignment]
 ) -> list[schemas.Assignment]:
@@ -45,15 +57,14 @@ async def views(
     if not rows:
         return []
     proposals, reviewers = {r.proposal_id for r in rows}, {r.reviewer_id for r in rows}
-    refs = dict(
-        (
-            await session.execute(
-                select(Proposal.id, Proposal.reference).where(Proposal.id.in_(proposals))
+    refs = {
+        p: (ref, call)
+        for p, ref, call in await session.execute(
+            select(Proposal.id, Proposal.reference, Proposal.call_id).where(
+                Proposal.id.in_(proposals)
             )
         )
-        .tuples()
-        .all()
-    )
+    }
     names = dict(
         (await session.execute(select(User.id, User.display_name).where(User.id.in_(reviewers))))
         .tuples()
@@ -64,8 +75,9 @@ async def views(
     return [
         schemas.Assignment(
             id=r.id,
+            call_id=refs[r.proposal_id][1],
             proposal_id=r.proposal_id,
-            proposal_reference=refs.get(r.proposal_id),
+            proposal_reference=refs[r.proposal_id][0],
             reviewer_id=r.reviewer_id,
             reviewer_name=names.get(r.reviewer_id, ""),
             pool=codes.get(r.pool_agency_id, ""),

@@ -73,6 +73,7 @@ class Assignment(Output):
     """A review assignment as officers (and the assigned reviewer) see it."""
 
     id: uuid.UUID
+    call_id: uuid.UUID
     proposal_id: uuid.UUID
     proposal_reference: str | None
     reviewer_id: uuid.UUID
