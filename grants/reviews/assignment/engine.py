@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import Actor, append
 from grants.db.models import Call, ReviewAssignment
 from grants.reviews.assignment import schemas
-from grants.reviews.assignment.inputs import SELECTION_ROUND, load_inputs, require_runnable
+from grants.reviews.assignment.inputs import SELECTION_ROUND, load_inputs, lock_for_assignment
 from grants.reviews.assignment.report import build_report
 from grants.reviews.assignment.solving import Plan, plan
 
@@ -37,7 +37,7 @@ async def run(
     assignments that contradict its constraints. Side effects: inserts, updates or deletes
     `proposed` rows and appends one audit event `call.assignment_run`/`…_refill`.
     """
-    require_runnable(call)
+    await lock_for_assignment(session, call)
     inputs = await load_inputs(session, call)
     solved = plan(inputs, keep_proposed=keep_proposed)
     rows, added, removed = await _store(session, solved)

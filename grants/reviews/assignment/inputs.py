@@ -67,6 +67,14 @@ def cofunders(call: Call) -> list[Agency]:
     return [terms.agency for terms in call.agencies]
 
 
+async def lock_for_assignment(session: AsyncSession, call: Call) -> None:
+    """Take the call row's lock until the transaction ends, so solver runs and hand changes of
+    one call queue instead of racing on loads and slots; raises Conflict unless the call is
+    in a state where reviewers are assigned."""
+    await session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
+    require_runnable(call)
+
+
 def require_runnable(call: Call) -> None:
     """Raises Conflict unless the call is in a state where reviewers are assigned."""
     if call.state not in RUNNABLE_CALL_STATES:

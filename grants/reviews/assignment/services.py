@@ -16,7 +16,7 @@ from grants.reviews.assignment.inputs import (
     Serving,
     assignable_proposals,
     cofunders,
-    require_runnable,
+    lock_for_assignment,
     serving_reviewers,
 )
 from grants.reviews.assignment.queries import load_counts
@@ -33,7 +33,7 @@ async def add(
     slots in that pool are full. Nothing is written when refused. Side effect: one row and its
     audit event.
     """
-    require_runnable(call)
+    await lock_for_assignment(session, call)
     agency, proposal, reviewer = await _validated(session, call, data)
     existing = await session.scalar(
         select(ReviewAssignment.state).where(
