@@ -162,7 +162,10 @@ async def test_researcher_may_not_see_scores(client: Client, db: AsyncSession) -
 
     response = await client.get(f"/api/calls/{panel.call.id}/scores", headers=headers)
 
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["detail"]) == (
+        403,
+        "Only the co-funding agencies' officers see scores and rankings.",
+    )
 
 
 async def test_scores_and_call_facts_run_constant_queries(

@@ -264,3 +264,25 @@ async def test_complete_review_waits_for_outstanding_reviews(
         ["Reviews still outstanding: 1."],
     )
     assert (allowed.status_code, allowed.json()["state"]) == (200, "reviewed")
+
+
+async def test_other_agency_sees_a_ranking_only_once_final(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db)
+    base = f"/api/calls/{panel.call.id}/rankings/JST"
+    await client.post(f"{base}/draft", headers=panel.jst_headers)
+
+    walled = await client.get(base, headers=panel.nafosted_headers)
+    await client.post(f"{base}/finalise", headers=panel.jst_headers, json={"version": 1})
+    shown = await client.get(base, headers=panel.nafosted_headers)
+
+    assert (walled.status_code, walled.json()["detail"]) == (
+        403,
+        "Another agency's draft ranking stays behind its wall.",
+    )
+    assert (shown.status_code, shown.json()["agency"], shown.json()["state"]) == (
+        200,
+        "JST",
+        "final",
+    )

@@ -171,7 +171,9 @@ async def test_reviewer_cannot_reopen_own_review(client: Client, db: AsyncSessio
         url(assignment, "events/reopen"), headers=headers, json={"version": assignment.version}
     )
 
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["title"]) == (403, "Forbidden")
+    await db.refresh(assignment)
+    assert assignment.state == "submitted"
 
 
 async def test_other_agency_officer_cannot_reach_walled_assignment(
