@@ -9,10 +9,17 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import AuditEvent
+from grants.db.models import AuditEvent, Conflict, ReviewerPool
 from tests.conftest import QueryCounter
-from tests.factories import BidFactory, ConflictFactory, bearer, persist
-from tests.factories_assignment import make_review_world, stored
+from tests.factories import (
+    BidFactory,
+    ConflictFactory,
+    ReviewerProfileFactory,
+    bearer,
+    make_reviewer,
+    persist,
+)
+from tests.factories_assignment import EXPERTISE, make_review_world, stored
 
 Client = httpx.AsyncClient
 
@@ -73,9 +80,11 @@ async def test_run_twice_keeps_the_same_rows(client: Client, db: AsyncSession) -
     assert (second.json()["added"], second.json()["removed"]) == (0, 0)
     assert [r.id for r in await stored(db)] == ids
     actions = await db.scalars(
-        select(AuditEvent.action).where(AuditEvent.entity_id == str(rw.call_id))
+        select(AuditEvent.action)
+        .where(AuditEvent.entity_id == str(rw.call_id))
+        .order_by(AuditEvent.seq)
     )
-    assert list(actions) == ["call.assignment_run", "call.assignment_run"]
+    assert list(actions) == ["conflicts.detect", "call.assignment_run"] * 2
 
 
 async def test_run_follows_eager_bid_and_skips_conflict_bid(
@@ -235,3 +244,34 @@ async def test_call_without_proposals_gives_an_empty_report(
     report = response.json()
     assert (report["feasible"], report["proposals"], report["slots_required"]) == (True, [], 0)
     assert [load["load"] for load in report["loads"]] == [0] * 6
+
+
+async def test_run_detects_conflicts_first_so_a_consortium_member_is_never_proposed(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=1, jp=0, vn=1, reviewers_per_proposal=1)
+    pi = rw.world.jp_pi
+    # The Japanese PI is also a chiplet expert in the JST pool: the best text match.
+    await persist(
+        db,
+        ReviewerProfileFactory(
+            user_id=pi.id,
+            expertise=EXPERTISE[0][0],
+            keywords=EXPERTISE[0][1],
+            pools=[ReviewerPool(agency_id=rw.world.jst.id)],
+        ),
+    )
+    other = await make_reviewer(db, rw.world.jst, expertise=EXPERTISE[1][0])
+    ids = (pi.id, other.id, rw.proposals[0].id)
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    jst = [r for r in response.json()["proposals"][0]["reviewers"] if r["pool"] == "JST"]
+    assert [r["reviewer_id"] for r in jst] == [str(ids[1])]
+    sources = await db.scalars(
+        select(Conflict.source).where(
+            Conflict.reviewer_id == ids[0], Conflict.proposal_id == ids[2]
+        )
+    )
+    assert list(sources) == ["consortium_member"]

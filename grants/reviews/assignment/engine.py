@@ -15,6 +15,7 @@ from grants.reviews.assignment import schemas
 from grants.reviews.assignment.inputs import SELECTION_ROUND, load_inputs, lock_for_assignment
 from grants.reviews.assignment.report import build_report
 from grants.reviews.assignment.solving import Plan, plan
+from grants.reviews.pool.conflicts import detect_conflicts
 
 log = structlog.get_logger("grants.reviews.assignment")
 Pair = tuple[uuid.UUID, uuid.UUID]
@@ -33,11 +34,14 @@ async def run(
     `keep_proposed=False` (run) re-optimises the solver's earlier proposals; `True` (refill)
     keeps every current assignment and only fills empty slots, e.g. after a decline. An
     infeasible call is no error: the best partial assignment is stored and the report lists
-    the shortfalls. Raises Conflict for a call not in an assignable state or stored
-    assignments that contradict its constraints. Side effects: inserts, updates or deletes
-    `proposed` rows and appends one audit event `call.assignment_run`/`…_refill`.
+    the shortfalls. Conflict detection runs first (idempotent), so a consortium member or a
+    colleague is never proposed even when officers have not run it. Raises Conflict for a call
+    not in an assignable state or stored assignments that contradict its constraints. Side
+    effects: new conflicts, inserts, updates or deletes of `proposed` rows, and audit events
+    `conflicts.detect` and `call.assignment_run`/`…_refill`.
     """
     await lock_for_assignment(session, call)
+    await detect_conflicts(session, call, actor=actor)
     inputs = await load_inputs(session, call)
     solved = plan(inputs, keep_proposed=keep_proposed)
     rows, added, removed = await _store(session, solved)

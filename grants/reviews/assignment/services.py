@@ -20,6 +20,7 @@ from grants.reviews.assignment.inputs import (
     serving_reviewers,
 )
 from grants.reviews.assignment.queries import load_counts
+from grants.reviews.pool.conflicts import detect_conflicts
 
 
 async def add(
@@ -30,10 +31,12 @@ async def add(
     Raises Invalid (422) for an unknown pool, a proposal not under review in the call or a
     reviewer not serving in that pool; Conflict (409) for a pair already assigned, an active
     conflict of interest (with its reasons), a reviewer at their load cap, or a proposal whose
-    slots in that pool are full. Nothing is written when refused. Side effect: one row and its
-    audit event.
+    slots in that pool are full. Conflict detection runs first, so an undetected conflict
+    cannot slip through. Nothing is written when refused. Side effect: one row and its audit
+    event.
     """
     await lock_for_assignment(session, call)
+    await detect_conflicts(session, call, actor=actor)
     agency, proposal, reviewer = await _validated(session, call, data)
     existing = await session.scalar(
         select(ReviewAssignment.state).where(
