@@ -13,6 +13,7 @@ from grants.db.models import AuditEvent, Conflict, ReviewerPool
 from tests.conftest import QueryCounter
 from tests.factories import (
     BidFactory,
+    CallReviewerFactory,
     ConflictFactory,
     ReviewerProfileFactory,
     bearer,
@@ -275,3 +276,28 @@ async def test_run_detects_conflicts_first_so_a_consortium_member_is_never_propo
         )
     )
     assert list(sources) == ["consortium_member"]
+
+
+async def test_only_reviewers_who_accepted_to_serve_are_assigned_once_any_has(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=2, jp=2, vn=2, reviewers_per_proposal=1)
+    call_id, jst, naf = rw.call_id, rw.world.jst.id, rw.world.nafosted.id
+    await persist(
+        db,
+        CallReviewerFactory(call_id=call_id, reviewer_id=rw.jp[1].id, agency_id=jst),
+        CallReviewerFactory(call_id=call_id, reviewer_id=rw.vn[0].id, agency_id=naf),
+        CallReviewerFactory(
+            call_id=call_id, reviewer_id=rw.jp[0].id, agency_id=jst, state="declined"
+        ),
+    )
+    serving = sorted([str(rw.jp[1].id), str(rw.vn[0].id)])
+    headers = await bearer(db, rw.world.jst_officer)
+
+    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+
+    report = response.json()
+    assert sorted(load["reviewer_id"] for load in report["loads"]) == serving
+    assert [sorted(r["reviewer_id"] for r in p["reviewers"]) for p in report["proposals"]] == [
+        serving
+    ] * 2

@@ -149,7 +149,9 @@ async def serving_reviewers(
     result = []
     for profile, user in (await session.execute(query)).tuples():
         pools = {pool.agency_id for pool in profile.pools}
-        pool = accepted.get(user.id) or serving_pool(pools, profile.country, agencies)
+        pool = accepted.get(user.id)
+        if pool not in {a.id for a in agencies}:  # no service, or for a non-co-funder
+            pool = serving_pool(pools, profile.country, agencies)
         if pool is not None:
             result.append(_serving(profile, user, pool))
     return result
