@@ -9,6 +9,7 @@ from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, Ac
 from workflows.machines.call import CALL, CallContext, CallEvent, CallState
 from workflows.machines.grant import GRANT, GrantContext, GrantEvent, GrantState
 from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent, ProposalState
+from workflows.machines.ranking import RANKING, RankingContext, RankingEvent, RankingState
 from workflows.machines.review_assignment import (
     REVIEW_ASSIGNMENT,
     AssignmentContext,
@@ -22,6 +23,7 @@ ALL_MACHINES: tuple[Machine[Any], ...] = (
     CALL,
     PROPOSAL,
     REVIEW_ASSIGNMENT,
+    RANKING,
     GRANT,
     TRANCHE,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "CALL",
     "GRANT",
     "PROPOSAL",
+    "RANKING",
     "REVIEW_ASSIGNMENT",
     "TRANCHE",
     "AccountContext",
@@ -50,6 +53,9 @@ __all__ = [
     "ProposalContext",
     "ProposalEvent",
     "ProposalState",
+    "RankingContext",
+    "RankingEvent",
+    "RankingState",
     "TrancheContext",
     "TrancheEvent",
     "TrancheState",

@@ -22,11 +22,11 @@ from grants.db.models import Agency, Call, Proposal, Ranking, RankingApproval
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import require_agency_officer
-from grants.reviews.scoring.machine import RANKING, RankingContext, RankingEvent
 from grants.reviews.scoring.scores import RANKED_STATES, ScoreOptions, call_scores
 from grants.security.principal import Principal
 from grants.times import utcnow
 from grants.workflow.service import EventRequest, fire
+from workflows.machines.ranking import RANKING, RankingContext, RankingEvent
 from workflows.roles import AGENCY_OFFICER, COFUNDING_OFFICER
 
 

@@ -20,7 +20,15 @@ per_machine = pytest.mark.parametrize("machine", ALL_MACHINES, ids=lambda m: m.n
 def test_all_machines_names_in_document_order() -> None:
     names = [machine.name for machine in ALL_MACHINES]
 
-    assert names == ["account", "call", "proposal", "review_assignment", "grant", "tranche"]
+    assert names == [
+        "account",
+        "call",
+        "proposal",
+        "review_assignment",
+        "ranking",
+        "grant",
+        "tranche",
+    ]
 
 
 @per_machine

@@ -1,6 +1,6 @@
 """Ranking machine: an agency's ranking (or the joint panel's) is a draft until it is final.
 
-Declared here as data on the workflows engine, so `grants.workflow.service.fire` stays the one
+Like every machine, the application applies it through its one workflow service, the only
 place a ranking's state changes. An agency ranking is finalised by an officer of that agency;
 the joint ranking becomes final (recorded) when every co-funding agency has approved it.
 """
