@@ -26,6 +26,8 @@ COFUNDING_OFFICER: Final = "cofunding_officer"
 """An officer of an agency that co-funds the call the entity belongs to."""
 AGENCY_OFFICER: Final = "agency_officer"
 """An officer of the one agency that owns the entity (a tranche is paid by one agency)."""
+INVITED_REVIEWER: Final = "invited_reviewer"
+"""The reviewer asked to serve on a call."""
 ASSIGNED_REVIEWER: Final = "assigned_reviewer"
 """The reviewer named on the review assignment."""
 REQUESTER: Final = "requester"
@@ -33,6 +35,14 @@ REQUESTER: Final = "requester"
 
 GLOBAL_ROLES: Final = frozenset({RESEARCHER, REVIEWER, OFFICER, AUDITOR, ADMIN})
 RELATIONAL_ROLES: Final = frozenset(
-    {PI, COAPPLICANT, COFUNDING_OFFICER, AGENCY_OFFICER, ASSIGNED_REVIEWER, REQUESTER}
+    {
+        PI,
+        COAPPLICANT,
+        COFUNDING_OFFICER,
+        AGENCY_OFFICER,
+        INVITED_REVIEWER,
+        ASSIGNED_REVIEWER,
+        REQUESTER,
+    }
 )
 ALL_ROLES: Final = GLOBAL_ROLES | RELATIONAL_ROLES

@@ -56,7 +56,7 @@ async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSessi
     ]
     assert (again.status_code, again.json()["detail"]) == (
         409,
-        "Your service on this call is already declined.",
+        "'accept' is not possible in state 'declined'; it is allowed from 'invited'.",
     )
 
 

@@ -7,6 +7,12 @@ from typing import Any
 from workflows.engine import Machine
 from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, AccountState
 from workflows.machines.call import CALL, CallContext, CallEvent, CallState
+from workflows.machines.call_service import (
+    CALL_SERVICE,
+    ServiceContext,
+    ServiceEvent,
+    ServiceState,
+)
 from workflows.machines.grant import GRANT, GrantContext, GrantEvent, GrantState
 from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent, ProposalState
 from workflows.machines.ranking import RANKING, RankingContext, RankingEvent, RankingState
@@ -22,6 +28,7 @@ ALL_MACHINES: tuple[Machine[Any], ...] = (
     ACCOUNT,
     CALL,
     PROPOSAL,
+    CALL_SERVICE,
     REVIEW_ASSIGNMENT,
     RANKING,
     GRANT,
@@ -33,6 +40,7 @@ __all__ = [
     "ACCOUNT",
     "ALL_MACHINES",
     "CALL",
+    "CALL_SERVICE",
     "GRANT",
     "PROPOSAL",
     "RANKING",
@@ -56,6 +64,9 @@ __all__ = [
     "RankingContext",
     "RankingEvent",
     "RankingState",
+    "ServiceContext",
+    "ServiceEvent",
+    "ServiceState",
     "TrancheContext",
     "TrancheEvent",
     "TrancheState",

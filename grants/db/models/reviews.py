@@ -77,6 +77,9 @@ class CallReviewer(UUIDv7AuditBase):
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
     state: Mapped[str] = mapped_column(String(16), default="invited")
     decline_reason: Mapped[str | None] = mapped_column(String(2000), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form
 
 
 class ProposalExclusion(UUIDv7AuditBase):

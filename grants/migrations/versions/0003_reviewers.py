@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("agency_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("decline_reason", sa.String(length=2000), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column(
             "created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False

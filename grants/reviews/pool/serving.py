@@ -29,6 +29,9 @@ from grants.reviews.pool.conflicts import (
     active_conflicts,
 )
 from grants.reviews.pool.decisions import record
+from grants.workflow.service import EventRequest, fire
+from workflows.machines.call_service import CALL_SERVICE, ServiceContext, ServiceEvent
+from workflows.roles import INVITED_REVIEWER
 
 MAX_EXCLUSIONS = 3
 SERVICE_STATES = ("invited", "accepted", "declined")
@@ -75,19 +78,25 @@ async def invite(
 async def respond(
     session: AsyncSession, service: CallReviewer, accept: bool, reason: str | None, *, actor: Actor
 ) -> CallReviewer:
-    """Accept (from `invited`) or decline (from `invited` or `accepted`, with a reason).
+    """Accept (from `invited`) or decline (from `invited` or `accepted`, with a reason),
+    through the call-service workflow (audited there).
 
     Raises Conflict when the service is not in a state that allows it.
     """
-    allowed = ("invited",) if accept else ("invited", "accepted")
-    if service.state not in allowed:
-        raise Conflict(f"Your service on this call is already {service.state}.")
-    before = service.state
-    service.state = "accepted" if accept else "declined"
-    service.decline_reason = None if accept else reason
-    await session.flush()
-    changes = {"state": [before, service.state], "decline_reason": [None, reason]}
-    await _audit(session, service, "accept" if accept else "decline", changes, actor)
+    event = ServiceEvent.ACCEPT if accept else ServiceEvent.DECLINE
+    if not accept:
+        service.decline_reason = reason
+    await fire(
+        session,
+        machine=CALL_SERVICE,
+        entity=service,
+        entity_type="call_reviewer",
+        # The reviewer answers for their own service; nobody else edits it concurrently.
+        request=EventRequest(event=event, version=service.version, data={"reason": reason or ""}),
+        roles=frozenset({INVITED_REVIEWER}),
+        ctx=ServiceContext(reason_given=bool(reason and reason.strip())),
+        actor=actor,
+    )
     return service
 
 

@@ -24,6 +24,7 @@ def test_all_machines_names_in_document_order() -> None:
         "account",
         "call",
         "proposal",
+        "call_service",
         "review_assignment",
         "ranking",
         "grant",
