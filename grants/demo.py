@@ -1,9 +1,12 @@
-"""The demo data `make run` seeds into an empty database: two agencies and one login per role."""
+"""The demo data `make run` seeds into an empty database: two agencies, one login per role,
+the open call NEXUS-JV-2027 and the call NEXUS-JV-2026 already in review (four eligible
+proposals and six reviewers serving on it, ready for `grants assign NEXUS-JV-2026`)."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,12 +20,25 @@ from grants.audit.chain import SYSTEM, Actor
 from grants.calls.schemas import CallCreate
 from grants.calls.services import Author, create_call
 from grants.calls.workflow import call_context
-from grants.db.models import User
+from grants.common.schemas import EventBody
+from grants.db.models import Call, Proposal, User
+from grants.proposals import invitations, team
+from grants.proposals import schemas as proposal_schemas
+from grants.proposals import services as proposals
+from grants.proposals.access import roles_on
+from grants.proposals.workflow import apply_event
+from grants.reviews.pool import schemas as pool_schemas
+from grants.reviews.pool import serving
+from grants.reviews.pool.profiles import create_profile
+from grants.security.middleware import principal_for
+from grants.security.principal import Principal
 from grants.workflow.service import EventRequest, fire
 from workflows.machines.call import CALL
+from workflows.machines.proposal import PROPOSAL
 from workflows.roles import COFUNDING_OFFICER, OFFICER
 
 DEMO_CALL_CODE = "NEXUS-JV-2027"
+REVIEW_CALL_CODE = "NEXUS-JV-2026"
 DEMO_PASSWORD = "cofund-demo-2026"  # noqa: S105 - printed to the user on purpose; demo only
 
 AGENCIES = (
@@ -180,21 +196,342 @@ async def seed_call(session: AsyncSession, officer: User) -> None:
 
 
 async def seed(session: AsyncSession) -> list[DemoLogin]:
-    """Create the demo agencies, users and the open demo call (the agencies and users audited
-    as the system, the call as the JST officer); the caller commits."""
+    """Create the demo agencies, users, the open demo call and the call in review (the
+    agencies and users audited as the system, the calls as the JST officer, each proposal and
+    service step as the person taking it); returns the logins `grants demo` prints; the
+    caller commits."""
     for agency in AGENCIES:
         await create_agency(session, agency, actor=SYSTEM)
     users = {}
     for login in LOGINS:
-        data = account_schemas.UserCreate(
-            email=login.email,
-            display_name=login.name,
-            password=DEMO_PASSWORD,
-            locale=login.locale,
-            time_zone=login.time_zone,
-            country=login.country,
-            roles=[account_schemas.RoleGrant(role=login.role, agency=login.agency)],
-        )
-        users[login.email] = await create_user(session, data, actor=SYSTEM)
+        users[login.email] = await create_user(session, _user_create(login), actor=SYSTEM)
     await seed_call(session, users["officer.jst@demo.cofund.example"])
+    for login in REVIEW_LOGINS:
+        users[login.email] = await create_user(session, _user_create(login), actor=SYSTEM)
+    await seed_review_call(session, users)
     return list(LOGINS)
+
+
+def _user_create(login: DemoLogin) -> account_schemas.UserCreate:
+    return account_schemas.UserCreate(
+        email=login.email,
+        display_name=login.name,
+        password=DEMO_PASSWORD,
+        locale=login.locale,
+        time_zone=login.time_zone,
+        country=login.country,
+        roles=[account_schemas.RoleGrant(role=login.role, agency=login.agency)],
+    )
+
+
+# The call in review ----------------------------------------------------------------------
+
+
+def _demo(local: str, name: str, role: RoleName, country: str) -> DemoLogin:
+    locale: Locale = "ja" if country == "JP" else "vi"
+    zone = "Asia/Tokyo" if country == "JP" else "Asia/Ho_Chi_Minh"
+    return DemoLogin(role, f"{local}@demo.cofund.example", name, locale, zone, country=country)
+
+
+# More researchers (PIs of the call in review) and reviewers, all with the demo password.
+REVIEW_LOGINS = (
+    _demo("yuki.kobayashi", "Kobayashi Yuki (researcher, Japan)", "researcher", "JP"),
+    _demo("takeshi.yamamoto", "Yamamoto Takeshi (researcher, Japan)", "researcher", "JP"),
+    _demo("aiko.suzuki", "Suzuki Aiko (researcher, Japan)", "researcher", "JP"),
+    _demo("lan.tran", "Trần Thị Lan (researcher, Vietnam)", "researcher", "VN"),
+    _demo("duc.pham", "Phạm Minh Đức (researcher, Vietnam)", "researcher", "VN"),
+    _demo("thu.le", "Lê Anh Thư (researcher, Vietnam)", "researcher", "VN"),
+    _demo("emi.watanabe", "Watanabe Emi (reviewer)", "reviewer", "JP"),
+    _demo("haruto.ito", "Ito Haruto (reviewer)", "reviewer", "JP"),
+    _demo("mai.hoang", "Hoàng Thị Mai (reviewer)", "reviewer", "VN"),
+    _demo("bao.vu", "Vũ Quốc Bảo (reviewer)", "reviewer", "VN"),
+    _demo("huong.dang", "Đặng Thanh Hương (reviewer)", "reviewer", "VN"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoProposal:
+    title: str
+    abstract: str
+    keywords: tuple[str, ...]
+    topic: str
+    jp_pi: str
+    jp_host: str
+    vn_pi: str
+    vn_host: str
+
+
+REVIEW_PROPOSALS = (
+    DemoProposal(
+        "Chiplet interconnects for edge-AI accelerators",
+        "We co-design chiplet interconnects and advanced packaging for edge accelerators.",
+        ("chiplet", "interconnect", "packaging"),
+        "advanced packaging",
+        "hana.sato",
+        "Tohoku University",
+        "minh.nguyen",
+        "Hanoi University of Science and Technology",
+    ),
+    DemoProposal(
+        "Learned placement and routing for analogue EDA",
+        "Machine learning guides placement and routing in analogue EDA flows.",
+        ("placement", "routing", "EDA"),
+        "EDA",
+        "yuki.kobayashi",
+        "Kyoto University",
+        "lan.tran",
+        "VNU University of Engineering and Technology",
+    ),
+    DemoProposal(
+        "Low-power RISC-V cores for sensor nodes",
+        "A low-power RISC-V core and its chip design for battery-free sensor nodes.",
+        ("RISC-V", "low-power", "chip design"),
+        "chip design",
+        "takeshi.yamamoto",
+        "Osaka University",
+        "duc.pham",
+        "Ho Chi Minh City University of Technology",
+    ),
+    DemoProposal(
+        "Spiking neural hardware for always-on edge vision",
+        "Neuromorphic spiking neural hardware for always-on edge-AI vision sensors.",
+        ("neuromorphic", "spiking", "edge AI"),
+        "edge-AI hardware",
+        "aiko.suzuki",
+        "Nagoya University",
+        "thu.le",
+        "University of Science and Technology, University of Danang",
+    ),
+)
+
+# Reviewers of the call in review: local part of the email, expertise, keywords, institution.
+REVIEWERS = (
+    (
+        "kenji.tanaka",
+        "Advanced packaging and chiplet interconnects; low-power integration of edge-AI "
+        "accelerators.",
+        ("chiplet", "packaging", "edge AI", "low-power"),
+        "The University of Tokyo",
+    ),
+    (
+        "emi.watanabe",
+        "EDA placement and routing; low-power RISC-V chip design.",
+        ("EDA", "routing", "RISC-V"),
+        "Institute of Science Tokyo",
+    ),
+    (
+        "haruto.ito",
+        "Neuromorphic spiking hardware; analogue placement; chiplet interconnect links.",
+        ("spiking", "neuromorphic", "placement", "interconnect"),
+        "Keio University",
+    ),
+    (
+        "mai.hoang",
+        "Chiplet packaging and interconnect reliability; spiking edge-AI hardware.",
+        ("packaging", "interconnect", "spiking"),
+        "Vietnam Academy of Science and Technology",
+    ),
+    (
+        "bao.vu",
+        "Analogue EDA, placement and routing; RISC-V chip design.",
+        ("EDA", "routing", "RISC-V"),
+        "FPT University",
+    ),
+    (
+        "huong.dang",
+        "Low-power chip design, neuromorphic edge-AI accelerators, chiplet interconnects and "
+        "EDA routing.",
+        ("low-power", "neuromorphic", "chiplet", "routing"),
+        "Can Tho University",
+    ),
+)
+REVIEW_LOAD_CAP = 4
+# The call in review closed this long after it was seeded: proposals are submitted while it is
+# open (on the real clock); closing, eligibility and the start of review are then fired on the
+# call's timeline, at its closing instant.
+CLOSING_MARGIN = datetime.timedelta(minutes=1)
+
+
+def review_call(now: datetime.datetime) -> CallCreate:
+    """The 2026 round of the Japan–Vietnam call: two reviewers per proposal in each agency's
+    pool (parallel review), no required document."""
+    closes_at = now + CLOSING_MARGIN
+    return CallCreate.model_validate(
+        {
+            "code": REVIEW_CALL_CODE,
+            "title": {
+                "en": "Japan–Vietnam joint research on semiconductors (2026 round)",
+                "ja": "日越半導体共同研究（2026年度）",
+                "vi": "Hợp tác nghiên cứu chung Nhật Bản–Việt Nam về bán dẫn (đợt 2026)",
+            },
+            "description": {"en": "The 2026 round, now in review by both agencies' experts."},
+            "topics": ["advanced packaging", "chip design", "EDA", "edge-AI hardware"],
+            "opens_at": now - datetime.timedelta(days=60),
+            "closes_at": closes_at,
+            "durations": [3, 5],
+            "review_mode": "parallel",
+            "reviewers_per_proposal": 2,
+            "min_reviewers_per_country": 0,
+            "review_deadline": closes_at + datetime.timedelta(days=60),
+            "rubric": [
+                _criterion("novelty", "Scientific novelty", 40),
+                _criterion("feasibility", "Feasibility and team", 30),
+                _criterion("impact", "Bilateral impact", 30),
+            ],
+            "document_kinds": [_kind("cv", "CVs of the PIs", False, 5)],
+            "agencies": [
+                _terms("JST", 15_000_000, 45_000_000, 450_000_000),
+                _terms("NAFOSTED", 2_000_000_000, 6_000_000_000, 60_000_000_000),
+            ],
+        }
+    )
+
+
+def _principal(user: User) -> Principal:
+    return principal_for(user, "session", uuid.uuid4())
+
+
+def _email(local: str) -> str:
+    return f"{local}@demo.cofund.example"
+
+
+def _budget(currency: str, per_year: int) -> proposal_schemas.BudgetReplace:
+    """Three years of personnel plus 10 % indirect costs."""
+    return proposal_schemas.BudgetReplace.model_validate(
+        {
+            "lines": [
+                {"year": y, "category": c, "amount": a, "currency": currency}
+                for y in (1, 2, 3)
+                for c, a in (("personnel", per_year), ("indirect", per_year // 10))
+            ]
+        }
+    )
+
+
+async def _call_event(session: AsyncSession, call: Call, event: str, officer: User) -> None:
+    """Fire `event` on the call as `officer`, on the call's timeline (at its closing instant
+    once it is past publication)."""
+    now = call.closes_at if event != "publish" else None
+    await fire(
+        session,
+        machine=CALL,
+        entity=call,
+        entity_type="call",
+        request=EventRequest(event=event, version=call.version, data={}),
+        roles=frozenset({OFFICER, COFUNDING_OFFICER}),
+        ctx=await call_context(session, call, now=now),
+        actor=Actor(id=officer.id, label=officer.email),
+    )
+
+
+async def _submitted_proposal(
+    session: AsyncSession, call: Call, spec: DemoProposal, users: dict[str, User]
+) -> None:
+    """Draft (JP PI), invite and join (VN PI), hosts and budgets, then submit (VN PI)."""
+    jp, vn = _principal(users[_email(spec.jp_pi)]), _principal(users[_email(spec.vn_pi)])
+    data = proposal_schemas.ProposalCreate.model_validate(
+        {
+            "call_id": call.id,
+            "title": {"en": spec.title},
+            "abstract": {"en": spec.abstract},
+            "keywords": list(spec.keywords),
+            "topic": spec.topic,
+            "duration_years": 3,
+            "planned_start": datetime.date(2027, 4, 1),
+        }
+    )
+    proposal, call = await proposals.create(session, jp, data)
+    invited = await invitations.invite(
+        session,
+        jp,
+        proposal,
+        call,
+        roles_on(jp, proposal, call),
+        proposal_schemas.InvitationCreate(agency="NAFOSTED", email=_email(spec.vn_pi)),
+    )
+    await invitations.accept(session, vn, invited.id)
+    jp_part, vn_part = proposal.parts
+    for who, part, host, currency, per_year in (
+        (jp, jp_part, spec.jp_host, "JPY", 9_000_000),
+        (vn, vn_part, spec.vn_host, "VND", 1_200_000_000),
+    ):
+        host_data = proposal_schemas.PartUpdate(institution_name=host)
+        await team.update_part(session, who, proposal, part, host_data)
+        await team.replace_budget(session, who, proposal, call, part, _budget(currency, per_year))
+    body = EventBody(version=proposal.version, data={})
+    await apply_event(
+        session, vn, proposal, call, roles_on(vn, proposal, call), "submit", body, None
+    )
+
+
+async def _declare_eligible(session: AsyncSession, call: Call, officer: User) -> None:
+    """The JST officer declares every submitted proposal eligible, at the closing instant."""
+    principal = _principal(officer)
+    for proposal in await _proposals_of(session, call):
+        await fire(
+            session,
+            machine=PROPOSAL,
+            entity=proposal,
+            entity_type="proposal",
+            request=EventRequest(event="declare_eligible", version=proposal.version, data={}),
+            roles=roles_on(principal, proposal, call),
+            ctx=replace(proposals.facts(call), now=call.closes_at),
+            actor=principal.actor,
+        )
+
+
+async def _proposals_of(session: AsyncSession, call: Call) -> list[Proposal]:
+    rows = await session.scalars(
+        select(Proposal).where(Proposal.call_id == call.id).order_by(Proposal.number)
+    )
+    return list(rows)
+
+
+async def _serving_reviewers(
+    session: AsyncSession, call: Call, users: dict[str, User], officers: dict[str, User]
+) -> None:
+    """Profiles in the pool of the reviewer's country's agency; that agency's officer asks
+    them to serve on the call and each accepts."""
+    for local, expertise, keywords, institution in REVIEWERS:
+        user = users[_email(local)]
+        agency = "JST" if user.country == "JP" else "NAFOSTED"
+        officer = officers[agency]
+        profile = pool_schemas.ReviewerProfileCreate(
+            email=user.email,
+            expertise=expertise,
+            keywords=list(keywords),
+            institution_name=institution,
+            country=user.country or "",
+            load_cap=REVIEW_LOAD_CAP,
+            pools=[agency],
+        )
+        await create_profile(session, profile, actor=Actor(id=officer.id, label=officer.email))
+        service = await serving.invite(
+            session,
+            call,
+            pool_schemas.ServeInvite(reviewer=user.id, agency=agency),
+            actor=Actor(id=officer.id, label=officer.email),
+        )
+        await serving.respond(session, service, True, None, actor=_principal(user).actor)
+
+
+async def seed_review_call(session: AsyncSession, users: dict[str, User]) -> Call:
+    """NEXUS-JV-2026: published, four proposals submitted by their JP and VN PIs, closed,
+    every proposal declared eligible, review started, six reviewers serving."""
+    officers = {
+        "JST": users["officer.jst@demo.cofund.example"],
+        "NAFOSTED": users["officer.nafosted@demo.cofund.example"],
+    }
+    jst = officers["JST"]
+    author = Author(Actor(id=jst.id, label=jst.email), jst.roles[0].agency_id)
+    call = await create_call(
+        session, review_call(datetime.datetime.now(datetime.UTC)), author=author
+    )
+    await _call_event(session, call, "publish", jst)
+    for spec in REVIEW_PROPOSALS:
+        await _submitted_proposal(session, call, spec, users)
+    await _call_event(session, call, "close", jst)
+    await _declare_eligible(session, call, jst)
+    await _call_event(session, call, "start_review", jst)
+    await _serving_reviewers(session, call, users, officers)
+    return call

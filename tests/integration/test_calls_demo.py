@@ -35,7 +35,9 @@ async def test_demo_call_is_open_to_researchers(client: Client, db: AsyncSession
     ]
     assert [z["time_zone"] for z in body["closes_at_local"]] == ["Asia/Tokyo", "Asia/Ho_Chi_Minh"]
     events = await db.scalars(
-        select(AuditEvent).where(AuditEvent.entity_type == "call").order_by(AuditEvent.seq)
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "call", AuditEvent.entity_id == body["id"])
+        .order_by(AuditEvent.seq)
     )
     assert [(e.action, e.actor_label) for e in events] == [
         ("call.create", "officer.jst@demo.cofund.example"),
