@@ -1,0 +1,53 @@
+"""The demo data `make run` seeds into an empty database: agencies, one login per role, an
+open call and a call in review."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.accounts.services import create_user
+from grants.agencies.services import create_agency
+from grants.audit.chain import SYSTEM
+from grants.db.models import User
+from grants.demo.open_call import DEMO_CALL_CODE, seed_call
+from grants.demo.people import (
+    AGENCIES,
+    DEMO_PASSWORD,
+    LOGINS,
+    REVIEW_LOGINS,
+    DemoLogin,
+    user_create,
+)
+from grants.demo.review_call import REVIEW_CALL_CODE, seed_review_call
+
+__all__ = [
+    "DEMO_CALL_CODE",
+    "DEMO_PASSWORD",
+    "LOGINS",
+    "REVIEW_CALL_CODE",
+    "DemoLogin",
+    "is_empty",
+    "seed",
+]
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    return not await session.scalar(select(func.count()).select_from(User))
+
+
+async def seed(session: AsyncSession) -> list[DemoLogin]:
+    """Create the demo agencies, users, the open demo call and the call in review (the
+    agencies and users audited as the system, the calls as the JST officer, each proposal and
+    service step as the person taking it); returns the logins `grants demo` prints; the
+    caller commits."""
+    for agency in AGENCIES:
+        await create_agency(session, agency, actor=SYSTEM)
+    users = {}
+    for login in LOGINS:
+        users[login.email] = await create_user(session, user_create(login), actor=SYSTEM)
+    await seed_call(session, users["officer.jst@demo.cofund.example"])
+    for login in REVIEW_LOGINS:
+        users[login.email] = await create_user(session, user_create(login), actor=SYSTEM)
+    await seed_review_call(session, users)
+    return list(LOGINS)
