@@ -7,6 +7,7 @@ together take most of the run's time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import socket
@@ -152,12 +153,11 @@ def _wait_healthy(server: Server) -> None:
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             pytest.fail(f"the server exited {server.process.returncode}:\n{server.log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our http URL
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        # Not listening yet: keep polling until the deadline.
+        not_yet = contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError)
+        with not_yet, urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our URL
+            if response.status == 200:
+                return
         time.sleep(0.1)
     log = server.log.read_text()
     pytest.fail(f"{url} did not answer 200 within {STARTUP_SECONDS:.0f} s:\n{log}")
