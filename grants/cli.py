@@ -107,13 +107,14 @@ def demo(force: bool) -> None:
 
 
 def _print_logins() -> None:
-    from grants.demo import DEMO_CALL_CODE, DEMO_PASSWORD, LOGINS
+    from grants.demo import DEMO_CALL_CODE, DEMO_PASSWORD, LOGINS, REVIEW_CALL_CODE
 
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in LOGINS:
         scope = f" of {login.agency}" if login.agency else ""
         click.echo(f"  {login.role + scope:<20} {login.email}")
     click.echo(f"Demo call open for proposals: {DEMO_CALL_CODE} (JST and NAFOSTED)")
+    click.echo(f"Demo call in review: {REVIEW_CALL_CODE} (try `grants assign {REVIEW_CALL_CODE}`)")
 
 
 @main.group()
