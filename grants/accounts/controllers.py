@@ -157,12 +157,7 @@ class UserController(Controller):
         rows, total = await fetch_page(
             db_session, services.users_query(role=role, state=account_state, q=q), window
         )
-        return Page(
-            items=[services.user_view(u) for u in rows],
-            total=total,
-            limit=window.limit,
-            offset=window.offset,
-        )
+        return Page.of([services.user_view(u) for u in rows], total, window)
 
     @post("/", name="users:create")
     async def create(

@@ -34,7 +34,7 @@ class AgencyController(Controller):
         """Agencies, optionally of one country."""
         rows, total = await fetch_page(db_session, services.agencies_query(country), window)
         items = [schemas.Agency.model_validate(a) for a in rows]
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
     @get("/{agency_id:uuid}", name="agencies:show")
     async def show(self, agency_id: uuid.UUID, db_session: AsyncSession) -> schemas.Agency:

@@ -53,7 +53,7 @@ class AuditController(Controller):
             query = query.where(AuditEvent.occurred_at < until)
         rows, total = await fetch_page(db_session, query, window)
         items = [schemas.AuditEvent.model_validate(r) for r in rows]
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
     @get("/verify", name="audit:verify")
     async def verify(self, db_session: AsyncSession) -> schemas.Verification:

@@ -44,7 +44,7 @@ class CallController(Controller):
         query = calls_query(principal, state=call_state, agency=agency, q=q)
         rows, total = await fetch_page(db_session, query, window)
         items = [call_view(c) for c in rows]
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
     @post("/", name="calls:create", guards=[requires(Role.OFFICER)])
     async def create(

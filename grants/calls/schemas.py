@@ -120,7 +120,7 @@ class CallCreate(Input):
     agencies: list[AgencyTermsInput] = Field(min_length=1)
 
 
-_KEPT_UNLESS_GIVEN = (
+SETTINGS = (
     "title",
     "description",
     "topics",
@@ -131,10 +131,14 @@ _KEPT_UNLESS_GIVEN = (
     "review_mode",
     "reviewers_per_proposal",
     "min_reviewers_per_country",
+    "review_deadline",
     "rubric",
     "document_kinds",
-    "agencies",
 )
+"""The call's own fields a client sets (its agencies' terms are separate rows)."""
+
+# In a PATCH, `null` means "keep" for every field but review_deadline, which may be cleared.
+_KEPT_UNLESS_GIVEN = (*(name for name in SETTINGS if name != "review_deadline"), "agencies")
 
 
 class CallUpdate(Input):

@@ -22,21 +22,6 @@ from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
 from grants.security.principal import Principal
 from workflows.roles import COFUNDING_OFFICER
 
-SETTINGS = (
-    "title",
-    "description",
-    "topics",
-    "opens_at",
-    "closes_at",
-    "durations",
-    "cofunding_mode",
-    "review_mode",
-    "reviewers_per_proposal",
-    "min_reviewers_per_country",
-    "review_deadline",
-    "rubric",
-    "document_kinds",
-)
 AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
 
 
@@ -68,7 +53,7 @@ def _setup(values: dict[str, Any], terms: list[Terms]) -> Setup:
 def setup_of(call: Call) -> Setup:
     """The plain-data view of a call that `grants.calls.problems` checks."""
     return _setup(
-        {name: getattr(call, name) for name in SETTINGS},
+        {name: getattr(call, name) for name in schemas.SETTINGS},
         [
             Terms(t.agency.code, t.cap_per_year, t.cap_total, t.envelope, t.share_percent)
             for t in call.agencies
@@ -187,7 +172,7 @@ async def update_call(
     must stay consistent (else Invalid). Audits only what changed, with before and after."""
     require_editable(call, roles, data.version)
     given = _clean_texts(data.model_dump(exclude={"version", "agencies"}, exclude_unset=True))
-    values = {name: getattr(call, name) for name in SETTINGS} | given
+    values = {name: getattr(call, name) for name in schemas.SETTINGS} | given
     terms = data.agencies if data.agencies is not None else _terms_inputs(call)
     known = await _checked_terms(session, author.agency_id, values, terms)
     changes = {n: [getattr(call, n), v] for n, v in given.items() if getattr(call, n) != v}

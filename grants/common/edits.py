@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -23,16 +23,20 @@ def check_version(entity: Versioned, seen: int) -> None:
         raise StaleVersion(f"You saw version {seen}, but it is now version {entity.version}.")
 
 
-def apply_changes(entity: object, data: BaseModel, fields: Iterable[str]) -> dict[str, list[Any]]:
-    """Copy the given (non-None) fields that differ onto `entity`; returns `{field: [before,
-    after]}` for the audit event."""
+def apply_values(entity: object, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Copy the non-None values that differ onto `entity`; returns `{field: [before, after]}`
+    for the audit event."""
     changes: dict[str, list[Any]] = {}
-    for name in fields:
-        value = getattr(data, name)
+    for name, value in values.items():
         if value is not None and value != getattr(entity, name):
             changes[name] = [getattr(entity, name), value]
             setattr(entity, name, value)
     return changes
+
+
+def apply_changes(entity: object, data: BaseModel, fields: Iterable[str]) -> dict[str, list[Any]]:
+    """`apply_values` with the given fields of a request schema."""
+    return apply_values(entity, {name: getattr(data, name) for name in fields})
 
 
 async def audited_update(

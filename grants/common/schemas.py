@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from grants.common.pagination import Window
 
 T = TypeVar("T")
 
@@ -26,6 +29,11 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, items: list[T], total: int, window: Window) -> Page[T]:
+        """The page of `items` shown through `window`."""
+        return cls(items=items, total=total, limit=window.limit, offset=window.offset)
 
 
 class EventBody(Input):

@@ -38,7 +38,7 @@ class ProposalController(Controller):
         query = queries.visible_query(principal, call_id=call_id, state=proposal_state)
         rows, total = await fetch_page(db_session, query, window)
         items = [views.proposal_view(p) for p in rows]
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
     @post("/", name="proposals:create")
     async def create(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
 from grants.calls.deadline import accepting_submissions
+from grants.common.edits import apply_values
 from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
 from grants.proposals import access, queries, schemas, views
@@ -168,13 +169,7 @@ async def update(
         "duration_years": data.duration_years,
         "planned_start": data.planned_start,
     }
-    changes = {
-        name: [getattr(proposal, name), value]
-        for name, value in new.items()
-        if value is not None and value != getattr(proposal, name)
-    }
-    for name, (_, value) in changes.items():
-        setattr(proposal, name, value)
+    changes = apply_values(proposal, new)
     if changes:
         await session.flush()
         await append(

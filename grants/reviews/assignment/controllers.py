@@ -184,4 +184,4 @@ class MyAssignmentController(Controller):
         query = queries.my_assignments(principal.user_id, assignment_state)
         rows, total = await fetch_page(db_session, query, window)
         items = await queries.views(db_session, rows)
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)

@@ -53,7 +53,7 @@ class CallPoolController(Controller):
         query = decisions.call_conflicts_query(call_id, status=status, source=source)
         rows, total = await serving.page_of(db_session, query, window)
         items = [decisions.conflict_view(*row) for row in rows]
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
     @post("/reviewers", name="call-reviewers:invite")
     async def invite(
@@ -82,7 +82,7 @@ class CallPoolController(Controller):
         query = serving.call_services_query(call_id, service_state)
         rows, total = await serving.page_of(db_session, query, window)
         items = [serving.service_view(*row) for row in rows]
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
     @post("/service/accept", name="call-service:accept", status_code=200)
     async def accept(
@@ -115,7 +115,7 @@ class CallPoolController(Controller):
         query = serving.biddable_query(call_id, principal.user_id)
         rows, total = await serving.page_of(db_session, query, window)
         items = [serving.biddable_view(p, level) for p, level in rows]
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
 
 class ConflictController(Controller):

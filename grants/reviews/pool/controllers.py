@@ -59,7 +59,7 @@ class ReviewerController(Controller):
         """Reviewer profiles, filtered by pool (agency code), country or a text fragment."""
         query = profiles.profiles_query(pool=pool, country=country, q=q)
         items, total = await profiles.list_profiles(db_session, query, window)
-        return Page(items=items, total=total, limit=window.limit, offset=window.offset)
+        return Page.of(items, total, window)
 
     @post("/", name="reviewers:create")
     async def create(

@@ -48,7 +48,7 @@ async def proposal_reviews(
     roles = roles_on(principal, proposal, call)
     if roles & CONSORTIUM:
         if proposal.state not in DECIDED:
-            return Page(items=[], total=0, limit=window.limit, offset=window.offset)
+            return Page.of([], 0, window)
         return await _page(session, _submitted(proposal.id), window, applicant=True)
     query, named = await _panel_query(session, principal, proposal, call, roles)
     return await _page(session, query, window, named=named)
@@ -114,7 +114,7 @@ async def _page(
         _applicant(review, rnd) if applicant else _panel(review, rnd, code, name if named else None)
         for review, rnd, code, name in rows.tuples()
     ]
-    return Page(items=items, total=int(total or 0), limit=window.limit, offset=window.offset)
+    return Page.of(items, int(total or 0), window)
 
 
 def _applicant(review: Review, rnd: int) -> ApplicantReview:
