@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.calls.problems import configuration_problems
 from grants.calls.services import setup_of
-from grants.db.models import Call, Proposal, Ranking, RankingApproval, Review, ReviewAssignment
+from grants.db.models import Approval, Call, Proposal, Ranking, Review, ReviewAssignment
 from workflows.machines.call import CallContext
 
 AWAITING_DECISION = ("eligible", "under_review", "reviewed")
@@ -83,13 +83,16 @@ async def joint_ranking_recorded(session: AsyncSession, call: Call) -> bool:
     query)."""
     cofunders = [t.agency_id for t in call.agencies]
     approved = await session.scalar(
-        select(func.count(distinct(RankingApproval.agency_id)))
-        .join(Ranking, Ranking.id == RankingApproval.ranking_id)
+        select(func.count(distinct(Approval.agency_id)))
+        .join(Ranking, Ranking.id == Approval.subject_id)
         .where(
+            Approval.subject_type == "ranking",
+            Approval.purpose == "joint_ranking",
+            Approval.decision == "approve",
             Ranking.call_id == call.id,
             Ranking.agency_id.is_(None),
             Ranking.round == SELECTION_ROUND,
-            RankingApproval.agency_id.in_(cofunders),
+            Approval.agency_id.in_(cofunders),
         )
     )
     return bool(cofunders) and int(approved or 0) == len(cofunders)

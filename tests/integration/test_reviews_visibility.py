@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Proposal, RankingApproval, ReviewAssignment, User
+from grants.db.models import Approval, Proposal, ReviewAssignment, User
 from tests.conftest import QueryCounter
 from tests.factories import RankingFactory, ReviewFactory, bearer, make_user, persist
 from tests.factories_scoring import (
@@ -66,13 +66,19 @@ async def record_joint_ranking(db: AsyncSession, panel: Panel) -> None:
     await persist(db, ranking)
     await persist(
         db,
-        RankingApproval(
-            ranking_id=ranking.id, agency_id=panel.jst.id, officer_id=panel.jst_officer.id
-        ),
-        RankingApproval(
-            ranking_id=ranking.id,
-            agency_id=panel.nafosted.id,
-            officer_id=panel.nafosted_officer.id,
+        *(
+            Approval(
+                subject_type="ranking",
+                subject_id=ranking.id,
+                purpose="joint_ranking",
+                agency_id=agency.id,
+                officer_id=officer.id,
+                decision="approve",
+            )
+            for agency, officer in (
+                (panel.jst, panel.jst_officer),
+                (panel.nafosted, panel.nafosted_officer),
+            )
         ),
     )
 

@@ -4,6 +4,7 @@ from advanced_alchemy.base import orm_registry
 
 from grants.db.models.accounts import ApiToken, LoginAttempt, User, UserRole, UserSession
 from grants.db.models.agencies import Agency
+from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
 from grants.db.models.calls import Call, CallAgency
 from grants.db.models.proposals import (
@@ -21,7 +22,6 @@ from grants.db.models.reviews import (
     OutboxMessage,
     ProposalExclusion,
     Ranking,
-    RankingApproval,
     Review,
     ReviewAssignment,
     ReviewerPool,
@@ -32,6 +32,7 @@ metadata = orm_registry.metadata
 
 __all__ = [
     "Agency",
+    "Approval",
     "ApiToken",
     "AuditChainHead",
     "AuditEvent",
@@ -50,7 +51,6 @@ __all__ = [
     "ProposalInvitation",
     "ProposalPart",
     "Ranking",
-    "RankingApproval",
     "Review",
     "ReviewAssignment",
     "ReviewerPool",

@@ -50,7 +50,9 @@ class UserRole(UUIDv7AuditBase):
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
-    agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"), default=None)
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("agencies.id"), default=None, index=True
+    )
 
     user: Mapped[User] = relationship(back_populates="roles", lazy="raise")
     agency: Mapped[Agency | None] = relationship(lazy="selectin")

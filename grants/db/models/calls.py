@@ -88,7 +88,7 @@ class CallAgency(UUIDv7AuditBase):
     )
 
     call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
-    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     currency: Mapped[str] = mapped_column(String(3))
     cap_per_year: Mapped[int | None] = mapped_column(BigInteger, default=None)

@@ -70,13 +70,17 @@ class ProposalPart(UUIDv7AuditBase):
     )
 
     proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
-    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     pi_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id"), default=None, index=True
     )
     institution_ror: Mapped[str | None] = mapped_column(String(9), default=None)
     institution_name: Mapped[str | None] = mapped_column(String(300), default=None)
+    # Covers the part's own fields and its budget: a budget is replaced as a whole.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form
 
     proposal: Mapped[Proposal] = relationship(back_populates="parts", lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="selectin")
@@ -112,6 +116,9 @@ class PartMember(UUIDv7AuditBase):
     email: Mapped[str] = mapped_column(String(320))
     orcid: Mapped[str | None] = mapped_column(String(19), default=None)
     erad_number: Mapped[str | None] = mapped_column(String(8), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form
 
     part: Mapped[ProposalPart] = relationship(back_populates="members", lazy="raise")
 
@@ -147,13 +154,19 @@ class ProposalInvitation(UUIDv7AuditBase):
     proposal_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("proposals.id", ondelete="CASCADE"), index=True
     )
-    part_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposal_parts.id", ondelete="CASCADE"))
+    part_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("proposal_parts.id", ondelete="CASCADE"), index=True
+    )
     email: Mapped[str] = mapped_column(String(320))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     expires_at: Mapped[datetime.datetime]
     accepted_at: Mapped[datetime.datetime | None] = mapped_column(default=None)
     accepted_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # Set for a co-investigator's invitation: accepting links this team member to the account.
+    member_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("part_members.id", ondelete="CASCADE"), default=None, index=True
+    )
 
 
 class Document(UUIDv7AuditBase):

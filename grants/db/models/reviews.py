@@ -57,7 +57,7 @@ class ReviewerPool(UUIDv7AuditBase):
     profile_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("reviewer_profiles.id", ondelete="CASCADE")
     )
-    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
 
     profile: Mapped[ReviewerProfile] = relationship(back_populates="pools", lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="selectin")
@@ -73,8 +73,8 @@ class CallReviewer(UUIDv7AuditBase):
     )
 
     call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id"), index=True)
-    reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
-    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
+    reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
     state: Mapped[str] = mapped_column(String(16), default="invited")
     decline_reason: Mapped[str | None] = mapped_column(String(2000), default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -133,7 +133,7 @@ class Bid(UUIDv7AuditBase):
     )
 
     proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id"), index=True)
-    reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     level: Mapped[str] = mapped_column(String(16))
 
 
@@ -153,7 +153,7 @@ class ReviewAssignment(UUIDv7AuditBase):
 
     proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id"), index=True)
     reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
-    pool_agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
+    pool_agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
     round: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(16), default="proposed")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -210,19 +210,6 @@ class Ranking(UUIDv7AuditBase):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form
-
-
-class RankingApproval(UUIDv7AuditBase):
-    """One co-funding agency's approval of the joint ranking (both keys before decisions)."""
-
-    __tablename__ = "ranking_approvals"
-    __table_args__ = (
-        UniqueConstraint("ranking_id", "agency_id", name="uq_ranking_approvals_ranking_agency"),
-    )
-
-    ranking_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rankings.id"))
-    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
-    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
 
 
 class OutboxMessage(UUIDv7AuditBase):

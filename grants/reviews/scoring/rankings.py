@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import append
 from grants.calls.workflow import SELECTION_ROUND, agencies_without_final_ranking
 from grants.common.edits import check_version
-from grants.db.models import Agency, Call, Proposal, Ranking, RankingApproval
+from grants.approvals.records import Answer, Purpose, Subject, answers, record
+from grants.db.models import Agency, Call, Proposal, Ranking
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import require_agency_officer
@@ -220,10 +221,16 @@ async def approve(
     approved = await approvals(session, ranking)
     if agency_id in approved:
         raise Conflict(f"{codes[agency_id]} has approved the joint ranking already.")
-    officer = principal.user_id
-    session.add(RankingApproval(ranking_id=ranking.id, agency_id=agency_id, officer_id=officer))
-    await session.flush()
-    await _audit(session, principal, ranking, "ranking.approve", {"agency": codes[agency_id]})
+    await record(
+        session,
+        Subject("ranking", ranking.id, Purpose.JOINT_RANKING),
+        agency_id=agency_id,
+        agency_code=codes[agency_id],
+        officer=principal.actor,
+        decision=Answer.APPROVE,
+        rationale=None,
+        request_id=request_id,
+    )
     unapproved = tuple(c for a, c in codes.items() if a not in {*approved, agency_id})
     if not unapproved:
         ctx = RankingContext(joint=True, unapproved=())
@@ -237,10 +244,8 @@ async def approve(
 
 async def approvals(session: AsyncSession, ranking: Ranking) -> set[uuid.UUID]:
     """Ids of the agencies that approved the ranking."""
-    rows = await session.scalars(
-        select(RankingApproval.agency_id).where(RankingApproval.ranking_id == ranking.id)
-    )
-    return set(rows)
+    answered = await answers(session, Subject("ranking", ranking.id, Purpose.JOINT_RANKING))
+    return {a for a, row in answered.items() if row.decision == Answer.APPROVE}
 
 
 async def _fire(

@@ -1,0 +1,1 @@
+"""Two keys, built once: each co-funding agency's answer on a shared subject."""

@@ -1,0 +1,100 @@
+"""Recording and reading agencies' approvals of a shared subject.
+
+An answer is written under the subject's row lock (the caller's binding takes it), so two
+agencies answering at once queue: the later one sees the first's answer and the subject changes
+exactly once. The unique key (subject, purpose, agency) stops a second answer regardless.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.audit.chain import Actor, append
+from grants.db.models import Approval
+from grants.errors import Conflict
+
+
+class Purpose(StrEnum):
+    """What an approval is for; each purpose names one shared subject's two keys."""
+
+    PUBLISH_CALL = "publish_call"
+    ELIGIBILITY = "eligibility"
+    JOINT_RANKING = "joint_ranking"
+
+
+class Answer(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What the agencies answer on: an entity (by audit type and id) and a purpose."""
+
+    type: str
+    id: uuid.UUID
+    purpose: Purpose
+
+
+async def answers(session: AsyncSession, subject: Subject) -> dict[uuid.UUID, Approval]:
+    """Every agency's answer on the subject, by agency id (one query)."""
+    rows = await session.scalars(
+        select(Approval).where(
+            Approval.subject_type == subject.type,
+            Approval.subject_id == subject.id,
+            Approval.purpose == subject.purpose,
+        )
+    )
+    return {row.agency_id: row for row in rows}
+
+
+def missing(answered: dict[uuid.UUID, Approval], agencies: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    """The agencies (in the given order) that have not approved."""
+    return [
+        a for a in agencies if a not in answered or answered[a].decision != Answer.APPROVE.value
+    ]
+
+
+async def record(
+    session: AsyncSession,
+    subject: Subject,
+    *,
+    agency_id: uuid.UUID,
+    agency_code: str,
+    officer: Actor,
+    decision: Answer,
+    rationale: str | None,
+    request_id: str | None = None,
+) -> Approval:
+    """Record one agency's answer and its audit event. Raises Conflict when that agency has
+    answered already (nothing is written)."""
+    if agency_id in await answers(session, subject):
+        raise Conflict(f"{agency_code} has answered already.")
+    assert officer.id is not None  # only a signed-in officer answers for an agency
+    row = Approval(
+        subject_type=subject.type,
+        subject_id=subject.id,
+        purpose=subject.purpose.value,
+        agency_id=agency_id,
+        officer_id=officer.id,
+        decision=decision.value,
+        rationale=rationale,
+    )
+    session.add(row)
+    await session.flush()
+    await append(
+        session,
+        actor=officer,
+        action=f"approval.{subject.purpose.value}",
+        entity_type=subject.type,
+        entity_id=subject.id,
+        changes={"agency": agency_code, "decision": decision.value, "rationale": rationale},
+        request_id=request_id,
+    )
+    return row
