@@ -32,8 +32,8 @@ metadata = orm_registry.metadata
 
 __all__ = [
     "Agency",
-    "Approval",
     "ApiToken",
+    "Approval",
     "AuditChainHead",
     "AuditEvent",
     "Bid",

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.approvals.records import Answer, Purpose, Subject, answers, record
 from grants.audit.chain import append
 from grants.calls.workflow import SELECTION_ROUND, agencies_without_final_ranking
 from grants.common.edits import check_version
-from grants.approvals.records import Answer, Purpose, Subject, answers, record
 from grants.db.models import Agency, Call, Proposal, Ranking
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.reviews.scoring import schemas
