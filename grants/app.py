@@ -25,6 +25,7 @@ from grants import __version__
 from grants.accounts.controllers import AuthController, MeController, UserController
 from grants.agencies.controllers import AgencyController
 from grants.audit.controllers import AuditController
+from grants.bindings import BINDINGS
 from grants.calls import ROUTES as CALL_ROUTES
 from grants.common.deps import provide_principal, provide_settings
 from grants.db.engine import create_engine
@@ -39,6 +40,7 @@ from grants.security.guards import csrf_protect
 from grants.security.middleware import AuthenticationMiddleware
 from grants.settings import Settings, get_settings
 from grants.web.views import WebController
+from grants.workflow.routes import router_for
 from storage.base import DocumentStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -77,6 +79,7 @@ def create_app(
             *PROPOSAL_ROUTES,
             *DOCUMENT_ROUTES,
             *REVIEW_ROUTES,
+            *(router_for(binding) for binding in BINDINGS),
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],

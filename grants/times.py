@@ -6,7 +6,9 @@ for showing it to people, and a fiscal year is a property of a local date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -47,9 +49,24 @@ class InvalidTimeZone(ValueError):
         self.name = name
 
 
+_clock: ContextVar[datetime | None] = ContextVar("cofund_clock", default=None)
+
+
 def utcnow() -> datetime:
-    """Return the current instant as an aware UTC datetime."""
-    return datetime.now(UTC)
+    """Return the current instant as an aware UTC datetime (the set clock's, inside
+    `clock_at`)."""
+    return _clock.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(instant: datetime) -> Iterator[None]:
+    """Run the block as if it were `instant` (the demo replays a call's timeline with it; the
+    server never sets the clock)."""
+    token = _clock.set(ensure_utc(instant))
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 def ensure_utc(dt: datetime) -> datetime:

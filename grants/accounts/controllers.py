@@ -12,16 +12,13 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts import auth, schemas, services
-from grants.accounts.workflow import account_context
-from grants.common.deps import client_address, request_id_of
+from grants.common.deps import client_address
 from grants.common.pagination import Window, fetch_page, provide_window
-from grants.common.schemas import EventBody, Page, TransitionOption
+from grants.common.schemas import Page
 from grants.security.guards import authenticated, requires
 from grants.security.middleware import SESSION_COOKIE
 from grants.security.principal import Principal, Role
 from grants.settings import Settings
-from grants.workflow.service import EventRequest, fire, options
-from workflows.machines.account import ACCOUNT
 
 
 def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
@@ -200,42 +197,3 @@ class UserController(Controller):
         return services.user_view(
             await services.replace_roles(db_session, user, data, actor=principal.actor)
         )
-
-    @get("/{user_id:uuid}/transitions", name="users:transitions")
-    async def transitions(
-        self, principal: Principal, user_id: uuid.UUID, db_session: AsyncSession
-    ) -> list[TransitionOption]:
-        """Account events from the user's current state, and whether the caller may fire each."""
-        user = await services.get_user(db_session, user_id)
-        ctx = await account_context(db_session, principal, user)
-        return [
-            TransitionOption.model_validate(o) for o in options(ACCOUNT, user, principal.roles, ctx)
-        ]
-
-    @post("/{user_id:uuid}/events/{event:str}", name="users:event", status_code=200)
-    async def event(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        user_id: uuid.UUID,
-        event: str,
-        data: EventBody,
-        db_session: AsyncSession,
-    ) -> schemas.User:
-        """Suspend, reactivate or deactivate an account; sessions end when it leaves `active`."""
-        user = await services.get_user(db_session, user_id)
-        ctx = await account_context(db_session, principal, user)
-        await fire(
-            db_session,
-            machine=ACCOUNT,
-            entity=user,
-            entity_type="user",
-            request=EventRequest(event=event, version=data.version, data=data.data),
-            roles=principal.roles,
-            ctx=ctx,
-            actor=principal.actor,
-            request_id=request_id_of(request),
-        )
-        if user.state != "active":
-            await services.revoke_sessions(db_session, user.id)
-        return services.user_view(user)

@@ -35,30 +35,48 @@ class Answer(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """What the agencies answer on: an entity (by audit type and id) and a purpose."""
+    """What the agencies answer on: an entity (by audit type and id) at a version, and a
+    purpose. Answers on an earlier version of the entity do not count."""
 
     type: str
     id: uuid.UUID
     purpose: Purpose
+    version: int
 
 
 async def answers(session: AsyncSession, subject: Subject) -> dict[uuid.UUID, Approval]:
-    """Every agency's answer on the subject, by agency id (one query)."""
+    """Every agency's answer on the subject at its version, by agency id (one query)."""
     rows = await session.scalars(
         select(Approval).where(
             Approval.subject_type == subject.type,
             Approval.subject_id == subject.id,
             Approval.purpose == subject.purpose,
+            Approval.subject_version == subject.version,
         )
     )
     return {row.agency_id: row for row in rows}
 
 
-def missing(answered: dict[uuid.UUID, Approval], agencies: Iterable[uuid.UUID]) -> list[uuid.UUID]:
-    """The agencies (in the given order) that have not approved."""
-    return [
-        a for a in agencies if a not in answered or answered[a].decision != Answer.APPROVE.value
-    ]
+def not_approved(
+    answered: dict[uuid.UUID, Approval], agencies: Iterable[tuple[uuid.UUID, str]]
+) -> tuple[str, ...]:
+    """Codes of the agencies (id, code pairs, in the given order) that have not approved."""
+    return tuple(
+        code
+        for agency, code in agencies
+        if agency not in answered or answered[agency].decision != Answer.APPROVE.value
+    )
+
+
+def rejected(
+    answered: dict[uuid.UUID, Approval], agencies: Iterable[tuple[uuid.UUID, str]]
+) -> tuple[str, ...]:
+    """Codes of the agencies (in the given order) that rejected."""
+    return tuple(
+        code
+        for agency, code in agencies
+        if agency in answered and answered[agency].decision == Answer.REJECT.value
+    )
 
 
 async def record(
@@ -81,6 +99,7 @@ async def record(
         subject_type=subject.type,
         subject_id=subject.id,
         purpose=subject.purpose.value,
+        subject_version=subject.version,
         agency_id=agency_id,
         officer_id=officer.id,
         decision=decision.value,
@@ -94,7 +113,12 @@ async def record(
         action=f"approval.{subject.purpose.value}",
         entity_type=subject.type,
         entity_id=subject.id,
-        changes={"agency": agency_code, "decision": decision.value, "rationale": rationale},
+        changes={
+            "agency": agency_code,
+            "decision": decision.value,
+            "rationale": rationale,
+            "subject_version": subject.version,
+        },
         request_id=request_id,
     )
     return row

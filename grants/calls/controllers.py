@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,14 +13,10 @@ from grants.calls import schemas, services
 from grants.calls.access import calls_query, visible_call
 from grants.calls.responses import call_detail, call_view
 from grants.calls.services import Author
-from grants.calls.workflow import call_context
-from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
-from grants.common.schemas import EventBody, Page, TransitionOption
+from grants.common.schemas import Page
 from grants.security.guards import authenticated, requires
 from grants.security.principal import Principal, Role
-from grants.workflow.service import EventRequest, fire, options
-from workflows.machines.call import CALL
 
 
 class CallController(Controller):
@@ -74,38 +69,4 @@ class CallController(Controller):
         call, roles = await visible_call(db_session, principal, call_id)
         author = Author.of(principal)
         call = await services.update_call(db_session, call, data, author=author, roles=roles)
-        return call_detail(call, principal.locale)
-
-    @get("/{call_id:uuid}/transitions", name="calls:transitions")
-    async def transitions(
-        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
-    ) -> list[TransitionOption]:
-        """Events from the call's state and whether the caller may fire each now, with reasons."""
-        call, roles = await visible_call(db_session, principal, call_id)
-        ctx = await call_context(db_session, call)
-        return [TransitionOption.model_validate(o) for o in options(CALL, call, roles, ctx)]
-
-    @post("/{call_id:uuid}/events/{event:str}", name="calls:event", status_code=200)
-    async def event(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        call_id: uuid.UUID,
-        event: str,
-        data: EventBody,
-        db_session: AsyncSession,
-    ) -> schemas.CallDetail:
-        """Publish, close, cancel or advance a call; refused with every reason at once."""
-        call, roles = await visible_call(db_session, principal, call_id)
-        await fire(
-            db_session,
-            machine=CALL,
-            entity=call,
-            entity_type="call",
-            request=EventRequest(event=event, version=data.version, data=data.data),
-            roles=roles,
-            ctx=await call_context(db_session, call),
-            actor=principal.actor,
-            request_id=request_id_of(request),
-        )
         return call_detail(call, principal.locale)

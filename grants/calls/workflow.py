@@ -1,19 +1,22 @@
 """Facts the call machine's guards need, gathered from the database in a constant number of
 queries: proposals per state, proposals short of submitted reviews, agencies whose ranking is
-final and the joint ranking's approvals. Decisions are not recorded by the application yet, so
-every proposal past the eligibility check still counts as awaiting one.
+final, the joint ranking's approvals and the agencies' keys to publish. Decisions are not
+recorded by the application yet, so every proposal past the eligibility check still counts as
+awaiting one.
 """
 
 from __future__ import annotations
 
-import datetime
+import uuid
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.approvals.records import Purpose, Subject, answers, not_approved
 from grants.calls.problems import configuration_problems
 from grants.calls.services import setup_of
 from grants.db.models import Approval, Call, Proposal, Ranking, Review, ReviewAssignment
+from grants.times import utcnow
 from workflows.machines.call import CallContext
 
 AWAITING_DECISION = ("eligible", "under_review", "reviewed")
@@ -99,13 +102,15 @@ async def joint_ranking_recorded(session: AsyncSession, call: Call) -> bool:
 
 
 async def call_context(
-    session: AsyncSession, call: Call, now: datetime.datetime | None = None
+    session: AsyncSession, call: Call, agency_id: uuid.UUID | None = None
 ) -> CallContext:
-    """The call's facts at `now` (the server's UTC clock by default); four queries whatever
-    the number of proposals, reviews and agencies."""
+    """The call's facts now, for a caller of agency `agency_id` (None: no agency); five
+    queries whatever the number of proposals, reviews and agencies."""
     counts = await proposal_counts(session, call)
+    answered = await answers(session, publication(call))
+    cofunders = [(t.agency_id, t.agency.code) for t in call.agencies]
     return CallContext(
-        now=now or datetime.datetime.now(datetime.UTC),
+        now=utcnow(),
         closes_at=call.closes_at,
         configuration_problems=configuration_problems(setup_of(call)),
         unchecked_proposals=counts.get("submitted", 0),
@@ -113,4 +118,11 @@ async def call_context(
         agencies_without_final_ranking=await agencies_without_final_ranking(session, call),
         joint_ranking_recorded=await joint_ranking_recorded(session, call),
         proposals_undecided=sum(counts.get(s, 0) for s in AWAITING_DECISION),
+        agencies_not_approved=not_approved(answered, cofunders),
+        caller_approved=agency_id in answered,
     )
+
+
+def publication(call: Call) -> Subject:
+    """The co-funding agencies' keys to publish the call as it stands (its current version)."""
+    return Subject("call", call.id, Purpose.PUBLISH_CALL, call.version)

@@ -46,7 +46,11 @@ async def seed(session: AsyncSession) -> list[DemoLogin]:
     users = {}
     for login in LOGINS:
         users[login.email] = await create_user(session, user_create(login), actor=SYSTEM)
-    await seed_call(session, users["officer.jst@demo.cofund.example"])
+    officers = {
+        "JST": users["officer.jst@demo.cofund.example"],
+        "NAFOSTED": users["officer.nafosted@demo.cofund.example"],
+    }
+    await seed_call(session, officers)
     for login in REVIEW_LOGINS:
         users[login.email] = await create_user(session, user_create(login), actor=SYSTEM)
     await seed_review_call(session, users)

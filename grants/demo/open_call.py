@@ -7,13 +7,12 @@ import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor
+from grants.bindings import CALLS
 from grants.calls.schemas import CallCreate
 from grants.calls.services import Author, create_call
-from grants.calls.workflow import call_context
 from grants.db.models import User
-from grants.workflow.service import EventRequest, fire
-from workflows.machines.call import CALL
-from workflows.roles import COFUNDING_OFFICER, OFFICER
+from grants.demo.acting import act
+from workflows.machines.call import CallEvent
 
 DEMO_CALL_CODE = "NEXUS-JV-2027"
 
@@ -75,17 +74,11 @@ def terms(agency: str, per_year: int, total: int, envelope: int) -> dict[str, ob
     return {"agency": agency, "cap_per_year": per_year, "cap_total": total, "envelope": envelope}
 
 
-async def seed_call(session: AsyncSession, officer: User) -> None:
-    """Create the demo call as `officer` (of JST) and publish it through the call workflow."""
-    author = Author(Actor(id=officer.id, label=officer.email), officer.roles[0].agency_id)
+async def seed_call(session: AsyncSession, officers: dict[str, User]) -> None:
+    """Create the demo call as JST's officer; each agency's officer approves its side and the
+    second key publishes it, through the call workflow."""
+    jst = officers["JST"]
+    author = Author(Actor(id=jst.id, label=jst.email), jst.roles[0].agency_id)
     call = await create_call(session, demo_call(datetime.datetime.now(datetime.UTC)), author=author)
-    await fire(
-        session,
-        machine=CALL,
-        entity=call,
-        entity_type="call",
-        request=EventRequest(event="publish", version=call.version, data={}),
-        roles=frozenset({OFFICER, COFUNDING_OFFICER}),
-        ctx=await call_context(session, call),
-        actor=author.actor,
-    )
+    for officer in officers.values():
+        await act(session, CALLS, call, CallEvent.APPROVE, officer)

@@ -4,33 +4,29 @@ accepted to serve, every step taken through the services and the workflows."""
 from __future__ import annotations
 
 import datetime
-import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor
+from grants.bindings import CALLS, PROPOSALS, SERVICES
 from grants.calls.schemas import CallCreate
 from grants.calls.services import Author, create_call
-from grants.calls.workflow import call_context
-from grants.common.schemas import EventBody
 from grants.db.models import Call, Proposal, User
+from grants.demo.acting import act, principal
 from grants.demo.open_call import criterion, kind, terms
 from grants.proposals import invitations, team
 from grants.proposals import schemas as proposal_schemas
 from grants.proposals import services as proposals
 from grants.proposals.access import roles_on
-from grants.proposals.workflow import apply_event
 from grants.reviews.pool import schemas as pool_schemas
 from grants.reviews.pool import serving
 from grants.reviews.pool.profiles import create_profile
-from grants.security.middleware import principal_for
 from grants.security.principal import Principal
-from grants.workflow.service import EventRequest, fire
-from workflows.machines.call import CALL
-from workflows.machines.proposal import PROPOSAL
-from workflows.roles import COFUNDING_OFFICER, OFFICER
+from workflows.machines.call import CallEvent
+from workflows.machines.call_service import ServiceEvent
+from workflows.machines.proposal import ProposalEvent
 
 REVIEW_CALL_CODE = "NEXUS-JV-2026"
 
@@ -174,7 +170,7 @@ def review_call(now: datetime.datetime) -> CallCreate:
 
 
 def _principal(user: User) -> Principal:
-    return principal_for(user, "session", uuid.uuid4())
+    return principal(user)
 
 
 def _email(local: str) -> str:
@@ -194,20 +190,12 @@ def _budget(currency: str, per_year: int) -> proposal_schemas.BudgetReplace:
     )
 
 
-async def _call_event(session: AsyncSession, call: Call, event: str, officer: User) -> None:
+async def _call_event(
+    session: AsyncSession, call: Call, event: str, officer: User, *, at_close: bool = True
+) -> None:
     """Fire `event` on the call as `officer`, on the call's timeline (at its closing instant
     once it is past publication)."""
-    now = call.closes_at if event != "publish" else None
-    await fire(
-        session,
-        machine=CALL,
-        entity=call,
-        entity_type="call",
-        request=EventRequest(event=event, version=call.version, data={}),
-        roles=frozenset({OFFICER, COFUNDING_OFFICER}),
-        ctx=await call_context(session, call, now=now),
-        actor=Actor(id=officer.id, label=officer.email),
-    )
+    await act(session, CALLS, call, event, officer, at=call.closes_at if at_close else None)
 
 
 async def _submitted_proposal(
@@ -244,26 +232,16 @@ async def _submitted_proposal(
         host_data = proposal_schemas.PartUpdate(institution_name=host)
         await team.update_part(session, who, proposal, part, host_data)
         await team.replace_budget(session, who, proposal, call, part, _budget(currency, per_year))
-    body = EventBody(version=proposal.version, data={})
-    await apply_event(
-        session, vn, proposal, call, roles_on(vn, proposal, call), "submit", body, None
-    )
+    await act(session, PROPOSALS, proposal, ProposalEvent.SUBMIT, users[_email(spec.vn_pi)])
 
 
-async def _declare_eligible(session: AsyncSession, call: Call, officer: User) -> None:
-    """The JST officer declares every submitted proposal eligible, at the closing instant."""
-    principal = _principal(officer)
+async def _declare_eligible(session: AsyncSession, call: Call, officers: dict[str, User]) -> None:
+    """Each agency's officer finds its part of every submitted proposal eligible, at the
+    closing instant; the second key admits each proposal."""
     for proposal in await _proposals_of(session, call):
-        await fire(
-            session,
-            machine=PROPOSAL,
-            entity=proposal,
-            entity_type="proposal",
-            request=EventRequest(event="declare_eligible", version=proposal.version, data={}),
-            roles=roles_on(principal, proposal, call),
-            ctx=replace(proposals.facts(call), now=call.closes_at),
-            actor=principal.actor,
-        )
+        for officer in officers.values():
+            event = ProposalEvent.DECLARE_ELIGIBLE
+            await act(session, PROPOSALS, proposal, event, officer, at=call.closes_at)
 
 
 async def _proposals_of(session: AsyncSession, call: Call) -> list[Proposal]:
@@ -298,7 +276,7 @@ async def _serving_reviewers(
             pool_schemas.ServeInvite(reviewer=user.id, agency=agency),
             actor=Actor(id=officer.id, label=officer.email),
         )
-        await serving.respond(session, service, True, None, actor=_principal(user).actor)
+        await act(session, SERVICES, service, ServiceEvent.ACCEPT, user)
 
 
 async def seed_review_call(session: AsyncSession, users: dict[str, User]) -> Call:
@@ -308,16 +286,17 @@ async def seed_review_call(session: AsyncSession, users: dict[str, User]) -> Cal
         "JST": users["officer.jst@demo.cofund.example"],
         "NAFOSTED": users["officer.nafosted@demo.cofund.example"],
     }
-    jst = officers["JST"]
+    jst, nafosted = officers["JST"], officers["NAFOSTED"]
     author = Author(Actor(id=jst.id, label=jst.email), jst.roles[0].agency_id)
     call = await create_call(
         session, review_call(datetime.datetime.now(datetime.UTC)), author=author
     )
-    await _call_event(session, call, "publish", jst)
+    for officer in officers.values():
+        await _call_event(session, call, CallEvent.APPROVE, officer, at_close=False)
     for spec in REVIEW_PROPOSALS:
         await _submitted_proposal(session, call, spec, users)
-    await _call_event(session, call, "close", jst)
-    await _declare_eligible(session, call, jst)
-    await _call_event(session, call, "start_review", jst)
+    await _call_event(session, call, CallEvent.CLOSE, jst)
+    await _declare_eligible(session, call, officers)
+    await _call_event(session, call, CallEvent.START_REVIEW, nafosted)
     await _serving_reviewers(session, call, users, officers)
     return call

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
-from grants.common.schemas import EventBody, Page, TransitionOption
-from grants.proposals import invitations, queries, schemas, services, views, workflow
+from grants.common.schemas import Page
+from grants.proposals import invitations, queries, schemas, services, views
 from grants.proposals.access import roles_on, visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
@@ -68,31 +66,6 @@ class ProposalController(Controller):
         """Change the shared fields of a draft."""
         proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
         await services.update(db_session, proposal, call, roles, data, actor=principal.actor)
-        return await services.detail(db_session, principal, proposal, call, roles)
-
-    @get("/{proposal_id:uuid}/transitions", name="proposals:transitions")
-    async def transitions(
-        self, principal: Principal, proposal_id: uuid.UUID, db_session: AsyncSession
-    ) -> list[TransitionOption]:
-        """Events from the proposal's state, and whether the caller may fire each now."""
-        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
-        found = await workflow.transitions(db_session, principal, proposal, call, roles)
-        return [TransitionOption.model_validate(o) for o in found]
-
-    @post("/{proposal_id:uuid}/events/{event:str}", name="proposals:event", status_code=200)
-    async def event(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        proposal_id: uuid.UUID,
-        event: str,
-        data: EventBody,
-        db_session: AsyncSession,
-    ) -> schemas.ProposalDetail:
-        """Submit, reopen, withdraw, or declare (in)eligible."""
-        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
-        rid = request_id_of(request)
-        await workflow.apply_event(db_session, principal, proposal, call, roles, event, data, rid)
         return await services.detail(db_session, principal, proposal, call, roles)
 
     @post("/{proposal_id:uuid}/invitations", name="proposals:invite")

@@ -1,37 +1,71 @@
-"""The proposal machine's facts and events: submission (with its reference number), reopening,
-withdrawal and the officers' eligibility decision, all through `grants.workflow.service.fire`.
+"""The proposal machine's binding: submission (with its reference number), reopening,
+withdrawal, and each co-funding agency's eligibility key for its own part (the last key
+admits the proposal; one agency finding its part ineligible is enough to refuse it).
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any, ClassVar
 
 import structlog
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import append
-from grants.common.schemas import EventBody
+from grants.approvals.records import Answer, Purpose, Subject, answers, not_approved, record
+from grants.common.schemas import Input
 from grants.db.models import Call, Proposal, ReviewAssignment
-from grants.errors import FieldError, Invalid
-from grants.proposals import checks, queries
-from grants.proposals.services import facts
+from grants.proposals import checks, queries, schemas
+from grants.proposals.access import visible_proposal
+from grants.proposals.services import detail, facts
 from grants.security.principal import Principal
 from grants.times import utcnow
-from grants.workflow.service import EventRequest, Option, fire, options
+from grants.workflow.binding import Binding, Firing, Target
 from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent
 
 log = structlog.get_logger("grants.proposals")
+
+ELIGIBILITY_EVENTS = frozenset({ProposalEvent.DECLARE_ELIGIBLE, ProposalEvent.DECLARE_INELIGIBLE})
+
+
+class EligibleData(Input):
+    """An agency's optional note on its part's eligibility."""
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class IneligibleData(Input):
+    """Why the agency's part fails its eligibility rules (the applicants read it)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def eligibility(proposal: Proposal) -> Subject:
+    """The co-funding agencies' keys on the proposal's eligibility, each for its own part.
+    Fixed at version 0: a submitted proposal's content cannot change after the deadline, when
+    eligibility is decided, and its state changes must not void the keys."""
+    return Subject("proposal", proposal.id, Purpose.ELIGIBILITY, 0)
 
 
 async def proposal_context(
     session: AsyncSession, principal: Principal, proposal: Proposal, call: Call
 ) -> ProposalContext:
-    """Facts for the guards; the submission problems are gathered only for a draft, the
-    review counts only for a proposal under review."""
+    """Facts for the guards: the submission problems for a draft, the agencies' eligibility
+    keys once submitted, the review counts under review."""
     if proposal.state == "under_review":
         outstanding, submitted = await review_counts(session, proposal)
         return replace(facts(call), reviews_outstanding=outstanding, reviews_submitted=submitted)
+    if proposal.state == "submitted":
+        answered = await answers(session, eligibility(proposal))
+        cofunders = [(t.agency_id, t.agency.code) for t in call.agencies]
+        return replace(
+            facts(call),
+            eligibility_pending=not_approved(answered, cofunders),
+            caller_assessed=principal.officer_agency_id in answered,
+        )
     if proposal.state != "draft":
         return facts(call)
     problems = checks.submission_problems(
@@ -56,18 +90,6 @@ async def review_counts(session: AsyncSession, proposal: Proposal) -> tuple[int,
     return counts.get("invited", 0) + counts.get("accepted", 0), counts.get("submitted", 0)
 
 
-async def transitions(
-    session: AsyncSession,
-    principal: Principal,
-    proposal: Proposal,
-    call: Call,
-    roles: frozenset[str],
-) -> list[Option]:
-    """The events of the proposal's state, and whether this caller may fire each now."""
-    ctx = await proposal_context(session, principal, proposal, call)
-    return options(PROPOSAL, proposal, roles, ctx)
-
-
 async def next_number(session: AsyncSession, call: Call) -> int:
     """The call's next reference number. The UPDATE holds the call row's lock until the
     transaction ends, so concurrent submissions queue and a rolled-back one returns its number:
@@ -82,75 +104,86 @@ async def next_number(session: AsyncSession, call: Call) -> int:
     return int(result.scalar_one())
 
 
-async def _lock_call(session: AsyncSession, call: Call, numbered: bool) -> int | None:
-    """Serialise submissions to one call on its row: the next number for a first submission,
-    a plain row lock for a resubmission."""
-    if numbered:
-        return await next_number(session, call)
-    await session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
-    return None
+class ProposalBinding(Binding[Proposal]):
+    resource = "proposals"
+    id_name = "proposal_id"
+    entity_type = "proposal"
+    machine = PROPOSAL
+    view_type = schemas.ProposalDetail
+    tag = "proposals"
+    data: ClassVar[Mapping[str, type[BaseModel]]] = {
+        ProposalEvent.DECLARE_ELIGIBLE: EligibleData,
+        ProposalEvent.DECLARE_INELIGIBLE: IneligibleData,
+    }
+    follow_ups: ClassVar[Mapping[str, str]] = {ProposalEvent.DECLARE_ELIGIBLE: ProposalEvent.ADMIT}
+
+    async def load(
+        self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
+    ) -> Target[Proposal]:
+        proposal, call, roles = await visible_proposal(session, principal, entity_id)
+        if event == ProposalEvent.SUBMIT:
+            # Submissions to one call queue on its row, so "PI once per call" is read under
+            # the lock and reference numbers stay gap-free.
+            await session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
+        elif event is not None:  # the agencies' keys and the state change queue on the row
+            await session.execute(
+                select(Proposal.id).where(Proposal.id == proposal.id).with_for_update()
+            )
+        return Target(proposal, roles, call)
+
+    async def context(
+        self, session: AsyncSession, principal: Principal, target: Target[Proposal]
+    ) -> ProposalContext:
+        return await proposal_context(session, principal, target.entity, target.scope)
+
+    async def effects(
+        self, session: AsyncSession, target: Target[Proposal], firing: Firing
+    ) -> Mapping[str, Any]:
+        proposal, call = target.entity, target.scope
+        if firing.event == ProposalEvent.SUBMIT:
+            return await _submitted(session, proposal, call)
+        if firing.event in ELIGIBILITY_EVENTS:
+            return await _assessed(session, proposal, call, firing)
+        return {}
+
+    async def view(
+        self, session: AsyncSession, principal: Principal, target: Target[Proposal]
+    ) -> schemas.ProposalDetail:
+        return await detail(session, principal, target.entity, target.scope, target.roles)
 
 
-def _eligibility_reason(event: str, data: dict[str, str]) -> str | None:
-    reason = (data.get("reason") or "").strip() or None
-    if event == ProposalEvent.DECLARE_INELIGIBLE and reason is None:
-        raise Invalid(
-            "Say why the proposal is ineligible.",
-            errors=[FieldError("data.reason", "required for declare_ineligible")],
-        )
-    if reason is not None and len(reason) > 2000:
-        raise Invalid(
-            "The reason is too long.", errors=[FieldError("data.reason", "at most 2000 characters")]
-        )
-    return reason
+async def _submitted(session: AsyncSession, proposal: Proposal, call: Call) -> dict[str, Any]:
+    """The first submission takes the call's next reference number `<code>-NNNN`."""
+    changes: dict[str, Any] = {}
+    if proposal.number is None:
+        number = await next_number(session, call)
+        reference = f"{call.code}-{number:04d}"
+        changes = {"number": [None, number], "reference": [None, reference]}
+        proposal.number, proposal.reference = number, reference
+        log.info("proposal numbered", proposal_id=str(proposal.id), reference=reference)
+    proposal.submitted_at = utcnow()
+    return changes
 
 
-async def apply_event(
-    session: AsyncSession,
-    principal: Principal,
-    proposal: Proposal,
-    call: Call,
-    roles: frozenset[str],
-    event: str,
-    body: EventBody,
-    request_id: str | None,
-) -> Proposal:
-    """Fire `event` on the proposal in the request's transaction (atomic for every agency's
-    part). The first submission takes the next reference number `<call code>-NNNN`; the
-    eligibility events store their reason (required for `declare_ineligible`). Raises what
-    `fire` raises, and Invalid for a missing reason."""
-    reason = _eligibility_reason(event, body.data)
-    numbered = event == ProposalEvent.SUBMIT and proposal.number is None
-    number = await _lock_call(session, call, numbered) if event == ProposalEvent.SUBMIT else None
-    # Read under the call's lock (so "PI once per call" holds against concurrent submissions)
-    # and before any attribute changes, which a query would autoflush.
-    ctx = await proposal_context(session, principal, proposal, call)
-    if number is not None:  # taken before the guards run: a refusal's rollback returns it
-        proposal.number, proposal.reference = number, f"{call.code}-{number:04d}"
-    if event == ProposalEvent.SUBMIT:
-        proposal.submitted_at = utcnow()
-    if event in (ProposalEvent.DECLARE_ELIGIBLE, ProposalEvent.DECLARE_INELIGIBLE):
-        proposal.eligibility_reason = reason
-    await fire(
+async def _assessed(
+    session: AsyncSession, proposal: Proposal, call: Call, firing: Firing
+) -> dict[str, Any]:
+    """Record the caller's agency's key on its part's eligibility, with the reason."""
+    agency_id = firing.principal.officer_agency_id
+    code = next(t.agency.code for t in call.agencies if t.agency_id == agency_id)
+    reason = firing.data.model_dump().get("reason")
+    eligible = firing.event == ProposalEvent.DECLARE_ELIGIBLE
+    assert agency_id is not None  # the role `cofunding_officer` implies an agency
+    await record(
         session,
-        machine=PROPOSAL,
-        entity=proposal,
-        entity_type="proposal",
-        request=EventRequest(event=event, version=body.version, data=body.data),
-        roles=roles,
-        ctx=ctx,
-        actor=principal.actor,
-        request_id=request_id,
+        eligibility(proposal),
+        agency_id=agency_id,
+        agency_code=code,
+        officer=firing.principal.actor,
+        decision=Answer.APPROVE if eligible else Answer.REJECT,
+        rationale=reason,
+        request_id=firing.request_id,
     )
-    if numbered:
-        await append(
-            session,
-            actor=principal.actor,
-            action="proposal.number",
-            entity_type="proposal",
-            entity_id=proposal.id,
-            changes={"number": [None, proposal.number], "reference": [None, proposal.reference]},
-            request_id=request_id,
-        )
-        log.info("proposal numbered", proposal_id=str(proposal.id), reference=proposal.reference)
-    return proposal
+    if not eligible:
+        proposal.eligibility_reason = reason
+    return {"agency": code}

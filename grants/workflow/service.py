@@ -1,37 +1,36 @@
-"""The one place a workflow event changes an entity's state (`grep '\\.state ='` finds it).
+"""The one way a workflow event happens (`grep '\\.state ='` finds this module alone).
 
-`fire` checks role and scope (the caller passes the roles the actor holds on this entity),
-runs the machine's guards, compares the version the client saw, changes the state and appends
-the audit event, all in the caller's transaction: the request commits or rolls back as one.
+`fire(session, binding, entity_id, event, body, principal)` loads the entity through its
+binding, which computes the caller's roles and the guards' facts; the machine decides; the
+version the client saw is compared; the binding's side effects run; the state changes and the
+audit event is appended — all in the caller's transaction, so the request commits or rolls back
+as one. `options` answers `GET …/transitions` from exactly the same roles and facts, so what it
+lists as allowed is what `fire` accepts.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
-from grants.errors import Conflict, Forbidden, NotFound, StaleVersion
-from workflows.engine import Machine
+from grants.audit.chain import append
+from grants.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, StaleVersion
+from grants.security.principal import Principal
+from grants.settings import Settings
+from grants.workflow.binding import Binding, Firing, Target
+from workflows.engine import Transition
 from workflows.errors import EventRefused, NotAllowedFromState, RoleNotAllowed, UnknownEvent
-
-
-class Stateful(Protocol):
-    """What an entity needs to take part in a workflow."""
-
-    id: Any
-    state: str
-    version: int
 
 
 @dataclass(frozen=True, slots=True)
 class EventRequest:
     """An event as a client asked for it: the version it saw and the event's data."""
 
-    event: str
     version: int
     data: Mapping[str, Any]
 
@@ -47,62 +46,111 @@ class Option:
     reasons: tuple[str, ...]
 
 
-def options(
-    machine: Machine[Any], entity: Stateful, roles: frozenset[str], ctx: Any
+async def options(
+    session: AsyncSession, binding: Binding[Any], entity_id: uuid.UUID, principal: Principal
 ) -> list[Option]:
-    """Every event possible from the entity's state, with whether this caller may fire it now."""
+    """Every event the caller may ever fire from the entity's state (their roles allow it),
+    each with whether the guards let them now and why not. Raises NotFound like `fire`."""
+    target = await binding.load(session, principal, entity_id, None)
+    ctx = await binding.context(session, principal, target)
     return [
-        Option(
-            event=o.event,
-            target=o.transition.target,
-            description=o.transition.description,
-            allowed=o.allowed,
-            reasons=o.reasons,
-        )
-        for o in machine.options(entity.state, roles, ctx)
+        Option(o.event, o.transition.target, o.transition.description, o.allowed, o.reasons)
+        for o in binding.machine.options(target.entity.state, target.roles, ctx)
         if o.code != RoleNotAllowed.code
     ]
 
 
 async def fire(
     session: AsyncSession,
+    binding: Binding[Any],
+    entity_id: uuid.UUID,
+    event: str,
+    body: EventRequest,
+    principal: Principal,
     *,
-    machine: Machine[Any],
-    entity: Stateful,
-    entity_type: str,
-    request: EventRequest,
-    roles: frozenset[str],
-    ctx: Any,
-    actor: Actor,
+    settings: Settings,
     request_id: str | None = None,
-) -> str:
-    """Apply `request.event` to `entity` and audit it; returns the previous state.
+) -> Target[Any]:
+    """Apply `event` to the entity, then the binding's follow-up if its guards now agree.
 
-    Raises NotFound (no such event), Forbidden (role), Conflict (wrong state or guards, with
-    every reason) and StaleVersion (the client saw an older version). The entity's
-    `version_id_col` makes a concurrent writer that loaded the same version fail at flush.
+    Raises NotFound (no such entity for this caller, or no such event), Invalid (the event's
+    data), Forbidden (role), Conflict (wrong state or guards, with every reason) and
+    StaleVersion (the client saw an older version). The entity's `version_id_col` makes a
+    concurrent writer that loaded the same version fail at flush.
     """
+    if event not in binding.machine.events:
+        raise NotFound(f"No event {event!r} for a {binding.machine.name}.")
+    data = parse_data(binding, event, body.data)
+    target = await binding.load(session, principal, entity_id, event)
+    firing = Firing(principal, event, data, settings, request_id)
+    await _apply(session, binding, target, firing, seen=body.version)
+    follow = binding.follow_ups.get(event)
+    if follow is not None:
+        then = Firing(principal, follow, parse_data(binding, follow, {}), settings, request_id)
+        await _follow(session, binding, target, then)
+    return target
+
+
+def parse_data(binding: Binding[Any], event: str, raw: Mapping[str, Any]) -> BaseModel:
+    """The event's data validated against its declared schema; raises Invalid naming fields."""
     try:
-        transition = machine.decide(entity.state, request.event, roles, ctx)
-    except EventRefused as refused:
-        raise _http_error(refused) from refused
-    if request.version != entity.version:
-        raise StaleVersion(
-            f"You saw version {request.version}, but it is now version {entity.version}.",
-        )
+        return binding.data_schema(event).model_validate(dict(raw))
+    except ValidationError as exc:
+        errors = [
+            FieldError(".".join(["data", *map(str, e["loc"])]), e["msg"]) for e in exc.errors()
+        ]
+        raise Invalid(f"The data of {event!r} is invalid.", errors=errors) from exc
+
+
+async def _apply(
+    session: AsyncSession,
+    binding: Binding[Any],
+    target: Target[Any],
+    firing: Firing,
+    *,
+    seen: int,
+) -> None:
+    entity = target.entity
+    ctx = await binding.context(session, firing.principal, target)
+    transition = _decide(binding, target, firing.event, ctx)
+    if seen != entity.version:
+        raise StaleVersion(f"You saw version {seen}, but it is now version {entity.version}.")
+    firing = replace(firing, to_state=transition.target)
+    changes = dict(await binding.effects(session, target, firing))
     before = entity.state
     entity.state = transition.target
     await session.flush()
     await append(
         session,
-        actor=actor,
-        action=f"{entity_type}.{request.event}",
-        entity_type=entity_type,
+        actor=firing.principal.actor,
+        action=f"{binding.entity_type}.{firing.event}",
+        entity_type=binding.entity_type,
         entity_id=entity.id,
-        changes={"state": [before, transition.target], "data": dict(request.data)},
-        request_id=request_id,
+        changes={
+            "state": [before, transition.target],
+            "data": firing.data.model_dump(mode="json", exclude_defaults=True),
+            **changes,
+        },
+        request_id=firing.request_id,
     )
-    return before
+
+
+async def _follow(
+    session: AsyncSession, binding: Binding[Any], target: Target[Any], firing: Firing
+) -> None:
+    """Apply the follow-up event when the machine accepts it now; otherwise leave it for an
+    officer to fire once its guards agree (nothing is raised)."""
+    ctx = await binding.context(session, firing.principal, target)
+    options = binding.machine.options(target.entity.state, target.roles, ctx)
+    if any(o.event == firing.event and o.allowed for o in options):
+        await _apply(session, binding, target, firing, seen=target.entity.version)
+
+
+def _decide(binding: Binding[Any], target: Target[Any], event: str, ctx: Any) -> Transition[Any]:
+    try:
+        return binding.machine.decide(target.entity.state, event, target.roles, ctx)
+    except EventRefused as refused:
+        raise _http_error(refused) from refused
 
 
 def _http_error(refused: EventRefused) -> Exception:

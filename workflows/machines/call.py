@@ -28,6 +28,7 @@ class CallState(StrEnum):
 class CallEvent(StrEnum):
     """Events of the call machine."""
 
+    APPROVE = "approve"
     PUBLISH = "publish"
     CLOSE = "close"
     START_REVIEW = "start_review"
@@ -47,6 +48,8 @@ class CallContext:
     `proposals_short_of_reviews`: eligible proposals with fewer submitted reviews than the call
     requires. `agencies_without_final_ranking`: codes of agencies whose own ranking is not final.
     `proposals_undecided`: proposals still missing a decision of some co-funding agency.
+    `agencies_not_approved`: codes of co-funding agencies that have not approved publishing the
+    call's current set-up; `caller_approved`: the caller's agency has approved it.
     """
 
     now: datetime
@@ -57,6 +60,8 @@ class CallContext:
     agencies_without_final_ranking: tuple[str, ...]
     joint_ranking_recorded: bool
     proposals_undecided: int
+    agencies_not_approved: tuple[str, ...] = ()
+    caller_approved: bool = False
 
 
 def configuration_complete(ctx: CallContext) -> Iterator[str]:
@@ -68,6 +73,18 @@ def closes_in_future(ctx: CallContext) -> Iterator[str]:
     """The closing time is still in the future."""
     if ctx.now >= ctx.closes_at:
         yield f"The closing time {instant(ctx.closes_at)} is not in the future."
+
+
+def caller_not_yet_approved(ctx: CallContext) -> Iterator[str]:
+    """Each agency approves its side of the set-up once."""
+    if ctx.caller_approved:
+        yield "Your agency has approved this set-up already."
+
+
+def approved_by_every_agency(ctx: CallContext) -> Iterator[str]:
+    """Every co-funding agency approved publishing the call as it stands."""
+    if ctx.agencies_not_approved:
+        yield f"Agencies that have not approved publishing: {names(ctx.agencies_not_approved)}."
 
 
 def deadline_reached(ctx: CallContext) -> Iterator[str]:
@@ -118,12 +135,20 @@ CALL = Machine(
     initial=CallState.DRAFT,
     transitions=(
         Transition(
+            CallEvent.APPROVE,
+            (CallState.DRAFT,),
+            CallState.DRAFT,
+            _OFFICERS,
+            (configuration_complete, closes_in_future, caller_not_yet_approved),
+            "Approve publishing the call as set up (your agency's key); the last key opens it.",
+        ),
+        Transition(
             CallEvent.PUBLISH,
             (CallState.DRAFT,),
             CallState.OPEN,
             _OFFICERS,
-            (configuration_complete, closes_in_future),
-            "Open the call to submissions.",
+            (configuration_complete, closes_in_future, approved_by_every_agency),
+            "Open the call to submissions once every co-funding agency approved.",
         ),
         Transition(
             CallEvent.CLOSE,

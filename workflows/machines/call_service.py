@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,15 +26,8 @@ class ServiceEvent(StrEnum):
 
 @dataclass(frozen=True)
 class ServiceContext:
-    """`reason_given`: the decline carries a reason (officers plan around it)."""
-
-    reason_given: bool
-
-
-def reason_given(ctx: ServiceContext) -> Iterator[str]:
-    """A decline states its reason."""
-    if not ctx.reason_given:
-        yield "Say why you decline, so the officers can plan around it."
+    """No guard reads a fact: a decline's reason is the event's data (required by its schema,
+    so officers can plan around it), not a fact of the database."""
 
 
 CALL_SERVICE = Machine(
@@ -55,8 +47,7 @@ CALL_SERVICE = Machine(
             (ServiceState.INVITED, ServiceState.ACCEPTED),
             ServiceState.DECLINED,
             (INVITED_REVIEWER,),
-            (reason_given,),
-            "Decline (or step back from) reviewing for the call.",
+            description="Decline (or step back from) reviewing for the call.",
         ),
     ),
     final=(ServiceState.DECLINED,),

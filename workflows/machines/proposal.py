@@ -33,6 +33,7 @@ class ProposalEvent(StrEnum):
     SUBMIT = "submit"
     REOPEN = "reopen"
     DECLARE_ELIGIBLE = "declare_eligible"
+    ADMIT = "admit"
     DECLARE_INELIGIBLE = "declare_ineligible"
     START_REVIEW = "start_review"
     COMPLETE_REVIEW = "complete_review"
@@ -50,6 +51,8 @@ class ProposalContext:
     or accepted but not submitted. `reviews_submitted`: submitted reviews of this proposal.
     `decisions_recorded`: agency decisions recorded on it. `undecided_agencies` and
     `rejecting_agencies`: codes of co-funding agencies without a decision / that rejected it.
+    `eligibility_pending`: codes of co-funding agencies that have not found their part eligible;
+    `caller_assessed`: the caller's agency has answered on eligibility already.
     """
 
     now: datetime
@@ -61,6 +64,8 @@ class ProposalContext:
     decisions_recorded: int
     undecided_agencies: tuple[str, ...]
     rejecting_agencies: tuple[str, ...]
+    eligibility_pending: tuple[str, ...] = ()
+    caller_assessed: bool = False
 
 
 def call_open(ctx: ProposalContext) -> Iterator[str]:
@@ -84,6 +89,18 @@ def after_deadline(ctx: ProposalContext) -> Iterator[str]:
     """Eligibility is decided only after the deadline, when the PI can no longer reopen."""
     if ctx.now < ctx.closes_at:
         yield f"Eligibility is decided after the deadline {instant(ctx.closes_at)}."
+
+
+def caller_not_yet_assessed(ctx: ProposalContext) -> Iterator[str]:
+    """Each agency decides its own part's eligibility once."""
+    if ctx.caller_assessed:
+        yield "Your agency has decided on this proposal's eligibility already."
+
+
+def every_part_eligible(ctx: ProposalContext) -> Iterator[str]:
+    """Every co-funding agency found its part eligible."""
+    if ctx.eligibility_pending:
+        yield f"Agencies that have not found their part eligible: {names(ctx.eligibility_pending)}."
 
 
 def call_reviewing(ctx: ProposalContext) -> Iterator[str]:
@@ -157,18 +174,26 @@ PROPOSAL = Machine(
         Transition(
             ProposalEvent.DECLARE_ELIGIBLE,
             (_S.SUBMITTED,),
+            _S.SUBMITTED,
+            _OFFICERS,
+            (after_deadline, caller_not_yet_assessed),
+            "Your agency finds its part eligible (its key); the last key admits the proposal.",
+        ),
+        Transition(
+            ProposalEvent.ADMIT,
+            (_S.SUBMITTED,),
             _S.ELIGIBLE,
             _OFFICERS,
-            (after_deadline,),
-            "The proposal meets every agency's eligibility rules.",
+            (after_deadline, every_part_eligible),
+            "Every co-funding agency found its part eligible: the proposal goes to review.",
         ),
         Transition(
             ProposalEvent.DECLARE_INELIGIBLE,
             (_S.SUBMITTED,),
             _S.INELIGIBLE,
             _OFFICERS,
-            (after_deadline,),
-            "The proposal fails an agency's eligibility rules.",
+            (after_deadline, caller_not_yet_assessed),
+            "Your agency finds its part ineligible, with a reason: one key is enough to refuse.",
         ),
         Transition(
             ProposalEvent.START_REVIEW,

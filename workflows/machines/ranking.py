@@ -27,22 +27,45 @@ class RankingEvent(StrEnum):
     """Events of the ranking machine."""
 
     FINALISE = "finalise"
+    APPROVE = "approve"
     RECORD = "record"
 
 
 @dataclass(frozen=True)
 class RankingContext:
     """`joint`: the ranking is the joint panel's. `unapproved`: codes of co-funding agencies
-    that have not approved the joint ranking."""
+    that have not approved the joint ranking. `agencies_without_final_ranking`: codes of
+    co-funding agencies whose own ranking is not final. `caller_approved`: the caller's agency
+    has approved the joint ranking already."""
 
     joint: bool
     unapproved: tuple[str, ...]
+    agencies_without_final_ranking: tuple[str, ...] = ()
+    caller_approved: bool = False
 
 
 def agency_ranking(ctx: RankingContext) -> Iterator[str]:
     """Only an agency's own ranking is finalised directly."""
     if ctx.joint:
         yield "The joint ranking is recorded by every agency's approval."
+
+
+def joint_ranking(ctx: RankingContext) -> Iterator[str]:
+    """Only the joint ranking is approved by the agencies."""
+    if not ctx.joint:
+        yield "An agency's own ranking is finalised by its officers, not approved."
+
+
+def agency_rankings_final(ctx: RankingContext) -> Iterator[str]:
+    """The joint panel works from every agency's final ranking."""
+    if ctx.agencies_without_final_ranking:
+        yield f"Agencies whose ranking is not final: {names(ctx.agencies_without_final_ranking)}."
+
+
+def caller_not_yet_approved(ctx: RankingContext) -> Iterator[str]:
+    """Each agency approves the joint ranking once."""
+    if ctx.caller_approved:
+        yield "Your agency has approved the joint ranking already."
 
 
 def approved_by_all(ctx: RankingContext) -> Iterator[str]:
@@ -65,6 +88,14 @@ RANKING = Machine(
             (AGENCY_OFFICER,),
             (agency_ranking,),
             "The agency's ranking is final and can no longer change.",
+        ),
+        Transition(
+            RankingEvent.APPROVE,
+            (RankingState.DRAFT,),
+            RankingState.DRAFT,
+            (COFUNDING_OFFICER,),
+            (joint_ranking, agency_rankings_final, caller_not_yet_approved),
+            "Approve the joint ranking (your agency's key); the last key records it.",
         ),
         Transition(
             RankingEvent.RECORD,

@@ -90,7 +90,7 @@ REVIEW_ASSIGNMENT = Machine(
             (_S.ACCEPTED,),
             _S.SUBMITTED,
             (ASSIGNED_REVIEWER,),
-            (fully_scored,),
+            (no_conflict, fully_scored),
             "Submit the review; it then becomes visible to the panel.",
         ),
         Transition(

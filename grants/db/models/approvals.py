@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from advanced_alchemy.base import UUIDv7AuditBase
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -14,13 +14,19 @@ class Approval(UUIDv7AuditBase):
     eligibility, the joint ranking; later decisions, amendments, gates and reports).
 
     Written under the subject's row lock; the unique key makes a second answer by the same
-    agency impossible even if a lock were forgotten. `created_at` is the time of the answer.
+    agency on the same version impossible even if a lock were forgotten. `created_at` is the
+    time of the answer.
     """
 
     __tablename__ = "approvals"
     __table_args__ = (
         UniqueConstraint(
-            "subject_type", "subject_id", "purpose", "agency_id", name="uq_approvals_one_per_agency"
+            "subject_type",
+            "subject_id",
+            "purpose",
+            "subject_version",
+            "agency_id",
+            name="uq_approvals_one_per_agency",
         ),
         CheckConstraint("decision IN ('approve', 'reject')", name="decision_known"),
         Index("ix_approvals_subject", "subject_type", "subject_id"),
@@ -30,6 +36,9 @@ class Approval(UUIDv7AuditBase):
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[uuid.UUID]
     purpose: Mapped[str] = mapped_column(String(48))
+    # The subject's version answered on: an edit of the subject afterwards (a call's set-up)
+    # leaves the answer on record but no longer counts it, so the agency answers again.
+    subject_version: Mapped[int] = mapped_column(Integer)
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"))
     officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     decision: Mapped[str] = mapped_column(String(8))

@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("subject_type", sa.String(length=32), nullable=False),
         sa.Column("subject_id", GUID, nullable=False),
         sa.Column("purpose", sa.String(length=48), nullable=False),
+        sa.Column("subject_version", sa.Integer(), nullable=False),
         sa.Column("agency_id", GUID, nullable=False),
         sa.Column("officer_id", GUID, nullable=False),
         sa.Column("decision", sa.String(length=8), nullable=False),
@@ -61,7 +62,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approvals")),
         sa.UniqueConstraint(
-            "subject_type", "subject_id", "purpose", "agency_id", name="uq_approvals_one_per_agency"
+            "subject_type",
+            "subject_id",
+            "purpose",
+            "subject_version",
+            "agency_id",
+            name="uq_approvals_one_per_agency",
         ),
     )
     op.create_index("ix_approvals_agency_id", "approvals", ["agency_id"], unique=False)
@@ -69,10 +75,11 @@ def upgrade() -> None:
         "ix_approvals_subject", "approvals", ["subject_type", "subject_id"], unique=False
     )
     op.execute(
-        "INSERT INTO approvals (id, subject_type, subject_id, purpose, agency_id, officer_id,"
-        " decision, rationale, created_at, updated_at)"
-        " SELECT id, 'ranking', ranking_id, 'joint_ranking', agency_id, officer_id, 'approve',"
-        " NULL, created_at, updated_at FROM ranking_approvals"
+        "INSERT INTO approvals (id, subject_type, subject_id, purpose, subject_version,"
+        " agency_id, officer_id, decision, rationale, created_at, updated_at)"
+        " SELECT a.id, 'ranking', a.ranking_id, 'joint_ranking', 0, a.agency_id,"
+        " a.officer_id, 'approve', NULL, a.created_at, a.updated_at"
+        " FROM ranking_approvals a"
     )
     op.drop_table("ranking_approvals")
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
-from grants.common.schemas import EventBody, Page, TransitionOption
+from grants.common.schemas import Page
 from grants.reviews.assignment import engine, events, queries, schemas, services
 from grants.reviews.assignment.access import call_for, visible_assignment
 from grants.security.guards import authenticated
@@ -131,39 +131,6 @@ class AssignmentController(Controller):
         await call_for(db_session, principal, call_id, change=True)
         row, *_ = await visible_assignment(db_session, principal, call_id, assignment_id)
         await services.withdraw(db_session, row, actor=principal.actor)
-
-    @get(f"{ONE}/transitions", name="assignments:transitions")
-    async def transitions(
-        self,
-        principal: Principal,
-        call_id: uuid.UUID,
-        assignment_id: uuid.UUID,
-        db_session: AsyncSession,
-    ) -> list[TransitionOption]:
-        """Events from the assignment's state, and whether the caller may fire each now."""
-        row, _, call, roles = await visible_assignment(
-            db_session, principal, call_id, assignment_id
-        )
-        found = await events.transitions(db_session, row, call, roles)
-        return [TransitionOption.model_validate(o) for o in found]
-
-    @post(f"{ONE}/events/{{event:str}}", name="assignments:event", status_code=200)
-    async def event(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        settings: Settings,
-        call_id: uuid.UUID,
-        assignment_id: uuid.UUID,
-        event: str,
-        data: EventBody,
-        db_session: AsyncSession,
-    ) -> schemas.Assignment:
-        """Invite (officer), accept or decline with `data.reason` (the reviewer)."""
-        target = await visible_assignment(db_session, principal, call_id, assignment_id)
-        rid = request_id_of(request)
-        row = await events.apply_event(db_session, principal, settings, target, event, data, rid)
-        return (await queries.views(db_session, [row]))[0]
 
 
 class MyAssignmentController(Controller):

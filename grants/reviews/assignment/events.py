@@ -1,30 +1,42 @@
-"""Workflow events of a review assignment through the one `fire` service: the officer invites
-(the invitation is mailed through the outbox), the reviewer accepts or declines with a reason."""
+"""The review assignment machine's binding: the officers overseeing the pool invite (the
+invitation is mailed through the outbox) and reopen, the reviewer accepts, declines with a
+reason, and submits the review (which locks it)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.calls.access import roles_on
-from grants.common.schemas import EventBody
+from grants.common.schemas import Input
 from grants.db.models import Call, Proposal, Review, ReviewAssignment, User
-from grants.errors import Conflict, FieldError, Invalid
+from grants.errors import Conflict, NotFound
 from grants.mail import queue
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.forbidden import pair_conflicts
-from grants.reviews.assignment.queries import call_assignments
+from grants.reviews.assignment.queries import call_assignments, views
+from grants.reviews.scoring.access import oversees_pool
 from grants.security.principal import Principal
 from grants.settings import Settings
-from grants.workflow.service import EventRequest, Option, fire, options
+from grants.times import utcnow
+from grants.workflow.binding import Binding, Firing, Target
+from grants.workflow.service import EventRequest, fire
 from workflows.machines.review_assignment import (
     REVIEW_ASSIGNMENT,
     AssignmentContext,
     AssignmentEvent,
 )
+from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
-# The scoring package fires these together with the review's own lock (`submitted_at`).
-REVIEW_EVENTS = frozenset({AssignmentEvent.SUBMIT, AssignmentEvent.REOPEN})
+
+class DeclineData(Input):
+    """Why the reviewer declines (a conflict of interest, no time…); officers plan around it."""
+
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 async def assignment_context(
@@ -39,50 +51,68 @@ async def assignment_context(
     return AssignmentContext(conflicts=conflicts, missing=missing)
 
 
-async def transitions(
-    session: AsyncSession, row: ReviewAssignment, call: Call, roles: frozenset[str]
-) -> list[Option]:
-    """The events of the assignment's state and whether this caller may fire each now."""
-    return options(REVIEW_ASSIGNMENT, row, roles, await assignment_context(session, row, call))
+class AssignmentBinding(Binding[ReviewAssignment]):
+    resource = "assignments"
+    id_name = "assignment_id"
+    entity_type = "review_assignment"
+    machine = REVIEW_ASSIGNMENT
+    view_type = schemas.Assignment
+    tag = "reviewer assignment"
+    data: ClassVar[Mapping[str, type[BaseModel]]] = {AssignmentEvent.DECLINE: DeclineData}
+
+    async def load(
+        self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
+    ) -> Target[ReviewAssignment]:
+        """Seen by its reviewer from the invitation on, by the officers overseeing its pool
+        (in parallel review mode only the pool's agency), by auditors and admins."""
+        query = select(ReviewAssignment).where(ReviewAssignment.id == entity_id)
+        row = await session.scalar(query.with_for_update() if event else query)
+        proposal = await session.get(Proposal, row.proposal_id) if row else None
+        call = await session.get(Call, proposal.call_id) if proposal else None
+        if row is None or call is None:
+            raise NotFound("No such assignment.")
+        roles: set[str] = set()
+        if row.reviewer_id == principal.user_id and row.state != "proposed":
+            roles.add(ASSIGNED_REVIEWER)
+        if oversees_pool(principal, call, row.pool_agency_id):
+            roles.add(COFUNDING_OFFICER)
+        if not roles and not principal.has(AUDITOR, ADMIN):
+            raise NotFound("No such assignment.")
+        return Target(row, frozenset(roles), (proposal, call))
+
+    async def context(
+        self, session: AsyncSession, principal: Principal, target: Target[ReviewAssignment]
+    ) -> AssignmentContext:
+        return await assignment_context(session, target.entity, target.scope[1])
+
+    async def effects(
+        self, session: AsyncSession, target: Target[ReviewAssignment], firing: Firing
+    ) -> Mapping[str, Any]:
+        row, (proposal, call) = target.entity, target.scope
+        if firing.event == AssignmentEvent.INVITE:
+            await _mail_invitation(session, firing.settings, row, proposal, call)
+        elif firing.event == AssignmentEvent.DECLINE:
+            row.decline_reason = firing.data.model_dump()["reason"]
+        elif firing.event in (AssignmentEvent.SUBMIT, AssignmentEvent.REOPEN):
+            return await _lock_review(session, row, firing.event == AssignmentEvent.SUBMIT)
+        return {}
+
+    async def view(
+        self, session: AsyncSession, principal: Principal, target: Target[ReviewAssignment]
+    ) -> schemas.Assignment:
+        return (await views(session, [target.entity]))[0]
 
 
-async def apply_event(
-    session: AsyncSession,
-    principal: Principal,
-    settings: Settings,
-    target: tuple[ReviewAssignment, Proposal, Call, frozenset[str]],
-    event: str,
-    body: EventBody,
-    request_id: str | None,
-) -> ReviewAssignment:
-    """Fire `event`; `decline` needs `data.reason` (stored), `invite` queues the mail.
-
-    Raises what `fire` raises, Invalid for a missing or overlong decline reason, and Conflict
-    for `submit`/`reopen`, which the scoring package fires with the review's lock.
-    """
-    row, proposal, call, roles = target
-    if event in REVIEW_EVENTS:
-        raise Conflict(
-            f"A review is submitted or reopened at /api/assignments/{row.id}/events/{event}, "
-            "which also locks or unlocks the review."
-        )
-    ctx = await assignment_context(session, row, call)
-    if event == AssignmentEvent.DECLINE:
-        row.decline_reason = _decline_reason(body)
-    await fire(
-        session,
-        machine=REVIEW_ASSIGNMENT,
-        entity=row,
-        entity_type="review_assignment",
-        request=EventRequest(event=event, version=body.version, data=body.data),
-        roles=roles,
-        ctx=ctx,
-        actor=principal.actor,
-        request_id=request_id,
-    )
-    if event == AssignmentEvent.INVITE:
-        await _mail_invitation(session, settings, row, proposal, call)
-    return row
+async def _lock_review(
+    session: AsyncSession, row: ReviewAssignment, submitted: bool
+) -> dict[str, Any]:
+    """A submitted review is locked (`submitted_at`); reopening unlocks it for its reviewer."""
+    review = await session.scalar(select(Review).where(Review.assignment_id == row.id))
+    if review is None:  # `fully_scored` refuses a submit without scores; a reopen needs one
+        return {}
+    before = review.submitted_at
+    review.submitted_at = utcnow() if submitted else None
+    return {"review_submitted_at": [before, review.submitted_at]}
 
 
 async def invite_all(
@@ -92,38 +122,30 @@ async def invite_all(
     call: Call,
     request_id: str | None,
 ) -> schemas.InvitationRound:
-    """Invite every proposed assignment of the call, each through `fire` (one audit event and
-    one mail each). One whose guard refuses (a conflict appeared) stays proposed and is listed
-    with its reasons; the others are invited all the same."""
+    """Invite every proposed assignment of the call the caller may invite, each through `fire`
+    (one audit event and one mail each). One whose guard refuses (a conflict appeared) stays
+    proposed and is listed with its reasons; the others are invited all the same."""
     rows = list(await session.scalars(call_assignments(call, state="proposed")))
-    proposals = {
-        p.id: p
-        for p in await session.scalars(
-            select(Proposal).where(Proposal.id.in_({r.proposal_id for r in rows}))
-        )
-    }
-    roles = roles_on(principal, call)
-    refused = []
-    for row in rows:
-        body = EventBody(version=row.version)
-        target = (row, proposals[row.proposal_id], call, roles)
+    mine = [r for r in rows if oversees_pool(principal, call, r.pool_agency_id)]
+    binding, refused = AssignmentBinding(), []
+    for row in mine:
+        body = EventRequest(version=row.version, data={})
         try:
-            await apply_event(session, principal, settings, target, "invite", body, request_id)
+            await fire(
+                session,
+                binding,
+                row.id,
+                AssignmentEvent.INVITE,
+                body,
+                principal,
+                settings=settings,
+                request_id=request_id,
+            )
         except Conflict as exc:
             refused.append(
                 schemas.RefusedInvitation(assignment_id=row.id, reasons=list(exc.reasons))
             )
-    return schemas.InvitationRound(invited=len(rows) - len(refused), refused=refused)
-
-
-def _decline_reason(body: EventBody) -> str:
-    reason = (body.data.get("reason") or "").strip()
-    if not reason or len(reason) > 2000:
-        raise Invalid(
-            "Say why you decline (at most 2000 characters).",
-            errors=[FieldError("data.reason", "required, at most 2000 characters")],
-        )
-    return reason
+    return schemas.InvitationRound(invited=len(mine) - len(refused), refused=refused)
 
 
 async def _mail_invitation(
@@ -132,7 +154,7 @@ async def _mail_invitation(
     reviewer = await session.get(User, row.reviewer_id)
     assert reviewer is not None  # a foreign key guarantees it
     deadline = call.review_deadline.isoformat() if call.review_deadline else "to be announced"
-    link = f"{settings.base_url}/api/calls/{call.id}/assignments/{row.id}/transitions"
+    link = f"{settings.base_url}/api/assignments/{row.id}/transitions"
     body = (
         f"Dear {reviewer.display_name},\n\n"
         f"You are invited to review proposal {proposal.reference} in the call {call.code}:\n"

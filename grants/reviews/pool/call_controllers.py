@@ -84,28 +84,6 @@ class CallPoolController(Controller):
         items = [serving.service_view(*row) for row in rows]
         return Page.of(items, total, window)
 
-    @post("/service/accept", name="call-service:accept", status_code=200)
-    async def accept(
-        self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
-    ) -> schemas.CallService:
-        """Accept to serve on the call."""
-        service = await service_of(db_session, principal, call_id, serving.SERVICE_STATES)
-        await serving.respond(db_session, service, True, None, actor=principal.actor)
-        return await serving.view_of(db_session, service)
-
-    @post("/service/decline", name="call-service:decline", status_code=200)
-    async def decline(
-        self,
-        principal: Principal,
-        call_id: uuid.UUID,
-        data: schemas.ServeDecline,
-        db_session: AsyncSession,
-    ) -> schemas.CallService:
-        """Decline to serve on the call, with a reason."""
-        service = await service_of(db_session, principal, call_id, serving.SERVICE_STATES)
-        await serving.respond(db_session, service, False, data.reason, actor=principal.actor)
-        return await serving.view_of(db_session, service)
-
     @get("/biddable", name="bids:biddable", guards=[requires(Role.REVIEWER)])
     async def biddable(
         self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession, window: Window

@@ -29,9 +29,6 @@ from grants.reviews.pool.conflicts import (
     active_conflicts,
 )
 from grants.reviews.pool.decisions import record
-from grants.workflow.service import EventRequest, fire
-from workflows.machines.call_service import CALL_SERVICE, ServiceContext, ServiceEvent
-from workflows.roles import INVITED_REVIEWER
 
 MAX_EXCLUSIONS = 3
 SERVICE_STATES = ("invited", "accepted", "declined")
@@ -72,31 +69,6 @@ async def invite(
     await session.flush()
     changes = {"reviewer_id": [None, data.reviewer], "agency": [None, agency.code]}
     await _audit(session, service, "invite", changes, actor)
-    return service
-
-
-async def respond(
-    session: AsyncSession, service: CallReviewer, accept: bool, reason: str | None, *, actor: Actor
-) -> CallReviewer:
-    """Accept (from `invited`) or decline (from `invited` or `accepted`, with a reason),
-    through the call-service workflow (audited there).
-
-    Raises Conflict when the service is not in a state that allows it.
-    """
-    event = ServiceEvent.ACCEPT if accept else ServiceEvent.DECLINE
-    if not accept:
-        service.decline_reason = reason
-    await fire(
-        session,
-        machine=CALL_SERVICE,
-        entity=service,
-        entity_type="call_reviewer",
-        # The reviewer answers for their own service; nobody else edits it concurrently.
-        request=EventRequest(event=event, version=service.version, data={"reason": reason or ""}),
-        roles=frozenset({INVITED_REVIEWER}),
-        ctx=ServiceContext(reason_given=bool(reason and reason.strip())),
-        actor=actor,
-    )
     return service
 
 

@@ -4,13 +4,11 @@ proposal each caller may see."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, put
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.common.deps import request_id_of
 from grants.common.pagination import Window, provide_window
 from grants.common.schemas import Page
 from grants.reviews.scoring import reviews, schemas
@@ -44,32 +42,6 @@ class ReviewController(Controller):
         """Save the draft as typed so far (send the version you saw; 0 before the first save)."""
         scope = await assignment_scope(db_session, principal, assignment_id)
         return await reviews.save_draft(db_session, principal, scope, data)
-
-    @post("/events/submit", name="reviews:submit", status_code=200)
-    async def submit(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        assignment_id: uuid.UUID,
-        data: schemas.VersionBody,
-        db_session: AsyncSession,
-    ) -> schemas.ReviewForm:
-        """Submit the review (send the assignment's version); it is locked afterwards."""
-        scope = await assignment_scope(db_session, principal, assignment_id)
-        return await reviews.submit(db_session, principal, scope, data, request_id_of(request))
-
-    @post("/events/reopen", name="reviews:reopen", status_code=200)
-    async def reopen(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        assignment_id: uuid.UUID,
-        data: schemas.VersionBody,
-        db_session: AsyncSession,
-    ) -> schemas.ReviewForm:
-        """An officer returns a submitted review to its reviewer."""
-        scope = await assignment_scope(db_session, principal, assignment_id)
-        return await reviews.reopen(db_session, principal, scope, data, request_id_of(request))
 
 
 class ProposalReviewsController(Controller):

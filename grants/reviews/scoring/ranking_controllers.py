@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.common.deps import request_id_of
 from grants.db.models import Agency, Call, Ranking
 from grants.errors import NotFound
 from grants.reviews.scoring import rankings, schemas
@@ -80,24 +78,6 @@ class RankingController(Controller):
         ranking = await rankings.reorder(db_session, principal, ranking, agency, data)
         return await ranking_view(db_session, call, ranking)
 
-    @post("/rankings/{code:str}/finalise", name="rankings:finalise", status_code=200)
-    async def finalise(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        call_id: uuid.UUID,
-        code: str,
-        data: schemas.VersionBody,
-        db_session: AsyncSession,
-    ) -> schemas.RankingView:
-        """Make the agency's ranking final; it never changes afterwards."""
-        call, _ = await officer_call(db_session, principal, call_id)
-        agency = agency_by_code(call, code)
-        ranking = await _existing(db_session, call, agency)
-        rid = request_id_of(request)
-        ranking = await rankings.finalise(db_session, principal, ranking, agency, data, rid)
-        return await ranking_view(db_session, call, ranking)
-
     @post("/joint-ranking", name="rankings:joint")
     async def joint(
         self,
@@ -118,22 +98,6 @@ class RankingController(Controller):
         """The joint ranking and the agencies that approved it."""
         call, _ = await officer_call(db_session, principal, call_id)
         return await ranking_view(db_session, call, await _existing(db_session, call, None))
-
-    @post("/joint-ranking/approve", name="rankings:approve", status_code=200)
-    async def approve(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        call_id: uuid.UUID,
-        data: schemas.VersionBody,
-        db_session: AsyncSession,
-    ) -> schemas.RankingView:
-        """The caller's agency approves the joint ranking (the last approval records it)."""
-        call, _ = await officer_call(db_session, principal, call_id)
-        ranking = await _existing(db_session, call, None)
-        rid = request_id_of(request)
-        ranking = await rankings.approve(db_session, principal, call, ranking, data, rid)
-        return await ranking_view(db_session, call, ranking)
 
 
 async def _existing(session: AsyncSession, call: Call, agency: Agency | None) -> Ranking:

@@ -3,7 +3,8 @@
 An agency's officers build a draft from the aggregated scores of their pool, reorder it and
 finalise it (then it never changes). The joint ranking is recorded by a co-funding officer once
 every agency's ranking is final (parallel mode) or directly (joint mode), and becomes final
-when every co-funding agency has approved it. State changes go through `fire`.
+when every co-funding agency has approved it. State changes go through `fire` (see
+`grants.reviews.scoring.ranking_binding`).
 """
 
 from __future__ import annotations
@@ -15,20 +16,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.approvals.records import Answer, Purpose, Subject, answers, record
+from grants.approvals.records import Answer, Purpose, Subject, answers
 from grants.audit.chain import append
 from grants.calls.workflow import SELECTION_ROUND, agencies_without_final_ranking
 from grants.common.edits import check_version
 from grants.db.models import Agency, Call, Proposal, Ranking
-from grants.errors import Conflict, FieldError, Forbidden, Invalid
+from grants.errors import Conflict, FieldError, Invalid
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import require_agency_officer
 from grants.reviews.scoring.scores import RANKED_STATES, ScoreOptions, call_scores
 from grants.security.principal import Principal
-from grants.times import utcnow
-from grants.workflow.service import EventRequest, fire
-from workflows.machines.ranking import RANKING, RankingContext, RankingEvent
-from workflows.roles import AGENCY_OFFICER, COFUNDING_OFFICER
 
 
 async def ranking_of(session: AsyncSession, call: Call, agency: Agency | None) -> Ranking | None:
@@ -121,24 +118,6 @@ async def reorder(
     return ranking
 
 
-async def finalise(
-    session: AsyncSession,
-    principal: Principal,
-    ranking: Ranking,
-    agency: Agency,
-    body: schemas.VersionBody,
-    request_id: str | None,
-) -> Ranking:
-    """Make the agency's ranking final (audited by `fire`); it never changes afterwards."""
-    roles = frozenset({AGENCY_OFFICER}) if principal.officer_of(agency.id) else frozenset()
-    ctx = RankingContext(joint=False, unapproved=())
-    event = (RankingEvent.FINALISE, body.version)
-    await _fire(session, principal, ranking, event, roles, ctx, request_id)
-    ranking.finalised_by, ranking.finalised_at = principal.user_id, utcnow()
-    await session.flush()
-    return ranking
-
-
 async def rankable(session: AsyncSession, call: Call) -> dict[uuid.UUID, str | None]:
     """The call's proposals past eligibility, by id, with their reference numbers."""
     rows = await session.execute(
@@ -200,75 +179,16 @@ def _check_joint_entries(
         raise Invalid("The joint ranking's entries are invalid.", errors=errors)
 
 
-async def approve(
-    session: AsyncSession,
-    principal: Principal,
-    call: Call,
-    ranking: Ranking,
-    body: schemas.VersionBody,
-    request_id: str | None,
-) -> Ranking:
-    """Record the caller's agency's approval; the last one makes the joint ranking final.
-    Raises StaleVersion and Conflict (this agency approved already)."""
-    check_version(ranking, body.version)
-    agency_id = principal.officer_agency_id
-    codes = {t.agency_id: t.agency.code for t in call.agencies}
-    if agency_id is None or agency_id not in codes or not principal.officer_of(agency_id):
-        raise Forbidden("Only the co-funding agencies' officers approve the joint ranking.")
-    # Two agencies approving at once: the row lock makes the later one see the first's
-    # approval, so exactly one of them records the ranking.
-    await session.execute(select(Ranking.id).where(Ranking.id == ranking.id).with_for_update())
-    approved = await approvals(session, ranking)
-    if agency_id in approved:
-        raise Conflict(f"{codes[agency_id]} has approved the joint ranking already.")
-    await record(
-        session,
-        Subject("ranking", ranking.id, Purpose.JOINT_RANKING),
-        agency_id=agency_id,
-        agency_code=codes[agency_id],
-        officer=principal.actor,
-        decision=Answer.APPROVE,
-        rationale=None,
-        request_id=request_id,
-    )
-    unapproved = tuple(c for a, c in codes.items() if a not in {*approved, agency_id})
-    if not unapproved:
-        ctx = RankingContext(joint=True, unapproved=())
-        roles = frozenset({COFUNDING_OFFICER})
-        event = (RankingEvent.RECORD, ranking.version)
-        await _fire(session, principal, ranking, event, roles, ctx, request_id)
-        ranking.finalised_by, ranking.finalised_at = principal.user_id, utcnow()
-        await session.flush()
-    return ranking
+def joint_keys(ranking: Ranking) -> Subject:
+    """The co-funding agencies' keys on the joint ranking. Fixed at version 0: once any
+    agency approved, the joint ranking's entries can no longer change."""
+    return Subject("ranking", ranking.id, Purpose.JOINT_RANKING, 0)
 
 
 async def approvals(session: AsyncSession, ranking: Ranking) -> set[uuid.UUID]:
     """Ids of the agencies that approved the ranking."""
-    answered = await answers(session, Subject("ranking", ranking.id, Purpose.JOINT_RANKING))
+    answered = await answers(session, joint_keys(ranking))
     return {a for a, row in answered.items() if row.decision == Answer.APPROVE}
-
-
-async def _fire(
-    session: AsyncSession,
-    principal: Principal,
-    ranking: Ranking,
-    event: tuple[RankingEvent, int],
-    roles: frozenset[str],
-    ctx: RankingContext,
-    request_id: str | None = None,
-) -> None:
-    """Fire `(event, version seen)` on the ranking through the one workflow service."""
-    await fire(
-        session,
-        machine=RANKING,
-        entity=ranking,
-        entity_type="ranking",
-        request=EventRequest(event=event[0], version=event[1], data={}),
-        roles=roles,
-        ctx=ctx,
-        actor=principal.actor,
-        request_id=request_id,
-    )
 
 
 def _audited(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

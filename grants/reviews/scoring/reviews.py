@@ -14,13 +14,6 @@ from grants.errors import Conflict, FieldError, Invalid, NotFound, StaleVersion
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import AssignmentScope, active_conflicts
 from grants.security.principal import Principal
-from grants.times import utcnow
-from grants.workflow.service import EventRequest, fire
-from workflows.machines.review_assignment import (
-    REVIEW_ASSIGNMENT,
-    AssignmentContext,
-    AssignmentEvent,
-)
 from workflows.roles import ASSIGNED_REVIEWER
 
 FIELDS = (
@@ -113,65 +106,6 @@ def check_version_of(review: Review | None, seen: int) -> None:
     current = review.version if review else 0
     if seen != current:
         raise StaleVersion(f"You saw version {seen}, but it is now version {current}.")
-
-
-async def submit(
-    session: AsyncSession,
-    principal: Principal,
-    scope: AssignmentScope,
-    body: schemas.VersionBody,
-    request_id: str | None,
-) -> schemas.ReviewForm:
-    """Submit the review: every criterion must be scored; it is then locked (`submitted_at`).
-    Raises Conflict listing the criteria not scored, and what `fire` raises."""
-    await _require_reviewing(session, scope)
-    review = await review_of(session, scope)
-    scored = review.scores if review else {}
-    missing = tuple(c["key"] for c in scope.call.rubric if c["key"] not in scored)
-    await _fire(session, principal, scope, AssignmentEvent.SUBMIT, body, missing, request_id)
-    if review is None:  # the guard refuses an empty review, so this never happens
-        raise NotFound("No review to submit.")
-    review.submitted_at = utcnow()
-    await session.flush()
-    return form(scope, review)
-
-
-async def reopen(
-    session: AsyncSession,
-    principal: Principal,
-    scope: AssignmentScope,
-    body: schemas.VersionBody,
-    request_id: str | None,
-) -> schemas.ReviewForm:
-    """An officer returns a submitted review to its reviewer: it is a draft again."""
-    await _fire(session, principal, scope, AssignmentEvent.REOPEN, body, (), request_id)
-    review = await review_of(session, scope)
-    if review is not None:
-        review.submitted_at = None
-        await session.flush()
-    return form(scope, review)
-
-
-async def _fire(
-    session: AsyncSession,
-    principal: Principal,
-    scope: AssignmentScope,
-    event: AssignmentEvent,
-    body: schemas.VersionBody,
-    missing: tuple[str, ...],
-    request_id: str | None,
-) -> None:
-    await fire(
-        session,
-        machine=REVIEW_ASSIGNMENT,
-        entity=scope.assignment,
-        entity_type="review_assignment",
-        request=EventRequest(event=event, version=body.version, data={}),
-        roles=scope.roles,
-        ctx=AssignmentContext(conflicts=(), missing=missing),
-        actor=principal.actor,
-        request_id=request_id,
-    )
 
 
 async def _require_reviewing(session: AsyncSession, scope: AssignmentScope) -> None:

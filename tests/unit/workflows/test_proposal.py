@@ -34,6 +34,7 @@ DECIDED = replace(
 def test_proposal_happy_path_reaches_awarded() -> None:
     state = PROPOSAL.apply("draft", "submit", PIS, OPEN)
     state = PROPOSAL.apply(state, "declare_eligible", OFFICERS, CLOSED)
+    state = PROPOSAL.apply(state, "admit", OFFICERS, CLOSED)
     state = PROPOSAL.apply(state, "start_review", OFFICERS, REVIEWING)
     state = PROPOSAL.apply(state, "complete_review", OFFICERS, REVIEWING)
 
@@ -145,3 +146,29 @@ def test_proposal_withdraw_after_a_decision_is_recorded_is_refused() -> None:
 def test_proposal_withdraw_after_award_is_not_allowed() -> None:
     with pytest.raises(NotAllowedFromState):
         PROPOSAL.decide("awarded", "withdraw", PIS, DECIDED)
+
+
+def test_proposal_declare_eligible_keeps_it_submitted_until_every_key() -> None:
+    assert PROPOSAL.apply("submitted", "declare_eligible", OFFICERS, CLOSED) == "submitted"
+
+
+def test_proposal_admit_refused_while_an_agency_has_not_found_its_part_eligible() -> None:
+    ctx = replace(CLOSED, eligibility_pending=("NAFOSTED",))
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("submitted", "admit", OFFICERS, ctx)
+
+    assert caught.value.reasons == (
+        "Agencies that have not found their part eligible: NAFOSTED.",
+    )
+
+
+def test_proposal_second_eligibility_answer_of_one_agency_is_refused() -> None:
+    ctx = replace(CLOSED, caller_assessed=True)
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("submitted", "declare_ineligible", OFFICERS, ctx)
+
+    assert caught.value.reasons == (
+        "Your agency has decided on this proposal's eligibility already.",
+    )

@@ -1,0 +1,62 @@
+"""The call-service machine's binding: a pooled reviewer asked to serve on a call accepts, or
+declines (also after accepting) with a reason the officers plan around."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import CallReviewer
+from grants.errors import NotFound
+from grants.reviews.pool import schemas
+from grants.reviews.pool.serving import view_of
+from grants.security.principal import Principal
+from grants.workflow.binding import Binding, Firing, Target
+from workflows.machines.call_service import CALL_SERVICE, ServiceContext, ServiceEvent
+from workflows.roles import ADMIN, AUDITOR, INVITED_REVIEWER
+
+
+class ServiceBinding(Binding[CallReviewer]):
+    resource = "call-reviewers"
+    id_name = "service_id"
+    entity_type = "call_reviewer"
+    machine = CALL_SERVICE
+    view_type = schemas.CallService
+    tag = "reviewers"
+    data: ClassVar[Mapping[str, type[BaseModel]]] = {ServiceEvent.DECLINE: schemas.ServeDecline}
+
+    async def load(
+        self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
+    ) -> Target[CallReviewer]:
+        """Reached by the reviewer asked, the officers of the pool's agency, auditors and
+        admins; only the reviewer answers."""
+        query = select(CallReviewer).where(CallReviewer.id == entity_id)
+        service = await session.scalar(query.with_for_update() if event else query)
+        if service is None:
+            raise NotFound("No such service.")
+        mine = service.reviewer_id == principal.user_id
+        if not (mine or principal.officer_of(service.agency_id) or principal.has(AUDITOR, ADMIN)):
+            raise NotFound("No such service.")
+        return Target(service, frozenset({INVITED_REVIEWER}) if mine else frozenset())
+
+    async def context(
+        self, session: AsyncSession, principal: Principal, target: Target[CallReviewer]
+    ) -> ServiceContext:
+        return ServiceContext()
+
+    async def effects(
+        self, session: AsyncSession, target: Target[CallReviewer], firing: Firing
+    ) -> Mapping[str, Any]:
+        if firing.event == ServiceEvent.DECLINE:
+            target.entity.decline_reason = firing.data.model_dump()["reason"]
+        return {}
+
+    async def view(
+        self, session: AsyncSession, principal: Principal, target: Target[CallReviewer]
+    ) -> schemas.CallService:
+        return await view_of(session, target.entity)

@@ -1,0 +1,98 @@
+"""The ranking machine's binding: an agency's officers finalise its own ranking; each
+co-funding agency approves the joint ranking (its key) and the last key records it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.approvals.records import Answer, answers, not_approved, record
+from grants.calls.workflow import agencies_without_final_ranking
+from grants.db.models import Call, Ranking
+from grants.errors import NotFound
+from grants.reviews.scoring import schemas
+from grants.reviews.scoring.rankings import joint_keys
+from grants.reviews.scoring.responses import ranking_view
+from grants.security.principal import Principal
+from grants.times import utcnow
+from grants.workflow.binding import Binding, Firing, Target
+from workflows.machines.ranking import RANKING, RankingContext, RankingEvent
+from workflows.roles import ADMIN, AGENCY_OFFICER, AUDITOR, COFUNDING_OFFICER
+
+
+class RankingBinding(Binding[Ranking]):
+    resource = "rankings"
+    id_name = "ranking_id"
+    entity_type = "ranking"
+    machine = RANKING
+    view_type = schemas.RankingView
+    tag = "rankings"
+    follow_ups: ClassVar[Mapping[str, str]] = {RankingEvent.APPROVE: RankingEvent.RECORD}
+
+    async def load(
+        self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
+    ) -> Target[Ranking]:
+        """An agency's ranking is reached by that agency's officers; the joint ranking by every
+        co-funding agency's officers; both by auditors and admins (who fire nothing)."""
+        query = select(Ranking).where(Ranking.id == entity_id)
+        ranking = await session.scalar(query.with_for_update() if event else query)
+        call = await session.get(Call, ranking.call_id) if ranking else None
+        if ranking is None or call is None:
+            raise NotFound("No such ranking.")
+        cofunders = {t.agency_id for t in call.agencies}
+        agency = principal.officer_agency_id
+        roles: set[str] = set()
+        if ranking.agency_id is not None and principal.officer_of(ranking.agency_id):
+            roles.add(AGENCY_OFFICER)
+        if ranking.agency_id is None and agency in cofunders and principal.officer_of(agency):
+            roles.add(COFUNDING_OFFICER)
+        if not roles and not principal.has(AUDITOR, ADMIN):
+            raise NotFound("No such ranking.")
+        return Target(ranking, frozenset(roles), call)
+
+    async def context(
+        self, session: AsyncSession, principal: Principal, target: Target[Ranking]
+    ) -> RankingContext:
+        ranking, call = target.entity, target.scope
+        joint = ranking.agency_id is None
+        answered = await answers(session, joint_keys(ranking)) if joint else {}
+        cofunders = [(t.agency_id, t.agency.code) for t in call.agencies]
+        return RankingContext(
+            joint=joint,
+            unapproved=not_approved(answered, cofunders) if joint else (),
+            agencies_without_final_ranking=(
+                await agencies_without_final_ranking(session, call) if joint else ()
+            ),
+            caller_approved=principal.officer_agency_id in answered,
+        )
+
+    async def effects(
+        self, session: AsyncSession, target: Target[Ranking], firing: Firing
+    ) -> Mapping[str, Any]:
+        ranking, call = target.entity, target.scope
+        if firing.event != RankingEvent.APPROVE:  # finalise and record make it final
+            ranking.finalised_by, ranking.finalised_at = firing.principal.user_id, utcnow()
+            return {}
+        agency_id = firing.principal.officer_agency_id
+        assert agency_id is not None  # the role `cofunding_officer` implies an agency
+        code = next(t.agency.code for t in call.agencies if t.agency_id == agency_id)
+        await record(
+            session,
+            joint_keys(ranking),
+            agency_id=agency_id,
+            agency_code=code,
+            officer=firing.principal.actor,
+            decision=Answer.APPROVE,
+            rationale=None,
+            request_id=firing.request_id,
+        )
+        return {"agency": code}
+
+    async def view(
+        self, session: AsyncSession, principal: Principal, target: Target[Ranking]
+    ) -> schemas.RankingView:
+        return await ranking_view(session, target.scope, target.entity)
