@@ -209,7 +209,7 @@ async def list_documents(
     """The newest version of every kind, one page of all versions (by kind, newest first) and
     their total; raises NotFound unless the caller may see the proposal. Three statements
     after the access check, whatever the page size."""
-    await visible_proposal(session, principal, proposal_id)
+    await visible_proposal(session, principal, proposal_id, reading=True)
     newest = (
         select(Document.kind, func.max(Document.version).label("version"))
         .where(Document.proposal_id == proposal_id)
@@ -230,7 +230,7 @@ async def get_document(
     session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, document_id: uuid.UUID
 ) -> Document:
     """One document of a proposal the caller may see; raises NotFound otherwise."""
-    await visible_proposal(session, principal, proposal_id)
+    await visible_proposal(session, principal, proposal_id, reading=True)
     document = await session.get(Document, document_id)
     if document is None or document.proposal_id != proposal_id:
         raise NotFound("No such document.")

@@ -52,7 +52,9 @@ class ProposalController(Controller):
         self, principal: Principal, proposal_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.ProposalDetail:
         """The proposal with its parts, members, budgets and documents."""
-        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+        proposal, call, roles = await visible_proposal(
+            db_session, principal, proposal_id, reading=True
+        )
         return await services.detail(db_session, principal, proposal, call, roles)
 
     @patch("/{proposal_id:uuid}", name="proposals:update")

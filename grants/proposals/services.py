@@ -190,12 +190,14 @@ async def detail(
     call: Call,
     roles: frozenset[str],
 ) -> schemas.ProposalDetail:
-    """The detail view; oversight roles also get the duplicate-funding flags."""
-    oversight = bool(roles & access.OVERSIGHT)
-    return views.detail_view(
+    """The detail view, without the fields `access.hidden_fields` hides from the caller."""
+    hidden = access.hidden_fields(roles)
+    flags = "duplicate_funding" not in hidden
+    view = views.detail_view(
         proposal,
         call,
         locale=principal.locale,
         documents=await queries.documents(session, proposal.id),
-        duplicate_funding=await queries.duplicate_funding(session, proposal) if oversight else None,
+        duplicate_funding=await queries.duplicate_funding(session, proposal) if flags else None,
     )
+    return view.model_copy(update=dict.fromkeys(hidden))

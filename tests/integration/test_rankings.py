@@ -139,7 +139,8 @@ async def test_other_agencys_pool_is_refused_until_joint_ranking(
 
     assert (response.status_code, response.json()["detail"]) == (
         403,
-        "JST's reviews stay behind its wall until the joint ranking is recorded.",
+        "JST's reviews, scores and ranking stay behind its wall until the joint ranking is "
+        "recorded.",
     )
 
 

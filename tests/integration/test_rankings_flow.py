@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent
+from tests.factories import bearer, make_user
 from tests.factories_scoring import Panel, assign, full_scores, make_panel, reviewer_with_headers
 from tests.factories_scoring import submitted as submit_review
 
@@ -266,23 +267,92 @@ async def test_complete_review_waits_for_outstanding_reviews(
     assert (allowed.status_code, allowed.json()["state"]) == (200, "reviewed")
 
 
-async def test_other_agency_sees_a_ranking_only_once_final(
+WALL = "JST's reviews, scores and ranking stay behind its wall until the joint ranking is recorded."
+
+
+async def test_other_agency_is_walled_from_a_ranking_even_final_until_joint_ranking(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db)
+    call = f"/api/calls/{panel.call.id}"
+    base = f"{call}/rankings/JST"
+    scores = f"{call}/scores"
+
+    missing = await client.get(base, headers=panel.nafosted_headers)
+    await client.post(f"{base}/draft", headers=panel.jst_headers)
+    walled = await client.get(base, headers=panel.nafosted_headers)
+    await client.post(f"{base}/finalise", headers=panel.jst_headers, json={"version": 1})
+    final = await client.get(base, headers=panel.nafosted_headers)
+    final_scores = await client.get(
+        scores, params={"agency": "JST"}, headers=panel.nafosted_headers
+    )
+
+    assert [
+        (x.status_code, x.json()["detail"]) for x in (missing, walled, final, final_scores)
+    ] == [
+        (403, WALL),
+        (403, WALL),
+        (403, WALL),
+        (403, WALL),
+    ]
+
+
+async def test_rankings_and_scores_open_to_every_agency_once_joint_ranking_recorded(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db)
+    call = f"/api/calls/{panel.call.id}"
+    await finalised(client, panel, "JST", panel.jst_headers)
+    await finalised(client, panel, "NAFOSTED", panel.nafosted_headers)
+    await client.post(f"{call}/joint-ranking", headers=panel.jst_headers, json=joint_body(panel))
+    await client.post(
+        f"{call}/joint-ranking/approve", headers=panel.jst_headers, json={"version": 1}
+    )
+    before = await client.get(f"{call}/rankings/JST", headers=panel.nafosted_headers)
+    await client.post(
+        f"{call}/joint-ranking/approve", headers=panel.nafosted_headers, json={"version": 1}
+    )
+
+    own = await client.get(f"{call}/rankings/JST", headers=panel.jst_headers)
+    other = await client.get(f"{call}/rankings/JST", headers=panel.nafosted_headers)
+    own_scores = await client.get(
+        f"{call}/scores", params={"agency": "JST"}, headers=panel.jst_headers
+    )
+    other_scores = await client.get(
+        f"{call}/scores", params={"agency": "JST"}, headers=panel.nafosted_headers
+    )
+
+    assert (before.status_code, before.json()["detail"]) == (403, WALL)
+    assert (other.status_code, other.json()) == (200, own.json())
+    assert [(e["reference"], e["position"], e["score"]) for e in other.json()["entries"]] == [
+        ("JV-2026-0001", 1, 5.0),
+        ("JV-2026-0002", 2, 2.0),
+    ]
+    assert (other_scores.status_code, other_scores.json()) == (200, own_scores.json())
+    assert [(p["reference"], p["total"]) for p in other_scores.json()["proposals"]] == [
+        ("JV-2026-0001", 5.0),
+        ("JV-2026-0002", 2.0),
+    ]
+
+
+async def test_auditor_reads_an_agency_draft_ranking_behind_the_wall(
     client: Client, db: AsyncSession
 ) -> None:
     panel = await ranking_panel(db)
     base = f"/api/calls/{panel.call.id}/rankings/JST"
-    await client.post(f"{base}/draft", headers=panel.jst_headers)
+    draft = await client.post(f"{base}/draft", headers=panel.jst_headers)
+    auditor = await bearer(db, await make_user(db, "auditor"))
 
-    walled = await client.get(base, headers=panel.nafosted_headers)
-    await client.post(f"{base}/finalise", headers=panel.jst_headers, json={"version": 1})
-    shown = await client.get(base, headers=panel.nafosted_headers)
+    response = await client.get(base, headers=auditor)
 
-    assert (walled.status_code, walled.json()["detail"]) == (
-        403,
-        "Another agency's draft ranking stays behind its wall.",
+    assert (response.status_code, response.json()) == (200, draft.json())
+
+
+async def test_own_agency_without_a_ranking_gets_404(client: Client, db: AsyncSession) -> None:
+    panel = await ranking_panel(db)
+
+    response = await client.get(
+        f"/api/calls/{panel.call.id}/rankings/JST", headers=panel.jst_headers
     )
-    assert (shown.status_code, shown.json()["agency"], shown.json()["state"]) == (
-        200,
-        "JST",
-        "final",
-    )
+
+    assert (response.status_code, response.json()["detail"]) == (404, "No ranking yet.")

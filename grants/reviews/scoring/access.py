@@ -4,6 +4,12 @@ An assignment is reached by its reviewer (once invited) and by the officers who 
 pool: in parallel review mode the officers of the pool's agency, in joint mode every
 co-funding agency's officers. Anyone else gets 404, never 403, so another reviewer's draft is
 not revealed.
+
+Each agency's wall (`readable_pools`): in parallel review mode an agency's reviews, scores and
+ranking are read by its own officers only (and auditors, admins) until the joint ranking is
+recorded. An officer of the call asking for the other agency's pool gets 403 with
+`WALL_DETAIL` on every endpoint (they know the call and its co-funders, so there is nothing to
+hide by a 404 — the same answer as the surrounding officer-only endpoints).
 """
 
 from __future__ import annotations
@@ -15,10 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.calls.access import visible_call
+from grants.calls.workflow import joint_ranking_recorded
 from grants.db.models import Agency, Call, Conflict, Proposal, ReviewAssignment
 from grants.errors import Forbidden, NotFound
 from grants.security.principal import Principal
 from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
+
+WALL_DETAIL = (
+    "{code}'s reviews, scores and ranking stay behind its wall until the joint ranking is recorded."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +103,33 @@ async def officer_call(
     if not roles & {COFUNDING_OFFICER, AUDITOR, ADMIN}:
         raise Forbidden("Only the co-funding agencies' officers see scores and rankings.")
     return call, roles
+
+
+async def wall_stands(session: AsyncSession, call: Call) -> bool:
+    """True while each agency's reviews, scores and ranking stay behind its own wall: in
+    parallel review mode, until the joint ranking is recorded (approved by every co-funding
+    agency, `joint_ranking_recorded`). Joint review mode has one pool and no wall. At most
+    one query."""
+    return call.review_mode == "parallel" and not await joint_ranking_recorded(session, call)
+
+
+async def readable_pools(
+    session: AsyncSession, principal: Principal, call: Call, roles: frozenset[str]
+) -> frozenset[uuid.UUID] | None:
+    """The agencies whose pool's reviews, scores and ranking the caller (an officer of the
+    call, an auditor or an admin) may read; None means every agency's. Auditors and admins
+    read every pool; a co-funding agency's officer reads every pool once the wall is down
+    (`wall_stands`), before that only their own agency's."""
+    if roles & {AUDITOR, ADMIN} or not await wall_stands(session, call):
+        return None
+    own = principal.officer_agency_id
+    return frozenset({own}) if own is not None and COFUNDING_OFFICER in roles else frozenset()
+
+
+def require_readable_pool(pools: frozenset[uuid.UUID] | None, agency: Agency) -> None:
+    """Raises Forbidden (`WALL_DETAIL`) unless `agency`'s pool is among `pools`."""
+    if pools is not None and agency.id not in pools:
+        raise Forbidden(WALL_DETAIL.format(code=agency.code))
 
 
 def require_agency_officer(principal: Principal, agency: Agency) -> None:

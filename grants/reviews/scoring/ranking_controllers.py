@@ -56,10 +56,12 @@ class RankingController(Controller):
     async def show(
         self, principal: Principal, call_id: uuid.UUID, code: str, db_session: AsyncSession
     ) -> schemas.RankingView:
-        """The agency's ranking (other agencies' officers see it once final)."""
+        """The agency's ranking (other agencies' officers see it once the joint ranking is
+        recorded)."""
         call, roles = await officer_call(db_session, principal, call_id)
-        found = await rankings.ranking_of(db_session, call, agency_by_code(call, code))
-        ranking = require_ranking_reader(principal, roles, found)
+        agency = agency_by_code(call, code)
+        found = await rankings.ranking_of(db_session, call, agency)
+        ranking = await require_ranking_reader(db_session, principal, call, roles, agency, found)
         return await ranking_view(db_session, call, ranking)
 
     @put("/rankings/{code:str}", name="rankings:update")

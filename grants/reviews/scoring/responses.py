@@ -5,13 +5,13 @@ from __future__ import annotations
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Call, Ranking
-from grants.errors import Forbidden, NotFound
+from grants.db.models import Agency, Call, Ranking
+from grants.errors import NotFound
+from grants.reviews.scoring.access import readable_pools, require_readable_pool
 from grants.reviews.scoring.rankings import approvals
 from grants.reviews.scoring.schemas import RankingEntry, RankingView
 from grants.reviews.scoring.scores import ScoreOptions
 from grants.security.principal import Principal
-from workflows.roles import ADMIN, AUDITOR
 
 
 def provide_options(
@@ -52,14 +52,20 @@ async def ranking_view(session: AsyncSession, call: Call, ranking: Ranking) -> R
     )
 
 
-def require_ranking_reader(
-    principal: Principal, roles: frozenset[str], ranking: Ranking | None
+async def require_ranking_reader(
+    session: AsyncSession,
+    principal: Principal,
+    call: Call,
+    roles: frozenset[str],
+    agency: Agency | None,
+    ranking: Ranking | None,
 ) -> Ranking:
-    """An agency's ranking is read by its own officers, auditors and admins, and by the other
-    co-funders' officers once it is final. Raises NotFound (none yet) and Forbidden."""
+    """An agency's ranking (draft or final) is read by whoever may read its pool's scores
+    (`access.readable_pools`: behind the wall, its own officers, auditors and admins); the
+    joint ranking (`agency` None) by every officer of the call. The wall is checked before
+    existence, so a walled ranking is not revealed. Raises Forbidden, then NotFound."""
+    if agency is not None:
+        require_readable_pool(await readable_pools(session, principal, call, roles), agency)
     if ranking is None:
         raise NotFound("No ranking yet.")
-    own = ranking.agency_id is None or principal.officer_agency_id == ranking.agency_id
-    if own or ranking.state == "final" or roles & {AUDITOR, ADMIN}:
-        return ranking
-    raise Forbidden("Another agency's draft ranking stays behind its wall.")
+    return ranking

@@ -49,16 +49,30 @@ class ReviewForm(Output):
 
 
 class PanelReview(Output):
-    """A submitted review as the panel (officers, fellow reviewers) sees it. `reviewer` (the
-    reviewer's display name) is shown to officers, auditors and admins only."""
+    """A submitted review as the call's officers, auditors and admins see it: with the
+    reviewer's display name and the confidential comments to the panel."""
 
     id: uuid.UUID
     round: int
     pool_agency: str
-    reviewer: str | None
+    reviewer: str
     scores: dict[str, int]
     comments_to_applicants: str | None
     confidential_comments: str | None
+    recommendation: str | None
+    confidence: int | None
+    submitted_at: datetime.datetime | None
+
+
+class PeerReview(Output):
+    """A submitted review as a fellow reviewer sees it: no reviewer's name, no confidential
+    comments to the panel."""
+
+    id: uuid.UUID
+    round: int
+    pool_agency: str
+    scores: dict[str, int]
+    comments_to_applicants: str | None
     recommendation: str | None
     confidence: int | None
     submitted_at: datetime.datetime | None

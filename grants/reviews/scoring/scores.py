@@ -15,14 +15,12 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.calls.workflow import joint_ranking_recorded
 from grants.db.models import Agency, Call, Proposal, Review, ReviewAssignment
 from grants.errors import FieldError, Forbidden, Invalid
-from grants.reviews.scoring.access import agency_by_code
+from grants.reviews.scoring.access import agency_by_code, readable_pools, require_readable_pool
 from grants.reviews.scoring.schemas import CallScores, ProposalScore
 from grants.security.principal import Principal
 from reviewers.aggregation import Criterion, Method, aggregate
-from workflows.roles import ADMIN, AUDITOR
 
 RANKED_STATES = ("eligible", "under_review", "reviewed", "awarded", "rejected")
 RECOMMENDATIONS = ("fund", "fund_if_possible", "do_not_fund")
@@ -45,20 +43,21 @@ class ScoreOptions:
 async def pool_of(
     session: AsyncSession, principal: Principal, call: Call, roles: frozenset[str], code: str | None
 ) -> Agency | None:
-    """The pool whose reviews the caller aggregates. In parallel mode an officer sees only
-    their own agency's pool (the default) until the joint ranking is recorded; raises
-    Forbidden for another agency's pool then, NotFound for an agency not co-funding."""
+    """The pool whose reviews the caller aggregates: the one asked for, else every pool the
+    caller may read, which behind the wall (`access.readable_pools`) is an officer's own
+    agency's. Raises Forbidden for another agency's pool behind the wall, NotFound for an
+    agency not co-funding."""
     agency = agency_by_code(call, code) if code else None
-    if roles & {AUDITOR, ADMIN} or call.review_mode != "parallel":
+    pools = await readable_pools(session, principal, call, roles)
+    if agency is not None:
+        require_readable_pool(pools, agency)
         return agency
-    if await joint_ranking_recorded(session, call):
-        return agency
-    own = next(t.agency for t in call.agencies if t.agency_id == principal.officer_agency_id)
-    if agency is not None and agency.id != own.id:
-        raise Forbidden(
-            f"{agency.code}'s reviews stay behind its wall until the joint ranking is recorded."
-        )
-    return own
+    if pools is None:
+        return None
+    own = [t.agency for t in call.agencies if t.agency_id in pools]
+    if not own:  # officer_call lets no one else through; refuse rather than show every pool
+        raise Forbidden("Only the co-funding agencies' officers see scores and rankings.")
+    return own[0]
 
 
 async def call_scores(
