@@ -145,8 +145,11 @@ def _to_login(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    event_body = bool(
+        request.scope.get("route_handler") and request.route_handler.opt.get("event_body")
+    )
     errors = [
-        FieldError(field=_field_of(item), reason=_reason_of(item))
+        FieldError(field=_event_field(_field_of(item), event_body), reason=_reason_of(item))
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
@@ -164,6 +167,14 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         code="invalid",
         errors=errors,
     )
+
+
+def _event_field(field: str, event_body: bool) -> str:
+    """Litestar drops every `data.` from a body field's path, which is wrong for an event body
+    whose own field is `data`: put it back (an event body has only `version` and `data`)."""
+    if not event_body or field in ("version", "data", "body"):
+        return field
+    return f"data.{field}"
 
 
 def _field_of(item: dict[str, Any]) -> str:

@@ -103,6 +103,7 @@ def _event_handler(binding: Binding[Any], event: str) -> HTTPRouteHandler:
             "`stale_version` when you saw an older version, 403 when your role may not."
         ),
         operation_id=f"{binding.resource}_{event}".replace("-", "_"),
+        opt={"event_body": True},
     )(fire_event)
 
 

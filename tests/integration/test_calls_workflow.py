@@ -41,7 +41,7 @@ async def test_publish_refused_with_every_problem_and_nothing_written(
     before = await _audit_count(db)
 
     response = await client.post(
-        f"/api/calls/{call.id}/events/publish", headers=co.jst_headers, json={"version": 1}
+        f"/api/calls/{call.id}/events/approve", headers=co.jst_headers, json={"version": 1}
     )
 
     assert response.status_code == 409
@@ -61,23 +61,130 @@ async def test_publish_refused_with_every_problem_and_nothing_written(
     ] == "draft"
 
 
-async def test_publish_opens_the_call_and_audits(client: Client, db: AsyncSession) -> None:
+async def _actions(db: AsyncSession, call_id: object) -> list[tuple[str, object]]:
+    rows = await db.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "call", AuditEvent.entity_id == str(call_id))
+        .order_by(AuditEvent.seq)
+    )
+    return [(e.action, e.changes) for e in rows]
+
+
+async def test_publish_needs_both_keys_and_the_second_opens_the_call(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    url = f"/api/calls/{call.id}/events/approve"
+
+    first = await client.post(url, headers=co.jst_headers, json={"version": 1})
+    second = await client.post(
+        url,
+        headers=co.nafosted_headers,
+        json={"version": 1, "data": {"rationale": "approved by both boards"}},
+    )
+
+    assert (first.json()["state"], first.json()["version"]) == ("draft", 1)
+    assert (second.json()["state"], second.json()["version"]) == ("open", 2)
+    assert await _actions(db, call.id) == [
+        (
+            "approval.publish_call",
+            {"agency": "JST", "decision": "approve", "rationale": None, "subject_version": 1},
+        ),
+        ("call.approve", {"state": ["draft", "draft"], "data": {}, "agency": "JST"}),
+        (
+            "approval.publish_call",
+            {
+                "agency": "NAFOSTED",
+                "decision": "approve",
+                "rationale": "approved by both boards",
+                "subject_version": 1,
+            },
+        ),
+        (
+            "call.approve",
+            {
+                "state": ["draft", "draft"],
+                "data": {"rationale": "approved by both boards"},
+                "agency": "NAFOSTED",
+            },
+        ),
+        ("call.publish", {"state": ["draft", "open"], "data": {}}),
+    ]
+
+
+async def test_publish_alone_refused_until_every_agency_approved(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    await client.post(
+        f"/api/calls/{call.id}/events/approve", headers=co.jst_headers, json={"version": 1}
+    )
+    before = await _audit_count(db)
+
+    response = await client.post(
+        f"/api/calls/{call.id}/events/publish", headers=co.jst_headers, json={"version": 1}
+    )
+
+    assert (response.status_code, response.json()["reasons"]) == (
+        409,
+        ["Agencies that have not approved publishing: NAFOSTED."],
+    )
+    assert await _audit_count(db) == before
+
+
+async def test_second_key_of_one_agency_refused(client: Client, db: AsyncSession) -> None:
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    url = f"/api/calls/{call.id}/events/approve"
+    await client.post(url, headers=co.jst_headers, json={"version": 1})
+    before = await _audit_count(db)
+
+    response = await client.post(url, headers=co.jst_headers, json={"version": 1})
+
+    assert (response.status_code, response.json()["reasons"]) == (
+        409,
+        ["Your agency has approved this set-up already."],
+    )
+    assert await _audit_count(db) == before
+
+
+async def test_an_edit_after_a_key_voids_it(client: Client, db: AsyncSession) -> None:
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    url = f"/api/calls/{call.id}/events/approve"
+    await client.post(url, headers=co.jst_headers, json={"version": 1})
+    edited = await client.patch(
+        f"/api/calls/{call.id}",
+        headers=co.nafosted_headers,
+        json={"version": 1, "topics": ["chip design"]},
+    )
+
+    response = await client.post(url, headers=co.nafosted_headers, json={"version": 2})
+    options = await client.get(f"/api/calls/{call.id}/transitions", headers=co.jst_headers)
+
+    assert (edited.status_code, response.json()["state"]) == (200, "draft")
+    assert [(t["event"], t["allowed"], t["reasons"]) for t in options.json()] == [
+        ("approve", True, []),
+        ("publish", False, ["Agencies that have not approved publishing: JST."]),
+        ("cancel", True, []),
+    ]
+
+
+async def test_approve_data_is_checked(client: Client, db: AsyncSession) -> None:
     co = await make_cofunders(db)
     call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
 
     response = await client.post(
-        f"/api/calls/{call.id}/events/publish",
-        headers=co.nafosted_headers,
-        json={"version": 1, "data": {"note": "approved by both boards"}},
+        f"/api/calls/{call.id}/events/approve",
+        headers=co.jst_headers,
+        json={"version": 1, "data": {"note": "x"}},
     )
 
-    assert response.status_code == 200
-    assert (response.json()["state"], response.json()["version"]) == ("open", 2)
-    event = await db.scalar(select(AuditEvent).where(AuditEvent.action == "call.publish"))
-    assert event is not None
-    assert (event.entity_id, event.changes) == (
-        str(call.id),
-        {"state": ["draft", "open"], "data": {"note": "approved by both boards"}},
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        [{"field": "data.note", "reason": "Extra inputs are not permitted"}],
     )
 
 
@@ -138,7 +245,8 @@ async def test_transitions_of_a_draft_for_a_cofunding_officer(
 
     assert response.status_code == 200
     assert [(t["event"], t["target"], t["allowed"], t["reasons"]) for t in response.json()] == [
-        ("publish", "open", True, []),
+        ("approve", "draft", True, []),
+        ("publish", "open", False, ["Agencies that have not approved publishing: JST, NAFOSTED."]),
         ("cancel", "cancelled", True, []),
     ]
 

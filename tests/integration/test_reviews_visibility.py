@@ -148,6 +148,7 @@ async def record_joint_ranking(db: AsyncSession, panel: Panel) -> None:
                 subject_type="ranking",
                 subject_id=ranking.id,
                 purpose="joint_ranking",
+                subject_version=0,
                 agency_id=agency.id,
                 officer_id=officer.id,
                 decision="approve",
