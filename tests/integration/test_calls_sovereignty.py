@@ -11,26 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import AuditEvent
 from tests.factories import AgencyFactory, persist
 from tests.factories_calls import Cofunders, call_body, make_cofunders
+from tests.support import problems
+from tests.support.problems import problem
 
 Client = httpx.AsyncClient
 TERMS = ("agency", "cap_per_year", "cap_total", "envelope", "max_indirect_percent")
 OWN_TERMS_ONLY = "An agency changes only its own terms in a call and removes no co-funder."
 
 
-def problem(response: httpx.Response) -> dict[str, Any]:
-    """The problem+json body without its per-request id."""
-    return {k: v for k, v in response.json().items() if k != "request_id"}
-
-
 def forbidden(url: str, errors: list[dict[str, str]]) -> dict[str, Any]:
-    return {
-        "type": "urn:cofund:problem:forbidden",
-        "title": "Forbidden",
-        "status": 403,
-        "detail": OWN_TERMS_ONLY,
-        "instance": url,
-        "errors": errors,
-    }
+    return problems.forbidden(url, OWN_TERMS_ONLY, errors)
 
 
 async def created_call(client: Client, co: Cofunders, **changes: Any) -> dict[str, Any]:
