@@ -15,7 +15,7 @@ from grants.accounts import auth, schemas, services
 from grants.common.deps import client_address
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
-from grants.security.guards import authenticated, requires
+from grants.security.guards import authenticated, requires_or_audits
 from grants.security.middleware import SESSION_COOKIE
 from grants.security.principal import Principal, Role
 from grants.settings import Settings
@@ -138,7 +138,7 @@ class MeController(Controller):
 class UserController(Controller):
     path = "/api/users"
     tags = ["users"]  # noqa: RUF012
-    guards = [requires(Role.ADMIN)]  # noqa: RUF012
+    guards = [requires_or_audits(Role.ADMIN)]  # noqa: RUF012 - auditors read, never write
     dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/", name="users:list")

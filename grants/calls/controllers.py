@@ -65,8 +65,7 @@ class CallController(Controller):
         data: schemas.CallUpdate,
         db_session: AsyncSession,
     ) -> schemas.CallDetail:
-        """Edit a draft call (send the version you saw)."""
-        call, roles = await visible_call(db_session, principal, call_id)
-        author = Author.of(principal)
-        call = await services.update_call(db_session, call, data, author=author, roles=roles)
+        """Merge-patch a draft call (send the version you saw); each agency edits its own terms."""
+        call, _ = await visible_call(db_session, principal, call_id)
+        call = await services.update_call(db_session, call, data, principal=principal)
         return call_detail(call, principal.locale)

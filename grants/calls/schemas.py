@@ -60,6 +60,20 @@ class Title(Texts):
     vi: str | None = Field(default=None, min_length=1, max_length=300)
 
 
+class TextsPatch(Input):
+    """A merge patch of a text: a language sent replaces it, `null` removes it (not `en`)."""
+
+    en: str | None = Field(default=None, min_length=1, max_length=20_000)
+    ja: str | None = Field(default=None, min_length=1, max_length=20_000)
+    vi: str | None = Field(default=None, min_length=1, max_length=20_000)
+
+
+class TitlePatch(TextsPatch):
+    en: str | None = Field(default=None, min_length=1, max_length=300)
+    ja: str | None = Field(default=None, min_length=1, max_length=300)
+    vi: str | None = Field(default=None, min_length=1, max_length=300)
+
+
 class Criterion(Input):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: str = Field(min_length=1, max_length=200)
@@ -137,16 +151,19 @@ SETTINGS = (
 )
 """The call's own fields a client sets (its agencies' terms are separate rows)."""
 
-# In a PATCH, `null` means "keep" for every field but review_deadline, which may be cleared.
+# A PATCH is a JSON Merge Patch (RFC 7396): `null` clears a field, so it is refused for every
+# required one; only review_deadline may be cleared (and languages of the texts but `en`).
+REQUIRED = "required: it cannot be cleared (leave it out to keep it)"
 _KEPT_UNLESS_GIVEN = (*(name for name in SETTINGS if name != "review_deadline"), "agencies")
 
 
 class CallUpdate(Input):
-    """Every field optional but `version`, the one the client saw; `agencies` replaces all."""
+    """A merge patch: every field optional but `version`, the one the client saw; `title` and
+    `description` merge by language; `agencies` replaces the list (see services.update_call)."""
 
     version: int = Field(ge=1)
-    title: Title | None = None
-    description: Texts | None = None
+    title: TitlePatch | None = None
+    description: TextsPatch | None = None
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, min_length=1
     )
@@ -165,9 +182,9 @@ class CallUpdate(Input):
     @field_validator(*_KEPT_UNLESS_GIVEN, mode="before")
     @classmethod
     def _not_null(cls, value: Any) -> Any:
-        # Only `review_deadline` may be cleared; the others are left out to stay unchanged.
+        # Only `review_deadline` may be cleared; the others are required by the call.
         if value is None:
-            raise ValueError("leave the field out to keep it; it cannot be null")
+            raise ValueError(REQUIRED)
         return value
 
 

@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import Actor, append
 from grants.calls import schemas
 from grants.calls.problems import Setup, Terms, consistency
+from grants.calls.sovereignty import require_own_terms
 from grants.db.models import Agency, Call, CallAgency
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
+from grants.security import policy
 from grants.security.principal import Principal
-from workflows.roles import COFUNDING_OFFICER
 
 AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
 
@@ -149,10 +150,10 @@ async def create_call(session: AsyncSession, data: schemas.CallCreate, *, author
     return call
 
 
-def require_editable(call: Call, roles: frozenset[str], version: int) -> None:
+def require_editable(call: Call, principal: Principal, version: int) -> None:
     """Raises Forbidden unless a co-funding officer edits, Conflict unless the call is a draft,
     StaleVersion when the client saw an older version."""
-    if COFUNDING_OFFICER not in roles:
+    if not policy.can_edit_shared_call_fields(principal, [t.agency_id for t in call.agencies]):
         raise Forbidden("Only officers of the co-funding agencies change a call.")
     if call.state != "draft":
         raise Conflict(f"The call is {call.state}; only a draft call can be edited.")
@@ -161,20 +162,23 @@ def require_editable(call: Call, roles: frozenset[str], version: int) -> None:
 
 
 async def update_call(
-    session: AsyncSession,
-    call: Call,
-    data: schemas.CallUpdate,
-    *,
-    author: Author,
-    roles: frozenset[str],
+    session: AsyncSession, call: Call, data: schemas.CallUpdate, *, principal: Principal
 ) -> Call:
-    """Change a draft call's fields (`agencies` replaces every agency's terms); the merged call
-    must stay consistent (else Invalid). Audits only what changed, with before and after."""
-    require_editable(call, roles, data.version)
-    given = _clean_texts(data.model_dump(exclude={"version", "agencies"}, exclude_unset=True))
+    """Apply a JSON Merge Patch (RFC 7396) to a draft call: a field left out stays, `null`
+    clears `review_deadline` or a language of `title`/`description` (Invalid for a required
+    one), `agencies` replaces the list. Shared fields are any co-funding officer's; in
+    `agencies` the caller changes only their own entry, sending the others unchanged, and
+    removes no co-funder (Forbidden naming each field, see grants.calls.sovereignty). The merged
+    call must stay consistent (else Invalid). Nothing is written when refused; audits only
+    what changed, with before and after."""
+    require_editable(call, principal, data.version)
+    given = data.model_dump(exclude={"version", "agencies"}, exclude_unset=True)
+    given |= merged_texts(call, data)
     values = {name: getattr(call, name) for name in schemas.SETTINGS} | given
     terms = data.agencies if data.agencies is not None else _terms_inputs(call)
-    known = await _checked_terms(session, author.agency_id, values, terms)
+    known = await _checked_terms(session, principal.officer_agency_id, values, terms)
+    if data.agencies is not None:
+        require_own_terms(principal, call, data.agencies)
     changes = {n: [getattr(call, n), v] for n, v in given.items() if getattr(call, n) != v}
     for name, value in given.items():
         setattr(call, name, value)
@@ -186,8 +190,27 @@ async def update_call(
     if changes:
         call.updated_at = datetime.datetime.now(datetime.UTC)  # dirty row: bumps `version`
         await session.flush()
-        await _audit(session, author.actor, "call.update", call, changes)
+        await _audit(session, principal.actor, "call.update", call, changes)
     return call
+
+
+def merged_texts(call: Call, data: schemas.CallUpdate) -> dict[str, dict[str, str]]:
+    """`title` and `description` merged into the stored texts (RFC 7396: a language sent as
+    `null` is removed, one left out stays); raises Invalid naming `title.en` if it would go."""
+    merged, errors = {}, []
+    for name, model in (("title", schemas.Title), ("description", schemas.Texts)):
+        patch = getattr(data, name)
+        if patch is None:
+            continue
+        sent = patch.model_dump(include=patch.model_fields_set)
+        texts = {k: v for k, v in {**getattr(call, name), **sent}.items() if v is not None}
+        if "en" not in texts:
+            errors.append(FieldError(f"{name}.en", schemas.REQUIRED))
+            continue
+        merged[name] = model.model_validate(texts).model_dump(exclude_none=True)
+    if errors:
+        raise Invalid("The call has invalid fields.", errors=errors)
+    return merged
 
 
 def _terms_inputs(call: Call) -> list[schemas.AgencyTermsInput]:

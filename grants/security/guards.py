@@ -11,6 +11,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import HTTPScope
 
 from grants.errors import Forbidden, Unauthenticated
+from grants.security import policy
 from grants.security.principal import Principal
 
 CSRF_HEADER = "x-csrf-token"
@@ -58,6 +59,18 @@ def requires(*roles: str) -> Guard:
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not principal_of(connection).has(*roles):
+            raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+
+    return guard
+
+
+def requires_or_audits(*roles: str) -> Guard:
+    """A guard admitting holders of one of `roles`, and auditors on reads (GET, HEAD) only:
+    auditors read everything and write nothing (grants.security.policy.may_reach)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        method = cast("HTTPScope", connection.scope)["method"]
+        if not policy.may_reach(principal_of(connection), method, roles):
             raise Forbidden(f"This needs the role {' or '.join(roles)}.")
 
     return guard

@@ -186,7 +186,7 @@ async def test_patch_null_refused_but_review_deadline_cleared(
     assert refused.json()["errors"] == [
         {
             "field": "title",
-            "reason": "leave the field out to keep it; it cannot be null",
+            "reason": "required: it cannot be cleared (leave it out to keep it)",
         }
     ]
     assert (cleared.status_code, cleared.json()["review_deadline"]) == (200, None)

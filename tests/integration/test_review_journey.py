@@ -153,7 +153,7 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         f"{j.call}/events/start_review", headers=jst, json={"version": j.world.call.version}
     )
     detected = await client.post(f"{j.call}/conflicts/detect", headers=jst)
-    conflicts = (await client.get(f"{j.call}/conflicts", headers=naf)).json()
+    conflicts = (await client.get(f"{j.call}/conflicts", headers=jst)).json()
     assert (started.status_code, started.json()["state"]) == (200, "reviewing")
     assert detected.status_code == 200
     assert (detected.json()["pairs_checked"], detected.json()["created"]) == (15, 1)

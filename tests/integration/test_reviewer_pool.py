@@ -25,7 +25,7 @@ def profile_body(email: str, **fields: object) -> dict[str, object]:
         "country": "jp",
         "orcid": ORCID,
         "load_cap": 6,
-        "pools": ["jst", "NAFOSTED"],
+        "pools": ["jst"],
     }
     body.update(fields)
     return body
@@ -49,7 +49,7 @@ async def test_create_profile_grants_reviewer_role_and_audits(
         "user_id": str(person.id),
         "email": "kenji@example.jp",
         "country": "JP",
-        "pools": ["JST", "NAFOSTED"],
+        "pools": ["JST"],
         "load_cap": 6,
         "orcid": ORCID,
     }
@@ -144,11 +144,11 @@ async def test_list_filters_by_pool_country_and_text(client: Client, db: AsyncSe
     await pool_reviewer(db, world.jst, world.nafosted, country="VN", email="c@example.vn")
     headers = await bearer(db, world.jst_officer)
 
-    by_pool = await client.get("/api/reviewers?pool=nafosted", headers=headers)
+    by_pool = await client.get("/api/reviewers?pool=jst", headers=headers)
     by_country = await client.get("/api/reviewers?country=JP", headers=headers)
     by_text = await client.get("/api/reviewers?q=eda", headers=headers)
 
-    assert [p["email"] for p in by_pool.json()["items"]] == ["b@example.vn", "c@example.vn"]
+    assert [p["email"] for p in by_pool.json()["items"]] == ["a@example.jp", "c@example.vn"]
     assert [p["email"] for p in by_country.json()["items"]] == ["a@example.jp"]
     assert [p["email"] for p in by_text.json()["items"]] == ["a@example.jp"]
     assert by_pool.json()["items"][1]["pools"] == ["JST", "NAFOSTED"]

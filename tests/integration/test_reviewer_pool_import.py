@@ -10,6 +10,7 @@ from grants.db.models import AuditEvent, ReviewerProfile, User
 from tests.factories import bearer, make_user
 from tests.factories_proposals import audit_count, make_world
 from tests.factories_reviews_pool import KYOTO_ROR, ORCID, pool_reviewer
+from tests.support.problems import problem
 
 Client = httpx.AsyncClient
 HEADER = (
@@ -19,7 +20,7 @@ GOOD_1 = (
     f"aiko@example.jp,Aiko Sato,Chiplets,chiplet;packaging,{KYOTO_ROR},Kyoto University,JP,"
     f"{ORCID},5,JST"
 )
-GOOD_2 = "minh@example.vn,Minh Tran,EDA flows,eda,,Hanoi University,VN,,8,NAFOSTED;JST"
+GOOD_2 = "minh@example.vn,Minh Tran,EDA flows,eda,,Hanoi University,VN,,8,JST"
 CSV = {"Content-Type": "text/csv"}
 
 
@@ -50,7 +51,7 @@ async def test_import_creates_users_and_profiles(client: Client, db: AsyncSessio
     listed = await client.get("/api/reviewers", headers=headers)
     assert [(p["email"], p["pools"], p["keywords"]) for p in listed.json()["items"]] == [
         ("aiko@example.jp", ["JST"], ["chiplet", "packaging"]),
-        ("minh@example.vn", ["JST", "NAFOSTED"], ["eda"]),
+        ("minh@example.vn", ["JST"], ["eda"]),
     ]
     await db.refresh(existing, attribute_names=["roles"])
     assert sorted(r.role for r in existing.roles) == ["researcher", "reviewer"]
@@ -132,3 +133,48 @@ async def test_import_needs_officer_or_admin(client: Client, db: AsyncSession) -
 
     assert response.status_code == 403
     assert await profile_count(db) == 1
+
+
+async def test_import_into_another_agencys_pool_forbidden(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+    both = "minh@example.vn,Minh Tran,EDA flows,eda,,Hanoi University,VN,,8,NAFOSTED;JST"
+    before = await audit_count(db)
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\n{GOOD_1}\n{both}\n"
+    )
+
+    assert (response.status_code, problem(response)) == (
+        403,
+        {
+            "type": "urn:cofund:problem:forbidden",
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "An agency manages only its own reviewer pool.",
+            "instance": "/api/reviewers/import",
+            "errors": [
+                {
+                    "field": "line 3: pools",
+                    "reason": "only NAFOSTED adds or removes its own pool's reviewers",
+                }
+            ],
+        },
+    )
+    assert await profile_count(db) == 0
+    assert await db.scalar(select(User.id).where(User.email == "aiko@example.jp")) is None
+    assert await audit_count(db) == before
+
+
+async def test_import_into_both_pools_by_admin(client: Client, db: AsyncSession) -> None:
+    await make_world(db)
+    headers = {**await bearer(db, await make_user(db, "admin")), **CSV}
+    both = "minh@example.vn,Minh Tran,EDA flows,eda,,Hanoi University,VN,,8,NAFOSTED;JST"
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\n{both}\n"
+    )
+
+    assert response.json() == {"profiles_created": 1, "users_created": 1}
+    listed = await client.get("/api/reviewers", headers=headers)
+    assert [p["pools"] for p in listed.json()["items"]] == [["JST", "NAFOSTED"]]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.common.pagination import Window, provide_window
 from grants.common.schemas import Page
 from grants.proposals.access import require_editable, visible_proposal
-from grants.reviews.pool import decisions, schemas, serving
+from grants.reviews.pool import decisions, schemas, serving, sovereignty
 from grants.reviews.pool.access import (
     officer_call,
     overseen_call,
@@ -48,9 +48,10 @@ class CallPoolController(Controller):
         status: str | None = Parameter(query="status", default=None, max_length=16),
         source: str | None = Parameter(query="source", default=None, max_length=32),
     ) -> Page[schemas.ConflictDetail]:
-        """Every conflict of the call with its reviewer, reason, status and decision."""
+        """The call's conflicts of reviewers the caller sees, with reason, status and decision."""
         await overseen_call(db_session, principal, call_id)
         query = decisions.call_conflicts_query(call_id, status=status, source=source)
+        query = query.where(sovereignty.reviewers_visible_on_call(principal, call_id))
         rows, total = await serving.page_of(db_session, query, window)
         items = [decisions.conflict_view(*row) for row in rows]
         return Page.of(items, total, window)
@@ -63,8 +64,9 @@ class CallPoolController(Controller):
         data: schemas.ServeInvite,
         db_session: AsyncSession,
     ) -> schemas.CallService:
-        """Ask a pooled reviewer to serve on the call for a co-funding agency."""
+        """Ask a reviewer of the caller's agency's pool to serve on the call."""
         call = await officer_call(db_session, principal, call_id)
+        await sovereignty.require_invite(db_session, principal, call, data.agency)
         service = await serving.invite(db_session, call, data, actor=principal.actor)
         return await serving.view_of(db_session, service)
 
@@ -77,9 +79,11 @@ class CallPoolController(Controller):
         window: Window,
         service_state: str | None = Parameter(query="state", default=None, max_length=16),
     ) -> Page[schemas.CallService]:
-        """Reviewers asked to serve on the call, filtered by state (invited/accepted/declined)."""
+        """Reviewers asked to serve on the call for agencies the caller sees, filtered by state
+        (invited/accepted/declined)."""
         await overseen_call(db_session, principal, call_id)
         query = serving.call_services_query(call_id, service_state)
+        query = query.where(sovereignty.serving_visible(principal))
         rows, total = await serving.page_of(db_session, query, window)
         items = [serving.service_view(*row) for row in rows]
         return Page.of(items, total, window)

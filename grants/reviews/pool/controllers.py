@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.common.pagination import Window, provide_window
 from grants.common.schemas import Page
 from grants.errors import FieldError, Invalid
-from grants.reviews.pool import csv_import, profiles, schemas, serving
-from grants.security.guards import requires
+from grants.reviews.pool import csv_import, profiles, schemas, serving, sovereignty
+from grants.security.guards import requires, requires_or_audits
 from grants.security.principal import Principal, Role
 
 
@@ -44,20 +44,24 @@ async def csv_text(request: Request[Any, Any, Any]) -> str:
 class ReviewerController(Controller):
     path = "/api/reviewers"
     tags = ["reviewers"]  # noqa: RUF012
-    guards = [requires(Role.OFFICER, Role.ADMIN)]  # noqa: RUF012
+    guards = [requires_or_audits(Role.OFFICER, Role.ADMIN)]  # noqa: RUF012 - auditors read
     dependencies = {"window": Provide(provide_window, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/", name="reviewers:list")
     async def list_profiles(
         self,
+        principal: Principal,
         db_session: AsyncSession,
         window: Window,
         pool: str | None = Parameter(query="pool", default=None, max_length=20),
         country: str | None = Parameter(query="country", default=None, max_length=2),
         q: str | None = Parameter(query="q", default=None, max_length=100),
     ) -> Page[schemas.ReviewerProfile]:
-        """Reviewer profiles, filtered by pool (agency code), country or a text fragment."""
+        """Profiles of the pools the caller sees (an officer: their agency's), filtered by pool
+        (agency code), country or a text fragment."""
+        await sovereignty.require_pool_filter(db_session, principal, pool)
         query = profiles.profiles_query(pool=pool, country=country, q=q)
+        query = query.where(sovereignty.in_visible_pools(principal))
         items, total = await profiles.list_profiles(db_session, query, window)
         return Page.of(items, total, window)
 
@@ -65,7 +69,9 @@ class ReviewerController(Controller):
     async def create(
         self, principal: Principal, data: schemas.ReviewerProfileCreate, db_session: AsyncSession
     ) -> schemas.ReviewerProfile:
-        """Give an existing account a reviewer profile and the reviewer role."""
+        """Give an existing account a reviewer profile (in the caller's own pool) and the
+        reviewer role."""
+        await sovereignty.require_pools(db_session, principal, data.pools)
         profile, user = await profiles.create_profile(db_session, data, actor=principal.actor)
         return profiles.profile_view(profile, user)
 
@@ -75,12 +81,17 @@ class ReviewerController(Controller):
     ) -> schemas.ImportResult:
         """Import reviewers from CSV: all rows or none; every bad row named by its line."""
         text = await csv_text(request)
+        await sovereignty.require_import_pools(db_session, principal, text)
         return await csv_import.import_reviewers(db_session, text, actor=principal.actor)
 
     @get("/{user_id:uuid}", name="reviewers:show")
-    async def show(self, user_id: uuid.UUID, db_session: AsyncSession) -> schemas.ReviewerProfile:
-        """One reviewer's profile."""
-        return profiles.profile_view(*await profiles.get_profile(db_session, user_id))
+    async def show(
+        self, principal: Principal, user_id: uuid.UUID, db_session: AsyncSession
+    ) -> schemas.ReviewerProfile:
+        """One reviewer's profile, when in a pool the caller sees."""
+        return profiles.profile_view(
+            *await sovereignty.visible_profile(db_session, principal, user_id)
+        )
 
     @patch("/{user_id:uuid}", name="reviewers:update")
     async def update(
@@ -90,8 +101,9 @@ class ReviewerController(Controller):
         data: schemas.ReviewerProfileUpdate,
         db_session: AsyncSession,
     ) -> schemas.ReviewerProfile:
-        """Edit a reviewer's profile; `pools` replaces their pools."""
-        profile, user = await profiles.get_profile(db_session, user_id)
+        """Edit a reviewer's profile; `pools` replaces their pools (each agency its own)."""
+        profile, user = await sovereignty.visible_profile(db_session, principal, user_id)
+        await sovereignty.require_profile_change(db_session, principal, profile, data)
         await profiles.update_profile(db_session, profile, data, actor=principal.actor)
         return profiles.profile_view(profile, user)
 

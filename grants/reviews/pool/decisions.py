@@ -15,6 +15,7 @@ from grants.errors import Conflict as Refused
 from grants.errors import NotFound
 from grants.reviews.pool import schemas
 from grants.reviews.pool.access import officer_call
+from grants.reviews.pool.sovereignty import require_conflict_decider
 from grants.security.principal import Principal
 
 DECISIONS = {"dismiss": "dismissed", "waive": "waived"}
@@ -53,14 +54,16 @@ async def decide(
     session: AsyncSession, principal: Principal, conflict_id: uuid.UUID, verb: str, reason: str
 ) -> Conflict:
     """Dismiss (a false positive) or waive (allowed on purpose) an active conflict, keeping the
-    officer and the reason. Raises NotFound, Forbidden (not a co-funding officer of the call)
-    or Conflict (already decided)."""
+    officer and the reason. Raises NotFound, Forbidden (not an officer of the agency whose pool
+    the reviewer serves on the call, see grants.security.policy) or Conflict (already
+    decided)."""
     conflict = await session.get(Conflict, conflict_id)
     if conflict is None:
         raise NotFound("No such conflict.")
     proposal = await session.get(Proposal, conflict.proposal_id)
     assert proposal is not None  # a foreign key guarantees it
-    await officer_call(session, principal, proposal.call_id)
+    call = await officer_call(session, principal, proposal.call_id)
+    await require_conflict_decider(session, principal, call, conflict.reviewer_id)
     if conflict.status != "active":
         raise Refused(f"The conflict is already {conflict.status}.")
     conflict.status = DECISIONS[verb]
