@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts import schemas, services
+from grants.common.schemas import Input
 from grants.db.models import User
 from grants.errors import Forbidden
 from grants.security.principal import Principal
 from grants.workflow.binding import Binding, Firing, Target
-from workflows.machines.account import ACCOUNT, AccountContext, AccountState
+from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, AccountState
 from workflows.roles import ADMIN, AUDITOR
+
+
+class Reason(Input):
+    """Why the account is suspended or closed (kept on the audit record)."""
+
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 class AccountBinding(Binding[User]):
@@ -25,6 +33,10 @@ class AccountBinding(Binding[User]):
     machine = ACCOUNT
     view_type = schemas.User
     tag = "users"
+    data: ClassVar[Mapping[str, type[BaseModel]]] = {
+        AccountEvent.SUSPEND: Reason,
+        AccountEvent.DEACTIVATE: Reason,
+    }
 
     async def load(
         self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None

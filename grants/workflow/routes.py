@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
 from grants.common.schemas import Input, TransitionOption
+from grants.errors import NotFound
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
@@ -25,7 +26,7 @@ from grants.workflow.service import EventRequest, fire, options
 
 def router_for(binding: Binding[Any]) -> Router:
     """The transitions endpoint and one events endpoint per event of `binding`'s machine."""
-    handlers = [_transitions_handler(binding)]
+    handlers = [_transitions_handler(binding), _unknown_event_handler(binding)]
     handlers += [_event_handler(binding, event) for event in binding.machine.events]
     return Router(
         path=f"/api/{binding.resource}",
@@ -38,8 +39,10 @@ def router_for(binding: Binding[Any]) -> Router:
 def body_model(binding: Binding[Any], event: str) -> type[BaseModel]:
     """`{"version": <seen>, "data": {…}}` with the event's own data schema."""
     schema = binding.data_schema(event)
+    # Not required at the body's level even when the data has required fields: a missing
+    # `data` is then reported field by field (`data.reason`), like any other missing field.
     required = any(f.is_required() for f in schema.model_fields.values())
-    data_field: Any = (schema, ...) if required else (schema, Field(default_factory=schema))
+    data_field: Any = (schema, Field(default_factory=dict if required else schema))
     name = f"{_camel(binding.entity_type)}{_camel(event)}Event"
     return create_model(
         name,
@@ -70,6 +73,19 @@ def _transitions_handler(binding: Binding[Any]) -> HTTPRouteHandler:
     )(transitions)
 
 
+def _unknown_event_handler(binding: Binding[Any]) -> HTTPRouteHandler:
+    """Any other event name: 404 naming the machine, never the router's bare "Not Found"."""
+
+    async def unknown_event(event: str) -> None:
+        raise NotFound(f"The {binding.machine.name} workflow has no event '{event}'.")
+
+    return post(
+        f"/{{{binding.id_name}:uuid}}/events/{{event:str}}",
+        name=f"{binding.resource}:unknown-event",
+        include_in_schema=False,
+    )(unknown_event)
+
+
 def _event_handler(binding: Binding[Any], event: str) -> HTTPRouteHandler:
     id_name = binding.id_name
     body = body_model(binding, event)
@@ -83,7 +99,7 @@ def _event_handler(binding: Binding[Any], event: str) -> HTTPRouteHandler:
             binding,
             kwargs[id_name],
             event,
-            EventRequest(sent.version, sent.data.model_dump(mode="json")),
+            EventRequest(sent.version, _raw(sent.data)),
             principal,
             settings=kwargs["settings"],
             request_id=request_id_of(kwargs["request"]),
@@ -105,6 +121,10 @@ def _event_handler(binding: Binding[Any], event: str) -> HTTPRouteHandler:
         operation_id=f"{binding.resource}_{event}".replace("-", "_"),
         opt={"event_body": True},
     )(fire_event)
+
+
+def _raw(data: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    return data if isinstance(data, dict) else data.model_dump(mode="json", exclude_unset=True)
 
 
 def _sign(fn: Any, id_name: str, extra: dict[str, Any], returns: Any) -> None:

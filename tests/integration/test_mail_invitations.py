@@ -33,6 +33,7 @@ async def test_invite_all_mails_each_reviewer_and_lists_refusals(
     inbox, port = smtp_server
     rw = await make_review_world(db, proposals=2, jp=2, vn=2, reviewers_per_proposal=1)
     headers = await bearer(db, rw.world.jst_officer)
+    vn_headers = await bearer(db, rw.vn_officer)
     emails = {u.id: u.email for u in rw.jp + rw.vn}
     references = {p.id: p.reference for p in rw.proposals}
     late = rw.vn[1].id
@@ -45,13 +46,18 @@ async def test_invite_all_mails_each_reviewer_and_lists_refusals(
         ),
     )
 
-    response = await client.post(f"{rw.call_path}/assignment/invite", headers=headers)
+    jst = await client.post(f"{rw.call_path}/assignment/invite", headers=headers)
+    nafosted = await client.post(f"{rw.call_path}/assignment/invite", headers=vn_headers)
     delivered = await deliver_pending(session_maker, smtp_settings(tmp_path, port))
 
-    assert response.json() == {
-        "invited": 3,
-        "refused": [{"assignment_id": str(conflicted.id), "reasons": ["New co-author."]}],
-    }
+    # Each agency invites its own pool's reviewers only.
+    assert (jst.json(), nafosted.json()) == (
+        {"invited": 2, "refused": []},
+        {
+            "invited": 1,
+            "refused": [{"assignment_id": str(conflicted.id), "reasons": ["New co-author."]}],
+        },
+    )
     assert delivered == Delivery(sent=3, failed=0)
     invited = [r for r in await stored(db) if r.state == "invited"]
     received = sorted((to, m["Subject"]) for to, m in inbox.messages)

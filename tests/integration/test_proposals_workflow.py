@@ -47,14 +47,22 @@ async def test_submit_assigns_reference_numbers_in_order(client: Client, db: Asy
         ("submitted", "JV-2026-0002"),
     ]
     assert one.json()["submitted_at"] is not None
-    actions = list(
+    events = list(
         await db.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.entity_id == str(first.id))
-            .order_by(AuditEvent.seq)
+            select(AuditEvent).where(AuditEvent.entity_id == str(first.id)).order_by(AuditEvent.seq)
         )
     )
-    assert actions == ["proposal.submit", "proposal.number"]
+    assert [(e.action, e.changes) for e in events] == [
+        (
+            "proposal.submit",
+            {
+                "state": ["draft", "submitted"],
+                "data": {},
+                "number": [None, 1],
+                "reference": [None, "JV-2026-0001"],
+            },
+        )
+    ]
 
 
 async def test_submit_refused_with_every_reason_and_nothing_written(
@@ -207,14 +215,65 @@ async def test_eligibility_by_cofunding_officer_with_reason(
     )
 
     assert no_reason.status_code == 422
-    assert no_reason.json()["errors"] == [
-        {"field": "data.reason", "reason": "required for declare_ineligible"}
-    ]
+    assert no_reason.json()["errors"] == [{"field": "data.reason", "reason": "Field required"}]
     assert (outsider.status_code, pi.status_code) == (404, 403)
     assert (done.json()["state"], done.json()["eligibility_reason"]) == (
         "ineligible",
         "Budget in USD.",
     )
+
+
+async def test_eligibility_needs_every_agency_key_for_its_own_part(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db, closes_at=_past())
+    proposal = await ready_proposal(db, world, state="submitted", number=1, reference="X-1")
+    vn_officer = await make_user(db, "officer", agency=world.nafosted, email="o@naf.example")
+    jst, nafosted = await bearer(db, world.jst_officer), await bearer(db, vn_officer)
+
+    first = await _fire(client, jst, proposal.id, "declare_eligible")
+    again = await _fire(client, jst, proposal.id, "declare_ineligible", data={"reason": "No."})
+    second = await _fire(
+        client, nafosted, proposal.id, "declare_eligible", data={"reason": "Team complete."}
+    )
+
+    assert (first.json()["state"], first.json()["version"]) == ("submitted", 1)
+    assert (again.status_code, again.json()["reasons"]) == (
+        409,
+        ["Your agency has decided on this proposal's eligibility already."],
+    )
+    assert (second.json()["state"], second.json()["version"]) == ("eligible", 2)
+    events = await db.scalars(
+        select(AuditEvent).where(AuditEvent.entity_id == str(proposal.id)).order_by(AuditEvent.seq)
+    )
+    assert [(e.action, e.actor_label, e.changes.get("agency")) for e in events] == [
+        ("approval.eligibility", "officer@jst.example", "JST"),
+        ("proposal.declare_eligible", "officer@jst.example", "JST"),
+        ("approval.eligibility", "o@naf.example", "NAFOSTED"),
+        ("proposal.declare_eligible", "o@naf.example", "NAFOSTED"),
+        ("proposal.admit", "o@naf.example", None),
+    ]
+
+
+async def test_one_agency_finding_its_part_ineligible_refuses_the_proposal(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db, closes_at=_past())
+    proposal = await ready_proposal(db, world, state="submitted", number=1, reference="X-1")
+    vn_officer = await make_user(db, "officer", agency=world.nafosted, email="o@naf.example")
+    jst, nafosted = await bearer(db, world.jst_officer), await bearer(db, vn_officer)
+    await _fire(client, jst, proposal.id, "declare_eligible")
+
+    refused = await _fire(
+        client, nafosted, proposal.id, "declare_ineligible", data={"reason": "PI not eligible."}
+    )
+    options = await client.get(f"/api/proposals/{proposal.id}/transitions", headers=jst)
+
+    assert (refused.json()["state"], refused.json()["eligibility_reason"]) == (
+        "ineligible",
+        "PI not eligible.",
+    )
+    assert options.json() == []
 
 
 async def test_eligibility_before_deadline_refused(client: Client, db: AsyncSession) -> None:

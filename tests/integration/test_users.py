@@ -206,6 +206,7 @@ async def test_suspend_fires_audits_and_ends_access(client: Client, db: AsyncSes
     assert event.changes == {
         "state": ["active", "suspended"],
         "data": {"reason": "left the institute"},
+        "sessions": "revoked",
     }
     assert (await client.get("/api/me", headers=user_headers)).status_code == 401
 

@@ -158,9 +158,7 @@ def test_proposal_admit_refused_while_an_agency_has_not_found_its_part_eligible(
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("submitted", "admit", OFFICERS, ctx)
 
-    assert caught.value.reasons == (
-        "Agencies that have not found their part eligible: NAFOSTED.",
-    )
+    assert caught.value.reasons == ("Agencies that have not found their part eligible: NAFOSTED.",)
 
 
 def test_proposal_second_eligibility_answer_of_one_agency_is_refused() -> None:
