@@ -37,11 +37,18 @@ async def test_invitee_sees_accepts_and_edits_own_part(client: Client, db: Async
     edit = await client.patch(
         f"/api/proposals/{proposal_id}/parts/{vn_part['id']}",
         headers=headers,
-        json={"institution_name": "Hanoi University of Science and Technology"},
+        json={
+            "version": vn_part["version"],
+            "institution_name": "Hanoi University of Science and Technology",
+        },
     )
 
     assert invited.status_code == 201
-    assert (invited.json()["agency"], invited.json()["email"]) == ("NAFOSTED", "vn.pi@example.vn")
+    assert (invited.json()["agency"], invited.json()["role"], invited.json()["email"]) == (
+        "NAFOSTED",
+        "pi",
+        "vn.pi@example.vn",
+    )
     assert [(i["id"], i["call_code"]) for i in pending.json()] == [
         (invited.json()["id"], "JV-2026")
     ]
