@@ -152,12 +152,12 @@ async def _reinvite(
 ) -> dict[str, Any]:
     """The person behind the member may have changed: the old invitation and link end."""
     changes: dict[str, Any] = {}
+    if member.user_id is not None:  # before any query autoflushes: one version bump
+        changes["user_id"] = [member.user_id, None]
+        member.user_id = None
     voided = await invitations.void_member_invitations(session, member)
     if voided:
         changes["invitations_voided"] = voided
-    if member.user_id is not None:
-        changes["user_id"] = [member.user_id, None]
-        member.user_id = None
     if member.role == CO_INVESTIGATOR:
         await session.flush()
         invited = await invitations.invite_member(
