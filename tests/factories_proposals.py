@@ -14,6 +14,7 @@ from tests.factories import (
     AgencyFactory,
     BudgetLineFactory,
     DocumentFactory,
+    PartMemberFactory,
     make_call,
     make_proposal,
     make_user,
@@ -98,3 +99,18 @@ def draft_body(world: World, **fields: Any) -> dict[str, Any]:
     }
     body.update(fields)
     return body
+
+
+def problem_of(response: Any) -> dict[str, Any]:
+    """A problem+json body without its `request_id` (random per request), for exact asserts."""
+    return {k: v for k, v in response.json().items() if k != "request_id"}
+
+
+async def add_co_investigator(db: AsyncSession, part: Any, user: User) -> None:
+    """`user` on `part`'s team as a co-investigator who already accepted (account linked)."""
+    part.members.append(
+        PartMemberFactory(
+            user_id=user.id, role="co_investigator", name=user.display_name, email=user.email
+        )
+    )
+    await db.flush()

@@ -1,15 +1,21 @@
-"""The partial-update pattern every `PATCH` shares: version check, changed fields, audit."""
+"""The partial-update pattern every `PATCH` shares: version check, changed fields, audit.
+
+A `PATCH` body is a JSON Merge Patch (RFC 7396): a field left out stays as it is, `null` clears
+a nullable field, and `null` on a required field is refused naming it (`merge_patch`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
-from grants.errors import StaleVersion
+from grants.errors import FieldError, Invalid, StaleVersion
+
+CANNOT_CLEAR = "required: it cannot be cleared (null)"
 
 
 class Versioned(Protocol):
@@ -23,15 +29,35 @@ def check_version(entity: Versioned, seen: int) -> None:
         raise StaleVersion(f"You saw version {seen}, but it is now version {entity.version}.")
 
 
-def apply_values(entity: object, values: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """Copy the non-None values that differ onto `entity`; returns `{field: [before, after]}`
-    for the audit event."""
+def merge_patch(
+    data: BaseModel, fields: Iterable[str], *, required: Collection[str] = ()
+) -> dict[str, Any]:
+    """The fields of `data` the client sent (RFC 7396: absent means unchanged, `null` means
+    clear), as `{field: value}` for `apply_patch`. Raises Invalid naming every field of
+    `required` sent as `null`; nothing is written before."""
+    sent = {name: getattr(data, name) for name in fields if name in data.model_fields_set}
+    errors = [
+        FieldError(name, CANNOT_CLEAR) for name in required if name in sent and sent[name] is None
+    ]
+    if errors:
+        raise Invalid("Required fields cannot be cleared.", errors=errors)
+    return sent
+
+
+def apply_patch(entity: object, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Copy the values that differ onto `entity`, `None` included (it clears the field);
+    returns `{field: [before, after]}` for the audit event."""
     changes: dict[str, list[Any]] = {}
     for name, value in values.items():
-        if value is not None and value != getattr(entity, name):
+        if value != getattr(entity, name):
             changes[name] = [getattr(entity, name), value]
             setattr(entity, name, value)
     return changes
+
+
+def apply_values(entity: object, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`apply_patch` of the non-None values only (for bodies where `null` means "unchanged")."""
+    return apply_patch(entity, {name: v for name, v in values.items() if v is not None})
 
 
 def apply_changes(entity: object, data: BaseModel, fields: Iterable[str]) -> dict[str, list[Any]]:

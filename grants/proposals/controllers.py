@@ -15,6 +15,7 @@ from grants.proposals import invitations, queries, schemas, services, views
 from grants.proposals.access import roles_on, visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
+from grants.settings import Settings
 
 
 class ProposalController(Controller):
@@ -77,10 +78,13 @@ class ProposalController(Controller):
         proposal_id: uuid.UUID,
         data: schemas.InvitationCreate,
         db_session: AsyncSession,
+        settings: Settings,
     ) -> schemas.Invitation:
         """Invite the counterpart PI of another agency's part by email."""
         proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
-        return await invitations.invite(db_session, principal, proposal, call, roles, data)
+        return await invitations.invite(
+            db_session, principal, proposal, call, roles, data, base_url=settings.base_url
+        )
 
 
 class InvitationController(Controller):
@@ -92,12 +96,12 @@ class InvitationController(Controller):
     async def list_invitations(
         self, principal: Principal, db_session: AsyncSession
     ) -> list[schemas.Invitation]:
-        """The caller's open invitations to be a PI."""
+        """The caller's open invitations: to be a PI, or a co-investigator."""
         return await invitations.pending(db_session, principal)
 
     @post("/{invitation_id:uuid}/accept", name="invitations:accept", status_code=200)
     async def accept(
         self, principal: Principal, invitation_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.Invitation:
-        """Accept an invitation: become the PI of that agency's part."""
+        """Accept an invitation: become that part's PI, or its co-investigator with access."""
         return await invitations.accept(db_session, principal, invitation_id)

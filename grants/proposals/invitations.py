@@ -1,5 +1,10 @@
-"""A PI invites the counterpart PI of another agency's part; the invitee accepts and becomes
-that part's PI. Only the secret's SHA-256 is stored; delivery by email is not done here."""
+"""Invitations to join a draft: a PI invites the counterpart PI of another agency's part, and
+listing a co-investigator invites them. The invitee accepts under `/api/invitations` with an
+account of that e-mail address: then they become the part's PI, or the co-investigator member
+is linked to their account (and so gets draft access). Nobody is enrolled without accepting.
+
+Only the secret's SHA-256 is stored; the invitation mail is queued in the caller's transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import datetime
 import uuid
 
 import structlog
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
@@ -21,6 +26,7 @@ from grants.db.models import (
     User,
 )
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from grants.mail import queue
 from grants.proposals import schemas
 from grants.security.principal import Principal
 from grants.security.tokens import digest, new_secret
@@ -38,10 +44,12 @@ async def invite(
     call: Call,
     roles: frozenset[str],
     data: schemas.InvitationCreate,
+    *,
+    base_url: str = "",
 ) -> schemas.Invitation:
-    """Record an invitation to be the PI of the part of agency `data.agency`. Raises Forbidden
-    (caller is not a PI), Conflict (not a draft, or that part has a PI) and Invalid (no such
-    part)."""
+    """Record an invitation to be the PI of the part of agency `data.agency` and queue its
+    mail (linking to `base_url`). Raises Forbidden (caller is not a PI), Conflict (not a
+    draft, or that part has a PI) and Invalid (no such part)."""
     if PI not in roles:
         raise Forbidden("Only a PI of the proposal invites the counterpart PI.")
     if proposal.state != "draft":
@@ -52,16 +60,7 @@ async def invite(
         raise Invalid("No such part.", errors=[FieldError("agency", f"one of {codes}")])
     if part.pi_user_id is not None:
         raise Conflict(f"The {part.agency.code} part already has its PI.")
-    invitation = ProposalInvitation(
-        proposal_id=proposal.id,
-        part_id=part.id,
-        email=str(data.email).strip().lower(),
-        token_hash=digest(new_secret()),
-        invited_by=principal.user_id,
-        expires_at=utcnow() + INVITATION_LIFETIME,
-    )
-    session.add(invitation)
-    await session.flush()
+    invitation = await _record(session, principal, proposal, part, str(data.email))
     await append(
         session,
         actor=principal.actor,
@@ -74,8 +73,99 @@ async def invite(
             "email": [None, invitation.email],
         },
     )
+    await _mail(session, invitation, proposal, call.code, part.agency, base_url)
     log.info("invitation recorded", invitation_id=str(invitation.id), proposal_id=str(proposal.id))
     return _view(invitation, proposal, call.code, part.agency)
+
+
+async def invite_member(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    part: ProposalPart,
+    member: PartMember,
+    *,
+    base_url: str,
+) -> ProposalInvitation:
+    """Invite a listed co-investigator: the same invitation as a PI's (hashed secret, expiry,
+    mail), bound to the member row. The caller audits it with the member change."""
+    call_code = await session.scalar(select(Call.code).where(Call.id == proposal.call_id))
+    invitation = await _record(session, principal, proposal, part, member.email, member)
+    await _mail(session, invitation, proposal, call_code or "", part.agency, base_url)
+    return invitation
+
+
+async def void_member_invitations(session: AsyncSession, member: PartMember) -> list[str]:
+    """End the member's open invitations now (e-mail changed, role dropped, member removed);
+    returns their ids for the caller's audit event."""
+    now = utcnow()
+    rows = await session.scalars(
+        select(ProposalInvitation).where(
+            ProposalInvitation.member_id == member.id,
+            ProposalInvitation.accepted_at.is_(None),
+            ProposalInvitation.expires_at > now,
+        )
+    )
+    voided = []
+    for row in rows:
+        row.expires_at = now
+        voided.append(str(row.id))
+    return voided
+
+
+async def _record(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    part: ProposalPart,
+    email: str,
+    member: PartMember | None = None,
+) -> ProposalInvitation:
+    invitation = ProposalInvitation(
+        proposal_id=proposal.id,
+        part_id=part.id,
+        member_id=member.id if member else None,
+        email=email.strip().lower(),
+        token_hash=digest(new_secret()),
+        invited_by=principal.user_id,
+        expires_at=utcnow() + INVITATION_LIFETIME,
+    )
+    session.add(invitation)
+    await session.flush()
+    return invitation
+
+
+async def _mail(
+    session: AsyncSession,
+    inv: ProposalInvitation,
+    proposal: Proposal,
+    call_code: str,
+    agency: Agency,
+    base_url: str,
+) -> None:
+    # The same mail whether or not the address has an account: the answer reveals nothing.
+    what = (
+        f"a co-investigator on the {agency.code} team"
+        if inv.member_id
+        else f"the PI of the {agency.code} part"
+    )
+    body = (
+        "Hello,\n\n"
+        f'You are invited to join the joint proposal "{proposal.title.get("en", "")}" in the '
+        f"call {call_code} as {what}.\n\n"
+        f"Sign in to CoFund with this e-mail address ({inv.email}), or create an account with "
+        f"it, and accept the invitation at {base_url}/api/invitations before "
+        f"{inv.expires_at.isoformat(timespec='minutes')} UTC.\n"
+        "If you do not know this project, ignore this mail: nothing happens without you.\n"
+    )
+    await queue(
+        session,
+        to=inv.email,
+        subject=f"Invitation to join a proposal in {call_code}",
+        body=body,
+        related_type="proposal_invitation",
+        related_id=inv.id,
+    )
 
 
 def _pending(principal: Principal) -> Select[tuple[ProposalInvitation, Proposal, str, Agency]]:
@@ -90,15 +180,26 @@ def _pending(principal: Principal) -> Select[tuple[ProposalInvitation, Proposal,
             ProposalInvitation.accepted_at.is_(None),
             ProposalInvitation.expires_at > utcnow(),
             Proposal.state == "draft",
+            # A co-investigator's invitation lapses once that member is linked or re-roled.
+            or_(
+                ProposalInvitation.member_id.is_(None),
+                ProposalInvitation.member_id.in_(
+                    select(PartMember.id).where(
+                        PartMember.user_id.is_(None), PartMember.role == "co_investigator"
+                    )
+                ),
+            ),
         )
     )
 
 
 async def pending(session: AsyncSession, principal: Principal) -> list[schemas.Invitation]:
-    """The caller's open invitations: to their email, for a part of their country's agency."""
+    """The caller's open invitations to their email: to be PI of a part of their country's
+    agency, or a co-investigator (of any country)."""
     country = await session.scalar(select(User.country).where(User.id == principal.user_id))
+    own_side = or_(ProposalInvitation.member_id.is_not(None), Agency.country == country)
     rows = await session.execute(
-        _pending(principal).where(Agency.country == country).order_by(ProposalInvitation.created_at)
+        _pending(principal).where(own_side).order_by(ProposalInvitation.created_at)
     )
     return [_view(inv, proposal, code, agency) for inv, proposal, code, agency in rows]
 
@@ -112,6 +213,7 @@ def _view(
         proposal_title=proposal.title.get("en", ""),
         call_code=call_code,
         agency=agency.code,
+        role="co_investigator" if inv.member_id else PI,
         email=inv.email,
         expires_at=inv.expires_at,
         accepted_at=inv.accepted_at,
@@ -122,23 +224,23 @@ async def accept(
     session: AsyncSession, principal: Principal, invitation_id: uuid.UUID
 ) -> schemas.Invitation:
     """Accept an open invitation: the caller becomes the part's PI (and a team member with
-    role `pi`). Raises NotFound for anyone but the invitee, or when it is expired, accepted,
-    the proposal left draft, or the caller's country is not the agency's; Conflict when the
-    part got a PI meanwhile or the caller is already PI of another part."""
+    role `pi`), or the invited co-investigator member is linked to the caller's account.
+    Raises NotFound for anyone but the invitee, or when it is expired or voided, accepted, the
+    proposal left draft, or (PI) the caller's country is not the agency's; Conflict when the
+    part got a PI meanwhile or the caller is already on the proposal's team."""
     user = await session.get(User, principal.user_id)
     assert user is not None  # the authenticated principal's account exists
     row = (
         await session.execute(_pending(principal).where(ProposalInvitation.id == invitation_id))
     ).first()
-    if row is None or row[3].country != user.country:
+    if row is None or (row[0].member_id is None and row[3].country != user.country):
         raise NotFound("No such invitation.")
     inv, proposal, call_code, agency = row
     part = next(p for p in proposal.parts if p.id == inv.part_id)
-    if part.pi_user_id is not None:
-        raise Conflict(f"The {agency.code} part already has its PI.")
-    if any(p.pi_user_id == user.id for p in proposal.parts):
-        raise Conflict("You are already PI of another part of this proposal.")
-    _make_pi(part, user)
+    if inv.member_id is None:
+        linked = _accept_pi(proposal, part, user)
+    else:
+        linked = _accept_member(proposal, part, inv, user)
     inv.accepted_at, inv.accepted_by = utcnow(), user.id
     proposal.updated_at = inv.accepted_at
     await session.flush()
@@ -148,9 +250,32 @@ async def accept(
         action="proposal.invitation_accept",
         entity_type="proposal",
         entity_id=proposal.id,
-        changes={"invitation": str(inv.id), "agency": agency.code, "pi_user_id": [None, user.id]},
+        changes={"invitation": str(inv.id), "agency": agency.code, **linked},
     )
     return _view(inv, proposal, call_code, agency)
+
+
+def _accept_pi(proposal: Proposal, part: ProposalPart, user: User) -> dict[str, object]:
+    if part.pi_user_id is not None:
+        raise Conflict(f"The {part.agency.code} part already has its PI.")
+    if any(p.pi_user_id == user.id for p in proposal.parts):
+        raise Conflict("You are already PI of another part of this proposal.")
+    _make_pi(part, user)
+    return {"pi_user_id": [None, user.id]}
+
+
+def _accept_member(
+    proposal: Proposal, part: ProposalPart, inv: ProposalInvitation, user: User
+) -> dict[str, object]:
+    member = next(m for m in part.members if m.id == inv.member_id)  # `_pending` checked it
+    on_team = any(
+        p.pi_user_id == user.id or any(m.user_id == user.id for m in p.members)
+        for p in proposal.parts
+    )
+    if on_team:
+        raise Conflict("You are already on this proposal's team.")
+    member.user_id = user.id
+    return {"member": str(member.id), "user_id": [None, user.id]}
 
 
 def _make_pi(part: ProposalPart, user: User) -> None:

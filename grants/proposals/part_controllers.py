@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, patch, post, put
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.proposals import schemas, team, views
+from grants.proposals import members, schemas, team, views
 from grants.proposals.access import visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
+from grants.settings import Settings
 
 
 class PartController(Controller):
@@ -27,7 +29,7 @@ class PartController(Controller):
         data: schemas.PartUpdate,
         db_session: AsyncSession,
     ) -> schemas.Part:
-        """Set the part's host institution (ROR id and name)."""
+        """Merge-patch the part's host institution (ROR id and name) under its `version`."""
         proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
         await team.update_part(db_session, principal, proposal, part, data)
@@ -42,7 +44,8 @@ class PartController(Controller):
         data: schemas.BudgetReplace,
         db_session: AsyncSession,
     ) -> schemas.Budget:
-        """Replace the part's budget lines; the answer has totals per year and any warnings."""
+        """Replace the part's budget lines under its `version` (which this bumps); the answer
+        has totals per year, any warnings and the part's new version."""
         proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
         await team.replace_budget(db_session, principal, proposal, call, part, data)
@@ -56,11 +59,15 @@ class PartController(Controller):
         part_id: uuid.UUID,
         data: schemas.MemberCreate,
         db_session: AsyncSession,
+        settings: Settings,
     ) -> schemas.Member:
-        """Add a team member or co-investigator to the part."""
+        """List a team member; a co-investigator is invited (never linked on the spot)."""
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
-        member = await team.add_member(db_session, principal, proposal, part, data)
+        base_url = settings.base_url
+        member = await members.add_member(
+            db_session, principal, proposal, part, data, base_url=base_url
+        )
         return views.member_view(member)
 
     @patch("/members/{member_id:uuid}", name="proposals:member-update")
@@ -72,11 +79,15 @@ class PartController(Controller):
         member_id: uuid.UUID,
         data: schemas.MemberUpdate,
         db_session: AsyncSession,
+        settings: Settings,
     ) -> schemas.Member:
-        """Change a member's name, ORCID iD, e-Rad number or role."""
+        """Merge-patch a member's name, e-mail, ORCID iD, e-Rad number or role (`version`)."""
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
-        part, member = team.find_member(proposal, part_id, member_id)
-        await team.update_member(db_session, principal, proposal, part, member, data)
+        part, member = members.find_member(proposal, part_id, member_id)
+        base_url = settings.base_url
+        await members.update_member(
+            db_session, principal, proposal, part, member, data, base_url=base_url
+        )
         return views.member_view(member)
 
     @delete("/members/{member_id:uuid}", name="proposals:member-remove", status_code=204)
@@ -87,8 +98,10 @@ class PartController(Controller):
         part_id: uuid.UUID,
         member_id: uuid.UUID,
         db_session: AsyncSession,
+        version: int = Parameter(query="version", ge=1),
     ) -> None:
-        """Take a member off the part's team (never its PI)."""
+        """Take a member off the part's team (never its PI). The member's version the client
+        saw is the `version` query parameter (a DELETE has no body)."""
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
-        part, member = team.find_member(proposal, part_id, member_id)
-        await team.remove_member(db_session, principal, proposal, part, member)
+        part, member = members.find_member(proposal, part_id, member_id)
+        await members.remove_member(db_session, principal, proposal, part, member, version)

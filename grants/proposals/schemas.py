@@ -29,6 +29,14 @@ class Title(Texts):
     vi: str | None = Field(default=None, max_length=500)
 
 
+class TitlePatch(Texts):
+    """A title's languages to change (merged into the stored title; `null` removes one)."""
+
+    en: str | None = Field(default=None, min_length=1, max_length=500)
+    ja: str | None = Field(default=None, max_length=500)
+    vi: str | None = Field(default=None, max_length=500)
+
+
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -43,10 +51,11 @@ class ProposalCreate(Input):
 
 
 class ProposalUpdate(Input):
-    """Shared fields, all optional; `version` is the one the client saw."""
+    """A JSON Merge Patch of the shared fields; `version` is the one the client saw. `title`
+    and `abstract` merge per language; `null` clears `abstract` and `keywords`."""
 
     version: int = Field(ge=1)
-    title: Title | None = None
+    title: TitlePatch | None = None
     abstract: Texts | None = None
     keywords: list[Keyword] | None = Field(default=None, max_length=20)
     topic: str | None = Field(default=None, min_length=1, max_length=100)
@@ -55,6 +64,9 @@ class ProposalUpdate(Input):
 
 
 class PartUpdate(Input):
+    """A JSON Merge Patch of the part's host institution (`null` clears a field)."""
+
+    version: int = Field(ge=1)
     institution_ror: str | None = None
     institution_name: str | None = Field(default=None, max_length=300)
 
@@ -80,7 +92,12 @@ class MemberCreate(_Person):
 
 
 class MemberUpdate(_Person):
+    """A JSON Merge Patch of a member: `null` clears `orcid` or `erad_number`; `name`, `email`
+    and `role` cannot be cleared."""
+
+    version: int = Field(ge=1)
     name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: EmailStr | None = None
     orcid: str | None = None
     erad_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     role: Literal["member", "co_investigator"] | None = None
@@ -96,6 +113,9 @@ class BudgetLineIn(Input):
 
 
 class BudgetReplace(Input):
+    """The whole new budget; `version` is the part's version the client saw."""
+
+    version: int = Field(ge=1)
     lines: list[BudgetLineIn] = Field(max_length=500)
 
 
@@ -105,7 +125,10 @@ class InvitationCreate(Input):
 
 
 class Member(Output):
+    """`user_id` stays null until the person accepted their invitation (co-investigators)."""
+
     id: uuid.UUID
+    version: int
     user_id: uuid.UUID | None
     role: str
     name: str
@@ -127,8 +150,10 @@ class YearTotal(Output):
 
 
 class Budget(Output):
-    """A part's budget with totals; `warnings` lists what the submit guard would refuse."""
+    """A part's budget with totals; `warnings` lists what the submit guard would refuse;
+    `version` is the part's (a budget is replaced as a whole, under the part's version)."""
 
+    version: int
     currency: str
     lines: list[BudgetLine]
     totals_by_year: list[YearTotal]
@@ -138,6 +163,7 @@ class Budget(Output):
 
 class Part(Output):
     id: uuid.UUID
+    version: int
     agency_id: uuid.UUID
     agency_code: str
     country: str
@@ -197,11 +223,14 @@ class ProposalDetail(Proposal):
 
 
 class Invitation(Output):
+    """`role`: `pi` (the counterpart PI of a part) or `co_investigator` (a listed member)."""
+
     id: uuid.UUID
     proposal_id: uuid.UUID
     proposal_title: str
     call_code: str
     agency: str
+    role: str
     email: str
     expires_at: datetime.datetime
     accepted_at: datetime.datetime | None

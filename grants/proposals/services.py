@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
 from grants.calls.deadline import accepting_submissions
-from grants.common.edits import apply_values
+from grants.common.edits import CANNOT_CLEAR, apply_patch, merge_patch
 from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
 from grants.proposals import access, queries, schemas, views
@@ -21,6 +21,7 @@ from workflows.machines.proposal import ProposalContext
 from workflows.roles import RESEARCHER
 
 SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "planned_start")
+REQUIRED_FIELDS = ("title", "topic", "duration_years", "planned_start")
 
 
 def facts(call: Call, *, problems: tuple[str, ...] = ()) -> ProposalContext:
@@ -158,18 +159,14 @@ async def update(
     Raises Forbidden, Conflict (not a draft), StaleVersion and Invalid (topic, duration)."""
     access.require_editable(proposal, roles)
     check_version(proposal, data.version)
+    sent = merge_patch(data, SHARED_FIELDS, required=REQUIRED_FIELDS)
     errors = _call_field_errors(call, data.topic, data.duration_years)
+    new: dict[str, Any] = {name: _stored(proposal, name, value) for name, value in sent.items()}
+    if "title" in new and not new["title"].get("en"):
+        errors.insert(0, FieldError("title.en", CANNOT_CLEAR))
     if errors:
-        raise Invalid("Some fields do not fit the call.", errors=errors)
-    new: dict[str, Any] = {
-        "title": data.title.stored() if data.title else None,
-        "abstract": data.abstract.stored() if data.abstract is not None else None,
-        "keywords": list(data.keywords) if data.keywords is not None else None,
-        "topic": data.topic,
-        "duration_years": data.duration_years,
-        "planned_start": data.planned_start,
-    }
-    changes = apply_values(proposal, new)
+        raise Invalid("Some fields are invalid or do not fit the call.", errors=errors)
+    changes = apply_patch(proposal, new)
     if changes:
         await session.flush()
         await append(
@@ -181,6 +178,19 @@ async def update(
             changes=changes,
         )
     return proposal
+
+
+def _stored(proposal: Proposal, name: str, value: Any) -> Any:
+    """A sent value as stored: texts merge per language (RFC 7396 on the nested object, `null`
+    removes a language), `null` keywords are none."""
+    if isinstance(value, schemas.Texts):
+        merged = {**getattr(proposal, name), **value.model_dump(include=value.model_fields_set)}
+        return {lang: text for lang, text in merged.items() if text}
+    if name == "abstract" and value is None:
+        return {}
+    if name == "keywords":
+        return list(value or [])
+    return value
 
 
 async def detail(

@@ -1,8 +1,10 @@
-"""Business verbs on one agency's part of a draft: host institution, team members, budget.
+"""Business verbs on one agency's part of a draft: host institution and budget (its team
+members are in `members`).
 
 Only the part's own team (its PI and co-investigators) changes it, and only in a draft
-(`access.require_part_editor`). Every change bumps the proposal's version and is audited;
-every refusal happens before anything is written.
+(`access.require_part_editor`), under the part's version the client saw (`lock_and_check`).
+Every change bumps the proposal's version and is audited; every refusal happens before
+anything is written.
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Actor, append
-from grants.db.models import BudgetLine, Call, PartMember, Proposal, ProposalPart, User
+from grants.common.edits import Versioned, apply_patch, check_version, merge_patch
+from grants.db.models import BudgetLine, Call, Proposal, ProposalPart
 from grants.db.models.proposals import BUDGET_CATEGORIES
-from grants.errors import Conflict, FieldError, Invalid, NotFound
+from grants.errors import FieldError, Invalid, NotFound
 from grants.money import MAX_AMOUNT, minor_exponent
 from grants.proposals import access, checks, schemas
 from grants.proposals.services import touch
 from grants.security.principal import Principal
+from grants.times import utcnow
+
+PART_FIELDS = ("institution_ror", "institution_name")
 
 
 def find_part(proposal: Proposal, part_id: uuid.UUID) -> ProposalPart:
@@ -31,9 +36,19 @@ def find_part(proposal: Proposal, part_id: uuid.UUID) -> ProposalPart:
     return part
 
 
-async def _audit(
+async def lock_and_check(session: AsyncSession, entity: Versioned, seen: int) -> None:
+    """Lock the row (PostgreSQL `FOR UPDATE`: a racing writer waits, then reads the version
+    the winner committed) and compare it with the version the client saw. Raises
+    StaleVersion before anything is written."""
+    await session.refresh(entity, with_for_update=True)
+    check_version(entity, seen)
+
+
+async def audit_change(
     session: AsyncSession, proposal: Proposal, actor: Actor, action: str, changes: Any
 ) -> None:
+    """Flush the change, bump the proposal's version and append the `proposal.<action>`
+    audit event."""
     touch(proposal)
     await session.flush()
     await append(
@@ -53,149 +68,16 @@ async def update_part(
     part: ProposalPart,
     data: schemas.PartUpdate,
 ) -> ProposalPart:
-    """Set the part's host institution (ROR id, already validated, and its name)."""
+    """Merge-patch the part's host institution (ROR id, already validated, and its name;
+    `null` clears one). Raises Forbidden, Conflict (not a draft) and StaleVersion."""
     access.require_part_editor(principal, part, proposal)
-    changes = {
-        name: [getattr(part, name), getattr(data, name)]
-        for name in data.model_fields_set
-        if getattr(data, name) != getattr(part, name)
-    }
-    for name, (_, value) in changes.items():
-        setattr(part, name, value)
+    await lock_and_check(session, part, data.version)
+    changes = apply_patch(part, merge_patch(data, PART_FIELDS))
     if changes:
-        await _audit(
+        await audit_change(
             session, proposal, principal.actor, "part_update", {"part": str(part.id), **changes}
         )
     return part
-
-
-async def _co_investigator_account(session: AsyncSession, email: str) -> uuid.UUID | None:
-    return await session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
-
-
-def _erad_errors(part: ProposalPart, erad_number: str | None) -> list[FieldError]:
-    if erad_number is not None and part.agency.country != "JP":
-        return [
-            FieldError("erad_number", "an e-Rad researcher number is for the Japanese side only")
-        ]
-    return []
-
-
-async def add_member(
-    session: AsyncSession,
-    principal: Principal,
-    proposal: Proposal,
-    part: ProposalPart,
-    data: schemas.MemberCreate,
-) -> PartMember:
-    """Add a person to the part's team; a co-investigator with an account gets access.
-    Raises Invalid (e-Rad number off the Japanese side) and Conflict (email already listed)."""
-    access.require_part_editor(principal, part, proposal)
-    email = str(data.email).strip().lower()
-    errors = _erad_errors(part, data.erad_number)
-    if errors:
-        raise Invalid("The member cannot be added.", errors=errors)
-    if any(m.email.lower() == email for m in part.members):
-        raise Conflict(
-            "This person is already on the team.", errors=[FieldError("email", "already listed")]
-        )
-    member = PartMember(
-        part_id=part.id,
-        name=data.name,
-        email=email,
-        orcid=data.orcid,
-        erad_number=data.erad_number,
-        role=data.role,
-        user_id=await _co_investigator_account(session, email)
-        if data.role == "co_investigator"
-        else None,
-    )
-    part.members.append(member)
-    await _audit(
-        session,
-        proposal,
-        principal.actor,
-        "member_add",
-        {
-            "part": str(part.id),
-            "email": [None, email],
-            "role": [None, data.role],
-            "orcid": [None, data.orcid],
-            "erad_number": [None, data.erad_number],
-        },
-    )
-    return member
-
-
-def find_member(
-    proposal: Proposal, part_id: uuid.UUID, member_id: uuid.UUID
-) -> tuple[ProposalPart, PartMember]:
-    """The part `part_id` and its member `member_id`; raises NotFound."""
-    part = find_part(proposal, part_id)
-    member = next((m for m in part.members if m.id == member_id), None)
-    if member is None:
-        raise NotFound("No such member of this part.")
-    return part, member
-
-
-async def update_member(
-    session: AsyncSession,
-    principal: Principal,
-    proposal: Proposal,
-    part: ProposalPart,
-    member: PartMember,
-    data: schemas.MemberUpdate,
-) -> PartMember:
-    """Change a member's name, ORCID iD, e-Rad number or role (a PI stays PI)."""
-    access.require_part_editor(principal, part, proposal)
-    errors = _erad_errors(part, data.erad_number)
-    if member.role == "pi" and data.role is not None:
-        errors.append(FieldError("role", "the PI's role does not change here"))
-    if errors:
-        raise Invalid("The member cannot be changed.", errors=errors)
-    changes = {
-        name: [getattr(member, name), getattr(data, name)]
-        for name in data.model_fields_set
-        if getattr(data, name) != getattr(member, name)
-    }
-    for name, (_, value) in changes.items():
-        setattr(member, name, value)
-    if "role" in changes:
-        co_i = member.role == "co_investigator"
-        member.user_id = await _co_investigator_account(session, member.email) if co_i else None
-    if changes:
-        await _audit(
-            session,
-            proposal,
-            principal.actor,
-            "member_update",
-            {"member": str(member.id), **changes},
-        )
-    return member
-
-
-async def remove_member(
-    session: AsyncSession,
-    principal: Principal,
-    proposal: Proposal,
-    part: ProposalPart,
-    member: PartMember,
-) -> None:
-    """Take a person off the team; the PI cannot be removed (Conflict)."""
-    access.require_part_editor(principal, part, proposal)
-    if member.role == "pi":
-        raise Conflict("The part's PI cannot be removed from its team.")
-    part.members.remove(member)
-    await _audit(
-        session,
-        proposal,
-        principal.actor,
-        "member_remove",
-        {
-            "member": str(member.id),
-            "email": [member.email, None],
-        },
-    )
 
 
 def _line_errors(
@@ -251,8 +133,11 @@ async def replace_budget(
     """Replace the part's whole budget. Raises Invalid naming every bad line's field (a year
     outside the project, an unknown category, a non-integer or negative amount, another
     currency than the agency's) and every year or total over the agency's caps. An indirect
-    share over the limit is kept in a draft: the view warns and the submit guard refuses it."""
+    share over the limit is kept in a draft: the view warns and the submit guard refuses it.
+    Raises StaleVersion when the client saw another version of the part; replacing the budget
+    bumps it, so of two people editing one budget the second is refused, not overwriting."""
     access.require_part_editor(principal, part, proposal)
+    await lock_and_check(session, part, data.version)
     terms = checks.terms_for(call, part)
     lines = _validated_lines(data, terms.currency, proposal.duration_years)
     breaches = checks.cap_breaches(lines, terms, part.agency.code, principal.locale)
@@ -262,10 +147,11 @@ async def replace_budget(
             errors=[FieldError("lines", breach) for breach in breaches],
         )
     before = [[b.year, b.category, b.amount] for b in part.budget]
+    part.updated_at = utcnow()  # the budget lives in its own rows: this bumps the part's version
     part.budget.clear()
     await session.flush()
     part.budget.extend(lines)
-    await _audit(
+    await audit_change(
         session,
         proposal,
         principal.actor,

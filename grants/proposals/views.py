@@ -16,6 +16,7 @@ def budget_view(part: ProposalPart, call: Call, duration: int, locale: str) -> s
     terms = checks.terms_for(call, part)
     totals = checks.year_totals(part.budget)
     return schemas.Budget(
+        version=part.version,
         currency=terms.currency,
         lines=[
             schemas.BudgetLine.model_validate(line)
@@ -31,6 +32,7 @@ def part_view(part: ProposalPart, call: Call, duration: int, locale: str) -> sch
     """One agency's part with its team and budget."""
     return schemas.Part(
         id=part.id,
+        version=part.version,
         agency_id=part.agency_id,
         agency_code=part.agency.code,
         country=part.agency.country,

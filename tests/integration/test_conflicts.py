@@ -53,7 +53,14 @@ async def test_detect_finds_each_source_with_its_reason(client: Client, db: Asyn
     )
     member = await pool_reviewer(db, w.jst, email="postdoc@example.vn")
     rw.proposal.parts[1].members.append(
-        PartMemberFactory(role="member", name="Postdoc", email="Postdoc@example.vn")
+        PartMemberFactory(
+            user_id=member.id, role="co_investigator", name="Postdoc", email="postdoc@example.vn"
+        )
+    )
+    # Listed by e-mail but never accepted: a team list alone must not exclude a reviewer.
+    feared = await pool_reviewer(db, w.jst, email="feared@example.jp")
+    rw.proposal.parts[0].members.append(
+        PartMemberFactory(role="co_investigator", name="Feared", email="Feared@example.jp")
     )
     pi = w.vn_pi
     await add_profile(db, pi, w.jst, country="VN")
@@ -74,7 +81,7 @@ async def test_detect_finds_each_source_with_its_reason(client: Client, db: Asyn
     response = await client.post(f"/api/calls/{w.call.id}/conflicts/detect", headers=headers)
 
     assert response.status_code == 200
-    assert response.json() == {"pairs_checked": 6, "created": 5, "unchanged": 0, "kept_decided": 0}
+    assert response.json() == {"pairs_checked": 7, "created": 5, "unchanged": 0, "kept_decided": 0}
     assert await conflicts_of(db) == {
         (by_ror.id, "same_institution"): (
             "Same institution as the JST part (The University of Tokyo): ROR 057zh3y96.",
@@ -86,7 +93,7 @@ async def test_detect_finds_each_source_with_its_reason(client: Client, db: Asyn
             "active",
         ),
         (member.id, "consortium_member"): (
-            "The reviewer is on the NAFOSTED team (member).",
+            "The reviewer is on the NAFOSTED team (co_investigator).",
             "active",
         ),
         (pi.id, "consortium_member"): ("The reviewer is the PI of the NAFOSTED part.", "active"),
@@ -95,7 +102,7 @@ async def test_detect_finds_each_source_with_its_reason(client: Client, db: Asyn
             "active",
         ),
     }
-    assert {clean.id, outsider.id}.isdisjoint(r for r, _ in await conflicts_of(db))
+    assert {clean.id, outsider.id, feared.id}.isdisjoint(r for r, _ in await conflicts_of(db))
     assert await audit_count(db) == before + 1
     listed = await client.get(
         f"/api/calls/{w.call.id}/conflicts?source=consortium_member", headers=headers
@@ -124,7 +131,7 @@ async def test_dismiss_and_waive_keep_actor_and_reason_and_survive_redetection(
     first = await pool_reviewer(db, w.jst, institution_ror=TOKYO_ROR)
     second = await pool_reviewer(db, w.jst, email="jp.pi.alias@example.jp")
     rw.proposal.parts[0].members.append(
-        PartMemberFactory(name="Alias", email="jp.pi.alias@example.jp")
+        PartMemberFactory(user_id=second.id, name="Alias", email="jp.pi.alias@example.jp")
     )
     await db.flush()
     headers = await bearer(db, w.jst_officer)

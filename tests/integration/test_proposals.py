@@ -9,8 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import PartMember, Proposal
-from tests.factories import DocumentFactory, bearer, make_proposal, make_user, persist
-from tests.factories_proposals import audit_count, draft_body, make_world
+from tests.factories import (
+    DocumentFactory,
+    PartMemberFactory,
+    bearer,
+    make_proposal,
+    make_user,
+    persist,
+)
+from tests.factories_proposals import audit_count, draft_body, make_world, problem_of
 
 Client = httpx.AsyncClient
 VALID_ORCID = "0000-0002-1825-0097"
@@ -150,6 +157,73 @@ async def test_update_shared_fields_checks_version_and_audits(
     assert stale.json()["detail"] == "You saw version 1, but it is now version 2."
 
 
+async def test_update_merges_texts_per_language_and_null_clears_optional(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    proposal.title = {"en": "Chiplets", "ja": "チップレット"}
+    await db.flush()
+
+    response = await client.patch(
+        f"/api/proposals/{proposal.id}",
+        headers=await bearer(db, world.jp_pi),
+        json={
+            "version": 2,
+            "title": {"ja": None, "vi": "Chiplet"},
+            "abstract": None,
+            "keywords": None,
+        },
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["version"], body["title"], body["abstract"], body["keywords"]) == (
+        3,
+        {"en": "Chiplets", "vi": "Chiplet"},
+        {},
+        [],
+    )
+
+
+async def test_update_null_on_required_shared_field_is_422_naming_it(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    headers = await bearer(db, world.jp_pi)
+    url = f"/api/proposals/{proposal.id}"
+    before = await audit_count(db)
+
+    nulls = await client.patch(
+        url, headers=headers, json={"version": 1, "planned_start": None, "title": None}
+    )
+    no_english = await client.patch(
+        url, headers=headers, json={"version": 1, "title": {"en": None, "ja": "題"}}
+    )
+
+    assert problem_of(nulls) == {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "Required fields cannot be cleared.",
+        "instance": url,
+        "errors": [
+            {"field": "title", "reason": "required: it cannot be cleared (null)"},
+            {"field": "planned_start", "reason": "required: it cannot be cleared (null)"},
+        ],
+    }
+    assert problem_of(no_english) == {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "Some fields are invalid or do not fit the call.",
+        "instance": url,
+        "errors": [{"field": "title.en", "reason": "required: it cannot be cleared (null)"}],
+    }
+    assert await audit_count(db) == before
+
+
 async def test_update_part_institution_validates_ror(client: Client, db: AsyncSession) -> None:
     world = await make_world(db)
     proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
@@ -157,21 +231,59 @@ async def test_update_part_institution_validates_ror(client: Client, db: AsyncSe
     url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}"
     before = await audit_count(db)
 
-    bad = await client.patch(url, headers=headers, json={"institution_ror": "04wxnsj82"})
+    bad = await client.patch(
+        url, headers=headers, json={"version": 1, "institution_ror": "04wxnsj82"}
+    )
     good = await client.patch(
         url,
         headers=headers,
-        json={"institution_ror": f"https://ror.org/{VALID_ROR}", "institution_name": "DataCite"},
+        json={
+            "version": 1,
+            "institution_ror": f"https://ror.org/{VALID_ROR}",
+            "institution_name": "DataCite",
+        },
     )
 
     assert bad.status_code == 422
     assert [e["field"] for e in bad.json()["errors"]] == ["institution_ror"]
     assert await audit_count(db) == before + 1
     assert good.status_code == 200
-    assert (good.json()["institution_ror"], good.json()["institution_name"]) == (
-        VALID_ROR,
-        "DataCite",
-    )
+    assert (
+        good.json()["version"],
+        good.json()["institution_ror"],
+        good.json()["institution_name"],
+    ) == (2, VALID_ROR, "DataCite")
+
+
+async def test_update_part_null_clears_and_stale_version_refused(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    proposal.parts[0].institution_ror, proposal.parts[0].institution_name = VALID_ROR, "DataCite"
+    await db.flush()
+    headers = await bearer(db, world.jp_pi)
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}"
+
+    cleared = await client.patch(url, headers=headers, json={"version": 2, "institution_ror": None})
+    before = await audit_count(db)
+    stale = await client.patch(url, headers=headers, json={"version": 2, "institution_name": "X"})
+
+    assert cleared.status_code == 200
+    assert (
+        cleared.json()["version"],
+        cleared.json()["institution_ror"],
+        cleared.json()["institution_name"],
+    ) == (3, None, "DataCite")
+    assert stale.status_code == 409
+    assert problem_of(stale) == {
+        "type": "urn:cofund:problem:stale_version",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "You saw version 2, but it is now version 3.",
+        "instance": url,
+    }
+    assert await audit_count(db) == before
 
 
 async def test_only_the_parts_own_team_edits_it(client: Client, db: AsyncSession) -> None:
@@ -183,7 +295,7 @@ async def test_only_the_parts_own_team_edits_it(client: Client, db: AsyncSession
     response = await client.patch(
         f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}",
         headers=await bearer(db, world.vn_pi),
-        json={"institution_name": "Not my side"},
+        json={"version": 1, "institution_name": "Not my side"},
     )
 
     assert response.status_code == 403
@@ -196,7 +308,6 @@ async def test_members_add_edit_remove_with_orcid_and_erad(
     client: Client, db: AsyncSession
 ) -> None:
     world = await make_world(db)
-    co_i = await make_user(db, "researcher", email="co.i@example.jp")
     proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
     headers = await bearer(db, world.jp_pi)
     url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/members"
@@ -213,33 +324,110 @@ async def test_members_add_edit_remove_with_orcid_and_erad(
         },
     )
     member_id = added.json()["id"]
-    demoted = await client.patch(f"{url}/{member_id}", headers=headers, json={"role": "member"})
-    removed = await client.delete(f"{url}/{member_id}", headers=headers)
+    demoted = await client.patch(
+        f"{url}/{member_id}", headers=headers, json={"version": 1, "role": "member"}
+    )
+    removed = await client.delete(f"{url}/{member_id}", headers=headers, params={"version": 2})
 
     assert added.status_code == 201
-    assert (added.json()["orcid"], added.json()["user_id"]) == (VALID_ORCID, str(co_i.id))
-    assert (demoted.json()["role"], demoted.json()["user_id"]) == ("member", None)
+    assert added.json() == {
+        "id": member_id,
+        "version": 1,
+        "user_id": None,
+        "role": "co_investigator",
+        "name": "Co I",
+        "email": "co.i@example.jp",
+        "orcid": VALID_ORCID,
+        "erad_number": "12345678",
+    }
+    assert demoted.json() == {**added.json(), "version": 2, "role": "member"}
     assert removed.status_code == 204
     assert (
         await db.scalar(select(PartMember.id).where(PartMember.email == "co.i@example.jp")) is None
     )
 
 
-async def test_co_investigator_with_account_gets_access(client: Client, db: AsyncSession) -> None:
+async def test_member_patch_null_clears_optional_and_refuses_required(
+    client: Client, db: AsyncSession
+) -> None:
     world = await make_world(db)
-    co_i = await make_user(db, "researcher", email="co.i@example.jp")
     proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
-    url = f"/api/proposals/{proposal.id}"
-    before = await client.get(url, headers=await bearer(db, co_i))
+    member = PartMemberFactory(name="Aiko", orcid=VALID_ORCID, erad_number="12345678")
+    proposal.parts[0].members.append(member)
+    await db.flush()
+    headers = await bearer(db, world.jp_pi)
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/members/{member.id}"
+    before = await audit_count(db)
 
-    await client.post(
-        f"{url}/parts/{proposal.parts[0].id}/members",
-        headers=await bearer(db, world.jp_pi),
-        json={"name": "Co I", "email": "co.i@example.jp", "role": "co_investigator"},
+    refused = await client.patch(
+        url, headers=headers, json={"version": 1, "role": None, "name": None, "orcid": None}
     )
-    after = await client.get(url, headers=await bearer(db, co_i))
+    cleared = await client.patch(url, headers=headers, json={"version": 1, "orcid": None})
 
-    assert (before.status_code, after.status_code) == (404, 200)
+    assert refused.status_code == 422
+    assert problem_of(refused) == {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "Required fields cannot be cleared.",
+        "instance": url,
+        "errors": [
+            {"field": "name", "reason": "required: it cannot be cleared (null)"},
+            {"field": "role", "reason": "required: it cannot be cleared (null)"},
+        ],
+    }
+    assert cleared.status_code == 200
+    assert cleared.json() == {
+        "id": str(member.id),
+        "version": 2,
+        "user_id": None,
+        "role": "member",
+        "name": "Aiko",
+        "email": member.email,
+        "orcid": None,
+        "erad_number": "12345678",
+    }
+    assert await audit_count(db) == before + 1
+
+
+async def test_member_stale_version_refused_on_patch_and_delete(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    member = PartMemberFactory(name="Aiko")
+    proposal.parts[0].members.append(member)
+    await db.flush()
+    headers = await bearer(db, world.jp_pi)
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/members/{member.id}"
+    await client.patch(url, headers=headers, json={"version": 1, "name": "Aiko Sato"})
+    before = await audit_count(db)
+
+    patched = await client.patch(url, headers=headers, json={"version": 1, "name": "A. Sato"})
+    deleted = await client.delete(url, headers=headers, params={"version": 1})
+    unversioned = await client.delete(url, headers=headers)
+
+    stale = {
+        "type": "urn:cofund:problem:stale_version",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "You saw version 1, but it is now version 2.",
+        "instance": url,
+    }
+    assert (patched.status_code, problem_of(patched)) == (409, stale)
+    assert (deleted.status_code, problem_of(deleted)) == (409, stale)
+    assert unversioned.status_code == 400
+    assert problem_of(unversioned) == {
+        "type": "urn:cofund:problem:malformed",
+        "title": "Malformed request",
+        "status": 400,
+        "detail": f"Missing required query parameter 'version' for path {url}",
+        "instance": url,
+    }
+    assert await audit_count(db) == before
+    assert await db.scalar(select(PartMember.name).where(PartMember.id == member.id)) == (
+        "Aiko Sato"
+    )
 
 
 async def test_member_bad_orcid_and_erad_named(client: Client, db: AsyncSession) -> None:
@@ -281,6 +469,7 @@ async def test_pi_cannot_be_removed(client: Client, db: AsyncSession) -> None:
     response = await client.delete(
         f"/api/proposals/{proposal.id}/parts/{part.id}/members/{part.members[0].id}",
         headers=await bearer(db, world.jp_pi),
+        params={"version": 1},
     )
 
     assert response.status_code == 409

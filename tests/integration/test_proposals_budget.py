@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import BudgetLine
-from tests.factories import bearer, make_proposal
-from tests.factories_proposals import World, audit_count, make_world, ready_proposal
+from grants.db.models import BudgetLine, Proposal
+from tests.factories import bearer, make_proposal, make_user
+from tests.factories_proposals import (
+    World,
+    add_co_investigator,
+    audit_count,
+    make_world,
+    problem_of,
+    ready_proposal,
+)
 
 Client = httpx.AsyncClient
 
@@ -32,22 +40,24 @@ async def test_budget_replaced_with_totals_per_year(client: Client, db: AsyncSes
     world, base, jst_part, _ = await _draft(db)
     headers = await bearer(db, world.jp_pi)
     url = f"{base}/{jst_part}/budget"
-    await client.put(url, headers=headers, json={"lines": [_line(3, "travel", 1)]})
+    await client.put(url, headers=headers, json={"version": 1, "lines": [_line(3, "travel", 1)]})
 
     response = await client.put(
         url,
         headers=headers,
         json={
+            "version": 2,
             "lines": [
                 _line(2, "personnel", 4_000_000),
                 _line(1, "personnel", 5_000_000),
                 _line(1, "indirect", 1_500_000),
-            ]
+            ],
         },
     )
 
     assert response.status_code == 200
     assert response.json() == {
+        "version": 3,
         "currency": "JPY",
         "lines": [
             _line(1, "indirect", 1_500_000),
@@ -70,10 +80,11 @@ async def test_over_cap_budget_refused_naming_part_year_and_cap(
         f"{base}/{vn_part}/budget",
         headers=await bearer(db, world.vn_pi),
         json={
+            "version": 1,
             "lines": [
                 _line(1, "personnel", 12_000_000, "VND"),
                 _line(2, "personnel", 4_000_000, "VND"),
-            ]
+            ],
         },
     )
 
@@ -97,10 +108,11 @@ async def test_indirect_share_over_limit_kept_in_draft_with_warning(
         f"{base}/{vn_part}/budget",
         headers=await bearer(db, world.vn_pi),
         json={
+            "version": 1,
             "lines": [
                 _line(1, "personnel", 6_000_000, "VND"),
                 _line(1, "indirect", 4_000_000, "VND"),
-            ]
+            ],
         },
     )
 
@@ -117,13 +129,14 @@ async def test_bad_lines_refused_naming_each_field_and_nothing_written(
     world, base, jst_part, _ = await _draft(db)
     headers = await bearer(db, world.jp_pi)
     url = f"{base}/{jst_part}/budget"
-    await client.put(url, headers=headers, json={"lines": [_line(1, "travel", 100)]})
+    await client.put(url, headers=headers, json={"version": 1, "lines": [_line(1, "travel", 100)]})
     before = await audit_count(db)
 
     response = await client.put(
         url,
         headers=headers,
         json={
+            "version": 2,
             "lines": [
                 _line(1, "personnel", 1000),
                 _line(4, "catering", 1000),
@@ -131,7 +144,7 @@ async def test_bad_lines_refused_naming_each_field_and_nothing_written(
                 _line(3, "travel", -1),
                 _line(1, "other", 10, "VND"),
                 _line(1, "personnel", 5),
-            ]
+            ],
         },
     )
 
@@ -158,7 +171,10 @@ async def test_vnd_decimal_amount_refused(client: Client, db: AsyncSession) -> N
     response = await client.put(
         f"{base}/{vn_part}/budget",
         headers=await bearer(db, world.vn_pi),
-        json={"lines": [_line(1, "personnel", 10, "VND"), _line(1, "travel", 2.0, "VND")]},
+        json={
+            "version": 1,
+            "lines": [_line(1, "personnel", 10, "VND"), _line(1, "travel", 2.0, "VND")],
+        },
     )
 
     assert response.status_code == 422
@@ -173,10 +189,13 @@ async def test_budget_of_the_other_side_refused(client: Client, db: AsyncSession
     response = await client.put(
         f"{base}/{jst_part}/budget",
         headers=await bearer(db, world.vn_pi),
-        json={"lines": []},
+        json={"version": 1, "lines": []},
     )
 
     assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Only the JST side's PI and co-investigators edit that part."
+    )
 
 
 async def test_editing_submitted_proposal_is_409(client: Client, db: AsyncSession) -> None:
@@ -189,7 +208,9 @@ async def test_editing_submitted_proposal_is_409(client: Client, db: AsyncSessio
     answers = [
         await client.patch(base, headers=headers, json={"version": 1, "topic": "EDA"}),
         await client.put(
-            f"{base}/parts/{proposal.parts[0].id}/budget", headers=headers, json={"lines": []}
+            f"{base}/parts/{proposal.parts[0].id}/budget",
+            headers=headers,
+            json={"version": 1, "lines": []},
         ),
         await client.post(
             f"{base}/parts/{proposal.parts[0].id}/members",
@@ -214,7 +235,7 @@ async def test_shorter_duration_reports_lines_beyond_it(client: Client, db: Asyn
     await client.put(
         f"{base}/{jst_part}/budget",
         headers=headers,
-        json={"lines": [_line(1, "personnel", 100), _line(3, "personnel", 100)]},
+        json={"version": 1, "lines": [_line(1, "personnel", 100), _line(3, "personnel", 100)]},
     )
 
     response = await client.patch(
@@ -224,4 +245,59 @@ async def test_shorter_duration_reports_lines_beyond_it(client: Client, db: Asyn
     assert response.status_code == 200
     assert response.json()["parts"][0]["budget"]["warnings"] == [
         "The JST part has budget lines for year 3, but the project lasts 1 year."
+    ]
+
+
+async def test_budget_second_editor_with_same_version_gets_409_and_nothing_written(
+    client: Client, db: AsyncSession
+) -> None:
+    world, base, jst_part, _ = await _draft(db)
+    proposal = await db.get(Proposal, uuid.UUID(base.split("/")[3]))
+    assert proposal is not None
+    co_i = await make_user(db, "researcher", country="JP", email="co.i@example.jp")
+    await add_co_investigator(db, proposal.parts[0], co_i)
+    url = f"{base}/{jst_part}/budget"
+
+    first = await client.put(
+        url,
+        headers=await bearer(db, world.jp_pi),
+        json={"version": 1, "lines": [_line(1, "personnel", 100)]},
+    )
+    before = await audit_count(db)
+    second = await client.put(
+        url,
+        headers=await bearer(db, co_i),
+        json={"version": 1, "lines": [_line(1, "travel", 999)]},
+    )
+
+    assert (first.status_code, first.json()["version"]) == (200, 2)
+    assert second.status_code == 409
+    assert problem_of(second) == {
+        "type": "urn:cofund:problem:stale_version",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "You saw version 1, but it is now version 2.",
+        "instance": url,
+    }
+    assert await audit_count(db) == before
+    rows = (await db.execute(select(BudgetLine.year, BudgetLine.category, BudgetLine.amount))).all()
+    assert [tuple(r) for r in rows] == [(1, "personnel", 100)]
+
+
+async def test_budget_replace_bumps_part_version_in_detail(
+    client: Client, db: AsyncSession
+) -> None:
+    world, base, jst_part, _ = await _draft(db)
+    headers = await bearer(db, world.jp_pi)
+
+    await client.put(
+        f"{base}/{jst_part}/budget",
+        headers=headers,
+        json={"version": 1, "lines": [_line(1, "personnel", 100)]},
+    )
+    detail = await client.get(base.removesuffix("/parts"), headers=headers)
+
+    assert [(p["version"], p["budget"]["version"]) for p in detail.json()["parts"]] == [
+        (2, 2),
+        (1, 1),
     ]

@@ -1,4 +1,5 @@
-"""Many submissions to one call in the same instant get unique, gap-free reference numbers.
+"""Many submissions to one call in the same instant get unique, gap-free reference numbers;
+two people replacing one budget from the same version: exactly one wins.
 
 These tests commit for real, so they run in a PostgreSQL database of their own.
 """
@@ -18,12 +19,12 @@ from grants.app import create_app
 from grants.audit import chain
 from grants.db import migrate
 from grants.db.engine import create_engine
-from grants.db.models import Call, Proposal
+from grants.db.models import BudgetLine, Call, Proposal, ProposalPart
 from grants.settings import Settings
 from storage.local import LocalDocumentStore
 from tests.conftest import running
 from tests.factories import bearer, make_proposal, make_user
-from tests.factories_proposals import make_world, ready_proposal
+from tests.factories_proposals import add_co_investigator, make_world, problem_of, ready_proposal
 from tests.support.databases import fresh_postgres
 
 READY = 12
@@ -119,3 +120,54 @@ async def test_same_pi_racing_in_two_proposals_only_one_submits(
     assert all(len(reasons) == 1 for reasons in refused)
     async with AsyncSession(committed_engine) as session:
         assert await session.scalar(select(Call.last_proposal_number)) == 1
+
+
+async def test_two_budget_replacements_from_one_version_exactly_one_wins(
+    committed_engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    async with (
+        async_sessionmaker(committed_engine, expire_on_commit=False)() as session,
+        session.begin(),
+    ):
+        world = await make_world(session)
+        proposal = await make_proposal(session, world.call, {world.jst.id: world.jp_pi})
+        co_i = await make_user(session, "researcher", country="JP", email="co.i@example.jp")
+        await add_co_investigator(session, proposal.parts[0], co_i)
+        tokens = [await bearer(session, world.jp_pi), await bearer(session, co_i)]
+    part_id = proposal.parts[0].id
+    url = f"/api/proposals/{proposal.id}/parts/{part_id}/budget"
+    lines = [
+        [{"year": 1, "category": "personnel", "amount": 100, "currency": "JPY"}],
+        [{"year": 1, "category": "travel", "amount": 200, "currency": "JPY"}],
+    ]
+
+    responses = await asyncio.gather(
+        *[
+            http.put(url, headers=h, json={"version": 1, "lines": body})
+            for h, body in zip(tokens, lines, strict=True)
+        ]
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    won = next(i for i, r in enumerate(responses) if r.status_code == 200)
+    assert problem_of(responses[1 - won]) == {
+        "type": "urn:cofund:problem:stale_version",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "You saw version 1, but it is now version 2.",
+        "instance": url,
+    }
+    async with AsyncSession(committed_engine) as session:
+        stored = (
+            await session.execute(
+                select(BudgetLine.year, BudgetLine.category, BudgetLine.amount, BudgetLine.currency)
+            )
+        ).all()
+        version = await session.scalar(
+            select(ProposalPart.version).where(ProposalPart.id == part_id)
+        )
+        intact = (await chain.verify(session)).intact
+    assert [
+        dict(zip(("year", "category", "amount", "currency"), r, strict=True)) for r in stored
+    ] == (lines[won])
+    assert (version, intact) == (2, True)

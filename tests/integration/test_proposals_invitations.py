@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import AuditEvent, ProposalInvitation
+from grants.db.models import AuditEvent, OutboxMessage, ProposalInvitation
 from tests.factories import PartMemberFactory, bearer, make_proposal, make_user
 from tests.factories_proposals import World, audit_count, make_world
 
@@ -37,11 +37,18 @@ async def test_invitee_sees_accepts_and_edits_own_part(client: Client, db: Async
     edit = await client.patch(
         f"/api/proposals/{proposal_id}/parts/{vn_part['id']}",
         headers=headers,
-        json={"institution_name": "Hanoi University of Science and Technology"},
+        json={
+            "version": vn_part["version"],
+            "institution_name": "Hanoi University of Science and Technology",
+        },
     )
 
     assert invited.status_code == 201
-    assert (invited.json()["agency"], invited.json()["email"]) == ("NAFOSTED", "vn.pi@example.vn")
+    assert (invited.json()["agency"], invited.json()["role"], invited.json()["email"]) == (
+        "NAFOSTED",
+        "pi",
+        "vn.pi@example.vn",
+    )
     assert [(i["id"], i["call_code"]) for i in pending.json()] == [
         (invited.json()["id"], "JV-2026")
     ]
@@ -54,7 +61,7 @@ async def test_invitee_sees_accepts_and_edits_own_part(client: Client, db: Async
     assert {"proposal.invite", "proposal.invitation_accept"} <= actions
 
 
-async def test_invitation_stores_only_a_hash_and_expires_in_14_days(
+async def test_invitation_stores_only_a_hash_expires_in_14_days_and_is_mailed(
     client: Client, db: AsyncSession
 ) -> None:
     world = await make_world(db)
@@ -67,6 +74,10 @@ async def test_invitation_stores_only_a_hash_and_expires_in_14_days(
     expected = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=14)
     assert abs((row.expires_at - expected).total_seconds()) < 60
     assert "token" not in invited.json()
+    mails = (await db.execute(select(OutboxMessage.recipient, OutboxMessage.subject))).all()
+    assert [tuple(m) for m in mails] == [
+        ("vn.pi@example.vn", "Invitation to join a proposal in JV-2026")
+    ]
 
 
 async def test_wrong_user_gets_404_and_nothing_changes(client: Client, db: AsyncSession) -> None:

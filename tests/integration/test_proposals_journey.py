@@ -16,13 +16,14 @@ Client = httpx.AsyncClient
 ORCID = "0000-0002-1825-0097"
 
 
-def _lines(currency: str) -> dict[str, Any]:
+def _lines(currency: str, version: int) -> dict[str, Any]:
     return {
+        "version": version,
         "lines": [
             {"year": y, "category": c, "amount": a, "currency": currency}
             for y in (1, 2, 3)
             for c, a in (("personnel", 6_000_000), ("indirect", 1_800_000))
-        ]
+        ],
     }
 
 
@@ -41,7 +42,9 @@ async def test_two_researchers_draft_fill_upload_and_submit(
     await client.post(f"/api/invitations/{invitation.json()['id']}/accept", headers=vn)
     filled = [
         await client.patch(
-            f"{url}/parts/{jst_part}", headers=jp, json={"institution_ror": "04wxnsj81"}
+            f"{url}/parts/{jst_part}",
+            headers=jp,
+            json={"version": 1, "institution_ror": "04wxnsj81"},
         ),
         await client.post(
             f"{url}/parts/{jst_part}/members",
@@ -53,8 +56,8 @@ async def test_two_researchers_draft_fill_upload_and_submit(
                 "erad_number": "12345678",
             },
         ),
-        await client.put(f"{url}/parts/{jst_part}/budget", headers=jp, json=_lines("JPY")),
-        await client.put(f"{url}/parts/{vn_part}/budget", headers=vn, json=_lines("VND")),
+        await client.put(f"{url}/parts/{jst_part}/budget", headers=jp, json=_lines("JPY", 2)),
+        await client.put(f"{url}/parts/{vn_part}/budget", headers=vn, json=_lines("VND", 2)),
         await client.post(
             f"{url}/documents",
             params={"kind": "project_description"},

@@ -6,7 +6,8 @@ A pair (proposal, reviewer) is checked for every proposal of the call that reach
 - `same_institution`: the reviewer's institution is a part's host institution (every consortium
   member belongs to their part's institution). Equal ROR ids decide when both sides have one;
   otherwise the normalized names are compared (see `matching.normalize_institution`).
-- `consortium_member`: the reviewer is on the team (same user id, or same email).
+- `consortium_member`: the reviewer is a part's PI or a team member who accepted their
+  invitation (same user id); an e-mail merely listed on a team does not count.
 - `excluded_by_applicants`: a ProposalExclusion names the reviewer by email or ORCID iD.
 - `coauthor` and `declared_by_reviewer` come from the reviewer's own declarations
   (grants/reviews/pool/decisions.py), never from detection.

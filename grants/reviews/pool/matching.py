@@ -106,12 +106,11 @@ def _matches(
             pi = index.by_id[part.pi_user_id]
             yield pi, "consortium_member", f"The reviewer is the PI of the {code} part."
         for member in part.members:
-            found = list(index.by_email.get(member.email.lower(), []))
+            # Only people who accepted count (linked accounts): listing an e-mail on a team
+            # must not be a way to exclude a feared reviewer (exclusions are explicit).
             if member.user_id in index.by_id:
-                found.append(index.by_id[member.user_id])
-            for r in found:
                 reason = f"The reviewer is on the {code} team ({member.role})."
-                yield r, "consortium_member", reason
+                yield index.by_id[member.user_id], "consortium_member", reason
     for row in exclusions:
         why = f": {row.reason}" if row.reason else "."
         for how, found in (

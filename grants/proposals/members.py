@@ -1,0 +1,190 @@
+"""Business verbs on a part's team: add, change and remove members.
+
+Nobody is enrolled silently: adding a member never links an account, and no answer tells
+whether an e-mail address has one. A co-investigator is invited (`invitations.invite_member`)
+and gets draft access only by accepting. Changing a member's e-mail or role, or removing them,
+voids a pending invitation (and unlinks an account linked through the old e-mail or role).
+
+Like the part's own fields, only the part's team edits it, in a draft, under the member's
+version the client saw; every change is audited, every refusal comes before any write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.common.edits import apply_patch, merge_patch
+from grants.db.models import PartMember, Proposal, ProposalPart
+from grants.errors import Conflict, FieldError, Invalid, NotFound
+from grants.proposals import access, invitations, schemas
+from grants.proposals.team import audit_change, find_part, lock_and_check
+from grants.security.principal import Principal
+
+MEMBER_FIELDS = ("name", "email", "orcid", "erad_number", "role")
+REQUIRED = ("name", "email", "role")
+CO_INVESTIGATOR = "co_investigator"
+
+
+def find_member(
+    proposal: Proposal, part_id: uuid.UUID, member_id: uuid.UUID
+) -> tuple[ProposalPart, PartMember]:
+    """The part `part_id` and its member `member_id`; raises NotFound."""
+    part = find_part(proposal, part_id)
+    member = next((m for m in part.members if m.id == member_id), None)
+    if member is None:
+        raise NotFound("No such member of this part.")
+    return part, member
+
+
+def _erad_errors(part: ProposalPart, erad_number: str | None) -> list[FieldError]:
+    if erad_number is not None and part.agency.country != "JP":
+        return [
+            FieldError("erad_number", "an e-Rad researcher number is for the Japanese side only")
+        ]
+    return []
+
+
+def _check_unlisted(part: ProposalPart, email: str) -> None:
+    if any(m.email.lower() == email for m in part.members):
+        raise Conflict(
+            "This person is already on the team.", errors=[FieldError("email", "already listed")]
+        )
+
+
+async def add_member(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    part: ProposalPart,
+    data: schemas.MemberCreate,
+    *,
+    base_url: str,
+) -> PartMember:
+    """List a person on the part's team, never linked to an account; a co-investigator is
+    invited (mail queued, linking to `base_url`). Raises Forbidden, Invalid (e-Rad number off
+    the Japanese side) and Conflict (not a draft, or the e-mail is already listed)."""
+    access.require_part_editor(principal, part, proposal)
+    email = str(data.email).strip().lower()
+    errors = _erad_errors(part, data.erad_number)
+    if errors:
+        raise Invalid("The member cannot be added.", errors=errors)
+    _check_unlisted(part, email)
+    member = PartMember(
+        part_id=part.id,
+        name=data.name,
+        email=email,
+        orcid=data.orcid,
+        erad_number=data.erad_number,
+        role=data.role,
+    )
+    part.members.append(member)
+    await session.flush()
+    changes: dict[str, Any] = {"part": str(part.id), "member": str(member.id)}
+    changes |= {name: [None, getattr(member, name)] for name in MEMBER_FIELDS if name != "name"}
+    if member.role == CO_INVESTIGATOR:
+        invited = await invitations.invite_member(
+            session, principal, proposal, part, member, base_url=base_url
+        )
+        changes["invitation"] = str(invited.id)
+    await audit_change(session, proposal, principal.actor, "member_add", changes)
+    return member
+
+
+def _patch(part: ProposalPart, member: PartMember, data: schemas.MemberUpdate) -> dict[str, Any]:
+    """The merge patch's values, checked: raises Invalid (a required field cleared, an e-Rad
+    number off the Japanese side, the PI's role or e-mail) and Conflict (e-mail listed)."""
+    sent = merge_patch(data, MEMBER_FIELDS, required=REQUIRED)
+    errors = _erad_errors(part, sent.get("erad_number"))
+    if member.role == "pi":
+        if "role" in sent:
+            errors.append(FieldError("role", "the PI's role does not change here"))
+        if "email" in sent:
+            errors.append(FieldError("email", "the PI's e-mail is their account's"))
+    if errors:
+        raise Invalid("The member cannot be changed.", errors=errors)
+    if "email" in sent:
+        sent["email"] = str(sent["email"]).strip().lower()
+        if sent["email"] != member.email:
+            _check_unlisted(part, sent["email"])
+    return sent
+
+
+async def update_member(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    part: ProposalPart,
+    member: PartMember,
+    data: schemas.MemberUpdate,
+    *,
+    base_url: str,
+) -> PartMember:
+    """Merge-patch a member's name, e-mail, ORCID iD, e-Rad number or role (a PI stays PI).
+    A new e-mail or role voids the pending invitation and unlinks the account; a member who
+    is (still) a co-investigator is invited anew. Raises Forbidden, Conflict, StaleVersion and
+    Invalid (see `_patch`)."""
+    access.require_part_editor(principal, part, proposal)
+    await lock_and_check(session, member, data.version)
+    changes: dict[str, Any] = apply_patch(member, _patch(part, member, data))
+    if {"email", "role"} & changes.keys():
+        changes |= await _reinvite(session, principal, proposal, part, member, base_url)
+    if changes:
+        await audit_change(
+            session,
+            proposal,
+            principal.actor,
+            "member_update",
+            {"member": str(member.id), **changes},
+        )
+    return member
+
+
+async def _reinvite(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    part: ProposalPart,
+    member: PartMember,
+    base_url: str,
+) -> dict[str, Any]:
+    """The person behind the member may have changed: the old invitation and link end."""
+    changes: dict[str, Any] = {}
+    if member.user_id is not None:  # before any query autoflushes: one version bump
+        changes["user_id"] = [member.user_id, None]
+        member.user_id = None
+    voided = await invitations.void_member_invitations(session, member)
+    if voided:
+        changes["invitations_voided"] = voided
+    if member.role == CO_INVESTIGATOR:
+        await session.flush()
+        invited = await invitations.invite_member(
+            session, principal, proposal, part, member, base_url=base_url
+        )
+        changes["invitation"] = str(invited.id)
+    return changes
+
+
+async def remove_member(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    part: ProposalPart,
+    member: PartMember,
+    version: int,
+) -> None:
+    """Take a person off the team, voiding their pending invitation. Raises Forbidden,
+    StaleVersion (`version` is the member's the client saw) and Conflict (not a draft, or the
+    part's PI)."""
+    access.require_part_editor(principal, part, proposal)
+    await lock_and_check(session, member, version)
+    if member.role == "pi":
+        raise Conflict("The part's PI cannot be removed from its team.")
+    changes: dict[str, Any] = {"member": str(member.id), "email": [member.email, None]}
+    voided = await invitations.void_member_invitations(session, member)
+    if voided:
+        changes["invitations_voided"] = voided
+    part.members.remove(member)
+    await audit_change(session, proposal, principal.actor, "member_remove", changes)
