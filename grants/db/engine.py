@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -30,10 +30,11 @@ def reads_only(flag: bool = True) -> Iterator[None]:
         _reads_only.reset(token)
 
 
-def in_read_only_context() -> bool:
-    """True inside `reads_only()`: the current transaction is a deferred SQLite one, so a write
-    in it may fail at once with "database is locked" instead of queueing."""
-    return _reads_only.get()
+def reads_from_sqlite_snapshot(session: AsyncSession) -> bool:
+    """True inside `reads_only()` on SQLite: the session's transaction is a deferred one, so a
+    write in it would not queue for the lock but fail at once ("database is locked") while a
+    writer holds it. Code that may write incidentally (bookkeeping) skips the write then."""
+    return _reads_only.get() and session.get_bind().dialect.name == "sqlite"
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

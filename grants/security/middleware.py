@@ -10,26 +10,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import structlog
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.middleware import AbstractMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
-from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.engine import in_read_only_context
+from grants.db.engine import reads_from_sqlite_snapshot
 from grants.db.models import ApiToken, User, UserSession
 from grants.security.principal import Principal
 from grants.security.tokens import digest
 
 SESSION_COOKIE = "cofund_session"
-# A reading request records a token's use only when the record is older than this (a write
-# from a reader is best effort, see _touch_while_reading); a writing request always does.
-READER_TOUCH_EVERY = datetime.timedelta(minutes=5)
-log = structlog.get_logger("grants.security")
 
 
 class AuthenticationMiddleware(AbstractMiddleware):
@@ -80,34 +74,11 @@ async def _from_token(
     user = await session.get(User, row.user_id)
     if user is None or user.state != "active":
         return None
-    principal = principal_for(user, "token", row.id)
-    if not in_read_only_context():
+    if not reads_from_sqlite_snapshot(session):
+        # A reading request on SQLite holds no write lock and must not take one (nor fail on
+        # it) for bookkeeping: there `last_used_at` is the token's last writing request.
         row.last_used_at = now
-    elif row.last_used_at is None or now - row.last_used_at >= READER_TOUCH_EVERY:
-        await _touch_while_reading(session, row.id, now)
-    return principal
-
-
-async def _touch_while_reading(
-    session: AsyncSession, token_id: Any, now: datetime.datetime
-) -> None:
-    """Record a token's use from a reading request, best effort.
-
-    A reading request's SQLite transaction is deferred: a write in it cannot queue for the
-    lock and fails at once while a writer holds it. Bookkeeping must never fail or slow a
-    read, so the write goes in a savepoint that is dropped on "database is locked"; the next
-    read (or any write) records the use. Throttled so that reads rarely write at all.
-    """
-    try:
-        async with session.begin_nested():
-            await session.execute(
-                update(ApiToken)
-                .where(ApiToken.id == token_id)
-                .values(last_used_at=now)
-                .execution_options(synchronize_session=False)
-            )
-    except OperationalError as exc:
-        log.info("token_use_not_recorded", token_id=str(token_id), reason=str(exc.orig))
+    return principal_for(user, "token", row.id)
 
 
 async def _from_session(
