@@ -29,6 +29,7 @@ from grants.bindings import BINDINGS
 from grants.calls import ROUTES as CALL_ROUTES
 from grants.common.deps import provide_principal, provide_settings
 from grants.db.engine import create_engine
+from grants.db.middleware import ReadOnlyTransactionsMiddleware
 from grants.document_store import build_document_store
 from grants.documents import ROUTES as DOCUMENT_ROUTES
 from grants.errors import EXCEPTION_HANDLERS
@@ -85,6 +86,7 @@ def create_app(
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[
             RequestIdMiddleware,
+            ReadOnlyTransactionsMiddleware,  # before any session of the request begins
             DefineMiddleware(AuthenticationMiddleware, db_config=db_config),
         ],
         dependencies={

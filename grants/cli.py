@@ -39,8 +39,13 @@ def _run_in_session(
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """CoFund: joint research grant management."""
+    from grants.common.request_ids import bound_request_id, new_cli_request_id
+
+    # One id per command, so the audit events of one run (a demo seed, an assignment) group.
+    ctx.with_resource(bound_request_id(new_cli_request_id()))
 
 
 @main.command()

@@ -13,6 +13,8 @@ from litestar.enums import ScopeType
 from litestar.middleware import AbstractMiddleware
 from litestar.types import HTTPScope, Message, Receive, Scope, Send
 
+from grants.common.request_ids import bound_request_id
+
 REQUEST_ID_HEADER = "x-request-id"
 log = structlog.get_logger("grants.http")
 
@@ -39,6 +41,9 @@ def configure_logging(level: str, *, json: bool) -> None:
 class RequestIdMiddleware(AbstractMiddleware):
     """Tags the request with an id (the client's `X-Request-ID` or a new one) and logs it.
 
+    The id is bound for the whole request (`grants.common.request_ids`): every audit event the
+    request writes carries it, as the response's `X-Request-ID` header does.
+
     Only method, path, status and duration are logged: never bodies, so no password or token.
     """
 
@@ -58,7 +63,8 @@ class RequestIdMiddleware(AbstractMiddleware):
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with bound_request_id(request_id):
+                await self.app(scope, receive, send_with_id)
         finally:
             log.info(
                 "request",

@@ -3,7 +3,8 @@
 Each event's hash is SHA-256 over a canonical JSON of its content and the previous hash, so
 editing, deleting or reordering any row breaks every link after it. Appends serialise on the
 single `audit_chain_head` row: the first statement of an append is an UPDATE of that row, which
-takes its lock until the transaction ends, so concurrent writers still produce one chain.
+takes its lock until the transaction ends, so concurrent writers still produce one chain. Each
+event names the request (or CLI command) that caused it, from `grants.common.request_ids`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime
 import hashlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.request_ids import current_request_id
 from grants.db.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -87,6 +89,18 @@ def event_hash(row: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One event to append with `append_many`: what `append` takes, minus the session."""
+
+    actor: Actor
+    action: str
+    entity_type: str
+    entity_id: object
+    changes: Mapping[str, Any]
+    request_id: str | None = None
+
+
 async def append(
     session: AsyncSession,
     *,
@@ -100,33 +114,63 @@ async def append(
     """Append one event in the caller's transaction; it commits or rolls back with the change.
 
     `changes` maps a field to `[before, after]` (or any JSON-able detail of the event).
+    `request_id` defaults to the id bound for the current request or CLI command.
     """
+    entry = Entry(actor, action, entity_type, entity_id, changes, request_id)
+    (row,) = await append_many(session, [entry])
+    return row
+
+
+async def append_many(session: AsyncSession, entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append `entries` in order as consecutive events, locking the chain head once.
+
+    For bulk actions that audit row by row: one UPDATE of the head and one INSERT batch
+    instead of three statements per event. Each event is hashed exactly as `append` would.
+    """
+    if not entries:
+        return []
     head = await session.execute(
         update(AuditChainHead)
         .where(AuditChainHead.id == 1)
-        .values(last_seq=AuditChainHead.last_seq + 1)
+        .values(last_seq=AuditChainHead.last_seq + len(entries))
         .returning(AuditChainHead.last_seq, AuditChainHead.last_hash)
     )
-    seq, prev_hash = head.one()
+    last_seq, prev_hash = head.one()
     occurred_at = datetime.datetime.now(datetime.UTC)
+    bound = current_request_id()
+    rows = []
+    for seq, entry in enumerate(entries, start=last_seq - len(entries) + 1):
+        row = _event(entry, seq, occurred_at, prev_hash, entry.request_id or bound)
+        rows.append(row)
+        prev_hash = row.hash
+    session.add_all(rows)
+    await session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev_hash)
+    )
+    await session.flush()
+    return rows
+
+
+def _event(
+    entry: Entry,
+    seq: int,
+    occurred_at: datetime.datetime,
+    prev_hash: str,
+    request_id: str | None,
+) -> AuditEvent:
     row = AuditEvent(
         seq=seq,
         occurred_at=occurred_at,
-        actor_id=actor.id,
-        actor_label=actor.label,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        changes=jsonable(changes),
+        actor_id=entry.actor.id,
+        actor_label=entry.actor.label,
+        action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=str(entry.entity_id),
+        changes=jsonable(entry.changes),
         request_id=request_id,
         prev_hash=prev_hash,
     )
     row.hash = event_hash(row)
-    session.add(row)
-    await session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=row.hash)
-    )
-    await session.flush()
     return row
 
 

@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.db.engine import reads_from_sqlite_snapshot
 from grants.db.models import ApiToken, User, UserSession
 from grants.security.principal import Principal
 from grants.security.tokens import digest
@@ -73,7 +74,10 @@ async def _from_token(
     user = await session.get(User, row.user_id)
     if user is None or user.state != "active":
         return None
-    row.last_used_at = now
+    if not reads_from_sqlite_snapshot(session):
+        # A reading request on SQLite holds no write lock and must not take one (nor fail on
+        # it) for bookkeeping: there `last_used_at` is the token's last writing request.
+        row.last_used_at = now
     return principal_for(user, "token", row.id)
 
 

@@ -4,12 +4,13 @@ reviewers per pool, no conflicted pair, caps kept, and a report of what cannot b
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import AuditEvent, Conflict, ReviewerPool
+from grants.db.models import AuditEvent, Conflict, ReviewAssignment, ReviewerPool
 from tests.conftest import QueryCounter
 from tests.factories import (
     BidFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     ReviewerProfileFactory,
     bearer,
     make_reviewer,
+    make_user,
     persist,
 )
 from tests.factories_assignment import EXPERTISE, make_review_world, stored
@@ -86,6 +88,68 @@ async def test_run_twice_keeps_the_same_rows(client: Client, db: AsyncSession) -
         .order_by(AuditEvent.seq)
     )
     assert list(actions) == ["conflicts.detect", "call.assignment_run"] * 2
+
+
+def _created_event(row: ReviewAssignment, rid: str) -> tuple[Any, ...]:
+    """The audit event of a solver's new proposal: pool and affinity (as a decimal string)."""
+    affinity = f"{row.affinity:.6f}"
+    changes = {
+        "state": [None, "proposed"],
+        "proposal_id": str(row.proposal_id),
+        "reviewer_id": str(row.reviewer_id),
+        "pool_agency_id": str(row.pool_agency_id),
+        "source": "solver",
+        "affinity": [None, affinity],
+    }
+    return ("review_assignment.create", str(row.id), changes, rid)
+
+
+def _withdrawal_of(created: tuple[Any, ...], rid: str) -> tuple[object, ...]:
+    """The withdrawal event of the row whose creation event is `created`."""
+    _, entity_id, changes, _ = created
+    affinity = changes["affinity"][1]
+    undone = {**changes, "state": ["proposed", None], "affinity": [affinity, None]}
+    return ("review_assignment.withdraw", entity_id, undone, rid)
+
+
+async def test_run_audits_each_assignment_with_pool_and_affinity(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, proposals=1, jp=2, vn=1, reviewers_per_proposal=1)
+    jst, nafosted = rw.world.jst.id, rw.world.nafosted.id
+    headers = await bearer(db, rw.world.jst_officer)
+    auditor = await bearer(db, await make_user(db, "auditor"))
+    first = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    rid1 = first.headers["x-request-id"]
+    before = {r.pool_agency_id: r for r in await stored(db)}
+    created = sorted([_created_event(r, rid1) for r in before.values()], key=str)
+    withdrawn, kept = before[jst], before[nafosted].id
+    withdraw = next(e for e in created if e[1] == str(withdrawn.id))
+    await persist(
+        db, ConflictFactory(proposal_id=withdrawn.proposal_id, reviewer_id=withdrawn.reviewer_id)
+    )
+
+    second = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    rows = await client.get("/api/audit/events?entity_type=review_assignment", headers=auditor)
+    runs = await client.get(
+        f"/api/audit/events?entity_id={rw.call_id}&action=call.assignment_run", headers=auditor
+    )
+
+    rid2 = second.headers["x-request-id"]
+    events = [
+        (e["action"], e["entity_id"], e["changes"], e["request_id"]) for e in rows.json()["items"]
+    ]
+    assert sorted(events[:2], key=str) == created
+    after = {r.pool_agency_id: r for r in await stored(db)}
+    assert events[2:] == [
+        _created_event(after[jst], rid2),
+        _withdrawal_of(withdraw, rid2),
+    ]
+    assert after[nafosted].id == kept
+    assert [(e["changes"], e["request_id"]) for e in runs.json()["items"]] == [
+        ({"added": 2, "updated": 0, "removed": 0, "feasible": True}, rid1),
+        ({"added": 1, "updated": 0, "removed": 1, "feasible": True}, rid2),
+    ]
 
 
 async def test_run_follows_eager_bid_and_skips_conflict_bid(

@@ -103,7 +103,8 @@ async def test_detect_finds_each_source_with_its_reason(client: Client, db: Asyn
         ),
     }
     assert {clean.id, outsider.id, feared.id}.isdisjoint(r for r, _ in await conflicts_of(db))
-    assert await audit_count(db) == before + 1
+    new = len(await conflicts_of(db))
+    assert await audit_count(db) == before + new + 1  # one per new conflict, one for the run
     listed = await client.get(
         f"/api/calls/{w.call.id}/conflicts?source=consortium_member", headers=headers
     )
@@ -111,6 +112,60 @@ async def test_detect_finds_each_source_with_its_reason(client: Client, db: Asyn
     assert [
         (c["proposal_reference"], c["reviewer_email"], c["status"]) for c in listed.json()["items"]
     ] == [("JV-2026-0001", "postdoc@example.vn", "active"), ("JV-2026-0001", pi.email, "active")]
+
+
+async def test_detect_audits_each_new_conflict_then_the_totals(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db)
+    w = rw.world
+    colleague = await pool_reviewer(db, w.jst, institution_ror=TOKYO_ROR)
+    headers = await bearer(db, w.jst_officer)
+    auditor = await bearer(db, await make_user(db, "auditor"))
+    before = await audit_count(db)
+
+    first = await client.post(f"/api/calls/{w.call.id}/conflicts/detect", headers=headers)
+    again = await client.post(f"/api/calls/{w.call.id}/conflicts/detect", headers=headers)
+    listed = await client.get(f"/api/audit/events?offset={before}", headers=auditor)
+
+    conflict = await db.scalar(select(Conflict))
+    assert conflict is not None
+    rid, rid_again = first.headers["x-request-id"], again.headers["x-request-id"]
+    assert [
+        (e["action"], e["entity_type"], e["entity_id"], e["changes"], e["request_id"])
+        for e in listed.json()["items"]
+    ] == [
+        (
+            "conflict.create",
+            "conflict",
+            str(conflict.id),
+            {
+                "status": [None, "active"],
+                "proposal_id": str(rw.proposal.id),
+                "reviewer_id": str(colleague.id),
+                "source": "same_institution",
+                "reason": [
+                    None,
+                    "Same institution as the JST part (The University of Tokyo): ROR 057zh3y96.",
+                ],
+            },
+            rid,
+        ),
+        (
+            "conflicts.detect",
+            "call",
+            str(w.call.id),
+            {"pairs_checked": 1, "created": 1, "unchanged": 0, "kept_decided": 0},
+            rid,
+        ),
+        (
+            "conflicts.detect",
+            "call",
+            str(w.call.id),
+            {"pairs_checked": 1, "created": 0, "unchanged": 1, "kept_decided": 0},
+            rid_again,
+        ),
+    ]
 
 
 def test_normalize_institution_ignores_case_punctuation_accents_and_filler_words() -> None:
@@ -168,6 +223,8 @@ async def test_dismiss_and_waive_keep_actor_and_reason_and_survive_redetection(
         .order_by(AuditEvent.seq)
     )
     assert list(actions) == [
+        "conflict.create",
+        "conflict.create",
         "conflicts.detect",
         "conflict.dismiss",
         "conflict.waive",

@@ -120,6 +120,12 @@ def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
     )
     assert conflicted == [(0,)]
     assert _rows(var_dir, "SELECT count(*) FROM conflicts") == [(0,)]
-    last = _rows(var_dir, "SELECT seq, action, actor_label FROM audit_events ORDER BY seq")[-2:]
-    assert last == [(85, "conflicts.detect", "cli"), (86, "call.assignment_run", "cli")]
-    assert _grants("audit", "verify").output == "audit chain intact: 86 events\n"
+    run = _rows(
+        var_dir, "SELECT seq, action, actor_label FROM audit_events WHERE seq > 84 ORDER BY seq"
+    )
+    assert run == [
+        (85, "conflicts.detect", "cli"),
+        *[(seq, "review_assignment.create", "cli") for seq in range(86, 102)],
+        (102, "call.assignment_run", "cli"),
+    ]
+    assert _grants("audit", "verify").output == "audit chain intact: 102 events\n"

@@ -55,10 +55,87 @@ async def test_import_creates_users_and_profiles(client: Client, db: AsyncSessio
     ]
     await db.refresh(existing, attribute_names=["roles"])
     assert sorted(r.role for r in existing.roles) == ["researcher", "reviewer"]
-    assert await audit_count(db) == before + 1
+    assert await audit_count(db) == before + 4
     event = await db.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()))
     assert event is not None
     assert event.action == "reviewer_profile.import"
+
+
+async def test_import_audits_each_row_with_its_line(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    minh = await make_user(db, "researcher", email="minh@example.vn", country="VN")
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+    auditor = await bearer(db, await make_user(db, "auditor"))
+    before = await audit_count(db)
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\n{GOOD_1}\n{GOOD_2}\n"
+    )
+    listed = await client.get(f"/api/audit/events?offset={before}", headers=auditor)
+
+    aiko = await db.scalar(select(User).where(User.email == "aiko@example.jp"))
+    assert aiko is not None
+    profile_of = {p.user_id: p.id for p in await db.scalars(select(ReviewerProfile))}
+    rid = response.headers["x-request-id"]
+    assert [
+        (e["action"], e["entity_type"], e["entity_id"], e["changes"], e["request_id"])
+        for e in listed.json()["items"]
+    ] == [
+        (
+            "user.create",
+            "user",
+            str(aiko.id),
+            {
+                "email": [None, "aiko@example.jp"],
+                "display_name": [None, "Aiko Sato"],
+                "roles": [None, ["reviewer"]],
+            },
+            rid,
+        ),
+        (
+            "reviewer_profile.create",
+            "reviewer_profile",
+            str(profile_of[aiko.id]),
+            {
+                "expertise": [None, "Chiplets"],
+                "keywords": [None, ["chiplet", "packaging"]],
+                "institution_ror": [None, KYOTO_ROR],
+                "institution_name": [None, "Kyoto University"],
+                "country": [None, "JP"],
+                "orcid": [None, ORCID],
+                "load_cap": [None, 5],
+                "pools": [None, ["JST"]],
+                "role_added": True,
+                "line": 2,
+            },
+            rid,
+        ),
+        (
+            "reviewer_profile.create",
+            "reviewer_profile",
+            str(profile_of[minh.id]),
+            {
+                "expertise": [None, "EDA flows"],
+                "keywords": [None, ["eda"]],
+                "institution_ror": [None, None],
+                "institution_name": [None, "Hanoi University"],
+                "country": [None, "VN"],
+                "orcid": [None, None],
+                "load_cap": [None, 8],
+                "pools": [None, ["JST", "NAFOSTED"]],
+                "role_added": True,
+                "line": 3,
+            },
+            rid,
+        ),
+        (
+            "reviewer_profile.import",
+            "reviewer_pool",
+            "csv",
+            {"profiles_created": 2, "users_created": 1},
+            rid,
+        ),
+    ]
 
 
 async def test_import_with_one_bad_row_imports_nothing(client: Client, db: AsyncSession) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import Exists
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import Actor, Entry, append_many
 from grants.db.models import (
     Bid,
     Call,
@@ -69,7 +69,9 @@ async def detect_conflicts(
 ) -> schemas.DetectionResult:
     """Detect conflicts for every reviewable proposal × pooled reviewer of `call` and insert
     the new ones (one row per pair and source). Existing rows are left as they are: a
-    dismissed or waived conflict stays so. Audited as one `conflicts.detect` event."""
+    dismissed or waived conflict stays so. Audited row by row: a `conflict.create` event per
+    new conflict (on the conflict, so its later dismissal or waiver follows it under the same
+    entity), then one `conflicts.detect` event on the call with the totals."""
     proposals = list(
         await session.scalars(
             select(Proposal).where(
@@ -88,12 +90,13 @@ async def detect_conflicts(
         (c.proposal_id, c.reviewer_id, c.source): c.status
         for c in await session.scalars(select(Conflict).where(Conflict.proposal_id.in_(ids)))
     }
-    created = unchanged = kept = 0
+    created: list[Conflict] = []
+    unchanged = kept = 0
     for found in find_conflicts(proposals, reviewers, exclusions):
         status = existing.get((found.proposal_id, found.reviewer_id, found.source))
         if status is None:
-            session.add(Conflict(**_fields(found)))
-            created += 1
+            created.append(Conflict(**_fields(found)))
+            session.add(created[-1])
         elif status == "active":
             unchanged += 1
         else:
@@ -101,19 +104,24 @@ async def detect_conflicts(
     await session.flush()
     result = schemas.DetectionResult(
         pairs_checked=len(proposals) * len(reviewers),
-        created=created,
+        created=len(created),
         unchanged=unchanged,
         kept_decided=kept,
     )
-    await append(
-        session,
-        actor=actor,
-        action="conflicts.detect",
-        entity_type="call",
-        entity_id=call.id,
-        changes=result.model_dump(),
-    )
+    total = Entry(actor, "conflicts.detect", "call", call.id, result.model_dump())
+    await append_many(session, [*(_created_event(c, actor) for c in created), total])
     return result
+
+
+def _created_event(conflict: Conflict, actor: Actor) -> Entry:
+    changes = {
+        "status": [None, "active"],
+        "proposal_id": conflict.proposal_id,
+        "reviewer_id": conflict.reviewer_id,
+        "source": conflict.source,
+        "reason": [None, conflict.reason],
+    }
+    return Entry(actor, "conflict.create", "conflict", conflict.id, changes)
 
 
 def _fields(found: Finding) -> dict[str, object]:

@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import Actor, Entry, append_many
 from grants.db.models import Agency, ReviewerProfile, User
 from grants.errors import FieldError, Invalid
 from grants.reviews.pool import schemas
-from grants.reviews.pool.profiles import grant_reviewer_role, new_profile
+from grants.reviews.pool.profiles import PROFILE_FIELDS, grant_reviewer_role, new_profile
 
 HEADER = [
     "email",
@@ -139,41 +139,77 @@ async def _check_against_database(
 async def import_reviewers(
     session: AsyncSession, text: str, *, actor: Actor
 ) -> schemas.ImportResult:
-    """Create the users and profiles of a CSV file in one transaction, audited as one event.
+    """Create the users and profiles of a CSV file in one transaction.
 
-    Raises Invalid listing every bad row (`line N: field`); nothing is written then.
+    Raises Invalid listing every bad row (`line N: field`); nothing is written then. Audited
+    row by row, as the one-at-a-time endpoints are (so each person's history under their own
+    entity shows where it came from): `user.create` for each new account and
+    `reviewer_profile.create` (with its `line`) for each profile, then one
+    `reviewer_profile.import` event with the totals.
     """
     rows, errors = parse(text)
     users, agencies = await _check_against_database(session, rows, errors) if rows else ({}, {})
     if errors:
         errors.sort(key=_line_of)
         raise Invalid("The file has errors; nothing was imported.", errors=errors)
-    created_users = 0
-    for row in rows:
-        email = row.data.email.lower()
-        user = users.get(email)
-        if user is None:
-            user = User(
-                email=email,
-                display_name=row.data.name,
-                locale="en",
-                country=row.data.country,
-                state="active",
-            )
-            grant_reviewer_role(user)
-            created_users += 1
-            session.add(user)
-            await session.flush()  # gives the user its id
-        else:
-            grant_reviewer_role(user)
-        session.add(new_profile(user, row.data, [agencies[c] for c in row.data.pools]))
+    written = [await _write_row(session, row, users, agencies) for row in rows]
     await session.flush()
-    await append(
-        session,
-        actor=actor,
-        action="reviewer_profile.import",
-        entity_type="reviewer_pool",
-        entity_id="csv",
-        changes={"profiles_created": len(rows), "users_created": created_users},
+    result = schemas.ImportResult(
+        profiles_created=len(rows), users_created=sum(w.user_created for w in written)
     )
-    return schemas.ImportResult(profiles_created=len(rows), users_created=created_users)
+    entries = [entry for w in written for entry in w.events(actor)]
+    total = Entry(actor, "reviewer_profile.import", "reviewer_pool", "csv", result.model_dump())
+    await append_many(session, [*entries, total])
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    row: _Row
+    user: User
+    profile: ReviewerProfile
+    user_created: bool
+    role_added: bool
+
+    def events(self, actor: Actor) -> list[Entry]:
+        """The row's audit events, shaped as `user.create` and `reviewer_profile.create`."""
+        data, found = self.row.data, []
+        if self.user_created:
+            user = {
+                "email": [None, self.user.email],
+                "display_name": [None, self.user.display_name],
+                "roles": [None, ["reviewer"]],
+            }
+            found.append(Entry(actor, "user.create", "user", self.user.id, user))
+        profile: dict[str, Any] = {n: [None, getattr(self.profile, n)] for n in PROFILE_FIELDS}
+        profile["pools"] = [None, sorted(data.pools)]
+        profile["role_added"] = self.role_added
+        profile["line"] = self.row.line
+        found.append(
+            Entry(actor, "reviewer_profile.create", "reviewer_profile", self.profile.id, profile)
+        )
+        return found
+
+
+async def _write_row(
+    session: AsyncSession, row: _Row, users: dict[str, User], agencies: dict[str, Agency]
+) -> _Written:
+    email = row.data.email.lower()
+    user = users.get(email)
+    created = user is None
+    if user is None:
+        user = User(
+            email=email,
+            display_name=row.data.name,
+            locale="en",
+            country=row.data.country,
+            state="active",
+        )
+        role_added = grant_reviewer_role(user)  # before the flush: a new user's roles are []
+        session.add(user)
+        await session.flush()  # gives the user its id
+    else:
+        role_added = grant_reviewer_role(user)
+    profile = new_profile(user, row.data, [agencies[c] for c in row.data.pools])
+    session.add(profile)
+    return _Written(row, user, profile, created, role_added)
