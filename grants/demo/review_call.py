@@ -177,15 +177,16 @@ def _email(local: str) -> str:
     return f"{local}@demo.cofund.example"
 
 
-def _budget(currency: str, per_year: int) -> proposal_schemas.BudgetReplace:
+def _budget(currency: str, per_year: int, version: int) -> proposal_schemas.BudgetReplace:
     """Three years of personnel plus 10 % indirect costs."""
     return proposal_schemas.BudgetReplace.model_validate(
         {
+            "version": version,
             "lines": [
                 {"year": y, "category": c, "amount": a, "currency": currency}
                 for y in (1, 2, 3)
                 for c, a in (("personnel", per_year), ("indirect", per_year // 10))
-            ]
+            ],
         }
     )
 
@@ -229,9 +230,11 @@ async def _submitted_proposal(
         (jp, jp_part, spec.jp_host, "JPY", 9_000_000),
         (vn, vn_part, spec.vn_host, "VND", 1_200_000_000),
     ):
-        host_data = proposal_schemas.PartUpdate(institution_name=host)
+        host_data = proposal_schemas.PartUpdate(version=part.version, institution_name=host)
         await team.update_part(session, who, proposal, part, host_data)
-        await team.replace_budget(session, who, proposal, call, part, _budget(currency, per_year))
+        await team.replace_budget(
+            session, who, proposal, call, part, _budget(currency, per_year, part.version)
+        )
     await act(session, PROPOSALS, proposal, ProposalEvent.SUBMIT, users[_email(spec.vn_pi)])
 
 

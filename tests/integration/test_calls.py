@@ -229,4 +229,4 @@ async def test_openapi_documents_call_bodies(client: Client) -> None:
 
     schemas = response.json()["components"]["schemas"]
     assert {"CallCreate", "CallUpdate", "CallDetail"} <= set(schemas)
-    assert "post" in response.json()["paths"]["/api/calls/{call_id}/events/{event}"]
+    assert "post" in response.json()["paths"]["/api/calls/{call_id}/events/approve"]

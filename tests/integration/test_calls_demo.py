@@ -39,7 +39,13 @@ async def test_demo_call_is_open_to_researchers(client: Client, db: AsyncSession
         .where(AuditEvent.entity_type == "call", AuditEvent.entity_id == body["id"])
         .order_by(AuditEvent.seq)
     )
+    jst, nafosted = "officer.jst@demo.cofund.example", "officer.nafosted@demo.cofund.example"
+    # Each agency's officer approved its side; the second key published the call.
     assert [(e.action, e.actor_label) for e in events] == [
-        ("call.create", "officer.jst@demo.cofund.example"),
-        ("call.publish", "officer.jst@demo.cofund.example"),
+        ("call.create", jst),
+        ("approval.publish_call", jst),
+        ("call.approve", jst),
+        ("approval.publish_call", nafosted),
+        ("call.approve", nafosted),
+        ("call.publish", nafosted),
     ]

@@ -540,7 +540,7 @@ async def test_openapi_documents_proposal_endpoints(client: Client) -> None:
     assert {
         "/api/proposals",
         "/api/proposals/{proposal_id}",
-        "/api/proposals/{proposal_id}/events/{event}",
+        "/api/proposals/{proposal_id}/events/submit",
         "/api/proposals/{proposal_id}/parts/{part_id}/budget",
         "/api/proposals/{proposal_id}/parts/{part_id}/members/{member_id}",
         "/api/invitations/{invitation_id}/accept",

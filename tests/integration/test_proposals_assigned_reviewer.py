@@ -177,7 +177,9 @@ async def test_assigned_reviewer_gets_nothing_else(client: Client, db: AsyncSess
     answers = [
         await client.patch(r.url, headers=reviewer, json={"version": 1, "keywords": ["x"]}),
         await client.patch(
-            f"{r.url}/parts/{part}", headers=reviewer, json={"institution_name": "X"}
+            f"{r.url}/parts/{part}",
+            headers=reviewer,
+            json={"version": 1, "institution_name": "X"},
         ),
         await client.post(
             r.team.documents_url,

@@ -31,7 +31,9 @@ async def finalised(client: Client, panel: Panel, code: str, headers: dict[str, 
     draft = await client.post(f"{base}/draft", headers=headers)
     assert draft.status_code == 201
     final = await client.post(
-        f"{base}/finalise", headers=headers, json={"version": draft.json()["version"]}
+        f"/api/rankings/{draft.json()['id']}/events/finalise",
+        headers=headers,
+        json={"version": draft.json()["version"]},
     )
     assert final.status_code == 200
 
@@ -70,7 +72,9 @@ async def test_agency_draft_from_scores_then_reorder_and_finalise(
         },
     )
     final = await client.post(
-        f"{base}/finalise", headers=panel.jst_headers, json={"version": moved.json()["version"]}
+        f"/api/rankings/{draft.json()['id']}/events/finalise",
+        headers=panel.jst_headers,
+        json={"version": moved.json()["version"]},
     )
     frozen = await client.put(
         base,
@@ -133,11 +137,10 @@ async def test_joint_ranking_refused_until_both_final_then_approved_by_both(
     await finalised(client, panel, "NAFOSTED", panel.nafosted_headers)
     recorded = await client.post(joint, headers=panel.jst_headers, json=joint_body(panel))
     version = recorded.json()["version"]
-    first = await client.post(f"{joint}/approve", headers=panel.jst_headers, json={"version": 1})
-    twice = await client.post(f"{joint}/approve", headers=panel.jst_headers, json={"version": 1})
-    second = await client.post(
-        f"{joint}/approve", headers=panel.nafosted_headers, json={"version": version}
-    )
+    approve = f"/api/rankings/{recorded.json()['id']}/events/approve"
+    first = await client.post(approve, headers=panel.jst_headers, json={"version": 1})
+    twice = await client.post(approve, headers=panel.jst_headers, json={"version": 1})
+    second = await client.post(approve, headers=panel.nafosted_headers, json={"version": version})
 
     assert (early.status_code, early.json()["reasons"]) == (
         409,
@@ -150,9 +153,9 @@ async def test_joint_ranking_refused_until_both_final_then_approved_by_both(
         ("JV-2026-0001", "reserve"),
     ]
     assert (first.json()["state"], first.json()["approved_by"]) == ("draft", ["JST"])
-    assert (twice.status_code, twice.json()["detail"]) == (
+    assert (twice.status_code, twice.json()["reasons"]) == (
         409,
-        "JST has approved the joint ranking already.",
+        ["Your agency has approved the joint ranking already."],
     )
     assert (second.json()["state"], second.json()["approved_by"]) == (
         "final",
@@ -206,13 +209,14 @@ async def test_start_deciding_only_after_joint_ranking_recorded(
     joint = f"{call}/joint-ranking"
     await finalised(client, panel, "JST", panel.jst_headers)
     await finalised(client, panel, "NAFOSTED", panel.nafosted_headers)
-    await client.post(joint, headers=panel.jst_headers, json=joint_body(panel))
-    await client.post(f"{joint}/approve", headers=panel.jst_headers, json={"version": 1})
+    recorded = await client.post(joint, headers=panel.jst_headers, json=joint_body(panel))
+    approve = f"/api/rankings/{recorded.json()['id']}/events/approve"
+    await client.post(approve, headers=panel.jst_headers, json={"version": 1})
 
     refused = await client.post(
         f"{call}/events/start_deciding", headers=panel.jst_headers, json={"version": 1}
     )
-    await client.post(f"{joint}/approve", headers=panel.nafosted_headers, json={"version": 1})
+    await client.post(approve, headers=panel.nafosted_headers, json={"version": 1})
     allowed = await client.post(
         f"{call}/events/start_deciding", headers=panel.jst_headers, json={"version": 1}
     )
@@ -279,9 +283,13 @@ async def test_other_agency_is_walled_from_a_ranking_even_final_until_joint_rank
     scores = f"{call}/scores"
 
     missing = await client.get(base, headers=panel.nafosted_headers)
-    await client.post(f"{base}/draft", headers=panel.jst_headers)
+    draft = await client.post(f"{base}/draft", headers=panel.jst_headers)
     walled = await client.get(base, headers=panel.nafosted_headers)
-    await client.post(f"{base}/finalise", headers=panel.jst_headers, json={"version": 1})
+    await client.post(
+        f"/api/rankings/{draft.json()['id']}/events/finalise",
+        headers=panel.jst_headers,
+        json={"version": 1},
+    )
     final = await client.get(base, headers=panel.nafosted_headers)
     final_scores = await client.get(
         scores, params={"agency": "JST"}, headers=panel.nafosted_headers
@@ -304,14 +312,13 @@ async def test_rankings_and_scores_open_to_every_agency_once_joint_ranking_recor
     call = f"/api/calls/{panel.call.id}"
     await finalised(client, panel, "JST", panel.jst_headers)
     await finalised(client, panel, "NAFOSTED", panel.nafosted_headers)
-    await client.post(f"{call}/joint-ranking", headers=panel.jst_headers, json=joint_body(panel))
-    await client.post(
-        f"{call}/joint-ranking/approve", headers=panel.jst_headers, json={"version": 1}
+    joint = await client.post(
+        f"{call}/joint-ranking", headers=panel.jst_headers, json=joint_body(panel)
     )
+    approve = f"/api/rankings/{joint.json()['id']}/events/approve"
+    await client.post(approve, headers=panel.jst_headers, json={"version": 1})
     before = await client.get(f"{call}/rankings/JST", headers=panel.nafosted_headers)
-    await client.post(
-        f"{call}/joint-ranking/approve", headers=panel.nafosted_headers, json={"version": 1}
-    )
+    await client.post(approve, headers=panel.nafosted_headers, json={"version": 1})
 
     own = await client.get(f"{call}/rankings/JST", headers=panel.jst_headers)
     other = await client.get(f"{call}/rankings/JST", headers=panel.nafosted_headers)

@@ -143,7 +143,12 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         for r in reviewers
     ]
     accepted = [
-        await client.post(f"{j.call}/service/accept", headers=headers[str(r.id)]) for r in reviewers
+        await client.post(
+            f"/api/call-reviewers/{a.json()['id']}/events/accept",
+            headers=headers[str(r.id)],
+            json={"version": 1},
+        )
+        for a, r in zip(asked, reviewers, strict=True)
     ]
     assert [(a.status_code, a.json()["state"]) for a in asked] == [(201, "invited")] * 5
     assert [(a.status_code, a.json()["state"]) for a in accepted] == [(200, "accepted")] * 5
@@ -202,10 +207,11 @@ async def test_closed_call_to_joint_ranking_through_the_api(
     # Each reviewer accepts, saves a draft, completes and submits it.
     for row in rows:
         who = headers[row["reviewer_id"]]
-        base = f"{j.call}/assignments/{row['id']}"
         mine = (await client.get(f"{j.call}/assignments/{row['id']}", headers=who)).json()
         accept = await client.post(
-            f"{base}/events/accept", headers=who, json={"version": mine["version"]}
+            f"/api/assignments/{row['id']}/events/accept",
+            headers=who,
+            json={"version": mine["version"]},
         )
         assert (accept.status_code, accept.json()["state"]) == (200, "accepted"), accept.text
         p = [x.reference for x in j.proposals].index(ref[row["proposal_id"]])
@@ -231,7 +237,7 @@ async def test_closed_call_to_joint_ranking_through_the_api(
             headers=who,
             json={"version": full.json()["assignment_version"]},
         )
-        assert (submitted.status_code, submitted.json()["assignment_state"]) == (
+        assert (submitted.status_code, submitted.json()["state"]) == (
             200,
             "submitted",
         ), submitted.text
@@ -251,7 +257,9 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         draft = await client.post(f"{base}/draft", headers=officer)
         assert draft.status_code == 201, draft.text
         final = await client.post(
-            f"{base}/finalise", headers=officer, json={"version": draft.json()["version"]}
+            f"/api/rankings/{draft.json()['id']}/events/finalise",
+            headers=officer,
+            json={"version": draft.json()["version"]},
         )
         assert (final.status_code, final.json()["state"]) == (200, "final"), final.text
         finals[code] = [
@@ -281,16 +289,13 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         "draft",
         None,
     ), joint.text
-    first = await client.post(
-        f"{j.call}/joint-ranking/approve", headers=jst, json={"version": joint.json()["version"]}
-    )
+    approve = f"/api/rankings/{joint.json()['id']}/events/approve"
+    first = await client.post(approve, headers=jst, json={"version": joint.json()["version"]})
     call_now = (await client.get(j.call, headers=jst)).json()
     refused = await client.post(
         f"{j.call}/events/start_deciding", headers=jst, json={"version": call_now["version"]}
     )
-    second = await client.post(
-        f"{j.call}/joint-ranking/approve", headers=naf, json={"version": first.json()["version"]}
-    )
+    second = await client.post(approve, headers=naf, json={"version": first.json()["version"]})
     deciding = await client.post(
         f"{j.call}/events/start_deciding", headers=naf, json={"version": call_now["version"]}
     )

@@ -34,18 +34,31 @@ async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSessi
     twice = await client.post(
         f"{base}/reviewers", headers=officer, json={"reviewer": str(reviewer.id), "agency": "JST"}
     )
-    accepted = await client.post(f"{base}/service/accept", headers=mine)
+    service = f"/api/call-reviewers/{invited.json()['id']}/events"
+    officer_accepts = await client.post(f"{service}/accept", headers=officer, json={"version": 1})
+    accepted = await client.post(f"{service}/accept", headers=mine, json={"version": 1})
     listed = await client.get("/api/me/review-calls", headers=mine)
+    bare = await client.post(f"{service}/decline", headers=mine, json={"version": 2})
     declined = await client.post(
-        f"{base}/service/decline", headers=mine, json={"reason": "On sabbatical."}
+        f"{service}/decline",
+        headers=mine,
+        json={"version": 2, "data": {"reason": "On sabbatical."}},
     )
-    again = await client.post(f"{base}/service/accept", headers=mine)
+    again = await client.post(f"{service}/accept", headers=mine, json={"version": 3})
     on_call = await client.get(f"{base}/reviewers?state=declined", headers=officer)
 
     assert invited.status_code == 201
     assert (invited.json()["state"], invited.json()["agency_code"]) == ("invited", "JST")
     assert twice.status_code == 409
-    assert accepted.json()["state"] == "accepted"
+    assert (officer_accepts.status_code, officer_accepts.json()["detail"]) == (
+        403,
+        "'accept' requires one of the roles 'invited_reviewer'.",
+    )
+    assert (accepted.json()["state"], accepted.json()["version"]) == ("accepted", 2)
+    assert (bare.status_code, bare.json()["errors"]) == (
+        422,
+        [{"field": "data.reason", "reason": "Field required"}],
+    )
     assert [(c["call_code"], c["state"]) for c in listed.json()] == [("JV-2026", "accepted")]
     assert (declined.json()["state"], declined.json()["decline_reason"]) == (
         "declined",

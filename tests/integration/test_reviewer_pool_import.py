@@ -122,7 +122,7 @@ async def test_import_audits_each_row_with_its_line(client: Client, db: AsyncSes
                 "country": [None, "VN"],
                 "orcid": [None, None],
                 "load_cap": [None, 8],
-                "pools": [None, ["JST", "NAFOSTED"]],
+                "pools": [None, ["JST"]],
                 "role_added": True,
                 "line": 3,
             },

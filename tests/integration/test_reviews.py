@@ -136,25 +136,33 @@ async def test_submit_locks_review_and_officer_reopens(client: Client, db: Async
     await client.put(url(assignment), headers=headers, json={"scores": full_scores()})
 
     done = await client.post(url(assignment, "events/submit"), headers=headers, json={"version": 1})
+    form = await client.get(url(assignment), headers=headers)
     locked = await client.put(
         url(assignment), headers=headers, json={"version": 1, "scores": full_scores(5)}
     )
     reopened = await client.post(
         url(assignment, "events/reopen"), headers=panel.jst_headers, json={"version": 2}
     )
+    reopened_form = await client.get(url(assignment), headers=headers)
     again = await client.put(
         url(assignment), headers=headers, json={"version": 3, "scores": full_scores(5)}
     )
 
-    assert done.status_code == 200
-    assert done.json()["assignment_state"] == "submitted"
-    assert done.json()["submitted_at"] is not None
+    assert (done.status_code, done.json()["state"], done.json()["version"]) == (
+        200,
+        "submitted",
+        2,
+    )
+    assert (form.json()["assignment_state"], form.json()["submitted_at"] is not None) == (
+        "submitted",
+        True,
+    )
     assert (locked.status_code, locked.json()["detail"]) == (
         409,
         "The review is submitted and locked; an officer may reopen it.",
     )
-    assert reopened.status_code == 200
-    assert (reopened.json()["assignment_state"], reopened.json()["submitted_at"]) == (
+    assert (reopened.status_code, reopened.json()["state"]) == (200, "accepted")
+    assert (reopened_form.json()["assignment_state"], reopened_form.json()["submitted_at"]) == (
         "accepted",
         None,
     )

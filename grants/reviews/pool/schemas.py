@@ -160,6 +160,7 @@ class CallService(Output):
     agency_code: str
     state: str
     decline_reason: str | None
+    version: int
 
 
 class BidBody(Input):

@@ -95,6 +95,7 @@ def service_view(service: CallReviewer, call: Call, agency: Agency) -> schemas.C
         agency_code=agency.code,
         state=service.state,
         decline_reason=service.decline_reason,
+        version=service.version,
     )
 
 
