@@ -44,7 +44,12 @@ class CallBinding(Binding[Call]):
     ) -> Target[Call]:
         call, roles = await visible_call(session, principal, entity_id)
         if event is not None:  # two agencies' keys and the state change queue on the call row
-            await session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
+            await session.execute(
+                select(Call)
+                .where(Call.id == call.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
         return Target(call, roles)
 
     async def context(

@@ -127,7 +127,10 @@ class ProposalBinding(Binding[Proposal]):
             await session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
         elif event is not None:  # the agencies' keys and the state change queue on the row
             await session.execute(
-                select(Proposal.id).where(Proposal.id == proposal.id).with_for_update()
+                select(Proposal)
+                .where(Proposal.id == proposal.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
             )
         return Target(proposal, roles, call)
 

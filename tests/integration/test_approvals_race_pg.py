@@ -1,0 +1,150 @@
+"""Two agencies turning their keys at the same instant, on PostgreSQL with real parallel
+clients: one approval row and one audit event each, and the subject changes exactly once.
+
+These tests commit for real, so they run in a PostgreSQL database of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from grants.app import create_app
+from grants.audit import chain
+from grants.db import migrate
+from grants.db.engine import create_engine
+from grants.db.models import Approval, AuditEvent, Call, Proposal
+from grants.settings import Settings
+from storage.local import LocalDocumentStore
+from tests.conftest import running
+from tests.factories import bearer, make_call, make_user
+from tests.factories_calls import make_cofunders
+from tests.factories_proposals import make_world, ready_proposal
+from tests.support.databases import fresh_postgres
+
+ROUNDS = 6
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def committed_engine() -> AsyncIterator[AsyncEngine]:
+    async with fresh_postgres() as url:
+        engine = create_engine(url)
+        await migrate.upgrade(engine)
+        yield engine
+        await engine.dispose()
+
+
+@pytest.fixture
+async def http(committed_engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(environment="test", var_dir=tmp_path, secret_key="approvals-race-secret")
+    app = create_app(settings, engine=committed_engine, document_store=LocalDocumentStore(tmp_path))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        yield client
+
+
+async def _count(session: AsyncSession, action: str, entity_id: object) -> int:
+    query = select(func.count()).where(
+        AuditEvent.action == action, AuditEvent.entity_id == str(entity_id)
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def test_both_agencies_approve_publishing_at_once(
+    committed_engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+        co = await make_cofunders(s)
+        calls = [
+            await make_call(s, co.jst_officer, co.jst, co.nafosted, state="draft", code=f"R-{i}")
+            for i in range(ROUNDS)
+        ]
+        # A token per request: requests sharing a token would queue on its row.
+        tokens = [
+            (await bearer(s, co.jst_officer), await bearer(s, co.nafosted_officer)) for _ in calls
+        ]
+
+    responses = await asyncio.gather(
+        *[
+            http.post(f"/api/calls/{c.id}/events/approve", headers=h, json={"version": 1})
+            for c, pair in zip(calls, tokens, strict=True)
+            for h in pair
+        ]
+    )
+
+    assert [r.status_code for r in responses] == [200] * (2 * ROUNDS)
+    async with AsyncSession(committed_engine) as session:
+        for call in calls:
+            stored = await session.get(Call, call.id)
+            assert stored is not None
+            approvals = await session.scalar(
+                select(func.count()).where(Approval.subject_id == call.id)
+            )
+            assert (stored.state, stored.version, approvals) == ("open", 2, 2)
+            assert [
+                await _count(session, action, call.id)
+                for action in ("approval.publish_call", "call.approve", "call.publish")
+            ] == [2, 2, 1]
+        assert (await chain.verify(session)).intact
+
+
+async def test_both_agencies_find_their_parts_eligible_at_once(
+    committed_engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+        world = await make_world(s, closes_at=_past())
+        vn_officer = await make_user(s, "officer", agency=world.nafosted)
+        proposals = []
+        for i in range(ROUNDS):
+            jp = await make_user(s, "researcher", country="JP")
+            vn = await make_user(s, "researcher", country="VN")
+            proposals.append(
+                await ready_proposal(s, world, jp_pi=jp, vn_pi=vn, state="submitted", number=i + 1)
+            )
+        tokens = [
+            (await bearer(s, world.jst_officer), await bearer(s, vn_officer)) for _ in proposals
+        ]
+
+    responses = await asyncio.gather(
+        *[
+            http.post(
+                f"/api/proposals/{p.id}/events/declare_eligible", headers=h, json={"version": 1}
+            )
+            for p, pair in zip(proposals, tokens, strict=True)
+            for h in pair
+        ]
+    )
+
+    assert [r.status_code for r in responses] == [200] * (2 * ROUNDS)
+    async with AsyncSession(committed_engine) as session:
+        for proposal in proposals:
+            stored = await session.get(Proposal, proposal.id)
+            assert stored is not None
+            approvals = await session.scalar(
+                select(func.count()).where(Approval.subject_id == proposal.id)
+            )
+            assert (stored.state, approvals) == ("eligible", 2)
+            assert [
+                await _count(session, action, proposal.id)
+                for action in (
+                    "approval.eligibility",
+                    "proposal.declare_eligible",
+                    "proposal.admit",
+                )
+            ] == [2, 2, 1]
+        assert (await chain.verify(session)).intact
+
+
+def _past() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
