@@ -22,26 +22,16 @@ from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from grants import __version__
-from grants.accounts.controllers import AuthController, MeController, UserController
-from grants.agencies.controllers import AgencyController
-from grants.audit.controllers import AuditController
-from grants.bindings import BINDINGS
-from grants.calls import ROUTES as CALL_ROUTES
 from grants.common.deps import provide_principal, provide_settings
 from grants.db.engine import create_engine
 from grants.db.middleware import ReadOnlyTransactionsMiddleware
 from grants.document_store import build_document_store
-from grants.documents import ROUTES as DOCUMENT_ROUTES
 from grants.errors import EXCEPTION_HANDLERS
-from grants.health import health
 from grants.logging import RequestIdMiddleware, configure_logging
-from grants.proposals import ROUTES as PROPOSAL_ROUTES
-from grants.reviews import ROUTES as REVIEW_ROUTES
+from grants.routes import ROUTES
 from grants.security.guards import csrf_protect
 from grants.security.middleware import AuthenticationMiddleware
 from grants.settings import Settings, get_settings
-from grants.web.views import WebController
-from grants.workflow.routes import router_for
 from storage.base import DocumentStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -69,18 +59,7 @@ def create_app(
     store = document_store or build_document_store(settings)
     return Litestar(
         route_handlers=[
-            health,
-            AuthController,
-            MeController,
-            UserController,
-            AgencyController,
-            AuditController,
-            WebController,
-            *CALL_ROUTES,
-            *PROPOSAL_ROUTES,
-            *DOCUMENT_ROUTES,
-            *REVIEW_ROUTES,
-            *(router_for(binding) for binding in BINDINGS),
+            *ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],

@@ -150,7 +150,7 @@ def user_create(
     """Create a user; the password comes from GRANTS_PASSWORD, stdin, or the terminal."""
     from grants.accounts import schemas
     from grants.accounts.services import create_user
-    from grants.audit.chain import Actor
+    from grants.common.actors import Actor
     from grants.errors import DomainError
 
     password = _read_password()
@@ -207,7 +207,7 @@ def token_create(email: str, name: str, days: int | None) -> None:
 
     from grants.accounts import schemas
     from grants.accounts.services import create_token
-    from grants.audit.chain import Actor
+    from grants.common.actors import Actor
     from grants.db.models import User
 
     async def work(session: AsyncSession) -> str:
@@ -231,7 +231,7 @@ def assign(call_code: str) -> None:
     """Run the reviewer assignment of a call and print its report."""
     from sqlalchemy import select
 
-    from grants.audit.chain import Actor
+    from grants.common.actors import Actor
     from grants.db.models import Call
     from grants.errors import DomainError
     from grants.reviews.assignment.engine import run

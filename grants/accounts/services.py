@@ -11,7 +11,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts import schemas
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
+from grants.common.actors import Actor
 from grants.common.edits import audited_update, check_version
 from grants.db.models import Agency, ApiToken, User, UserRole, UserSession
 from grants.errors import Conflict, FieldError, Invalid, NotFound

@@ -8,7 +8,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.agencies import schemas
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
+from grants.common.actors import Actor
 from grants.common.edits import audited_update
 from grants.db.models import Agency, UserRole
 from grants.errors import Conflict, FieldError, NotFound

@@ -22,21 +22,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.actors import Actor
 from grants.common.request_ids import current_request_id
 from grants.db.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who caused an event: a user, or the system itself (`id` None) such as the demo seeder."""
-
-    id: uuid.UUID | None
-    label: str
-
-
-SYSTEM = Actor(id=None, label="system")
 
 
 def jsonable(value: Any) -> Any:

@@ -1,10 +1,2 @@
-"""calls feature: schemas, services and HTTP controllers."""
-
-from __future__ import annotations
-
-from typing import Any
-
-from grants.calls.controllers import CallController
-
-# Route handlers (controllers) this feature adds to the app; grants/app.py mounts them.
-ROUTES: list[Any] = [CallController]
+"""calls feature: schemas, services, the call binding and HTTP controllers (mounted by
+grants/routes.py)."""

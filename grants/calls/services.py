@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
 from grants.calls import schemas
 from grants.calls.problems import Setup, Terms, consistency
 from grants.calls.sovereignty import require_own_terms
+from grants.common.actors import Actor
 from grants.db.models import Agency, Call, CallAgency
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
 from grants.security import policy

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
+from grants.common.actors import Actor
 from grants.errors import FieldError, Invalid, StaleVersion
 
 CANNOT_CLEAR = "required: it cannot be cleared (null)"

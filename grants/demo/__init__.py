@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts.services import create_user
 from grants.agencies.services import create_agency
-from grants.audit.chain import SYSTEM
+from grants.common.actors import SYSTEM
 from grants.db.models import User
 from grants.demo.open_call import DEMO_CALL_CODE, seed_call
 from grants.demo.people import (

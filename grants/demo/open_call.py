@@ -6,10 +6,10 @@ import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor
 from grants.bindings import CALLS
 from grants.calls.schemas import CallCreate
 from grants.calls.services import Author, create_call
+from grants.common.actors import Actor
 from grants.db.models import User
 from grants.demo.acting import act
 from workflows.machines.call import CallEvent

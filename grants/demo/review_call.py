@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor
 from grants.bindings import CALLS, PROPOSALS, SERVICES
 from grants.calls.schemas import CallCreate
 from grants.calls.services import Author, create_call
+from grants.common.actors import Actor
 from grants.db.models import Call, Proposal, User
 from grants.demo.acting import act, principal
 from grants.demo.open_call import criterion, kind, terms

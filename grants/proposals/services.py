@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
 from grants.calls.deadline import accepting_submissions
+from grants.common.actors import Actor
 from grants.common.edits import CANNOT_CLEAR, apply_patch, merge_patch
 from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
+from grants.common.actors import Actor
 from grants.common.edits import Versioned, apply_patch, check_version, merge_patch
 from grants.db.models import BudgetLine, Call, Proposal, ProposalPart
 from grants.db.models.proposals import BUDGET_CATEGORIES

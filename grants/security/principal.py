@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from grants.audit.chain import Actor
+from grants.common.actors import Actor
 
 
 class Role(StrEnum):

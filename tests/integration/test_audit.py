@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit import chain
-from grants.audit.chain import SYSTEM, Actor
+from grants.common.actors import SYSTEM, Actor
 from tests.factories import bearer, make_user
 
 Client = httpx.AsyncClient

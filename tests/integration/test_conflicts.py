@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import SYSTEM
+from grants.common.actors import SYSTEM
 from grants.db.models import AuditEvent, Conflict, ProposalExclusion
 from grants.reviews.pool.conflicts import detect_conflicts, forbidden_pairs
 from grants.reviews.pool.matching import Candidate, find_conflicts, normalize_institution

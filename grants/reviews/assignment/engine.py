@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, Entry, append_many
+from grants.audit.chain import Entry, append_many
+from grants.common.actors import Actor
 from grants.db.models import Call, ReviewAssignment
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.inputs import SELECTION_ROUND, load_inputs, lock_for_assignment

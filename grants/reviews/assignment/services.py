@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
+from grants.common.actors import Actor
 from grants.db.models import Agency, Call, Proposal, ReviewAssignment
 from grants.errors import Conflict, FieldError, Invalid
 from grants.reviews.assignment import schemas

@@ -26,7 +26,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import Exists
 
-from grants.audit.chain import Actor, Entry, append_many
+from grants.audit.chain import Entry, append_many
+from grants.common.actors import Actor
 from grants.db.models import (
     Bid,
     Call,

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, Entry, append_many
+from grants.audit.chain import Entry, append_many
+from grants.common.actors import Actor
 from grants.db.models import Agency, ReviewerProfile, User
 from grants.errors import FieldError, Invalid
 from grants.reviews.pool import schemas

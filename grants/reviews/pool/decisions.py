@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
+from grants.common.actors import Actor
 from grants.db.models import Conflict, Proposal, User
 from grants.errors import Conflict as Refused
 from grants.errors import NotFound

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit.chain import Actor, append
+from grants.audit.chain import append
+from grants.common.actors import Actor
 from grants.common.edits import apply_changes, check_version
 from grants.common.pagination import Window
 from grants.db.models import Agency, ReviewerPool, ReviewerProfile, User, UserRole

@@ -1,0 +1,56 @@
+"""Every route handler of the API and the web UI, in one list the app factory mounts.
+
+Feature packages' `__init__` import nothing, so importing a service never drags in the web
+layer; this module is the only one that collects controllers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grants.accounts.controllers import AuthController, MeController, UserController
+from grants.agencies.controllers import AgencyController
+from grants.audit.controllers import AuditController
+from grants.bindings import BINDINGS
+from grants.calls.controllers import CallController
+from grants.documents.controllers import DocumentController
+from grants.health import health
+from grants.proposals.controllers import InvitationController, ProposalController
+from grants.proposals.part_controllers import PartController
+from grants.reviews.assignment.controllers import AssignmentController, MyAssignmentController
+from grants.reviews.pool.call_controllers import (
+    CallPoolController,
+    ConflictController,
+    ProposalPoolController,
+)
+from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
+from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
+from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.views import WebController
+from grants.workflow.routes import router_for
+
+ROUTES: list[Any] = [
+    health,
+    AuthController,
+    MeController,
+    UserController,
+    AgencyController,
+    AuditController,
+    WebController,
+    CallController,
+    ProposalController,
+    PartController,
+    InvitationController,
+    DocumentController,
+    ReviewerController,
+    OwnReviewerController,
+    CallPoolController,
+    ConflictController,
+    ProposalPoolController,
+    AssignmentController,
+    MyAssignmentController,
+    ReviewController,
+    ProposalReviewsController,
+    RankingController,
+    *(router_for(binding) for binding in BINDINGS),
+]
