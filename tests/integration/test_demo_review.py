@@ -68,7 +68,7 @@ def test_demo_seeds_a_call_in_review(var_dir: Path) -> None:
         ("huong.dang@demo.cofund.example", "NAFOSTED", "accepted"),
         ("mai.hoang@demo.cofund.example", "NAFOSTED", "accepted"),
     ]
-    assert (verified.exit_code, verified.output) == (0, "audit chain intact: 84 events\n")
+    assert (verified.exit_code, verified.output) == (0, "audit chain intact: 104 events\n")
 
 
 def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
@@ -121,11 +121,11 @@ def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
     assert conflicted == [(0,)]
     assert _rows(var_dir, "SELECT count(*) FROM conflicts") == [(0,)]
     run = _rows(
-        var_dir, "SELECT seq, action, actor_label FROM audit_events WHERE seq > 84 ORDER BY seq"
+        var_dir, "SELECT seq, action, actor_label FROM audit_events WHERE seq > 104 ORDER BY seq"
     )
     assert run == [
-        (85, "conflicts.detect", "cli"),
-        *[(seq, "review_assignment.create", "cli") for seq in range(86, 102)],
-        (102, "call.assignment_run", "cli"),
+        (105, "conflicts.detect", "cli"),
+        *[(seq, "review_assignment.create", "cli") for seq in range(106, 122)],
+        (122, "call.assignment_run", "cli"),
     ]
-    assert _grants("audit", "verify").output == "audit chain intact: 102 events\n"
+    assert _grants("audit", "verify").output == "audit chain intact: 122 events\n"
