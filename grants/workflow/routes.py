@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, create_model
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
+from grants.common.problems import problem_responses
 from grants.common.schemas import Input, TransitionOption
 from grants.errors import NotFound
 from grants.security.guards import authenticated
@@ -65,6 +66,7 @@ def _transitions_handler(binding: Binding[Any]) -> HTTPRouteHandler:
         f"/{{{id_name}:uuid}}/transitions",
         name=f"{binding.resource}:transitions",
         summary=f"Events of a {binding.machine.name}'s state",
+        responses=problem_responses(s401="Not signed in.", s404="No such resource for you."),
         description=(
             f"Every event you may fire from the {binding.machine.name}'s current state, each "
             "with whether its guards allow it now and every reason they refuse it. What is "
@@ -120,6 +122,14 @@ def _event_handler(binding: Binding[Any], event: str) -> HTTPRouteHandler:
         ),
         operation_id=f"{binding.resource}_{event}".replace("-", "_"),
         opt={"event_body": True},
+        responses=problem_responses(
+            s400="The body is not JSON.",
+            s401="Not signed in.",
+            s403="Your role may not fire this event (e.g. another agency's officer).",
+            s404="No such resource for you (its existence is not revealed).",
+            s409="Refused by the state or a guard (every reason listed), or a stale version.",
+            s422="The event's data is invalid (every field named).",
+        ),
     )(fire_event)
 
 

@@ -1,0 +1,37 @@
+"""The problem+json body (RFC 9457) as a schema, so OpenAPI declares what errors really send."""
+
+from __future__ import annotations
+
+from litestar.openapi.datastructures import ResponseSpec
+from pydantic import BaseModel, Field
+
+
+class FieldProblem(BaseModel):
+    """One refused field: its dotted path in the request and why."""
+
+    field: str = Field(examples=["data.reason"])
+    reason: str = Field(examples=["Field required"])
+
+
+class Problem(BaseModel):
+    """An error (`application/problem+json`): `errors` names refused fields, `reasons` lists
+    every reason a workflow guard or a rule refused the request."""
+
+    type: str = Field(examples=["urn:cofund:problem:conflict"])
+    title: str = Field(examples=["Conflict"])
+    status: int = Field(examples=[409])
+    detail: str
+    instance: str
+    errors: list[FieldProblem] | None = None
+    reasons: list[str] | None = None
+    request_id: str | None = None
+
+
+def problem_responses(**described: str) -> dict[int, ResponseSpec]:
+    """OpenAPI responses for the given statuses (`s403="…"`), each a problem+json body."""
+    return {
+        int(status.removeprefix("s")): ResponseSpec(
+            data_container=Problem, description=text, media_type="application/problem+json"
+        )
+        for status, text in described.items()
+    }
