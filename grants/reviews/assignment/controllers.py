@@ -104,7 +104,7 @@ class AssignmentController(Controller):
     ) -> schemas.Assignment:
         """Propose a reviewer by hand; pool, conflicts, caps and slots are checked."""
         call = await call_for(db_session, principal, call_id, change=True)
-        row = await services.add(db_session, call, data, actor=principal.actor)
+        row = await services.add(db_session, call, data, principal=principal)
         return (await queries.views(db_session, [row]))[0]
 
     @get(ONE, name="assignments:show")
