@@ -384,13 +384,4 @@ KNOWN_GAPS: dict[tuple[Route, str], str] = {
         )
         for persona in ("auditor", "admin")
     },
-    (("GET", "/api/calls/{call_id:uuid}/assignments"), "nafosted"): (
-        "1 item: the list shows another agency's pool's assignments and reviewers"
-    ),
-    (("GET", "/api/calls/{call_id:uuid}/assignments/{assignment_id:uuid}"), "nafosted"): (
-        "200: another agency's pool's assignment"
-    ),
-    (("DELETE", "/api/calls/{call_id:uuid}/assignments/{assignment_id:uuid}"), "nafosted"): (
-        "409: reaches another agency's pool's assignment (the state refuses it)"
-    ),
 }
