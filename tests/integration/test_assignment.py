@@ -255,15 +255,39 @@ async def test_list_shows_assignments_with_loads(client: Client, db: AsyncSessio
     response = await client.get(f"{rw.call_path}/assignments?limit=2", headers=headers)
 
     body = response.json()
-    assert (body["total"], len(body["items"]), body["limit"]) == (6, 2, 2)
+    # JST's officer lists JST's pool only: one reviewer per proposal, three proposals.
+    assert (body["total"], len(body["items"]), body["limit"]) == (3, 2, 2)
     first = body["items"][0]
     assert (first["proposal_reference"], first["state"], first["conflicts"]) == (
         "JV-2026-0001",
         "proposed",
         [],
     )
-    assert sum(load["load"] for load in body["loads"]) == 6
-    assert {load["pool"] for load in body["loads"]} == {"JST", "NAFOSTED"}
+    assert sum(load["load"] for load in body["loads"]) == 3
+    assert {load["pool"] for load in body["loads"]} == {"JST"}
+
+
+async def test_another_agencys_pool_is_hidden_from_an_officer(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db, reviewers_per_proposal=1)
+    await client.post(
+        f"{rw.call_path}/assignment/run", headers=await bearer(db, rw.world.jst_officer)
+    )
+    naf = await bearer(db, rw.vn_officer)
+    jst_ids = {u.id for u in rw.jp}
+    jst_row = next(r for r in await stored(db) if r.reviewer_id in jst_ids)
+
+    listed = (await client.get(f"{rw.call_path}/assignments", headers=naf)).json()
+    shown = await client.get(f"{rw.call_path}/assignments/{jst_row.id}", headers=naf)
+    withdrawn = await client.delete(f"{rw.call_path}/assignments/{jst_row.id}", headers=naf)
+
+    assert (listed["total"], {r["pool"] for r in listed["items"]}) == (3, {"NAFOSTED"})
+    assert {load["pool"] for load in listed["loads"]} == {"NAFOSTED"}
+    assert [(r.status_code, r.json()["detail"]) for r in (shown, withdrawn)] == [
+        (404, "No such assignment.")
+    ] * 2
+    assert jst_row.id in {r.id for r in await stored(db)}
 
 
 async def test_list_runs_the_same_queries_for_one_or_many_items(
@@ -280,7 +304,7 @@ async def test_list_runs_the_same_queries_for_one_or_many_items(
         sizes.append(len(response.json()["items"]))
         counts.append(queries.count)
 
-    assert (sizes, counts[0]) == ([1, 6], counts[1])
+    assert (sizes, counts[0]) == ([1, 3], counts[1])  # JST's pool: one reviewer per proposal
 
 
 async def test_call_without_reviewers_reports_every_slot_short(

@@ -137,6 +137,23 @@ async def test_manual_add_outside_the_pool_is_422(client: Client, db: AsyncSessi
     assert await stored(db) == []
 
 
+async def test_manual_add_in_another_agencys_pool_is_403(client: Client, db: AsyncSession) -> None:
+    rw = await make_review_world(db)
+    headers = await bearer(db, rw.vn_officer)
+    before = await audit_count(db)
+
+    response = await client.post(
+        f"{rw.call_path}/assignments", headers=headers, json=body(rw, 0, rw.jp[1].id, "JST")
+    )
+
+    assert response.status_code == 403
+    assert (response.json()["detail"], response.json()["status"]) == (
+        "Only officers of JST assign reviewers from its pool.",
+        403,
+    )
+    assert (await stored(db), await audit_count(db)) == ([], before)
+
+
 async def test_manual_add_duplicate_or_full_pool_is_409(client: Client, db: AsyncSession) -> None:
     rw = await make_review_world(db, reviewers_per_proposal=1)
     headers = await bearer(db, rw.world.jst_officer)

@@ -178,8 +178,16 @@ async def test_closed_call_to_joint_ranking_through_the_api(
     assert (report["feasible"], report["shortfalls"]) == (True, [])
     assert (report["proposals_covered"], report["proposals_total"]) == (3, 3)
     assert (report["slots_required"], report["slots_filled"], report["added"]) == (6, 6, 6)
-    listed = (await client.get(f"{j.call}/assignments", headers=jst)).json()
-    rows = listed["items"]
+    # Each agency's officer lists their own pool's assignments only.
+    rows = [
+        row
+        for officer in (jst, naf)
+        for row in (await client.get(f"{j.call}/assignments", headers=officer)).json()["items"]
+    ]
+    assert ({r["pool"] for r in rows[:3]}, {r["pool"] for r in rows[3:]}) == (
+        {"JST"},
+        {"NAFOSTED"},
+    )
     pairs = {(ref[r["proposal_id"]], r["pool"], name[r["reviewer_id"]]) for r in rows}
     assert {(p, pool) for p, pool, _ in pairs} == {
         (p.reference, pool) for p in j.proposals for pool in ("JST", "NAFOSTED")

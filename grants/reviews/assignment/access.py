@@ -1,6 +1,8 @@
 """Who reaches a call's assignments: co-funding officers change them, auditors and admins read
 them, and a reviewer sees only their own assignments once invited. Anyone else gets 404, so
-reviewer identities never leak to applicants."""
+reviewer identities never leak to applicants. In parallel review an officer reaches only their
+own agency's pool (`oversees_pool`), like the assignment binding: another agency's pool is
+not theirs to see."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.calls.access import roles_on
 from grants.db.models import Call, Proposal, ReviewAssignment
 from grants.errors import Forbidden, NotFound
+from grants.reviews.scoring.access import oversees_pool
 from grants.security.principal import Principal
 from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
@@ -48,8 +51,20 @@ async def visible_assignment(
     if row is None or proposal is None or call is None or proposal.call_id != call.id:
         raise NotFound("No such assignment.")
     roles = roles_on(principal, call)
+    if not oversees_pool(principal, call, row.pool_agency_id):
+        roles = roles - {COFUNDING_OFFICER}
     if row.reviewer_id == principal.user_id and row.state != "proposed":
         roles = roles | {ASSIGNED_REVIEWER}
     if not roles & (READERS | {ASSIGNED_REVIEWER}):
         raise NotFound("No such assignment.")
     return row, proposal, call, roles
+
+
+def pools_seen(principal: Principal, call: Call) -> frozenset[uuid.UUID] | None:
+    """The pools whose assignments and loads the caller lists: every pool (None) for auditors
+    and admins, else the pools the caller's agency oversees."""
+    if principal.has(AUDITOR, ADMIN):
+        return None
+    return frozenset(
+        t.agency_id for t in call.agencies if oversees_pool(principal, call, t.agency_id)
+    )

@@ -15,7 +15,7 @@ from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.reviews.assignment import engine, events, queries, schemas, services
-from grants.reviews.assignment.access import call_for, visible_assignment
+from grants.reviews.assignment.access import call_for, pools_seen, visible_assignment
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
@@ -84,12 +84,17 @@ class AssignmentController(Controller):
     ) -> schemas.AssignmentPage:
         """The call's assignments with affinity and conflicts, and every reviewer's load."""
         call = await call_for(db_session, principal, call_id, change=False)
+        pools = pools_seen(principal, call)
         query = queries.call_assignments(
-            call, proposal_id=proposal_id, reviewer_id=reviewer_id, state=assignment_state
+            call,
+            proposal_id=proposal_id,
+            reviewer_id=reviewer_id,
+            state=assignment_state,
+            pools=pools,
         )
         rows, total = await fetch_page(db_session, query, window)
         items = await queries.views(db_session, rows)
-        loads = await queries.loads(db_session, call)
+        loads = await queries.loads(db_session, call, pools)
         return schemas.AssignmentPage(
             items=items, total=total, limit=window.limit, offset=window.offset, loads=loads
         )
@@ -104,7 +109,7 @@ class AssignmentController(Controller):
     ) -> schemas.Assignment:
         """Propose a reviewer by hand; pool, conflicts, caps and slots are checked."""
         call = await call_for(db_session, principal, call_id, change=True)
-        row = await services.add(db_session, call, data, actor=principal.actor)
+        row = await services.add(db_session, call, data, principal=principal)
         return (await queries.views(db_session, [row]))[0]
 
     @get(ONE, name="assignments:show")

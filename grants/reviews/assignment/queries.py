@@ -4,7 +4,7 @@ in a fixed number of queries whatever the page size."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,8 +21,10 @@ def call_assignments(
     proposal_id: uuid.UUID | None = None,
     reviewer_id: uuid.UUID | None = None,
     state: str | None = None,
+    pools: Collection[uuid.UUID] | None = None,
 ) -> Select[tuple[ReviewAssignment]]:
-    """The call's selection-round assignments, by proposal then creation, filtered."""
+    """The call's selection-round assignments, by proposal then creation, filtered (`pools`:
+    only those pools' assignments; None for every pool)."""
     query = (
         select(ReviewAssignment)
         .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
@@ -35,6 +37,8 @@ def call_assignments(
         query = query.where(ReviewAssignment.reviewer_id == reviewer_id)
     if state is not None:
         query = query.where(ReviewAssignment.state == state)
+    if pools is not None:
+        query = query.where(ReviewAssignment.pool_agency_id.in_(pools))
     return query
 
 
@@ -128,8 +132,10 @@ async def load_counts(session: AsyncSession, call: Call) -> dict[uuid.UUID, int]
     return {r: int(n) for r, n in rows.tuples()}
 
 
-async def loads(session: AsyncSession, call: Call) -> list[schemas.ReviewerLoad]:
-    """Every serving reviewer's load in the call against their cap."""
+async def loads(
+    session: AsyncSession, call: Call, pools: Collection[uuid.UUID] | None = None
+) -> list[schemas.ReviewerLoad]:
+    """Every serving reviewer's load in the call against their cap (`pools`: only theirs)."""
     agencies = cofunders(call)
     codes = {a.id: a.code for a in agencies}
     counts = await load_counts(session, call)
@@ -142,4 +148,5 @@ async def loads(session: AsyncSession, call: Call) -> list[schemas.ReviewerLoad]
             cap=r.load_cap,
         )
         for r in await serving_reviewers(session, call, agencies)
+        if pools is None or r.pool_agency_id in pools
     ]

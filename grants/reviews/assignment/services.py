@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import append
 from grants.common.actors import Actor
 from grants.db.models import Agency, Call, Proposal, ReviewAssignment
-from grants.errors import Conflict, FieldError, Invalid
+from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.forbidden import pair_conflicts
 from grants.reviews.assignment.inputs import (
@@ -22,20 +22,27 @@ from grants.reviews.assignment.inputs import (
 )
 from grants.reviews.assignment.queries import load_counts
 from grants.reviews.pool.conflicts import detect_conflicts
+from grants.reviews.scoring.access import oversees_pool
+from grants.security.principal import Principal
 
 
 async def add(
-    session: AsyncSession, call: Call, data: schemas.AssignmentCreate, *, actor: Actor
+    session: AsyncSession, call: Call, data: schemas.AssignmentCreate, *, principal: Principal
 ) -> ReviewAssignment:
     """Propose a reviewer for a proposal by hand (state `proposed`, source `manual`).
 
-    Raises Invalid (422) for an unknown pool, a proposal not under review in the call or a
-    reviewer not serving in that pool; Conflict (409) for a pair already assigned, an active
-    conflict of interest (with its reasons), a reviewer at their load cap, or a proposal whose
-    slots in that pool are full. Conflict detection runs first, so an undetected conflict
-    cannot slip through. Nothing is written when refused. Side effect: one row and its audit
-    event.
+    Raises Forbidden (403) for a pool the caller's agency does not oversee (each agency assigns
+    from its own pool in parallel review); Invalid (422) for an unknown pool, a proposal not
+    under review in the call or a reviewer not serving in that pool; Conflict (409) for a pair
+    already assigned, an active conflict of interest (with its reasons), a reviewer at their
+    load cap, or a proposal whose slots in that pool are full. Conflict detection runs first,
+    so an undetected conflict cannot slip through. Nothing is written when refused. Side
+    effect: one row and its audit event.
     """
+    pool = next((a for a in cofunders(call) if a.code == data.agency.upper()), None)
+    if pool is not None and not oversees_pool(principal, call, pool.id):
+        raise Forbidden(f"Only officers of {pool.code} assign reviewers from its pool.")
+    actor = principal.actor
     await lock_for_assignment(session, call)
     await detect_conflicts(session, call, actor=actor)
     agency, proposal, reviewer = await _validated(session, call, data)

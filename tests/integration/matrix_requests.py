@@ -1,0 +1,337 @@
+"""One plausible request per route of the authorization matrix.
+
+Bodies are valid for the route (a 422 raised before the authorization check would hide a 403):
+each names the world's resources and the versions they were built with, so an authorized
+persona gets past validation and authorization and meets only the entity's state (409) or
+succeeds. Path parameters are filled by name from the world (`call_id` → the joint call …);
+a route that needs another resource says so in `params`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.factories import RUBRIC
+from tests.factories_calls import call_body
+from tests.factories_documents import PDF
+from tests.factories_matrix import MatrixWorld
+
+Body = Callable[[MatrixWorld], Any]
+
+# Which world resource a path parameter names, unless a route says otherwise.
+PARAMS = {
+    "call_id": "call",
+    "proposal_id": "proposal",
+    "part_id": "part",
+    "member_id": "member",
+    "document_id": "document",
+    "invitation_id": "invitation",
+    "user_id": "user:outsider",
+    "agency_id": "agency:spare",
+    "token_id": "token:researcher",
+    "assignment_id": "assignment",
+    "service_id": "service",
+    "conflict_id": "conflict",
+    "ranking_id": "ranking",
+}
+LITERALS = {"code": "JST", "event": "no_such_event"}
+
+
+@dataclass(frozen=True)
+class Req:
+    json: Body | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    content: bytes | str | None = None
+    form: dict[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+
+
+def event(data: dict[str, Any] | None = None, entity: str = "") -> Req:
+    """A workflow event's body: the version of `entity` as built and the event's data."""
+    return Req(json=lambda w: {"version": w.versions[entity], "data": data or {}})
+
+
+def versioned(entity: str, **fields: Any) -> Body:
+    return lambda w: {"version": w.versions[entity], **fields}
+
+
+def ids(**names: str) -> Body:
+    return lambda w: {key: str(w.ids[name]) for key, name in names.items()}
+
+
+REQUESTS: dict[tuple[str, str], Req] = {
+    ("GET", "/health"): Req(),
+    ("POST", "/api/auth/login"): Req(
+        json=lambda w: {"email": "pi@a.example", "password": "correct horse battery"}
+    ),
+    ("POST", "/api/auth/logout"): Req(json=lambda w: {}),
+    ("POST", "/api/me/tokens"): Req(json=lambda w: {"name": "matrix"}),
+    ("GET", "/api/me/tokens"): Req(),
+    ("POST", "/api/me/password"): Req(
+        json=lambda w: {
+            "current_password": "correct horse battery",
+            "new_password": "another long passphrase",
+        }
+    ),
+    ("POST", "/api/me/tokens/{token_id:uuid}/revoke"): Req(json=lambda w: {}),
+    ("GET", "/api/me"): Req(),
+    ("PATCH", "/api/me"): Req(json=lambda w: {"version": 1, "time_zone": "Asia/Tokyo"}),
+    ("POST", "/api/users"): Req(
+        json=lambda w: {
+            "email": "new@example.org",
+            "display_name": "New Person",
+            "password": "a long enough password",
+            "roles": [{"role": "researcher"}],
+        }
+    ),
+    ("GET", "/api/users"): Req(),
+    ("PUT", "/api/users/{user_id:uuid}/roles"): Req(
+        json=versioned("user:outsider", roles=[{"role": "researcher"}, {"role": "reviewer"}])
+    ),
+    ("GET", "/api/users/{user_id:uuid}"): Req(),
+    ("PATCH", "/api/users/{user_id:uuid}"): Req(
+        json=versioned("user:outsider", display_name="Renamed")
+    ),
+    ("GET", "/api/agencies"): Req(),
+    ("POST", "/api/agencies"): Req(
+        json=lambda w: {
+            "code": "ARC",
+            "name": "Australian Research Council",
+            "country": "AU",
+            "currency": "AUD",
+            "fiscal_year_start_month": 7,
+            "time_zone": "Australia/Sydney",
+        }
+    ),
+    ("DELETE", "/api/agencies/{agency_id:uuid}"): Req(),
+    ("PATCH", "/api/agencies/{agency_id:uuid}"): Req(
+        json=versioned("agency:spare", name="National Research Foundation of Korea")
+    ),
+    ("GET", "/api/agencies/{agency_id:uuid}"): Req(),
+    ("GET", "/api/audit/events"): Req(),
+    ("GET", "/api/audit/verify"): Req(),
+    ("GET", "/"): Req(),
+    ("POST", "/login"): Req(form={"email": "pi@a.example", "password": "x", "csrf": "forged"}),
+    ("GET", "/login"): Req(),
+    ("POST", "/logout"): Req(form={"csrf": "forged"}),
+    ("POST", "/api/calls"): Req(json=lambda w: call_body(code="JV-2031", agencies=_terms())),
+    ("GET", "/api/calls"): Req(),
+    ("GET", "/api/calls/{call_id:uuid}"): Req(),
+    ("PATCH", "/api/calls/{call_id:uuid}"): Req(json=versioned("call", topics=["EDA"])),
+    ("POST", "/api/proposals"): Req(
+        json=lambda w: {
+            "call_id": str(w.ids["call"]),
+            "title": {"en": "Late idea"},
+            "topic": "EDA",
+            "duration_years": 3,
+            "planned_start": "2027-04-01",
+        }
+    ),
+    ("GET", "/api/proposals"): Req(),
+    ("POST", "/api/proposals/{proposal_id:uuid}/invitations"): Req(
+        json=lambda w: {"agency": "NAFOSTED", "email": "someone@vn.example"}
+    ),
+    ("GET", "/api/proposals/{proposal_id:uuid}"): Req(),
+    ("PATCH", "/api/proposals/{proposal_id:uuid}"): Req(json=versioned("proposal", topic="EDA")),
+    ("POST", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members"): Req(
+        json=lambda w: {"name": "Yuki Mori", "email": "yuki@a.example"}
+    ),
+    ("PUT", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/budget"): Req(
+        json=versioned(
+            "part",
+            lines=[{"year": 1, "category": "personnel", "amount": 1_000_000, "currency": "JPY"}],
+        )
+    ),
+    (
+        "PATCH",
+        "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members/{member_id:uuid}",
+    ): Req(json=versioned("member", name="Kenji Itō")),
+    (
+        "DELETE",
+        "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members/{member_id:uuid}",
+    ): Req(query={"version": "1"}),
+    ("PATCH", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"): Req(
+        json=versioned("part", institution_name="Kyoto University")
+    ),
+    ("POST", "/api/invitations/{invitation_id:uuid}/accept"): Req(json=lambda w: {}),
+    ("GET", "/api/invitations"): Req(),
+    ("GET", "/api/proposals/{proposal_id:uuid}/documents/{document_id:uuid}/content"): Req(),
+    ("GET", "/api/proposals/{proposal_id:uuid}/documents"): Req(),
+    ("POST", "/api/proposals/{proposal_id:uuid}/documents"): Req(
+        content=PDF,
+        query={"kind": "cv"},
+        headers={"X-Filename": "UTF-8''cv.pdf", "Content-Type": "application/pdf"},
+    ),
+    ("GET", "/api/proposals/{proposal_id:uuid}/documents/{document_id:uuid}"): Req(),
+    ("POST", "/api/reviewers"): Req(
+        json=lambda w: {
+            "email": "pi@b.example",
+            "expertise": "Power devices.",
+            "country": "JP",
+            "pools": ["JST"],
+        }
+    ),
+    ("GET", "/api/reviewers"): Req(),
+    ("POST", "/api/reviewers/import"): Req(
+        content="email,name,expertise,keywords,institution_ror,institution_name,country,orcid,"
+        "load_cap,pools\nimported@example.jp,Imported,GaN,gan,,Tohoku University,JP,,5,JST\n",
+        headers={"Content-Type": "text/csv"},
+    ),
+    ("PATCH", "/api/reviewers/{user_id:uuid}"): Req(
+        json=versioned("profile:bystander", load_cap=5), params={"user_id": "user:bystander"}
+    ),
+    ("GET", "/api/reviewers/{user_id:uuid}"): Req(params={"user_id": "user:bystander"}),
+    ("GET", "/api/me/review-calls"): Req(),
+    ("GET", "/api/me/reviewer-profile"): Req(),
+    ("PATCH", "/api/me/reviewer-profile"): Req(json=lambda w: {"version": 1, "keywords": ["GaN"]}),
+    ("GET", "/api/calls/{call_id:uuid}/biddable"): Req(),
+    ("GET", "/api/calls/{call_id:uuid}/conflicts"): Req(),
+    ("POST", "/api/calls/{call_id:uuid}/conflicts/detect"): Req(json=lambda w: {}),
+    ("POST", "/api/calls/{call_id:uuid}/reviewers"): Req(
+        json=lambda w: {"reviewer": str(w.ids["user:spare_reviewer"]), "agency": "JST"}
+    ),
+    ("GET", "/api/calls/{call_id:uuid}/reviewers"): Req(),
+    ("POST", "/api/conflicts/{conflict_id:uuid}/dismiss"): Req(
+        json=lambda w: {"reason": "Different departments."}
+    ),
+    ("POST", "/api/conflicts/{conflict_id:uuid}/waive"): Req(
+        json=lambda w: {"reason": "Only expert available."}
+    ),
+    ("PUT", "/api/proposals/{proposal_id:uuid}/bid"): Req(json=lambda w: {"level": "eager"}),
+    ("POST", "/api/proposals/{proposal_id:uuid}/conflict-declaration"): Req(
+        json=lambda w: {"reason": "We co-authored a paper."}
+    ),
+    ("GET", "/api/proposals/{proposal_id:uuid}/exclusions"): Req(),
+    ("PUT", "/api/proposals/{proposal_id:uuid}/exclusions"): Req(
+        json=lambda w: [{"name": "A Rival", "reason": "Competing group."}]
+    ),
+    ("POST", "/api/calls/{call_id:uuid}/assignments"): Req(
+        json=lambda w: {
+            "proposal_id": str(w.ids["proposal:b"]),
+            "reviewer_id": str(w.ids["user:reviewer"]),
+            "agency": "JST",
+        }
+    ),
+    ("GET", "/api/calls/{call_id:uuid}/assignments"): Req(),
+    ("POST", "/api/calls/{call_id:uuid}/assignment/invite"): Req(json=lambda w: {}),
+    ("POST", "/api/calls/{call_id:uuid}/assignment/refill"): Req(json=lambda w: {}),
+    ("POST", "/api/calls/{call_id:uuid}/assignment/run"): Req(json=lambda w: {}),
+    ("DELETE", "/api/calls/{call_id:uuid}/assignments/{assignment_id:uuid}"): Req(),
+    ("GET", "/api/calls/{call_id:uuid}/assignments/{assignment_id:uuid}"): Req(),
+    ("GET", "/api/me/review-assignments"): Req(),
+    ("GET", "/api/assignments/{assignment_id:uuid}/review"): Req(),
+    ("PUT", "/api/assignments/{assignment_id:uuid}/review"): Req(
+        json=lambda w: {"version": 0, "scores": {c["key"]: 3 for c in RUBRIC}}
+    ),
+    ("GET", "/api/proposals/{proposal_id:uuid}/reviews"): Req(),
+    ("POST", "/api/calls/{call_id:uuid}/rankings/{code:str}/draft"): Req(json=lambda w: {}),
+    ("GET", "/api/calls/{call_id:uuid}/joint-ranking"): Req(),
+    ("POST", "/api/calls/{call_id:uuid}/joint-ranking"): Req(
+        json=lambda w: {
+            "entries": [
+                {"proposal_id": str(w.ids["proposal"]), "position": 1, "recommendation": "fund"},
+                {
+                    "proposal_id": str(w.ids["proposal:b"]),
+                    "position": 2,
+                    "recommendation": "do_not_fund",
+                },
+            ],
+            "minutes": "Joint panel, both agencies present.",
+        }
+    ),
+    ("GET", "/api/calls/{call_id:uuid}/scores"): Req(),
+    ("PUT", "/api/calls/{call_id:uuid}/rankings/{code:str}"): Req(
+        json=versioned("ranking", entries=[])
+    ),
+    ("GET", "/api/calls/{call_id:uuid}/rankings/{code:str}"): Req(),
+    # Workflow endpoints (generated per binding): the user, call, proposal … as built.
+    ("GET", "/api/users/{user_id:uuid}/transitions"): Req(),
+    ("POST", "/api/users/{user_id:uuid}/events/{event:str}"): event(entity="user:outsider"),
+    ("POST", "/api/users/{user_id:uuid}/events/suspend"): event(
+        {"reason": "Matrix"}, "user:outsider"
+    ),
+    ("POST", "/api/users/{user_id:uuid}/events/reactivate"): event(entity="user:outsider"),
+    ("POST", "/api/users/{user_id:uuid}/events/deactivate"): event(entity="user:outsider"),
+    ("GET", "/api/calls/{call_id:uuid}/transitions"): Req(),
+    ("POST", "/api/calls/{call_id:uuid}/events/{event:str}"): event(entity="call"),
+    **{
+        ("POST", f"/api/calls/{{call_id:uuid}}/events/{name}"): event(entity="call")
+        for name in (
+            "approve",
+            "publish",
+            "close",
+            "start_review",
+            "start_ranking",
+            "start_deciding",
+            "finish",
+            "cancel",
+        )
+    },
+    ("GET", "/api/proposals/{proposal_id:uuid}/transitions"): Req(),
+    ("POST", "/api/proposals/{proposal_id:uuid}/events/{event:str}"): event(entity="proposal"),
+    **{
+        ("POST", f"/api/proposals/{{proposal_id:uuid}}/events/{name}"): event(entity="proposal")
+        for name in (
+            "submit",
+            "reopen",
+            "declare_eligible",
+            "admit",
+            "start_review",
+            "complete_review",
+            "award",
+            "reject",
+            "withdraw",
+        )
+    },
+    ("POST", "/api/proposals/{proposal_id:uuid}/events/declare_ineligible"): event(
+        {"reason": "Out of scope."}, "proposal"
+    ),
+    ("GET", "/api/assignments/{assignment_id:uuid}/transitions"): Req(),
+    ("POST", "/api/assignments/{assignment_id:uuid}/events/{event:str}"): event(
+        entity="assignment"
+    ),
+    **{
+        ("POST", f"/api/assignments/{{assignment_id:uuid}}/events/{name}"): event(
+            entity="assignment"
+        )
+        for name in ("invite", "accept", "submit", "reopen")
+    },
+    ("POST", "/api/assignments/{assignment_id:uuid}/events/decline"): event(
+        {"reason": "Too busy."}, "assignment"
+    ),
+    ("GET", "/api/call-reviewers/{service_id:uuid}/transitions"): Req(),
+    ("POST", "/api/call-reviewers/{service_id:uuid}/events/{event:str}"): event(entity="service"),
+    ("POST", "/api/call-reviewers/{service_id:uuid}/events/accept"): event(entity="service"),
+    ("POST", "/api/call-reviewers/{service_id:uuid}/events/decline"): event(
+        {"reason": "Too busy."}, "service"
+    ),
+    ("GET", "/api/rankings/{ranking_id:uuid}/transitions"): Req(),
+    ("POST", "/api/rankings/{ranking_id:uuid}/events/{event:str}"): event(entity="ranking"),
+    **{
+        ("POST", f"/api/rankings/{{ranking_id:uuid}}/events/{name}"): event(entity="ranking")
+        for name in ("finalise", "approve", "record")
+    },
+}
+
+
+def _terms() -> list[dict[str, Any]]:
+    return [
+        {"agency": "JST", "cap_per_year": 15_000_000, "cap_total": 45_000_000, "envelope": 1},
+        {"agency": "NAFOSTED", "currency": "VND", "cap_per_year": 1, "cap_total": 3, "envelope": 9},
+    ]
+
+
+def url_of(path: str, req: Req, world: MatrixWorld) -> str:
+    """The route's path template with each parameter replaced by the world's resource."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in LITERALS and name not in req.params:
+            return LITERALS[name]
+        return str(world.ids[req.params.get(name, PARAMS.get(name, ""))])
+
+    return re.sub(r"\{(\w+):\w+\}", fill, path)
