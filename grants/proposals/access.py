@@ -17,7 +17,15 @@ from grants.db.models import Call, Proposal, ProposalPart, ReviewAssignment
 from grants.db.models import Conflict as ConflictOfInterest
 from grants.errors import Conflict, Forbidden, NotFound
 from grants.security.principal import Principal
-from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COAPPLICANT, COFUNDING_OFFICER, PI
+from workflows.roles import (
+    ADMIN,
+    ASSIGNED_REVIEWER,
+    AUDITOR,
+    COAPPLICANT,
+    COFUNDING_OFFICER,
+    OFFICER,
+    PI,
+)
 
 CONSORTIUM = frozenset({PI, COAPPLICANT})
 OVERSIGHT = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
@@ -91,6 +99,17 @@ def hidden_fields(roles: frozenset[str]) -> frozenset[str]:
     if not roles & (CONSORTIUM | OVERSIGHT):
         hidden.add("eligibility_reason")
     return frozenset(hidden)
+
+
+def list_roles(principal: Principal, proposal: Proposal) -> frozenset[str]:
+    """The caller's roles on a row of `queries.visible_query`, whose filter already limits an
+    officer to the calls their agency co-funds."""
+    roles = set(principal.roles)
+    for part in proposal.parts:
+        roles |= part_roles(principal, part)
+    if OFFICER in principal.roles and principal.officer_agency_id is not None:
+        roles.add(COFUNDING_OFFICER)
+    return frozenset(roles)
 
 
 async def visible_proposal(

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import CallAgency, Document, PartMember, Proposal, ProposalPart
+from grants.db.models import (
+    CallAgency,
+    Document,
+    PartMember,
+    Proposal,
+    ProposalPart,
+    ReviewAssignment,
+)
+from grants.db.models import Conflict as ConflictOfInterest
 from grants.proposals import checks, schemas
+from grants.proposals.access import REVIEWING_STATES
 from grants.security.principal import Principal
 from workflows.roles import ADMIN, AUDITOR, OFFICER
 
@@ -141,12 +150,27 @@ async def duplicate_funding(
     return sorted(flags.values(), key=lambda f: (f.other_proposal or "", f.person))
 
 
+def reviewing(principal: Principal) -> Select[tuple[uuid.UUID]]:
+    """Ids of the proposals the caller reviews (as `access.assigned_to_review`)."""
+    conflicted = exists().where(
+        ConflictOfInterest.proposal_id == ReviewAssignment.proposal_id,
+        ConflictOfInterest.reviewer_id == principal.user_id,
+        ConflictOfInterest.status == "active",
+    )
+    return select(ReviewAssignment.proposal_id).where(
+        ReviewAssignment.reviewer_id == principal.user_id,
+        ReviewAssignment.state.in_(REVIEWING_STATES),
+        ~conflicted,
+    )
+
+
 def visible_query(
     principal: Principal, *, call_id: uuid.UUID | None, state: str | None
 ) -> Select[tuple[Proposal]]:
-    """Proposals the caller may see (as `access.can_view`): their own in any state; officers
-    also every submitted one (not a draft again) in calls their agency co-funds; auditors and
-    admins every submitted one."""
+    """Proposals the caller may see (as `access.can_view` on the read endpoints): their own in
+    any state; officers also every submitted one (not a draft again) in calls their agency
+    co-funds; auditors and admins every submitted one; a reviewer those they were assigned and
+    accepted, with no active conflict of interest (`access.assigned_to_review`)."""
     mine = select(ProposalPart.proposal_id).where(
         or_(
             ProposalPart.pi_user_id == principal.user_id,
@@ -159,6 +183,7 @@ def visible_query(
     submitted = (Proposal.state != "draft") & ~(
         (Proposal.state == "withdrawn") & Proposal.submitted_at.is_(None)
     )
+    seen.append(submitted & Proposal.id.in_(reviewing(principal)))
     if principal.has(AUDITOR, ADMIN):
         seen.append(submitted)
     elif principal.has(OFFICER) and principal.officer_agency_id is not None:

@@ -46,9 +46,12 @@ def part_view(part: ProposalPart, call: Call, duration: int, locale: str) -> sch
     )
 
 
-def proposal_view(proposal: Proposal) -> schemas.Proposal:
-    """The shared fields of a proposal, without its parts (list items)."""
-    return schemas.Proposal.model_validate(proposal)
+def proposal_view(proposal: Proposal, hidden: frozenset[str] = frozenset()) -> schemas.Proposal:
+    """The shared fields of a proposal, without its parts (list items); `hidden` fields are
+    shown as null (see `access.hidden_fields`)."""
+    view = schemas.Proposal.model_validate(proposal)
+    blanked = {f: None for f in hidden if f in schemas.Proposal.model_fields}
+    return view.model_copy(update=blanked) if blanked else view
 
 
 def detail_view(

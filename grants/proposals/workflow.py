@@ -120,7 +120,8 @@ class ProposalBinding(Binding[Proposal]):
     async def load(
         self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
     ) -> Target[Proposal]:
-        proposal, call, roles = await visible_proposal(session, principal, entity_id)
+        # An assigned reviewer reaches it too (reading it in full), holding no role that fires.
+        proposal, call, roles = await visible_proposal(session, principal, entity_id, reading=True)
         if event == ProposalEvent.SUBMIT:
             # Submissions to one call queue on its row, so "PI once per call" is read under
             # the lock and reference numbers stay gap-free.

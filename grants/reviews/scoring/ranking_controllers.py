@@ -9,13 +9,14 @@ from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Call, Ranking
-from grants.errors import NotFound
+from grants.errors import Forbidden, NotFound
 from grants.reviews.scoring import rankings, schemas
 from grants.reviews.scoring.access import agency_by_code, officer_call
 from grants.reviews.scoring.responses import provide_options, ranking_view, require_ranking_reader
 from grants.reviews.scoring.scores import ScoreOptions, call_scores, pool_of
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
+from workflows.roles import COFUNDING_OFFICER
 
 
 class RankingController(Controller):
@@ -89,7 +90,9 @@ class RankingController(Controller):
         db_session: AsyncSession,
     ) -> schemas.RankingView:
         """Record the joint panel's ranking and minutes; agencies then approve it."""
-        call, _ = await officer_call(db_session, principal, call_id)
+        call, roles = await officer_call(db_session, principal, call_id)
+        if COFUNDING_OFFICER not in roles:
+            raise Forbidden("Only the co-funding agencies' officers record the joint ranking.")
         ranking = await rankings.record_joint(db_session, principal, call, data)
         return await ranking_view(db_session, call, ranking)
 
