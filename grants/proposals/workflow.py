@@ -66,6 +66,11 @@ async def proposal_context(
             eligibility_pending=not_approved(answered, cofunders),
             caller_assessed=principal.officer_agency_id in answered,
         )
+    if proposal.state == "reviewed":
+        # No agency's funding decision is recorded by the application yet: every co-funder is
+        # undecided, so neither award nor reject goes through without decisions.
+        undecided = tuple(t.agency.code for t in call.agencies)
+        return replace(facts(call), undecided_agencies=undecided)
     if proposal.state != "draft":
         return facts(call)
     problems = checks.submission_problems(

@@ -1,0 +1,746 @@
+"""Every guard of every bound machine refuses at least once through `POST …/events/<event>`:
+the exact 409 body with its reasons, and nothing changed (state, version, audit log).
+
+`GUARD_TESTS` maps each (machine, guard) to its test; `test_every_guard_has_a_test` rebuilds
+the pairs from the machine tables of the bound machines, so a new guard without a test fails.
+The grant and tranche machines have no binding yet (no endpoint can fire them): they join the
+check by themselves once `grants.bindings.BINDINGS` lists them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.bindings import BINDINGS
+from grants.db.models import Call, Proposal, Ranking, ReviewAssignment, User
+from tests.factories import (
+    ConflictFactory,
+    RankingFactory,
+    ReviewAssignmentFactory,
+    bearer,
+    make_call,
+    make_user,
+    persist,
+)
+from tests.factories_assignment import make_review_world
+from tests.factories_calls import make_cofunders
+from tests.factories_guards import approve, snapshot
+from tests.factories_proposals import World, make_world, ready_proposal
+from tests.factories_scoring import Panel, make_panel
+from tests.support.problems import problem
+
+Client = httpx.AsyncClient
+UTC = datetime.UTC
+
+RESOURCES: dict[type[Any], str] = {
+    User: "users",
+    Call: "calls",
+    Proposal: "proposals",
+    ReviewAssignment: "assignments",
+    Ranking: "rankings",
+}
+
+DECISIONS_NOT_RECORDED = (
+    "No endpoint or table records an agency's funding decision yet, so the proposal binding "
+    "always reports no decision: this guard cannot refuse through HTTP."
+)
+ROLE_BEFORE_GUARD = (
+    "The ranking binding gives `agency_officer` only on an agency's ranking and "
+    "`cofunding_officer` only on the joint one, so the role check (403) always answers before "
+    "this guard (409) can."
+)
+
+
+def _at(**delta: float) -> datetime.datetime:
+    now = datetime.datetime.now(UTC).replace(microsecond=0)
+    return now + datetime.timedelta(**delta)
+
+
+async def assert_refused(
+    client: Client,
+    db: AsyncSession,
+    headers: dict[str, str],
+    entity: Any,
+    event: str,
+    reasons: list[str],
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Fire `event` on `entity` at its current version; the answer is the guards' 409 with
+    exactly `reasons`, and the entity's state, version and the audit log are unchanged."""
+    model = type(entity)
+    before = await snapshot(db, model, entity.id)
+    url = f"/api/{RESOURCES[model]}/{entity.id}/events/{event}"
+    body: dict[str, Any] = {"version": before[1], **({"data": data} if data else {})}
+
+    response = await client.post(url, headers=headers, json=body)
+
+    assert problem(response) == {
+        "type": "urn:cofund:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "The event is refused.",
+        "instance": url,
+        "reasons": reasons,
+    }
+    assert await snapshot(db, model, entity.id) == before
+
+
+# Account ---------------------------------------------------------------------------------
+
+SELF = "An admin cannot suspend or deactivate their own account."
+LAST_ADMIN = "This is the last active admin account; appoint another admin first."
+
+
+async def test_account_not_oneself_refuses_suspending_oneself(
+    client: Client, db: AsyncSession
+) -> None:
+    admin = await make_user(db, "admin")
+    await make_user(db, "admin")
+
+    await assert_refused(client, db, await bearer(db, admin), admin, "suspend", [SELF])
+
+
+async def test_account_not_last_admin_refuses_deactivating_the_last_admin(
+    client: Client, db: AsyncSession
+) -> None:
+    # The acting admin is active, so "the last admin" can only be the actor themself: both
+    # guards refuse together.
+    admin = await make_user(db, "admin")
+
+    await assert_refused(
+        client, db, await bearer(db, admin), admin, "deactivate", [SELF, LAST_ADMIN]
+    )
+
+
+# Call ------------------------------------------------------------------------------------
+
+
+async def test_call_configuration_complete_refuses_approving_a_call_without_documents(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    call = await make_call(
+        db, co.jst_officer, co.jst, co.nafosted, state="draft", document_kinds=[]
+    )
+
+    await assert_refused(
+        client, db, co.jst_headers, call, "approve", ["The call requires no document kinds."]
+    )
+
+
+async def test_call_closes_in_future_refuses_approving_a_call_already_closed(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    closes = _at(days=-1)
+    call = await make_call(
+        db,
+        co.jst_officer,
+        co.jst,
+        co.nafosted,
+        state="draft",
+        opens_at=_at(days=-20),
+        closes_at=closes,
+    )
+
+    await assert_refused(
+        client,
+        db,
+        co.jst_headers,
+        call,
+        "approve",
+        [f"The closing time {closes.isoformat()} is not in the future."],
+    )
+
+
+async def test_call_caller_not_yet_approved_refuses_a_second_key(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    await approve(db, ("call", call.id, "publish_call", 1), co.jst, co.jst_officer)
+
+    await assert_refused(
+        client,
+        db,
+        co.jst_headers,
+        call,
+        "approve",
+        ["Your agency has approved this set-up already."],
+    )
+
+
+async def test_call_approved_by_every_agency_refuses_publishing_without_keys(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    await approve(db, ("call", call.id, "publish_call", 1), co.jst, co.jst_officer)
+
+    await assert_refused(
+        client,
+        db,
+        co.nafosted_headers,
+        call,
+        "publish",
+        ["Agencies that have not approved publishing: NAFOSTED."],
+    )
+
+
+async def test_call_deadline_reached_refuses_closing_an_open_call_early(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    closes = _at(days=3)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=closes)
+
+    await assert_refused(
+        client, db, co.jst_headers, call, "close", [f"The call is open until {closes.isoformat()}."]
+    )
+
+
+async def test_call_eligibility_checked_refuses_review_with_an_unchecked_proposal(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db, state="closed", closes_at=_at(days=-1))
+    await ready_proposal(db, world, state="submitted", number=1, reference="JV-2026-0001")
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, world.jst_officer),
+        world.call,
+        "start_review",
+        ["1 proposal awaits an eligibility decision."],
+    )
+
+
+async def test_call_reviews_complete_refuses_ranking_without_reviews(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db, n_proposals=2)
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.call,
+        "start_ranking",
+        ["2 proposals have fewer submitted reviews than the call requires."],
+    )
+
+
+async def test_call_rankings_final_refuses_deciding_before_agency_rankings(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db, proposal_state="reviewed", state="ranking")
+    await persist(db, RankingFactory(call_id=panel.call.id, agency_id=panel.jst.id, state="final"))
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.call,
+        "start_deciding",
+        [
+            "Agencies whose ranking is not final: NAFOSTED.",
+            "The joint ranking has not been recorded.",
+        ],
+    )
+
+
+async def test_call_joint_ranking_recorded_refuses_deciding_before_the_joint_ranking(
+    client: Client, db: AsyncSession
+) -> None:
+    # Joint review mode has no agency rankings: only the joint ranking's guard speaks.
+    panel = await make_panel(db, proposal_state="reviewed", state="ranking", review_mode="joint")
+    joint = RankingFactory(call_id=panel.call.id, agency_id=None)
+    await persist(db, joint)
+    await approve(db, ("ranking", joint.id, "joint_ranking", 0), panel.jst, panel.jst_officer)
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.call,
+        "start_deciding",
+        ["The joint ranking has not been recorded."],
+    )
+
+
+async def test_call_every_proposal_decided_refuses_finishing_with_undecided_proposals(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db, proposal_state="reviewed", state="deciding")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.call,
+        "finish",
+        ["1 proposal awaits a decision of some agency."],
+    )
+
+
+# Proposal --------------------------------------------------------------------------------
+
+
+async def _submitted(world: World, db: AsyncSession) -> Proposal:
+    return await ready_proposal(db, world, state="submitted", number=1, reference="JV-2026-0001")
+
+
+async def test_proposal_call_open_refuses_submitting_to_a_closed_call(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db, state="closed")
+    proposal = await ready_proposal(db, world)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, world.jp_pi),
+        proposal,
+        "submit",
+        ["The call is closed, not open."],
+    )
+
+
+async def test_proposal_before_deadline_refuses_reopening_after_the_deadline(
+    client: Client, db: AsyncSession
+) -> None:
+    closes = _at(days=-1)
+    world = await make_world(db, closes_at=closes)
+    proposal = await _submitted(world, db)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, world.jp_pi),
+        proposal,
+        "reopen",
+        [f"The deadline {closes.isoformat()} has passed."],
+    )
+
+
+async def test_proposal_complete_refuses_submitting_without_an_english_abstract(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await ready_proposal(db, world, abstract={"ja": "概要"})
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, world.jp_pi),
+        proposal,
+        "submit",
+        ["The abstract has no English text."],
+    )
+
+
+async def test_proposal_after_deadline_refuses_eligibility_before_the_deadline(
+    client: Client, db: AsyncSession
+) -> None:
+    closes = _at(days=5)
+    world = await make_world(db, closes_at=closes)
+    proposal = await _submitted(world, db)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, world.jst_officer),
+        proposal,
+        "declare_eligible",
+        [f"Eligibility is decided after the deadline {closes.isoformat()}."],
+    )
+
+
+async def test_proposal_caller_not_yet_assessed_refuses_a_second_answer(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db, state="closed", closes_at=_at(days=-1))
+    proposal = await _submitted(world, db)
+    await approve(db, ("proposal", proposal.id, "eligibility", 0), world.jst, world.jst_officer)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, world.jst_officer),
+        proposal,
+        "declare_ineligible",
+        ["Your agency has decided on this proposal's eligibility already."],
+        data={"reason": "The budget breaks our rules after all."},
+    )
+
+
+async def test_proposal_every_part_eligible_refuses_admitting_with_one_key(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db, state="closed", closes_at=_at(days=-1))
+    proposal = await _submitted(world, db)
+    await approve(db, ("proposal", proposal.id, "eligibility", 0), world.jst, world.jst_officer)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, world.jst_officer),
+        proposal,
+        "admit",
+        ["Agencies that have not found their part eligible: NAFOSTED."],
+    )
+
+
+async def test_proposal_call_reviewing_refuses_review_before_the_call_reviews(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db, proposal_state="eligible", state="closed")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.proposals[0],
+        "start_review",
+        ["The call is closed, not reviewing."],
+    )
+
+
+async def test_proposal_reviews_in_refuses_completing_review_without_reviews(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.proposals[0],
+        "complete_review",
+        ["No review has been submitted."],
+    )
+
+
+async def _reviewed(db: AsyncSession, call_state: str) -> Panel:
+    return await make_panel(db, proposal_state="reviewed", state=call_state)
+
+
+async def test_proposal_call_deciding_refuses_an_award_while_ranking(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await _reviewed(db, "ranking")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.proposals[0],
+        "award",
+        ["The call is ranking, not deciding.", "Agencies without a decision: JST, NAFOSTED."],
+    )
+
+
+async def test_proposal_all_agencies_decided_refuses_an_award_without_decisions(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await _reviewed(db, "deciding")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.proposals[0],
+        "award",
+        ["Agencies without a decision: JST, NAFOSTED."],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=DECISIONS_NOT_RECORDED)
+async def test_proposal_no_agency_rejected_refuses_an_award_after_a_rejection(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await _reviewed(db, "deciding")
+    # Arrange NAFOSTED's rejection here once decisions are recorded.
+
+    await assert_refused(
+        client, db, panel.jst_headers, panel.proposals[0], "award", ["Rejected by: NAFOSTED."]
+    )
+
+
+async def test_proposal_some_agency_rejected_refuses_a_rejection_nobody_made(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await _reviewed(db, "deciding")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        panel.proposals[0],
+        "reject",
+        ["Agencies without a decision: JST, NAFOSTED.", "No agency rejected the proposal."],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=DECISIONS_NOT_RECORDED)
+async def test_proposal_no_decision_yet_refuses_withdrawing_after_a_decision(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await _reviewed(db, "deciding")
+    # Arrange JST's decision here once decisions are recorded.
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        panel.proposals[0],
+        "withdraw",
+        ["An agency has already recorded its decision."],
+    )
+
+
+# Review assignment -----------------------------------------------------------------------
+
+
+async def test_review_assignment_no_conflict_refuses_inviting_a_conflicted_reviewer(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db)
+    row = ReviewAssignmentFactory(
+        proposal_id=rw.proposals[0].id,
+        reviewer_id=rw.jp[0].id,
+        pool_agency_id=rw.world.jst.id,
+        state="proposed",
+    )
+    conflict = ConflictFactory(
+        proposal_id=rw.proposals[0].id, reviewer_id=rw.jp[0].id, reason="Same institute."
+    )
+    await persist(db, row, conflict)
+
+    await assert_refused(
+        client, db, await bearer(db, rw.world.jst_officer), row, "invite", ["Same institute."]
+    )
+
+
+async def test_review_assignment_fully_scored_refuses_submitting_an_empty_review(
+    client: Client, db: AsyncSession
+) -> None:
+    rw = await make_review_world(db)
+    row = ReviewAssignmentFactory(
+        proposal_id=rw.proposals[0].id,
+        reviewer_id=rw.jp[0].id,
+        pool_agency_id=rw.world.jst.id,
+        state="accepted",
+    )
+    await persist(db, row)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, rw.jp[0]),
+        row,
+        "submit",
+        ["Criteria not scored: novelty, feasibility, impact."],
+    )
+
+
+# Ranking ---------------------------------------------------------------------------------
+
+
+async def _joint(db: AsyncSession, *final: str) -> tuple[Panel, Ranking]:
+    """A call in ranking, the agency rankings of the agencies named in `final` final, and a
+    draft joint ranking."""
+    panel = await _reviewed(db, "ranking")
+    agencies = {"JST": panel.jst, "NAFOSTED": panel.nafosted}
+    rows = [
+        RankingFactory(call_id=panel.call.id, agency_id=agencies[c].id, state="final")
+        for c in final
+    ]
+    joint = RankingFactory(call_id=panel.call.id, agency_id=None)
+    await persist(db, *rows, joint)
+    return panel, joint
+
+
+@pytest.mark.xfail(strict=True, reason=ROLE_BEFORE_GUARD)
+async def test_ranking_agency_ranking_refuses_finalising_the_joint_ranking(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, joint = await _joint(db, "JST", "NAFOSTED")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        joint,
+        "finalise",
+        ["The joint ranking is recorded by every agency's approval."],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=ROLE_BEFORE_GUARD)
+async def test_ranking_joint_ranking_refuses_approving_an_agency_ranking(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await _reviewed(db, "ranking")
+    own = RankingFactory(call_id=panel.call.id, agency_id=panel.jst.id)
+    await persist(db, own)
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        own,
+        "approve",
+        ["An agency's own ranking is finalised by its officers, not approved."],
+    )
+
+
+async def test_ranking_agency_rankings_final_refuses_approving_before_both_are_final(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, joint = await _joint(db, "JST")
+
+    await assert_refused(
+        client,
+        db,
+        panel.nafosted_headers,
+        joint,
+        "approve",
+        ["Agencies whose ranking is not final: NAFOSTED."],
+    )
+
+
+async def test_ranking_caller_not_yet_approved_refuses_a_second_key(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, joint = await _joint(db, "JST", "NAFOSTED")
+    await approve(db, ("ranking", joint.id, "joint_ranking", 0), panel.jst, panel.jst_officer)
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        joint,
+        "approve",
+        ["Your agency has approved the joint ranking already."],
+    )
+
+
+async def test_ranking_approved_by_all_refuses_recording_with_one_key(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, joint = await _joint(db, "JST", "NAFOSTED")
+    await approve(db, ("ranking", joint.id, "joint_ranking", 0), panel.jst, panel.jst_officer)
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        joint,
+        "record",
+        ["Agencies that have not approved: NAFOSTED."],
+    )
+
+
+# The mapping and its check ---------------------------------------------------------------
+
+GuardTest = Callable[[Client, AsyncSession], Any]
+
+GUARD_TESTS: dict[tuple[str, str], GuardTest] = {
+    ("account", "not_oneself"): test_account_not_oneself_refuses_suspending_oneself,
+    ("account", "not_last_admin"): test_account_not_last_admin_refuses_deactivating_the_last_admin,
+    ("call", "configuration_complete"): (
+        test_call_configuration_complete_refuses_approving_a_call_without_documents
+    ),
+    (
+        "call",
+        "closes_in_future",
+    ): test_call_closes_in_future_refuses_approving_a_call_already_closed,
+    ("call", "caller_not_yet_approved"): test_call_caller_not_yet_approved_refuses_a_second_key,
+    ("call", "approved_by_every_agency"): (
+        test_call_approved_by_every_agency_refuses_publishing_without_keys
+    ),
+    ("call", "deadline_reached"): test_call_deadline_reached_refuses_closing_an_open_call_early,
+    ("call", "eligibility_checked"): (
+        test_call_eligibility_checked_refuses_review_with_an_unchecked_proposal
+    ),
+    ("call", "reviews_complete"): test_call_reviews_complete_refuses_ranking_without_reviews,
+    ("call", "rankings_final"): test_call_rankings_final_refuses_deciding_before_agency_rankings,
+    ("call", "joint_ranking_recorded"): (
+        test_call_joint_ranking_recorded_refuses_deciding_before_the_joint_ranking
+    ),
+    ("call", "every_proposal_decided"): (
+        test_call_every_proposal_decided_refuses_finishing_with_undecided_proposals
+    ),
+    ("proposal", "call_open"): test_proposal_call_open_refuses_submitting_to_a_closed_call,
+    ("proposal", "before_deadline"): (
+        test_proposal_before_deadline_refuses_reopening_after_the_deadline
+    ),
+    ("proposal", "complete"): test_proposal_complete_refuses_submitting_without_an_english_abstract,
+    ("proposal", "after_deadline"): (
+        test_proposal_after_deadline_refuses_eligibility_before_the_deadline
+    ),
+    ("proposal", "caller_not_yet_assessed"): (
+        test_proposal_caller_not_yet_assessed_refuses_a_second_answer
+    ),
+    ("proposal", "every_part_eligible"): (
+        test_proposal_every_part_eligible_refuses_admitting_with_one_key
+    ),
+    ("proposal", "call_reviewing"): (
+        test_proposal_call_reviewing_refuses_review_before_the_call_reviews
+    ),
+    ("proposal", "reviews_in"): test_proposal_reviews_in_refuses_completing_review_without_reviews,
+    ("proposal", "call_deciding"): test_proposal_call_deciding_refuses_an_award_while_ranking,
+    ("proposal", "all_agencies_decided"): (
+        test_proposal_all_agencies_decided_refuses_an_award_without_decisions
+    ),
+    ("proposal", "no_agency_rejected"): (
+        test_proposal_no_agency_rejected_refuses_an_award_after_a_rejection
+    ),
+    ("proposal", "some_agency_rejected"): (
+        test_proposal_some_agency_rejected_refuses_a_rejection_nobody_made
+    ),
+    ("proposal", "no_decision_yet"): (
+        test_proposal_no_decision_yet_refuses_withdrawing_after_a_decision
+    ),
+    ("review_assignment", "no_conflict"): (
+        test_review_assignment_no_conflict_refuses_inviting_a_conflicted_reviewer
+    ),
+    ("review_assignment", "fully_scored"): (
+        test_review_assignment_fully_scored_refuses_submitting_an_empty_review
+    ),
+    ("ranking", "agency_ranking"): test_ranking_agency_ranking_refuses_finalising_the_joint_ranking,
+    ("ranking", "joint_ranking"): test_ranking_joint_ranking_refuses_approving_an_agency_ranking,
+    ("ranking", "agency_rankings_final"): (
+        test_ranking_agency_rankings_final_refuses_approving_before_both_are_final
+    ),
+    (
+        "ranking",
+        "caller_not_yet_approved",
+    ): test_ranking_caller_not_yet_approved_refuses_a_second_key,
+    ("ranking", "approved_by_all"): test_ranking_approved_by_all_refuses_recording_with_one_key,
+}
+
+
+def test_every_guard_has_a_test() -> None:
+    guards = {
+        (binding.machine.name, getattr(guard, "__name__", repr(guard)))
+        for binding in BINDINGS
+        for transition in binding.machine.transitions
+        for guard in transition.guards
+    }
+
+    assert set(GUARD_TESTS) == guards
+
+
+def test_guard_tests_are_this_modules_tests() -> None:
+    names = {test.__name__ for test in GUARD_TESTS.values()}
+
+    assert [n for n in names if globals().get(n) is None or not n.startswith("test_")] == []
+    assert len(names) == len(GUARD_TESTS)
