@@ -50,11 +50,6 @@ DECISIONS_NOT_RECORDED = (
     "No endpoint or table records an agency's funding decision yet, so the proposal binding "
     "always reports no decision: this guard cannot refuse through HTTP."
 )
-ROLE_BEFORE_GUARD = (
-    "The ranking binding gives `agency_officer` only on an agency's ranking and "
-    "`cofunding_officer` only on the joint one, so the role check (403) always answers before "
-    "this guard (409) can."
-)
 
 
 def _at(**delta: float) -> datetime.datetime:
@@ -567,40 +562,6 @@ async def _joint(db: AsyncSession, *final: str) -> tuple[Panel, Ranking]:
     return panel, joint
 
 
-@pytest.mark.xfail(strict=True, reason=ROLE_BEFORE_GUARD)
-async def test_ranking_agency_ranking_refuses_finalising_the_joint_ranking(
-    client: Client, db: AsyncSession
-) -> None:
-    panel, joint = await _joint(db, "JST", "NAFOSTED")
-
-    await assert_refused(
-        client,
-        db,
-        panel.jst_headers,
-        joint,
-        "finalise",
-        ["The joint ranking is recorded by every agency's approval."],
-    )
-
-
-@pytest.mark.xfail(strict=True, reason=ROLE_BEFORE_GUARD)
-async def test_ranking_joint_ranking_refuses_approving_an_agency_ranking(
-    client: Client, db: AsyncSession
-) -> None:
-    panel = await _reviewed(db, "ranking")
-    own = RankingFactory(call_id=panel.call.id, agency_id=panel.jst.id)
-    await persist(db, own)
-
-    await assert_refused(
-        client,
-        db,
-        panel.jst_headers,
-        own,
-        "approve",
-        ["An agency's own ranking is finalised by its officers, not approved."],
-    )
-
-
 async def test_ranking_agency_rankings_final_refuses_approving_before_both_are_final(
     client: Client, db: AsyncSession
 ) -> None:
@@ -715,8 +676,6 @@ GUARD_TESTS: dict[tuple[str, str], GuardTest] = {
     ("review_assignment", "fully_scored"): (
         test_review_assignment_fully_scored_refuses_submitting_an_empty_review
     ),
-    ("ranking", "agency_ranking"): test_ranking_agency_ranking_refuses_finalising_the_joint_ranking,
-    ("ranking", "joint_ranking"): test_ranking_joint_ranking_refuses_approving_an_agency_ranking,
     ("ranking", "agency_rankings_final"): (
         test_ranking_agency_rankings_final_refuses_approving_before_both_are_final
     ),

@@ -1,5 +1,9 @@
 """Ranking machine: an agency's ranking (or the joint panel's) is a draft until it is final.
 
+Which ranking an event applies to is a matter of roles, not guards: the application grants
+`agency_officer` only on an agency's own ranking and `cofunding_officer` only on the joint one,
+so finalising the joint ranking or approving an agency's is refused by role.
+
 Like every machine, the application applies it through its one workflow service, the only
 place a ranking's state changes. An agency ranking is finalised by an officer of that agency;
 the joint ranking becomes final (recorded) when every co-funding agency has approved it.
@@ -44,18 +48,6 @@ class RankingContext:
     caller_approved: bool = False
 
 
-def agency_ranking(ctx: RankingContext) -> Iterator[str]:
-    """Only an agency's own ranking is finalised directly."""
-    if ctx.joint:
-        yield "The joint ranking is recorded by every agency's approval."
-
-
-def joint_ranking(ctx: RankingContext) -> Iterator[str]:
-    """Only the joint ranking is approved by the agencies."""
-    if not ctx.joint:
-        yield "An agency's own ranking is finalised by its officers, not approved."
-
-
 def agency_rankings_final(ctx: RankingContext) -> Iterator[str]:
     """The joint panel works from every agency's final ranking."""
     if ctx.agencies_without_final_ranking:
@@ -70,8 +62,6 @@ def caller_not_yet_approved(ctx: RankingContext) -> Iterator[str]:
 
 def approved_by_all(ctx: RankingContext) -> Iterator[str]:
     """Every co-funding agency approved the joint ranking."""
-    if not ctx.joint:
-        yield "Only the joint ranking is recorded by approvals."
     if ctx.unapproved:
         yield f"Agencies that have not approved: {names(ctx.unapproved)}."
 
@@ -86,7 +76,7 @@ RANKING = Machine(
             (RankingState.DRAFT,),
             RankingState.FINAL,
             (AGENCY_OFFICER,),
-            (agency_ranking,),
+            (),
             "The agency's ranking is final and can no longer change.",
         ),
         Transition(
@@ -94,7 +84,7 @@ RANKING = Machine(
             (RankingState.DRAFT,),
             RankingState.DRAFT,
             (COFUNDING_OFFICER,),
-            (joint_ranking, agency_rankings_final, caller_not_yet_approved),
+            (agency_rankings_final, caller_not_yet_approved),
             "Approve the joint ranking (your agency's key); the last key records it.",
         ),
         Transition(
