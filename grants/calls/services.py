@@ -19,8 +19,9 @@ from grants.calls import schemas
 from grants.calls.problems import Setup, Terms, consistency
 from grants.calls.sovereignty import require_own_terms
 from grants.common.actors import Actor
+from grants.common.edits import check_version
 from grants.db.models import Agency, Call, CallAgency
-from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
+from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.security import policy
 from grants.security.principal import Principal
 
@@ -158,8 +159,7 @@ def require_editable(call: Call, principal: Principal, version: int) -> None:
         raise Forbidden("Only officers of the co-funding agencies change a call.")
     if call.state != "draft":
         raise Conflict(f"The call is {call.state}; only a draft call can be edited.")
-    if version != call.version:
-        raise StaleVersion(f"You saw version {version}, but it is now version {call.version}.")
+    check_version(call, version)
 
 
 async def update_call(

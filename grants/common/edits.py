@@ -25,9 +25,15 @@ class Versioned(Protocol):
 
 
 def check_version(entity: Versioned, seen: int) -> None:
-    """Raises StaleVersion when the client saw another version than the stored one."""
-    if seen != entity.version:
-        raise StaleVersion(f"You saw version {seen}, but it is now version {entity.version}.")
+    """Raises StaleVersion when the client saw another version than the stored one: the one
+    optimistic version check of every mutable resource (workflow events included)."""
+    stale(seen, entity.version)
+
+
+def stale(seen: int, current: int) -> None:
+    """Raises StaleVersion unless `seen` is `current` (a resource not stored yet is version 0)."""
+    if seen != current:
+        raise StaleVersion(f"You saw version {seen}, but it is now version {current}.")
 
 
 def merge_patch(

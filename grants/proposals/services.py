@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import append
 from grants.calls.deadline import accepting_submissions
 from grants.common.actors import Actor
-from grants.common.edits import CANNOT_CLEAR, apply_patch, merge_patch
+from grants.common.edits import CANNOT_CLEAR, apply_patch, check_version, merge_patch
 from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
-from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
+from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.proposals import access, queries, schemas, views
 from grants.security.principal import Principal
 from grants.times import utcnow
@@ -42,12 +42,6 @@ def facts(call: Call, *, problems: tuple[str, ...] = ()) -> ProposalContext:
         undecided_agencies=(),
         rejecting_agencies=(),
     )
-
-
-def check_version(proposal: Proposal, seen: int) -> None:
-    """Raises StaleVersion when the client saw an older version of the proposal."""
-    if seen != proposal.version:
-        raise StaleVersion(f"You saw version {seen}, but it is now version {proposal.version}.")
 
 
 def touch(proposal: Proposal) -> None:

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
-from grants.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, StaleVersion
+from grants.common.edits import check_version
+from grants.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.workflow.binding import Binding, Firing, Target
@@ -113,8 +114,7 @@ async def _apply(
     entity = target.entity
     ctx = await binding.context(session, firing.principal, target)
     transition = _decide(binding, target, firing.event, ctx)
-    if seen != entity.version:
-        raise StaleVersion(f"You saw version {seen}, but it is now version {entity.version}.")
+    check_version(entity, seen)
     firing = replace(firing, to_state=transition.target)
     changes = dict(await binding.effects(session, target, firing))
     before = entity.state

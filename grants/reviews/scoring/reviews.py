@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
+from grants.common.edits import stale
 from grants.db.models import Review
-from grants.errors import Conflict, FieldError, Invalid, NotFound, StaleVersion
+from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import AssignmentScope, active_conflicts
 from grants.security.principal import Principal
@@ -103,9 +104,7 @@ async def save_draft(
 
 def check_version_of(review: Review | None, seen: int) -> None:
     """Raises StaleVersion unless the client saw the stored draft (0: no draft yet)."""
-    current = review.version if review else 0
-    if seen != current:
-        raise StaleVersion(f"You saw version {seen}, but it is now version {current}.")
+    stale(seen, review.version if review else 0)
 
 
 async def _require_reviewing(session: AsyncSession, scope: AssignmentScope) -> None:
