@@ -23,6 +23,7 @@ from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.workflow.binding import Binding
 from grants.workflow.service import EventRequest, fire, options
+from workflows.errors import UnknownEvent
 
 
 def router_for(binding: Binding[Any]) -> Router:
@@ -79,7 +80,7 @@ def _unknown_event_handler(binding: Binding[Any]) -> HTTPRouteHandler:
     """Any other event name: 404 naming the machine, never the router's bare "Not Found"."""
 
     async def unknown_event(event: str) -> None:
-        raise NotFound(f"The {binding.machine.name} workflow has no event '{event}'.")
+        raise NotFound(UnknownEvent(binding.machine.name, "", event).reasons[0])
 
     return post(
         f"/{{{binding.id_name}:uuid}}/events/{{event:str}}",

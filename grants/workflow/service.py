@@ -80,7 +80,7 @@ async def fire(
     concurrent writer that loaded the same version fail at flush.
     """
     if event not in binding.machine.events:
-        raise NotFound(f"No event {event!r} for a {binding.machine.name}.")
+        raise NotFound(UnknownEvent(binding.machine.name, "", event).reasons[0])
     data = parse_data(binding, event, body.data)
     target = await binding.load(session, principal, entity_id, event)
     firing = Firing(principal, event, data, settings, request_id)

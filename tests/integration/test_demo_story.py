@@ -47,12 +47,22 @@ async def test_demo_review_call_through_ranking_each_agency_for_itself(
     assert (run["feasible"], run["slots_filled"]) == (True, 16)
     assert [(i["invited"], i["refused"]) for i in invited] == [(8, []), (8, [])]
 
-    rows = (await client.get(f"{base}/assignments?limit=100", headers=jst)).json()["items"]
-    nafosted_row = next(r for r in rows if r["pool"] == "NAFOSTED")
+    # Each officer sees only its own pool's assignments and cannot reach the other's.
+    own = {
+        code: (await client.get(f"{base}/assignments?limit=100", headers=h)).json()["items"]
+        for code, h in (("JST", jst), ("NAFOSTED", naf))
+    }
+    assert {code: {r["pool"] for r in rows} for code, rows in own.items()} == {
+        "JST": {"JST"},
+        "NAFOSTED": {"NAFOSTED"},
+    }
     foreign = await client.post(
-        f"/api/assignments/{nafosted_row['id']}/events/reopen", headers=jst, json={"version": 2}
+        f"/api/assignments/{own['NAFOSTED'][0]['id']}/events/reopen",
+        headers=jst,
+        json={"version": 2},
     )
     assert (foreign.status_code, foreign.json()["detail"]) == (404, "No such assignment.")
+    rows = own["JST"] + own["NAFOSTED"]
 
     # Every reviewer accepts, scores every criterion and submits.
     marks = {"JST": 4, "NAFOSTED": 3}
