@@ -41,13 +41,22 @@ async def test_demo_review_call_through_ranking_each_agency_for_itself(
     }
     base = f"/api/calls/{call.id}"
 
-    # JST's officer runs the solver; each agency then invites only its own pool's reviewers.
-    run = await _post(client, f"{base}/assignment/run", jst)
+    # Each agency's officer runs the solver on its own pool and invites its own reviewers.
+    runs = [await _post(client, f"{base}/assignment/run", h) for h in (jst, naf)]
     invited = [await _post(client, f"{base}/assignment/invite", h) for h in (jst, naf)]
-    assert (run["feasible"], run["slots_filled"]) == (True, 16)
+    assert [(r["pool"], r["feasible"], r["slots_filled"]) for r in runs] == [
+        ("JST", True, 8),
+        ("NAFOSTED", True, 8),
+    ]
     assert [(i["invited"], i["refused"]) for i in invited] == [(8, []), (8, [])]
 
-    rows = (await client.get(f"{base}/assignments?limit=100", headers=jst)).json()["items"]
+    # Each officer lists its own pool's assignments only.
+    rows = [
+        row
+        for h in (jst, naf)
+        for row in (await client.get(f"{base}/assignments?limit=100", headers=h)).json()["items"]
+    ]
+    assert [row["pool"] for row in rows] == ["JST"] * 8 + ["NAFOSTED"] * 8
     nafosted_row = next(r for r in rows if r["pool"] == "NAFOSTED")
     foreign = await client.post(
         f"/api/assignments/{nafosted_row['id']}/events/reopen", headers=jst, json={"version": 2}
