@@ -15,7 +15,13 @@ from grants.db.models import AuditEvent, Call, ReviewAssignment
 from grants.reviews.assignment.engine import run
 from grants.reviews.assignment.inputs import load_inputs
 from grants.reviews.assignment.solving import plan
-from tests.factories import BidFactory, ConflictFactory, bearer, persist
+from tests.factories import (
+    BidFactory,
+    ConflictFactory,
+    ReviewAssignmentFactory,
+    bearer,
+    persist,
+)
 from tests.factories_assignment import ReviewWorld, make_review_world, stored
 
 Client = httpx.AsyncClient
@@ -211,3 +217,28 @@ async def test_pool_runs_together_equal_a_whole_call_run(client: Client, db: Asy
         .limit(1)
     )
     assert totals == {"pool": None, "added": 0, "updated": 0, "removed": 0, "feasible": True}
+
+
+async def test_run_never_repeats_a_pair_another_pool_holds(
+    client: Client, db: AsyncSession
+) -> None:
+    # The chiplet expert serves JST now but holds a NAFOSTED invitation from before.
+    rw = await make_review_world(db, proposals=1, jp=2, vn=1, reviewers_per_proposal=1)
+    p0, jp0, jp1 = rw.proposals[0].id, rw.jp[0].id, rw.jp[1].id
+    held = ReviewAssignmentFactory(
+        proposal_id=p0, reviewer_id=jp0, pool_agency_id=rw.world.nafosted.id, state="invited"
+    )
+    await persist(db, held)
+    held_row = snapshot([held])
+    jst_headers, _ = await officers(db, rw)
+
+    report = await run_as(client, rw, jst_headers)
+
+    assert [
+        (r["reviewer_id"], r["pool"], r["state"]) for r in report["proposals"][0]["reviewers"]
+    ] == [(str(jp1), "JST", "proposed")]
+    rows = await stored(db)
+    assert snapshot([r for r in rows if r.reviewer_id == jp0]) == held_row
+    assert sorted((r.reviewer_id, r.state) for r in rows) == sorted(
+        [(jp0, "invited"), (jp1, "proposed")]
+    )
