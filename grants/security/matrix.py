@@ -201,8 +201,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/api/proposals/{proposal_id:uuid}/exclusions"): row(
         (200, 0), outsider=404, reviewer=404, bystander=404, fwo=404
     ),
-    # Assignments: each agency's officers oversee their own pool (parallel review); the
-    # solver runs and invitation rounds are call-wide (invitations only in the caller's pool).
+    # Assignments: each agency's officers oversee their own pool (parallel review); a solver
+    # run or refill and an invitation round cover the caller's pool only.
     ("POST", "/api/calls/{call_id:uuid}/assignments"): row(
         404, jst=201, nafosted=403, auditor=403, admin=403
     ),

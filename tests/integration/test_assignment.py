@@ -37,33 +37,36 @@ async def test_run_assigns_k_per_pool_without_conflicts_within_caps(
         db, ConflictFactory(proposal_id=p0.id, reviewer_id=rw.jp[0].id, reason="Same lab.")
     )
     headers = await bearer(db, rw.world.jst_officer)
+    naf_headers = await bearer(db, rw.vn_officer)
 
-    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    # Each agency's officer runs its own pool.
+    jst_run = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    naf_run = await client.post(f"{rw.call_path}/assignment/run", headers=naf_headers)
 
-    assert response.status_code == 200
-    report = response.json()
-    assert (report["feasible"], report["shortfalls"]) == (True, [])
-    assert (report["slots_required"], report["slots_filled"]) == (6, 6)
-    assert (report["proposals_covered"], report["proposals_total"]) == (3, 3)
+    assert (jst_run.status_code, naf_run.status_code) == (200, 200)
+    reports = [jst_run.json(), naf_run.json()]
+    for report, pool in zip(reports, ["JST", "NAFOSTED"], strict=True):
+        assert (report["pool"], report["feasible"], report["shortfalls"]) == (pool, True, [])
+        assert (report["slots_required"], report["slots_filled"]) == (3, 3)
+        assert (report["proposals_covered"], report["proposals_total"]) == (3, 3)
+        assert [[r["pool"] for r in p["reviewers"]] for p in report["proposals"]] == [[pool]] * 3
+        assert [(load["pool"], load["load"]) for load in report["loads"]] == [(pool, 1)] * 3
     pairs = {
         (p["reference"], r["reviewer_id"], r["pool"])
+        for report in reports
         for p in report["proposals"]
         for r in p["reviewers"]
     }
     assert (p0.reference, str(rw.jp[0].id), "JST") not in pairs
-    assert [sorted(r["pool"] for r in p["reviewers"]) for p in report["proposals"]] == [
-        ["JST", "NAFOSTED"]
-    ] * 3
     # Topic i goes to expert i where no conflict stands in the way.
     assert (p1.reference, str(rw.jp[1].id), "JST") in pairs
     assert (p2.reference, str(rw.vn[2].id), "NAFOSTED") in pairs
     explained = {
         (p["reference"], r["reviewer_id"]): r["shared_terms"]
-        for p in report["proposals"]
+        for p in reports[0]["proposals"]
         for r in p["reviewers"]
     }
     assert sorted(explained[(p1.reference, str(rw.jp[1].id))]) == ["eda", "placement", "routing"]
-    assert [load["load"] for load in report["loads"]] == [1] * 6
     rows = await stored(db)
     assert len(rows) == 6
     assert {(r.state, r.source, r.round) for r in rows} == {("proposed", "solver", 0)}
@@ -79,7 +82,7 @@ async def test_run_twice_keeps_the_same_rows(client: Client, db: AsyncSession) -
 
     second = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
 
-    assert (first.json()["added"], first.json()["removed"]) == (6, 0)
+    assert (first.json()["added"], first.json()["removed"]) == (3, 0)
     assert (second.json()["added"], second.json()["removed"]) == (0, 0)
     assert [r.id for r in await stored(db)] == ids
     actions = await db.scalars(
@@ -112,21 +115,26 @@ def _withdrawal_of(created: tuple[Any, ...], rid: str) -> tuple[object, ...]:
     return ("review_assignment.withdraw", entity_id, undone, rid)
 
 
-async def test_run_audits_each_assignment_with_pool_and_affinity(
+async def test_run_audits_each_assignment_of_its_pool_with_affinity(
     client: Client, db: AsyncSession
 ) -> None:
     rw = await make_review_world(db, proposals=1, jp=2, vn=1, reviewers_per_proposal=1)
     jst, nafosted = rw.world.jst.id, rw.world.nafosted.id
     headers = await bearer(db, rw.world.jst_officer)
+    naf_headers = await bearer(db, rw.vn_officer)
     auditor = await bearer(db, await make_user(db, "auditor"))
     first = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
-    rid1 = first.headers["x-request-id"]
+    naf_run = await client.post(f"{rw.call_path}/assignment/run", headers=naf_headers)
+    rid1, rid_naf = first.headers["x-request-id"], naf_run.headers["x-request-id"]
     before = {r.pool_agency_id: r for r in await stored(db)}
-    created = sorted([_created_event(r, rid1) for r in before.values()], key=str)
-    withdrawn, kept = before[jst], before[nafosted].id
-    withdraw = next(e for e in created if e[1] == str(withdrawn.id))
+    withdrawn, kept = before[jst], before[nafosted]
+    created = [_created_event(withdrawn, rid1), _created_event(kept, rid_naf)]
+    kept_id = kept.id
+    # A conflict on NAFOSTED's pair too: JST's run must leave NAFOSTED's row alone anyway.
     await persist(
-        db, ConflictFactory(proposal_id=withdrawn.proposal_id, reviewer_id=withdrawn.reviewer_id)
+        db,
+        ConflictFactory(proposal_id=withdrawn.proposal_id, reviewer_id=withdrawn.reviewer_id),
+        ConflictFactory(proposal_id=kept.proposal_id, reviewer_id=kept.reviewer_id),
     )
 
     second = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
@@ -139,16 +147,17 @@ async def test_run_audits_each_assignment_with_pool_and_affinity(
     events = [
         (e["action"], e["entity_id"], e["changes"], e["request_id"]) for e in rows.json()["items"]
     ]
-    assert sorted(events[:2], key=str) == created
+    assert events[:2] == created
     after = {r.pool_agency_id: r for r in await stored(db)}
     assert events[2:] == [
         _created_event(after[jst], rid2),
-        _withdrawal_of(withdraw, rid2),
+        _withdrawal_of(created[0], rid2),
     ]
-    assert after[nafosted].id == kept
+    assert after[nafosted].id == kept_id
     assert [(e["changes"], e["request_id"]) for e in runs.json()["items"]] == [
-        ({"added": 2, "updated": 0, "removed": 0, "feasible": True}, rid1),
-        ({"added": 1, "updated": 0, "removed": 1, "feasible": True}, rid2),
+        ({"pool": "JST", "added": 1, "updated": 0, "removed": 0, "feasible": True}, rid1),
+        ({"pool": "NAFOSTED", "added": 1, "updated": 0, "removed": 0, "feasible": True}, rid_naf),
+        ({"pool": "JST", "added": 1, "updated": 0, "removed": 1, "feasible": True}, rid2),
     ]
 
 
@@ -167,20 +176,20 @@ async def test_run_follows_eager_bid_and_skips_conflict_bid(
     response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
 
     reviewers = [r["reviewer_id"] for r in response.json()["proposals"][0]["reviewers"]]
-    assert sorted(reviewers) == sorted([str(rw.jp[1].id), str(rw.vn[0].id)])
+    assert reviewers == [str(rw.jp[1].id)]
 
 
 async def test_infeasible_call_reports_shortfalls_and_stores_best_partial(
     client: Client, db: AsyncSession
 ) -> None:
     rw = await make_review_world(db, proposals=2, jp=2, vn=1, reviewers_per_proposal=2)
-    headers = await bearer(db, rw.world.jst_officer)
+    headers = await bearer(db, rw.vn_officer)  # NAFOSTED's pool has one reviewer for k = 2
 
     response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
 
     assert response.status_code == 200
     report = response.json()
-    assert (report["feasible"], report["slots_required"], report["slots_filled"]) == (False, 8, 6)
+    assert (report["feasible"], report["slots_required"], report["slots_filled"]) == (False, 4, 2)
     assert report["proposals_covered"] == 0
     assert report["shortfalls"] == [
         {
@@ -194,7 +203,7 @@ async def test_infeasible_call_reports_shortfalls_and_stores_best_partial(
         }
         for p in rw.proposals
     ]
-    assert len(await stored(db)) == 6
+    assert len(await stored(db)) == 2
 
 
 async def test_caps_too_low_are_reported_with_their_reason(
@@ -211,7 +220,9 @@ async def test_caps_too_low_are_reported_with_their_reason(
     ]
 
 
-async def test_joint_mode_meets_the_country_minimum(client: Client, db: AsyncSession) -> None:
+async def test_joint_mode_run_covers_the_whole_call_and_meets_the_country_minimum(
+    client: Client, db: AsyncSession
+) -> None:
     rw = await make_review_world(
         db,
         proposals=2,
@@ -226,7 +237,9 @@ async def test_joint_mode_meets_the_country_minimum(client: Client, db: AsyncSes
     response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
 
     report = response.json()
-    assert report["feasible"] is True
+    # One shared pool: any co-funding officer's run covers the whole call.
+    assert (report["pool"], report["feasible"], report["slots_required"]) == (None, True, 4)
+    assert len(report["loads"]) == 5
     vn = {str(u.id) for u in rw.vn}
     jp = {str(u.id) for u in rw.jp}
     for proposal in report["proposals"]:
@@ -271,10 +284,9 @@ async def test_another_agencys_pool_is_hidden_from_an_officer(
     client: Client, db: AsyncSession
 ) -> None:
     rw = await make_review_world(db, reviewers_per_proposal=1)
-    await client.post(
-        f"{rw.call_path}/assignment/run", headers=await bearer(db, rw.world.jst_officer)
-    )
     naf = await bearer(db, rw.vn_officer)
+    for headers in (await bearer(db, rw.world.jst_officer), naf):
+        await client.post(f"{rw.call_path}/assignment/run", headers=headers)
     jst_ids = {u.id for u in rw.jp}
     jst_row = next(r for r in await stored(db) if r.reviewer_id in jst_ids)
 
@@ -311,15 +323,16 @@ async def test_call_without_reviewers_reports_every_slot_short(
     client: Client, db: AsyncSession
 ) -> None:
     rw = await make_review_world(db, proposals=1, jp=0, vn=0, reviewers_per_proposal=1)
-    headers = await bearer(db, rw.world.jst_officer)
+    officers = [await bearer(db, rw.world.jst_officer), await bearer(db, rw.vn_officer)]
 
-    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
-
-    assert response.status_code == 200
-    assert [(s["pool"], s["needed"], s["available"]) for s in response.json()["shortfalls"]] == [
-        ("JST", 1, 0),
-        ("NAFOSTED", 1, 0),
+    responses = [
+        await client.post(f"{rw.call_path}/assignment/run", headers=headers) for headers in officers
     ]
+
+    assert [
+        [(s["pool"], s["needed"], s["available"]) for s in response.json()["shortfalls"]]
+        for response in responses
+    ] == [[("JST", 1, 0)], [("NAFOSTED", 1, 0)]]
 
 
 async def test_call_without_proposals_gives_an_empty_report(
@@ -332,7 +345,7 @@ async def test_call_without_proposals_gives_an_empty_report(
 
     report = response.json()
     assert (report["feasible"], report["proposals"], report["slots_required"]) == (True, [], 0)
-    assert [load["load"] for load in report["loads"]] == [0] * 6
+    assert [(load["pool"], load["load"]) for load in report["loads"]] == [("JST", 0)] * 3
 
 
 async def test_run_detects_conflicts_first_so_a_consortium_member_is_never_proposed(
@@ -379,13 +392,15 @@ async def test_only_reviewers_who_accepted_to_serve_are_assigned_once_any_has(
             call_id=call_id, reviewer_id=rw.jp[0].id, agency_id=jst, state="declined"
         ),
     )
-    serving = sorted([str(rw.jp[1].id), str(rw.vn[0].id)])
-    headers = await bearer(db, rw.world.jst_officer)
+    serving = [[str(rw.jp[1].id)], [str(rw.vn[0].id)]]
+    officers = [await bearer(db, rw.world.jst_officer), await bearer(db, rw.vn_officer)]
 
-    response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    reports = [
+        (await client.post(f"{rw.call_path}/assignment/run", headers=headers)).json()
+        for headers in officers
+    ]
 
-    report = response.json()
-    assert sorted(load["reviewer_id"] for load in report["loads"]) == serving
-    assert [sorted(r["reviewer_id"] for r in p["reviewers"]) for p in report["proposals"]] == [
-        serving
-    ] * 2
+    assert [[load["reviewer_id"] for load in r["loads"]] for r in reports] == serving
+    assert [
+        [[r["reviewer_id"] for r in p["reviewers"]] for p in r["proposals"]] for r in reports
+    ] == [[ids] * 2 for ids in serving]

@@ -188,9 +188,11 @@ async def test_manual_proposal_survives_a_solver_run(client: Client, db: AsyncSe
 
     report = (await client.post(f"{rw.call_path}/assignment/run", headers=headers)).json()
 
-    jst = [r for r in report["proposals"][0]["reviewers"] if r["pool"] == "JST"]
-    assert [(r["reviewer_id"], r["state"]) for r in jst] == [(str(rw.jp[1].id), "proposed")]
-    assert report["feasible"] is True
+    reviewers = report["proposals"][0]["reviewers"]  # JST's run: JST's pool only
+    assert [(r["reviewer_id"], r["pool"], r["state"]) for r in reviewers] == [
+        (str(rw.jp[1].id), "JST", "proposed")
+    ]
+    assert (report["pool"], report["feasible"], report["added"]) == ("JST", True, 2)
 
 
 async def test_withdraw_only_a_proposed_assignment(client: Client, db: AsyncSession) -> None:

@@ -4,6 +4,8 @@ nobody else reaches an assignment."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -129,36 +131,96 @@ async def test_officer_cannot_accept_for_the_reviewer(client: Client, db: AsyncS
     assert [r.state for r in await stored(db)] == ["invited"]
 
 
+@dataclass
+class Invited:
+    """Both pools run and invited by their own agency's officer, with what the tests need
+    taken before `stored` expires the world's objects."""
+
+    rw: ReviewWorld
+    jst_officer: dict[str, str]
+    vn_officer: dict[str, str]
+    jst_id: uuid.UUID
+    decliner_id: uuid.UUID  # the JST chiplet expert
+    decliner: dict[str, str]
+
+
+async def invited_world(client: Client, db: AsyncSession) -> Invited:
+    rw = await make_review_world(db, reviewers_per_proposal=1)
+    w = Invited(
+        rw,
+        await bearer(db, rw.world.jst_officer),
+        await bearer(db, rw.vn_officer),
+        rw.world.jst.id,
+        rw.jp[0].id,
+        await bearer(db, rw.jp[0]),
+    )
+    for headers in (w.jst_officer, w.vn_officer):
+        await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    for row in await stored(db):  # each agency invites its own pool's reviewers
+        own = w.jst_officer if row.pool_agency_id == w.jst_id else w.vn_officer
+        await client.post(fire(rw, row.id, "invite"), headers=own, json={"version": 1})
+    return w
+
+
+async def decline(client: Client, db: AsyncSession, w: Invited) -> ReviewAssignment:
+    """The JST chiplet expert declines their invitation; the row as it was before."""
+    mine = next(r for r in await stored(db) if r.reviewer_id == w.decliner_id)
+    reason = {"version": 2, "data": {"reason": "Too busy."}}
+    await client.post(fire(w.rw, mine.id, "decline"), headers=w.decliner, json=reason)
+    return mine
+
+
 async def test_decline_then_refill_fills_the_slot_without_moving_others(
     client: Client, db: AsyncSession
 ) -> None:
-    rw = await make_review_world(db, reviewers_per_proposal=1)
-    officer = await bearer(db, rw.world.jst_officer)
-    declining, jst_id = rw.jp[0].id, rw.world.jst.id
-    declining_headers = await bearer(db, rw.jp[0])
-    vn_officer = await bearer(db, rw.vn_officer)
-    await client.post(f"{rw.call_path}/assignment/run", headers=officer)
-    for row in await stored(db):  # each agency invites its own pool's reviewers
-        own = officer if row.pool_agency_id == jst_id else vn_officer
-        await client.post(fire(rw, row.id, "invite"), headers=own, json={"version": 1})
+    w = await invited_world(client, db)
     before = {(r.id, r.proposal_id, r.reviewer_id) for r in await stored(db)}
-    mine = next(r for r in await stored(db) if r.reviewer_id == declining)
-    reason = {"version": 2, "data": {"reason": "Too busy."}}
-    await client.post(fire(rw, mine.id, "decline"), headers=declining_headers, json=reason)
+    mine = await decline(client, db, w)
+    declined = (mine.id, mine.proposal_id, mine.reviewer_id)
 
-    report = (await client.post(f"{rw.call_path}/assignment/refill", headers=officer)).json()
+    response = await client.post(f"{w.rw.call_path}/assignment/refill", headers=w.jst_officer)
 
     rows = await stored(db)
-    assert (report["added"], report["removed"], report["feasible"]) == (1, 0, True)
+    report = response.json()
+    assert (report["pool"], report["added"], report["removed"], report["feasible"]) == (
+        "JST",
+        1,
+        0,
+        True,
+    )
     kept = {(r.id, r.proposal_id, r.reviewer_id) for r in rows if r.state != "proposed"}
     assert kept == before
+    assert [r.state for r in rows if (r.id, r.proposal_id, r.reviewer_id) == declined] == [
+        "declined"
+    ]
     (new,) = [r for r in rows if r.state == "proposed"]
     assert (new.proposal_id, new.pool_agency_id, new.source) == (
-        mine.proposal_id,
-        jst_id,
+        declined[1],
+        w.jst_id,
         "solver",
     )
-    assert new.reviewer_id != declining
+    assert new.reviewer_id != w.decliner_id
+
+
+async def test_refill_by_the_other_agency_leaves_a_declined_slot_empty(
+    client: Client, db: AsyncSession
+) -> None:
+    w = await invited_world(client, db)
+    await decline(client, db, w)
+    before = {(r.id, r.reviewer_id, r.state, r.affinity) for r in await stored(db)}
+
+    response = await client.post(f"{w.rw.call_path}/assignment/refill", headers=w.vn_officer)
+
+    report = response.json()
+    # NAFOSTED's pool is full; JST's empty slot is JST's to fill.
+    assert (report["pool"], report["added"], report["removed"], report["shortfalls"]) == (
+        "NAFOSTED",
+        0,
+        0,
+        [],
+    )
+    assert {r["pool"] for p in report["proposals"] for r in p["reviewers"]} == {"NAFOSTED"}
+    assert {(r.id, r.reviewer_id, r.state, r.affinity) for r in await stored(db)} == before
 
 
 async def test_reviewer_never_reaches_anothers_or_a_mere_proposal(

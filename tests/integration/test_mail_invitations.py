@@ -37,7 +37,8 @@ async def test_invite_all_mails_each_reviewer_and_lists_refusals(
     emails = {u.id: u.email for u in rw.jp + rw.vn}
     references = {p.id: p.reference for p in rw.proposals}
     late = rw.vn[1].id
-    await client.post(f"{rw.call_path}/assignment/run", headers=headers)
+    for officer in (headers, vn_headers):  # each agency runs its own pool
+        await client.post(f"{rw.call_path}/assignment/run", headers=officer)
     conflicted = next(r for r in await stored(db) if r.reviewer_id == late)
     await persist(
         db,

@@ -171,13 +171,15 @@ async def test_closed_call_to_joint_ranking_through_the_api(
     )
     assert conflict["source"] == "same_institution"
 
-    # The solver covers every proposal in both pools, never with the conflicted pair.
-    run = await client.post(f"{j.call}/assignment/run", headers=jst)
-    report = run.json()
-    assert run.status_code == 200, run.text
-    assert (report["feasible"], report["shortfalls"]) == (True, [])
-    assert (report["proposals_covered"], report["proposals_total"]) == (3, 3)
-    assert (report["slots_required"], report["slots_filled"], report["added"]) == (6, 6, 6)
+    # Each agency's officer runs the solver on its own pool; together they cover every
+    # proposal in both pools, never with the conflicted pair.
+    runs = [await client.post(f"{j.call}/assignment/run", headers=h) for h in (jst, naf)]
+    for run, pool in zip(runs, ("JST", "NAFOSTED"), strict=True):
+        report = run.json()
+        assert run.status_code == 200, run.text
+        assert (report["pool"], report["feasible"], report["shortfalls"]) == (pool, True, [])
+        assert (report["proposals_covered"], report["proposals_total"]) == (3, 3)
+        assert (report["slots_required"], report["slots_filled"], report["added"]) == (3, 3, 3)
     # Each agency's officer lists their own pool's assignments only.
     rows = [
         row

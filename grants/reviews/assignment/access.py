@@ -68,3 +68,10 @@ def pools_seen(principal: Principal, call: Call) -> frozenset[uuid.UUID] | None:
     return frozenset(
         t.agency_id for t in call.agencies if oversees_pool(principal, call, t.agency_id)
     )
+
+
+def pool_run(principal: Principal, call: Call) -> uuid.UUID | None:
+    """The pool an officer's solver run covers: their own agency's in parallel review (the
+    other pool is behind its agency's wall), the whole call (None) in joint review, where
+    the one pool is shared by every co-funder."""
+    return principal.officer_agency_id if call.review_mode == "parallel" else None

@@ -15,7 +15,7 @@ from grants.common.deps import request_id_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.reviews.assignment import engine, events, queries, schemas, services
-from grants.reviews.assignment.access import call_for, pools_seen, visible_assignment
+from grants.reviews.assignment.access import call_for, pool_run, pools_seen, visible_assignment
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
@@ -37,10 +37,10 @@ class AssignmentController(Controller):
         call_id: uuid.UUID,
         db_session: AsyncSession,
     ) -> schemas.AssignmentReport:
-        """Solve the call's assignment; replaces the solver's earlier proposals."""
+        """Solve the caller's pool (parallel review) or the call (joint); replaces earlier runs."""
         call = await call_for(db_session, principal, call_id, change=True)
-        rid = request_id_of(request)
-        return await engine.run(db_session, call, actor=principal.actor, request_id=rid)
+        pool, rid = pool_run(principal, call), request_id_of(request)
+        return await engine.run(db_session, call, actor=principal.actor, pool=pool, request_id=rid)
 
     @post("/assignment/refill", name="assignments:refill", status_code=200)
     async def refill(
@@ -50,11 +50,11 @@ class AssignmentController(Controller):
         call_id: uuid.UUID,
         db_session: AsyncSession,
     ) -> schemas.AssignmentReport:
-        """Fill empty slots (after declines) keeping every current assignment."""
+        """Fill empty slots (after declines) of the caller's pool or call, keeping the rest."""
         call = await call_for(db_session, principal, call_id, change=True)
-        rid = request_id_of(request)
+        pool, rid = pool_run(principal, call), request_id_of(request)
         return await engine.run(
-            db_session, call, actor=principal.actor, keep_proposed=True, request_id=rid
+            db_session, call, actor=principal.actor, pool=pool, keep_proposed=True, request_id=rid
         )
 
     @post("/assignment/invite", name="assignments:invite-all", status_code=200)

@@ -1,6 +1,10 @@
 """Run the assignment of a call and store it: new pairs become `proposed` assignments (source
 `solver`, with their affinity); earlier solver proposals are replaced; everything the officers
-or reviewers have acted on stays as it is."""
+or reviewers have acted on stays as it is.
+
+A run covers the whole call (joint review, where the pool is shared, and the `grants assign`
+command) or, in parallel review, one agency's pool: an officer's run touches, audits and
+reports only their own agency's pool, since the other pool is behind its agency's wall."""
 
 from __future__ import annotations
 
@@ -28,10 +32,16 @@ async def run(
     call: Call,
     *,
     actor: Actor,
+    pool: uuid.UUID | None = None,
     keep_proposed: bool = False,
     request_id: str | None = None,
 ) -> schemas.AssignmentReport:
     """Solve the call's assignment and store it in the caller's transaction.
+
+    `pool` (an agency id; parallel review only) restricts the run to that pool: only its
+    `proposed` rows are added, re-scored or withdrawn and audited, every other pool's rows are
+    left exactly as they are, and the report shows that pool alone; affinities are the
+    whole call's. `None` runs the whole call (joint review, the CLI).
 
     `keep_proposed=False` (run) re-optimises the solver's earlier proposals; `True` (refill)
     keeps every current assignment and only fills empty slots, e.g. after a decline. An
@@ -47,10 +57,11 @@ async def run(
     await lock_for_assignment(session, call)
     await detect_conflicts(session, call, actor=actor)
     inputs = await load_inputs(session, call)
-    solved = plan(inputs, keep_proposed=keep_proposed)
+    solved = plan(inputs, keep_proposed=keep_proposed, pool=pool)
     rows, changes = await _store(session, solved)
     action = "call.assignment_refill" if keep_proposed else "call.assignment_run"
-    totals = {
+    totals: dict[str, object] = {
+        "pool": next((a.code for a in inputs.agencies if a.id == pool), None),
         "added": len(changes.added),
         "updated": len(changes.updated),
         "removed": len(changes.removed),
@@ -116,7 +127,7 @@ async def _store(
     changes = _Changes()
     for row in inputs.existing:
         pair = (row.proposal_id, row.reviewer_id)
-        if row.state != "proposed" or pair in solved.fixed:
+        if row.state != "proposed" or pair in solved.fixed or not solved.covers(row.pool_agency_id):
             continue
         if pair not in chosen:
             changes.removed.append(row)

@@ -15,7 +15,8 @@ from grants.reviews.assignment.solving import Plan
 def build_report(
     plan: Plan, rows: dict[tuple[uuid.UUID, uuid.UUID], ReviewAssignment], added: int, removed: int
 ) -> schemas.AssignmentReport:
-    """The report of `plan`; `rows` are the stored assignments of its pairs."""
+    """The report of `plan`; `rows` are the stored assignments of its pairs. A pool's plan
+    has only that pool's pairs and slots; its loads list only that pool's reviewers."""
     inputs, result = plan.inputs, plan.assignment
     codes = {a.id: a.code for a in inputs.agencies}
     p_idx = result.proposal_idx.tolist() if result else []
@@ -44,6 +45,7 @@ def build_report(
         call_id=inputs.call.id,
         call_code=inputs.call.code,
         review_mode=inputs.call.review_mode,
+        pool=codes.get(plan.pool) if plan.pool else None,
         feasible=result.feasible if result else True,
         slots_required=result.required if result else 0,
         slots_filled=result.size if result else 0,
@@ -70,6 +72,7 @@ def build_report(
                 cap=r.load_cap,
             )
             for j, r in enumerate(inputs.reviewers)
+            if plan.covers(r.pool_agency_id)
         ],
         shortfalls=_shortfalls(plan),
     )

@@ -51,11 +51,14 @@ class Shortfall(Output):
 
 
 class AssignmentReport(Output):
-    """The outcome of a solver run: coverage per proposal, loads, and what is missing."""
+    """The outcome of a solver run: coverage per proposal, loads, and what is missing. `pool`
+    is the agency code of the one pool an officer's run covers in parallel review (reviewers,
+    loads, slots and totals are that pool's), None for a whole-call run."""
 
     call_id: uuid.UUID
     call_code: str
     review_mode: str
+    pool: str | None
     feasible: bool
     slots_required: int
     slots_filled: int

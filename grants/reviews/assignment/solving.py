@@ -6,11 +6,23 @@ the reviewer's pool agency). Joint mode: one pool, and at least `min_reviewers_p
 from each co-funding agency's country. Assignments already invited, accepted or submitted (and
 manual proposals, and with `keep_proposed` every proposal) are fixed; declined pairs are
 excluded, so a decline frees its slot and a re-run fills it without moving the others.
+
+Parallel mode is solved pool by pool, and an officer's run (`pool`) solves their pool alone.
+Pools are independent in the flow network (a reviewer serves one pool, slots are per proposal
+and pool), so each pool's optimum is the whole call's; solving them apart also makes a pool's
+run give exactly the pairs a whole-call run gives it, even where affinities tie (one solve of
+both pools may break a tie otherwise). The TF-IDF model is always fit on the whole call, so
+affinities and shared terms never depend on who runs. A pool's solve sees only its reviewers
+and its rows: another pool's row of one of its reviewers (their pool changed since) is not
+its to move, so that pair is excluded and the row still counts against the reviewer's cap.
 """
 
 from __future__ import annotations
 
+import math
 import uuid
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +58,11 @@ class Plan:
     model: TextModel | None
     fixed: dict[Pair, ReviewAssignment]
     countries: list[str]
+    pool: uuid.UUID | None = None
+
+    def covers(self, pool_agency_id: uuid.UUID) -> bool:
+        """Whether this plan is the one to change and show that pool's assignments."""
+        return self.pool is None or self.pool == pool_agency_id
 
 
 def is_fixed(row: ReviewAssignment, keep_proposed: bool) -> bool:
@@ -55,39 +72,101 @@ def is_fixed(row: ReviewAssignment, keep_proposed: bool) -> bool:
     return row.state == "proposed" and (keep_proposed or row.source != "solver")
 
 
-def plan(inputs: CallInputs, *, keep_proposed: bool) -> Plan:
-    """Solve the call's assignment. Raises Conflict when the stored state contradicts the
-    call's constraints (a quota above k, fixed pairs above a cap or k)."""
-    p_of = {p.id: i for i, p in enumerate(inputs.proposals)}
-    r_of = {r.user_id: j for j, r in enumerate(inputs.reviewers)}
-    fixed = {
-        (row.proposal_id, row.reviewer_id): row
-        for row in inputs.existing
-        if is_fixed(row, keep_proposed) and row.proposal_id in p_of and row.reviewer_id in r_of
-    }
+@dataclass(frozen=True, eq=False)
+class _Scope:
+    """One solve: a pool (None: the call's one shared pool) with its reviewers and rows."""
+
+    pool: uuid.UUID | None
+    reviewers: list[bool]  # serving in the pool, per reviewer of the call
+    fixed: dict[Pair, ReviewAssignment]
+    excluded: list[Pair]
+    taken: Counter[uuid.UUID]  # other pools' live rows per reviewer
+
+
+def plan(inputs: CallInputs, *, keep_proposed: bool, pool: uuid.UUID | None = None) -> Plan:
+    """Solve the call's assignment, or with `pool` (parallel mode) that pool's only. Raises
+    Conflict when the stored state contradicts the call's constraints (a quota above k, fixed
+    pairs above a cap or k)."""
+    if inputs.call.review_mode != "parallel":
+        pools: list[uuid.UUID | None] = [None]
+    else:
+        pools = [pool] if pool is not None else [a.id for a in inputs.agencies]
+    scopes = [_scope(inputs, g, keep_proposed) for g in pools]
+    fixed = {pair: row for scope in scopes for pair, row in scope.fixed.items()}
     countries = _countries(inputs)
     if not inputs.proposals:
-        return Plan(inputs, None, None, fixed, countries)
+        return Plan(inputs, None, None, fixed, countries, pool)
     model, similarity = _similarity(inputs)
-    candidates = _candidates(inputs, similarity, p_of, r_of, set(fixed))
-    index = np.array([(p_of[p], r_of[r]) for p, r in fixed], dtype=np.int64).reshape(-1, 2)
-    candidates = _with_pairs(candidates, index, [row.affinity or 0.0 for row in fixed.values()])
-    declined = [
-        (p_of[row.proposal_id], r_of[row.reviewer_id])
-        for row in inputs.existing
-        if row.state == "declined" and row.proposal_id in p_of and row.reviewer_id in r_of
-    ]
+    candidates = _candidates(inputs, similarity, set(fixed))
+    results = [_solve(inputs, candidates, scope, countries) for scope in scopes]
+    return Plan(inputs, _merge(results), model, fixed, countries, pool)
+
+
+def _scope(inputs: CallInputs, pool: uuid.UUID | None, keep_proposed: bool) -> _Scope:
+    proposals = {p.id for p in inputs.proposals}
+    ours = [pool is None or r.pool_agency_id == pool for r in inputs.reviewers]
+    serving = {r.user_id for r, mine in zip(inputs.reviewers, ours, strict=True) if mine}
+    known = [r for r in inputs.existing if r.proposal_id in proposals and r.reviewer_id in serving]
+    mine = [r for r in known if pool is None or r.pool_agency_id == pool]
+    theirs = [r for r in known if pool is not None and r.pool_agency_id != pool]
+    return _Scope(
+        pool,
+        ours,
+        {(r.proposal_id, r.reviewer_id): r for r in mine if is_fixed(r, keep_proposed)},
+        [(r.proposal_id, r.reviewer_id) for r in mine if r.state == "declined"]
+        + [(r.proposal_id, r.reviewer_id) for r in theirs],
+        Counter(r.reviewer_id for r in theirs if r.state != "declined"),
+    )
+
+
+def _solve(
+    inputs: CallInputs, candidates: Candidates, scope: _Scope, countries: list[str]
+) -> Assignment:
+    p_of = {p.id: i for i, p in enumerate(inputs.proposals)}
+    r_of = {r.user_id: j for j, r in enumerate(inputs.reviewers)}
+    if scope.pool is not None:
+        candidates = _only(candidates, scope.reviewers)
+    index = _indices(scope.fixed, p_of, r_of)
+    candidates = _with_pairs(candidates, index, [r.affinity or 0.0 for r in scope.fixed.values()])
     try:
-        result = solve_assignment(
+        return solve_assignment(
             candidates,
             fixed=index,
-            excluded=np.array(declined, dtype=np.int64).reshape(-1, 2),
-            cap=[r.load_cap for r in inputs.reviewers],
-            **_structure(inputs, countries),
+            excluded=_indices(scope.excluded, p_of, r_of),
+            cap=[max(r.load_cap - scope.taken[r.user_id], 0) for r in inputs.reviewers],
+            **_structure(inputs, countries, scope.pool),
         )
     except ValueError as exc:
         raise Conflict(f"The call's assignment cannot be computed: {exc}.") from exc
-    return Plan(inputs, result, model, fixed, countries)
+
+
+def _indices(
+    pairs: Iterable[Pair], p_of: dict[uuid.UUID, int], r_of: dict[uuid.UUID, int]
+) -> np.ndarray:
+    return np.array([(p_of[p], r_of[r]) for p, r in pairs], dtype=np.int64).reshape(-1, 2)
+
+
+def _merge(results: list[Assignment]) -> Assignment:
+    """The pools' assignments as one, ordered as the solver orders its own answer."""
+    if len(results) == 1:
+        return results[0]
+    p = np.concatenate([a.proposal_idx for a in results])
+    r = np.concatenate([a.reviewer_idx for a in results])
+    order = np.lexsort((r, p))
+    affinity = np.concatenate([a.affinity for a in results])[order]
+    shortfalls = sorted(
+        (s for a in results for s in a.shortfalls), key=lambda s: (s.proposal, s.pool_or_country)
+    )
+    return Assignment(
+        proposal_idx=p[order],
+        reviewer_idx=r[order],
+        affinity=affinity,
+        total_affinity=math.fsum(affinity.tolist()),
+        loads=np.sum([a.loads for a in results], axis=0, dtype=np.int64),
+        required=sum(a.required for a in results),
+        feasible=not shortfalls,
+        shortfalls=tuple(shortfalls),
+    )
 
 
 def _countries(inputs: CallInputs) -> list[str]:
@@ -97,12 +176,12 @@ def _countries(inputs: CallInputs) -> list[str]:
     return listed + others
 
 
-def _structure(inputs: CallInputs, countries: list[str]) -> dict[str, Any]:
+def _structure(inputs: CallInputs, countries: list[str], pool: uuid.UUID | None) -> dict[str, Any]:
     call, k = inputs.call, inputs.call.reviewers_per_proposal
     if call.review_mode == "parallel":
         pool_of = {a.id: g for g, a in enumerate(inputs.agencies)}
         return {
-            "k": [k] * len(inputs.agencies),
+            "k": [k if pool in (None, a.id) else 0 for a in inputs.agencies],
             "reviewer_pool": [pool_of[r.pool_agency_id] for r in inputs.reviewers],
         }
     m = call.min_reviewers_per_country
@@ -132,15 +211,11 @@ def _similarity(inputs: CallInputs) -> tuple[TextModel | None, sparse.csr_matrix
     return model, model.similarity(top_n=top_n)
 
 
-def _candidates(
-    inputs: CallInputs,
-    similarity: sparse.csr_matrix,
-    p_of: dict[uuid.UUID, int],
-    r_of: dict[uuid.UUID, int],
-    fixed: set[Pair],
-) -> Candidates:
+def _candidates(inputs: CallInputs, similarity: sparse.csr_matrix, fixed: set[Pair]) -> Candidates:
     """Scored pairs; a fixed pair stays allowed even if a conflict appeared since (officers
     see it in the listing's conflicts), so the solver never silently drops an invitation."""
+    p_of = {p.id: i for i, p in enumerate(inputs.proposals)}
+    r_of = {r.user_id: j for j, r in enumerate(inputs.reviewers)}
     known = [(p, r) for p, r in inputs.forbidden if p in p_of and r in r_of and (p, r) not in fixed]
     bids = {
         (p_of[p], r_of[r]): level
@@ -152,6 +227,19 @@ def _candidates(
         bids=bids,
         forbidden=[(p_of[p], r_of[r]) for p, r in known],
         all_pairs=similarity.shape[0] * similarity.shape[1] <= DENSE_PAIRS,
+    )
+
+
+def _only(candidates: Candidates, reviewers: list[bool]) -> Candidates:
+    """The candidates whose reviewer is one of `reviewers` (a mask over the call's reviewers),
+    in the same index space, so affinities and shared terms stay the whole call's."""
+    keep = np.asarray(reviewers, dtype=bool)[candidates.reviewer_idx]
+    return Candidates.from_coo(
+        candidates.proposal_idx[keep],
+        candidates.reviewer_idx[keep],
+        candidates.affinity[keep],
+        candidates.n_proposals,
+        candidates.n_reviewers,
     )
 
 
