@@ -15,6 +15,7 @@ from grants.errors import TooManyRequests, Unauthenticated
 from grants.security.passwords import hash_password, needs_rehash, verify_password
 from grants.security.tokens import digest, new_secret
 from grants.settings import Settings
+from workflows.machines.account import AccountState
 
 log = structlog.get_logger("grants.auth")
 # One message for a wrong password, an unknown email and a blocked account: no enumeration.
@@ -45,7 +46,7 @@ async def login(
     valid = await to_thread.run_sync(
         verify_password, user.password_hash if user else None, password
     )
-    if user is None or not valid or user.state != "active":
+    if user is None or not valid or user.state != AccountState.ACTIVE:
         session.add(LoginAttempt(email=email, ip_address=address))
         await session.commit()
         log.info("login failed", address=address)

@@ -18,6 +18,7 @@ from grants.db.models import Agency, ApiToken, User, UserRole, UserSession
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.security.passwords import hash_password, verify_password
 from grants.security.tokens import digest, new_api_token
+from workflows.machines.account import AccountState
 
 
 def normalize_email(email: str) -> str:
@@ -122,7 +123,7 @@ async def create_user(session: AsyncSession, data: schemas.UserCreate, *, actor:
         time_zone=data.time_zone,
         country=data.country,
         password_hash=await to_thread.run_sync(hash_password, data.password),
-        state="active",
+        state=AccountState.ACTIVE,
         roles=await _role_rows(session, data.roles),
     )
     session.add(user)
@@ -190,7 +191,7 @@ async def other_active_admins(session: AsyncSession, user_id: uuid.UUID) -> int:
         select(func.count())
         .select_from(UserRole)
         .join(User, User.id == UserRole.user_id)
-        .where(UserRole.role == "admin", User.state == "active", User.id != user_id)
+        .where(UserRole.role == "admin", User.state == AccountState.ACTIVE, User.id != user_id)
     )
     return int(await session.scalar(query) or 0)
 

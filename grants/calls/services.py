@@ -23,6 +23,7 @@ from grants.db.models import Agency, Call, CallAgency
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, StaleVersion
 from grants.security import policy
 from grants.security.principal import Principal
+from workflows.machines.call import CallState
 
 AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
 
@@ -140,11 +141,11 @@ async def create_call(session: AsyncSession, data: schemas.CallCreate, *, author
     known = await _checked_terms(session, author.agency_id, values, data.agencies)
     if await session.scalar(select(Call.id).where(Call.code == data.code)):
         raise Conflict("A call with this code exists.", errors=[FieldError("code", "already used")])
-    call = Call(code=data.code, state="draft", created_by=author.actor.id, **values)
+    call = Call(code=data.code, state=CallState.DRAFT, created_by=author.actor.id, **values)
     call.agencies = [_terms_row(i, t, known[t.agency]) for i, t in enumerate(data.agencies)]
     session.add(call)
     await session.flush()
-    changes: dict[str, list[Any]] = {"code": [None, call.code], "state": [None, "draft"]}
+    changes: dict[str, list[Any]] = {"code": [None, call.code], "state": [None, CallState.DRAFT]}
     changes |= {name: [None, value] for name, value in values.items()}
     changes["agencies"] = [None, terms_snapshot(call)]
     await _audit(session, author.actor, "call.create", call, changes)
@@ -156,7 +157,7 @@ def require_editable(call: Call, principal: Principal, version: int) -> None:
     StaleVersion when the client saw an older version."""
     if not policy.can_edit_shared_call_fields(principal, [t.agency_id for t in call.agencies]):
         raise Forbidden("Only officers of the co-funding agencies change a call.")
-    if call.state != "draft":
+    if call.state != CallState.DRAFT:
         raise Conflict(f"The call is {call.state}; only a draft call can be edited.")
     if version != call.version:
         raise StaleVersion(f"You saw version {version}, but it is now version {call.version}.")

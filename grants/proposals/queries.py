@@ -11,10 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import CallAgency, Document, PartMember, Proposal, ProposalPart
 from grants.proposals import checks, schemas
 from grants.security.principal import Principal
+from workflows.machines.proposal import ProposalState
 from workflows.roles import ADMIN, AUDITOR, OFFICER
 
 # States in which a proposal no longer counts as active (duplicate funding, PI once per call).
-INACTIVE = ("draft", "withdrawn", "rejected", "ineligible")
+INACTIVE = (
+    ProposalState.DRAFT,
+    ProposalState.WITHDRAWN,
+    ProposalState.REJECTED,
+    ProposalState.INELIGIBLE,
+)
 
 
 async def documents(session: AsyncSession, proposal_id: uuid.UUID) -> list[schemas.DocumentSummary]:
@@ -156,8 +162,8 @@ def visible_query(
         )
     )
     seen: list[ColumnElement[bool]] = [Proposal.id.in_(mine)]
-    submitted = (Proposal.state != "draft") & ~(
-        (Proposal.state == "withdrawn") & Proposal.submitted_at.is_(None)
+    submitted = (Proposal.state != ProposalState.DRAFT) & ~(
+        (Proposal.state == ProposalState.WITHDRAWN) & Proposal.submitted_at.is_(None)
     )
     if principal.has(AUDITOR, ADMIN):
         seen.append(submitted)

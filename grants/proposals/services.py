@@ -18,7 +18,7 @@ from grants.proposals import access, queries, schemas, views
 from grants.security.principal import Principal
 from grants.times import utcnow
 from workflows.machines.call import CallState
-from workflows.machines.proposal import ProposalContext
+from workflows.machines.proposal import ProposalContext, ProposalState
 from workflows.roles import RESEARCHER
 
 SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "planned_start")
@@ -115,7 +115,7 @@ async def create(
         topic=data.topic,
         duration_years=data.duration_years,
         planned_start=data.planned_start,
-        state="draft",
+        state=ProposalState.DRAFT,
         parts=[_part(t, i, user if t is own else None) for i, t in enumerate(call.agencies)],
     )
     session.add(proposal)

@@ -12,6 +12,7 @@ from grants.calls.access import roles_on
 from grants.db.models import Call, Proposal, ReviewAssignment
 from grants.errors import Forbidden, NotFound
 from grants.security.principal import Principal
+from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
 READERS = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
@@ -48,7 +49,7 @@ async def visible_assignment(
     if row is None or proposal is None or call is None or proposal.call_id != call.id:
         raise NotFound("No such assignment.")
     roles = roles_on(principal, call)
-    if row.reviewer_id == principal.user_id and row.state != "proposed":
+    if row.reviewer_id == principal.user_id and row.state != AssignmentState.PROPOSED:
         roles = roles | {ASSIGNED_REVIEWER}
     if not roles & (READERS | {ASSIGNED_REVIEWER}):
         raise NotFound("No such assignment.")

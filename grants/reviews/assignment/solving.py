@@ -30,6 +30,7 @@ from reviewers.affinity import (
 )
 from reviewers.assignment import Assignment, solve_assignment
 from reviewers.candidates import Candidates
+from workflows.machines.review_assignment import AssignmentState
 
 # Up to this many pairs every pair is a candidate (a reviewer sharing no term may still serve);
 # above it each proposal keeps its TOP_N most similar reviewers plus every bid.
@@ -52,7 +53,7 @@ def is_fixed(row: ReviewAssignment, keep_proposed: bool) -> bool:
     """Whether a re-run keeps this assignment as it is."""
     if row.state in KEPT_STATES:
         return True
-    return row.state == "proposed" and (keep_proposed or row.source != "solver")
+    return row.state == AssignmentState.PROPOSED and (keep_proposed or row.source != "solver")
 
 
 def plan(inputs: CallInputs, *, keep_proposed: bool) -> Plan:
@@ -75,7 +76,9 @@ def plan(inputs: CallInputs, *, keep_proposed: bool) -> Plan:
     declined = [
         (p_of[row.proposal_id], r_of[row.reviewer_id])
         for row in inputs.existing
-        if row.state == "declined" and row.proposal_id in p_of and row.reviewer_id in r_of
+        if row.state == AssignmentState.DECLINED
+        and row.proposal_id in p_of
+        and row.reviewer_id in r_of
     ]
     try:
         result = solve_assignment(
