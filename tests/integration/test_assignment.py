@@ -23,6 +23,7 @@ from tests.factories import (
     persist,
 )
 from tests.factories_assignment import EXPERTISE, make_review_world, stored
+from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
 
@@ -267,7 +268,7 @@ async def test_list_shows_assignments_with_loads(client: Client, db: AsyncSessio
 
 
 async def test_list_runs_the_same_queries_for_one_or_many_items(
-    client: Client, db: AsyncSession, queries: QueryCounter
+    client: Client, db: AsyncSession, queries: QueryCounter, backend: str
 ) -> None:
     rw = await make_review_world(db, reviewers_per_proposal=1)
     headers = await bearer(db, rw.world.jst_officer)
@@ -280,7 +281,8 @@ async def test_list_runs_the_same_queries_for_one_or_many_items(
         sizes.append(len(response.json()["items"]))
         counts.append(queries.count)
 
-    assert (sizes, counts[0]) == ([1, 6], counts[1])
+    n = queries_on(backend, 22)
+    assert (sizes, counts) == ([1, 6], [n, n])
 
 
 async def test_call_without_reviewers_reports_every_slot_short(
