@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Proposal, ReviewerProfile
+from grants.reviews.pool.profiles import WITH_POOLS
 from tests.factories import (
     AgencyFactory,
     BidFactory,
@@ -70,7 +71,9 @@ async def test_reviewer_factories_persist(db: AsyncSession) -> None:
     )
     await persist(db, ReviewFactory(assignment_id=assignment.id))
     db.expunge_all()
-    profile = await db.scalar(select(ReviewerProfile).where(ReviewerProfile.user_id == reviewer.id))
+    profile = await db.scalar(
+        select(ReviewerProfile).where(ReviewerProfile.user_id == reviewer.id).options(WITH_POOLS)
+    )
 
     assert profile is not None
     assert [p.agency.code for p in profile.pools] == ["JST"]

@@ -72,7 +72,7 @@ class ReviewerPool(UUIDv7AuditBase):
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
 
     profile: Mapped[ReviewerProfile] = relationship(back_populates="pools", lazy="raise")
-    agency: Mapped[Agency] = relationship(lazy="selectin")
+    agency: Mapped[Agency] = relationship(lazy="raise")
 
 
 class CallReviewer(UUIDv7AuditBase):
