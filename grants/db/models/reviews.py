@@ -52,7 +52,7 @@ class ReviewerProfile(UUIDv7AuditBase):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     pools: Mapped[list[ReviewerPool]] = relationship(
-        back_populates="profile", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="profile", lazy="raise", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from grants.db.models import (
     Agency,
@@ -169,6 +170,7 @@ def _profiles(
     query = (
         select(ReviewerProfile, User)
         .join(User, User.id == ReviewerProfile.user_id)
+        .options(selectinload(ReviewerProfile.pools))
         .where(User.state == AccountState.ACTIVE)
         .order_by(User.display_name, User.id)
     )
