@@ -10,6 +10,7 @@ from anyio import to_thread
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.accounts.services import WITH_ROLES
 from grants.db.models import LoginAttempt, User, UserSession
 from grants.errors import TooManyRequests, Unauthenticated
 from grants.security.passwords import hash_password, needs_rehash, verify_password
@@ -41,7 +42,7 @@ async def login(
     """
     email = email.strip().lower()
     await _refuse_when_limited(session, settings, email, address)
-    user = await session.scalar(select(User).where(User.email == email))
+    user = await session.scalar(select(User).where(User.email == email).options(WITH_ROLES))
     # Argon2 takes a few hundred milliseconds on purpose: keep it off the event loop.
     valid = await to_thread.run_sync(
         verify_password, user.password_hash if user else None, password

@@ -281,7 +281,7 @@ async def test_list_runs_the_same_queries_for_one_or_many_items(
         sizes.append(len(response.json()["items"]))
         counts.append(queries.count)
 
-    n = queries_on(backend, 21)
+    n = queries_on(backend, 20)
     assert (sizes, counts) == ([1, 6], [n, n])
 
 

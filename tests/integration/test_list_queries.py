@@ -104,7 +104,7 @@ async def test_call_reviewers_exact_queries_at_1_and_20(
         await serving_reviewer(db, rw)
     twenty = await counted(client, queries, url, headers)
 
-    n = queries_on(backend, 13)
+    n = queries_on(backend, 12)
     assert (one, twenty) == ((n, 1), (n, 20))
 
 

@@ -56,7 +56,7 @@ class UserRole(UUIDv7AuditBase):
     )
 
     user: Mapped[User] = relationship(back_populates="roles", lazy="raise")
-    agency: Mapped[Agency | None] = relationship(lazy="selectin")
+    agency: Mapped[Agency | None] = relationship(lazy="raise")
 
 
 class UserSession(UUIDv7AuditBase):
