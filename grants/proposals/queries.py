@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
-from grants.db.models import CallAgency, Document, PartMember, Proposal, ProposalPart
+from grants.db.models import BudgetLine, CallAgency, Document, PartMember, Proposal, ProposalPart
 from grants.proposals import checks, schemas
 from grants.security.principal import Principal
 from workflows.machines.proposal import ProposalState
@@ -21,6 +22,21 @@ INACTIVE = (
     ProposalState.REJECTED,
     ProposalState.INELIGIBLE,
 )
+
+
+async def load_budgets(session: AsyncSession, proposal: Proposal) -> None:
+    """Load the budget lines of the proposal's parts that have none loaded (the relationship
+    is lazy="raise": only the views and checks that read budgets ask), in one query; a budget
+    already in memory (say, just replaced) is kept as it is."""
+    parts = [p for p in proposal.parts if "budget" in inspect(p).unloaded]
+    if not parts:
+        return
+    lines: dict[uuid.UUID, list[BudgetLine]] = {p.id: [] for p in parts}
+    query = select(BudgetLine).where(BudgetLine.part_id.in_(lines))
+    for line in await session.scalars(query.order_by(BudgetLine.year, BudgetLine.category)):
+        lines[line.part_id].append(line)
+    for part in parts:
+        set_committed_value(part, "budget", lines[part.id])
 
 
 async def documents(session: AsyncSession, proposal_id: uuid.UUID) -> list[schemas.DocumentSummary]:

@@ -209,6 +209,7 @@ async def detail(
 ) -> schemas.ProposalDetail:
     """The detail view, without the fields `access.hidden_fields` hides from the caller."""
     hidden = access.hidden_fields(roles)
+    await queries.load_budgets(session, proposal)
     flags = "duplicate_funding" not in hidden
     view = views.detail_view(
         proposal,

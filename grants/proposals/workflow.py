@@ -69,6 +69,7 @@ async def proposal_context(
         )
     if proposal.state != ProposalState.DRAFT:
         return facts(call)
+    await queries.load_budgets(session, proposal)
     problems = checks.submission_problems(
         proposal,
         call,

@@ -320,7 +320,7 @@ async def test_list_documents_constant_queries(
         assert response.json()["total"] == total
         counts.append(queries.count)
 
-    n = queries_on(backend, 16)
+    n = queries_on(backend, 15)
     assert counts == [n, n]
 
 

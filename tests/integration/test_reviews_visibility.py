@@ -364,5 +364,5 @@ async def test_officer_list_runs_constant_queries(
             extra, _ = await reviewer_with_headers(db, r.panel.jst)
             await submitted(db, await assign(db, r.proposal, extra, r.panel.jst), full_scores())
 
-    n = queries_on(backend, 16)
+    n = queries_on(backend, 15)
     assert counts == [(n, 1), (n, 3)]

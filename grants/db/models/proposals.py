@@ -93,7 +93,7 @@ class ProposalPart(UUIDv7AuditBase):
     )
     budget: Mapped[list[BudgetLine]] = relationship(
         back_populates="part",
-        lazy="selectin",
+        lazy="raise",
         cascade="all, delete-orphan",
         order_by="(BudgetLine.year, BudgetLine.category)",
     )
