@@ -10,11 +10,13 @@ from anyio import to_thread
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.accounts.services import WITH_ROLES
 from grants.db.models import LoginAttempt, User, UserSession
 from grants.errors import TooManyRequests, Unauthenticated
 from grants.security.passwords import hash_password, needs_rehash, verify_password
 from grants.security.tokens import digest, new_secret
 from grants.settings import Settings
+from workflows.machines.account import AccountState
 
 log = structlog.get_logger("grants.auth")
 # One message for a wrong password, an unknown email and a blocked account: no enumeration.
@@ -40,12 +42,12 @@ async def login(
     """
     email = email.strip().lower()
     await _refuse_when_limited(session, settings, email, address)
-    user = await session.scalar(select(User).where(User.email == email))
+    user = await session.scalar(select(User).where(User.email == email).options(WITH_ROLES))
     # Argon2 takes a few hundred milliseconds on purpose: keep it off the event loop.
     valid = await to_thread.run_sync(
         verify_password, user.password_hash if user else None, password
     )
-    if user is None or not valid or user.state != "active":
+    if user is None or not valid or user.state != AccountState.ACTIVE:
         session.add(LoginAttempt(email=email, ip_address=address))
         await session.commit()
         log.info("login failed", address=address)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from anyio import to_thread
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from grants.accounts import schemas
 from grants.audit.chain import append
@@ -18,10 +19,15 @@ from grants.db.models import Agency, ApiToken, User, UserRole, UserSession
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.security.passwords import hash_password, verify_password
 from grants.security.tokens import digest, new_api_token
+from workflows.machines.account import AccountState
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+WITH_ROLES = selectinload(User.roles).selectinload(UserRole.agency)
+"""The loader option of a user's roles and their agencies, which `user_view` reads."""
 
 
 def user_view(user: User) -> schemas.User:
@@ -46,8 +52,12 @@ def user_view(user: User) -> schemas.User:
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
-    """The user with `user_id`; raises NotFound."""
-    user = await session.get(User, user_id)
+    """The user with `user_id` and their roles' agencies (for `user_view`); raises NotFound.
+
+    Populates an already-loaded user too: the authentication looked the caller up without
+    their roles' agencies."""
+    query = select(User).where(User.id == user_id).options(WITH_ROLES)
+    user = await session.scalar(query.execution_options(populate_existing=True))
     if user is None:
         raise NotFound("No such user.")
     return user
@@ -56,7 +66,7 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
 def users_query(
     *, role: str | None = None, state: str | None = None, q: str | None = None
 ) -> Select[tuple[User]]:
-    query = select(User).order_by(User.email)
+    query = select(User).options(WITH_ROLES).order_by(User.email)
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if state:
@@ -80,8 +90,9 @@ async def _role_rows(session: AsyncSession, grants: Sequence[schemas.RoleGrant])
             errors.append(FieldError(field, f"role {grant.role} is listed twice"))
             continue
         seen.add(grant.role)
-        agency_id = await _agency_for(session, grant, field, errors)
-        rows.append(UserRole(role=grant.role, agency_id=agency_id))
+        agency = await _agency_for(session, grant, field, errors)
+        agency_id = agency.id if agency else None
+        rows.append(UserRole(role=grant.role, agency_id=agency_id, agency=agency))
     if errors:
         raise Invalid("Some roles cannot be granted.", errors=errors)
     return rows
@@ -89,7 +100,7 @@ async def _role_rows(session: AsyncSession, grants: Sequence[schemas.RoleGrant])
 
 async def _agency_for(
     session: AsyncSession, grant: schemas.RoleGrant, field: str, errors: list[FieldError]
-) -> uuid.UUID | None:
+) -> Agency | None:
     if grant.role != "officer":
         if grant.agency is not None:
             errors.append(
@@ -101,10 +112,10 @@ async def _agency_for(
             FieldError(f"{field}.agency", "an officer belongs to one agency: name its code")
         )
         return None
-    agency_id = await session.scalar(select(Agency.id).where(Agency.code == grant.agency))
-    if agency_id is None:
+    agency = await session.scalar(select(Agency).where(Agency.code == grant.agency))
+    if agency is None:
         errors.append(FieldError(f"{field}.agency", f"no agency has the code {grant.agency!r}"))
-    return agency_id
+    return agency
 
 
 async def create_user(session: AsyncSession, data: schemas.UserCreate, *, actor: Actor) -> User:
@@ -122,12 +133,11 @@ async def create_user(session: AsyncSession, data: schemas.UserCreate, *, actor:
         time_zone=data.time_zone,
         country=data.country,
         password_hash=await to_thread.run_sync(hash_password, data.password),
-        state="active",
+        state=AccountState.ACTIVE,
         roles=await _role_rows(session, data.roles),
     )
     session.add(user)
     await session.flush()
-    await session.refresh(user, attribute_names=["roles"])  # loads each role's agency eagerly
     await append(
         session,
         actor=actor,
@@ -173,7 +183,6 @@ async def replace_roles(
     user.roles.extend(rows)
     user.updated_at = datetime.datetime.now(datetime.UTC)  # dirty row: the ORM bumps `version`
     await session.flush()
-    await session.refresh(user, attribute_names=["roles"])
     await append(
         session,
         actor=actor,
@@ -190,7 +199,7 @@ async def other_active_admins(session: AsyncSession, user_id: uuid.UUID) -> int:
         select(func.count())
         .select_from(UserRole)
         .join(User, User.id == UserRole.user_id)
-        .where(UserRole.role == "admin", User.state == "active", User.id != user_id)
+        .where(UserRole.role == "admin", User.state == AccountState.ACTIVE, User.id != user_id)
     )
     return int(await session.scalar(query) or 0)
 

@@ -38,7 +38,7 @@ async def visible_call(
     if call is None:
         raise NotFound("No such call.")
     roles = roles_on(principal, call)
-    if call.state == "draft" and not roles & OVERSIGHT:
+    if call.state == CallState.DRAFT and not roles & OVERSIGHT:
         raise NotFound("No such call.")
     return call, roles
 
@@ -50,7 +50,7 @@ def calls_query(
     query = select(Call).order_by(Call.opens_at.desc(), Call.code)
     if not principal.has(AUDITOR, ADMIN):
         own = select(CallAgency.call_id).where(CallAgency.agency_id == principal.officer_agency_id)
-        query = query.where(or_(Call.state != "draft", Call.id.in_(own)))
+        query = query.where(or_(Call.state != CallState.DRAFT, Call.id.in_(own)))
     if state:
         if state not in set(CallState):
             raise Invalid(

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from grants.times import ensure_utc
+from workflows.machines.call import CallState
 
 
 class Deadlined(Protocol):
@@ -27,7 +28,7 @@ def accepting_submissions(call: Deadlined, now: datetime) -> list[str]:
     """
     now = ensure_utc(now)
     reasons = []
-    if call.state != "open":
+    if call.state != CallState.OPEN:
         reasons.append(f"The call is {call.state}, not open.")
     if now < ensure_utc(call.opens_at):
         reasons.append(f"The call opens at {ensure_utc(call.opens_at).isoformat()}.")

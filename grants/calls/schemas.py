@@ -15,6 +15,13 @@ from pydantic import (
 )
 
 from grants.common.schemas import Input, Output
+from grants.common.texts import (
+    MultilingualText,
+    MultilingualTextPatch,
+    MultilingualTitle,
+    MultilingualTitlePatch,
+    Stored,
+)
 from grants.money import MAX_AMOUNT
 from grants.times import ensure_utc
 
@@ -44,34 +51,6 @@ def _whole_minor_units(value: object) -> object:
 Amount = Annotated[int, BeforeValidator(_whole_minor_units), Field(gt=0, le=MAX_AMOUNT)]
 Instant = Annotated[AwareDatetime, AfterValidator(ensure_utc)]
 StrictCount = Annotated[int, Field(strict=True)]
-
-
-class Texts(Input):
-    """A text in English (required) and optionally Japanese and Vietnamese."""
-
-    en: str = Field(min_length=1, max_length=20_000)
-    ja: str | None = Field(default=None, min_length=1, max_length=20_000)
-    vi: str | None = Field(default=None, min_length=1, max_length=20_000)
-
-
-class Title(Texts):
-    en: str = Field(min_length=1, max_length=300)
-    ja: str | None = Field(default=None, min_length=1, max_length=300)
-    vi: str | None = Field(default=None, min_length=1, max_length=300)
-
-
-class TextsPatch(Input):
-    """A merge patch of a text: a language sent replaces it, `null` removes it (not `en`)."""
-
-    en: str | None = Field(default=None, min_length=1, max_length=20_000)
-    ja: str | None = Field(default=None, min_length=1, max_length=20_000)
-    vi: str | None = Field(default=None, min_length=1, max_length=20_000)
-
-
-class TitlePatch(TextsPatch):
-    en: str | None = Field(default=None, min_length=1, max_length=300)
-    ja: str | None = Field(default=None, min_length=1, max_length=300)
-    vi: str | None = Field(default=None, min_length=1, max_length=300)
 
 
 class Criterion(Input):
@@ -118,8 +97,8 @@ Duration = Annotated[int, Field(strict=True, ge=1, le=20)]
 
 class CallCreate(Input):
     code: str = Field(pattern=CODE_PATTERN)
-    title: Title
-    description: Texts
+    title: MultilingualTitle
+    description: MultilingualText
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(min_length=1)
     opens_at: Instant
     closes_at: Instant
@@ -162,8 +141,8 @@ class CallUpdate(Input):
     `description` merge by language; `agencies` replaces the list (see services.update_call)."""
 
     version: int = Field(ge=1)
-    title: TitlePatch | None = None
-    description: TextsPatch | None = None
+    title: MultilingualTitlePatch | None = None
+    description: MultilingualTextPatch | None = None
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, min_length=1
     )
@@ -213,7 +192,7 @@ class AgencyTerms(Output):
 class Call(Output):
     id: uuid.UUID
     code: str
-    title: dict[str, str]
+    title: Stored
     topics: list[str]
     state: str
     opens_at: datetime.datetime
@@ -227,7 +206,7 @@ class Call(Output):
 
 
 class CallDetail(Call):
-    description: dict[str, str]
+    description: Stored
     reviewers_per_proposal: int
     min_reviewers_per_country: int
     review_deadline: datetime.datetime | None

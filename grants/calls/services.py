@@ -20,10 +20,12 @@ from grants.calls.problems import Setup, Terms, consistency
 from grants.calls.sovereignty import require_own_terms
 from grants.common.actors import Actor
 from grants.common.edits import check_version
+from grants.common.texts import english_missing
 from grants.db.models import Agency, Call, CallAgency
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.security import policy
 from grants.security.principal import Principal
+from workflows.machines.call import CallState
 
 AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
 
@@ -40,12 +42,10 @@ class Author:
         return cls(principal.actor, principal.officer_agency_id)
 
 
-def _clean_texts(values: dict[str, Any]) -> dict[str, Any]:
-    """Drop the languages a multilingual text leaves out (`{"en": …}`, not `"ja": None`)."""
-    for name in ("title", "description"):
-        if values.get(name) is not None:
-            values[name] = {lang: text for lang, text in values[name].items() if text is not None}
-    return values
+def _values(data: schemas.CallCreate) -> dict[str, Any]:
+    """The call's own fields of a create body, its texts as stored."""
+    values = data.model_dump(exclude={"code", "agencies", "title", "description"})
+    return values | {"title": data.title.stored(), "description": data.description.stored()}
 
 
 def _setup(values: dict[str, Any], terms: list[Terms]) -> Setup:
@@ -137,15 +137,15 @@ def terms_snapshot(call: Call) -> list[dict[str, Any]]:
 async def create_call(session: AsyncSession, data: schemas.CallCreate, *, author: Author) -> Call:
     """Create a draft call co-funded by the caller's agency; raises Invalid (every bad field)
     or Conflict (code taken). Audited as `call.create` with every field."""
-    values = _clean_texts(data.model_dump(exclude={"code", "agencies"}))
+    values = _values(data)
     known = await _checked_terms(session, author.agency_id, values, data.agencies)
     if await session.scalar(select(Call.id).where(Call.code == data.code)):
         raise Conflict("A call with this code exists.", errors=[FieldError("code", "already used")])
-    call = Call(code=data.code, state="draft", created_by=author.actor.id, **values)
+    call = Call(code=data.code, state=CallState.DRAFT, created_by=author.actor.id, **values)
     call.agencies = [_terms_row(i, t, known[t.agency]) for i, t in enumerate(data.agencies)]
     session.add(call)
     await session.flush()
-    changes: dict[str, list[Any]] = {"code": [None, call.code], "state": [None, "draft"]}
+    changes: dict[str, list[Any]] = {"code": [None, call.code], "state": [None, CallState.DRAFT]}
     changes |= {name: [None, value] for name, value in values.items()}
     changes["agencies"] = [None, terms_snapshot(call)]
     await _audit(session, author.actor, "call.create", call, changes)
@@ -157,7 +157,7 @@ def require_editable(call: Call, principal: Principal, version: int) -> None:
     StaleVersion when the client saw an older version."""
     if not policy.can_edit_shared_call_fields(principal, [t.agency_id for t in call.agencies]):
         raise Forbidden("Only officers of the co-funding agencies change a call.")
-    if call.state != "draft":
+    if call.state != CallState.DRAFT:
         raise Conflict(f"The call is {call.state}; only a draft call can be edited.")
     check_version(call, version)
 
@@ -199,16 +199,11 @@ def merged_texts(call: Call, data: schemas.CallUpdate) -> dict[str, dict[str, st
     """`title` and `description` merged into the stored texts (RFC 7396: a language sent as
     `null` is removed, one left out stays); raises Invalid naming `title.en` if it would go."""
     merged, errors = {}, []
-    for name, model in (("title", schemas.Title), ("description", schemas.Texts)):
+    for name in ("title", "description"):
         patch = getattr(data, name)
-        if patch is None:
-            continue
-        sent = patch.model_dump(include=patch.model_fields_set)
-        texts = {k: v for k, v in {**getattr(call, name), **sent}.items() if v is not None}
-        if "en" not in texts:
-            errors.append(FieldError(f"{name}.en", schemas.REQUIRED))
-            continue
-        merged[name] = model.model_validate(texts).model_dump(exclude_none=True)
+        if patch is not None:
+            merged[name] = patch.merged(getattr(call, name))
+            errors += english_missing(name, merged[name], schemas.REQUIRED)
     if errors:
         raise Invalid("The call has invalid fields.", errors=errors)
     return merged

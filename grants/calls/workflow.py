@@ -18,9 +18,12 @@ from grants.calls.services import setup_of
 from grants.db.models import Approval, Call, Proposal, Ranking, Review, ReviewAssignment
 from grants.times import utcnow
 from workflows.machines.call import CallContext
+from workflows.machines.proposal import ProposalState
+from workflows.machines.ranking import RankingState
+from workflows.machines.review_assignment import AssignmentState
 
-AWAITING_DECISION = ("eligible", "under_review", "reviewed")
-IN_REVIEW = ("eligible", "under_review")
+AWAITING_DECISION = (ProposalState.ELIGIBLE, ProposalState.UNDER_REVIEW, ProposalState.REVIEWED)
+IN_REVIEW = (ProposalState.ELIGIBLE, ProposalState.UNDER_REVIEW)
 SELECTION_ROUND = 0
 
 
@@ -46,7 +49,10 @@ async def proposals_short_of_reviews(session: AsyncSession, call: Call) -> int:
     submitted = (
         select(ReviewAssignment.proposal_id, func.count(Review.id).label("n"))
         .join(Review, Review.assignment_id == ReviewAssignment.id)
-        .where(ReviewAssignment.round == SELECTION_ROUND, ReviewAssignment.state == "submitted")
+        .where(
+            ReviewAssignment.round == SELECTION_ROUND,
+            ReviewAssignment.state == AssignmentState.SUBMITTED,
+        )
         .group_by(ReviewAssignment.proposal_id)
         .subquery()
     )
@@ -73,7 +79,7 @@ async def agencies_without_final_ranking(session: AsyncSession, call: Call) -> t
             select(Ranking.agency_id).where(
                 Ranking.call_id == call.id,
                 Ranking.round == SELECTION_ROUND,
-                Ranking.state == "final",
+                Ranking.state == RankingState.FINAL,
                 Ranking.agency_id.is_not(None),
             )
         )
@@ -113,7 +119,7 @@ async def call_context(
         now=utcnow(),
         closes_at=call.closes_at,
         configuration_problems=configuration_problems(setup_of(call)),
-        unchecked_proposals=counts.get("submitted", 0),
+        unchecked_proposals=counts.get(ProposalState.SUBMITTED, 0),
         proposals_short_of_reviews=await proposals_short_of_reviews(session, call),
         agencies_without_final_ranking=await agencies_without_final_ranking(session, call),
         joint_ranking_recorded=await joint_ranking_recorded(session, call),

@@ -15,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Call, Proposal, ProposalPart, ReviewAssignment
 from grants.db.models import Conflict as ConflictOfInterest
+from grants.db.models.reviews import ConflictStatus
 from grants.errors import Conflict, Forbidden, NotFound
 from grants.security.principal import Principal
+from workflows.machines.proposal import ProposalState
+from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import (
     ADMIN,
     ASSIGNED_REVIEWER,
@@ -29,7 +32,7 @@ from workflows.roles import (
 
 CONSORTIUM = frozenset({PI, COAPPLICANT})
 OVERSIGHT = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
-REVIEWING_STATES = ("accepted", "submitted")
+REVIEWING_STATES = (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED)
 
 
 def part_roles(principal: Principal, part: ProposalPart) -> frozenset[str]:
@@ -67,7 +70,7 @@ async def assigned_to_review(
     conflicted = exists().where(
         ConflictOfInterest.proposal_id == proposal_id,
         ConflictOfInterest.reviewer_id == principal.user_id,
-        ConflictOfInterest.status == "active",
+        ConflictOfInterest.status == ConflictStatus.ACTIVE,
     )
     assigned = exists().where(
         ReviewAssignment.proposal_id == proposal_id,
@@ -85,9 +88,9 @@ def can_view(roles: frozenset[str], proposal: Proposal, *, reading: bool = False
     or the applicants' exclusions."""
     if roles & CONSORTIUM:
         return True
-    never_submitted = proposal.state == "withdrawn" and proposal.submitted_at is None
+    never_submitted = proposal.state == ProposalState.WITHDRAWN and proposal.submitted_at is None
     readers = OVERSIGHT | {ASSIGNED_REVIEWER} if reading else OVERSIGHT
-    return proposal.state != "draft" and not never_submitted and bool(roles & readers)
+    return proposal.state != ProposalState.DRAFT and not never_submitted and bool(roles & readers)
 
 
 def hidden_fields(roles: frozenset[str]) -> frozenset[str]:
@@ -138,7 +141,7 @@ def require_editable(proposal: Proposal, roles: frozenset[str]) -> None:
     Conflict once the proposal is no longer a draft."""
     if not roles & CONSORTIUM:
         raise Forbidden("Only the proposal's PIs and co-investigators may change it.")
-    if proposal.state != "draft":
+    if proposal.state != ProposalState.DRAFT:
         raise Conflict(
             f"The proposal is {proposal.state}; only a draft can be changed (reopen it first, "
             "before the deadline)."
@@ -151,5 +154,5 @@ def require_part_editor(principal: Principal, part: ProposalPart, proposal: Prop
         raise Forbidden(
             f"Only the {part.agency.code} side's PI and co-investigators edit that part."
         )
-    if proposal.state != "draft":
+    if proposal.state != ProposalState.DRAFT:
         raise Conflict(f"The proposal is {proposal.state}; only a draft can be changed.")

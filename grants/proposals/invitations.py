@@ -31,6 +31,7 @@ from grants.proposals import schemas
 from grants.security.principal import Principal
 from grants.security.tokens import digest, new_secret
 from grants.times import utcnow
+from workflows.machines.proposal import ProposalState
 from workflows.roles import PI
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
@@ -52,7 +53,7 @@ async def invite(
     draft, or that part has a PI) and Invalid (no such part)."""
     if PI not in roles:
         raise Forbidden("Only a PI of the proposal invites the counterpart PI.")
-    if proposal.state != "draft":
+    if proposal.state != ProposalState.DRAFT:
         raise Conflict(f"The proposal is {proposal.state}; invitations are for drafts.")
     part = next((p for p in proposal.parts if p.agency.code == data.agency), None)
     if part is None:
@@ -179,7 +180,7 @@ def _pending(principal: Principal) -> Select[tuple[ProposalInvitation, Proposal,
             func.lower(ProposalInvitation.email) == principal.email.lower(),
             ProposalInvitation.accepted_at.is_(None),
             ProposalInvitation.expires_at > utcnow(),
-            Proposal.state == "draft",
+            Proposal.state == ProposalState.DRAFT,
             # A co-investigator's invitation lapses once that member is linked or re-roled.
             or_(
                 ProposalInvitation.member_id.is_(None),

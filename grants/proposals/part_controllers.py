@@ -8,7 +8,7 @@ from litestar import Controller, delete, patch, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.proposals import members, schemas, team, views
+from grants.proposals import members, queries, schemas, team, views
 from grants.proposals.access import visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
@@ -33,6 +33,7 @@ class PartController(Controller):
         proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
         await team.update_part(db_session, principal, proposal, part, data)
+        await queries.load_budgets(db_session, proposal)
         return views.part_view(part, call, proposal.duration_years, principal.locale)
 
     @put("/budget", name="proposals:budget")

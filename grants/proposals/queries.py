@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from grants.db.models import (
+    BudgetLine,
     CallAgency,
     Document,
     PartMember,
@@ -17,13 +19,35 @@ from grants.db.models import (
     ReviewAssignment,
 )
 from grants.db.models import Conflict as ConflictOfInterest
+from grants.db.models.reviews import ConflictStatus
 from grants.proposals import checks, schemas
 from grants.proposals.access import REVIEWING_STATES
 from grants.security.principal import Principal
+from workflows.machines.proposal import ProposalState
 from workflows.roles import ADMIN, AUDITOR, OFFICER
 
 # States in which a proposal no longer counts as active (duplicate funding, PI once per call).
-INACTIVE = ("draft", "withdrawn", "rejected", "ineligible")
+INACTIVE = (
+    ProposalState.DRAFT,
+    ProposalState.WITHDRAWN,
+    ProposalState.REJECTED,
+    ProposalState.INELIGIBLE,
+)
+
+
+async def load_budgets(session: AsyncSession, proposal: Proposal) -> None:
+    """Load the budget lines of the proposal's parts that have none loaded (the relationship
+    is lazy="raise": only the views and checks that read budgets ask), in one query; a budget
+    already in memory (say, just replaced) is kept as it is."""
+    parts = [p for p in proposal.parts if "budget" in inspect(p).unloaded]
+    if not parts:
+        return
+    lines: dict[uuid.UUID, list[BudgetLine]] = {p.id: [] for p in parts}
+    query = select(BudgetLine).where(BudgetLine.part_id.in_(lines))
+    for line in await session.scalars(query.order_by(BudgetLine.year, BudgetLine.category)):
+        lines[line.part_id].append(line)
+    for part in parts:
+        set_committed_value(part, "budget", lines[part.id])
 
 
 async def documents(session: AsyncSession, proposal_id: uuid.UUID) -> list[schemas.DocumentSummary]:
@@ -155,7 +179,7 @@ def reviewing(principal: Principal) -> Select[tuple[uuid.UUID]]:
     conflicted = exists().where(
         ConflictOfInterest.proposal_id == ReviewAssignment.proposal_id,
         ConflictOfInterest.reviewer_id == principal.user_id,
-        ConflictOfInterest.status == "active",
+        ConflictOfInterest.status == ConflictStatus.ACTIVE,
     )
     return select(ReviewAssignment.proposal_id).where(
         ReviewAssignment.reviewer_id == principal.user_id,
@@ -180,8 +204,8 @@ def visible_query(
         )
     )
     seen: list[ColumnElement[bool]] = [Proposal.id.in_(mine)]
-    submitted = (Proposal.state != "draft") & ~(
-        (Proposal.state == "withdrawn") & Proposal.submitted_at.is_(None)
+    submitted = (Proposal.state != ProposalState.DRAFT) & ~(
+        (Proposal.state == ProposalState.WITHDRAWN) & Proposal.submitted_at.is_(None)
     )
     seen.append(submitted & Proposal.id.in_(reviewing(principal)))
     if principal.has(AUDITOR, ADMIN):

@@ -10,40 +10,21 @@ from pydantic import EmailStr, Field, StrictFloat, StrictInt, StrictStr, field_v
 
 from grants.common import codes
 from grants.common.schemas import Input, Output
-
-
-class Texts(Input):
-    """A multilingual text; English is the language every agency reads."""
-
-    en: str | None = Field(default=None, max_length=20_000)
-    ja: str | None = Field(default=None, max_length=20_000)
-    vi: str | None = Field(default=None, max_length=20_000)
-
-    def stored(self) -> dict[str, str]:
-        return {k: v for k, v in self.model_dump().items() if v}
-
-
-class Title(Texts):
-    en: str = Field(min_length=1, max_length=500)
-    ja: str | None = Field(default=None, max_length=500)
-    vi: str | None = Field(default=None, max_length=500)
-
-
-class TitlePatch(Texts):
-    """A title's languages to change (merged into the stored title; `null` removes one)."""
-
-    en: str | None = Field(default=None, min_length=1, max_length=500)
-    ja: str | None = Field(default=None, max_length=500)
-    vi: str | None = Field(default=None, max_length=500)
-
+from grants.common.texts import (
+    MultilingualText,
+    MultilingualTextPatch,
+    MultilingualTitle,
+    MultilingualTitlePatch,
+    Stored,
+)
 
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class ProposalCreate(Input):
     call_id: uuid.UUID
-    title: Title
-    abstract: Texts = Field(default_factory=Texts)
+    title: MultilingualTitle
+    abstract: MultilingualText | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
     topic: str = Field(min_length=1, max_length=100)
     duration_years: int = Field(ge=1, le=50)
@@ -55,8 +36,8 @@ class ProposalUpdate(Input):
     and `abstract` merge per language; `null` clears `abstract` and `keywords`."""
 
     version: int = Field(ge=1)
-    title: TitlePatch | None = None
-    abstract: Texts | None = None
+    title: MultilingualTitlePatch | None = None
+    abstract: MultilingualTextPatch | None = None
     keywords: list[Keyword] | None = Field(default=None, max_length=20)
     topic: str | None = Field(default=None, min_length=1, max_length=100)
     duration_years: int | None = Field(default=None, ge=1, le=50)
@@ -202,8 +183,8 @@ class Proposal(Output):
     number: int | None
     state: str
     version: int
-    title: dict[str, str]
-    abstract: dict[str, str]
+    title: Stored
+    abstract: Stored
     keywords: list[str]
     topic: str
     duration_years: int

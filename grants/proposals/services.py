@@ -12,13 +12,14 @@ from grants.audit.chain import append
 from grants.calls.deadline import accepting_submissions
 from grants.common.actors import Actor
 from grants.common.edits import CANNOT_CLEAR, apply_patch, check_version, merge_patch
+from grants.common.texts import MultilingualTextPatch, english_missing
 from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.proposals import access, queries, schemas, views
 from grants.security.principal import Principal
 from grants.times import utcnow
 from workflows.machines.call import CallState
-from workflows.machines.proposal import ProposalContext
+from workflows.machines.proposal import ProposalContext, ProposalState
 from workflows.roles import RESEARCHER
 
 SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "planned_start")
@@ -104,12 +105,12 @@ async def create(
         call_id=call.id,
         created_by=user.id,
         title=data.title.stored(),
-        abstract=data.abstract.stored(),
+        abstract=data.abstract.stored() if data.abstract else {},
         keywords=list(data.keywords),
         topic=data.topic,
         duration_years=data.duration_years,
         planned_start=data.planned_start,
-        state="draft",
+        state=ProposalState.DRAFT,
         parts=[_part(t, i, user if t is own else None) for i, t in enumerate(call.agencies)],
     )
     session.add(proposal)
@@ -155,10 +156,8 @@ async def update(
     access.require_editable(proposal, roles)
     check_version(proposal, data.version)
     sent = merge_patch(data, SHARED_FIELDS, required=REQUIRED_FIELDS)
-    errors = _call_field_errors(call, data.topic, data.duration_years)
     new: dict[str, Any] = {name: _stored(proposal, name, value) for name, value in sent.items()}
-    if "title" in new and not new["title"].get("en"):
-        errors.insert(0, FieldError("title.en", CANNOT_CLEAR))
+    errors = _english_errors(new) + _call_field_errors(call, data.topic, data.duration_years)
     if errors:
         raise Invalid("Some fields are invalid or do not fit the call.", errors=errors)
     changes = apply_patch(proposal, new)
@@ -175,12 +174,19 @@ async def update(
     return proposal
 
 
+def _english_errors(new: dict[str, Any]) -> list[FieldError]:
+    """English stays in the title, and in the abstract unless it is cleared as a whole."""
+    errors = english_missing("title", new["title"], CANNOT_CLEAR) if "title" in new else []
+    if new.get("abstract"):
+        errors += english_missing("abstract", new["abstract"], CANNOT_CLEAR)
+    return errors
+
+
 def _stored(proposal: Proposal, name: str, value: Any) -> Any:
     """A sent value as stored: texts merge per language (RFC 7396 on the nested object, `null`
     removes a language), `null` keywords are none."""
-    if isinstance(value, schemas.Texts):
-        merged = {**getattr(proposal, name), **value.model_dump(include=value.model_fields_set)}
-        return {lang: text for lang, text in merged.items() if text}
+    if isinstance(value, MultilingualTextPatch):
+        return value.merged(getattr(proposal, name))
     if name == "abstract" and value is None:
         return {}
     if name == "keywords":
@@ -197,6 +203,7 @@ async def detail(
 ) -> schemas.ProposalDetail:
     """The detail view, without the fields `access.hidden_fields` hides from the caller."""
     hidden = access.hidden_fields(roles)
+    await queries.load_budgets(session, proposal)
     flags = "duplicate_funding" not in hidden
     view = views.detail_view(
         proposal,

@@ -21,7 +21,7 @@ from grants.db.models import BudgetLine, Call, Proposal, ProposalPart
 from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.errors import FieldError, Invalid, NotFound
 from grants.money import MAX_AMOUNT, minor_exponent
-from grants.proposals import access, checks, schemas
+from grants.proposals import access, checks, queries, schemas
 from grants.proposals.services import touch
 from grants.security.principal import Principal
 from grants.times import utcnow
@@ -147,6 +147,7 @@ async def replace_budget(
             "The budget is over the call's caps.",
             errors=[FieldError("lines", breach) for breach in breaches],
         )
+    await queries.load_budgets(session, proposal)
     before = [[b.year, b.category, b.amount] for b in part.budget]
     part.updated_at = utcnow()  # the budget lives in its own rows: this bumps the part's version
     part.budget.clear()

@@ -24,7 +24,8 @@ from grants.proposals.services import detail, facts
 from grants.security.principal import Principal
 from grants.times import utcnow
 from grants.workflow.binding import Binding, Firing, Target
-from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent
+from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent, ProposalState
+from workflows.machines.review_assignment import AssignmentState
 
 log = structlog.get_logger("grants.proposals")
 
@@ -55,10 +56,10 @@ async def proposal_context(
 ) -> ProposalContext:
     """Facts for the guards: the submission problems for a draft, the agencies' eligibility
     keys once submitted, the review counts under review."""
-    if proposal.state == "under_review":
+    if proposal.state == ProposalState.UNDER_REVIEW:
         outstanding, submitted = await review_counts(session, proposal)
         return replace(facts(call), reviews_outstanding=outstanding, reviews_submitted=submitted)
-    if proposal.state == "submitted":
+    if proposal.state == ProposalState.SUBMITTED:
         answered = await answers(session, eligibility(proposal))
         cofunders = [(t.agency_id, t.agency.code) for t in call.agencies]
         return replace(
@@ -66,13 +67,14 @@ async def proposal_context(
             eligibility_pending=not_approved(answered, cofunders),
             caller_assessed=principal.officer_agency_id in answered,
         )
-    if proposal.state == "reviewed":
+    if proposal.state == ProposalState.REVIEWED:
         # No agency's funding decision is recorded by the application yet: every co-funder is
         # undecided, so neither award nor reject goes through without decisions.
         undecided = tuple(t.agency.code for t in call.agencies)
         return replace(facts(call), undecided_agencies=undecided)
-    if proposal.state != "draft":
+    if proposal.state != ProposalState.DRAFT:
         return facts(call)
+    await queries.load_budgets(session, proposal)
     problems = checks.submission_problems(
         proposal,
         call,
@@ -92,7 +94,10 @@ async def review_counts(session: AsyncSession, proposal: Proposal) -> tuple[int,
         .group_by(ReviewAssignment.state)
     )
     counts = {state: int(n) for state, n in rows.tuples()}
-    return counts.get("invited", 0) + counts.get("accepted", 0), counts.get("submitted", 0)
+    return (
+        counts.get(AssignmentState.INVITED, 0) + counts.get(AssignmentState.ACCEPTED, 0),
+        counts.get(AssignmentState.SUBMITTED, 0),
+    )
 
 
 async def next_number(session: AsyncSession, call: Call) -> int:

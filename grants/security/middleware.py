@@ -22,6 +22,7 @@ from grants.db.engine import reads_from_sqlite_snapshot
 from grants.db.models import ApiToken, User, UserSession
 from grants.security.principal import Principal
 from grants.security.tokens import digest
+from workflows.machines.account import AccountState
 
 SESSION_COOKIE = "cofund_session"
 
@@ -72,7 +73,7 @@ async def _from_token(
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
         return None
     user = await session.get(User, row.user_id)
-    if user is None or user.state != "active":
+    if user is None or user.state != AccountState.ACTIVE:
         return None
     if not reads_from_sqlite_snapshot(session):
         # A reading request on SQLite holds no write lock and must not take one (nor fail on
@@ -88,7 +89,7 @@ async def _from_session(
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     user = await session.get(User, row.user_id)
-    if user is None or user.state != "active":
+    if user is None or user.state != AccountState.ACTIVE:
         return None
     return principal_for(user, "session", row.id, csrf_token=row.csrf_token)
 

@@ -23,6 +23,7 @@ from tests.factories import (
     persist,
 )
 from tests.factories_assignment import EXPERTISE, make_review_world, stored
+from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
 
@@ -303,7 +304,7 @@ async def test_another_agencys_pool_is_hidden_from_an_officer(
 
 
 async def test_list_runs_the_same_queries_for_one_or_many_items(
-    client: Client, db: AsyncSession, queries: QueryCounter
+    client: Client, db: AsyncSession, queries: QueryCounter, backend: str
 ) -> None:
     rw = await make_review_world(db, reviewers_per_proposal=1)
     headers = await bearer(db, rw.world.jst_officer)
@@ -316,7 +317,8 @@ async def test_list_runs_the_same_queries_for_one_or_many_items(
         sizes.append(len(response.json()["items"]))
         counts.append(queries.count)
 
-    assert (sizes, counts[0]) == ([1, 3], counts[1])  # JST's pool: one reviewer per proposal
+    n = queries_on(backend, 20)
+    assert (sizes, counts) == ([1, 3], [n, n])  # JST's pool: one reviewer per proposal
 
 
 async def test_call_without_reviewers_reports_every_slot_short(

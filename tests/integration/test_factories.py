@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Proposal, ReviewerProfile
+from grants.proposals.queries import load_budgets
+from grants.reviews.pool.profiles import WITH_POOLS
 from tests.factories import (
     AgencyFactory,
     BidFactory,
@@ -42,6 +44,7 @@ async def test_call_and_proposal_factories_persist(db: AsyncSession) -> None:
     loaded = await db.scalar(select(Proposal).where(Proposal.id == proposal.id))
 
     assert loaded is not None
+    await load_budgets(db, loaded)
     assert [p.agency.code for p in loaded.parts] == ["JST", "NAFOSTED"]
     assert [m.role for m in loaded.parts[1].members] == ["pi"]
     assert [(b.year, b.category, b.amount) for b in loaded.parts[0].budget] == [
@@ -70,7 +73,9 @@ async def test_reviewer_factories_persist(db: AsyncSession) -> None:
     )
     await persist(db, ReviewFactory(assignment_id=assignment.id))
     db.expunge_all()
-    profile = await db.scalar(select(ReviewerProfile).where(ReviewerProfile.user_id == reviewer.id))
+    profile = await db.scalar(
+        select(ReviewerProfile).where(ReviewerProfile.user_id == reviewer.id).options(WITH_POOLS)
+    )
 
     assert profile is not None
     assert [p.agency.code for p in profile.pools] == ["JST"]

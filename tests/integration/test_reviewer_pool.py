@@ -11,6 +11,7 @@ from tests.conftest import QueryCounter
 from tests.factories import bearer, make_reviewer, make_user
 from tests.factories_proposals import audit_count, make_world
 from tests.factories_reviews_pool import KYOTO_ROR, ORCID, pool_reviewer, submitted_proposal
+from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
 
@@ -155,7 +156,7 @@ async def test_list_filters_by_pool_country_and_text(client: Client, db: AsyncSe
 
 
 async def test_list_constant_queries_at_1_and_20(
-    client: Client, db: AsyncSession, queries: QueryCounter
+    client: Client, db: AsyncSession, queries: QueryCounter, backend: str
 ) -> None:
     world = await make_world(db)
     headers = await bearer(db, world.jst_officer)
@@ -172,8 +173,8 @@ async def test_list_constant_queries_at_1_and_20(
         await pool_reviewer(db, world.jst, world.nafosted, email=f"r{i:02}@example.org")
     twenty = await count_for_page()
 
-    assert (one[1], twenty[1]) == (1, 20)
-    assert one[0] == twenty[0]
+    n = queries_on(backend, 10)
+    assert (one, twenty) == ((n, 1), (n, 20))
 
 
 async def test_own_profile_edits_expertise_only(client: Client, db: AsyncSession) -> None:

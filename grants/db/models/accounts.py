@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.db.models.agencies import Agency
+from workflows.machines.account import AccountState
 
 
 class User(UUIDv7AuditBase):
@@ -22,7 +23,7 @@ class User(UUIDv7AuditBase):
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     country: Mapped[str | None] = mapped_column(String(2), default=None)
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
-    state: Mapped[str] = mapped_column(String(32), default="active")
+    state: Mapped[str] = mapped_column(String(32), default=AccountState.ACTIVE)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     roles: Mapped[list[UserRole]] = relationship(
@@ -55,7 +56,7 @@ class UserRole(UUIDv7AuditBase):
     )
 
     user: Mapped[User] = relationship(back_populates="roles", lazy="raise")
-    agency: Mapped[Agency | None] = relationship(lazy="selectin")
+    agency: Mapped[Agency | None] = relationship(lazy="raise")
 
 
 class UserSession(UUIDv7AuditBase):

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.db.models.agencies import Agency
+from workflows.machines.call import CallState
 
 
 class Call(UUIDv7AuditBase):
@@ -54,7 +55,7 @@ class Call(UUIDv7AuditBase):
     review_deadline: Mapped[datetime.datetime | None] = mapped_column(default=None)
     rubric: Mapped[list[dict[str, Any]]] = mapped_column(JsonB)
     document_kinds: Mapped[list[dict[str, Any]]] = mapped_column(JsonB)
-    state: Mapped[str] = mapped_column(String(32), default="draft")
+    state: Mapped[str] = mapped_column(String(32), default=CallState.DRAFT)
     version: Mapped[int] = mapped_column(Integer, default=1)
     last_proposal_number: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.db.models.agencies import Agency
 from grants.db.models.calls import Call
+from workflows.machines.proposal import ProposalState
 
 BUDGET_CATEGORIES = ("personnel", "equipment", "consumables", "travel", "other", "indirect")
 
@@ -44,7 +45,7 @@ class Proposal(UUIDv7AuditBase):
     topic: Mapped[str] = mapped_column(String(100))
     duration_years: Mapped[int] = mapped_column(Integer)
     planned_start: Mapped[datetime.date] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(32), default="draft")
+    state: Mapped[str] = mapped_column(String(32), default=ProposalState.DRAFT)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime.datetime | None] = mapped_column(default=None)
@@ -92,7 +93,7 @@ class ProposalPart(UUIDv7AuditBase):
     )
     budget: Mapped[list[BudgetLine]] = relationship(
         back_populates="part",
-        lazy="selectin",
+        lazy="raise",
         cascade="all, delete-orphan",
         order_by="(BudgetLine.year, BudgetLine.category)",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from enum import StrEnum
 from typing import Any
 
 from advanced_alchemy.base import UUIDv7AuditBase
@@ -21,6 +22,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.db.models.agencies import Agency
+from workflows.machines.call_service import ServiceState
+from workflows.machines.ranking import RankingState
+from workflows.machines.review_assignment import AssignmentState
+
+
+class ConflictStatus(StrEnum):
+    """A conflict of interest's standing: not a workflow state, an officer's decision on it."""
+
+    ACTIVE = "active"
+    DISMISSED = "dismissed"
+    WAIVED = "waived"
 
 
 class ReviewerProfile(UUIDv7AuditBase):
@@ -40,7 +52,7 @@ class ReviewerProfile(UUIDv7AuditBase):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     pools: Mapped[list[ReviewerPool]] = relationship(
-        back_populates="profile", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="profile", lazy="raise", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form
@@ -60,7 +72,7 @@ class ReviewerPool(UUIDv7AuditBase):
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
 
     profile: Mapped[ReviewerProfile] = relationship(back_populates="pools", lazy="raise")
-    agency: Mapped[Agency] = relationship(lazy="selectin")
+    agency: Mapped[Agency] = relationship(lazy="raise")
 
 
 class CallReviewer(UUIDv7AuditBase):
@@ -75,7 +87,7 @@ class CallReviewer(UUIDv7AuditBase):
     call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id"), index=True)
     reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
-    state: Mapped[str] = mapped_column(String(16), default="invited")
+    state: Mapped[str] = mapped_column(String(16), default=ServiceState.INVITED)
     decline_reason: Mapped[str | None] = mapped_column(String(2000), default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -115,7 +127,7 @@ class Conflict(UUIDv7AuditBase):
     reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(2000))
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=ConflictStatus.ACTIVE)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     decision_reason: Mapped[str | None] = mapped_column(String(2000), default=None)
     decided_at: Mapped[datetime.datetime | None] = mapped_column(default=None)
@@ -155,7 +167,7 @@ class ReviewAssignment(UUIDv7AuditBase):
     reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     pool_agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
     round: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(16), default="proposed")
+    state: Mapped[str] = mapped_column(String(16), default=AssignmentState.PROPOSED)
     version: Mapped[int] = mapped_column(Integer, default=1)
     affinity: Mapped[float | None] = mapped_column(Float, default=None)
     source: Mapped[str] = mapped_column(String(16), default="solver")
@@ -202,7 +214,7 @@ class Ranking(UUIDv7AuditBase):
     call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id"))
     agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"), default=None)
     round: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(16), default="draft")
+    state: Mapped[str] = mapped_column(String(16), default=RankingState.DRAFT)
     entries: Mapped[list[dict[str, Any]]] = mapped_column(JsonB)
     minutes: Mapped[str | None] = mapped_column(Text, default=None)
     finalised_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)

@@ -15,6 +15,7 @@ from grants.db.models import Call, Proposal, ReviewAssignment
 from grants.errors import Forbidden, NotFound
 from grants.reviews.scoring.access import oversees_pool
 from grants.security.principal import Principal
+from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
 READERS = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
@@ -53,7 +54,7 @@ async def visible_assignment(
     roles = roles_on(principal, call)
     if not oversees_pool(principal, call, row.pool_agency_id):
         roles = roles - {COFUNDING_OFFICER}
-    if row.reviewer_id == principal.user_id and row.state != "proposed":
+    if row.reviewer_id == principal.user_id and row.state != AssignmentState.PROPOSED:
         roles = roles | {ASSIGNED_REVIEWER}
     if not roles & (READERS | {ASSIGNED_REVIEWER}):
         raise NotFound("No such assignment.")

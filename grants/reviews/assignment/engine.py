@@ -22,6 +22,7 @@ from grants.reviews.assignment.inputs import SELECTION_ROUND, load_inputs, lock_
 from grants.reviews.assignment.report import build_report
 from grants.reviews.assignment.solving import Plan, plan
 from grants.reviews.pool.conflicts import detect_conflicts
+from workflows.machines.review_assignment import AssignmentState
 
 log = structlog.get_logger("grants.reviews.assignment")
 Pair = tuple[uuid.UUID, uuid.UUID]
@@ -92,7 +93,8 @@ class _Changes:
 def _event(
     actor: Actor, verb: str, row: ReviewAssignment, before: float | None, after: float | None
 ) -> Entry:
-    state = {"create": [None, "proposed"], "withdraw": ["proposed", None]}.get(verb)
+    proposed = AssignmentState.PROPOSED
+    state = {"create": [None, proposed], "withdraw": [proposed, None]}.get(verb)
     changes: dict[str, object] = {"state": state} if state else {}
     changes |= {
         "proposal_id": row.proposal_id,
@@ -127,7 +129,11 @@ async def _store(
     changes = _Changes()
     for row in inputs.existing:
         pair = (row.proposal_id, row.reviewer_id)
-        if row.state != "proposed" or pair in solved.fixed or not solved.covers(row.pool_agency_id):
+        if (
+            row.state != AssignmentState.PROPOSED
+            or pair in solved.fixed
+            or not solved.covers(row.pool_agency_id)
+        ):
             continue
         if pair not in chosen:
             changes.removed.append(row)
@@ -143,7 +149,7 @@ async def _store(
             reviewer_id=r,
             pool_agency_id=pool_of[r],
             round=SELECTION_ROUND,
-            state="proposed",
+            state=AssignmentState.PROPOSED,
             affinity=chosen[(p, r)],
             source="solver",
         )

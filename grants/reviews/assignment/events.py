@@ -29,6 +29,7 @@ from workflows.machines.review_assignment import (
     REVIEW_ASSIGNMENT,
     AssignmentContext,
     AssignmentEvent,
+    AssignmentState,
 )
 from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
@@ -72,7 +73,7 @@ class AssignmentBinding(Binding[ReviewAssignment]):
         if row is None or call is None:
             raise NotFound("No such assignment.")
         roles: set[str] = set()
-        if row.reviewer_id == principal.user_id and row.state != "proposed":
+        if row.reviewer_id == principal.user_id and row.state != AssignmentState.PROPOSED:
             roles.add(ASSIGNED_REVIEWER)
         if oversees_pool(principal, call, row.pool_agency_id):
             roles.add(COFUNDING_OFFICER)
@@ -125,7 +126,7 @@ async def invite_all(
     """Invite every proposed assignment of the call the caller may invite, each through `fire`
     (one audit event and one mail each). One whose guard refuses (a conflict appeared) stays
     proposed and is listed with its reasons; the others are invited all the same."""
-    rows = list(await session.scalars(call_assignments(call, state="proposed")))
+    rows = list(await session.scalars(call_assignments(call, state=AssignmentState.PROPOSED)))
     mine = [r for r in rows if oversees_pool(principal, call, r.pool_agency_id)]
     binding, refused = AssignmentBinding(), []
     for row in mine:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from grants.db.models import (
     Agency,
@@ -28,10 +29,15 @@ from grants.db.models import (
 )
 from grants.errors import Conflict
 from grants.reviews.assignment.forbidden import Pair, forbidden_pairs
+from workflows.machines.account import AccountState
+from workflows.machines.call import CallState
+from workflows.machines.call_service import ServiceState
+from workflows.machines.proposal import ProposalState
+from workflows.machines.review_assignment import AssignmentState
 
-RUNNABLE_CALL_STATES = ("open", "closed", "reviewing")
-ASSIGNABLE_STATES = ("eligible", "under_review")
-KEPT_STATES = ("invited", "accepted", "submitted")
+RUNNABLE_CALL_STATES = (CallState.OPEN, CallState.CLOSED, CallState.REVIEWING)
+ASSIGNABLE_STATES = (ProposalState.ELIGIBLE, ProposalState.UNDER_REVIEW)
+KEPT_STATES = (AssignmentState.INVITED, AssignmentState.ACCEPTED, AssignmentState.SUBMITTED)
 SELECTION_ROUND = 0
 
 
@@ -119,7 +125,8 @@ async def load_inputs(session: AsyncSession, call: Call) -> CallInputs:
 
 async def assignable_proposals(session: AsyncSession, call: Call) -> list[Proposal]:
     """The call's proposals that get reviewers, by reference number."""
-    states = [*ASSIGNABLE_STATES, *(("submitted",) if call.state != "open" else ())]
+    closed = call.state != CallState.OPEN
+    states = [*ASSIGNABLE_STATES, *((ProposalState.SUBMITTED,) if closed else ())]
     rows = await session.scalars(
         select(Proposal)
         .where(Proposal.call_id == call.id, Proposal.state.in_(states))
@@ -136,7 +143,7 @@ async def serving_reviewers(
         (
             await session.execute(
                 select(CallReviewer.reviewer_id, CallReviewer.agency_id).where(
-                    CallReviewer.call_id == call.id, CallReviewer.state == "accepted"
+                    CallReviewer.call_id == call.id, CallReviewer.state == ServiceState.ACCEPTED
                 )
             )
         )
@@ -163,7 +170,8 @@ def _profiles(
     query = (
         select(ReviewerProfile, User)
         .join(User, User.id == ReviewerProfile.user_id)
-        .where(User.state == "active")
+        .options(selectinload(ReviewerProfile.pools))
+        .where(User.state == AccountState.ACTIVE)
         .order_by(User.display_name, User.id)
     )
     if accepted:

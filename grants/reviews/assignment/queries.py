@@ -10,9 +10,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Bid, Call, Conflict, Proposal, ReviewAssignment, User
+from grants.db.models.reviews import ConflictStatus
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.forbidden import BID_CONFLICT
 from grants.reviews.assignment.inputs import SELECTION_ROUND, cofunders, serving_reviewers
+from workflows.machines.review_assignment import AssignmentState
 
 
 def call_assignments(
@@ -48,7 +50,10 @@ def my_assignments(
     """A reviewer's assignments from the invitation on (never mere proposals), newest first."""
     query = (
         select(ReviewAssignment)
-        .where(ReviewAssignment.reviewer_id == reviewer_id, ReviewAssignment.state != "proposed")
+        .where(
+            ReviewAssignment.reviewer_id == reviewer_id,
+            ReviewAssignment.state != AssignmentState.PROPOSED,
+        )
         .order_by(ReviewAssignment.created_at.desc(), ReviewAssignment.id)
     )
     return query if state is None else query.where(ReviewAssignment.state == state)
@@ -105,7 +110,7 @@ async def _conflicts(
     active = await session.execute(
         select(Conflict.proposal_id, Conflict.reviewer_id, Conflict.reason)
         .where(Conflict.proposal_id.in_(proposals), Conflict.reviewer_id.in_(reviewers))
-        .where(Conflict.status == "active")
+        .where(Conflict.status == ConflictStatus.ACTIVE)
         .order_by(Conflict.created_at)
     )
     for p, r, reason in active.tuples():
@@ -126,7 +131,7 @@ async def load_counts(session: AsyncSession, call: Call) -> dict[uuid.UUID, int]
         select(ReviewAssignment.reviewer_id, func.count())
         .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
         .where(Proposal.call_id == call.id, ReviewAssignment.round == SELECTION_ROUND)
-        .where(ReviewAssignment.state != "declined")
+        .where(ReviewAssignment.state != AssignmentState.DECLINED)
         .group_by(ReviewAssignment.reviewer_id)
     )
     return {r: int(n) for r, n in rows.tuples()}

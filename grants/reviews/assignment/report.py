@@ -10,6 +10,7 @@ import numpy as np
 from grants.db.models import ReviewAssignment
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.solving import Plan
+from workflows.machines.review_assignment import AssignmentState
 
 
 def build_report(
@@ -34,7 +35,7 @@ def build_report(
                 reviewer_id=reviewer.user_id,
                 reviewer_name=reviewer.name,
                 pool=codes[reviewer.pool_agency_id],
-                state=row.state if row else "proposed",
+                state=row.state if row else AssignmentState.PROPOSED,
                 affinity=round(float(result.affinity[n]), 6) if result else 0.0,
                 shared_terms=list(terms[n]),
             )

@@ -24,6 +24,7 @@ from grants.reviews.assignment.queries import load_counts
 from grants.reviews.pool.conflicts import detect_conflicts
 from grants.reviews.scoring.access import oversees_pool
 from grants.security.principal import Principal
+from workflows.machines.review_assignment import AssignmentState
 
 
 async def add(
@@ -72,12 +73,12 @@ async def add(
         reviewer_id=reviewer.user_id,
         pool_agency_id=agency.id,
         round=SELECTION_ROUND,
-        state="proposed",
+        state=AssignmentState.PROPOSED,
         source="manual",
     )
     session.add(row)
     await session.flush()
-    await _audit(session, row, actor, "review_assignment.create", [None, "proposed"])
+    await _audit(session, row, actor, "review_assignment.create", [None, AssignmentState.PROPOSED])
     return row
 
 
@@ -86,11 +87,13 @@ async def withdraw(session: AsyncSession, row: ReviewAssignment, *, actor: Actor
 
     Raises Conflict for any other state: from the invitation on, the workflow's events apply.
     """
-    if row.state != "proposed":
+    if row.state != AssignmentState.PROPOSED:
         raise Conflict(
             f"The assignment is {row.state}; only a proposed one can be withdrawn.",
         )
-    await _audit(session, row, actor, "review_assignment.withdraw", ["proposed", None])
+    await _audit(
+        session, row, actor, "review_assignment.withdraw", [AssignmentState.PROPOSED, None]
+    )
     await session.delete(row)
     await session.flush()
 
@@ -125,7 +128,10 @@ async def _check_slots(
     taken = await session.execute(
         select(ReviewAssignment.pool_agency_id, func.count())
         .where(ReviewAssignment.proposal_id == proposal.id)
-        .where(ReviewAssignment.round == SELECTION_ROUND, ReviewAssignment.state != "declined")
+        .where(
+            ReviewAssignment.round == SELECTION_ROUND,
+            ReviewAssignment.state != AssignmentState.DECLINED,
+        )
         .group_by(ReviewAssignment.pool_agency_id)
     )
     per_pool = dict(taken.tuples().all())
@@ -150,7 +156,10 @@ async def _check_quota(
     holders = await session.scalars(
         select(ReviewAssignment.reviewer_id)
         .where(ReviewAssignment.proposal_id == proposal.id)
-        .where(ReviewAssignment.round == SELECTION_ROUND, ReviewAssignment.state != "declined")
+        .where(
+            ReviewAssignment.round == SELECTION_ROUND,
+            ReviewAssignment.state != AssignmentState.DECLINED,
+        )
     )
     countries = [serving.get(r, "") for r in holders] + [reviewer.country]
     owed = sum(max(0, m - countries.count(c)) for c in dict.fromkeys(a.country for a in agencies))

@@ -42,6 +42,7 @@ from reviewers.affinity import (
 )
 from reviewers.assignment import Assignment, solve_assignment
 from reviewers.candidates import Candidates
+from workflows.machines.review_assignment import AssignmentState
 
 # Up to this many pairs every pair is a candidate (a reviewer sharing no term may still serve);
 # above it each proposal keeps its TOP_N most similar reviewers plus every bid.
@@ -69,7 +70,7 @@ def is_fixed(row: ReviewAssignment, keep_proposed: bool) -> bool:
     """Whether a re-run keeps this assignment as it is."""
     if row.state in KEPT_STATES:
         return True
-    return row.state == "proposed" and (keep_proposed or row.source != "solver")
+    return row.state == AssignmentState.PROPOSED and (keep_proposed or row.source != "solver")
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,9 +114,9 @@ def _scope(inputs: CallInputs, pool: uuid.UUID | None, keep_proposed: bool) -> _
         pool,
         ours,
         {(r.proposal_id, r.reviewer_id): r for r in mine if is_fixed(r, keep_proposed)},
-        [(r.proposal_id, r.reviewer_id) for r in mine if r.state == "declined"]
+        [(r.proposal_id, r.reviewer_id) for r in mine if r.state == AssignmentState.DECLINED]
         + [(r.proposal_id, r.reviewer_id) for r in theirs],
-        Counter(r.reviewer_id for r in theirs if r.state != "declined"),
+        Counter(r.reviewer_id for r in theirs if r.state != AssignmentState.DECLINED),
     )
 
 

@@ -17,6 +17,7 @@ from grants.db.models import Call, CallReviewer, Proposal
 from grants.errors import Forbidden, NotFound
 from grants.reviews.pool.conflicts import REVIEWABLE_STATES
 from grants.security.principal import Principal
+from workflows.machines.call_service import ServiceState
 from workflows.roles import ADMIN, AUDITOR, COFUNDING_OFFICER
 
 
@@ -41,7 +42,7 @@ async def service_of(
     session: AsyncSession,
     principal: Principal,
     call_id: uuid.UUID,
-    states: Sequence[str] = ("accepted",),
+    states: Sequence[str] = (ServiceState.ACCEPTED,),
 ) -> CallReviewer:
     """The caller's service on the call in one of `states`; raises NotFound otherwise."""
     service = await session.scalar(
@@ -58,7 +59,7 @@ async def reviewer_proposal(
     session: AsyncSession,
     principal: Principal,
     proposal_id: uuid.UUID,
-    states: Sequence[str] = ("accepted",),
+    states: Sequence[str] = (ServiceState.ACCEPTED,),
 ) -> tuple[Proposal, CallReviewer]:
     """A submitted-or-later proposal of a call the caller serves on; raises NotFound."""
     proposal = await session.get(Proposal, proposal_id)

@@ -22,6 +22,7 @@ from grants.reviews.pool.access import (
 from grants.reviews.pool.conflicts import detect_conflicts
 from grants.security.guards import authenticated, requires
 from grants.security.principal import Principal, Role
+from workflows.machines.call_service import ServiceState
 
 
 class CallPoolController(Controller):
@@ -145,7 +146,7 @@ class ProposalPoolController(Controller):
     ) -> schemas.ConflictView:
         """Declare one's own conflict (or co-authorship) with a proposal of a call one serves."""
         proposal, _ = await reviewer_proposal(
-            db_session, principal, proposal_id, ("invited", "accepted")
+            db_session, principal, proposal_id, (ServiceState.INVITED, ServiceState.ACCEPTED)
         )
         found = await decisions.declare(
             db_session, proposal, principal.user_id, data, actor=principal.actor

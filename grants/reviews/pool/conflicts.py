@@ -38,10 +38,19 @@ from grants.db.models import (
     ReviewerProfile,
     User,
 )
+from grants.db.models.reviews import ConflictStatus
 from grants.reviews.pool import schemas
 from grants.reviews.pool.matching import Candidate, Finding, find_conflicts, normalize_institution
+from workflows.machines.proposal import ProposalState
 
-REVIEWABLE_STATES = ("submitted", "eligible", "under_review", "reviewed", "awarded", "rejected")
+REVIEWABLE_STATES = (
+    ProposalState.SUBMITTED,
+    ProposalState.ELIGIBLE,
+    ProposalState.UNDER_REVIEW,
+    ProposalState.REVIEWED,
+    ProposalState.AWARDED,
+    ProposalState.REJECTED,
+)
 """Submitted or later; `ineligible` and `withdrawn` proposals are never reviewed."""
 
 
@@ -98,7 +107,7 @@ async def detect_conflicts(
         if status is None:
             created.append(Conflict(**_fields(found)))
             session.add(created[-1])
-        elif status == "active":
+        elif status == ConflictStatus.ACTIVE:
             unchanged += 1
         else:
             kept += 1
@@ -116,7 +125,7 @@ async def detect_conflicts(
 
 def _created_event(conflict: Conflict, actor: Actor) -> Entry:
     changes = {
-        "status": [None, "active"],
+        "status": [None, ConflictStatus.ACTIVE],
         "proposal_id": conflict.proposal_id,
         "reviewer_id": conflict.reviewer_id,
         "source": conflict.source,
@@ -131,7 +140,7 @@ def _fields(found: Finding) -> dict[str, object]:
         "reviewer_id": found.reviewer_id,
         "source": found.source,
         "reason": found.reason,
-        "status": "active",
+        "status": ConflictStatus.ACTIVE,
     }
 
 
@@ -148,7 +157,7 @@ async def forbidden_pairs(
     active = await session.execute(
         select(Conflict.proposal_id, Conflict.reviewer_id)
         .join(Proposal, Proposal.id == Conflict.proposal_id)
-        .where(Proposal.call_id == call_id, Conflict.status == "active")
+        .where(Proposal.call_id == call_id, Conflict.status == ConflictStatus.ACTIVE)
     )
     bids = await session.execute(
         select(Bid.proposal_id, Bid.reviewer_id)
@@ -166,7 +175,7 @@ def active_conflict_exists(proposal_id: Any, reviewer_id: Any) -> Exists:
             and_(
                 Conflict.proposal_id == proposal_id,
                 Conflict.reviewer_id == reviewer_id,
-                Conflict.status == "active",
+                Conflict.status == ConflictStatus.ACTIVE,
             )
         )
         .exists()
@@ -182,7 +191,7 @@ async def active_conflicts(
         .where(
             Conflict.proposal_id == proposal_id,
             Conflict.reviewer_id == reviewer_id,
-            Conflict.status == "active",
+            Conflict.status == ConflictStatus.ACTIVE,
         )
         .order_by(Conflict.created_at)
     )

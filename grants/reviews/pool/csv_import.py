@@ -25,6 +25,7 @@ from grants.db.models import Agency, ReviewerProfile, User
 from grants.errors import FieldError, Invalid
 from grants.reviews.pool import schemas
 from grants.reviews.pool.profiles import PROFILE_FIELDS, grant_reviewer_role, new_profile
+from workflows.machines.account import AccountState
 
 HEADER = [
     "email",
@@ -204,7 +205,7 @@ async def _write_row(
             display_name=row.data.name,
             locale="en",
             country=row.data.country,
-            state="active",
+            state=AccountState.ACTIVE,
         )
         role_added = grant_reviewer_role(user)  # before the flush: a new user's roles are []
         session.add(user)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import append
 from grants.common.actors import Actor
 from grants.db.models import Conflict, Proposal, User
+from grants.db.models.reviews import ConflictStatus
 from grants.errors import Conflict as Refused
 from grants.errors import NotFound
 from grants.reviews.pool import schemas
@@ -19,7 +20,7 @@ from grants.reviews.pool.access import officer_call
 from grants.reviews.pool.sovereignty import require_conflict_decider
 from grants.security.principal import Principal
 
-DECISIONS = {"dismiss": "dismissed", "waive": "waived"}
+DECISIONS = {"dismiss": ConflictStatus.DISMISSED, "waive": ConflictStatus.WAIVED}
 
 
 def call_conflicts_query(
@@ -65,7 +66,7 @@ async def decide(
     assert proposal is not None  # a foreign key guarantees it
     call = await officer_call(session, principal, proposal.call_id)
     await require_conflict_decider(session, principal, call, conflict.reviewer_id)
-    if conflict.status != "active":
+    if conflict.status != ConflictStatus.ACTIVE:
         raise Refused(f"The conflict is already {conflict.status}.")
     conflict.status = DECISIONS[verb]
     conflict.decided_by = principal.user_id
@@ -78,7 +79,10 @@ async def decide(
         action=f"conflict.{verb}",
         entity_type="conflict",
         entity_id=conflict.id,
-        changes={"status": ["active", conflict.status], "decision_reason": [None, reason]},
+        changes={
+            "status": [ConflictStatus.ACTIVE, conflict.status],
+            "decision_reason": [None, reason],
+        },
     )
     return conflict
 
@@ -124,10 +128,10 @@ async def record(
             reviewer_id=reviewer_id,
             source=source,
             reason=reason,
-            status="active",
+            status=ConflictStatus.ACTIVE,
         )
         session.add(conflict)
-    elif conflict.status == "active":
+    elif conflict.status == ConflictStatus.ACTIVE:
         before, conflict.reason = conflict.reason, reason
     await session.flush()
     await append(

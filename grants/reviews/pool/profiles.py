@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from grants.audit.chain import append
 from grants.common.actors import Actor
@@ -17,6 +18,9 @@ from grants.common.pagination import Window
 from grants.db.models import Agency, ReviewerPool, ReviewerProfile, User, UserRole
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.reviews.pool import schemas
+
+WITH_POOLS = selectinload(ReviewerProfile.pools).selectinload(ReviewerPool.agency)
+"""The loader option of a profile's pools and their agencies (both lazy="raise")."""
 
 PROFILE_FIELDS = (
     "expertise",
@@ -71,6 +75,7 @@ async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> tuple[Review
             select(ReviewerProfile, User)
             .join(User, User.id == ReviewerProfile.user_id)
             .where(ReviewerProfile.user_id == user_id)
+            .options(WITH_POOLS)
         )
     ).one_or_none()
     if row is None:
@@ -91,7 +96,7 @@ def new_profile(user: User, data: Any, agencies: Sequence[Agency]) -> ReviewerPr
     profile = ReviewerProfile(
         user_id=user.id, **{name: getattr(data, name) for name in PROFILE_FIELDS}
     )
-    profile.pools = [ReviewerPool(agency_id=a.id) for a in agencies]
+    profile.pools = [ReviewerPool(agency_id=a.id, agency=a) for a in agencies]
     return profile
 
 
@@ -118,7 +123,6 @@ async def create_profile(
     profile = new_profile(user, data, agencies)
     session.add(profile)
     await session.flush()
-    await session.refresh(profile, attribute_names=["pools"])
     changes: dict[str, Any] = {n: [None, getattr(profile, n)] for n in PROFILE_FIELDS}
     changes["pools"] = [None, pool_codes(profile)]
     changes["role_added"] = role_added
@@ -155,13 +159,12 @@ async def update_profile(
         changes["pools"] = [pool_codes(profile), wanted]
         profile.pools.clear()
         await session.flush()  # the old memberships go before the new ones (unique key)
-        profile.pools.extend(ReviewerPool(agency_id=a.id) for a in agencies)
+        profile.pools.extend(ReviewerPool(agency_id=a.id, agency=a) for a in agencies)
         profile.updated_at = datetime.datetime.now(datetime.UTC)  # dirty row: bumps `version`
     fields = [n for n in PROFILE_FIELDS if n in type(data).model_fields]
     changes.update(apply_changes(profile, data, fields))
     if changes:
         await session.flush()
-        await session.refresh(profile, attribute_names=["pools"])
         await append(
             session,
             actor=actor,
@@ -180,6 +183,7 @@ def profiles_query(
     query = (
         select(ReviewerProfile, User)
         .join(User, User.id == ReviewerProfile.user_id)
+        .options(WITH_POOLS)
         .order_by(User.email)
     )
     if pool:

@@ -10,6 +10,7 @@ from pydantic import EmailStr, Field, field_validator
 
 from grants.common import codes
 from grants.common.schemas import Input, Output
+from grants.common.texts import Stored
 
 BidLevel = Literal["eager", "willing", "not_willing", "conflict"]
 Keywords = list[str]
@@ -178,8 +179,8 @@ class BiddableProposal(Output):
 
     id: uuid.UUID
     reference: str | None
-    title: dict[str, str]
-    abstract: dict[str, str]
+    title: Stored
+    abstract: Stored
     keywords: list[str]
     bid: str | None
 

@@ -30,9 +30,10 @@ from grants.reviews.pool.conflicts import (
     active_conflicts,
 )
 from grants.reviews.pool.decisions import record
+from workflows.machines.call_service import ServiceState
 
 MAX_EXCLUSIONS = 3
-SERVICE_STATES = ("invited", "accepted", "declined")
+SERVICE_STATES = tuple(ServiceState)
 
 
 async def invite(

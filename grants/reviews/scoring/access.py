@@ -23,8 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.calls.access import visible_call
 from grants.calls.workflow import joint_ranking_recorded
 from grants.db.models import Agency, Call, Conflict, Proposal, ReviewAssignment
+from grants.db.models.reviews import ConflictStatus
 from grants.errors import Forbidden, NotFound
 from grants.security.principal import Principal
+from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
 WALL_DETAIL = (
@@ -65,7 +67,7 @@ async def assignment_scope(
     call = await session.get(Call, proposal.call_id)
     assert call is not None
     roles: set[str] = set()
-    if assignment.reviewer_id == principal.user_id and assignment.state != "proposed":
+    if assignment.reviewer_id == principal.user_id and assignment.state != AssignmentState.PROPOSED:
         roles.add(ASSIGNED_REVIEWER)
     if oversees_pool(principal, call, assignment.pool_agency_id):
         roles.add(COFUNDING_OFFICER)
@@ -80,7 +82,7 @@ async def active_conflicts(session: AsyncSession, assignment: ReviewAssignment) 
         select(Conflict.reason).where(
             Conflict.proposal_id == assignment.proposal_id,
             Conflict.reviewer_id == assignment.reviewer_id,
-            Conflict.status == "active",
+            Conflict.status == ConflictStatus.ACTIVE,
         )
     )
     return list(rows)

@@ -26,6 +26,8 @@ from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import require_agency_officer
 from grants.reviews.scoring.scores import RANKED_STATES, ScoreOptions, call_scores
 from grants.security.principal import Principal
+from workflows.machines.call import CallState
+from workflows.machines.ranking import RankingState
 
 
 async def ranking_of(session: AsyncSession, call: Call, agency: Agency | None) -> Ranking | None:
@@ -42,7 +44,7 @@ async def ranking_of(session: AsyncSession, call: Call, agency: Agency | None) -
 
 def require_ranking_phase(call: Call, *, joint: bool) -> None:
     """Raises Conflict unless the call is ranking and the ranking fits its review mode."""
-    if call.state != "ranking":
+    if call.state != CallState.RANKING:
         raise Conflict(f"The call is {call.state}, not ranking.")
     if not joint and call.review_mode != "parallel":
         raise Conflict("In joint review mode the call has one ranking: the joint ranking.")
@@ -60,7 +62,7 @@ async def build_draft(
     require_agency_officer(principal, agency)
     require_ranking_phase(call, joint=False)
     ranking = await ranking_of(session, call, agency)
-    if ranking is not None and ranking.state == "final":
+    if ranking is not None and ranking.state == RankingState.FINAL:
         raise Conflict(f"{agency.code}'s ranking is final.")
     scores = await call_scores(session, call, agency, replace(options, round=SELECTION_ROUND))
     entries = [
@@ -93,7 +95,7 @@ async def reorder(
     Forbidden, StaleVersion, Conflict (final) and Invalid (not every entry exactly once)."""
     require_agency_officer(principal, agency)
     check_version(ranking, data.version)
-    if ranking.state == "final":
+    if ranking.state == RankingState.FINAL:
         raise Conflict(f"{agency.code}'s ranking is final and can no longer change.")
     current = {e["proposal_id"]: e for e in ranking.entries}
     wanted = [str(e.proposal_id) for e in data.entries]
@@ -141,7 +143,9 @@ async def record_joint(
         raise Conflict("Every agency's ranking must be final first.", reasons=reasons)
     _check_joint_entries(data, references)
     ranking = await ranking_of(session, call, None)
-    if ranking is not None and (ranking.state == "final" or await approvals(session, ranking)):
+    if ranking is not None and (
+        ranking.state == RankingState.FINAL or await approvals(session, ranking)
+    ):
         raise Conflict("The joint ranking has approvals already; it can no longer change.")
     entries = [
         {

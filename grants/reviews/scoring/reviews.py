@@ -15,6 +15,7 @@ from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import AssignmentScope, active_conflicts
 from grants.security.principal import Principal
+from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import ASSIGNED_REVIEWER
 
 FIELDS = (
@@ -84,7 +85,7 @@ async def save_draft(
     Raises Invalid (naming `scores.<key>`; nothing saved), StaleVersion when the client saw
     another version, Conflict once the review is submitted."""
     await _require_reviewing(session, scope)
-    if scope.assignment.state == "submitted":
+    if scope.assignment.state == AssignmentState.SUBMITTED:
         raise Conflict("The review is submitted and locked; an officer may reopen it.")
     review = await review_of(session, scope)
     check_version_of(review, data.version)
@@ -113,7 +114,7 @@ async def _require_reviewing(session: AsyncSession, scope: AssignmentScope) -> N
     if ASSIGNED_REVIEWER not in scope.roles:
         raise NotFound("No such review.")
     state = scope.assignment.state
-    if state not in ("accepted", "submitted"):
+    if state not in (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED):
         raise Conflict(f"The assignment is {state}; accept the invitation first.")
     reasons = await active_conflicts(session, scope.assignment)
     if reasons:

@@ -21,8 +21,16 @@ from grants.reviews.scoring.access import agency_by_code, readable_pools, requir
 from grants.reviews.scoring.schemas import CallScores, ProposalScore
 from grants.security.principal import Principal
 from reviewers.aggregation import Criterion, Method, aggregate
+from workflows.machines.proposal import ProposalState
+from workflows.machines.review_assignment import AssignmentState
 
-RANKED_STATES = ("eligible", "under_review", "reviewed", "awarded", "rejected")
+RANKED_STATES = (
+    ProposalState.ELIGIBLE,
+    ProposalState.UNDER_REVIEW,
+    ProposalState.REVIEWED,
+    ProposalState.AWARDED,
+    ProposalState.REJECTED,
+)
 RECOMMENDATIONS = ("fund", "fund_if_possible", "do_not_fund")
 UNKNOWN_CONFIDENCE = 3  # a review without a stated confidence weighs as the middle of 1-5
 DECIMALS = 6
@@ -103,7 +111,7 @@ async def _reviews(
         .where(
             Proposal.call_id == call.id,
             ReviewAssignment.round == rnd,
-            ReviewAssignment.state == "submitted",
+            ReviewAssignment.state == AssignmentState.SUBMITTED,
         )
         .order_by(ReviewAssignment.id)
     )

@@ -32,8 +32,10 @@ from grants.proposals.access import CONSORTIUM, OVERSIGHT, visible_proposal
 from grants.reviews.scoring.access import readable_pools, wall_stands
 from grants.reviews.scoring.schemas import ApplicantReview, PanelReview, PeerReview
 from grants.security.principal import Principal
+from workflows.machines.proposal import ProposalState
+from workflows.machines.review_assignment import AssignmentState
 
-DECIDED = ("awarded", "rejected")
+DECIDED = (ProposalState.AWARDED, ProposalState.REJECTED)
 ReviewItem = PanelReview | PeerReview | ApplicantReview
 Row = tuple[Review, int, str, str]
 
@@ -61,7 +63,7 @@ async def proposal_reviews(
             select(ReviewAssignment).where(
                 ReviewAssignment.proposal_id == proposal.id,
                 ReviewAssignment.reviewer_id == principal.user_id,
-                ReviewAssignment.state == "submitted",
+                ReviewAssignment.state == AssignmentState.SUBMITTED,
             )
         )
     )
@@ -79,7 +81,10 @@ def _submitted(proposal_id: uuid.UUID) -> Select[Any]:
         .join(ReviewAssignment, ReviewAssignment.id == Review.assignment_id)
         .join(Agency, Agency.id == ReviewAssignment.pool_agency_id)
         .join(User, User.id == ReviewAssignment.reviewer_id)
-        .where(ReviewAssignment.proposal_id == proposal_id, ReviewAssignment.state == "submitted")
+        .where(
+            ReviewAssignment.proposal_id == proposal_id,
+            ReviewAssignment.state == AssignmentState.SUBMITTED,
+        )
         .order_by(ReviewAssignment.round, Review.submitted_at, Review.id)
     )
 

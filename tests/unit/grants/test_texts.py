@@ -1,0 +1,77 @@
+"""The one multilingual text type: languages, stripping, limits, unknown keys, merge patch."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from grants.common.texts import (
+    MultilingualText,
+    MultilingualTextPatch,
+    MultilingualTitle,
+    english_missing,
+)
+from grants.errors import FieldError
+
+
+class Body(BaseModel):
+    title: MultilingualTitle
+    description: MultilingualText | None = None
+    patch: MultilingualTextPatch | None = None
+
+
+def errors_of(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], str]]:
+    with pytest.raises(ValidationError) as refused:
+        Body.model_validate(data)
+    return [(e["loc"], e["msg"]) for e in refused.value.errors()]
+
+
+def test_text_stripped_and_stored_without_missing_languages() -> None:
+    body = Body.model_validate({"title": {"vi": " Bán dẫn ", "en": "  Chips\n"}})
+
+    assert body.title.stored() == {"en": "Chips", "vi": "Bán dẫn"}
+
+
+def test_text_unknown_language_refused_naming_each_key() -> None:
+    found = errors_of({"title": {"en": "Chips", "fr": "Puces", "de": None}})
+
+    assert found == [
+        (("title", "fr"), "not a language of the texts; one of en, ja, vi"),
+        (("title", "de"), "not a language of the texts; one of en, ja, vi"),
+    ]
+
+
+def test_text_english_required_and_blank_refused() -> None:
+    found = errors_of({"title": {"ja": "半導体"}, "description": {"en": "   "}})
+
+    assert found == [
+        (("title", "en"), "Field required"),
+        (("description", "en"), "String should have at least 1 character"),
+    ]
+
+
+def test_title_limited_per_language() -> None:
+    found = errors_of({"title": {"en": "Chips", "ja": "題" * 501}})
+
+    assert found == [(("title", "ja"), "String should have at most 500 characters")]
+
+
+def test_patch_null_removes_a_language_and_absent_keeps_it() -> None:
+    patch = MultilingualTextPatch.model_validate({"ja": None, "vi": "Chip"})
+
+    assert patch.merged({"en": "Chips", "ja": "チップ"}) == {"en": "Chips", "vi": "Chip"}
+
+
+def test_patch_unknown_language_refused() -> None:
+    found = errors_of({"title": {"en": "Chips"}, "patch": {"EN": "Chips"}})
+
+    assert found == [(("patch", "EN"), "not a language of the texts; one of en, ja, vi")]
+
+
+def test_english_missing_names_the_text() -> None:
+    merged = MultilingualTextPatch.model_validate({"en": None}).merged({"en": "A", "ja": "あ"})
+
+    assert english_missing("abstract", merged, "required") == [
+        FieldError("abstract.en", "required")
+    ]
+    assert english_missing("abstract", {"en": "A"}, "required") == []
