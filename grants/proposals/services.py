@@ -16,6 +16,7 @@ from grants.common.texts import MultilingualTextPatch, english_missing
 from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
 from grants.proposals import access, queries, schemas, views
+from grants.security import policy
 from grants.security.principal import Principal
 from grants.times import utcnow
 from workflows.machines.call import CallState
@@ -201,8 +202,8 @@ async def detail(
     call: Call,
     roles: frozenset[str],
 ) -> schemas.ProposalDetail:
-    """The detail view, without the fields `access.hidden_fields` hides from the caller."""
-    hidden = access.hidden_fields(roles)
+    """The detail view, without the fields `policy.hidden_fields` hides from the caller."""
+    hidden = policy.hidden_fields(roles)
     await queries.load_budgets(session, proposal)
     flags = "duplicate_funding" not in hidden
     view = views.detail_view(
