@@ -70,6 +70,7 @@ wall only their own pool's. Review drafts are never shown to anyone but their re
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal, overload
 
 from grants.security.policy.calls import (
@@ -227,10 +228,10 @@ def list_scope(principal: Principal, kind: Literal["calls"]) -> CallListScope: .
 @overload
 def list_scope(principal: Principal, kind: Literal["proposals"]) -> ProposalListScope: ...
 @overload
-def list_scope(principal: Principal, kind: Literal["reviewers"]) -> frozenset[object] | None: ...
+def list_scope(principal: Principal, kind: Literal["reviewers"]) -> frozenset[uuid.UUID] | None: ...
 def list_scope(
     principal: Principal, kind: str
-) -> CallListScope | ProposalListScope | frozenset[object] | None:
+) -> CallListScope | ProposalListScope | frozenset[uuid.UUID] | None:
     """Which rows a list of `kind` shows the caller: calls and proposals as their scope
     dataclasses; reviewers as the agencies whose pools the caller sees (None: every pool)."""
     if kind == "calls":
