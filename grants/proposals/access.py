@@ -17,7 +17,7 @@ from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
 from workflows.machines.review_assignment import AssignmentState
-from workflows.roles import ASSIGNED_REVIEWER, COAPPLICANT, COFUNDING_OFFICER, PI
+from workflows.roles import COAPPLICANT, PI
 
 REVIEWING_STATES = (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED)
 
@@ -37,14 +37,11 @@ def roles_on(
 ) -> frozenset[str]:
     """The caller's global roles plus the relational ones they hold on this proposal;
     `assigned` (from `assigned_to_review`) adds `assigned_reviewer`."""
-    roles = set(principal.roles)
+    relation: frozenset[str] = frozenset()
     for part in proposal.parts:
-        roles |= part_roles(principal, part)
-    if principal.officer_agency_id in {a.agency_id for a in call.agencies}:
-        roles.add(COFUNDING_OFFICER)
-    if assigned:
-        roles.add(ASSIGNED_REVIEWER)
-    return frozenset(roles)
+        relation |= part_roles(principal, part)
+    cofunders = frozenset(a.agency_id for a in call.agencies)
+    return policy.proposal_roles(principal, relation, cofunders, assigned=assigned)
 
 
 async def assigned_to_review(

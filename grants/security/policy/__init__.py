@@ -91,12 +91,14 @@ from grants.security.policy.core import (
 from grants.security.policy.proposals import (
     ProposalFacts,
     ProposalListScope,
+    create_decision,
     decide_proposal,
     edit_decision,
     hidden_fields,
     list_row_roles,
     part_edit_decision,
     proposal_list_scope,
+    proposal_roles,
 )
 from grants.security.policy.reviews import (
     WALL_DETAIL,
@@ -181,6 +183,7 @@ __all__ = [
     "can_invite_for",
     "can_remove_cofunder",
     "can_see_reviewer",
+    "create_decision",
     "decide",
     "decide_scores",
     "edit_decision",
@@ -194,6 +197,7 @@ __all__ = [
     "pool_agencies_visible",
     "pool_decision",
     "pool_run",
+    "proposal_roles",
     "ranking_change_decision",
     "readable_pools",
     "reads_everything",

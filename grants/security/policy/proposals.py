@@ -18,7 +18,7 @@ from grants.security.policy.core import (
 )
 from grants.security.principal import Principal
 from workflows.machines.proposal import ProposalState
-from workflows.roles import ASSIGNED_REVIEWER, COFUNDING_OFFICER, OFFICER
+from workflows.roles import ASSIGNED_REVIEWER, COFUNDING_OFFICER, OFFICER, RESEARCHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,31 @@ def hidden_fields(roles: frozenset[str]) -> frozenset[str]:
     if not roles & (CONSORTIUM | OVERSIGHT):
         hidden.add("eligibility_reason")
     return frozenset(hidden)
+
+
+def proposal_roles(
+    principal: Principal,
+    relation: frozenset[str],
+    cofunders: frozenset[uuid.UUID],
+    *,
+    assigned: bool = False,
+) -> frozenset[str]:
+    """The caller's global roles plus their relation to the proposal (`pi`, `coapplicant`),
+    `cofunding_officer` when their agency co-funds its call, and `assigned_reviewer` when they
+    review it (`assigned`)."""
+    roles = principal.roles | relation
+    if principal.officer_agency_id in cofunders:
+        roles |= {COFUNDING_OFFICER}
+    if assigned:
+        roles |= {ASSIGNED_REVIEWER}
+    return roles
+
+
+def create_decision(principal: Principal) -> Decision:
+    """Only researchers draft proposals."""
+    if not principal.has(RESEARCHER):
+        return forbidden("Only researchers draft proposals.")
+    return allow()
 
 
 def list_row_roles(principal: Principal, relation: frozenset[str]) -> frozenset[str]:
