@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.accounts import schemas, services
 from grants.common.schemas import Input
 from grants.db.models import User
-from grants.errors import Forbidden
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.workflow.binding import Binding, Firing, Target
 from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, AccountState
-from workflows.roles import ADMIN, AUDITOR
 
 
 class Reason(Input):
@@ -43,10 +43,9 @@ class AccountBinding(Binding[User]):
     ) -> Target[User]:
         """Accounts are reached by admins (who act) and auditors (who read); anyone else is
         refused, as on every `/api/users` endpoint."""
-        if not principal.has(ADMIN, AUDITOR):
-            raise Forbidden("Only admins manage accounts.")
+        roles = require(policy.decide(principal, policy.Action.FIRE, policy.AccountFacts()))
         user = await services.get_user(session, entity_id)
-        return Target(user, principal.roles)
+        return Target(user, roles)
 
     async def context(
         self, session: AsyncSession, principal: Principal, target: Target[User]

@@ -1,9 +1,5 @@
-"""Who sees a call and which roles they hold on it, computed in one place.
-
-A draft call is seen only by officers of its co-funding agencies, auditors and admins; anyone
-else gets 404, so its existence is not revealed. Open and later calls are seen by everyone
-signed in.
-"""
+"""The database side of a call's access: load it, build its facts, ask the policy
+(`grants.security.policy`, where the rules are) and translate list scopes into SQL."""
 
 from __future__ import annotations
 
@@ -14,19 +10,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Call, CallAgency
 from grants.errors import FieldError, Invalid, NotFound
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 from workflows.machines.call import CallState
-from workflows.roles import ADMIN, AUDITOR, COFUNDING_OFFICER, OFFICER
 
-OVERSIGHT = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
+
+def call_facts(call: Call) -> policy.CallFacts:
+    """What the policy needs to know about the call."""
+    return policy.CallFacts(
+        state=call.state,
+        cofunders=frozenset(t.agency_id for t in call.agencies),
+        review_mode=call.review_mode,
+    )
 
 
 def roles_on(principal: Principal, call: Call) -> frozenset[str]:
     """The caller's global roles, plus `cofunding_officer` for an officer of a co-funder."""
-    cofunders = {t.agency_id for t in call.agencies}
-    if OFFICER in principal.roles and principal.officer_agency_id in cofunders:
-        return principal.roles | {COFUNDING_OFFICER}
-    return principal.roles
+    return policy.call_roles(principal, call_facts(call))
 
 
 async def visible_call(
@@ -37,10 +38,7 @@ async def visible_call(
     call = await session.get(Call, call_id)
     if call is None:
         raise NotFound("No such call.")
-    roles = roles_on(principal, call)
-    if call.state == CallState.DRAFT and not roles & OVERSIGHT:
-        raise NotFound("No such call.")
-    return call, roles
+    return call, require(policy.decide(principal, policy.Action.READ, call_facts(call)))
 
 
 def calls_query(
@@ -48,8 +46,9 @@ def calls_query(
 ) -> Select[tuple[Call]]:
     """Calls the caller may see, newest opening first, filtered by state, co-funder or text."""
     query = select(Call).order_by(Call.opens_at.desc(), Call.code)
-    if not principal.has(AUDITOR, ADMIN):
-        own = select(CallAgency.call_id).where(CallAgency.agency_id == principal.officer_agency_id)
+    scope = policy.list_scope(principal, "calls")
+    if not scope.everything:
+        own = select(CallAgency.call_id).where(CallAgency.agency_id == scope.draft_agency)
         query = query.where(or_(Call.state != CallState.DRAFT, Call.id.in_(own)))
     if state:
         if state not in set(CallState):

@@ -1,10 +1,6 @@
-"""Who may see and change a proposal: the roles an actor holds on it, computed in one place.
-
-Drafts are private to their consortium (PIs and co-investigators); once submitted, officers of
-the co-funding agencies, auditors and admins see them too, and a reviewer assigned to the
-proposal reads it in full on the read endpoints only (`visible_proposal(..., reading=True)`).
-Anyone else gets 404, never 403, so the existence of someone else's draft is not revealed.
-"""
+"""The database side of a proposal's access: load it, compute the caller's relation to it
+(PI, co-investigator, co-funding officer, assigned reviewer), ask the policy
+(`grants.security.policy`, where the rules are) and raise what it decides."""
 
 from __future__ import annotations
 
@@ -16,22 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import Call, Proposal, ProposalPart, ReviewAssignment
 from grants.db.models import Conflict as ConflictOfInterest
 from grants.db.models.reviews import ConflictStatus
-from grants.errors import Conflict, Forbidden, NotFound
+from grants.errors import NotFound
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
-from workflows.machines.proposal import ProposalState
 from workflows.machines.review_assignment import AssignmentState
-from workflows.roles import (
-    ADMIN,
-    ASSIGNED_REVIEWER,
-    AUDITOR,
-    COAPPLICANT,
-    COFUNDING_OFFICER,
-    OFFICER,
-    PI,
-)
+from workflows.roles import COAPPLICANT, PI
 
-CONSORTIUM = frozenset({PI, COAPPLICANT})
-OVERSIGHT = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
 REVIEWING_STATES = (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED)
 
 
@@ -50,14 +37,11 @@ def roles_on(
 ) -> frozenset[str]:
     """The caller's global roles plus the relational ones they hold on this proposal;
     `assigned` (from `assigned_to_review`) adds `assigned_reviewer`."""
-    roles = set(principal.roles)
+    relation: frozenset[str] = frozenset()
     for part in proposal.parts:
-        roles |= part_roles(principal, part)
-    if principal.officer_agency_id in {a.agency_id for a in call.agencies}:
-        roles.add(COFUNDING_OFFICER)
-    if assigned:
-        roles.add(ASSIGNED_REVIEWER)
-    return frozenset(roles)
+        relation |= part_roles(principal, part)
+    cofunders = frozenset(a.agency_id for a in call.agencies)
+    return policy.proposal_roles(principal, relation, cofunders, assigned=assigned)
 
 
 async def assigned_to_review(
@@ -80,39 +64,17 @@ async def assigned_to_review(
     return bool(await session.scalar(select(assigned & ~conflicted)))
 
 
-def can_view(roles: frozenset[str], proposal: Proposal, *, reading: bool = False) -> bool:
-    """Consortium members always; oversight roles once the proposal was submitted and is not
-    a draft again (a draft withdrawn before any submission stays private); an assigned
-    reviewer on the same terms, but only on the read endpoints (`reading`: the proposal's
-    detail and its documents), never on a write, an event, its transitions, its invitations
-    or the applicants' exclusions."""
-    if roles & CONSORTIUM:
-        return True
-    never_submitted = proposal.state == ProposalState.WITHDRAWN and proposal.submitted_at is None
-    readers = OVERSIGHT | {ASSIGNED_REVIEWER} if reading else OVERSIGHT
-    return proposal.state != ProposalState.DRAFT and not never_submitted and bool(roles & readers)
-
-
-def hidden_fields(roles: frozenset[str]) -> frozenset[str]:
-    """Fields of the proposal detail the caller must not see (shown as null): the
-    duplicate-funding flags are for oversight roles only; the eligibility reason for the
-    consortium and oversight roles, so an assigned reviewer reads the science without the
-    officers' paperwork."""
-    hidden = set() if roles & OVERSIGHT else {"duplicate_funding"}
-    if not roles & (CONSORTIUM | OVERSIGHT):
-        hidden.add("eligibility_reason")
-    return frozenset(hidden)
+def proposal_facts(proposal: Proposal, roles: frozenset[str]) -> policy.ProposalFacts:
+    """What the policy needs to know about the proposal and the caller's roles on it."""
+    return policy.ProposalFacts(proposal.state, proposal.submitted_at is not None, roles)
 
 
 def list_roles(principal: Principal, proposal: Proposal) -> frozenset[str]:
-    """The caller's roles on a row of `queries.visible_query`, whose filter already limits an
-    officer to the calls their agency co-funds."""
-    roles = set(principal.roles)
+    """The caller's roles on a row of `queries.visible_query` (`policy.list_row_roles`)."""
+    relation: frozenset[str] = frozenset()
     for part in proposal.parts:
-        roles |= part_roles(principal, part)
-    if OFFICER in principal.roles and principal.officer_agency_id is not None:
-        roles.add(COFUNDING_OFFICER)
-    return frozenset(roles)
+        relation |= part_roles(principal, part)
+    return policy.list_row_roles(principal, relation)
 
 
 async def visible_proposal(
@@ -127,32 +89,23 @@ async def visible_proposal(
         raise NotFound("No such proposal.")
     call = await session.scalar(select(Call).where(Call.id == proposal.call_id))
     assert call is not None  # a foreign key guarantees it
+    action = policy.Action.READ if reading else policy.Action.WRITE
     roles = roles_on(principal, proposal, call)
-    if reading and not can_view(roles, proposal):
+    decision = policy.decide(principal, action, proposal_facts(proposal, roles))
+    if reading and not decision.allowed:
         assigned = await assigned_to_review(session, principal, proposal.id)
         roles = roles_on(principal, proposal, call, assigned=assigned)
-    if not can_view(roles, proposal, reading=reading):
-        raise NotFound("No such proposal.")
-    return proposal, call, roles
+        decision = policy.decide(principal, action, proposal_facts(proposal, roles))
+    return proposal, call, require(decision)
 
 
 def require_editable(proposal: Proposal, roles: frozenset[str]) -> None:
     """Raises Forbidden for a non-member (officers and assigned reviewers never edit) and
-    Conflict once the proposal is no longer a draft."""
-    if not roles & CONSORTIUM:
-        raise Forbidden("Only the proposal's PIs and co-investigators may change it.")
-    if proposal.state != ProposalState.DRAFT:
-        raise Conflict(
-            f"The proposal is {proposal.state}; only a draft can be changed (reopen it first, "
-            "before the deadline)."
-        )
+    Conflict once the proposal is no longer a draft (`policy.edit_decision`)."""
+    require(policy.edit_decision(proposal_facts(proposal, roles)))
 
 
 def require_part_editor(principal: Principal, part: ProposalPart, proposal: Proposal) -> None:
     """A part is edited by its own team only (each side fills in its own part)."""
-    if not part_roles(principal, part):
-        raise Forbidden(
-            f"Only the {part.agency.code} side's PI and co-investigators edit that part."
-        )
-    if proposal.state != ProposalState.DRAFT:
-        raise Conflict(f"The proposal is {proposal.state}; only a draft can be changed.")
+    on_team = bool(part_roles(principal, part))
+    require(policy.part_edit_decision(proposal.state, on_team, part.agency.code))

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.proposals import invitations, queries, schemas, services, views
-from grants.proposals.access import hidden_fields, list_roles, roles_on, visible_proposal
+from grants.proposals.access import list_roles, roles_on, visible_proposal
+from grants.security import policy
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
@@ -36,7 +37,9 @@ class ProposalController(Controller):
         """Proposals the caller may see, filtered by call and state."""
         query = queries.visible_query(principal, call_id=call_id, state=proposal_state)
         rows, total = await fetch_page(db_session, query, window)
-        items = [views.proposal_view(p, hidden_fields(list_roles(principal, p))) for p in rows]
+        items = [
+            views.proposal_view(p, policy.hidden_fields(list_roles(principal, p))) for p in rows
+        ]
         return Page.of(items, total, window)
 
     @post("/", name="proposals:create")

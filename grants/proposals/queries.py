@@ -22,9 +22,9 @@ from grants.db.models import Conflict as ConflictOfInterest
 from grants.db.models.reviews import ConflictStatus
 from grants.proposals import checks, schemas
 from grants.proposals.access import REVIEWING_STATES
+from grants.security import policy
 from grants.security.principal import Principal
 from workflows.machines.proposal import ProposalState
-from workflows.roles import ADMIN, AUDITOR, OFFICER
 
 # States in which a proposal no longer counts as active (duplicate funding, PI once per call).
 INACTIVE = (
@@ -191,10 +191,9 @@ def reviewing(principal: Principal) -> Select[tuple[uuid.UUID]]:
 def visible_query(
     principal: Principal, *, call_id: uuid.UUID | None, state: str | None
 ) -> Select[tuple[Proposal]]:
-    """Proposals the caller may see (as `access.can_view` on the read endpoints): their own in
-    any state; officers also every submitted one (not a draft again) in calls their agency
-    co-funds; auditors and admins every submitted one; a reviewer those they were assigned and
-    accepted, with no active conflict of interest (`access.assigned_to_review`)."""
+    """Proposals the caller may see (`policy.list_scope(principal, "proposals")`, the same
+    rules as on the read endpoints): their own in any state, those they review (accepted, no
+    active conflict of interest), and the submitted ones (not a draft again) of the scope."""
     mine = select(ProposalPart.proposal_id).where(
         or_(
             ProposalPart.pi_user_id == principal.user_id,
@@ -208,12 +207,11 @@ def visible_query(
         (Proposal.state == ProposalState.WITHDRAWN) & Proposal.submitted_at.is_(None)
     )
     seen.append(submitted & Proposal.id.in_(reviewing(principal)))
-    if principal.has(AUDITOR, ADMIN):
+    scope = policy.list_scope(principal, "proposals")
+    if scope.every_submitted:
         seen.append(submitted)
-    elif principal.has(OFFICER) and principal.officer_agency_id is not None:
-        cofunded = select(CallAgency.call_id).where(
-            CallAgency.agency_id == principal.officer_agency_id
-        )
+    elif scope.cofunded_by is not None:
+        cofunded = select(CallAgency.call_id).where(CallAgency.agency_id == scope.cofunded_by)
         seen.append(submitted & Proposal.call_id.in_(cofunded))
     query = select(Proposal).where(or_(*seen))
     if call_id is not None:

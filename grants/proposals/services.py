@@ -14,13 +14,14 @@ from grants.common.actors import Actor
 from grants.common.edits import CANNOT_CLEAR, apply_patch, check_version, merge_patch
 from grants.common.texts import MultilingualTextPatch, english_missing
 from grants.db.models import Call, CallAgency, PartMember, Proposal, ProposalPart, User
-from grants.errors import Conflict, FieldError, Forbidden, Invalid
+from grants.errors import Conflict, FieldError, Invalid
 from grants.proposals import access, queries, schemas, views
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.times import utcnow
 from workflows.machines.call import CallState
 from workflows.machines.proposal import ProposalContext, ProposalState
-from workflows.roles import RESEARCHER
 
 SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "planned_start")
 REQUIRED_FIELDS = ("title", "topic", "duration_years", "planned_start")
@@ -76,8 +77,7 @@ def _own_terms(call: Call, user: User, errors: list[FieldError]) -> CallAgency |
 async def _creatable(
     session: AsyncSession, principal: Principal, data: schemas.ProposalCreate
 ) -> tuple[Call, User, CallAgency]:
-    if not principal.has(RESEARCHER):
-        raise Forbidden("Only researchers draft proposals.")
+    require(policy.create_decision(principal))
     call = await session.scalar(select(Call).where(Call.id == data.call_id))
     if call is None:
         raise Invalid("No such call.", errors=[FieldError("call_id", "no such call")])
@@ -201,8 +201,8 @@ async def detail(
     call: Call,
     roles: frozenset[str],
 ) -> schemas.ProposalDetail:
-    """The detail view, without the fields `access.hidden_fields` hides from the caller."""
-    hidden = access.hidden_fields(roles)
+    """The detail view, without the fields `policy.hidden_fields` hides from the caller."""
+    hidden = policy.hidden_fields(roles)
     await queries.load_budgets(session, proposal)
     flags = "duplicate_funding" not in hidden
     view = views.detail_view(

@@ -1,8 +1,7 @@
-"""Who reaches a call's assignments: co-funding officers change them, auditors and admins read
-them, and a reviewer sees only their own assignments once invited. Anyone else gets 404, so
-reviewer identities never leak to applicants. In parallel review an officer reaches only their
-own agency's pool (`oversees_pool`), like the assignment binding: another agency's pool is
-not theirs to see."""
+"""The database side of a call's assignments: load the call or the assignment, build its
+facts and ask the policy (`grants.security.policy`: co-funding officers change assignments,
+auditors and admins read them, a reviewer sees their own once invited, each officer only the
+pools they oversee; anyone else 404)."""
 
 from __future__ import annotations
 
@@ -10,15 +9,19 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.calls.access import roles_on
+from grants.calls.access import call_facts
 from grants.db.models import Call, Proposal, ReviewAssignment
-from grants.errors import Forbidden, NotFound
-from grants.reviews.scoring.access import oversees_pool
+from grants.errors import NotFound
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
-from workflows.machines.review_assignment import AssignmentState
-from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
-READERS = frozenset({COFUNDING_OFFICER, AUDITOR, ADMIN})
+
+def assignment_facts(call: Call, row: ReviewAssignment, via: policy.Via) -> policy.AssignmentFacts:
+    """What the policy needs to know about the assignment reached through `via`."""
+    return policy.AssignmentFacts(
+        call_facts(call), row.pool_agency_id, row.reviewer_id, row.state, via
+    )
 
 
 async def call_for(
@@ -30,11 +33,10 @@ async def call_for(
     may not change anything (auditor, admin).
     """
     call = await session.get(Call, call_id)
-    roles = roles_on(principal, call) if call is not None else frozenset()
-    if call is None or not roles & READERS:
+    if call is None:
         raise NotFound("Not found.")
-    if change and COFUNDING_OFFICER not in roles:
-        raise Forbidden("Only officers of the call's co-funding agencies assign reviewers.")
+    action = policy.Action.WRITE if change else policy.Action.READ
+    require(policy.decide(principal, action, policy.CallAssignmentsFacts(call_facts(call))))
     return call
 
 
@@ -51,28 +53,15 @@ async def visible_assignment(
     call = await session.get(Call, call_id)
     if row is None or proposal is None or call is None or proposal.call_id != call.id:
         raise NotFound("No such assignment.")
-    roles = roles_on(principal, call)
-    if not oversees_pool(principal, call, row.pool_agency_id):
-        roles = roles - {COFUNDING_OFFICER}
-    if row.reviewer_id == principal.user_id and row.state != AssignmentState.PROPOSED:
-        roles = roles | {ASSIGNED_REVIEWER}
-    if not roles & (READERS | {ASSIGNED_REVIEWER}):
-        raise NotFound("No such assignment.")
-    return row, proposal, call, roles
+    facts = assignment_facts(call, row, policy.Via.CALL)
+    return row, proposal, call, require(policy.decide(principal, policy.Action.READ, facts))
 
 
 def pools_seen(principal: Principal, call: Call) -> frozenset[uuid.UUID] | None:
-    """The pools whose assignments and loads the caller lists: every pool (None) for auditors
-    and admins, else the pools the caller's agency oversees."""
-    if principal.has(AUDITOR, ADMIN):
-        return None
-    return frozenset(
-        t.agency_id for t in call.agencies if oversees_pool(principal, call, t.agency_id)
-    )
+    """The pools whose assignments and loads the caller lists (`policy.assignment_pools_seen`)."""
+    return policy.assignment_pools_seen(principal, call_facts(call))
 
 
 def pool_run(principal: Principal, call: Call) -> uuid.UUID | None:
-    """The pool an officer's solver run covers: their own agency's in parallel review (the
-    other pool is behind its agency's wall), the whole call (None) in joint review, where
-    the one pool is shared by every co-funder."""
-    return principal.officer_agency_id if call.review_mode == "parallel" else None
+    """The pool an officer's solver run covers (`policy.pool_run`)."""
+    return policy.pool_run(principal, call_facts(call))

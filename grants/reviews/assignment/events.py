@@ -12,14 +12,17 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.calls.access import call_facts
 from grants.common.schemas import Input
 from grants.db.models import Call, Proposal, Review, ReviewAssignment, User
 from grants.errors import Conflict, NotFound
 from grants.mail import queue
 from grants.reviews.assignment import schemas
+from grants.reviews.assignment.access import assignment_facts
 from grants.reviews.assignment.forbidden import pair_conflicts
 from grants.reviews.assignment.queries import call_assignments, views
-from grants.reviews.scoring.access import oversees_pool
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.times import utcnow
@@ -31,7 +34,6 @@ from workflows.machines.review_assignment import (
     AssignmentEvent,
     AssignmentState,
 )
-from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
 
 
 class DeclineData(Input):
@@ -72,14 +74,9 @@ class AssignmentBinding(Binding[ReviewAssignment]):
         call = await session.get(Call, proposal.call_id) if proposal else None
         if row is None or call is None:
             raise NotFound("No such assignment.")
-        roles: set[str] = set()
-        if row.reviewer_id == principal.user_id and row.state != AssignmentState.PROPOSED:
-            roles.add(ASSIGNED_REVIEWER)
-        if oversees_pool(principal, call, row.pool_agency_id):
-            roles.add(COFUNDING_OFFICER)
-        if not roles and not principal.has(AUDITOR, ADMIN):
-            raise NotFound("No such assignment.")
-        return Target(row, frozenset(roles), (proposal, call))
+        facts = assignment_facts(call, row, policy.Via.MACHINE)
+        roles = require(policy.decide(principal, policy.Action.FIRE, facts))
+        return Target(row, roles, (proposal, call))
 
     async def context(
         self, session: AsyncSession, principal: Principal, target: Target[ReviewAssignment]
@@ -127,7 +124,7 @@ async def invite_all(
     (one audit event and one mail each). One whose guard refuses (a conflict appeared) stays
     proposed and is listed with its reasons; the others are invited all the same."""
     rows = list(await session.scalars(call_assignments(call, state=AssignmentState.PROPOSED)))
-    mine = [r for r in rows if oversees_pool(principal, call, r.pool_agency_id)]
+    mine = [r for r in rows if policy.oversees_pool(principal, call_facts(call), r.pool_agency_id)]
     binding, refused = AssignmentBinding(), []
     for row in mine:
         body = EventRequest(version=row.version, data={})

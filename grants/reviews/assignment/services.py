@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
+from grants.calls.access import call_facts
 from grants.common.actors import Actor
 from grants.db.models import Agency, Call, Proposal, ReviewAssignment
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
@@ -22,7 +23,7 @@ from grants.reviews.assignment.inputs import (
 )
 from grants.reviews.assignment.queries import load_counts
 from grants.reviews.pool.conflicts import detect_conflicts
-from grants.reviews.scoring.access import oversees_pool
+from grants.security import policy
 from grants.security.principal import Principal
 from workflows.machines.review_assignment import AssignmentState
 
@@ -41,7 +42,7 @@ async def add(
     effect: one row and its audit event.
     """
     pool = next((a for a in cofunders(call) if a.code == data.agency.upper()), None)
-    if pool is not None and not oversees_pool(principal, call, pool.id):
+    if pool is not None and not policy.oversees_pool(principal, call_facts(call), pool.id):
         raise Forbidden(f"Only officers of {pool.code} assign reviewers from its pool.")
     actor = principal.actor
     await lock_for_assignment(session, call)

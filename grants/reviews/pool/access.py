@@ -14,27 +14,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.calls.access import visible_call
 from grants.db.models import Call, CallReviewer, Proposal
-from grants.errors import Forbidden, NotFound
+from grants.errors import NotFound
 from grants.reviews.pool.conflicts import REVIEWABLE_STATES
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 from workflows.machines.call_service import ServiceState
-from workflows.roles import ADMIN, AUDITOR, COFUNDING_OFFICER
 
 
 async def officer_call(session: AsyncSession, principal: Principal, call_id: uuid.UUID) -> Call:
     """The call when the caller is an officer of a co-funding agency; raises NotFound or
     Forbidden."""
     call, roles = await visible_call(session, principal, call_id)
-    if COFUNDING_OFFICER not in roles:
-        raise Forbidden("Only officers of the call's co-funding agencies may do this.")
+    require(policy.call_pool_decision(roles, reading=False))
     return call
 
 
 async def overseen_call(session: AsyncSession, principal: Principal, call_id: uuid.UUID) -> Call:
     """The call when the caller is a co-funding officer, an auditor or an admin."""
     call, roles = await visible_call(session, principal, call_id)
-    if not roles & {COFUNDING_OFFICER, AUDITOR, ADMIN}:
-        raise Forbidden("Only officers of the call's co-funding agencies see its conflicts.")
+    require(policy.call_pool_decision(roles, reading=True))
     return call
 
 

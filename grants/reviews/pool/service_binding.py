@@ -15,10 +15,11 @@ from grants.db.models import CallReviewer
 from grants.errors import NotFound
 from grants.reviews.pool import schemas
 from grants.reviews.pool.serving import view_of
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.workflow.binding import Binding, Firing, Target
 from workflows.machines.call_service import CALL_SERVICE, ServiceContext, ServiceEvent
-from workflows.roles import ADMIN, AUDITOR, INVITED_REVIEWER
 
 
 class ServiceBinding(Binding[CallReviewer]):
@@ -39,10 +40,8 @@ class ServiceBinding(Binding[CallReviewer]):
         service = await session.scalar(query.with_for_update() if event else query)
         if service is None:
             raise NotFound("No such service.")
-        mine = service.reviewer_id == principal.user_id
-        if not (mine or principal.officer_of(service.agency_id) or principal.has(AUDITOR, ADMIN)):
-            raise NotFound("No such service.")
-        return Target(service, frozenset({INVITED_REVIEWER}) if mine else frozenset())
+        facts = policy.ServiceFacts(service.reviewer_id, service.agency_id)
+        return Target(service, require(policy.decide(principal, policy.Action.FIRE, facts)))
 
     async def context(
         self, session: AsyncSession, principal: Principal, target: Target[CallReviewer]

@@ -11,10 +11,11 @@ from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Call, CallReviewer, ReviewerPool, ReviewerProfile, User
-from grants.errors import FieldError, Forbidden, NotFound
+from grants.errors import FieldError, Forbidden
 from grants.reviews.pool import csv_import, schemas
 from grants.reviews.pool.profiles import PROFILE_FIELDS, get_profile
 from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 
 OWN_POOL_ONLY = "An agency manages only its own reviewer pool."
@@ -31,14 +32,14 @@ async def visible_profile(
     """The profile when it is in a pool the caller sees; raises NotFound otherwise (another
     agency's reviewer is not revealed)."""
     profile, user = await get_profile(session, user_id)
-    if not policy.can_see_reviewer(principal, pool_ids(profile)):
-        raise NotFound("No such reviewer profile.")
+    facts = policy.ReviewerFacts(frozenset(pool_ids(profile)))
+    require(policy.decide(principal, policy.Action.READ, facts))
     return profile, user
 
 
 def in_visible_pools(principal: Principal) -> ColumnElement[bool]:
     """A filter on ReviewerProfile: only profiles in a pool the caller sees."""
-    visible = policy.pool_agencies_visible(principal)
+    visible = policy.list_scope(principal, "reviewers")
     if visible is None:
         return true()
     members = select(ReviewerPool.profile_id).where(ReviewerPool.agency_id.in_(visible))
@@ -47,14 +48,14 @@ def in_visible_pools(principal: Principal) -> ColumnElement[bool]:
 
 def serving_visible(principal: Principal) -> ColumnElement[bool]:
     """A filter on CallReviewer: services for an agency whose pool the caller sees."""
-    visible = policy.pool_agencies_visible(principal)
+    visible = policy.list_scope(principal, "reviewers")
     return true() if visible is None else CallReviewer.agency_id.in_(visible)
 
 
 def reviewers_visible_on_call(principal: Principal, call_id: uuid.UUID) -> ColumnElement[bool]:
     """A filter on a reviewer's user id: those serving the call for an agency the caller sees,
     or not serving it yet and in such an agency's pool."""
-    visible = policy.pool_agencies_visible(principal)
+    visible = policy.list_scope(principal, "reviewers")
     if visible is None:
         return true()
     on_call = select(CallReviewer.reviewer_id).where(CallReviewer.call_id == call_id)
@@ -71,7 +72,7 @@ async def require_pool_filter(
     session: AsyncSession, principal: Principal, code: str | None
 ) -> None:
     """Raises Forbidden when the caller filters by a pool they do not see."""
-    visible = policy.pool_agencies_visible(principal)
+    visible = policy.list_scope(principal, "reviewers")
     if not code or visible is None:
         return
     agency_id = await session.scalar(select(Agency.id).where(Agency.code == code.upper()))

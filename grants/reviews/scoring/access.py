@@ -1,16 +1,7 @@
-"""Who reaches a review assignment, a call's scores and its rankings, decided in one place.
-
-An assignment is reached by its reviewer (once invited) and by the officers who oversee its
-pool: in parallel review mode the officers of the pool's agency, in joint mode every
-co-funding agency's officers. Anyone else gets 404, never 403, so another reviewer's draft is
-not revealed.
-
-Each agency's wall (`readable_pools`): in parallel review mode an agency's reviews, scores and
-ranking are read by its own officers only (and auditors, admins) until the joint ranking is
-recorded. An officer of the call asking for the other agency's pool gets 403 with
-`WALL_DETAIL` on every endpoint (they know the call and its co-funders, so there is nothing to
-hide by a 404 — the same answer as the surrounding officer-only endpoints).
-"""
+"""The database side of reviews, scores and rankings: load the assignment or the call, compute
+whether each agency's wall still stands, and ask the policy (`grants.security.policy`: who
+reaches an assignment's review, who reads scores and rankings, which pools' reviews behind the
+wall) for every decision."""
 
 from __future__ import annotations
 
@@ -24,14 +15,12 @@ from grants.calls.access import visible_call
 from grants.calls.workflow import joint_ranking_recorded
 from grants.db.models import Agency, Call, Conflict, Proposal, ReviewAssignment
 from grants.db.models.reviews import ConflictStatus
-from grants.errors import Forbidden, NotFound
+from grants.errors import NotFound
+from grants.reviews.assignment.access import assignment_facts
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
-from workflows.machines.review_assignment import AssignmentState
-from workflows.roles import ADMIN, ASSIGNED_REVIEWER, AUDITOR, COFUNDING_OFFICER
-
-WALL_DETAIL = (
-    "{code}'s reviews, scores and ranking stay behind its wall until the joint ranking is recorded."
-)
+from workflows.roles import ADMIN, AUDITOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +31,6 @@ class AssignmentScope:
     proposal: Proposal
     call: Call
     roles: frozenset[str]
-
-
-def oversees_pool(principal: Principal, call: Call, pool_agency_id: uuid.UUID) -> bool:
-    """True for an officer of a co-funder who may see that pool's reviews right now (the
-    parallel-mode wall; the joint ranking lifts it elsewhere)."""
-    cofunders = {t.agency_id for t in call.agencies}
-    agency = principal.officer_agency_id
-    if agency is None or agency not in cofunders or not principal.officer_of(agency):
-        return False
-    return call.review_mode == "joint" or agency == pool_agency_id
 
 
 async def assignment_scope(
@@ -66,14 +45,9 @@ async def assignment_scope(
     assert proposal is not None  # a foreign key guarantees it
     call = await session.get(Call, proposal.call_id)
     assert call is not None
-    roles: set[str] = set()
-    if assignment.reviewer_id == principal.user_id and assignment.state != AssignmentState.PROPOSED:
-        roles.add(ASSIGNED_REVIEWER)
-    if oversees_pool(principal, call, assignment.pool_agency_id):
-        roles.add(COFUNDING_OFFICER)
-    if not roles:
-        raise NotFound("No such assignment.")
-    return AssignmentScope(assignment, proposal, call, frozenset(roles))
+    facts = assignment_facts(call, assignment, policy.Via.REVIEW)
+    roles = require(policy.decide(principal, policy.Action.WRITE, facts))
+    return AssignmentScope(assignment, proposal, call, roles)
 
 
 async def active_conflicts(session: AsyncSession, assignment: ReviewAssignment) -> list[str]:
@@ -102,9 +76,7 @@ async def officer_call(
     """The call for a co-funding officer, auditor or admin; raises NotFound for a call the
     caller cannot see and Forbidden for other roles."""
     call, roles = await visible_call(session, principal, call_id)
-    if not roles & {COFUNDING_OFFICER, AUDITOR, ADMIN}:
-        raise Forbidden("Only the co-funding agencies' officers see scores and rankings.")
-    return call, roles
+    return call, require(policy.decide_scores(roles))
 
 
 async def wall_stands(session: AsyncSession, call: Call) -> bool:
@@ -122,19 +94,16 @@ async def readable_pools(
     call, an auditor or an admin) may read; None means every agency's. Auditors and admins
     read every pool; a co-funding agency's officer reads every pool once the wall is down
     (`wall_stands`), before that only their own agency's."""
-    if roles & {AUDITOR, ADMIN} or not await wall_stands(session, call):
+    if roles & {AUDITOR, ADMIN}:  # no query: they read every pool whatever the wall
         return None
-    own = principal.officer_agency_id
-    return frozenset({own}) if own is not None and COFUNDING_OFFICER in roles else frozenset()
+    return policy.readable_pools(principal, roles, await wall_stands(session, call))
 
 
 def require_readable_pool(pools: frozenset[uuid.UUID] | None, agency: Agency) -> None:
     """Raises Forbidden (`WALL_DETAIL`) unless `agency`'s pool is among `pools`."""
-    if pools is not None and agency.id not in pools:
-        raise Forbidden(WALL_DETAIL.format(code=agency.code))
+    require(policy.pool_decision(pools, agency.id, agency.code))
 
 
 def require_agency_officer(principal: Principal, agency: Agency) -> None:
     """Raises Forbidden unless the caller is an officer of `agency`."""
-    if not principal.officer_of(agency.id):
-        raise Forbidden(f"Only {agency.code}'s officers change {agency.code}'s ranking.")
+    require(policy.ranking_change_decision(principal, agency.id, agency.code))

@@ -11,17 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import Answer, answers, not_approved, record
+from grants.calls.access import call_facts
 from grants.calls.workflow import agencies_without_final_ranking
 from grants.db.models import Call, Ranking
 from grants.errors import NotFound
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.rankings import joint_keys
 from grants.reviews.scoring.responses import ranking_view
+from grants.security import policy
+from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.times import utcnow
 from grants.workflow.binding import Binding, Firing, Target
 from workflows.machines.ranking import RANKING, RankingContext, RankingEvent
-from workflows.roles import ADMIN, AGENCY_OFFICER, AUDITOR, COFUNDING_OFFICER
 
 
 class RankingBinding(Binding[Ranking]):
@@ -43,16 +45,8 @@ class RankingBinding(Binding[Ranking]):
         call = await session.get(Call, ranking.call_id) if ranking else None
         if ranking is None or call is None:
             raise NotFound("No such ranking.")
-        cofunders = {t.agency_id for t in call.agencies}
-        agency = principal.officer_agency_id
-        roles: set[str] = set()
-        if ranking.agency_id is not None and principal.officer_of(ranking.agency_id):
-            roles.add(AGENCY_OFFICER)
-        if ranking.agency_id is None and agency in cofunders and principal.officer_of(agency):
-            roles.add(COFUNDING_OFFICER)
-        if not roles and not principal.has(AUDITOR, ADMIN):
-            raise NotFound("No such ranking.")
-        return Target(ranking, frozenset(roles), call)
+        facts = policy.RankingFacts(ranking.agency_id, call_facts(call).cofunders)
+        return Target(ranking, require(policy.decide(principal, policy.Action.FIRE, facts)), call)
 
     async def context(
         self, session: AsyncSession, principal: Principal, target: Target[Ranking]

@@ -1,19 +1,7 @@
-"""Who sees which submitted reviews of a proposal.
-
-- Whoever may not read the proposal itself (`visible_proposal` on its read endpoints) gets
-  404, as on every other sub-resource of a proposal: drafts stay private to their consortium.
-- Consortium members (PIs, co-investigators) see, once the proposal is decided (awarded or
-  rejected), each review's scores, comments to applicants and recommendation — never the
-  reviewer nor the confidential comments; before the decision the list is empty.
-- Auditors and admins see every review, with reviewers' names and confidential comments.
-- Officers of a co-funding agency see the pools their agency may read (each agency's wall:
-  `access.readable_pools`), with names and confidential comments.
-- An assigned reviewer sees the reviews of a round only after submitting their own in that
-  round, without names and without confidential comments (those are for the call's officers,
-  auditors and admins), and in parallel mode only their own pool's until the joint ranking is
-  recorded (`access.wall_stands`).
-- Drafts of reviews are never shown to anyone but their reviewer.
-"""
+"""Which submitted reviews of a proposal the caller reads: the shape and the pools come from
+the policy (`policy.review_shape`, `policy.readable_pools`, `policy.peer_pools`; rules in
+`grants.security.policy`), this module runs the queries. Whoever may not read the proposal
+itself gets 404; review drafts are never listed here."""
 
 from __future__ import annotations
 
@@ -28,9 +16,10 @@ from grants.common.pagination import Window
 from grants.common.schemas import Page
 from grants.db.models import Agency, Review, ReviewAssignment, User
 from grants.errors import Conflict
-from grants.proposals.access import CONSORTIUM, OVERSIGHT, visible_proposal
+from grants.proposals.access import visible_proposal
 from grants.reviews.scoring.access import readable_pools, wall_stands
 from grants.reviews.scoring.schemas import ApplicantReview, PanelReview, PeerReview
+from grants.security import policy
 from grants.security.principal import Principal
 from workflows.machines.proposal import ProposalState
 from workflows.machines.review_assignment import AssignmentState
@@ -48,16 +37,17 @@ async def proposal_reviews(
     (a reviewer who has not submitted their own review)."""
     proposal, call, roles = await visible_proposal(session, principal, proposal_id, reading=True)
     query = _submitted(proposal.id)
-    if roles & CONSORTIUM:
-        if proposal.state not in DECIDED:
-            return Page.of([], 0, window)
+    shape = policy.review_shape(roles, proposal.state in DECIDED)
+    if shape == policy.ReviewShape.NONE:
+        return Page.of([], 0, window)
+    if shape == policy.ReviewShape.APPLICANT:
         return await _page(session, query, window, _applicant)
-    if roles & OVERSIGHT:
+    if shape == policy.ReviewShape.PANEL:
         pools = await readable_pools(session, principal, call, roles)
         if pools is not None:
             query = query.where(ReviewAssignment.pool_agency_id.in_(pools))
         return await _page(session, query, window, _panel)
-    # Only an assigned reviewer is left: `visible_proposal` let no one else through.
+    # The peer shape: only an assigned reviewer is left (`visible_proposal` let no one else in).
     done = list(
         await session.scalars(
             select(ReviewAssignment).where(
@@ -70,8 +60,10 @@ async def proposal_reviews(
     if not done:
         raise Conflict("Submit your own review first; the others are shown after that.")
     query = query.where(ReviewAssignment.round.in_([a.round for a in done]))
-    if await wall_stands(session, call):
-        query = query.where(ReviewAssignment.pool_agency_id.in_([a.pool_agency_id for a in done]))
+    own = frozenset(a.pool_agency_id for a in done)
+    pools = policy.peer_pools(await wall_stands(session, call), own)
+    if pools is not None:
+        query = query.where(ReviewAssignment.pool_agency_id.in_(pools))
     return await _page(session, query, window, _peer)
 
 

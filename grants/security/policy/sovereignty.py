@@ -1,37 +1,15 @@
-"""Who may act for which agency: every sovereignty decision, as small pure functions.
-
-Each co-funding agency is sovereign over its own side of a joint call:
-
-- **Call terms.** An officer changes only their own agency's entry in a call's `agencies`
-  (currency, caps, envelope, indirect-cost limit, PI-once rule). Another agency's entry must be
-  sent back unchanged, and no officer removes another co-funding agency from a call; an agency
-  added to a draft arrives with an empty entry that its own officers fill in. What both agencies
-  share (texts, dates, rubric, document kinds, durations, topics, modes, and the budget split
-  `share_percent` of a `shared` call, which only adds up when both sides move together) any
-  co-funding officer edits while the call is a draft.
-- **Reviewer pools.** An officer adds or removes only their own agency's pool membership, sees
-  (lists, counts, filters, reads) only reviewers in their own agency's pool, and invites only
-  for their own agency to a call it co-funds.
-- **Reviewer profiles.** An officer changes a profile's fields (expertise, affiliation, load cap
-  …) only when the reviewer is in their agency's pool and in no other: one agency's change to a
-  shared reviewer's load cap would silently change the other's assignment. A shared reviewer's
-  profile is changed by an admin (or by the reviewer, for their own expertise); each agency
-  still controls its own membership, so it can always take the reviewer out of its pool.
-- **Conflicts.** A pair's conflict is dismissed or waived only by an officer of the agency whose
-  pool the reviewer serves on that call (before the reviewer serves: whose pool they are in).
-- **Oversight.** Auditors read everything and write nothing; admins see every pool and manage
-  every profile and membership.
-
-The functions take the principal and plain facts (agency ids), never a database session, so
-endpoints and services ask them and never re-derive a rule.
-"""
+"""Sovereignty: which agency changes which side of a joint call and of the reviewer pools
+(the rules are stated in the package docstring)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from dataclasses import dataclass
 
+from grants.security.policy.core import Decision, allow, forbidden, not_found, reads_everything
 from grants.security.principal import Principal, Role
+from workflows.roles import ADMIN, AUDITOR, COFUNDING_OFFICER
 
 AGENCY_ENTRY_FIELDS = (
     "currency",
@@ -42,20 +20,6 @@ AGENCY_ENTRY_FIELDS = (
     "pi_once_per_call",
 )
 """The fields of a call's agency entry that belong to that agency alone."""
-
-SAFE_METHODS = frozenset({"GET", "HEAD"})
-
-
-def reads_everything(principal: Principal) -> bool:
-    """Auditors and admins read every agency's side."""
-    return principal.has(Role.AUDITOR, Role.ADMIN)
-
-
-def may_reach(principal: Principal, method: str, writers: Collection[str]) -> bool:
-    """True for a holder of one of `writers`, or an auditor reading (a safe method)."""
-    if principal.has(*writers):
-        return True
-    return method.upper() in SAFE_METHODS and principal.has(Role.AUDITOR)
 
 
 def can_edit_agency_entry(principal: Principal, agency_id: uuid.UUID) -> bool:
@@ -114,3 +78,42 @@ def can_decide_conflict(principal: Principal, serving_for: Collection[uuid.UUID]
     """Only an officer of an agency whose pool the reviewer serves (`serving_for`) dismisses or
     waives the pair's conflict."""
     return any(principal.officer_of(agency_id) for agency_id in serving_for)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewerFacts:
+    """A reviewer profile: the agencies whose pools it is in."""
+
+    pools: frozenset[uuid.UUID]
+
+
+def decide_reviewer(principal: Principal, facts: ReviewerFacts) -> Decision:
+    """A profile is seen only in a pool the caller sees (404: another agency's reviewer is not
+    revealed)."""
+    if not can_see_reviewer(principal, facts.pools):
+        return not_found("No such reviewer profile.")
+    return allow()
+
+
+def call_pool_decision(roles: frozenset[str], *, reading: bool) -> Decision:
+    """A call's pool endpoints: co-funding officers act; auditors and admins also read its
+    conflicts (`reading`); anyone else who sees the call gets 403."""
+    if COFUNDING_OFFICER in roles:
+        return allow(roles)
+    if reading and roles & {AUDITOR, ADMIN}:
+        return allow(roles)
+    if reading:
+        return forbidden("Only officers of the call's co-funding agencies see its conflicts.")
+    return forbidden("Only officers of the call's co-funding agencies may do this.")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    """A user account (nothing about it changes who reaches it)."""
+
+
+def decide_account(principal: Principal) -> Decision:
+    """Accounts are reached by admins (who act) and auditors (who read); anyone else 403."""
+    if not principal.has(ADMIN, AUDITOR):
+        return forbidden("Only admins manage accounts.")
+    return allow(principal.roles)

@@ -1,0 +1,247 @@
+"""One policy for every access: who reads, lists, writes and fires what, and each agency
+sovereign over its own side. Read this to know who sees what.
+
+Every decision is a pure function of (principal, action, facts): no database session, no
+Litestar. The access modules and workflow bindings load the row, build its facts, ask
+`decide(principal, action, facts)` and raise what the `Decision` says (`grants.security.enforce`);
+list queries ask `list_scope(principal, kind)` and translate the answer into SQL filters. The
+declared expectations per route live next door in `grants.security.matrix`.
+
+**Oversight.** Auditors read everything and write nothing; admins read everything and manage
+accounts, reviewer profiles and pool memberships. Only admins and auditors reach accounts (403).
+
+**Calls.** A draft call is seen by the officers of its co-funding agencies, auditors and admins;
+anyone else gets 404, so its existence is not revealed. A call past its draft is seen by everyone
+signed in. An officer of a co-funding agency holds `cofunding_officer` on it. Lists show the
+same: every call to auditors and admins, else the calls past their draft plus the drafts one's
+own agency co-funds.
+
+**Sovereignty over a call's terms.** An officer changes only their own agency's entry in the
+call's `agencies` (currency, caps, envelope, indirect-cost limit, PI-once rule); another
+agency's entry must come back unchanged, and nobody removes another co-funding agency. What
+both share (texts, dates, rubric, document kinds, durations, topics, modes, a `shared` call's
+split) any co-funding officer edits while the call is a draft.
+
+**Proposals, their parts and documents.** A draft is private to its consortium (PIs and
+co-investigators). Once submitted (and unless it is a draft again, or was withdrawn before any
+submission) the call's co-funding officers, auditors and admins see it; a reviewer assigned to
+it (accepted or submitted, no active conflict of interest) reads it in full on the read
+endpoints (detail, documents, reviews) and reaches its machine holding no role that fires,
+never its writes, invitations or exclusions. Anyone else: 404. Only the consortium edits (403
+for everyone else who sees it), only a draft (409); a part is edited by its own side's team
+only. The duplicate-funding flags are shown to oversight roles only, the eligibility reason to
+the consortium and oversight roles. Lists show one's own proposals and those one reviews, plus
+every submitted one to auditors and admins, and to an officer the submitted ones of the calls
+their agency co-funds.
+
+**Reviewer pools.** An officer sees (lists, counts, filters, reads) only reviewers in their own
+agency's pool (404 for another's, 403 for filtering by another's pool), adds or removes only
+their own agency's memberships, invites only for their own agency to a call it co-funds, and
+changes a profile's fields only when the reviewer is in their pool and in no other (a shared
+reviewer's profile is an admin's, or the reviewer's own expertise). A pair's conflict is
+dismissed or waived only by an officer of the agency whose pool the reviewer serves on that
+call (before serving: whose pool they are in). A call's pool endpoints are for its co-funding
+officers (403 to others who see the call); its conflicts are read by auditors and admins too.
+A service on a call is reached by the reviewer asked (who alone answers), the pool agency's
+officers, auditors and admins; anyone else 404.
+
+**Assignments.** An assignment is reached by its reviewer from the invitation on, and by the
+officers overseeing its pool: in parallel review mode the pool's own agency's officers, in joint
+mode every co-funder's. Auditors and admins read it too, except the reviewer's draft review.
+Anyone else: 404, so reviewer identities never leak. A call's assignments are changed by its
+co-funding officers (auditors and admins read them, 403 on a change; others 404); an officer
+lists and runs the solver for the pools they oversee (their own in parallel mode).
+
+**Walls.** In parallel review mode each agency's reviews, scores and ranking are read only by
+its own officers (and auditors, admins) until the joint ranking is recorded; an officer asking
+for the other pool gets 403 naming the wall. Joint mode has no wall. Scores and rankings are
+read by co-funding officers, auditors and admins (403 to others who see the call). An agency's
+ranking is reached by its officers (`agency_officer`), the joint ranking by every co-funder's
+officers (`cofunding_officer`), both read by auditors and admins; an agency's ranking is changed
+by its own officers only.
+
+**Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
+scores, comments to applicants and recommendation (never the reviewer, never the confidential
+comments; an empty list before). Oversight roles read the panel shape (names, confidential
+comments) of the pools they may read. An assigned reviewer reads the peer shape (no names, no
+confidential comments) of the rounds in which they submitted their own (409 before), behind the
+wall only their own pool's. Review drafts are never shown to anyone but their reviewer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal, overload
+
+from grants.security.policy.calls import (
+    CallFacts,
+    CallListScope,
+    call_list_scope,
+    call_roles,
+    decide_call,
+)
+from grants.security.policy.core import (
+    CONSORTIUM,
+    OVERSIGHT,
+    Action,
+    Decision,
+    may_reach,
+    reads_everything,
+)
+from grants.security.policy.proposals import (
+    ProposalFacts,
+    ProposalListScope,
+    create_decision,
+    decide_proposal,
+    edit_decision,
+    hidden_fields,
+    list_row_roles,
+    part_edit_decision,
+    proposal_list_scope,
+    proposal_roles,
+)
+from grants.security.policy.reviews import (
+    WALL_DETAIL,
+    AssignmentFacts,
+    CallAssignmentsFacts,
+    RankingFacts,
+    ReviewShape,
+    ServiceFacts,
+    Via,
+    assignment_pools_seen,
+    decide_assignment,
+    decide_call_assignments,
+    decide_ranking,
+    decide_scores,
+    decide_service,
+    oversees_pool,
+    peer_pools,
+    pool_decision,
+    pool_run,
+    ranking_change_decision,
+    readable_pools,
+    review_shape,
+)
+from grants.security.policy.sovereignty import (
+    AGENCY_ENTRY_FIELDS,
+    AccountFacts,
+    ReviewerFacts,
+    call_pool_decision,
+    can_change_pool_membership,
+    can_decide_conflict,
+    can_edit_agency_entry,
+    can_edit_profile,
+    can_edit_shared_call_fields,
+    can_invite_for,
+    can_remove_cofunder,
+    can_see_reviewer,
+    decide_account,
+    decide_reviewer,
+    pool_agencies_visible,
+)
+from grants.security.principal import Principal
+
+Facts = (
+    CallFacts
+    | ProposalFacts
+    | AssignmentFacts
+    | CallAssignmentsFacts
+    | ServiceFacts
+    | RankingFacts
+    | ReviewerFacts
+    | AccountFacts
+)
+
+__all__ = [
+    "AGENCY_ENTRY_FIELDS",
+    "CONSORTIUM",
+    "OVERSIGHT",
+    "WALL_DETAIL",
+    "AccountFacts",
+    "Action",
+    "AssignmentFacts",
+    "CallAssignmentsFacts",
+    "CallFacts",
+    "CallListScope",
+    "Decision",
+    "Facts",
+    "ProposalFacts",
+    "ProposalListScope",
+    "RankingFacts",
+    "ReviewShape",
+    "ReviewerFacts",
+    "ServiceFacts",
+    "Via",
+    "assignment_pools_seen",
+    "call_pool_decision",
+    "call_roles",
+    "can_change_pool_membership",
+    "can_decide_conflict",
+    "can_edit_agency_entry",
+    "can_edit_profile",
+    "can_edit_shared_call_fields",
+    "can_invite_for",
+    "can_remove_cofunder",
+    "can_see_reviewer",
+    "create_decision",
+    "decide",
+    "decide_scores",
+    "edit_decision",
+    "hidden_fields",
+    "list_row_roles",
+    "list_scope",
+    "may_reach",
+    "oversees_pool",
+    "part_edit_decision",
+    "peer_pools",
+    "pool_agencies_visible",
+    "pool_decision",
+    "pool_run",
+    "proposal_roles",
+    "ranking_change_decision",
+    "readable_pools",
+    "reads_everything",
+    "review_shape",
+]
+
+
+def decide(principal: Principal, action: Action, facts: Facts) -> Decision:
+    """Allowed (with the caller's roles on the resource) or the refusal to raise, for any
+    resource kind; the rules are in the module docstring."""
+    match facts:
+        case CallFacts():
+            return decide_call(principal, facts)
+        case ProposalFacts():
+            return decide_proposal(principal, action, facts)
+        case AssignmentFacts():
+            return decide_assignment(principal, facts)
+        case CallAssignmentsFacts():
+            return decide_call_assignments(principal, action, facts)
+        case ServiceFacts():
+            return decide_service(principal, facts)
+        case RankingFacts():
+            return decide_ranking(principal, facts)
+        case ReviewerFacts():
+            return decide_reviewer(principal, facts)
+        case AccountFacts():
+            return decide_account(principal)
+
+
+@overload
+def list_scope(principal: Principal, kind: Literal["calls"]) -> CallListScope: ...
+@overload
+def list_scope(principal: Principal, kind: Literal["proposals"]) -> ProposalListScope: ...
+@overload
+def list_scope(principal: Principal, kind: Literal["reviewers"]) -> frozenset[uuid.UUID] | None: ...
+def list_scope(
+    principal: Principal, kind: str
+) -> CallListScope | ProposalListScope | frozenset[uuid.UUID] | None:
+    """Which rows a list of `kind` shows the caller: calls and proposals as their scope
+    dataclasses; reviewers as the agencies whose pools the caller sees (None: every pool)."""
+    if kind == "calls":
+        return call_list_scope(principal)
+    if kind == "proposals":
+        return proposal_list_scope(principal)
+    if kind == "reviewers":
+        return pool_agencies_visible(principal)
+    raise ValueError(f"no list scope for {kind}")
