@@ -28,6 +28,7 @@ from grants.db.middleware import ReadOnlyTransactionsMiddleware
 from grants.document_store import build_document_store
 from grants.errors import EXCEPTION_HANDLERS
 from grants.logging import RequestIdMiddleware, configure_logging
+from grants.openapi import API_DESCRIPTION, COMPONENTS, OpenAPIContract
 from grants.routes import ROUTES
 from grants.security.guards import csrf_protect
 from grants.security.middleware import AuthenticationMiddleware
@@ -36,6 +37,13 @@ from storage.base import DocumentStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"
+# The API reference page works offline: its renderer is vendored (see static/vendor/README.md).
+SCALAR = ScalarRenderPlugin(
+    js_url="/static/vendor/scalar/api-reference-1.76.0.js",
+    css_url="/static/openapi.css",
+    favicon="",
+    options={"withDefaultFonts": False},
+)
 
 
 def create_app(
@@ -62,7 +70,7 @@ def create_app(
             *ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        plugins=[SQLAlchemyPlugin(config=db_config)],
+        plugins=[SQLAlchemyPlugin(config=db_config), OpenAPIContract()],
         middleware=[
             RequestIdMiddleware,
             ReadOnlyTransactionsMiddleware,  # before any session of the request begins
@@ -78,7 +86,9 @@ def create_app(
             title="CoFund API",
             version=__version__,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            description=API_DESCRIPTION,
+            components=COMPONENTS,
+            render_plugins=[SCALAR],
         ),
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
         request_max_body_size=settings.max_request_body_bytes,

@@ -7,15 +7,27 @@ from typing import Any
 from alembic.runtime.migration import MigrationContext
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.migrate import head_revision
 
+UNAVAILABLE = ResponseSpec(
+    data_container=dict[str, Any],
+    description="The database (or its schema revision) or the document store is not ready; "
+    "`checks` names which and why.",
+)
 
-@get("/health", name="health", tags=["health"])
+
+@get("/health", name="health", tags=["health"], responses={503: UNAVAILABLE})
 async def health(state: State, db_session: AsyncSession) -> Response[dict[str, Any]]:
-    """Liveness and readiness: database (and its schema revision) and storage."""
+    """Liveness and readiness: database (and its schema revision) and storage.
+
+    Public (no credentials), for load balancers and monitoring; changes nothing. Answers 200
+    with `status: ok` when the database is at the code's schema revision and the document store
+    answers, else 503 with `status: unavailable` and the failing check's error.
+    """
     checks = {"database": await _database(db_session), "storage": await _storage(state)}
     ok = all(c["ok"] for c in checks.values())
     body = {"status": "ok" if ok else "unavailable", "checks": checks}

@@ -45,7 +45,13 @@ class AuthController(Controller):
         db_session: AsyncSession,
         settings: Settings,
     ) -> Response[schemas.Session]:
-        """Sign in with email and password; sets the session cookie and returns the CSRF token."""
+        """Sign in with email and password; sets the session cookie and returns the CSRF token.
+
+        Public (no credentials; no CSRF token needed). Opens a web session: sets the
+        `cofund_session` cookie; send the returned `csrf_token` in `X-CSRF-Token` on every unsafe
+        request made with that cookie. Wrong credentials answer 401; too many recent failures for
+        the account or the address answer 429 (checked before the password). Failures are recorded.
+        """
         opened = await auth.login(
             db_session,
             settings,
@@ -69,7 +75,11 @@ class AuthController(Controller):
     async def logout(
         self, principal: Principal, db_session: AsyncSession, settings: Settings
     ) -> Response[dict[str, str]]:
-        """End the current web session and clear its cookie."""
+        """End the current web session and clear its cookie.
+
+        Any signed-in user. Ends the caller's web session (a bearer token is not revoked: use `POST
+        /api/me/tokens/{token_id}/revoke`) and clears the cookie.
+        """
         if principal.auth_kind == "session":
             await auth.logout(db_session, principal.credential_id)
         return Response({"status": "signed out"}, cookies=[session_cookie(settings, "", 0)])
@@ -82,7 +92,11 @@ class MeController(Controller):
 
     @get("/", name="me:show")
     async def show(self, principal: Principal, db_session: AsyncSession) -> schemas.Session:
-        """The caller's account and, for a web session, its CSRF token."""
+        """The caller's account and, for a web session, its CSRF token.
+
+        Any signed-in user. Changes nothing; a web-session caller gets the CSRF token to echo in
+        `X-CSRF-Token`.
+        """
         user = await services.get_user(db_session, principal.user_id)
         return schemas.Session(user=services.user_view(user), csrf_token=principal.csrf_token)
 
@@ -90,7 +104,11 @@ class MeController(Controller):
     async def update(
         self, principal: Principal, data: schemas.UserUpdate, db_session: AsyncSession
     ) -> schemas.User:
-        """Change one's own display name, locale or time zone."""
+        """Change one's own display name, locale or time zone.
+
+        Any signed-in user, for their own account only (roles and state are an admin's). Audited as
+        `user.update`.
+        """
         user = await services.get_user(db_session, principal.user_id)
         return services.user_view(
             await services.update_profile(db_session, user, data, actor=principal.actor)
@@ -100,14 +118,23 @@ class MeController(Controller):
     async def password(
         self, principal: Principal, data: schemas.PasswordChange, db_session: AsyncSession
     ) -> dict[str, str]:
-        """Change one's password; other web sessions end."""
+        """Change one's password; other web sessions end.
+
+        Any signed-in user, for themself, sending the current password (422 naming
+        `current_password` when it is wrong). Ends every other web session of the account; audited
+        as `user.password`.
+        """
         user = await services.get_user(db_session, principal.user_id)
         await services.change_password(db_session, user, data, actor=principal.actor)
         return {"status": "password changed"}
 
     @get("/tokens", name="me:tokens")
     async def tokens(self, principal: Principal, db_session: AsyncSession) -> list[schemas.Token]:
-        """The caller's API tokens (never their secrets)."""
+        """The caller's API tokens (never their secrets).
+
+        Any signed-in user: only their own tokens, with names, creation, last use and revocation
+        times. Changes nothing.
+        """
         return [
             schemas.Token.model_validate(t)
             for t in await services.list_tokens(db_session, principal.user_id)
@@ -117,7 +144,11 @@ class MeController(Controller):
     async def create_token(
         self, principal: Principal, data: schemas.TokenCreate, db_session: AsyncSession
     ) -> schemas.TokenCreated:
-        """Create a bearer token; its secret is in this response only."""
+        """Create a bearer token; its secret is in this response only.
+
+        Any signed-in user, for themself. Creates an API token (`Authorization: Bearer cft_…`) with
+        a name and optional expiry; audited as `token.create`.
+        """
         user = await services.get_user(db_session, principal.user_id)
         token, secret = await services.create_token(db_session, user, data, actor=principal.actor)
         return schemas.TokenCreated(
@@ -128,7 +159,11 @@ class MeController(Controller):
     async def revoke_token(
         self, principal: Principal, token_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.Token:
-        """Revoke one of the caller's tokens."""
+        """Revoke one of the caller's tokens.
+
+        Any signed-in user, for their own tokens only (another user's token answers 404). The token
+        stops working at once; audited as `token.revoke`.
+        """
         token = await services.revoke_token(
             db_session, principal.user_id, token_id, actor=principal.actor
         )
@@ -150,7 +185,11 @@ class UserController(Controller):
         account_state: str | None = Parameter(query="state", default=None, max_length=32),
         q: str | None = Parameter(query="q", default=None, max_length=100),
     ) -> Page[schemas.User]:
-        """Users, filtered by role, state or a name/email fragment."""
+        """Users, filtered by role, state or a name/email fragment.
+
+        Admins and auditors (403 for everyone else). A page of accounts (`limit`, `offset`).
+        Changes nothing.
+        """
         rows, total = await fetch_page(
             db_session, services.users_query(role=role, state=account_state, q=q), window
         )
@@ -160,14 +199,21 @@ class UserController(Controller):
     async def create(
         self, principal: Principal, data: schemas.UserCreate, db_session: AsyncSession
     ) -> schemas.User:
-        """Create an account with its roles."""
+        """Create an account with its roles.
+
+        Admins only (403 for everyone else). Creates an active account with a password and roles;
+        an officer role names its agency. 409 when the email is taken. Audited as `user.create`.
+        """
         return services.user_view(
             await services.create_user(db_session, data, actor=principal.actor)
         )
 
     @get("/{user_id:uuid}", name="users:show")
     async def show(self, user_id: uuid.UUID, db_session: AsyncSession) -> schemas.User:
-        """One user."""
+        """One user.
+
+        Admins and auditors (403 for everyone else). Changes nothing.
+        """
         return services.user_view(await services.get_user(db_session, user_id))
 
     @patch("/{user_id:uuid}", name="users:update")
@@ -178,7 +224,10 @@ class UserController(Controller):
         data: schemas.UserUpdate,
         db_session: AsyncSession,
     ) -> schemas.User:
-        """Edit a user's profile."""
+        """Edit a user's profile.
+
+        Admins only. Changes another user's name, locale or time zone. Audited as `user.update`.
+        """
         user = await services.get_user(db_session, user_id)
         return services.user_view(
             await services.update_profile(db_session, user, data, actor=principal.actor)
@@ -192,7 +241,11 @@ class UserController(Controller):
         data: schemas.RolesReplace,
         db_session: AsyncSession,
     ) -> schemas.User:
-        """Replace a user's roles (an officer role names its agency)."""
+        """Replace a user's roles (an officer role names its agency).
+
+        Admins only. Replaces every role of the user under the version you saw (409 when stale);
+        the last active admin keeps the admin role (409). Audited as `user.roles`.
+        """
         user = await services.get_user(db_session, user_id)
         return services.user_view(
             await services.replace_roles(db_session, user, data, actor=principal.actor)

@@ -37,7 +37,11 @@ class AuditController(Controller):
         since: datetime.datetime | None = Parameter(query="since", default=None),
         until: datetime.datetime | None = Parameter(query="until", default=None),
     ) -> Page[schemas.AuditEvent]:
-        """Audit events in chain order, filtered by entity, actor, action and time."""
+        """Audit events in chain order, filtered by entity, actor, action and time.
+
+        Auditors and admins (403 for everyone else). A page of the hash-chained audit log, each
+        event with its actor, action, entity, changes, request id and hash. Changes nothing.
+        """
         query = select(AuditEvent).order_by(AuditEvent.seq)
         for column, value in (
             (AuditEvent.entity_type, entity_type),
@@ -57,5 +61,8 @@ class AuditController(Controller):
 
     @get("/verify", name="audit:verify")
     async def verify(self, db_session: AsyncSession) -> schemas.Verification:
-        """Recompute the whole chain and name the first broken link, if any."""
+        """Recompute the whole chain and name the first broken link, if any.
+
+        Auditors and admins (403 for everyone else). Changes nothing.
+        """
         return schemas.Verification.model_validate(await chain.verify(db_session))

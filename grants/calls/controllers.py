@@ -35,7 +35,11 @@ class CallController(Controller):
         agency: str | None = Parameter(query="agency", default=None, max_length=32),
         q: str | None = Parameter(query="q", default=None, max_length=100),
     ) -> Page[schemas.Call]:
-        """Calls the caller may see, filtered by state, co-funding agency code or text."""
+        """Calls the caller may see, filtered by state, co-funding agency code or text.
+
+        Any signed-in user: calls past their draft, plus the drafts one's own agency co-funds
+        (auditors and admins: every call). A page (`limit`, `offset`). Changes nothing.
+        """
         query = calls_query(principal, state=call_state, agency=agency, q=q)
         rows, total = await fetch_page(db_session, query, window)
         items = [call_view(c) for c in rows]
@@ -45,7 +49,13 @@ class CallController(Controller):
     async def create(
         self, principal: Principal, data: schemas.CallCreate, db_session: AsyncSession
     ) -> schemas.CallDetail:
-        """Set up a draft call that the caller's agency co-funds."""
+        """Set up a draft call that the caller's agency co-funds.
+
+        Officers of an agency that co-funds the new call (an officer whose agency is not among
+        `agencies` gets 422; other roles 403). The call starts as a draft, seen only by its co-
+        funders' officers, auditors and admins; publishing needs every co-funding agency's
+        `approve` event. 409 when the code is taken. Audited as `call.create`.
+        """
         call = await services.create_call(db_session, data, author=Author.of(principal))
         return call_detail(call, principal.locale)
 
@@ -53,7 +63,11 @@ class CallController(Controller):
     async def show(
         self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.CallDetail:
-        """One call, its deadline in every co-funder's zone and amounts in the caller's locale."""
+        """One call, its deadline in every co-funder's zone and amounts in the caller's locale.
+
+        Any signed-in user for a call past its draft; a draft only for its co-funding officers,
+        auditors and admins (404 for anyone else). Changes nothing.
+        """
         call, _ = await visible_call(db_session, principal, call_id)
         return call_detail(call, principal.locale)
 
@@ -65,7 +79,14 @@ class CallController(Controller):
         data: schemas.CallUpdate,
         db_session: AsyncSession,
     ) -> schemas.CallDetail:
-        """Merge-patch a draft call (send the version you saw); each agency edits its own terms."""
+        """Merge-patch a draft call (send the version you saw); each agency edits its own terms.
+
+        Officers of a co-funding agency, while the call is a draft (409 otherwise, or when the
+        version is stale). Each agency changes only its own entry in `agencies` (currency, caps,
+        envelope, rules); another agency's entry must come back unchanged (403). Shared terms
+        (texts, dates, rubric, documents, modes) any co-funding officer edits. Audited as
+        `call.update`.
+        """
         call, _ = await visible_call(db_session, principal, call_id)
         call = await services.update_call(db_session, call, data, principal=principal)
         return call_detail(call, principal.locale)

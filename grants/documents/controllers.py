@@ -102,7 +102,13 @@ class DocumentController(Controller):
         document_store: DocumentStore,
         upload: services.UploadRequest,
     ) -> schemas.Document:
-        """Upload the raw body as the next version of `kind` (named in X-Filename)."""
+        """Upload the raw body as the next version of `kind` (named in X-Filename).
+
+        The consortium, while the proposal is a draft (409 otherwise); others who see it 403.
+        `kind` must be one of the call's required document kinds; the call's size limit answers 413
+        and a type it does not allow 415 (the type is sniffed from the bytes). Nothing is
+        overwritten: each upload is a new version. Audited as `document.upload`.
+        """
         document = await services.upload_document(
             db_session, document_store, principal, upload, request.stream()
         )
@@ -112,7 +118,10 @@ class DocumentController(Controller):
     async def list_documents(
         self, principal: Principal, db_session: AsyncSession, proposal_id: uuid.UUID, window: Window
     ) -> schemas.DocumentList:
-        """The newest version of each kind and a page of every version."""
+        """The newest version of each kind and a page of every version.
+
+        Whoever may read the proposal (see the content endpoint); anyone else 404. Changes nothing.
+        """
         latest, items, total = await services.list_documents(
             db_session, principal, proposal_id, window
         )
@@ -132,7 +141,10 @@ class DocumentController(Controller):
         proposal_id: uuid.UUID,
         document_id: uuid.UUID,
     ) -> schemas.Document:
-        """One document's metadata."""
+        """One document's metadata.
+
+        Whoever may read the proposal; anyone else 404. Changes nothing.
+        """
         document = await services.get_document(db_session, principal, proposal_id, document_id)
         return schemas.Document.model_validate(document)
 
@@ -145,7 +157,12 @@ class DocumentController(Controller):
         proposal_id: uuid.UUID,
         document_id: uuid.UUID,
     ) -> Response[Any]:
-        """The bytes: a redirect to a short-lived URL (S3) or streamed (local store)."""
+        """The bytes: a redirect to a short-lived URL (S3) or streamed (local store).
+
+        Whoever may read the proposal (the consortium; once submitted its co-funding officers,
+        auditors, admins and its assigned reviewers); anyone else 404. Changes nothing. 503 when
+        the document store cannot be read.
+        """
         document = await services.get_document(db_session, principal, proposal_id, document_id)
         download = await services.open_download(document_store, document)
         if download.url is not None:

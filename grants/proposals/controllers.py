@@ -34,7 +34,12 @@ class ProposalController(Controller):
         call_id: uuid.UUID | None = Parameter(query="call_id", default=None),
         proposal_state: str | None = Parameter(query="state", default=None, max_length=32),
     ) -> Page[schemas.Proposal]:
-        """Proposals the caller may see, filtered by call and state."""
+        """Proposals the caller may see, filtered by call and state.
+
+        Any signed-in user: their own proposals and those they review; officers also the submitted
+        proposals of calls their agency co-funds; auditors and admins every submitted one. A page
+        (`limit`, `offset`). Changes nothing.
+        """
         query = queries.visible_query(principal, call_id=call_id, state=proposal_state)
         rows, total = await fetch_page(db_session, query, window)
         items = [
@@ -46,7 +51,12 @@ class ProposalController(Controller):
     async def create(
         self, principal: Principal, data: schemas.ProposalCreate, db_session: AsyncSession
     ) -> schemas.ProposalDetail:
-        """Draft a proposal in an open call; the caller becomes PI of their country's part."""
+        """Draft a proposal in an open call; the caller becomes PI of their country's part.
+
+        Researchers, in a call open for proposals (409 otherwise). The caller becomes the PI of
+        their own agency's part; the other parts wait for their PIs' invitations. Audited as
+        `proposal.create`.
+        """
         proposal, call = await services.create(db_session, principal, data)
         roles = roles_on(principal, proposal, call)
         return await services.detail(db_session, principal, proposal, call, roles)
@@ -55,7 +65,12 @@ class ProposalController(Controller):
     async def show(
         self, principal: Principal, proposal_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.ProposalDetail:
-        """The proposal with its parts, members, budgets and documents."""
+        """The proposal with its parts, members, budgets and documents.
+
+        The consortium; once submitted, the call's co-funding officers, auditors, admins and
+        reviewers assigned to it (accepted, without a conflict). Anyone else 404. Duplicate-funding
+        flags are shown to oversight roles only. Changes nothing.
+        """
         proposal, call, roles = await visible_proposal(
             db_session, principal, proposal_id, reading=True
         )
@@ -69,7 +84,12 @@ class ProposalController(Controller):
         data: schemas.ProposalUpdate,
         db_session: AsyncSession,
     ) -> schemas.ProposalDetail:
-        """Change the shared fields of a draft."""
+        """Change the shared fields of a draft.
+
+        The consortium, while the proposal is a draft (409 otherwise, or when the version is
+        stale); officers, auditors and admins 403. Merge-patch: only the fields sent change.
+        Audited as `proposal.update`.
+        """
         proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
         await services.update(db_session, proposal, call, roles, data, actor=principal.actor)
         return await services.detail(db_session, principal, proposal, call, roles)
@@ -83,7 +103,12 @@ class ProposalController(Controller):
         db_session: AsyncSession,
         settings: Settings,
     ) -> schemas.Invitation:
-        """Invite the counterpart PI of another agency's part by email."""
+        """Invite the counterpart PI of another agency's part by email.
+
+        The proposal's consortium (its PIs), while it is a draft (409 otherwise, or when the part
+        already has its PI). Officers, auditors and admins 403; anyone who may not see the proposal
+        404. Mails an invitation; audited as `proposal.invite`.
+        """
         proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
         return await invitations.invite(
             db_session, principal, proposal, call, roles, data, base_url=settings.base_url
@@ -99,12 +124,20 @@ class InvitationController(Controller):
     async def list_invitations(
         self, principal: Principal, db_session: AsyncSession
     ) -> list[schemas.Invitation]:
-        """The caller's open invitations: to be a PI, or a co-investigator."""
+        """The caller's open invitations: to be a PI, or a co-investigator.
+
+        Any signed-in user: only invitations to their own email. Changes nothing.
+        """
         return await invitations.pending(db_session, principal)
 
     @post("/{invitation_id:uuid}/accept", name="invitations:accept", status_code=200)
     async def accept(
         self, principal: Principal, invitation_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.Invitation:
-        """Accept an invitation: become that part's PI, or its co-investigator with access."""
+        """Accept an invitation: become that part's PI, or its co-investigator with access.
+
+        Only the invitee (the signed-in user whose email was invited); anyone else 404. 409 when
+        the part already has its PI or the caller is already on the team. Audited as
+        `proposal.invitation_accept`.
+        """
         return await invitations.accept(db_session, principal, invitation_id)

@@ -29,7 +29,11 @@ class PartController(Controller):
         data: schemas.PartUpdate,
         db_session: AsyncSession,
     ) -> schemas.Part:
-        """Merge-patch the part's host institution (ROR id and name) under its `version`."""
+        """Merge-patch the part's host institution (ROR id and name) under its `version`.
+
+        The part's own side of the consortium, while the proposal is a draft (409 otherwise, or
+        when the version is stale). Audited.
+        """
         proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
         await team.update_part(db_session, principal, proposal, part, data)
@@ -46,7 +50,12 @@ class PartController(Controller):
         db_session: AsyncSession,
     ) -> schemas.Budget:
         """Replace the part's budget lines under its `version` (which this bumps); the answer
-        has totals per year, any warnings and the part's new version."""
+        has totals per year, any warnings and the part's new version.
+
+        The part's own side of the consortium, while the proposal is a draft (409 otherwise, or
+        when the version is stale). Amounts are in the part's agency currency (minor units); the
+        call's caps and the agency's rules give warnings or 422. Audited.
+        """
         proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
         await team.replace_budget(db_session, principal, proposal, call, part, data)
@@ -62,7 +71,11 @@ class PartController(Controller):
         db_session: AsyncSession,
         settings: Settings,
     ) -> schemas.Member:
-        """List a team member; a co-investigator is invited (never linked on the spot)."""
+        """List a team member; a co-investigator is invited (never linked on the spot).
+
+        The part's own side of the consortium, while the proposal is a draft (409 otherwise).
+        Others who see the proposal 403, anyone else 404. Audited.
+        """
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
         base_url = settings.base_url
@@ -82,7 +95,11 @@ class PartController(Controller):
         db_session: AsyncSession,
         settings: Settings,
     ) -> schemas.Member:
-        """Merge-patch a member's name, e-mail, ORCID iD, e-Rad number or role (`version`)."""
+        """Merge-patch a member's name, e-mail, ORCID iD, e-Rad number or role (`version`).
+
+        The part's own side of the consortium, while the proposal is a draft (409 otherwise, or
+        when the version is stale). Audited.
+        """
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
         part, member = members.find_member(proposal, part_id, member_id)
         base_url = settings.base_url
@@ -102,7 +119,11 @@ class PartController(Controller):
         version: int = Parameter(query="version", ge=1),
     ) -> None:
         """Take a member off the part's team (never its PI). The member's version the client
-        saw is the `version` query parameter (a DELETE has no body)."""
+        saw is the `version` query parameter (a DELETE has no body).
+
+        The part's own side of the consortium, while the proposal is a draft (409 otherwise, when
+        stale, or for the PI). Others who see the proposal 403, anyone else 404. Audited.
+        """
         proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
         part, member = members.find_member(proposal, part_id, member_id)
         await members.remove_member(db_session, principal, proposal, part, member, version)

@@ -37,7 +37,16 @@ async def test_an_events_body_declares_its_own_data_and_problem_answers(client: 
 
     assert (event["required"], sorted(event["properties"])) == (["version"], ["data", "version"])
     assert (data["required"], data["properties"]["reason"]["maxLength"]) == (["reason"], 2000)
-    assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "409", "422"]
+    assert sorted(operation["responses"]) == [
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "422",
+    ]
     assert operation["responses"]["409"]["content"] == {
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
     }

@@ -37,7 +37,12 @@ class AssignmentController(Controller):
         call_id: uuid.UUID,
         db_session: AsyncSession,
     ) -> schemas.AssignmentReport:
-        """Solve the caller's pool (parallel review) or the call (joint); replaces earlier runs."""
+        """Solve the caller's pool (parallel review) or the call (joint); replaces earlier runs.
+
+        The call's co-funding officers, for the pools they oversee (auditors and admins 403; anyone
+        else 404). Replaces earlier proposed assignments of that scope with the solver's (409 when
+        no assignment satisfies the constraints); audited row by row.
+        """
         call = await call_for(db_session, principal, call_id, change=True)
         pool, rid = pool_run(principal, call), request_id_of(request)
         return await engine.run(db_session, call, actor=principal.actor, pool=pool, request_id=rid)
@@ -50,7 +55,11 @@ class AssignmentController(Controller):
         call_id: uuid.UUID,
         db_session: AsyncSession,
     ) -> schemas.AssignmentReport:
-        """Fill empty slots (after declines) of the caller's pool or call, keeping the rest."""
+        """Fill empty slots (after declines) of the caller's pool or call, keeping the rest.
+
+        The call's co-funding officers, for the pools they oversee (auditors and admins 403; anyone
+        else 404). New assignments are `proposed`; audited row by row.
+        """
         call = await call_for(db_session, principal, call_id, change=True)
         pool, rid = pool_run(principal, call), request_id_of(request)
         return await engine.run(
@@ -66,7 +75,12 @@ class AssignmentController(Controller):
         call_id: uuid.UUID,
         db_session: AsyncSession,
     ) -> schemas.InvitationRound:
-        """Invite every proposed assignment; refused ones are listed with their reasons."""
+        """Invite every proposed assignment; refused ones are listed with their reasons.
+
+        The call's co-funding officers, for the pools they oversee (auditors and admins 403; anyone
+        else 404). Each proposed assignment moves to `invited` and the reviewer is mailed; audited
+        row by row.
+        """
         call = await call_for(db_session, principal, call_id, change=True)
         rid = request_id_of(request)
         return await events.invite_all(db_session, principal, settings, call, rid)
@@ -82,7 +96,11 @@ class AssignmentController(Controller):
         reviewer_id: uuid.UUID | None = Parameter(query="reviewer_id", default=None),
         assignment_state: str | None = Parameter(query="state", default=None, max_length=16),
     ) -> schemas.AssignmentPage:
-        """The call's assignments with affinity and conflicts, and every reviewer's load."""
+        """The call's assignments with affinity and conflicts, and every reviewer's load.
+
+        The call's co-funding officers (their own pool in parallel review, every pool in joint
+        review), auditors and admins; anyone else 404. Changes nothing.
+        """
         call = await call_for(db_session, principal, call_id, change=False)
         pools = pools_seen(principal, call)
         query = queries.call_assignments(
@@ -107,7 +125,13 @@ class AssignmentController(Controller):
         data: schemas.AssignmentCreate,
         db_session: AsyncSession,
     ) -> schemas.Assignment:
-        """Propose a reviewer by hand; pool, conflicts, caps and slots are checked."""
+        """Propose a reviewer by hand; pool, conflicts, caps and slots are checked.
+
+        Officers overseeing the reviewer's pool on the call (403 for another agency's pool,
+        auditors and admins; anyone else 404). The assignment is `proposed` (not yet told to the
+        reviewer); 409 when the pair is forbidden (conflict, exclusion), the reviewer is at
+        capacity or the proposal's slots are full. Audited.
+        """
         call = await call_for(db_session, principal, call_id, change=True)
         row = await services.add(db_session, call, data, principal=principal)
         return (await queries.views(db_session, [row]))[0]
@@ -120,7 +144,11 @@ class AssignmentController(Controller):
         assignment_id: uuid.UUID,
         db_session: AsyncSession,
     ) -> schemas.Assignment:
-        """One assignment (officers; the reviewer once invited)."""
+        """One assignment (officers; the reviewer once invited).
+
+        The officers overseeing its pool, auditors, admins, and its reviewer once invited; anyone
+        else 404 (reviewer identities never leak). Changes nothing.
+        """
         row, *_ = await visible_assignment(db_session, principal, call_id, assignment_id)
         return (await queries.views(db_session, [row]))[0]
 
@@ -132,7 +160,12 @@ class AssignmentController(Controller):
         assignment_id: uuid.UUID,
         db_session: AsyncSession,
     ) -> None:
-        """Withdraw a still-proposed assignment (never one the reviewer was told of)."""
+        """Withdraw a still-proposed assignment (never one the reviewer was told of).
+
+        Officers overseeing its pool (auditors and admins 403; anyone else 404), while it is still
+        `proposed` (409 once the reviewer was invited: then the reviewer declines or the officer
+        uses the assignment's events). Audited.
+        """
         await call_for(db_session, principal, call_id, change=True)
         row, *_ = await visible_assignment(db_session, principal, call_id, assignment_id)
         await services.withdraw(db_session, row, actor=principal.actor)
@@ -152,7 +185,10 @@ class MyAssignmentController(Controller):
         window: Window,
         assignment_state: str | None = Parameter(query="state", default=None, max_length=16),
     ) -> Page[schemas.Assignment]:
-        """The caller's review invitations and assignments (never mere proposals)."""
+        """The caller's review invitations and assignments (never mere proposals).
+
+        Any signed-in user: only their own assignments from the invitation on. Changes nothing.
+        """
         query = queries.my_assignments(principal.user_id, assignment_state)
         rows, total = await fetch_page(db_session, query, window)
         items = await queries.views(db_session, rows)

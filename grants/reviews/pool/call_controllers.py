@@ -35,7 +35,12 @@ class CallPoolController(Controller):
     async def detect(
         self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.DetectionResult:
-        """Detect conflicts for every submitted proposal × pooled reviewer of the call."""
+        """Detect conflicts for every submitted proposal × pooled reviewer of the call.
+
+        The call's co-funding officers (403 for other roles). Records each detected conflict (co-
+        authorship, same institution, declared) for the reviewers of their own pool; audited row by
+        row.
+        """
         call = await officer_call(db_session, principal, call_id)
         return await detect_conflicts(db_session, call, actor=principal.actor)
 
@@ -49,7 +54,11 @@ class CallPoolController(Controller):
         status: str | None = Parameter(query="status", default=None, max_length=16),
         source: str | None = Parameter(query="source", default=None, max_length=32),
     ) -> Page[schemas.ConflictDetail]:
-        """The call's conflicts of reviewers the caller sees, with reason, status and decision."""
+        """The call's conflicts of reviewers the caller sees, with reason, status and decision.
+
+        The call's co-funding officers (the reviewers of their own pool), auditors and admins;
+        others who see the call 403. Changes nothing.
+        """
         await overseen_call(db_session, principal, call_id)
         query = decisions.call_conflicts_query(call_id, status=status, source=source)
         query = query.where(sovereignty.reviewers_visible_on_call(principal, call_id))
@@ -65,7 +74,13 @@ class CallPoolController(Controller):
         data: schemas.ServeInvite,
         db_session: AsyncSession,
     ) -> schemas.CallService:
-        """Ask a reviewer of the caller's agency's pool to serve on the call."""
+        """Ask a reviewer of the caller's agency's pool to serve on the call.
+
+        Officers of a co-funding agency, for reviewers of their own agency's pool (403 otherwise).
+        409 when the reviewer was already asked. Creates the service in `invited` (the reviewer
+        answers with `POST /api/call-reviewers/{service_id}/events/accept` or `decline`) and mails
+        them. Audited.
+        """
         call = await officer_call(db_session, principal, call_id)
         await sovereignty.require_invite(db_session, principal, call, data.agency)
         service = await serving.invite(db_session, call, data, actor=principal.actor)
@@ -81,7 +96,11 @@ class CallPoolController(Controller):
         service_state: str | None = Parameter(query="state", default=None, max_length=16),
     ) -> Page[schemas.CallService]:
         """Reviewers asked to serve on the call for agencies the caller sees, filtered by state
-        (invited/accepted/declined)."""
+        (invited/accepted/declined).
+
+        The call's co-funding officers (their own pool's services), auditors and admins; others who
+        see the call 403. Changes nothing.
+        """
         await overseen_call(db_session, principal, call_id)
         query = serving.call_services_query(call_id, service_state)
         query = query.where(sovereignty.serving_visible(principal))
@@ -93,7 +112,11 @@ class CallPoolController(Controller):
     async def biddable(
         self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession, window: Window
     ) -> Page[schemas.BiddableProposal]:
-        """Proposals the caller may bid on: none they have an active conflict with."""
+        """Proposals the caller may bid on: none they have an active conflict with.
+
+        Reviewers serving on the call (accepted; 404 when only invited or not asked). Changes
+        nothing.
+        """
         await service_of(db_session, principal, call_id)
         query = serving.biddable_query(call_id, principal.user_id)
         rows, total = await serving.page_of(db_session, query, window)
@@ -114,7 +137,11 @@ class ConflictController(Controller):
         data: schemas.Reason,
         db_session: AsyncSession,
     ) -> schemas.ConflictView:
-        """Dismiss a false positive: the pair is no longer forbidden."""
+        """Dismiss a false positive: the pair is no longer forbidden.
+
+        Officers of the agency whose pool the reviewer serves on that call (403 otherwise); 409
+        when already decided. Audited.
+        """
         found = await decisions.decide(db_session, principal, conflict_id, "dismiss", data.reason)
         return schemas.ConflictView.model_validate(found)
 
@@ -126,7 +153,11 @@ class ConflictController(Controller):
         data: schemas.Reason,
         db_session: AsyncSession,
     ) -> schemas.ConflictView:
-        """Waive a known conflict: the pair is allowed on purpose."""
+        """Waive a known conflict: the pair is allowed on purpose.
+
+        Officers of the agency whose pool the reviewer serves on that call (403 otherwise); 409
+        when already decided. Audited.
+        """
         found = await decisions.decide(db_session, principal, conflict_id, "waive", data.reason)
         return schemas.ConflictView.model_validate(found)
 
@@ -144,7 +175,11 @@ class ProposalPoolController(Controller):
         data: schemas.Declaration,
         db_session: AsyncSession,
     ) -> schemas.ConflictView:
-        """Declare one's own conflict (or co-authorship) with a proposal of a call one serves."""
+        """Declare one's own conflict (or co-authorship) with a proposal of a call one serves.
+
+        Reviewers asked to serve on the proposal's call (403 for other roles, 404 when not asked).
+        Records a declared conflict, which forbids the pair; audited as `conflict.declare`.
+        """
         proposal, _ = await reviewer_proposal(
             db_session, principal, proposal_id, (ServiceState.INVITED, ServiceState.ACCEPTED)
         )
@@ -161,7 +196,12 @@ class ProposalPoolController(Controller):
         data: schemas.BidBody,
         db_session: AsyncSession,
     ) -> schemas.BidView:
-        """Bid on a proposal of a call one accepted to serve on."""
+        """Bid on a proposal of a call one accepted to serve on.
+
+        Reviewers serving on the proposal's call (accepted; 404 otherwise), on a submitted proposal
+        without an active conflict (409). Replaces the caller's earlier bid; audited as
+        `bid.place`.
+        """
         proposal, _ = await reviewer_proposal(db_session, principal, proposal_id)
         placed = await serving.place_bid(
             db_session, proposal, principal.user_id, data.level, actor=principal.actor
@@ -172,7 +212,11 @@ class ProposalPoolController(Controller):
     async def exclusions(
         self, principal: Principal, proposal_id: uuid.UUID, db_session: AsyncSession
     ) -> list[schemas.ExclusionView]:
-        """The applicants' non-preferred reviewers (consortium and oversight roles)."""
+        """The applicants' non-preferred reviewers (consortium and oversight roles).
+
+        The consortium and oversight roles (co-funding officers, auditors, admins); anyone else
+        404, reviewers included. Changes nothing.
+        """
         await visible_proposal(db_session, principal, proposal_id)
         rows = await serving.exclusions_of(db_session, proposal_id)
         return [schemas.ExclusionView.model_validate(r) for r in rows]
@@ -185,7 +229,11 @@ class ProposalPoolController(Controller):
         data: list[schemas.Exclusion],
         db_session: AsyncSession,
     ) -> list[schemas.ExclusionView]:
-        """Name up to three non-preferred reviewers of a draft."""
+        """Name up to three non-preferred reviewers of a draft.
+
+        The consortium, while the proposal is a draft (409 otherwise); others who see it 403,
+        anyone else 404. Replaces the list. Audited as `proposal.exclusions`.
+        """
         proposal, _, roles = await visible_proposal(db_session, principal, proposal_id)
         require_editable(proposal, roles)
         rows = await serving.replace_exclusions(db_session, proposal, data, actor=principal.actor)

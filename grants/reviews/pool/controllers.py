@@ -58,7 +58,11 @@ class ReviewerController(Controller):
         q: str | None = Parameter(query="q", default=None, max_length=100),
     ) -> Page[schemas.ReviewerProfile]:
         """Profiles of the pools the caller sees (an officer: their agency's), filtered by pool
-        (agency code), country or a text fragment."""
+        (agency code), country or a text fragment.
+
+        Officers (their own agency's pool only; filtering by another pool is 403), auditors and
+        admins. A page (`limit`, `offset`). Changes nothing.
+        """
         await sovereignty.require_pool_filter(db_session, principal, pool)
         query = profiles.profiles_query(pool=pool, country=country, q=q)
         query = query.where(sovereignty.in_visible_pools(principal))
@@ -70,7 +74,11 @@ class ReviewerController(Controller):
         self, principal: Principal, data: schemas.ReviewerProfileCreate, db_session: AsyncSession
     ) -> schemas.ReviewerProfile:
         """Give an existing account a reviewer profile (in the caller's own pool) and the
-        reviewer role."""
+        reviewer role.
+
+        Officers (into their own agency's pool) and admins; everyone else 403. 409 when the account
+        already has a profile. Audited as `reviewer_profile.create`.
+        """
         await sovereignty.require_pools(db_session, principal, data.pools)
         profile, user = await profiles.create_profile(db_session, data, actor=principal.actor)
         return profiles.profile_view(profile, user)
@@ -79,7 +87,11 @@ class ReviewerController(Controller):
     async def import_csv(
         self, request: Request[Any, Any, Any], principal: Principal, db_session: AsyncSession
     ) -> schemas.ImportResult:
-        """Import reviewers from CSV: all rows or none; every bad row named by its line."""
+        """Import reviewers from CSV: all rows or none; every bad row named by its line.
+
+        Officers (into their own agency's pool) and admins. The body is CSV (UTF-8); every row is
+        imported, or none and each bad row is named by its line (422). Audited row by row.
+        """
         text = await csv_text(request)
         await sovereignty.require_import_pools(db_session, principal, text)
         return await csv_import.import_reviewers(db_session, text, actor=principal.actor)
@@ -88,7 +100,11 @@ class ReviewerController(Controller):
     async def show(
         self, principal: Principal, user_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.ReviewerProfile:
-        """One reviewer's profile, when in a pool the caller sees."""
+        """One reviewer's profile, when in a pool the caller sees.
+
+        Officers whose agency's pool holds the reviewer (404 otherwise), auditors and admins.
+        Changes nothing.
+        """
         return profiles.profile_view(
             *await sovereignty.visible_profile(db_session, principal, user_id)
         )
@@ -101,7 +117,12 @@ class ReviewerController(Controller):
         data: schemas.ReviewerProfileUpdate,
         db_session: AsyncSession,
     ) -> schemas.ReviewerProfile:
-        """Edit a reviewer's profile; `pools` replaces their pools (each agency its own)."""
+        """Edit a reviewer's profile; `pools` replaces their pools (each agency its own).
+
+        Officers whose agency's pool holds the reviewer (404 otherwise): `pools` adds or removes
+        only their own agency's membership, and other fields change only when the reviewer is in no
+        other agency's pool (403); admins change everything. Audited as `reviewer_profile.update`.
+        """
         profile, user = await sovereignty.visible_profile(db_session, principal, user_id)
         await sovereignty.require_profile_change(db_session, principal, profile, data)
         await profiles.update_profile(db_session, profile, data, actor=principal.actor)
@@ -115,14 +136,21 @@ class OwnReviewerController(Controller):
 
     @get("/reviewer-profile", name="me:reviewer-profile")
     async def show(self, principal: Principal, db_session: AsyncSession) -> schemas.ReviewerProfile:
-        """The caller's own reviewer profile."""
+        """The caller's own reviewer profile.
+
+        Reviewers only, their own profile (403 for other roles). Changes nothing.
+        """
         return profiles.profile_view(*await profiles.get_profile(db_session, principal.user_id))
 
     @patch("/reviewer-profile", name="me:reviewer-profile-update")
     async def update(
         self, principal: Principal, data: schemas.OwnProfileUpdate, db_session: AsyncSession
     ) -> schemas.ReviewerProfile:
-        """Change one's own expertise and keywords."""
+        """Change one's own expertise and keywords.
+
+        Reviewers only, for their own profile (403 for other roles). Audited as
+        `reviewer_profile.update`.
+        """
         profile, user = await profiles.get_profile(db_session, principal.user_id)
         await profiles.update_profile(db_session, profile, data, actor=principal.actor)
         return profiles.profile_view(profile, user)
@@ -131,5 +159,8 @@ class OwnReviewerController(Controller):
     async def review_calls(
         self, principal: Principal, db_session: AsyncSession
     ) -> list[schemas.CallService]:
-        """The calls the caller was asked to serve on, with the state of each."""
+        """The calls the caller was asked to serve on, with the state of each.
+
+        Reviewers only (403 for other roles). Changes nothing.
+        """
         return await serving.my_services(db_session, principal.user_id)

@@ -27,7 +27,11 @@ class ReviewController(Controller):
     async def show(
         self, principal: Principal, assignment_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.ReviewForm:
-        """The caller's draft, or an empty form with the call's rubric (creates nothing)."""
+        """The caller's draft, or an empty form with the call's rubric (creates nothing).
+
+        Only the assignment's reviewer (404 for anyone else: review drafts are never shown to
+        anyone but their reviewer). Changes nothing.
+        """
         scope = await assignment_scope(db_session, principal, assignment_id)
         return await reviews.open_form(db_session, scope)
 
@@ -39,7 +43,12 @@ class ReviewController(Controller):
         data: schemas.ReviewUpdate,
         db_session: AsyncSession,
     ) -> schemas.ReviewForm:
-        """Save the draft as typed so far (send the version you saw; 0 before the first save)."""
+        """Save the draft as typed so far (send the version you saw; 0 before the first save).
+
+        Only the assignment's reviewer (404 for anyone else), once they accepted and with no
+        conflict of interest (409), while the review is not submitted (409). Scores must be on the
+        rubric's scales (422). Submitting is the assignment's `submit` event. Audited.
+        """
         scope = await assignment_scope(db_session, principal, assignment_id)
         return await reviews.save_draft(db_session, principal, scope, data)
 
@@ -58,5 +67,11 @@ class ProposalReviewsController(Controller):
         db_session: AsyncSession,
         window: Window,
     ) -> Page[ReviewItem]:
-        """Submitted reviews of the proposal the caller may see (see `visibility`)."""
+        """Submitted reviews of the proposal the caller may see (see `visibility`).
+
+        The consortium (after the decision: scores, comments to applicants and recommendation,
+        never names or confidential comments; an empty list before); oversight roles of the pools
+        they may read (with names and confidential comments); an assigned reviewer after submitting
+        their own (409 before; no names). Anyone else 404. Changes nothing.
+        """
         return await proposal_reviews(db_session, principal, proposal_id, window)

@@ -33,7 +33,12 @@ class RankingController(Controller):
         db_session: AsyncSession,
         options: ScoreOptions,
     ) -> schemas.CallScores:
-        """Per proposal: criterion aggregates, total, reviews, spread and disagreement."""
+        """Per proposal: criterion aggregates, total, reviews, spread and disagreement.
+
+        The call's co-funding officers, auditors and admins (403 to others who see the call); in
+        parallel mode an officer sees only their own pool's scores until the joint ranking is
+        recorded. Changes nothing.
+        """
         call, roles = await officer_call(db_session, principal, call_id)
         pool = await pool_of(db_session, principal, call, roles, options.agency)
         return await call_scores(db_session, call, pool, options)
@@ -47,7 +52,12 @@ class RankingController(Controller):
         db_session: AsyncSession,
         options: ScoreOptions,
     ) -> schemas.RankingView:
-        """Build (or rebuild) the agency's draft ranking from its pool's scores."""
+        """Build (or rebuild) the agency's draft ranking from its pool's scores.
+
+        Officers of the agency named by `code`, while the call is `ranking` in parallel review mode
+        (409 otherwise, or when that ranking is final); others 403. Replaces the draft's entries;
+        audited.
+        """
         call, _ = await officer_call(db_session, principal, call_id)
         agency = agency_by_code(call, code)
         ranking = await rankings.build_draft(db_session, principal, call, agency, options)
@@ -58,7 +68,11 @@ class RankingController(Controller):
         self, principal: Principal, call_id: uuid.UUID, code: str, db_session: AsyncSession
     ) -> schemas.RankingView:
         """The agency's ranking (other agencies' officers see it once the joint ranking is
-        recorded)."""
+        recorded).
+
+        Officers of the agency named by `code`, auditors and admins; other co-funding officers 403
+        until the joint ranking is recorded (the wall). Changes nothing.
+        """
         call, roles = await officer_call(db_session, principal, call_id)
         agency = agency_by_code(call, code)
         found = await rankings.ranking_of(db_session, call, agency)
@@ -74,7 +88,11 @@ class RankingController(Controller):
         data: schemas.RankingUpdate,
         db_session: AsyncSession,
     ) -> schemas.RankingView:
-        """Reorder the agency's draft and adjust its recommendations."""
+        """Reorder the agency's draft and adjust its recommendations.
+
+        Officers of the agency named by `code` only (403 otherwise), while its ranking is a draft
+        (409 once final). Each proposal once; audited.
+        """
         call, _ = await officer_call(db_session, principal, call_id)
         agency = agency_by_code(call, code)
         ranking = await _existing(db_session, call, agency)
@@ -89,7 +107,12 @@ class RankingController(Controller):
         data: schemas.JointRankingCreate,
         db_session: AsyncSession,
     ) -> schemas.RankingView:
-        """Record the joint panel's ranking and minutes; agencies then approve it."""
+        """Record the joint panel's ranking and minutes; agencies then approve it.
+
+        Officers of a co-funding agency, once every agency's ranking is final and before any
+        approval (409 otherwise); others 403. Each agency then fires `approve` on the joint
+        ranking. Audited.
+        """
         call, roles = await officer_call(db_session, principal, call_id)
         if COFUNDING_OFFICER not in roles:
             raise Forbidden("Only the co-funding agencies' officers record the joint ranking.")
@@ -100,7 +123,11 @@ class RankingController(Controller):
     async def joint_show(
         self, principal: Principal, call_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.RankingView:
-        """The joint ranking and the agencies that approved it."""
+        """The joint ranking and the agencies that approved it.
+
+        The call's co-funding officers, auditors and admins once it exists (404 before); others
+        403. Changes nothing.
+        """
         call, _ = await officer_call(db_session, principal, call_id)
         return await ranking_view(db_session, call, await _existing(db_session, call, None))
 
