@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
 )
 
-from grants.common.schemas import Input, Output
+from grants.common.schemas import Input, Integer, Output
 from grants.common.texts import (
     MultilingualText,
     MultilingualTextPatch,
@@ -50,7 +50,7 @@ def _whole_minor_units(value: object) -> object:
 
 Amount = Annotated[int, BeforeValidator(_whole_minor_units), Field(gt=0, le=MAX_AMOUNT)]
 Instant = Annotated[AwareDatetime, AfterValidator(ensure_utc)]
-StrictCount = Annotated[int, Field(strict=True)]
+StrictCount = Integer
 
 
 class Criterion(Input):
@@ -92,7 +92,7 @@ class AgencyTermsInput(Input):
 
 CofundingMode = Literal["own_side", "shared"]
 ReviewMode = Literal["parallel", "joint"]
-Duration = Annotated[int, Field(strict=True, ge=1, le=20)]
+Duration = Annotated[Integer, Field(ge=1, le=20)]
 
 
 class CallCreate(Input):
@@ -140,7 +140,7 @@ class CallUpdate(Input):
     """A merge patch: every field optional but `version`, the one the client saw; `title` and
     `description` merge by language; `agencies` replaces the list (see services.update_call)."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     title: MultilingualTitlePatch | None = None
     description: MultilingualTextPatch | None = None
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(

@@ -1,0 +1,106 @@
+"""Validation that tells everything at once: strict integers, missing fields named, every
+problem of a body in one answer; nothing is stored when a body is refused."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import BudgetLine, Call
+from tests.factories import bearer, make_proposal
+from tests.factories_calls import call_body, make_cofunders
+from tests.factories_proposals import audit_count, draft_body, make_world, problem_of
+
+Client = httpx.AsyncClient
+
+
+def _invalid(instance: str, detail: str, errors: list[dict[str, str]]) -> dict[str, object]:
+    return {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": detail,
+        "instance": instance,
+        "errors": errors,
+    }
+
+
+async def _calls(db: AsyncSession) -> int:
+    return int(await db.scalar(select(func.count()).select_from(Call)) or 0)
+
+
+async def test_create_call_booleans_and_numeric_strings_refused(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    body = call_body(durations=[True, 3], reviewers_per_proposal="3")
+    body["agencies"][0]["cap_total"] = True
+    body["agencies"][1]["max_indirect_percent"] = False
+    body["rubric"][0]["weight"] = 40.0
+    before = await audit_count(db)
+
+    response = await client.post("/api/calls", headers=co.jst_headers, json=body)
+
+    assert problem_of(response) == _invalid(
+        "/api/calls",
+        "The request has invalid fields.",
+        [
+            {"field": "durations[0]", "reason": "Input should be a whole number, not bool True"},
+            {
+                "field": "reviewers_per_proposal",
+                "reason": "Input should be a whole number, not str '3'",
+            },
+            {
+                "field": "rubric[0].weight",
+                "reason": "Input should be a whole number, not float 40.0",
+            },
+            {
+                "field": "agencies[0].cap_total",
+                "reason": "an amount is a whole number of minor units "
+                "(JPY and VND have none), not bool True",
+            },
+            {
+                "field": "agencies[1].max_indirect_percent",
+                "reason": "Input should be a whole number, not bool False",
+            },
+        ],
+    )
+    assert (await audit_count(db), await _calls(db)) == (before, 0)
+
+
+async def test_budget_amount_true_refused(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/budget"
+    line = {"year": 1, "category": "travel", "amount": True, "currency": "JPY"}
+    before = await audit_count(db)
+
+    response = await client.put(
+        url, headers=await bearer(db, world.jp_pi), json={"version": 1, "lines": [line]}
+    )
+
+    assert problem_of(response) == _invalid(
+        url,
+        "The request has invalid fields.",
+        [{"field": "lines[0].amount", "reason": "an amount is a whole number, not bool True"}],
+    )
+    assert await db.scalar(select(func.count()).select_from(BudgetLine)) == 0
+    assert await audit_count(db) == before
+
+
+async def test_create_proposal_duration_true_refused(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    headers = await bearer(db, world.jp_pi)
+
+    response = await client.post(
+        "/api/proposals", headers=headers, json=draft_body(world, duration_years=True)
+    )
+
+    assert problem_of(response) == _invalid(
+        "/api/proposals",
+        "The request has invalid fields.",
+        [{"field": "duration_years", "reason": "Input should be a whole number, not bool True"}],
+    )
