@@ -11,9 +11,14 @@ from pydantic import (
     AwareDatetime,
     BeforeValidator,
     Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
     field_validator,
+    model_validator,
 )
 
+from grants.calls.problems import partial_consistency
+from grants.common.partial import valid_fields, with_errors
 from grants.common.schemas import Input, Integer, Output
 from grants.common.texts import (
     MultilingualText,
@@ -111,6 +116,22 @@ class CallCreate(Input):
     rubric: list[Criterion] = Field(default_factory=list)
     document_kinds: list[DocumentKind] = Field(default_factory=list)
     agencies: list[AgencyTermsInput] = Field(min_length=1)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(
+        cls, data: Any, handler: ModelWrapValidatorHandler[CallCreate]
+    ) -> CallCreate:
+        # Field errors stop Pydantic before the set-up's contradictions (checked again by the
+        # service when every field is valid): add those among the valid fields, so one answer
+        # lists every problem.
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            values = valid_fields(cls, data, exc)
+            if values is None:
+                raise
+            raise with_errors(exc, partial_consistency(values)) from None
 
 
 SETTINGS = (

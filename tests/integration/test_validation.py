@@ -104,3 +104,33 @@ async def test_create_proposal_duration_true_refused(client: Client, db: AsyncSe
         "The request has invalid fields.",
         [{"field": "duration_years", "reason": "Input should be a whole number, not bool True"}],
     )
+
+
+async def test_create_call_field_errors_and_contradictions_in_one_answer(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    body = call_body(durations=[0, 5, 5], closes_at="2030-03-01T00:00:00Z", cofunding_mode="shared")
+    body["rubric"][0]["weight"] = 50
+    body["rubric"][2]["scale_min"] = 5
+    body["agencies"][0]["share_percent"] = 60
+    body["agencies"][1]["cap_total"] = -1
+    before = await audit_count(db)
+
+    response = await client.post("/api/calls", headers=co.jst_headers, json=body)
+
+    assert problem_of(response) == _invalid(
+        "/api/calls",
+        "The request has invalid fields.",
+        [
+            {"field": "durations[0]", "reason": "Input should be greater than or equal to 1"},
+            {"field": "agencies[1].cap_total", "reason": "Input should be greater than 0"},
+            {"field": "closes_at", "reason": "The call must close after it opens."},
+            {"field": "rubric", "reason": "The rubric's weights add up to 110, not 100."},
+            {
+                "field": "rubric[2].scale_max",
+                "reason": "Criterion 'impact': the scale maximum must exceed its minimum.",
+            },
+        ],
+    )
+    assert (await audit_count(db), await _calls(db)) == (before, 0)
