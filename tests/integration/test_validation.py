@@ -134,3 +134,62 @@ async def test_create_call_field_errors_and_contradictions_in_one_answer(
         ],
     )
     assert (await audit_count(db), await _calls(db)) == (before, 0)
+
+
+_CALL_FIELDS = [
+    "code",
+    "title.en",
+    "description.en",
+    "topics",
+    "opens_at",
+    "closes_at",
+    "durations",
+    "agencies",
+]
+
+
+async def test_create_call_without_body_names_every_required_field(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+
+    response = await client.post("/api/calls", headers=co.jst_headers)
+
+    assert problem_of(response) == _invalid(
+        "/api/calls",
+        "The request has invalid fields.",
+        [{"field": field, "reason": "Field required"} for field in _CALL_FIELDS],
+    )
+    assert await _calls(db) == 0
+
+
+async def test_create_call_empty_object_names_every_required_field(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+
+    response = await client.post("/api/calls", headers=co.jst_headers, json={})
+
+    assert problem_of(response) == _invalid(
+        "/api/calls",
+        "The request has invalid fields.",
+        [{"field": field, "reason": "Field required"} for field in _CALL_FIELDS],
+    )
+
+
+async def test_create_proposal_without_body_names_every_required_field(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    headers = {**await bearer(db, world.jp_pi), "content-type": "application/json"}
+
+    response = await client.post("/api/proposals", headers=headers, content=b"")
+
+    assert problem_of(response) == _invalid(
+        "/api/proposals",
+        "The request has invalid fields.",
+        [
+            {"field": field, "reason": "Field required"}
+            for field in ("call_id", "title.en", "topic", "duration_years", "planned_start")
+        ],
+    )
