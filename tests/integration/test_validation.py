@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import BudgetLine, Call
-from tests.factories import bearer, make_proposal
+from tests.factories import PASSWORD, bearer, make_proposal, make_user
 from tests.factories_calls import call_body, make_cofunders
 from tests.factories_proposals import audit_count, draft_body, make_world, problem_of
 
@@ -193,3 +193,98 @@ async def test_create_proposal_without_body_names_every_required_field(
             for field in ("call_id", "title.en", "topic", "duration_years", "planned_start")
         ],
     )
+
+
+async def test_person_listed_once_across_both_parts(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+    base = f"/api/proposals/{proposal.id}/parts"
+    jp_headers = await bearer(db, world.jp_pi)
+    vn_headers = await bearer(db, world.vn_pi)
+    listed = await client.post(
+        f"{base}/{proposal.parts[0].id}/members",
+        headers=jp_headers,
+        json={
+            "name": "Tanaka",
+            "email": "tanaka@example.jp",
+            "orcid": "0000-0002-1825-0097",
+            "erad_number": "12345678",
+        },
+    )
+    before = await audit_count(db)
+
+    pi_again = await client.post(
+        f"{base}/{proposal.parts[1].id}/members",
+        headers=vn_headers,
+        json={"name": "Dup PI", "email": "ＪＰ.ＰＩ@Example.JP"},
+    )
+    same_orcid = await client.post(
+        f"{base}/{proposal.parts[1].id}/members",
+        headers=vn_headers,
+        json={
+            "name": "T. Tanaka",
+            "email": "t.tanaka@example.vn",
+            "orcid": "https://orcid.org/0000-0002-1825-0097",
+        },
+    )
+    renamed = await client.patch(
+        f"{base}/{proposal.parts[0].id}/members/{listed.json()['id']}",
+        headers=jp_headers,
+        json={"version": 1, "email": "vn.pi@example.vn"},
+    )
+
+    conflict = {
+        "type": "urn:cofund:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "This person is already on the proposal's team.",
+    }
+    assert listed.status_code == 201
+    assert problem_of(pi_again) == {
+        **conflict,
+        "instance": f"{base}/{proposal.parts[1].id}/members",
+        "errors": [{"field": "email", "reason": "this e-mail is already on the proposal's team"}],
+    }
+    assert problem_of(same_orcid)["errors"] == [
+        {"field": "orcid", "reason": "this ORCID iD is already on the proposal's team"}
+    ]
+    assert problem_of(renamed)["errors"] == [
+        {"field": "email", "reason": "this e-mail is already on the proposal's team"}
+    ]
+    assert await audit_count(db) == before
+
+
+async def test_create_user_lookalike_email_is_the_same_account(
+    client: Client, db: AsyncSession
+) -> None:
+    headers = await bearer(db, await make_user(db, "admin"))
+    await make_user(db, email="josé@example.org")
+    before = await audit_count(db)
+
+    responses = [
+        await client.post(
+            "/api/users",
+            headers=headers,
+            json={"email": email, "display_name": "J", "password": "long enough password"},
+        )
+        for email in ("ＪＯＳÉ@example.org", "jose\u0301@EXAMPLE.org")
+    ]
+
+    assert [problem_of(r)["errors"] for r in responses] == [
+        [{"field": "email", "reason": "already registered"}]
+    ] * 2
+    assert await audit_count(db) == before
+
+
+async def test_login_with_fullwidth_email_finds_the_account(
+    client: Client, db: AsyncSession
+) -> None:
+    user = await make_user(db, "researcher", email="hana@example.org")
+
+    response = await client.post(
+        "/api/auth/login", json={"email": "ｈａｎａ@example.org", "password": PASSWORD}
+    )
+
+    assert (response.status_code, response.json()["user"]["id"]) == (200, str(user.id))
