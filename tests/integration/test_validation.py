@@ -288,3 +288,42 @@ async def test_login_with_fullwidth_email_finds_the_account(
     )
 
     assert (response.status_code, response.json()["user"]["id"]) == (200, str(user.id))
+
+
+async def test_budget_bad_lines_and_cap_breach_in_one_answer(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(
+        db, world.call, {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi}
+    )
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/budget"
+    lines = [
+        {"year": 1, "category": "personnel", "amount": 9_000_000, "currency": "JPY"},
+        {"year": 1, "category": "equipment", "amount": 2_000_000, "currency": "JPY"},
+        {"year": 1, "category": "snacks", "amount": 1, "currency": "JPY"},
+        {"year": 2, "category": "travel", "amount": 1.5, "currency": "VND"},
+    ]
+
+    response = await client.put(
+        url, headers=await bearer(db, world.jp_pi), json={"version": 1, "lines": lines}
+    )
+
+    assert problem_of(response) == _invalid(
+        url,
+        "Some budget lines are invalid.",
+        [
+            {
+                "field": "lines[2].category",
+                "reason": "one of personnel, equipment, consumables, travel, other, indirect",
+            },
+            {"field": "lines[3].amount", "reason": "JPY has no minor unit: give a whole number"},
+            {"field": "lines[3].currency", "reason": "this part's budget is in JPY"},
+            {
+                "field": "lines",
+                "reason": "The JST part's budget for year 1 is ¥11,000,000, over JST's cap of "
+                "¥10,000,000 per year.",
+            },
+        ],
+    )
+    assert await db.scalar(select(func.count()).select_from(BudgetLine)) == 0
