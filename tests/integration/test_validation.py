@@ -327,3 +327,18 @@ async def test_budget_bad_lines_and_cap_breach_in_one_answer(
         ],
     )
     assert await db.scalar(select(func.count()).select_from(BudgetLine)) == 0
+
+
+async def test_member_email_stored_normalised_for_the_duplicate_funding_check(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+
+    response = await client.post(
+        f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/members",
+        headers=await bearer(db, world.jp_pi),
+        json={"name": "Aiko", "email": "ＡＩＫＯ@Example.JP"},
+    )
+
+    assert (response.status_code, response.json()["email"]) == (201, "aiko@example.jp")
