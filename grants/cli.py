@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from grants.common.emails import normalise
 from grants.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -211,7 +212,7 @@ def token_create(email: str, name: str, days: int | None) -> None:
     from grants.db.models import User
 
     async def work(session: AsyncSession) -> str:
-        found = await session.scalar(select(User).where(User.email == email.strip().lower()))
+        found = await session.scalar(select(User).where(User.email == normalise(email)))
         if found is None:
             raise click.ClickException(f"no user {email}")
         _, secret = await create_token(

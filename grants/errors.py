@@ -19,6 +19,8 @@ from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.orm.exc import StaleDataError
 
+from grants.common.required import body_model, model_at, required_paths
+
 log = structlog.get_logger("grants.errors")
 PROBLEM_JSON = "application/problem+json"
 
@@ -148,10 +150,14 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
     event_body = bool(
         request.scope.get("route_handler") and request.route_handler.opt.get("event_body")
     )
-    errors = [
-        FieldError(field=_event_field(_field_of(item), event_body), reason=_reason_of(item))
+    items = [
+        item
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
+    ]
+    errors = [
+        FieldError(field=_event_field(_field_of(item), event_body), reason=_reason_of(item))
+        for item in _missing_named(request, items)
     ]
     detail = str(exc.detail)
     if not errors:
@@ -167,6 +173,31 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         code="invalid",
         errors=errors,
     )
+
+
+def _missing_named(
+    request: Request[Any, Any, Any], items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A missing body (Litestar says `'data'`) or a missing nested object named by each
+    required field it lacks (`title.en`), so a client learns every field it must send."""
+    handler = request.scope.get("route_handler")
+    data_field = handler.parsed_data_field if handler is not None else None
+    model = body_model(data_field.annotation) if data_field is not None else None
+    if model is None:
+        return items
+    named = []
+    for item in items:
+        key = str(item.get("key") or "")
+        if key == "data" and item.get("message") == "'data'":
+            paths = required_paths(model)
+        elif item.get("message") == "Field required" and (
+            nested := model_at(model, key.split("."))
+        ):
+            paths = [f"{key}.{path}" for path in required_paths(nested)]
+        else:
+            paths = []
+        named += [{"key": p, "message": "Field required"} for p in paths] or [item]
+    return named
 
 
 def _event_field(field: str, event_body: bool) -> str:

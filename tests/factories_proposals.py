@@ -59,12 +59,15 @@ async def ready_proposal(
     vn_pi: User | None = None,
     **fields: Any,
 ) -> Proposal:
-    """A draft that passes every submission check: both PIs, budgets within the caps and the
-    required project description."""
+    """A draft that passes every submission check: both PIs, host institutions, budgets within
+    the caps and the required project description."""
     jp = jp_pi or world.jp_pi
     proposal = await make_proposal(
         db, world.call, {world.jst.id: jp, world.nafosted.id: vn_pi or world.vn_pi}, **fields
     )
+    hosts = ("The University of Tokyo", "Vietnam National University, Hanoi")
+    for part, host in zip(proposal.parts, hosts, strict=True):
+        part.institution_name = host
     for part, currency in zip(proposal.parts, ("JPY", "VND"), strict=True):
         part.budget.extend(
             [

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts.services import WITH_ROLES
+from grants.common.emails import normalise
 from grants.db.models import LoginAttempt, User, UserSession
 from grants.errors import TooManyRequests, Unauthenticated
 from grants.security.passwords import hash_password, needs_rehash, verify_password
@@ -40,7 +41,7 @@ async def login(
     for any wrong credential. A failure is recorded and committed before the error is raised,
     so the request's rollback does not erase it.
     """
-    email = email.strip().lower()
+    email = normalise(email)
     await _refuse_when_limited(session, settings, email, address)
     user = await session.scalar(select(User).where(User.email == email).options(WITH_ROLES))
     # Argon2 takes a few hundred milliseconds on purpose: keep it off the event loop.

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import EmailStr, Field, field_validator
 
 from grants.common import codes
-from grants.common.schemas import Input, Output
+from grants.common.schemas import Input, Integer, Output
 from grants.security.passwords import MIN_PASSWORD_LENGTH
 from grants.times import validate_time_zone
 
@@ -79,7 +79,7 @@ class UserCreate(_Profile):
 class UserUpdate(_Profile):
     """Profile fields; all optional. `version` is the one the client saw."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     locale: Locale | None = None
     time_zone: str | None = None
@@ -87,7 +87,7 @@ class UserUpdate(_Profile):
 
 
 class RolesReplace(Input):
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     roles: list[RoleGrant]
 
 
@@ -98,7 +98,7 @@ class PasswordChange(Input):
 
 class TokenCreate(Input):
     name: str = Field(min_length=1, max_length=100)
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: Integer | None = Field(default=None, ge=1, le=3650)
 
 
 class Token(Output):

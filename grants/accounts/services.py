@@ -15,6 +15,7 @@ from grants.accounts import schemas
 from grants.audit.chain import append
 from grants.common.actors import Actor
 from grants.common.edits import audited_update, check_version
+from grants.common.emails import normalise
 from grants.db.models import Agency, ApiToken, User, UserRole, UserSession
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.security.passwords import hash_password, verify_password
@@ -23,7 +24,8 @@ from workflows.machines.account import AccountState
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    """The stored form of an account's address (see `grants.common.emails`)."""
+    return normalise(email)
 
 
 WITH_ROLES = selectinload(User.roles).selectinload(UserRole.agency)

@@ -8,7 +8,7 @@ import uuid
 from pydantic import Field, field_validator
 
 from grants.common import codes
-from grants.common.schemas import Input, Output
+from grants.common.schemas import Input, Integer, Output
 from grants.times import validate_time_zone
 
 
@@ -42,18 +42,18 @@ class AgencyCreate(_Validated):
     name: str = Field(min_length=1, max_length=200)
     country: str = Field(min_length=2, max_length=2)
     currency: str = Field(min_length=3, max_length=3)
-    fiscal_year_start_month: int = Field(ge=1, le=12)
+    fiscal_year_start_month: Integer = Field(ge=1, le=12)
     time_zone: str
 
 
 class AgencyUpdate(_Validated):
     """All optional but `version`, the one the client saw."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     name: str | None = Field(default=None, min_length=1, max_length=200)
     country: str | None = Field(default=None, min_length=2, max_length=2)
     currency: str | None = Field(default=None, min_length=3, max_length=3)
-    fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
+    fiscal_year_start_month: Integer | None = Field(default=None, ge=1, le=12)
     time_zone: str | None = None
 
 

@@ -7,10 +7,11 @@ closing time being in the past is the call machine's own guard, so it is not rep
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from grants.errors import FieldError
@@ -46,16 +47,29 @@ class Setup:
     min_reviewers_per_country: int = 0
 
 
-def consistency(setup: Setup) -> list[FieldError]:
-    """Every contradiction in the set-up, each naming its field path."""
+def consistency(setup: Setup, valid: Collection[str] | None = None) -> list[FieldError]:
+    """Every contradiction in the set-up, each naming its field path. `valid` names the
+    fields that can be trusted (None: all); a check needing another one is skipped."""
+    trusted = None if valid is None else set(valid)
     return [
-        *_timing(setup),
-        *_rubric(setup.rubric),
-        *_duplicates("document_kinds", [k["kind"] for k in setup.document_kinds], "kind"),
-        *_duplicates("durations", list(setup.durations), "duration"),
-        *_shares(setup),
-        *_joint_panel(setup),
+        error
+        for needs, check in _CHECKS
+        if trusted is None or needs <= trusted
+        for error in check(setup)
     ]
+
+
+def partial_consistency(values: Mapping[str, Any]) -> list[FieldError]:
+    """`consistency` of a create body some of whose fields were refused: `values` holds the
+    valid ones as plain data (`agencies` as dicts), each check runs when its fields are there."""
+    given = {name: values[name] for name in _SETUP_FIELDS if name in values}
+    terms = [
+        Terms(t["agency"], None, None, None, t.get("share_percent"))
+        for t in values.get("agencies", ())
+    ]
+    setup = dataclasses.replace(_BLANK, **given, terms=terms)
+    valid = set(given) | ({"terms"} if "agencies" in values else set())
+    return consistency(setup, valid)
 
 
 def configuration_problems(setup: Setup) -> tuple[str, ...]:
@@ -158,3 +172,25 @@ def _amount_problems(terms: Terms) -> list[str]:
     if terms.cap_total and terms.envelope and terms.cap_total > terms.envelope:
         problems.append(f"{terms.agency}'s cap per project is above its envelope.")
     return problems
+
+
+_CHECKS: tuple[tuple[frozenset[str], Callable[[Setup], list[FieldError]]], ...] = (
+    (frozenset({"opens_at", "closes_at", "review_deadline"}), _timing),
+    (frozenset({"rubric"}), lambda s: _rubric(s.rubric)),
+    (
+        frozenset({"document_kinds"}),
+        lambda s: _duplicates("document_kinds", [k["kind"] for k in s.document_kinds], "kind"),
+    ),
+    (frozenset({"durations"}), lambda s: _duplicates("durations", list(s.durations), "duration")),
+    (frozenset({"cofunding_mode", "terms"}), _shares),
+    (
+        frozenset({"review_mode", "reviewers_per_proposal", "min_reviewers_per_country", "terms"}),
+        _joint_panel,
+    ),
+)
+"""Each check of `consistency` with the set-up fields it reads."""
+
+_SETUP_FIELDS = tuple(f.name for f in dataclasses.fields(Setup) if f.name != "terms")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_BLANK = Setup(_EPOCH, _EPOCH, None, "own_side", (), (), (), ())
+"""Stands in for refused fields; the checks reading them are skipped (`consistency`)."""

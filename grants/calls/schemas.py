@@ -11,10 +11,15 @@ from pydantic import (
     AwareDatetime,
     BeforeValidator,
     Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
     field_validator,
+    model_validator,
 )
 
-from grants.common.schemas import Input, Output
+from grants.calls.problems import partial_consistency
+from grants.common.partial import valid_fields, with_errors
+from grants.common.schemas import Input, Integer, Output
 from grants.common.texts import (
     MultilingualText,
     MultilingualTextPatch,
@@ -50,7 +55,7 @@ def _whole_minor_units(value: object) -> object:
 
 Amount = Annotated[int, BeforeValidator(_whole_minor_units), Field(gt=0, le=MAX_AMOUNT)]
 Instant = Annotated[AwareDatetime, AfterValidator(ensure_utc)]
-StrictCount = Annotated[int, Field(strict=True)]
+StrictCount = Integer
 
 
 class Criterion(Input):
@@ -92,7 +97,7 @@ class AgencyTermsInput(Input):
 
 CofundingMode = Literal["own_side", "shared"]
 ReviewMode = Literal["parallel", "joint"]
-Duration = Annotated[int, Field(strict=True, ge=1, le=20)]
+Duration = Annotated[Integer, Field(ge=1, le=20)]
 
 
 class CallCreate(Input):
@@ -111,6 +116,22 @@ class CallCreate(Input):
     rubric: list[Criterion] = Field(default_factory=list)
     document_kinds: list[DocumentKind] = Field(default_factory=list)
     agencies: list[AgencyTermsInput] = Field(min_length=1)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(
+        cls, data: Any, handler: ModelWrapValidatorHandler[CallCreate]
+    ) -> CallCreate:
+        # Field errors stop Pydantic before the set-up's contradictions (checked again by the
+        # service when every field is valid): add those among the valid fields, so one answer
+        # lists every problem.
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            values = valid_fields(cls, data, exc)
+            if values is None:
+                raise
+            raise with_errors(exc, partial_consistency(values)) from None
 
 
 SETTINGS = (
@@ -140,7 +161,7 @@ class CallUpdate(Input):
     """A merge patch: every field optional but `version`, the one the client saw; `title` and
     `description` merge by language; `agencies` replaces the list (see services.update_call)."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     title: MultilingualTitlePatch | None = None
     description: MultilingualTextPatch | None = None
     topics: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 if TYPE_CHECKING:
     from grants.common.pagination import Window
 
 T = TypeVar("T")
+
+
+def whole_number(value: object) -> object:
+    """Refuse what is not a JSON integer. Litestar validates bodies with `strict=False`, which
+    overrides a field's own `strict=True`: without this, `true` is 1 and `"3"` is 3."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError(
+            "int_type",
+            "Input should be a whole number, not {kind} {value}",
+            {"kind": type(value).__name__, "value": repr(value)},
+        )
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(whole_number)]
+"""An integer field of a request body: booleans, numeric strings and floats are refused."""
 
 
 class Input(BaseModel):
@@ -39,7 +56,7 @@ class Page(BaseModel, Generic[T]):
 class EventBody(Input):
     """Body of `POST …/events/{event}`: the version the client saw and the event's data."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     data: dict[str, str] = Field(default_factory=dict)
 
 

@@ -103,6 +103,8 @@ def submission_problems(
         code = part.agency.code
         if part.pi_user_id is None:
             problems.append(f"The {code} part has no PI.")
+        if not (part.institution_ror or part.institution_name):
+            problems.append(f"The {code} part has no host institution (ROR id or name).")
         if not part.budget:
             problems.append(f"The {code} part has no budget.")
         problems += budget_warnings(part, terms_for(call, part), proposal.duration_years, locale)

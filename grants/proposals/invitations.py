@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
+from grants.common.emails import normalise
 from grants.db.models import (
     Agency,
     Call,
@@ -50,7 +51,7 @@ async def invite(
 ) -> schemas.Invitation:
     """Record an invitation to be the PI of the part of agency `data.agency` and queue its
     mail (linking to `base_url`). Raises Forbidden (caller is not a PI), Conflict (not a
-    draft, or that part has a PI) and Invalid (no such part)."""
+    draft, or that part has a PI) and Invalid (no such part, or the caller's own address)."""
     if PI not in roles:
         raise Forbidden("Only a PI of the proposal invites the counterpart PI.")
     if proposal.state != ProposalState.DRAFT:
@@ -61,6 +62,11 @@ async def invite(
         raise Invalid("No such part.", errors=[FieldError("agency", f"one of {codes}")])
     if part.pi_user_id is not None:
         raise Conflict(f"The {part.agency.code} part already has its PI.")
+    if normalise(str(data.email)) == normalise(principal.email):
+        raise Invalid(
+            "You cannot invite yourself as the counterpart PI.",
+            errors=[FieldError("email", "your own address: invite the counterpart PI")],
+        )
     invitation = await _record(session, principal, proposal, part, str(data.email))
     await append(
         session,
@@ -126,7 +132,7 @@ async def _record(
         proposal_id=proposal.id,
         part_id=part.id,
         member_id=member.id if member else None,
-        email=email.strip().lower(),
+        email=normalise(email),
         token_hash=digest(new_secret()),
         invited_by=principal.user_id,
         expires_at=utcnow() + INVITATION_LIFETIME,
@@ -177,7 +183,7 @@ def _pending(principal: Principal) -> Select[tuple[ProposalInvitation, Proposal,
         .join(ProposalPart, ProposalPart.id == ProposalInvitation.part_id)
         .join(Agency, Agency.id == ProposalPart.agency_id)
         .where(
-            func.lower(ProposalInvitation.email) == principal.email.lower(),
+            func.lower(ProposalInvitation.email) == normalise(principal.email),
             ProposalInvitation.accepted_at.is_(None),
             ProposalInvitation.expires_at > utcnow(),
             Proposal.state == ProposalState.DRAFT,
@@ -226,15 +232,16 @@ async def accept(
 ) -> schemas.Invitation:
     """Accept an open invitation: the caller becomes the part's PI (and a team member with
     role `pi`), or the invited co-investigator member is linked to the caller's account.
-    Raises NotFound for anyone but the invitee, or when it is expired or voided, accepted, the
-    proposal left draft, or (PI) the caller's country is not the agency's; Conflict when the
-    part got a PI meanwhile or the caller is already on the proposal's team."""
+    Raises NotFound for anyone but the invitee, or when it is expired or voided, the proposal
+    left draft, or (PI) the caller's country is not the agency's; Conflict when the invitee
+    accepted it already, the part got a PI meanwhile or the caller is already on the team."""
     user = await session.get(User, principal.user_id)
     assert user is not None  # the authenticated principal's account exists
     row = (
         await session.execute(_pending(principal).where(ProposalInvitation.id == invitation_id))
     ).first()
     if row is None or (row[0].member_id is None and row[3].country != user.country):
+        await _refuse_accepted(session, principal, invitation_id)
         raise NotFound("No such invitation.")
     inv, proposal, call_code, agency = row
     part = next(p for p in proposal.parts if p.id == inv.part_id)
@@ -254,6 +261,22 @@ async def accept(
         changes={"invitation": str(inv.id), "agency": agency.code, **linked},
     )
     return _view(inv, proposal, call_code, agency)
+
+
+async def _refuse_accepted(
+    session: AsyncSession, principal: Principal, invitation_id: uuid.UUID
+) -> None:
+    """Raises Conflict when the caller's own invitation was accepted already (a second click
+    on the link); anyone else's stays a NotFound, telling nothing."""
+    accepted = await session.scalar(
+        select(ProposalInvitation.id).where(
+            ProposalInvitation.id == invitation_id,
+            func.lower(ProposalInvitation.email) == normalise(principal.email),
+            ProposalInvitation.accepted_at.is_not(None),
+        )
+    )
+    if accepted is not None:
+        raise Conflict("This invitation was accepted already.")
 
 
 def _accept_pi(proposal: Proposal, part: ProposalPart, user: User) -> dict[str, object]:
@@ -281,7 +304,7 @@ def _accept_member(
 
 def _make_pi(part: ProposalPart, user: User) -> None:
     part.pi_user_id = user.id
-    listed = next((m for m in part.members if m.email.lower() == user.email.lower()), None)
+    listed = next((m for m in part.members if normalise(m.email) == normalise(user.email)), None)
     if listed is None:
         part.members.append(
             PartMember(user_id=user.id, role="pi", name=user.display_name, email=user.email)

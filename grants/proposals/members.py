@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.edits import apply_patch, merge_patch
+from grants.common.emails import normalise
 from grants.db.models import PartMember, Proposal, ProposalPart
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.proposals import access, invitations, schemas
@@ -47,11 +48,28 @@ def _erad_errors(part: ProposalPart, erad_number: str | None) -> list[FieldError
     return []
 
 
-def _check_unlisted(part: ProposalPart, email: str) -> None:
-    if any(m.email.lower() == email for m in part.members):
-        raise Conflict(
-            "This person is already on the team.", errors=[FieldError("email", "already listed")]
-        )
+_IDENTIFIERS = {"email": "e-mail", "orcid": "ORCID iD", "erad_number": "e-Rad number"}
+
+
+def _check_unlisted(
+    proposal: Proposal, sent: dict[str, Any], member: PartMember | None = None
+) -> None:
+    """Raises Conflict naming each of `sent`'s e-mail, ORCID iD and e-Rad number that another
+    member of any part of the proposal (its PIs included) already has: one person, one entry."""
+    others = [m for p in proposal.parts for m in p.members if m is not member]
+    errors = [
+        FieldError(name, f"this {label} is already on the proposal's team")
+        for name, label in _IDENTIFIERS.items()
+        if sent.get(name) and any(_same(name, getattr(m, name), sent[name]) for m in others)
+    ]
+    if errors:
+        raise Conflict("This person is already on the proposal's team.", errors=errors)
+
+
+def _same(name: str, stored: str | None, sent: str) -> bool:
+    if stored is None:
+        return False
+    return normalise(stored) == normalise(sent) if name == "email" else stored == sent
 
 
 async def add_member(
@@ -65,13 +83,16 @@ async def add_member(
 ) -> PartMember:
     """List a person on the part's team, never linked to an account; a co-investigator is
     invited (mail queued, linking to `base_url`). Raises Forbidden, Invalid (e-Rad number off
-    the Japanese side) and Conflict (not a draft, or the e-mail is already listed)."""
+    the Japanese side) and Conflict (not a draft, or the e-mail, ORCID iD or e-Rad number is
+    already on any part's team)."""
     access.require_part_editor(principal, part, proposal)
-    email = str(data.email).strip().lower()
+    email = normalise(str(data.email))
     errors = _erad_errors(part, data.erad_number)
     if errors:
         raise Invalid("The member cannot be added.", errors=errors)
-    _check_unlisted(part, email)
+    _check_unlisted(
+        proposal, {"email": email, "orcid": data.orcid, "erad_number": data.erad_number}
+    )
     member = PartMember(
         part_id=part.id,
         name=data.name,
@@ -93,9 +114,12 @@ async def add_member(
     return member
 
 
-def _patch(part: ProposalPart, member: PartMember, data: schemas.MemberUpdate) -> dict[str, Any]:
+def _patch(
+    proposal: Proposal, part: ProposalPart, member: PartMember, data: schemas.MemberUpdate
+) -> dict[str, Any]:
     """The merge patch's values, checked: raises Invalid (a required field cleared, an e-Rad
-    number off the Japanese side, the PI's role or e-mail) and Conflict (e-mail listed)."""
+    number off the Japanese side, the PI's role or e-mail) and Conflict (the e-mail, ORCID iD
+    or e-Rad number is another member's on any part)."""
     sent = merge_patch(data, MEMBER_FIELDS, required=REQUIRED)
     errors = _erad_errors(part, sent.get("erad_number"))
     if member.role == "pi":
@@ -106,9 +130,8 @@ def _patch(part: ProposalPart, member: PartMember, data: schemas.MemberUpdate) -
     if errors:
         raise Invalid("The member cannot be changed.", errors=errors)
     if "email" in sent:
-        sent["email"] = str(sent["email"]).strip().lower()
-        if sent["email"] != member.email:
-            _check_unlisted(part, sent["email"])
+        sent["email"] = normalise(str(sent["email"]))
+    _check_unlisted(proposal, sent, member)
     return sent
 
 
@@ -128,7 +151,7 @@ async def update_member(
     Invalid (see `_patch`)."""
     access.require_part_editor(principal, part, proposal)
     await lock_and_check(session, member, data.version)
-    changes: dict[str, Any] = apply_patch(member, _patch(part, member, data))
+    changes: dict[str, Any] = apply_patch(member, _patch(proposal, part, member, data))
     if {"email", "role"} & changes.keys():
         changes |= await _reinvite(session, principal, proposal, part, member, base_url)
     if changes:

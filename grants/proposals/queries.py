@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from grants.common.emails import normalise
 from grants.db.models import (
     BudgetLine,
     CallAgency,
@@ -125,7 +126,7 @@ def _person(
 ) -> str:
     """Our member's email for a member row of another proposal that matched one of ours."""
     for m in people:
-        same_ids = (user_id is not None and m.user_id == user_id) or m.email.lower() == email
+        same_ids = (user_id is not None and m.user_id == user_id) or normalise(m.email) == email
         if same_ids or (orcid and m.orcid == orcid) or (erad and m.erad_number == erad):
             return m.email
     return email
@@ -155,7 +156,7 @@ async def duplicate_funding(
             Proposal.state.not_in(INACTIVE),
             or_(
                 PartMember.user_id.in_([m.user_id for m in people if m.user_id]),
-                func.lower(PartMember.email).in_([m.email.lower() for m in people]),
+                func.lower(PartMember.email).in_([normalise(m.email) for m in people]),
                 PartMember.orcid.in_([m.orcid for m in people if m.orcid]),
                 PartMember.erad_number.in_([m.erad_number for m in people if m.erad_number]),
             ),

@@ -6,10 +6,19 @@ import datetime
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BeforeValidator,
+    EmailStr,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from grants.common import codes
-from grants.common.schemas import Input, Output
+from grants.common.schemas import Input, Integer, Output
 from grants.common.texts import (
     MultilingualText,
     MultilingualTextPatch,
@@ -17,6 +26,15 @@ from grants.common.texts import (
     MultilingualTitlePatch,
     Stored,
 )
+
+
+def _not_boolean(value: object) -> object:
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "int_type", "an amount is a whole number, not bool {value}", {"value": repr(value)}
+        )
+    return value
+
 
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -27,7 +45,7 @@ class ProposalCreate(Input):
     abstract: MultilingualText | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
     topic: str = Field(min_length=1, max_length=100)
-    duration_years: int = Field(ge=1, le=50)
+    duration_years: Integer = Field(ge=1, le=50)
     planned_start: datetime.date
 
 
@@ -35,19 +53,19 @@ class ProposalUpdate(Input):
     """A JSON Merge Patch of the shared fields; `version` is the one the client saw. `title`
     and `abstract` merge per language; `null` clears `abstract` and `keywords`."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     title: MultilingualTitlePatch | None = None
     abstract: MultilingualTextPatch | None = None
     keywords: list[Keyword] | None = Field(default=None, max_length=20)
     topic: str | None = Field(default=None, min_length=1, max_length=100)
-    duration_years: int | None = Field(default=None, ge=1, le=50)
+    duration_years: Integer | None = Field(default=None, ge=1, le=50)
     planned_start: datetime.date | None = None
 
 
 class PartUpdate(Input):
     """A JSON Merge Patch of the part's host institution (`null` clears a field)."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     institution_ror: str | None = None
     institution_name: str | None = Field(default=None, max_length=300)
 
@@ -76,7 +94,7 @@ class MemberUpdate(_Person):
     """A JSON Merge Patch of a member: `null` clears `orcid` or `erad_number`; `name`, `email`
     and `role` cannot be cleared."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: EmailStr | None = None
     orcid: str | None = None
@@ -85,18 +103,19 @@ class MemberUpdate(_Person):
 
 
 class BudgetLineIn(Input):
-    """`amount` is checked by the service, so a decimal is refused naming its line."""
+    """`amount` is checked by the service, so a decimal is refused naming its line; a boolean
+    is refused here (Litestar's lax validation would read `true` as 1)."""
 
-    year: int
+    year: Integer
     category: str = Field(max_length=20)
-    amount: StrictInt | StrictFloat | StrictStr
+    amount: Annotated[StrictInt | StrictFloat | StrictStr, BeforeValidator(_not_boolean)]
     currency: str = Field(max_length=3)
 
 
 class BudgetReplace(Input):
     """The whole new budget; `version` is the part's version the client saw."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     lines: list[BudgetLineIn] = Field(max_length=500)
 
 

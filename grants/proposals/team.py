@@ -103,24 +103,31 @@ def _line_errors(
     return errors
 
 
-def _validated_lines(data: schemas.BudgetReplace, currency: str, duration: int) -> list[BudgetLine]:
+def _validated_lines(
+    data: schemas.BudgetReplace, currency: str, duration: int
+) -> tuple[list[BudgetLine], list[FieldError]]:
+    """The lines that are valid, as rows, and an error naming each field of the others."""
     errors: list[FieldError] = []
+    valid: list[BudgetLine] = []
     seen: set[tuple[int, str]] = set()
     for i, line in enumerate(data.lines):
-        errors += _line_errors(i, line, currency, duration)
+        line_errors = _line_errors(i, line, currency, duration)
         if (line.year, line.category) in seen:
-            errors.append(
+            line_errors.append(
                 FieldError(f"lines[{i}]", f"year {line.year} {line.category} is listed twice")
             )
         seen.add((line.year, line.category))
-    if errors:
-        raise Invalid("Some budget lines are invalid.", errors=errors)
-    return [
-        BudgetLine(
-            year=line.year, category=line.category, amount=int(line.amount), currency=currency
-        )
-        for line in data.lines
-    ]
+        errors += line_errors
+        if not line_errors:
+            valid.append(
+                BudgetLine(
+                    year=line.year,
+                    category=line.category,
+                    amount=int(line.amount),
+                    currency=currency,
+                )
+            )
+    return valid, errors
 
 
 async def replace_budget(
@@ -140,13 +147,13 @@ async def replace_budget(
     access.require_part_editor(principal, part, proposal)
     await lock_and_check(session, part, data.version)
     terms = checks.terms_for(call, part)
-    lines = _validated_lines(data, terms.currency, proposal.duration_years)
+    lines, errors = _validated_lines(data, terms.currency, proposal.duration_years)
+    # The valid lines alone may already break a cap: say so with the bad lines, at once.
     breaches = checks.cap_breaches(lines, terms, part.agency.code, principal.locale)
-    if breaches:
-        raise Invalid(
-            "The budget is over the call's caps.",
-            errors=[FieldError("lines", breach) for breach in breaches],
-        )
+    errors += [FieldError("lines", breach) for breach in breaches]
+    if errors:
+        detail = "Some budget lines are invalid." if len(lines) < len(data.lines) else None
+        raise Invalid(detail or "The budget is over the call's caps.", errors=errors)
     await queries.load_budgets(session, proposal)
     before = [[b.year, b.category, b.amount] for b in part.budget]
     part.updated_at = utcnow()  # the budget lives in its own rows: this bumps the part's version

@@ -68,8 +68,13 @@ async def test_create_call_every_bad_field_named(client: Client, db: AsyncSessio
         "agencies[1].cap_per_year",
         "document_kinds[1].allowed_types",
         "opens_at",
+        "rubric",
         "shoe_size",
     ]
+    assert response.json()["errors"][-1] == {
+        "field": "rubric",
+        "reason": "The rubric's weights add up to 110, not 100.",
+    }
     assert response.json()["errors"][2:4] == [
         {
             "field": "agencies[0].cap_total",

@@ -517,7 +517,10 @@ async def test_member_email_listed_twice_conflicts(client: Client, db: AsyncSess
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["erad_number"]
     assert again.status_code == 409
-    assert again.json()["errors"] == [{"field": "email", "reason": "already listed"}]
+    assert (again.json()["detail"], again.json()["errors"]) == (
+        "This person is already on the proposal's team.",
+        [{"field": "email", "reason": "this e-mail is already on the proposal's team"}],
+    )
 
 
 async def test_unknown_event_is_404(client: Client, db: AsyncSession) -> None:

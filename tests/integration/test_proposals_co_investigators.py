@@ -187,10 +187,22 @@ async def test_member_removal_voids_the_pending_invitation(
 
 
 async def test_accept_refused_when_already_on_the_team(client: Client, db: AsyncSession) -> None:
-    world, _, url = await _draft(db)
+    # Listing a team member twice is refused up front; the person can still become the
+    # counterpart PI after being listed, and then their co-investigator invitation is moot.
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    url = f"/api/proposals/{proposal.id}/parts/{proposal.parts[0].id}/members"
     await _add(client, db, world, url, world.vn_pi.email)
+    await client.post(
+        f"/api/proposals/{proposal.id}/invitations",
+        headers=await bearer(db, world.jp_pi),
+        json={"agency": "NAFOSTED", "email": world.vn_pi.email},
+    )
     headers = await bearer(db, world.vn_pi)
-    invitation = (await client.get("/api/invitations", headers=headers)).json()[0]
+    pending = (await client.get("/api/invitations", headers=headers)).json()
+    as_pi = next(i for i in pending if i["role"] == "pi")
+    invitation = next(i for i in pending if i["role"] == "co_investigator")
+    await client.post(f"/api/invitations/{as_pi['id']}/accept", headers=headers)
     before = await audit_count(db)
 
     response = await client.post(f"/api/invitations/{invitation['id']}/accept", headers=headers)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent, OutboxMessage, ProposalInvitation
 from tests.factories import PartMemberFactory, bearer, make_proposal, make_user
-from tests.factories_proposals import World, audit_count, make_world
+from tests.factories_proposals import World, audit_count, make_world, problem_of
 
 Client = httpx.AsyncClient
 
@@ -141,9 +141,73 @@ async def test_accepted_invitation_cannot_be_accepted_twice(
     url = f"/api/invitations/{invited.json()['id']}/accept"
 
     first = await client.post(url, headers=headers)
+    before = await audit_count(db)
     second = await client.post(url, headers=headers)
 
-    assert (first.status_code, second.status_code) == (200, 404)
+    assert first.status_code == 200
+    assert problem_of(second) == {
+        "type": "urn:cofund:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "This invitation was accepted already.",
+        "instance": url,
+    }
+    assert await audit_count(db) == before
+
+
+async def test_accepted_invitation_stays_not_found_for_others(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    _, invited = await _invite(client, db, world)
+    url = f"/api/invitations/{invited.json()['id']}/accept"
+    await client.post(url, headers=await bearer(db, world.vn_pi))
+    stranger = await make_user(db, "researcher", country="VN", email="other@example.vn")
+
+    response = await client.post(url, headers=await bearer(db, stranger))
+
+    assert (response.status_code, response.json()["detail"]) == (404, "No such invitation.")
+
+
+async def test_pi_cannot_invite_themselves_as_counterpart(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    url = f"/api/proposals/{proposal.id}/invitations"
+    before = await audit_count(db)
+
+    response = await client.post(
+        url,
+        headers=await bearer(db, world.jp_pi),
+        json={"agency": "NAFOSTED", "email": "ＪＰ.PI@example.jp"},
+    )
+
+    assert problem_of(response) == {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "You cannot invite yourself as the counterpart PI.",
+        "instance": url,
+        "errors": [{"field": "email", "reason": "your own address: invite the counterpart PI"}],
+    }
+    assert await audit_count(db) == before
+    assert await db.scalar(select(ProposalInvitation)) is None
+
+
+async def test_invitation_to_fullwidth_address_reaches_the_account(
+    client: Client, db: AsyncSession
+) -> None:
+    world = await make_world(db)
+    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
+    invited = await client.post(
+        f"/api/proposals/{proposal.id}/invitations",
+        headers=await bearer(db, world.jp_pi),
+        json={"agency": "NAFOSTED", "email": "ＶＮ.ＰＩ@example.vn"},
+    )
+
+    pending = await client.get("/api/invitations", headers=await bearer(db, world.vn_pi))
+
+    assert invited.json()["email"] == "vn.pi@example.vn"
+    assert [i["id"] for i in pending.json()] == [invited.json()["id"]]
 
 
 async def test_expired_invitation_is_gone(client: Client, db: AsyncSession) -> None:

@@ -58,6 +58,11 @@ async def test_two_researchers_draft_fill_upload_and_submit(
         ),
         await client.put(f"{url}/parts/{jst_part}/budget", headers=jp, json=_lines("JPY", 2)),
         await client.put(f"{url}/parts/{vn_part}/budget", headers=vn, json=_lines("VND", 2)),
+        await client.patch(
+            f"{url}/parts/{vn_part}",
+            headers=vn,
+            json={"version": 3, "institution_name": "Vietnam National University, Hanoi"},
+        ),
         await client.post(
             f"{url}/documents",
             params={"kind": "project_description"},
@@ -68,7 +73,7 @@ async def test_two_researchers_draft_fill_upload_and_submit(
     version = (await client.get(url, headers=vn)).json()["version"]
     submitted = await client.post(f"{url}/events/submit", headers=vn, json={"version": version})
 
-    assert [r.status_code for r in filled] == [200, 201, 200, 200, 201]
+    assert [r.status_code for r in filled] == [200, 201, 200, 200, 200, 201]
     assert submitted.status_code == 200, submitted.text
     body = submitted.json()
     assert (body["state"], body["reference"]) == ("submitted", "JV-2026-0001")

@@ -90,9 +90,11 @@ async def test_submit_refused_with_every_reason_and_nothing_written(
     assert response.json()["reasons"] == [
         f"The deadline {closes_at.isoformat()} has passed.",
         "The abstract has no English text.",
+        "The JST part has no host institution (ROR id or name).",
         "The JST part's budget for year 2 is ¥16,000,000, over JST's cap of ¥10,000,000 per year.",
         "The JST part's indirect costs ¥4,000,000 are over 30% of its direct costs ¥12,000,000.",
         "The NAFOSTED part has no PI.",
+        "The NAFOSTED part has no host institution (ROR id or name).",
         "The NAFOSTED part has no budget.",
         "The required document 'Project description' (project_description) is missing.",
     ]

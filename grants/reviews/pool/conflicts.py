@@ -28,6 +28,7 @@ from sqlalchemy.sql.expression import Exists
 
 from grants.audit.chain import Entry, append_many
 from grants.common.actors import Actor
+from grants.common.emails import normalise
 from grants.db.models import (
     Bid,
     Call,
@@ -65,7 +66,7 @@ async def _candidates(session: AsyncSession, call: Call) -> list[Candidate]:
     return [
         Candidate(
             p.user_id,
-            email.lower(),
+            normalise(email),
             p.orcid,
             p.institution_ror,
             normalize_institution(p.institution_name),

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Entry, append_many
 from grants.common.actors import Actor
+from grants.common.emails import normalise
 from grants.db.models import Agency, ReviewerProfile, User
 from grants.errors import FieldError, Invalid
 from grants.reviews.pool import schemas
@@ -93,7 +94,7 @@ def parse(text: str) -> tuple[list[_Row], list[FieldError]]:
         except ValidationError as exc:
             errors.extend(_row_errors(line, exc))
         else:
-            email = data.email.lower()
+            email = normalise(data.email)
             if email in seen:
                 errors.append(FieldError(f"line {line}: email", f"repeats line {seen[email]}"))
             seen.setdefault(email, line)
@@ -111,7 +112,7 @@ async def _check_against_database(
 ) -> tuple[dict[str, User], dict[str, Agency]]:
     """Existing users by email and agencies by code; adds errors for unknown pools, existing
     profiles and new people without a name."""
-    emails = [r.data.email.lower() for r in rows]
+    emails = [normalise(r.data.email) for r in rows]
     users = {u.email: u for u in await session.scalars(select(User).where(User.email.in_(emails)))}
     profiled = set(
         await session.scalars(
@@ -125,7 +126,7 @@ async def _check_against_database(
         a.code: a for a in await session.scalars(select(Agency).where(Agency.code.in_(codes)))
     }
     for row in rows:
-        user = users.get(row.data.email.lower())
+        user = users.get(normalise(row.data.email))
         if user is not None and user.id in profiled:
             errors.append(FieldError(f"line {row.line}: email", "already a reviewer"))
         if user is None and not row.data.name:
@@ -196,7 +197,7 @@ class _Written:
 async def _write_row(
     session: AsyncSession, row: _Row, users: dict[str, User], agencies: dict[str, Agency]
 ) -> _Written:
-    email = row.data.email.lower()
+    email = normalise(row.data.email)
     user = users.get(email)
     created = user is None
     if user is None:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from grants.common.emails import normalise
+
 _NOISE_WORDS = frozenset({"the", "of", "and", "at", "in", "for", "university", "univ"})
 
 
@@ -32,7 +34,7 @@ def normalize_institution(name: str | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A reviewer as detection sees them (`email` lower-cased, `institution` normalized)."""
+    """A reviewer as detection sees them (`email` normalised, `institution` normalized)."""
 
     user_id: uuid.UUID
     email: str
@@ -114,7 +116,7 @@ def _matches(
     for row in exclusions:
         why = f": {row.reason}" if row.reason else "."
         for how, found in (
-            ("email", index.by_email.get(row.email.lower(), []) if row.email else []),
+            ("email", index.by_email.get(normalise(row.email), []) if row.email else []),
             ("ORCID iD", index.by_orcid.get(row.orcid, []) if row.orcid else []),
         ):
             for r in found:

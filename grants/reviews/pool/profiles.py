@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from grants.audit.chain import append
 from grants.common.actors import Actor
 from grants.common.edits import apply_changes, check_version
+from grants.common.emails import normalise
 from grants.common.pagination import Window
 from grants.db.models import Agency, ReviewerPool, ReviewerProfile, User, UserRole
 from grants.errors import Conflict, FieldError, Invalid, NotFound
@@ -108,7 +109,7 @@ async def create_profile(
     Raises Invalid (unknown email or agency code) or Conflict (the user already has one).
     """
     errors: list[FieldError] = []
-    user = await session.scalar(select(User).where(User.email == data.email.strip().lower()))
+    user = await session.scalar(select(User).where(User.email == normalise(data.email)))
     if user is None:
         errors.append(FieldError("email", "no account has this email"))
     agencies = await agencies_by_code(session, data.pools, "pools", errors)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import EmailStr, Field, field_validator
 
 from grants.common import codes
-from grants.common.schemas import Input, Output
+from grants.common.schemas import Input, Integer, Output
 from grants.common.texts import Stored
 
 BidLevel = Literal["eager", "willing", "not_willing", "conflict"]
@@ -48,28 +48,28 @@ class ReviewerProfileCreate(_Codes):
     institution_name: str | None = Field(default=None, max_length=300)
     country: str
     orcid: str | None = None
-    load_cap: int = Field(default=8, ge=0, le=50)
+    load_cap: Integer = Field(default=8, ge=0, le=50)
     pools: list[str] = Field(min_length=1, description="agency codes, e.g. JST")
 
 
 class ReviewerProfileUpdate(_Codes):
     """All optional; `pools` replaces the reviewer's pools. `version` is the one seen."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     expertise: str | None = Field(default=None, min_length=1, max_length=20_000)
     keywords: Keywords | None = Field(default=None, max_length=50)
     institution_ror: str | None = None
     institution_name: str | None = Field(default=None, max_length=300)
     country: str | None = None
     orcid: str | None = None
-    load_cap: int | None = Field(default=None, ge=0, le=50)
+    load_cap: Integer | None = Field(default=None, ge=0, le=50)
     pools: list[str] | None = Field(default=None, min_length=1)
 
 
 class OwnProfileUpdate(Input):
     """What a reviewer edits on their own profile."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     expertise: str | None = Field(default=None, min_length=1, max_length=20_000)
     keywords: Keywords | None = Field(default=None, max_length=50)
 

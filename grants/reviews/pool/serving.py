@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
 from grants.common.actors import Actor
+from grants.common.emails import normalise
 from grants.common.pagination import Window
 from grants.db.models import (
     Agency,
@@ -237,7 +238,7 @@ async def replace_exclusions(
         ProposalExclusion(
             proposal_id=proposal.id,
             name=i.name,
-            email=i.email.lower() if i.email else None,
+            email=normalise(i.email) if i.email else None,
             orcid=i.orcid,
             reason=i.reason,
         )

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from grants.common.schemas import Input, Output
+from grants.common.schemas import Input, Integer, Output
 
 Recommendation = Literal["fund", "fund_if_possible", "do_not_fund"]
 JointRecommendation = Literal["fund", "reserve", "do_not_fund"]
@@ -21,12 +21,12 @@ class ReviewUpdate(Input):
     service (so the error names `scores.<key>`). `version` is the draft's version the client
     saw (0 or absent before the first save)."""
 
-    version: int = Field(default=0, ge=0)
+    version: Integer = Field(default=0, ge=0)
     scores: dict[str, Any] = Field(default_factory=dict)
     comments_to_applicants: str | None = Field(default=None, max_length=20000)
     confidential_comments: str | None = Field(default=None, max_length=20000)
     recommendation: Recommendation | None = None
-    confidence: int | None = Field(default=None, ge=1, le=5)
+    confidence: Integer | None = Field(default=None, ge=1, le=5)
 
 
 class ReviewForm(Output):
@@ -144,17 +144,17 @@ class RankingEntryUpdate(Input):
 class RankingUpdate(Input):
     """The agency ranking's entries in their new order (every entry exactly once)."""
 
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     entries: list[RankingEntryUpdate]
 
 
 class VersionBody(Input):
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
 
 
 class JointEntry(Input):
     proposal_id: uuid.UUID
-    position: int = Field(ge=1)
+    position: Integer = Field(ge=1)
     recommendation: JointRecommendation
 
 
