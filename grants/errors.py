@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import structlog
 from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.orm.exc import StaleDataError
@@ -51,6 +52,12 @@ class DomainError(Exception):
         self.errors = tuple(errors)
         self.reasons = tuple(reasons)
         self.headers = headers or {}
+
+
+class Malformed(DomainError):
+    """The body cannot be read as a request at all (not JSON, or JSON nested too deep)."""
+
+    status, title, code = 400, "Malformed request", "malformed"
 
 
 class Invalid(DomainError):
@@ -233,7 +240,36 @@ def repository_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
     return internal_error_handler(request, exc)
 
 
+# Litestar's words when the ASGI server reports `http.disconnect` while the body is read.
+_DISCONNECT_DETAIL = "client disconnected prematurely"
+
+
+def client_disconnected(exc: BaseException) -> bool:
+    """Whether `exc`, or an error it was raised from, is the client going away mid-request."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a cause chain is short; the bound guards against a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, anyio.EndOfStream):
+            return True
+        if isinstance(seen, InternalServerException) and seen.detail == _DISCONNECT_DETAIL:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if client_disconnected(exc):
+        # The client's doing, not ours: no traceback, no 500 (the answer reaches no one).
+        log.info("client disconnected", path=request.url.path, error=type(exc).__name__)
+        return problem(
+            request,
+            status=400,
+            title="Client disconnected",
+            detail="The client closed the connection before the request was read; "
+            "nothing was changed.",
+            code="client_disconnected",
+        )
     log.error("unhandled error", exc_info=exc, path=request.url.path)
     return problem(
         request,
