@@ -18,6 +18,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 log = structlog.get_logger("grants.errors")
@@ -258,6 +259,24 @@ def client_disconnected(exc: BaseException) -> bool:
     return False
 
 
+def data_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Last line behind the input checks: a value the database cannot hold (SQLSTATE class 22,
+    e.g. a NUL character in text or an integer past 64 bits; or the SQLite driver's
+    OverflowError) is the client's doing, refused whole (the transaction rolls back)."""
+    sqlstate = str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
+    if not (isinstance(exc, OverflowError) or sqlstate.startswith("22")):
+        return internal_error_handler(request, exc)
+    log.warning("input refused by the database", path=request.url.path, sqlstate=sqlstate)
+    return problem(
+        request,
+        status=422,
+        title="Invalid input",
+        detail="A value in the request cannot be stored: a number out of range, or text with "
+        "a NUL character.",
+        code="invalid",
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if client_disconnected(exc):
         # The client's doing, not ours: no traceback, no 500 (the answer reaches no one).
@@ -287,5 +306,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     NotFoundError: repository_error_handler,
     IntegrityError: repository_error_handler,
     StaleDataError: repository_error_handler,
+    DBAPIError: data_error_handler,
+    OverflowError: data_error_handler,
     Exception: internal_error_handler,
 }

@@ -261,3 +261,29 @@ async def test_create_call_client_disconnecting_midway_is_logged_as_the_clients_
 
 def _without_id(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "request_id"}
+
+
+# --- values the database cannot hold -------------------------------------------------------
+
+
+async def test_reviewer_search_nul_character_is_422_not_500(
+    client: Client, db: AsyncSession, backend: str
+) -> None:
+    co = await make_cofunders(db)
+
+    response = await client.get("/api/reviewers", params={"q": "a\x00b"}, headers=co.jst_headers)
+
+    if backend == "sqlite":  # SQLite stores a NUL in text: nothing to refuse there
+        assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+        return
+    assert (response.status_code, problem(response)) == (
+        422,
+        {
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "A value in the request cannot be stored: a number out of range, "
+            "or text with a NUL character.",
+            "instance": "/api/reviewers",
+        },
+    )
