@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from grants import __version__
 from grants.common.deps import provide_principal, provide_settings
+from grants.common.requests import GuardedRequest
 from grants.db.engine import create_engine
 from grants.db.middleware import ReadOnlyTransactionsMiddleware
 from grants.document_store import build_document_store
@@ -92,6 +93,7 @@ def create_app(
         ),
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
         request_max_body_size=settings.max_request_body_bytes,
+        request_class=GuardedRequest,
         state=State({"settings": settings, "document_store": store}),
         signature_namespace={
             "AsyncSession": AsyncSession,

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import structlog
 from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, NotFoundError
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants.common.required import body_model, model_at, required_paths
@@ -53,6 +55,12 @@ class DomainError(Exception):
         self.errors = tuple(errors)
         self.reasons = tuple(reasons)
         self.headers = headers or {}
+
+
+class Malformed(DomainError):
+    """The body cannot be read as a request at all (not JSON, or JSON nested too deep)."""
+
+    status, title, code = 400, "Malformed request", "malformed"
 
 
 class Invalid(DomainError):
@@ -264,7 +272,54 @@ def repository_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
     return internal_error_handler(request, exc)
 
 
+# Litestar's words when the ASGI server reports `http.disconnect` while the body is read.
+_DISCONNECT_DETAIL = "client disconnected prematurely"
+
+
+def client_disconnected(exc: BaseException) -> bool:
+    """Whether `exc`, or an error it was raised from, is the client going away mid-request."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a cause chain is short; the bound guards against a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, anyio.EndOfStream):
+            return True
+        if isinstance(seen, InternalServerException) and seen.detail == _DISCONNECT_DETAIL:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def data_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Last line behind the input checks: a value the database cannot hold (SQLSTATE class 22,
+    e.g. a NUL character in text or an integer past 64 bits; or the SQLite driver's
+    OverflowError) is the client's doing, refused whole (the transaction rolls back)."""
+    sqlstate = str(getattr(getattr(exc, "orig", None), "sqlstate", None) or "")
+    if not (isinstance(exc, OverflowError) or sqlstate.startswith("22")):
+        return internal_error_handler(request, exc)
+    log.warning("input refused by the database", path=request.url.path, sqlstate=sqlstate)
+    return problem(
+        request,
+        status=422,
+        title="Invalid input",
+        detail="A value in the request cannot be stored: a number out of range, or text with "
+        "a NUL character.",
+        code="invalid",
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if client_disconnected(exc):
+        # The client's doing, not ours: no traceback, no 500 (the answer reaches no one).
+        log.info("client disconnected", path=request.url.path, error=type(exc).__name__)
+        return problem(
+            request,
+            status=400,
+            title="Client disconnected",
+            detail="The client closed the connection before the request was read; "
+            "nothing was changed.",
+            code="client_disconnected",
+        )
     log.error("unhandled error", exc_info=exc, path=request.url.path)
     return problem(
         request,
@@ -282,5 +337,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     NotFoundError: repository_error_handler,
     IntegrityError: repository_error_handler,
     StaleDataError: repository_error_handler,
+    DBAPIError: data_error_handler,
+    OverflowError: data_error_handler,
     Exception: internal_error_handler,
 }

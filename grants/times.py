@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel.dates import format_datetime
 
 __all__ = [
+    "InstantOutOfRange",
     "InvalidTimeZone",
     "NaiveDatetimeError",
     "ensure_utc",
@@ -41,6 +42,17 @@ class NaiveDatetimeError(ValueError):
         self.value = value
 
 
+class InstantOutOfRange(ValueError):
+    """An instant too close to year 1 or 9999 to be shown in every time zone."""
+
+    def __init__(self, value: datetime) -> None:
+        super().__init__(
+            f"datetime {value.isoformat()} is out of range; an instant must be between "
+            f"{EARLIEST_INSTANT.isoformat()} and {LATEST_INSTANT.isoformat()}"
+        )
+        self.value = value
+
+
 class InvalidTimeZone(ValueError):
     """`name` is not an IANA time zone name known to this system."""
 
@@ -48,6 +60,11 @@ class InvalidTimeZone(ValueError):
         super().__init__(f"unknown time zone {name!r}; expected an IANA name like 'Asia/Tokyo'")
         self.name = name
 
+
+# Two days inside what `datetime` can hold, so every stored instant can still be shown in any
+# zone (an offset is less than a day) without overflowing.
+EARLIEST_INSTANT = datetime(1, 1, 3, tzinfo=UTC)
+LATEST_INSTANT = datetime(9999, 12, 29, tzinfo=UTC)
 
 _clock: ContextVar[datetime | None] = ContextVar("cofund_clock", default=None)
 
@@ -73,13 +90,20 @@ def ensure_utc(dt: datetime) -> datetime:
     """Return the aware datetime `dt` converted to UTC.
 
     Raises NaiveDatetimeError when `dt` has no time zone (guessing one would move a deadline),
-    TypeError when it is not a datetime.
+    InstantOutOfRange when it lies outside EARLIEST_INSTANT..LATEST_INSTANT (near year 1 or
+    9999 an offset alone overflows), TypeError when it is not a datetime.
     """
     if not isinstance(dt, datetime):
         raise TypeError(f"expected a datetime, not {type(dt).__name__}")
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise NaiveDatetimeError(dt)
-    return dt.astimezone(UTC)
+    try:
+        utc = dt.astimezone(UTC)
+    except OverflowError:
+        raise InstantOutOfRange(dt) from None
+    if not EARLIEST_INSTANT <= utc <= LATEST_INSTANT:
+        raise InstantOutOfRange(dt)
+    return utc
 
 
 @cache

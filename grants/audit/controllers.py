@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit import chain, schemas
+from grants.common.instants import query_instant
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.db.models import AuditEvent
@@ -52,9 +53,9 @@ class AuditController(Controller):
             if value is not None:
                 query = query.where(column == value)
         if since is not None:
-            query = query.where(AuditEvent.occurred_at >= since)
+            query = query.where(AuditEvent.occurred_at >= query_instant("since", since))
         if until is not None:
-            query = query.where(AuditEvent.occurred_at < until)
+            query = query.where(AuditEvent.occurred_at < query_instant("until", until))
         rows, total = await fetch_page(db_session, query, window)
         items = [schemas.AuditEvent.model_validate(r) for r in rows]
         return Page.of(items, total, window)

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 MAX_LIMIT = 200
+# Every integer the client puts in a query string stays within a 32-bit column: past 2**63 the
+# database driver overflows (a 500), and no page of ours starts two billion rows in.
+MAX_QUERY_INT = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +24,7 @@ class Window:
 
 def provide_window(
     limit: int = Parameter(query="limit", default=50, ge=1, le=MAX_LIMIT),
-    offset: int = Parameter(query="offset", default=0, ge=0),
+    offset: int = Parameter(query="offset", default=0, ge=0, le=MAX_QUERY_INT),
 ) -> Window:
     return Window(limit=limit, offset=offset)
 

@@ -8,6 +8,7 @@ from litestar import Controller, delete, patch, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.pagination import MAX_QUERY_INT
 from grants.proposals import members, queries, schemas, team, views
 from grants.proposals.access import visible_proposal
 from grants.security.guards import authenticated
@@ -116,7 +117,7 @@ class PartController(Controller):
         part_id: uuid.UUID,
         member_id: uuid.UUID,
         db_session: AsyncSession,
-        version: int = Parameter(query="version", ge=1),
+        version: int = Parameter(query="version", ge=1, le=MAX_QUERY_INT),
     ) -> None:
         """Take a member off the part's team (never its PI). The member's version the client
         saw is the `version` query parameter (a DELETE has no body).

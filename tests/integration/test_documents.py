@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -346,7 +347,18 @@ async def test_client_disconnecting_midway_leaves_nothing(
         await app(_upload_scope(team.documents_url, team.headers), receive, send)  # type: ignore[arg-type]
 
     assert events == []
-    assert sent[0]["status"] == 500
+    body = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert (sent[0]["status"], {k: v for k, v in body.items() if k != "request_id"}) == (
+        400,
+        {
+            "type": "urn:cofund:problem:client_disconnected",
+            "title": "Client disconnected",
+            "status": 400,
+            "detail": "The client closed the connection before the request was read; "
+            "nothing was changed.",
+            "instance": team.documents_url,
+        },
+    )
     assert await document_rows(db, team.proposal) == 0
     assert stored_files(tmp_path / "documents") == []
 

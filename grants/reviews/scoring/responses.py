@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.pagination import MAX_QUERY_INT
 from grants.db.models import Agency, Call, Ranking
 from grants.errors import NotFound
 from grants.reviews.scoring.access import readable_pools, require_readable_pool
@@ -20,7 +21,8 @@ def provide_options(
     calibrate: bool = Parameter(query="calibrate", default=False),
     confidence_weighted: bool = Parameter(query="confidence_weighted", default=False),
     disagreement_threshold: float = Parameter(query="disagreement_threshold", default=1.5, ge=0),
-    review_round: int = Parameter(query="round", default=0, ge=0),
+    # Named as in the query string: Litestar names a refused parameter by its argument.
+    round: int = Parameter(query="round", default=0, ge=0, le=MAX_QUERY_INT),
 ) -> ScoreOptions:
     """Aggregation options from the query string."""
     return ScoreOptions(
@@ -29,7 +31,7 @@ def provide_options(
         calibrate=calibrate,
         confidence_weighted=confidence_weighted,
         disagreement_threshold=disagreement_threshold,
-        round=review_round,
+        round=round,
     )
 
 

@@ -8,6 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grants.times import (
+    EARLIEST_INSTANT,
+    LATEST_INSTANT,
+    InstantOutOfRange,
     InvalidTimeZone,
     NaiveDatetimeError,
     ensure_utc,
@@ -61,6 +64,37 @@ def test_ensure_utc_fixed_offset_converts() -> None:
     plus_seven = datetime(2026, 4, 30, 15, 0, tzinfo=timezone(timedelta(hours=7)))
 
     assert ensure_utc(plus_seven).isoformat() == "2026-04-30T08:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00+01:00",  # astimezone itself overflows
+        "9999-12-31T23:00:00-05:00",
+        "0001-01-02T23:59:59+00:00",  # representable, but not in a zone west of UTC
+        "9999-12-29T00:00:01+00:00",
+    ],
+)
+def test_ensure_utc_near_year_1_or_9999_raises_out_of_range(text: str) -> None:
+    with pytest.raises(InstantOutOfRange) as caught:
+        ensure_utc(datetime.fromisoformat(text))
+
+    assert str(caught.value) == (
+        f"datetime {text} is out of range; an instant must be between "
+        "0001-01-03T00:00:00+00:00 and 9999-12-29T00:00:00+00:00"
+    )
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_ensure_utc_any_aware_datetime_converts_or_refuses_out_of_range(dt: datetime) -> None:
+    try:
+        utc = ensure_utc(dt)
+    except InstantOutOfRange:
+        return
+    assert EARLIEST_INSTANT <= utc <= LATEST_INSTANT
+    # Every instant let through can be shown at the farthest offsets a datetime allows.
+    for hours in (-23.99, 23.99):
+        utc.astimezone(timezone(timedelta(hours=hours)))
 
 
 def test_ensure_utc_date_raises_type_error() -> None:
