@@ -12,6 +12,7 @@ from grants.common import codes
 from grants.common.schemas import Input, Integer, Output
 from grants.security.passwords import MIN_PASSWORD_LENGTH
 from grants.times import validate_time_zone
+from workflows.machines.account import AccountState
 
 Locale = Literal["en", "vi", "ja"]
 RoleName = Literal["researcher", "reviewer", "officer", "auditor", "admin"]
@@ -30,7 +31,7 @@ class RoleGrant(Input):
 
 
 class RoleView(Output):
-    role: str
+    role: RoleName
     agency_id: uuid.UUID | None
     agency_code: str | None = None
 
@@ -39,10 +40,10 @@ class User(Output):
     id: uuid.UUID
     email: str
     display_name: str
-    locale: str
+    locale: Locale
     time_zone: str
     country: str | None
-    state: str
+    state: AccountState
     version: int
     roles: list[RoleView]
     created_at: datetime.datetime

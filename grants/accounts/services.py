@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Sequence
+from typing import cast
 
 from anyio import to_thread
 from sqlalchemy import Select, func, select
@@ -38,15 +39,17 @@ def user_view(user: User) -> schemas.User:
         id=user.id,
         email=user.email,
         display_name=user.display_name,
-        locale=user.locale,
+        locale=cast("schemas.Locale", user.locale),
         time_zone=user.time_zone,
         country=user.country,
-        state=user.state,
+        state=AccountState(user.state),
         version=user.version,
         created_at=user.created_at,
         roles=[
             schemas.RoleView(
-                role=r.role, agency_id=r.agency_id, agency_code=r.agency.code if r.agency else None
+                role=cast("schemas.RoleName", r.role),
+                agency_id=r.agency_id,
+                agency_code=r.agency.code if r.agency else None,
             )
             for r in sorted(user.roles, key=lambda r: r.role)
         ],

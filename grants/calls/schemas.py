@@ -29,6 +29,7 @@ from grants.common.texts import (
 )
 from grants.money import MAX_AMOUNT
 from grants.times import ensure_utc
+from workflows.machines.call import CallState
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,39}$"
 MIME_TYPES = frozenset(
@@ -215,12 +216,12 @@ class Call(Output):
     code: str
     title: Stored
     topics: list[str]
-    state: str
+    state: CallState
     opens_at: datetime.datetime
     closes_at: datetime.datetime
     durations: list[int]
-    cofunding_mode: str
-    review_mode: str
+    cofunding_mode: CofundingMode
+    review_mode: ReviewMode
     agency_codes: list[str]
     version: int
     created_at: datetime.datetime

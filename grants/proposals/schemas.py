@@ -26,6 +26,8 @@ from grants.common.texts import (
     MultilingualTitlePatch,
     Stored,
 )
+from grants.db.models.proposals import BUDGET_CATEGORIES
+from workflows.machines.proposal import ProposalState
 
 
 def _not_boolean(value: object) -> object:
@@ -37,6 +39,10 @@ def _not_boolean(value: object) -> object:
 
 
 Keyword = Annotated[str, Field(min_length=1, max_length=100)]
+# The values of BUDGET_CATEGORIES (the table's CHECK), spelled out for the schema's enum.
+BudgetCategory = Literal["personnel", "equipment", "consumables", "travel", "other", "indirect"]
+MemberRole = Literal["pi", "co_investigator", "member"]
+InvitationRole = Literal["pi", "co_investigator"]
 
 
 class ProposalCreate(Input):
@@ -107,7 +113,9 @@ class BudgetLineIn(Input):
     is refused here (Litestar's lax validation would read `true` as 1)."""
 
     year: Integer
-    category: str = Field(max_length=20)
+    # A plain string here: the service refuses an unknown category naming its line, together
+    # with the other lines' errors; the schema still shows the enum.
+    category: str = Field(max_length=20, json_schema_extra={"enum": list(BUDGET_CATEGORIES)})
     amount: Annotated[StrictInt | StrictFloat | StrictStr, BeforeValidator(_not_boolean)]
     currency: str = Field(max_length=3)
 
@@ -130,7 +138,7 @@ class Member(Output):
     id: uuid.UUID
     version: int
     user_id: uuid.UUID | None
-    role: str
+    role: MemberRole
     name: str
     email: str
     orcid: str | None
@@ -139,7 +147,7 @@ class Member(Output):
 
 class BudgetLine(Output):
     year: int
-    category: str
+    category: BudgetCategory
     amount: int
     currency: str
 
@@ -200,7 +208,7 @@ class Proposal(Output):
     call_id: uuid.UUID
     reference: str | None
     number: int | None
-    state: str
+    state: ProposalState
     version: int
     title: Stored
     abstract: Stored
@@ -230,7 +238,7 @@ class Invitation(Output):
     proposal_title: str
     call_code: str
     agency: str
-    role: str
+    role: InvitationRole
     email: str
     expires_at: datetime.datetime
     accepted_at: datetime.datetime | None

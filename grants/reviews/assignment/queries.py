@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
+from typing import cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,10 +92,10 @@ async def views(
             reviewer_name=names.get(r.reviewer_id, ""),
             pool=codes.get(r.pool_agency_id, ""),
             round=r.round,
-            state=r.state,
+            state=AssignmentState(r.state),
             version=r.version,
             affinity=r.affinity,
-            source=r.source,
+            source=cast("schemas.AssignmentSource", r.source),
             decline_reason=r.decline_reason,
             conflicts=conflicts.get((r.proposal_id, r.reviewer_id), []),
             created_at=r.created_at,

@@ -4,9 +4,11 @@ slots that stay empty with their reason; plus its plain-text form for the CLI.""
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 import numpy as np
 
+from grants.calls.schemas import ReviewMode
 from grants.db.models import ReviewAssignment
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.solving import Plan
@@ -35,7 +37,7 @@ def build_report(
                 reviewer_id=reviewer.user_id,
                 reviewer_name=reviewer.name,
                 pool=codes[reviewer.pool_agency_id],
-                state=row.state if row else AssignmentState.PROPOSED,
+                state=AssignmentState(row.state) if row else AssignmentState.PROPOSED,
                 affinity=round(float(result.affinity[n]), 6) if result else 0.0,
                 shared_terms=list(terms[n]),
             )
@@ -45,7 +47,7 @@ def build_report(
     return schemas.AssignmentReport(
         call_id=inputs.call.id,
         call_code=inputs.call.code,
-        review_mode=inputs.call.review_mode,
+        review_mode=cast("ReviewMode", inputs.call.review_mode),
         pool=codes.get(plan.pool) if plan.pool else None,
         feasible=result.feasible if result else True,
         slots_required=result.required if result else 0,
@@ -101,7 +103,7 @@ def _shortfalls(plan: Plan) -> list[schemas.Shortfall]:
                 needed=s.needed,
                 assigned=s.assigned,
                 available=s.available_candidates,
-                reason=str(s.reason),
+                reason=s.reason,
             )
         )
     return out

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Literal
 
 from pydantic import Field
 
+from grants.calls.schemas import ReviewMode
 from grants.common.schemas import Input, Output, Page
+from reviewers.shortfall import ShortfallReason
+from workflows.machines.review_assignment import AssignmentState
+
+# Who made an assignment: the solver's run or an officer by hand.
+AssignmentSource = Literal["solver", "manual"]
 
 
 class AssignedReviewer(Output):
@@ -17,7 +24,7 @@ class AssignedReviewer(Output):
     reviewer_id: uuid.UUID
     reviewer_name: str
     pool: str
-    state: str
+    state: AssignmentState
     affinity: float
     shared_terms: list[str]
 
@@ -47,7 +54,7 @@ class Shortfall(Output):
     needed: int
     assigned: int
     available: int
-    reason: str
+    reason: ShortfallReason
 
 
 class AssignmentReport(Output):
@@ -57,7 +64,7 @@ class AssignmentReport(Output):
 
     call_id: uuid.UUID
     call_code: str
-    review_mode: str
+    review_mode: ReviewMode
     pool: str | None
     feasible: bool
     slots_required: int
@@ -83,10 +90,10 @@ class Assignment(Output):
     reviewer_name: str
     pool: str
     round: int
-    state: str
+    state: AssignmentState
     version: int
     affinity: float | None
-    source: str
+    source: AssignmentSource
     decline_reason: str | None
     conflicts: list[str]
     created_at: datetime.datetime

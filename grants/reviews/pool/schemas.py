@@ -11,8 +11,18 @@ from pydantic import EmailStr, Field, field_validator
 from grants.common import codes
 from grants.common.schemas import Input, Integer, Output
 from grants.common.texts import Stored
+from grants.db.models.reviews import ConflictStatus
+from workflows.machines.call_service import ServiceState
 
 BidLevel = Literal["eager", "willing", "not_willing", "conflict"]
+# Where a conflict of interest comes from (see grants/reviews/pool/conflicts.py).
+ConflictSource = Literal[
+    "same_institution",
+    "consortium_member",
+    "coauthor",
+    "excluded_by_applicants",
+    "declared_by_reviewer",
+]
 Keywords = list[str]
 
 
@@ -122,9 +132,9 @@ class ConflictView(Output):
     id: uuid.UUID
     proposal_id: uuid.UUID
     reviewer_id: uuid.UUID
-    source: str
+    source: ConflictSource
     reason: str
-    status: str
+    status: ConflictStatus
     decided_by: uuid.UUID | None
     decision_reason: str | None
     decided_at: datetime.datetime | None
@@ -159,7 +169,7 @@ class CallService(Output):
     call_code: str
     reviewer_id: uuid.UUID
     agency_code: str
-    state: str
+    state: ServiceState
     decline_reason: str | None
     version: int
 
@@ -171,7 +181,7 @@ class BidBody(Input):
 class BidView(Output):
     proposal_id: uuid.UUID
     reviewer_id: uuid.UUID
-    level: str
+    level: BidLevel
 
 
 class BiddableProposal(Output):
@@ -182,7 +192,7 @@ class BiddableProposal(Output):
     title: Stored
     abstract: Stored
     keywords: list[str]
-    bid: str | None
+    bid: BidLevel | None
 
 
 class Exclusion(Input):

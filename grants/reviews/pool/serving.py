@@ -4,7 +4,7 @@ reviewers then bid on the call's proposals; applicants name reviewers they do no
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,7 +96,7 @@ def service_view(service: CallReviewer, call: Call, agency: Agency) -> schemas.C
         call_code=call.code,
         reviewer_id=service.reviewer_id,
         agency_code=agency.code,
-        state=service.state,
+        state=ServiceState(service.state),
         decline_reason=service.decline_reason,
         version=service.version,
     )
@@ -167,7 +167,7 @@ def biddable_view(proposal: Proposal, level: str | None) -> schemas.BiddableProp
         title=proposal.title,
         abstract=proposal.abstract,
         keywords=list(proposal.keywords),
-        bid=level,
+        bid=cast("schemas.BidLevel | None", level),
     )
 
 

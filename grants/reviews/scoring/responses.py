@@ -13,6 +13,7 @@ from grants.reviews.scoring.rankings import approvals
 from grants.reviews.scoring.schemas import RankingEntry, RankingView
 from grants.reviews.scoring.scores import ScoreOptions
 from grants.security.principal import Principal
+from workflows.machines.ranking import RankingState
 
 
 def provide_options(
@@ -44,7 +45,7 @@ async def ranking_view(session: AsyncSession, call: Call, ranking: Ranking) -> R
         call_id=ranking.call_id,
         agency=codes.get(ranking.agency_id) if ranking.agency_id else None,
         round=ranking.round,
-        state=ranking.state,
+        state=RankingState(ranking.state),
         entries=[RankingEntry.model_validate(e) for e in ranking.entries],
         minutes=ranking.minutes,
         finalised_by=ranking.finalised_by,

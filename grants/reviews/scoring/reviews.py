@@ -38,7 +38,7 @@ def form(scope: AssignmentScope, review: Review | None) -> schemas.ReviewForm:
     values: dict[str, Any] = {name: getattr(review, name, None) for name in FIELDS}
     return schemas.ReviewForm(
         assignment_id=a.id,
-        assignment_state=a.state,
+        assignment_state=AssignmentState(a.state),
         assignment_version=a.version,
         proposal_id=scope.proposal.id,
         proposal_reference=scope.proposal.reference,

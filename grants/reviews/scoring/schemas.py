@@ -9,9 +9,15 @@ from typing import Any, Literal
 from pydantic import Field
 
 from grants.common.schemas import Input, Integer, Output
+from reviewers.aggregation import Method
+from workflows.machines.ranking import RankingState
+from workflows.machines.review_assignment import AssignmentState
 
 Recommendation = Literal["fund", "fund_if_possible", "do_not_fund"]
 JointRecommendation = Literal["fund", "reserve", "do_not_fund"]
+# A ranking entry's recommendation: an agency ranking says `fund_if_possible` where the joint
+# ranking says `reserve` (two vocabularies for now; one response schema serves both).
+RankedRecommendation = Literal["fund", "fund_if_possible", "reserve", "do_not_fund"]
 
 
 class ReviewUpdate(Input):
@@ -33,7 +39,7 @@ class ReviewForm(Output):
     """The caller's review of one assignment: the draft, or an empty form (`version` 0)."""
 
     assignment_id: uuid.UUID
-    assignment_state: str
+    assignment_state: AssignmentState
     assignment_version: int
     proposal_id: uuid.UUID
     proposal_reference: str | None
@@ -42,7 +48,7 @@ class ReviewForm(Output):
     scores: dict[str, int]
     comments_to_applicants: str | None
     confidential_comments: str | None
-    recommendation: str | None
+    recommendation: Recommendation | None
     confidence: int | None
     submitted_at: datetime.datetime | None
     version: int
@@ -59,7 +65,7 @@ class PanelReview(Output):
     scores: dict[str, int]
     comments_to_applicants: str | None
     confidential_comments: str | None
-    recommendation: str | None
+    recommendation: Recommendation | None
     confidence: int | None
     submitted_at: datetime.datetime | None
 
@@ -73,7 +79,7 @@ class PeerReview(Output):
     pool_agency: str
     scores: dict[str, int]
     comments_to_applicants: str | None
-    recommendation: str | None
+    recommendation: Recommendation | None
     confidence: int | None
     submitted_at: datetime.datetime | None
 
@@ -84,7 +90,7 @@ class ApplicantReview(Output):
     round: int
     scores: dict[str, int]
     comments_to_applicants: str | None
-    recommendation: str | None
+    recommendation: Recommendation | None
 
 
 class ProposalScore(Output):
@@ -98,7 +104,7 @@ class ProposalScore(Output):
     n_reviews: int
     spread: float | None
     disagreement: bool
-    recommendation: str | None
+    recommendation: Recommendation | None
 
 
 class CallScores(Output):
@@ -107,7 +113,7 @@ class CallScores(Output):
     call_id: uuid.UUID
     agency: str | None
     round: int
-    method: str
+    method: Method
     calibrate: bool
     confidence_weighted: bool
     disagreement_threshold: float
@@ -119,7 +125,7 @@ class RankingEntry(Output):
     reference: str | None
     position: int
     score: float | None
-    recommendation: str | None
+    recommendation: RankedRecommendation | None
 
 
 class RankingView(Output):
@@ -127,7 +133,7 @@ class RankingView(Output):
     call_id: uuid.UUID
     agency: str | None
     round: int
-    state: str
+    state: RankingState
     entries: list[RankingEntry]
     minutes: str | None
     finalised_by: uuid.UUID | None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import Agency, Call, Proposal, Review, ReviewAssignment
 from grants.errors import FieldError, Forbidden, Invalid
 from grants.reviews.scoring.access import agency_by_code, readable_pools, require_readable_pool
-from grants.reviews.scoring.schemas import CallScores, ProposalScore
+from grants.reviews.scoring.schemas import CallScores, ProposalScore, Recommendation
 from grants.security.principal import Principal
 from reviewers.aggregation import Criterion, Method, aggregate
 from workflows.machines.proposal import ProposalState
@@ -87,7 +87,7 @@ async def call_scores(
         call_id=call.id,
         agency=pool.code if pool else None,
         round=options.round,
-        method=options.method,
+        method=Method(options.method),
         calibrate=options.calibrate,
         confidence_weighted=options.confidence_weighted,
         disagreement_threshold=options.disagreement_threshold,
@@ -170,9 +170,9 @@ def _num(value: float) -> float | None:
     return None if math.isnan(value) else round(float(value), DECIMALS)
 
 
-def _median_recommendation(votes: list[str]) -> str | None:
+def _median_recommendation(votes: list[str]) -> Recommendation | None:
     """The reviewers' median recommendation (the more cautious one of two middles)."""
     if not votes:
         return None
     ordered = sorted(votes, key=RECOMMENDATIONS.index)
-    return ordered[len(ordered) // 2]
+    return cast("Recommendation", ordered[len(ordered) // 2])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +18,12 @@ from grants.db.models import Agency, Review, ReviewAssignment, User
 from grants.errors import Conflict
 from grants.proposals.access import visible_proposal
 from grants.reviews.scoring.access import readable_pools, wall_stands
-from grants.reviews.scoring.schemas import ApplicantReview, PanelReview, PeerReview
+from grants.reviews.scoring.schemas import (
+    ApplicantReview,
+    PanelReview,
+    PeerReview,
+    Recommendation,
+)
 from grants.security import policy
 from grants.security.principal import Principal
 from workflows.machines.proposal import ProposalState
@@ -92,13 +97,18 @@ async def _page(
     return Page.of([view(row) for row in rows.tuples()], int(total or 0), window)
 
 
+def _recommendation(review: Review) -> Recommendation | None:
+    # Stored only through ReviewUpdate, whose schema allows nothing else.
+    return cast("Recommendation | None", review.recommendation)
+
+
 def _applicant(row: Row) -> ApplicantReview:
     review, rnd, _, _ = row
     return ApplicantReview(
         round=rnd,
         scores=review.scores,
         comments_to_applicants=review.comments_to_applicants,
-        recommendation=review.recommendation,
+        recommendation=_recommendation(review),
     )
 
 
@@ -110,7 +120,7 @@ def _peer(row: Row) -> PeerReview:
         pool_agency=code,
         scores=review.scores,
         comments_to_applicants=review.comments_to_applicants,
-        recommendation=review.recommendation,
+        recommendation=_recommendation(review),
         confidence=review.confidence,
         submitted_at=review.submitted_at,
     )
@@ -126,7 +136,7 @@ def _panel(row: Row) -> PanelReview:
         scores=review.scores,
         comments_to_applicants=review.comments_to_applicants,
         confidential_comments=review.confidential_comments,
-        recommendation=review.recommendation,
+        recommendation=_recommendation(review),
         confidence=review.confidence,
         submitted_at=review.submitted_at,
     )

@@ -1,0 +1,182 @@
+"""Every closed vocabulary is an `enum` in the OpenAPI document, in requests and responses, with
+exactly the values the server accepts and sends (read from the enums the code uses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from grants.db.models.proposals import BUDGET_CATEGORIES
+from grants.db.models.reviews import ConflictStatus
+from grants.security.principal import Role
+from reviewers.affinity import Bid
+from reviewers.aggregation import Method
+from reviewers.shortfall import ShortfallReason
+from workflows.machines.account import AccountState
+from workflows.machines.call import CallState
+from workflows.machines.call_service import ServiceState
+from workflows.machines.proposal import ProposalState
+from workflows.machines.ranking import RankingState
+from workflows.machines.review_assignment import AssignmentState
+
+Client = httpx.AsyncClient
+
+LOCALES = ["en", "vi", "ja"]
+COFUNDING_MODES = ["own_side", "shared"]
+REVIEW_MODES = ["parallel", "joint"]
+RECOMMENDATIONS = ["fund", "fund_if_possible", "do_not_fund"]
+# The joint ranking's vocabulary differs from the agencies' (`reserve`, not `fund_if_possible`);
+# one response schema shows ranking entries of both.
+JOINT_RECOMMENDATIONS = ["fund", "reserve", "do_not_fund"]
+RANKED_RECOMMENDATIONS = ["fund", "fund_if_possible", "reserve", "do_not_fund"]
+CONFLICT_SOURCES = [
+    "same_institution",
+    "consortium_member",
+    "coauthor",
+    "excluded_by_applicants",
+    "declared_by_reviewer",
+]
+
+# (schema, property) → (values, nullable)
+EXPECTED: dict[tuple[str, str], tuple[list[str], bool]] = {
+    # states in responses
+    ("Call", "state"): (list(CallState), False),
+    ("CallDetail", "state"): (list(CallState), False),
+    ("Proposal", "state"): (list(ProposalState), False),
+    ("ProposalDetail", "state"): (list(ProposalState), False),
+    ("Assignment", "state"): (list(AssignmentState), False),
+    ("AssignedReviewer", "state"): (list(AssignmentState), False),
+    ("ReviewForm", "assignment_state"): (list(AssignmentState), False),
+    ("CallService", "state"): (list(ServiceState), False),
+    ("RankingView", "state"): (list(RankingState), False),
+    ("User", "state"): (list(AccountState), False),
+    # modes
+    ("Call", "cofunding_mode"): (COFUNDING_MODES, False),
+    ("Call", "review_mode"): (REVIEW_MODES, False),
+    ("CallCreate", "cofunding_mode"): (COFUNDING_MODES, False),
+    ("CallCreate", "review_mode"): (REVIEW_MODES, False),
+    ("CallUpdate", "cofunding_mode"): (COFUNDING_MODES, True),
+    ("CallUpdate", "review_mode"): (REVIEW_MODES, True),
+    ("AssignmentReport", "review_mode"): (REVIEW_MODES, False),
+    # budget categories
+    ("BudgetLineIn", "category"): (list(BUDGET_CATEGORIES), False),
+    ("BudgetLine", "category"): (list(BUDGET_CATEGORIES), False),
+    # bids
+    ("BidBody", "level"): (list(Bid), False),
+    ("BidView", "level"): (list(Bid), False),
+    ("BiddableProposal", "bid"): (list(Bid), True),
+    # recommendations
+    ("ReviewUpdate", "recommendation"): (RECOMMENDATIONS, True),
+    ("ReviewForm", "recommendation"): (RECOMMENDATIONS, True),
+    ("PanelReview", "recommendation"): (RECOMMENDATIONS, True),
+    ("PeerReview", "recommendation"): (RECOMMENDATIONS, True),
+    ("ApplicantReview", "recommendation"): (RECOMMENDATIONS, True),
+    ("ProposalScore", "recommendation"): (RECOMMENDATIONS, True),
+    ("RankingEntryUpdate", "recommendation"): (RECOMMENDATIONS, True),
+    ("JointEntry", "recommendation"): (JOINT_RECOMMENDATIONS, False),
+    ("RankingEntry", "recommendation"): (RANKED_RECOMMENDATIONS, True),
+    # member roles, account roles, locales
+    ("MemberCreate", "role"): (["member", "co_investigator"], False),
+    ("MemberUpdate", "role"): (["member", "co_investigator"], True),
+    ("Member", "role"): (["pi", "co_investigator", "member"], False),
+    ("Invitation", "role"): (["pi", "co_investigator"], False),
+    ("RoleGrant", "role"): (list(Role), False),
+    ("RoleView", "role"): (list(Role), False),
+    ("UserCreate", "locale"): (LOCALES, False),
+    ("UserUpdate", "locale"): (LOCALES, True),
+    ("User", "locale"): (LOCALES, False),
+    # conflicts, assignments, scores
+    ("ConflictView", "status"): (list(ConflictStatus), False),
+    ("ConflictDetail", "status"): (list(ConflictStatus), False),
+    ("ConflictView", "source"): (CONFLICT_SOURCES, False),
+    ("ConflictDetail", "source"): (CONFLICT_SOURCES, False),
+    ("Assignment", "source"): (["solver", "manual"], False),
+    ("Shortfall", "reason"): (list(ShortfallReason), False),
+    ("CallScores", "method"): (list(Method), False),
+}
+
+# Property names that always hold a closed vocabulary of strings, wherever they appear (an
+# integer `status` is Problem's HTTP status).
+ENUM_NAMES = {
+    "state",
+    "assignment_state",
+    "status",
+    "source",
+    "recommendation",
+    "locale",
+    "role",
+    "review_mode",
+    "cofunding_mode",
+    "category",
+    "level",
+    "bid",
+    "method",
+}
+
+
+def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else node
+
+
+def _enum(spec: dict[str, Any], node: dict[str, Any]) -> tuple[list[Any] | None, bool]:
+    """The non-null values a property's schema enumerates (None when it enumerates none) and
+    whether it allows null, through `$ref`s and `anyOf`/`oneOf` alternatives."""
+    node = _resolve(spec, node)
+    branches = node.get("anyOf") or node.get("oneOf")
+    if branches:
+        parts = [_enum(spec, b) for b in branches if _resolve(spec, b).get("type") != "null"]
+        nullable = len(parts) < len(branches) or any(n for _, n in parts)
+        values = [v for p, _ in parts for v in (p or [])]
+        return (values if all(p is not None for p, _ in parts) else None), nullable
+    types = node.get("type")
+    nullable = types == "null" or (isinstance(types, list) and "null" in types)
+    if "enum" not in node:
+        return None, nullable
+    return [v for v in node["enum"] if v is not None], nullable or None in node["enum"]
+
+
+async def _schemas(client: Client) -> tuple[dict[str, Any], dict[str, Any]]:
+    spec = (await client.get("/schema/openapi.json")).json()
+    return spec, spec["components"]["schemas"]
+
+
+async def test_openapi_enums_list_exactly_the_values_of_each_vocabulary(client: Client) -> None:
+    spec, schemas = await _schemas(client)
+
+    found = {
+        (name, prop): _enum(spec, schemas[name]["properties"][prop]) for name, prop in EXPECTED
+    }
+
+    assert {k: (sorted(v or []), n) for k, (v, n) in found.items()} == {
+        k: (sorted(v), n) for k, (v, n) in EXPECTED.items()
+    }
+
+
+async def test_openapi_enums_on_every_vocabulary_property(client: Client) -> None:
+    spec, schemas = await _schemas(client)
+
+    plain = sorted(
+        f"{name}.{prop}"
+        for name, schema in schemas.items()
+        for prop, node in schema.get("properties", {}).items()
+        if prop in ENUM_NAMES and node.get("type") != "integer" and _enum(spec, node)[0] is None
+    )
+
+    assert plain == []
+
+
+async def test_openapi_enums_of_states_are_named_components(client: Client) -> None:
+    _, schemas = await _schemas(client)
+    expected = {
+        "CallState": list(CallState),
+        "ProposalState": list(ProposalState),
+        "AssignmentState": list(AssignmentState),
+        "ServiceState": list(ServiceState),
+        "RankingState": list(RankingState),
+        "AccountState": list(AccountState),
+        "ConflictStatus": list(ConflictStatus),
+    }
+
+    assert {name: schemas[name]["enum"] for name in expected} == expected
