@@ -180,3 +180,22 @@ async def test_openapi_enums_of_states_are_named_components(client: Client) -> N
     }
 
     assert {name: schemas[name]["enum"] for name in expected} == expected
+
+
+def _parameters(spec: dict[str, Any], path: str, method: str) -> list[dict[str, Any]]:
+    return list(spec["paths"][path][method]["parameters"])
+
+
+async def test_openapi_enums_on_the_score_method_parameter(client: Client) -> None:
+    spec, _ = await _schemas(client)
+    operations = [
+        ("/api/calls/{call_id}/scores", "get"),
+        ("/api/calls/{call_id}/rankings/{code}/draft", "post"),
+    ]
+
+    found = {
+        path: [p["schema"]["enum"] for p in _parameters(spec, path, m) if p["name"] == "method"]
+        for path, m in operations
+    }
+
+    assert found == {path: [list(Method)] for path, _ in operations}

@@ -13,12 +13,16 @@ from grants.reviews.scoring.rankings import approvals
 from grants.reviews.scoring.schemas import RankingEntry, RankingView
 from grants.reviews.scoring.scores import ScoreOptions
 from grants.security.principal import Principal
+from reviewers.aggregation import Method
 from workflows.machines.ranking import RankingState
 
 
 def provide_options(
     agency: str | None = Parameter(query="agency", default=None, max_length=32),
-    method: str = Parameter(query="method", default="mean", max_length=16),
+    # Refused when unknown (scores.call_scores); the schema names the known ones.
+    method: str = Parameter(
+        query="method", default="mean", max_length=16, schema_extra={"enum": list(Method)}
+    ),
     calibrate: bool = Parameter(query="calibrate", default=False),
     confidence_weighted: bool = Parameter(query="confidence_weighted", default=False),
     disagreement_threshold: float = Parameter(query="disagreement_threshold", default=1.5, ge=0),
