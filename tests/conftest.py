@@ -22,7 +22,7 @@ from grants.settings import Settings
 from storage.local import LocalDocumentStore
 from tests.support.databases import fresh_postgres, sqlite_url
 
-pytest_plugins = ["tests.support.s3_fixtures"]
+pytest_plugins = ["tests.support.s3_fixtures", "tests.support.committed_pg"]
 
 BACKENDS = ["sqlite", "postgres"]
 

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
 from grants.common.actors import Actor
-from grants.db.models import Approval
+from grants.db.models import Approval, Call
 from grants.errors import Conflict
+from grants.workflow.binding import Firing
 
 
 class Purpose(StrEnum):
@@ -78,6 +79,33 @@ def rejected(
         for agency, code in agencies
         if agency in answered and answered[agency].decision == Answer.REJECT.value
     )
+
+
+async def record_key(
+    session: AsyncSession,
+    subject: Subject,
+    firing: Firing,
+    call: Call,
+    *,
+    decision: Answer = Answer.APPROVE,
+    rationale: str | None = None,
+) -> dict[str, str]:
+    """Record the answer of the firing officer's agency (a co-funder of `call`: the event's
+    role guarantees it) on `subject`; returns the audit detail naming the agency."""
+    agency_id = firing.principal.officer_agency_id
+    code = next(t.agency.code for t in call.agencies if t.agency_id == agency_id)
+    assert agency_id is not None  # the role `cofunding_officer` implies an agency
+    await record(
+        session,
+        subject,
+        agency_id=agency_id,
+        agency_code=code,
+        officer=firing.principal.actor,
+        decision=decision,
+        rationale=rationale,
+        request_id=firing.request_id,
+    )
+    return {"agency": code}
 
 
 async def record(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.approvals.records import Answer, record
+from grants.approvals.records import record_key
 from grants.calls import schemas
 from grants.calls.access import visible_call
 from grants.calls.responses import call_detail
@@ -62,21 +62,9 @@ class CallBinding(Binding[Call]):
     ) -> Mapping[str, Any]:
         if firing.event != CallEvent.APPROVE:
             return {}
-        call, agency_id = target.entity, firing.principal.officer_agency_id
-        assert agency_id is not None  # the role `cofunding_officer` implies an agency
-        code = next(t.agency.code for t in call.agencies if t.agency_id == agency_id)
         rationale = firing.data.model_dump().get("rationale")
-        await record(
-            session,
-            publication(call),
-            agency_id=agency_id,
-            agency_code=code,
-            officer=firing.principal.actor,
-            decision=Answer.APPROVE,
-            rationale=rationale,
-            request_id=firing.request_id,
-        )
-        return {"agency": code}
+        call = target.entity
+        return await record_key(session, publication(call), firing, call, rationale=rationale)
 
     async def view(
         self, session: AsyncSession, principal: Principal, target: Target[Call]

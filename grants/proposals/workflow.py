@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.approvals.records import Answer, Purpose, Subject, answers, not_approved, record
+from grants.approvals.records import Answer, Purpose, Subject, answers, not_approved, record_key
 from grants.common.schemas import Input
 from grants.db.models import Call, Proposal, ReviewAssignment
 from grants.proposals import checks, queries, schemas
@@ -183,21 +183,12 @@ async def _assessed(
     session: AsyncSession, proposal: Proposal, call: Call, firing: Firing
 ) -> dict[str, Any]:
     """Record the caller's agency's key on its part's eligibility, with the reason."""
-    agency_id = firing.principal.officer_agency_id
-    code = next(t.agency.code for t in call.agencies if t.agency_id == agency_id)
     reason = firing.data.model_dump().get("reason")
     eligible = firing.event == ProposalEvent.DECLARE_ELIGIBLE
-    assert agency_id is not None  # the role `cofunding_officer` implies an agency
-    await record(
-        session,
-        eligibility(proposal),
-        agency_id=agency_id,
-        agency_code=code,
-        officer=firing.principal.actor,
-        decision=Answer.APPROVE if eligible else Answer.REJECT,
-        rationale=reason,
-        request_id=firing.request_id,
+    answer = Answer.APPROVE if eligible else Answer.REJECT
+    changes = await record_key(
+        session, eligibility(proposal), firing, call, decision=answer, rationale=reason
     )
     if not eligible:
         proposal.eligibility_reason = reason
-    return {"agency": code}
+    return changes

@@ -8,50 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from grants.app import create_app
 from grants.audit import chain
-from grants.db import migrate
-from grants.db.engine import create_engine
 from grants.db.models import Approval, AuditEvent, Call, Proposal
-from grants.settings import Settings
-from storage.local import LocalDocumentStore
-from tests.conftest import running
 from tests.factories import bearer, make_call, make_user
 from tests.factories_calls import make_cofunders
 from tests.factories_proposals import make_world, ready_proposal
-from tests.support.databases import fresh_postgres
 
 ROUNDS = 6
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-async def committed_engine() -> AsyncIterator[AsyncEngine]:
-    async with fresh_postgres() as url:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        yield engine
-        await engine.dispose()
-
-
-@pytest.fixture
-async def http(committed_engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(environment="test", var_dir=tmp_path, secret_key="approvals-race-secret")
-    app = create_app(settings, engine=committed_engine, document_store=LocalDocumentStore(tmp_path))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        running(app),
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
-    ):
-        yield client
 
 
 async def _count(session: AsyncSession, action: str, entity_id: object) -> int:

@@ -6,50 +6,16 @@ These tests commit for real, so they run in a database of their own, created and
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
-import pytest
-from litestar import Litestar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from grants.app import create_app
 from grants.audit import chain
-from grants.db import migrate
-from grants.db.engine import create_engine
 from grants.db.models import AuditEvent, User
-from grants.settings import Settings
-from storage.local import LocalDocumentStore
-from tests.conftest import running
 from tests.factories import bearer, make_user
-from tests.support.databases import fresh_postgres
 
 WRITERS = 24
-
-
-@pytest.fixture
-async def committed_engine() -> AsyncIterator[AsyncEngine]:
-    async with fresh_postgres() as url:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        yield engine
-        await engine.dispose()
-
-
-@pytest.fixture
-async def http(committed_engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(environment="test", var_dir=tmp_path, secret_key="concurrency-test-secret")
-    app: Litestar = create_app(
-        settings, engine=committed_engine, document_store=LocalDocumentStore(tmp_path)
-    )
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        running(app),
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
-    ):
-        yield client
 
 
 async def _arrange(engine: AsyncEngine, users: int) -> tuple[dict[str, str], list[User]]:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.approvals.records import Answer, answers, not_approved, record
+from grants.approvals.records import answers, not_approved, record_key
 from grants.calls.access import call_facts
 from grants.calls.workflow import agencies_without_final_ranking
 from grants.db.models import Call, Ranking
@@ -71,20 +71,7 @@ class RankingBinding(Binding[Ranking]):
         if firing.event != RankingEvent.APPROVE:  # finalise and record make it final
             ranking.finalised_by, ranking.finalised_at = firing.principal.user_id, utcnow()
             return {}
-        agency_id = firing.principal.officer_agency_id
-        assert agency_id is not None  # the role `cofunding_officer` implies an agency
-        code = next(t.agency.code for t in call.agencies if t.agency_id == agency_id)
-        await record(
-            session,
-            joint_keys(ranking),
-            agency_id=agency_id,
-            agency_code=code,
-            officer=firing.principal.actor,
-            decision=Answer.APPROVE,
-            rationale=None,
-            request_id=firing.request_id,
-        )
-        return {"agency": code}
+        return await record_key(session, joint_keys(ranking), firing, call)
 
     async def view(
         self, session: AsyncSession, principal: Principal, target: Target[Ranking]
