@@ -29,7 +29,12 @@ from grants.db.middleware import ReadOnlyTransactionsMiddleware
 from grants.document_store import build_document_store
 from grants.errors import EXCEPTION_HANDLERS
 from grants.logging import RequestIdMiddleware, configure_logging
-from grants.openapi import API_DESCRIPTION, COMPONENTS, OpenAPIContract
+from grants.openapi import (
+    API_DESCRIPTION,
+    COMPONENTS,
+    ClosedModelsSchemaPlugin,
+    OpenAPIContract,
+)
 from grants.routes import ROUTES
 from grants.security.guards import csrf_protect
 from grants.security.middleware import AuthenticationMiddleware
@@ -71,7 +76,7 @@ def create_app(
             *ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        plugins=[SQLAlchemyPlugin(config=db_config), OpenAPIContract()],
+        plugins=[SQLAlchemyPlugin(config=db_config), OpenAPIContract(), ClosedModelsSchemaPlugin()],
         middleware=[
             RequestIdMiddleware,
             ReadOnlyTransactionsMiddleware,  # before any session of the request begins

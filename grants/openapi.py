@@ -20,11 +20,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 
+from litestar._openapi.schema_generation import SchemaCreator
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import Components, Schema, SecurityRequirement, SecurityScheme
 from litestar.plugins import ReceiveRoutePlugin
+from litestar.plugins.pydantic import PydanticSchemaPlugin
 from litestar.routes import BaseRoute, HTTPRoute
+from litestar.typing import FieldDefinition
 
 from grants.common.problems import problem_responses
 from grants.security.matrix import MATRIX
@@ -115,6 +118,11 @@ EXTRA: dict[str, dict[int, str]] = {
     },
     "documents:content": {503: "The document store cannot be read now."},
     "reviewers:create": {409: "This account already has a reviewer profile."},
+    "reviewers:import": {
+        400: "The body is not UTF-8 text.",
+        413: "The request body is larger than the server accepts.",
+        422: "The file has errors (each line's named in `errors`); nothing was imported.",
+    },
     "call-reviewers:invite": {409: "This reviewer was already asked to serve on this call."},
     "conflicts:dismiss": {409: "The conflict was already decided."},
     "conflicts:waive": {409: "The conflict was already decided."},
@@ -174,7 +182,7 @@ def _docstring(handler: HTTPRouteHandler) -> tuple[str | None, str | None]:
 def _errors(handler: HTTPRouteHandler, method: str, route: HTTPRoute) -> Mapping[int, ResponseSpec]:
     public = is_public(method, route.path)
     inputs = _inputs(handler)
-    queries = inputs - set(route.path_parameters) - {"data"}
+    queries = (inputs | _dependency_inputs(handler)) - set(route.path_parameters) - {"data"}
     statuses = declared_statuses(method, route.path)
     statuses |= {400} if inputs or route.path_parameters else set()
     statuses |= {401} if not public else set()
@@ -193,6 +201,19 @@ def _versioned(handler: HTTPRouteHandler) -> bool:
     return "version" in fields or "version" in handler.parsed_fn_signature.parameters
 
 
+def _dependency_inputs(handler: HTTPRouteHandler) -> set[str]:
+    """The query parameters a handler reads through its dependencies (paging, scoring options):
+    Litestar documents them on the operation, and a value out of range answers 422."""
+    dependencies = handler.resolve_dependencies()
+    used = set(handler.parsed_fn_signature.parameters) & set(dependencies)
+    return {
+        name
+        for key in used
+        for name in inspect.signature(dependencies[key].dependency).parameters
+        if name not in _NOT_INPUT and name not in dependencies
+    }
+
+
 def _inputs(handler: HTTPRouteHandler) -> set[str]:
     """The parameters a client sends (path, query, body), not the injected dependencies."""
     dependencies = handler.resolve_dependencies()
@@ -201,3 +222,18 @@ def _inputs(handler: HTTPRouteHandler) -> set[str]:
         for name in handler.parsed_fn_signature.parameters
         if name not in _NOT_INPUT and name not in dependencies
     }
+
+
+class ClosedModelsSchemaPlugin(PydanticSchemaPlugin):
+    """Declares `additionalProperties: false` on the models that forbid unknown fields (request
+    bodies, `grants.common.schemas.Input`): Litestar leaves every object open, so the OpenAPI
+    promised that a body with an extra field is accepted while the server answers 422."""
+
+    @classmethod
+    def for_pydantic_model(
+        cls, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        schema = super().for_pydantic_model(field_definition, schema_creator)
+        if field_definition.annotation.model_config.get("extra") == "forbid":
+            schema.additional_properties = False
+        return schema

@@ -199,6 +199,35 @@ async def test_import_wrong_header_is_422(client: Client, db: AsyncSession) -> N
     ]
 
 
+async def test_import_unreadable_csv_is_422(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\n{'x' * 131_073}\n"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "body",
+            "reason": "not a readable CSV file: field larger than field limit (131072)",
+        }
+    ]
+
+
+async def test_import_lone_carriage_return_ends_a_line(client: Client, db: AsyncSession) -> None:
+    world = await make_world(db)
+    headers = {**await bearer(db, world.jst_officer), **CSV}
+
+    response = await client.post(
+        "/api/reviewers/import", headers=headers, content=f"{HEADER}\r{GOOD_1}\r"
+    )
+
+    assert response.status_code == 201
+    assert response.json() == {"profiles_created": 1, "users_created": 1}
+
+
 async def test_import_needs_officer_or_admin(client: Client, db: AsyncSession) -> None:
     world = await make_world(db)
     reviewer = await pool_reviewer(db, world.jst)

@@ -78,7 +78,17 @@ def _line_of(error: FieldError) -> int:
 
 def parse(text: str) -> tuple[list[_Row], list[FieldError]]:
     """Parse and validate every row; returns the good rows and every error (with its line)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _parse(text)
+    except csv.Error as exc:
+        # What the csv module cannot read at all (a field over its size limit, found by
+        # schemathesis) is the client's file, answered 422, not a 500.
+        return [], [FieldError("body", f"not a readable CSV file: {exc}")]
+
+
+def _parse(text: str) -> tuple[list[_Row], list[FieldError]]:
+    # newline="": the csv module reads line ends itself, so a lone \r ends a line
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     if header != HEADER:
         return [], [FieldError("line 1: header", f"expected {','.join(HEADER)}")]
