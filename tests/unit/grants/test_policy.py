@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
 from grants.security import policy
-from grants.security.principal import Principal
-
-JST, NAFOSTED, FWO = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-
-
-def person(*roles: str, agency: uuid.UUID | None = None) -> Principal:
-    return Principal(
-        user_id=uuid.uuid4(),
-        email="someone@example.org",
-        display_name="Someone",
-        locale="en",
-        time_zone="UTC",
-        roles=frozenset(roles),
-        officer_agency_id=agency,
-        auth_kind="token",
-        credential_id=uuid.uuid4(),
-    )
-
+from tests.unit.grants.people import FWO, JST, NAFOSTED, person
 
 JST_OFFICER = person("officer", agency=JST)
 FWO_OFFICER = person("officer", agency=FWO)
