@@ -5,7 +5,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench bench-quick diagram clean
+.PHONY: run test lint typecheck pytest bench bench-quick diagram catalogs clean
+
+# Message catalogs: `make catalogs` extracts every message (Python `define(code, text)` and the
+# templates' gettext calls) and updates each language's .po; the .mo files are compiled from
+# them before the server or the tests run. `tests/unit/messages/test_catalogs.py` fails when a
+# message lacks a translation or its placeholders differ from the English.
+PO_FILES := $(wildcard messages/locale/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +27,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+messages/locale/%/LC_MESSAGES/messages.mo: messages/locale/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+catalogs: $(VENV)/.installed
+	$(BIN)/python -m messages.catalogs update
+
+run: $(VENV)/.installed $(MO_FILES)
 	$(BIN)/grants db upgrade
 	$(BIN)/grants demo
 	@echo "Serving CoFund at http://$(HOST):$(PORT) (Ctrl-C stops it)"
@@ -31,14 +44,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy grants workflows reviewers storage
+	$(BIN)/mypy grants workflows reviewers storage messages
 
 diagram: $(VENV)/.installed
 	$(BIN)/grants workflows diagram
 
 # Browser tests run in a pytest process of their own: Playwright's sync API drives its own
 # event loop, which must not share a process with pytest-asyncio's session loop.
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev $(MO_FILES)
 	$(BIN)/pytest tests/unit tests/integration
 	$(BIN)/pytest tests/e2e
 

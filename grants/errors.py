@@ -21,7 +21,10 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
+from grants.common.locales import request_locale
+from grants.common.pydantic_messages import msgspec_message, pydantic_message
 from grants.common.required import body_model, model_at, required_paths
+from messages import Message, define, params_json, render
 
 log = structlog.get_logger("grants.errors")
 PROBLEM_JSON = "application/problem+json"
@@ -32,55 +35,100 @@ class FieldError:
     """One invalid field: its dotted path in the request and why it was refused."""
 
     field: str
-    reason: str
+    reason: Message | str
+
+
+Text = Message | str
+
+TITLES = {
+    400: define("problem.title.bad_request", "Bad request"),
+    401: define("problem.title.unauthenticated", "Not authenticated"),
+    403: define("problem.title.forbidden", "Forbidden"),
+    404: define("problem.title.not_found", "Not found"),
+    405: define("problem.title.method_not_allowed", "Method not allowed"),
+    409: define("problem.title.conflict", "Conflict"),
+    413: define("problem.title.too_large", "Request too large"),
+    415: define("problem.title.unsupported_media_type", "Unsupported media type"),
+    422: define("problem.title.invalid", "Invalid input"),
+    429: define("problem.title.rate_limited", "Too many requests"),
+    500: define("problem.title.internal", "Internal error"),
+}
+REFUSED = define("problem.title.refused", "Request refused")
+MALFORMED_TITLE = define("problem.title.malformed", "Malformed request")
+DISCONNECTED_TITLE = define("problem.title.client_disconnected", "Client disconnected")
+INVALID_FIELDS = define("problem.invalid_fields", "The request has invalid fields.")
+NO_SUCH_RESOURCE = define("problem.no_such_resource", "No such resource.")
+STALE = define(
+    "problem.stale_version", "Someone else changed this record first; reload and try again."
+)
+INTEGRITY = define("problem.integrity", "The change conflicts with existing data.")
+UNSTORABLE = define(
+    "problem.unstorable_value",
+    "A value in the request cannot be stored: a number out of range, or text with a NUL character.",
+)
+DISCONNECTED = define(
+    "problem.client_disconnected",
+    "The client closed the connection before the request was read; nothing was changed.",
+)
+INTERNAL = define(
+    "problem.internal", "Something went wrong on our side; the request changed nothing."
+)
+MALFORMED_BODY = define("problem.malformed_body", "The request body cannot be read.")
 
 
 class DomainError(Exception):
     """Base of the errors services raise; each maps to one HTTP status."""
 
     status = 400
-    title = "Bad request"
     code = "bad_request"
 
     def __init__(
         self,
-        detail: str,
+        detail: Text,
         *,
         errors: Sequence[FieldError] = (),
-        reasons: Sequence[str] = (),
+        reasons: Sequence[Text] = (),
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
+        super().__init__(str(detail))
         self.detail = detail
         self.errors = tuple(errors)
         self.reasons = tuple(reasons)
         self.headers = headers or {}
 
+    @property
+    def title(self) -> Message:
+        return TITLES.get(self.status, REFUSED)()
+
 
 class Malformed(DomainError):
     """The body cannot be read as a request at all (not JSON, or JSON nested too deep)."""
 
-    status, title, code = 400, "Malformed request", "malformed"
+    status, code = 400, "malformed"
+
+    @property
+    def title(self) -> Message:
+        return MALFORMED_TITLE()
 
 
 class Invalid(DomainError):
-    status, title, code = 422, "Invalid input", "invalid"
+    status, code = 422, "invalid"
 
 
 class Unauthenticated(DomainError):
-    status, title, code = 401, "Not authenticated", "unauthenticated"
+    status, code = 401, "unauthenticated"
 
 
 class Forbidden(DomainError):
-    status, title, code = 403, "Forbidden", "forbidden"
+    status, code = 403, "forbidden"
 
 
 class NotFound(DomainError):
-    status, title, code = 404, "Not found", "not_found"
+    status, code = 404, "not_found"
 
 
 class Conflict(DomainError):
-    status, title, code = 409, "Conflict", "conflict"
+    status, code = 409, "conflict"
 
 
 class StaleVersion(Conflict):
@@ -88,35 +136,63 @@ class StaleVersion(Conflict):
 
 
 class TooManyRequests(DomainError):
-    status, title, code = 429, "Too many requests", "rate_limited"
+    status, code = 429, "rate_limited"
+
+
+def _coded(text: Text, locale: str) -> dict[str, Any]:
+    """A message's code, parameters and rendering; a plain string (text the client sent back,
+    or a library's words) has no code."""
+    if isinstance(text, Message):
+        return {
+            "code": text.code,
+            "params": params_json(text.params),
+            "message": render(text, locale),
+        }
+    return {"code": None, "params": {}, "message": text}
 
 
 def problem(
     request: Request[Any, Any, Any],
     *,
     status: int,
-    title: str,
-    detail: str,
+    title: Text,
+    detail: Text,
     code: str,
     errors: Sequence[FieldError] = (),
-    reasons: Sequence[str] = (),
+    reasons: Sequence[Text] = (),
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
-    """Build one problem+json response (RFC 9457) with our extension members."""
+    """Build one problem+json response (RFC 9457) with our extension members, every text in
+    the reader's language, each with its message code and parameters beside it."""
+    locale = request_locale(request)
+    said = _coded(detail, locale)
     body: dict[str, Any] = {
         "type": f"urn:cofund:problem:{code}",
-        "title": title,
+        "title": _coded(title, locale)["message"],
         "status": status,
-        "detail": detail,
+        "detail": said["message"],
         "instance": request.url.path,
+        "code": said["code"],
+        "params": said["params"],
     }
     if errors:
-        body["errors"] = [{"field": e.field, "reason": e.reason} for e in errors]
+        body["errors"] = []
+        for e in errors:
+            reason = _coded(e.reason, locale)
+            body["errors"].append(
+                {
+                    "field": e.field,
+                    "reason": reason["message"],
+                    "code": reason["code"],
+                    "params": reason["params"],
+                }
+            )
     if reasons:
-        body["reasons"] = list(reasons)
+        body["reasons"] = [_coded(r, locale) for r in reasons]
     request_id = request.scope.get("state", {}).get("request_id")
     if request_id:
         body["request_id"] = request_id
+    headers = {**(headers or {}), "Content-Language": locale}
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -132,7 +208,12 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     if _wants_html(request):
         return Template(
             "errors/problem.html",
-            context={"title": exc.title, "detail": exc.detail, "me": None, "csrf": None},
+            context={
+                "title": render(exc.title, request_locale(request)),
+                "detail": _coded(exc.detail, request_locale(request))["message"],
+                "me": None,
+                "csrf": None,
+            },
             status_code=exc.status,
         )
     return problem(
@@ -163,24 +244,39 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
+    _attach_pydantic(exc, items)
     errors = [
         FieldError(field=_event_field(_field_of(item), event_body), reason=_reason_of(item))
         for item in _missing_named(request, items)
     ]
-    detail = str(exc.detail)
     if not errors:
         # Litestar reports unparseable bodies as a ValidationException without items.
         return problem(
-            request, status=400, title="Malformed request", detail=detail, code="malformed"
+            request,
+            status=400,
+            title=MALFORMED_TITLE(),
+            detail=MALFORMED_BODY(),
+            code="malformed",
         )
     return problem(
         request,
         status=422,
-        title="Invalid input",
-        detail="The request has invalid fields.",
+        title=TITLES[422](),
+        detail=INVALID_FIELDS(),
         code="invalid",
         errors=errors,
     )
+
+
+def _attach_pydantic(exc: ValidationException, items: list[dict[str, Any]]) -> None:
+    """Litestar keeps only Pydantic's English text per error; the error dicts themselves (type,
+    context, a validator's own exception) are on the cause, one per item, in order."""
+    cause = exc.__cause__
+    found = getattr(cause, "errors", None)
+    if isinstance(found, list) and len(found) == len(items):
+        for item, error in zip(items, found, strict=True):
+            if isinstance(error, dict):
+                item["pydantic"] = error
 
 
 def _missing_named(
@@ -204,7 +300,9 @@ def _missing_named(
             paths = [f"{key}.{path}" for path in required_paths(nested)]
         else:
             paths = []
-        named += [{"key": p, "message": "Field required"} for p in paths] or [item]
+        named += [
+            {"key": p, "message": "Field required", "pydantic": {"type": "missing"}} for p in paths
+        ] or [item]
     return named
 
 
@@ -222,9 +320,21 @@ def _field_of(item: dict[str, Any]) -> str:
     return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", key) if key else str(item.get("source") or "body")
 
 
-def _reason_of(item: dict[str, Any]) -> str:
-    # Pydantic prefixes a validator's own ValueError text; the reason reads better without it.
-    return str(item.get("message", "invalid")).removeprefix("Value error, ")
+def _reason_of(item: dict[str, Any]) -> Message:
+    error = item.get("pydantic")
+    if isinstance(error, dict):
+        return pydantic_message(error)
+    return msgspec_message(str(item.get("message", "")))
+
+
+HTTP_DETAILS = {
+    401: define("problem.http.401", "Sign in, or send an API token."),
+    403: define("problem.http.403", "You may not do this."),
+    404: define("problem.http.404", "No such resource."),
+    405: define("problem.http.405", "This method is not allowed on this address."),
+    413: define("problem.http.413", "The request body is too large."),
+    415: define("problem.http.415", "This content type is not accepted here."),
+}
 
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -232,17 +342,12 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         return internal_error_handler(request, exc)
     if exc.status_code == 401 and _wants_html(request):
         return _to_login(request)
-    titles = {
-        401: "Not authenticated",
-        403: "Forbidden",
-        404: "Not found",
-        405: "Method not allowed",
-    }
+    known = HTTP_DETAILS.get(exc.status_code)
     return problem(
         request,
         status=exc.status_code,
-        title=titles.get(exc.status_code, "Request refused"),
-        detail=str(exc.detail),
+        title=TITLES.get(exc.status_code, REFUSED)(),
+        detail=known() if known else str(exc.detail),
         code=f"http_{exc.status_code}",
         headers=dict(exc.headers or {}),
     )
@@ -251,23 +356,15 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
 def repository_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, NotFoundError):
         return problem(
-            request, status=404, title="Not found", detail="No such resource.", code="not_found"
+            request, status=404, title=TITLES[404](), detail=NO_SUCH_RESOURCE(), code="not_found"
         )
     if isinstance(exc, StaleDataError):
         return problem(
-            request,
-            status=409,
-            title="Conflict",
-            detail="Someone else changed this record first; reload and try again.",
-            code="stale_version",
+            request, status=409, title=TITLES[409](), detail=STALE(), code="stale_version"
         )
     if isinstance(exc, DuplicateKeyError | IntegrityError):
         return problem(
-            request,
-            status=409,
-            title="Conflict",
-            detail="The change conflicts with existing data.",
-            code="integrity",
+            request, status=409, title=TITLES[409](), detail=INTEGRITY(), code="integrity"
         )
     return internal_error_handler(request, exc)
 
@@ -301,9 +398,8 @@ def data_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
     return problem(
         request,
         status=422,
-        title="Invalid input",
-        detail="A value in the request cannot be stored: a number out of range, or text with "
-        "a NUL character.",
+        title=TITLES[422](),
+        detail=UNSTORABLE(),
         code="invalid",
     )
 
@@ -315,17 +411,16 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
         return problem(
             request,
             status=400,
-            title="Client disconnected",
-            detail="The client closed the connection before the request was read; "
-            "nothing was changed.",
+            title=DISCONNECTED_TITLE(),
+            detail=DISCONNECTED(),
             code="client_disconnected",
         )
     log.error("unhandled error", exc_info=exc, path=request.url.path)
     return problem(
         request,
         status=500,
-        title="Internal error",
-        detail="Something went wrong on our side; the request changed nothing.",
+        title=TITLES[500](),
+        detail=INTERNAL(),
         code="internal",
     )
 

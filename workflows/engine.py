@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeAlias, TypeVar
 
+from messages import Message
 from workflows.errors import (
     EventRefused,
     GuardsFailed,
@@ -25,8 +26,9 @@ from workflows.validation import definition_problems
 
 CtxT = TypeVar("CtxT")
 
-Guard: TypeAlias = Callable[[CtxT], Iterable[str]]
-"""A guard returns the reasons (sentences) an event is refused; nothing means it agrees."""
+Guard: TypeAlias = Callable[[CtxT], Iterable[Message]]
+"""A guard returns the reasons an event is refused (messages: a code with parameters, rendered
+in the reader's language at the edge); nothing means it agrees."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Transition(Generic[CtxT]):
         """Return True when `roles` holds at least one of the transition's roles."""
         return not roles.isdisjoint(self.roles)
 
-    def refusals(self, ctx: CtxT) -> tuple[str, ...]:
+    def refusals(self, ctx: CtxT) -> tuple[Message, ...]:
         """Run every guard (never stopping at the first) and return all their reasons."""
         return tuple(reason for guard in self.guards for reason in guard(ctx))
 
@@ -62,7 +64,7 @@ class EventOption(Generic[CtxT]):
 
     transition: Transition[CtxT]
     code: str | None
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
 
     @property
     def event(self) -> str:

@@ -10,6 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from messages import Message, define
+
+NO_SUCH_EVENT = define("workflow.unknown_event", "The {machine} workflow has no event '{event}'.")
+NOT_FROM_STATE = define(
+    "workflow.not_allowed_from_state",
+    "'{event}' is not possible in state '{state}'; it is allowed from {sources}.",
+)
+ROLE_REQUIRED = define("workflow.role_not_allowed", "'{event}' requires one of the roles {roles}.")
+
 
 class WorkflowError(Exception):
     """Base class of every exception raised by `workflows`."""
@@ -37,17 +46,17 @@ class EventRefused(WorkflowError):
     """An event may not be applied now.
 
     Attributes: `code` (machine-readable, stable, one per subclass), `machine`, `state`, `event`
-    and `reasons` (human-readable sentences, at least one).
+    and `reasons` (messages, at least one).
     """
 
     code = "event_refused"
 
-    def __init__(self, machine: str, state: str, event: str, reasons: Iterable[str]) -> None:
+    def __init__(self, machine: str, state: str, event: str, reasons: Iterable[Message]) -> None:
         self.machine = machine
         self.state = state
         self.event = event
         self.reasons = tuple(reasons)
-        super().__init__(" ".join(self.reasons))
+        super().__init__(" ".join(map(str, self.reasons)))
 
 
 class UnknownEvent(EventRefused):
@@ -56,7 +65,7 @@ class UnknownEvent(EventRefused):
     code = "unknown_event"
 
     def __init__(self, machine: str, state: str, event: str) -> None:
-        reason = f"The {machine} workflow has no event '{event}'."
+        reason = NO_SUCH_EVENT(machine=machine, event=event)
         super().__init__(machine, state, event, [reason])
 
 
@@ -68,7 +77,7 @@ class NotAllowedFromState(EventRefused):
     def __init__(self, machine: str, state: str, event: str, allowed_from: Iterable[str]) -> None:
         self.allowed_from = tuple(allowed_from)
         sources = ", ".join(f"'{source}'" for source in self.allowed_from)
-        reason = f"'{event}' is not possible in state '{state}'; it is allowed from {sources}."
+        reason = NOT_FROM_STATE(event=event, state=state, sources=sources)
         super().__init__(machine, state, event, [reason])
 
 
@@ -80,7 +89,7 @@ class RoleNotAllowed(EventRefused):
     def __init__(self, machine: str, state: str, event: str, required_roles: Iterable[str]) -> None:
         self.required_roles = tuple(required_roles)
         roles = ", ".join(f"'{role}'" for role in self.required_roles)
-        reason = f"'{event}' requires one of the roles {roles}."
+        reason = ROLE_REQUIRED(event=event, roles=roles)
         super().__init__(machine, state, event, [reason])
 
 
