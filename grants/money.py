@@ -14,6 +14,8 @@ from functools import cache, total_ordering
 
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
+from messages import Message, MessageError, define
+
 __all__ = [
     "MAX_AMOUNT",
     "MIN_AMOUNT",
@@ -45,11 +47,31 @@ _MAJOR_PATTERN = re.compile(
 _EXACT = Context(prec=60, traps=[Inexact])
 
 
-class InvalidMoney(ValueError):
-    """An amount or currency is unacceptable; `field` names which, `reason` says why."""
+UNKNOWN_CURRENCY = define(
+    "money.currency.unknown",
+    "'{currency}' is not an ISO 4217 currency code (upper-case, e.g. 'JPY')",
+)
+NOT_INTEGER = define(
+    "money.amount.not_integer", "must be an integer number of minor units, not {kind}"
+)
+OUT_OF_RANGE = define("money.amount.out_of_range", "out of range for a 64-bit minor-unit amount")
+NO_MINOR_UNIT = define(
+    "money.amount.no_minor_unit", "{currency} has no minor unit; give a whole number"
+)
+TOO_MANY_PLACES = define(
+    "money.amount.too_many_places", "{currency} allows at most {places} decimal places"
+)
+NOT_TEXT = define("money.amount.not_text", "must be text, not {kind}")
+MALFORMED = define("money.amount.malformed", "'{text}' is not an amount like 1,234.50 or 1234.5")
+NEGATIVE = define("money.amount.negative", "must not be negative")
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+
+class InvalidMoney(MessageError):
+    """An amount or currency is unacceptable; `field` names which, `reason` says why (a message,
+    so a validator raising it is refused in the reader's language)."""
+
+    def __init__(self, field: str, reason: Message) -> None:
+        super().__init__(reason)
         self.field = field
         self.reason = reason
 
@@ -70,20 +92,17 @@ def _known_currencies() -> frozenset[str]:
 
 def _check_currency(currency: object) -> str:
     if not isinstance(currency, str) or currency not in _known_currencies():
-        raise InvalidMoney(
-            "currency", f"{currency!r} is not an ISO 4217 currency code (upper-case, e.g. 'JPY')"
-        )
+        shown = currency if isinstance(currency, str) else repr(currency)
+        raise InvalidMoney("currency", UNKNOWN_CURRENCY(currency=shown))
     return currency
 
 
 def _check_amount(amount: object) -> int:
     # bool is an int subclass; True as "1 yen" is always a bug upstream.
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise InvalidMoney(
-            "amount", f"must be an integer number of minor units, not {type(amount).__name__}"
-        )
+        raise InvalidMoney("amount", NOT_INTEGER(kind=type(amount).__name__))
     if not MIN_AMOUNT <= amount <= MAX_AMOUNT:
-        raise InvalidMoney("amount", "out of range for a 64-bit minor-unit amount")
+        raise InvalidMoney("amount", OUT_OF_RANGE())
     return amount
 
 
@@ -144,8 +163,8 @@ def minor_exponent(currency: str) -> int:
 
 def _places_error(currency: str, exponent: int) -> InvalidMoney:
     if exponent == 0:
-        return InvalidMoney("amount", f"{currency} has no minor unit; give a whole number")
-    return InvalidMoney("amount", f"{currency} allows at most {exponent} decimal places")
+        return InvalidMoney("amount", NO_MINOR_UNIT(currency=currency))
+    return InvalidMoney("amount", TOO_MANY_PLACES(currency=currency, places=exponent))
 
 
 def parse_major(text: str, currency: str, *, allow_negative: bool = False) -> Money:
@@ -157,19 +176,19 @@ def parse_major(text: str, currency: str, *, allow_negative: bool = False) -> Mo
     """
     exponent = minor_exponent(currency)
     if not isinstance(text, str):
-        raise InvalidMoney("amount", f"must be text, not {type(text).__name__}")
+        raise InvalidMoney("amount", NOT_TEXT(kind=type(text).__name__))
     match = _MAJOR_PATTERN.fullmatch(text.strip())
     if match is None:
-        raise InvalidMoney("amount", f"{text!r} is not an amount like 1,234.50 or 1234.5")
+        raise InvalidMoney("amount", MALFORMED(text=text))
     if match["sign"] and not allow_negative:
-        raise InvalidMoney("amount", "must not be negative")
+        raise InvalidMoney("amount", NEGATIVE())
     fraction = match["frac"] or ""
     if len(fraction) > exponent:
         raise _places_error(currency, exponent)
     # A whole part this long is beyond any 64-bit amount; refusing it early keeps the exact
     # decimal context below its precision.
     if len(match["whole"]) > 30:
-        raise InvalidMoney("amount", "out of range for a 64-bit minor-unit amount")
+        raise InvalidMoney("amount", OUT_OF_RANGE())
     major = Decimal(f"{match['sign']}{match['whole'].replace(',', '')}.{fraction}")
     return Money(int(major.scaleb(exponent, context=_EXACT)), currency)
 

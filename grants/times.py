@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_datetime
 
+from messages import Instant, MessageError, define
+
 __all__ = [
     "InstantOutOfRange",
     "InvalidTimeZone",
@@ -34,30 +36,39 @@ __all__ = [
 _NOT_PLACES = frozenset({"localtime", "Factory"})
 
 
-class NaiveDatetimeError(ValueError):
+NAIVE = define("time.naive", "datetime {value} has no time zone; an instant is required")
+OUT_OF_RANGE = define(
+    "time.out_of_range",
+    "datetime {value} is out of range; an instant must be between {earliest} and {latest}",
+)
+UNKNOWN_ZONE = define(
+    "time.unknown_zone", "unknown time zone '{name}'; expected an IANA name like 'Asia/Tokyo'"
+)
+
+
+class NaiveDatetimeError(MessageError):
     """A datetime without a time zone was given where an instant is required."""
 
     def __init__(self, value: datetime) -> None:
-        super().__init__(f"datetime {value.isoformat()} has no time zone; an instant is required")
+        super().__init__(NAIVE(value=value.isoformat()))
         self.value = value
 
 
-class InstantOutOfRange(ValueError):
+class InstantOutOfRange(MessageError):
     """An instant too close to year 1 or 9999 to be shown in every time zone."""
 
     def __init__(self, value: datetime) -> None:
-        super().__init__(
-            f"datetime {value.isoformat()} is out of range; an instant must be between "
-            f"{EARLIEST_INSTANT.isoformat()} and {LATEST_INSTANT.isoformat()}"
-        )
+        # The value itself is shown as given: converting it is what overflows.
+        bounds = {"earliest": Instant(EARLIEST_INSTANT), "latest": Instant(LATEST_INSTANT)}
+        super().__init__(OUT_OF_RANGE(value=value.isoformat(), **bounds))
         self.value = value
 
 
-class InvalidTimeZone(ValueError):
+class InvalidTimeZone(MessageError):
     """`name` is not an IANA time zone name known to this system."""
 
     def __init__(self, name: object) -> None:
-        super().__init__(f"unknown time zone {name!r}; expected an IANA name like 'Asia/Tokyo'")
+        super().__init__(UNKNOWN_ZONE(name=name if isinstance(name, str) else repr(name)))
         self.name = name
 
 

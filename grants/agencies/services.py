@@ -13,8 +13,16 @@ from grants.common.actors import Actor
 from grants.common.edits import audited_update
 from grants.db.models import Agency, UserRole
 from grants.errors import Conflict, FieldError, NotFound
+from messages import define
 
 FIELDS = ("name", "country", "currency", "fiscal_year_start_month", "time_zone")
+
+NO_SUCH_AGENCY = define("agency.not_found", "No such agency.")
+CODE_TAKEN = define("agency.code.taken", "An agency with this code exists.")
+CODE_USED = define("agency.code.used", "already used")
+HAS_OFFICERS = define(
+    "agency.delete.has_officers", "Officers belong to this agency; reassign them first."
+)
 
 
 def agencies_query(country: str | None = None) -> Select[tuple[Agency]]:
@@ -26,7 +34,7 @@ async def get_agency(session: AsyncSession, agency_id: uuid.UUID) -> Agency:
     """The agency with `agency_id`; raises NotFound."""
     agency = await session.get(Agency, agency_id)
     if agency is None:
-        raise NotFound("No such agency.")
+        raise NotFound(NO_SUCH_AGENCY())
     return agency
 
 
@@ -35,9 +43,7 @@ async def create_agency(
 ) -> Agency:
     """Register an agency; raises Conflict when its code is taken."""
     if await session.scalar(select(Agency.id).where(Agency.code == data.code)):
-        raise Conflict(
-            "An agency with this code exists.", errors=[FieldError("code", "already used")]
-        )
+        raise Conflict(CODE_TAKEN(), errors=[FieldError("code", CODE_USED())])
     agency = Agency(**data.model_dump())
     session.add(agency)
     await session.flush()
@@ -64,7 +70,7 @@ async def update_agency(
 async def delete_agency(session: AsyncSession, agency: Agency, *, actor: Actor) -> None:
     """Remove an agency nothing refers to; raises Conflict when officers belong to it."""
     if await session.scalar(select(UserRole.id).where(UserRole.agency_id == agency.id).limit(1)):
-        raise Conflict("Officers belong to this agency; reassign them first.")
+        raise Conflict(HAS_OFFICERS())
     changes = {name: [getattr(agency, name), None] for name in ("code", *FIELDS)}
     await session.delete(agency)
     await session.flush()

@@ -25,8 +25,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.common.actors import Actor
 from grants.common.request_ids import current_request_id
 from grants.db.models import AuditChainHead, AuditEvent
+from messages import Message, define
 
 GENESIS_HASH = "0" * 64
+
+HEAD_MISMATCH = define(
+    "audit.chain.head_mismatch", "chain head says {head} events but {stored} are stored"
+)
+MISSING_EVENT = define(
+    "audit.chain.missing_event", "event {expected} is missing (next stored is {found})"
+)
+LINK_BROKEN = define(
+    "audit.chain.link_broken", "previous-hash link does not match the event before it"
+)
+CONTENT_CHANGED = define(
+    "audit.chain.content_changed",
+    "content does not match its hash (edited after it was written)",
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -171,7 +186,7 @@ class Verification:
     events: int
     intact: bool
     broken_seq: int | None = None
-    reason: str | None = None
+    reason: Message | None = None
 
 
 async def _walk(session: AsyncSession, batch: int) -> AsyncIterator[AuditEvent]:
@@ -196,16 +211,16 @@ async def verify(session: AsyncSession, *, batch: int = 1000) -> Verification:
             events=count,
             intact=False,
             broken_seq=count + 1 if head.last_seq > count else count,
-            reason=f"chain head says {head.last_seq} events but {count} are stored",
+            reason=HEAD_MISMATCH(head=head.last_seq, stored=count),
         )
     return Verification(events=count, intact=True)
 
 
-def _link_problem(row: AuditEvent, expected_seq: int, expected_prev: str) -> str | None:
+def _link_problem(row: AuditEvent, expected_seq: int, expected_prev: str) -> Message | None:
     if row.seq != expected_seq:
-        return f"event {expected_seq} is missing (next stored is {row.seq})"
+        return MISSING_EVENT(expected=expected_seq, found=row.seq)
     if row.prev_hash != expected_prev:
-        return "previous-hash link does not match the event before it"
+        return LINK_BROKEN()
     if event_hash(row) != row.hash:
-        return "content does not match its hash (edited after it was written)"
+        return CONTENT_CHANGED()
     return None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy import select
@@ -13,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit import chain, schemas
 from grants.common.instants import query_instant
+from grants.common.locales import request_locale
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.db.models import AuditEvent
 from grants.security.guards import requires
 from grants.security.principal import Role
+from messages import params_json, render
 
 
 class AuditController(Controller):
@@ -61,9 +64,23 @@ class AuditController(Controller):
         return Page.of(items, total, window)
 
     @get("/verify", name="audit:verify")
-    async def verify(self, db_session: AsyncSession) -> schemas.Verification:
+    async def verify(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> schemas.Verification:
         """Recompute the whole chain and name the first broken link, if any.
 
         Auditors and admins (403 for everyone else). Changes nothing.
         """
-        return schemas.Verification.model_validate(await chain.verify(db_session))
+        return _verification(await chain.verify(db_session), request_locale(request))
+
+
+def _verification(result: chain.Verification, locale: str) -> schemas.Verification:
+    reason = result.reason
+    return schemas.Verification(
+        events=result.events,
+        intact=result.intact,
+        broken_seq=result.broken_seq,
+        reason=render(reason, locale) if reason else None,
+        reason_code=reason.code if reason else None,
+        reason_params=params_json(reason.params) if reason else {},
+    )

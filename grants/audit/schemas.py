@@ -24,7 +24,12 @@ class AuditEvent(Output):
 
 
 class Verification(Output):
+    """The chain walked: `reason` says in the reader's language why it is broken, with its
+    message code and parameters beside it."""
+
     events: int
     intact: bool
     broken_seq: int | None
     reason: str | None
+    reason_code: str | None
+    reason_params: dict[str, Any]

@@ -13,7 +13,12 @@ from grants.errors import FieldError, Invalid, NotFound
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.call import CallState
+
+NO_SUCH_CALL = define("call.not_found", "No such call.")
+UNKNOWN_STATE = define("call.list.unknown_state", "Unknown call state.")
+STATES = define("call.list.states", "the states are {states}")
 
 
 def call_facts(call: Call) -> policy.CallFacts:
@@ -37,7 +42,7 @@ async def visible_call(
     draft the caller may not see (its existence is not revealed)."""
     call = await session.get(Call, call_id)
     if call is None:
-        raise NotFound("No such call.")
+        raise NotFound(NO_SUCH_CALL())
     return call, require(policy.decide(principal, policy.Action.READ, call_facts(call)))
 
 
@@ -52,10 +57,8 @@ def calls_query(
         query = query.where(or_(Call.state != CallState.DRAFT, Call.id.in_(own)))
     if state:
         if state not in set(CallState):
-            raise Invalid(
-                "Unknown call state.",
-                errors=[FieldError("state", f"one of {', '.join(CallState)}")],
-            )
+            states = [str(s) for s in CallState]
+            raise Invalid(UNKNOWN_STATE(), errors=[FieldError("state", STATES(states=states))])
         query = query.where(Call.state == state)
     if agency:
         funded = select(CallAgency.call_id).join(Agency).where(Agency.code == agency.upper())

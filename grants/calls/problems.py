@@ -15,24 +15,70 @@ from datetime import UTC, datetime
 from typing import Any
 
 from grants.errors import FieldError
+from grants.money import Money
+from messages import Instant, Message, define
 
 MIN_AGENCIES = 2
+
+CLOSES_BEFORE_OPENING = define(
+    "call.timing.closes_before_opening", "The call must close after it opens at {opens_at}."
+)
+REVIEW_BEFORE_CLOSING = define(
+    "call.timing.review_before_closing",
+    "The review deadline, {review_deadline}, must be after the call closes at {closes_at}.",
+)
+WEIGHTS = define("call.rubric.weights", "The rubric's weights add up to {total}, not 100.")
+SCALE = define(
+    "call.rubric.scale",
+    "Criterion '{criterion}': the scale maximum, {scale_max}, must exceed its minimum, "
+    "{scale_min}.",
+)
+CRITERION_TWICE = define("call.rubric.key_twice", "The criterion key '{key}' is listed twice.")
+KIND_TWICE = define("call.document_kinds.kind_twice", "The kind '{kind}' is listed twice.")
+DURATION_TWICE = define("call.durations.duration_twice", "The duration {years} is listed twice.")
+SHARE_OUTSIDE_SHARED = define(
+    "call.shares.outside_shared_mode", "A share is set only in shared mode."
+)
+NO_SHARE = define("call.shares.missing", "{agency} has no share of the budget.")
+SHARES_TOTAL = define("call.shares.total", "The agencies' shares add up to {total}%, not 100%.")
+JOINT_PANEL = define(
+    "call.review.joint_panel",
+    "{per_country} reviewers from each of {countries} countries exceed the {per_proposal} "
+    "reviewers per proposal.",
+)
+TOO_FEW_AGENCIES = define(
+    "call.setup.too_few_agencies", "A joint call needs at least {count} co-funding agencies."
+)
+NO_RUBRIC = define("call.setup.no_rubric", "The call has no review rubric.")
+NO_DOCUMENT_KINDS = define("call.setup.no_document_kinds", "The call requires no document kinds.")
+NO_CAP_PER_YEAR = define("call.caps.no_cap_per_year", "{agency} has no cap per project per year.")
+NO_CAP_TOTAL = define("call.caps.no_cap_total", "{agency} has no cap per project in total.")
+NO_ENVELOPE = define("call.caps.no_envelope", "{agency} has no envelope.")
+YEAR_OVER_TOTAL = define(
+    "call.caps.year_over_total",
+    "{agency}'s cap per year, {cap_per_year}, is above its cap per project in total, {cap_total}.",
+)
+CAP_OVER_ENVELOPE = define(
+    "call.caps.cap_over_envelope",
+    "{agency}'s cap per project, {cap_total}, is above its envelope, {envelope}.",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Terms:
-    """One co-funding agency's amounts in a call (minor units of its currency)."""
+    """One co-funding agency's amounts in a call, in its currency."""
 
     agency: str
-    cap_per_year: int | None
-    cap_total: int | None
-    envelope: int | None
+    cap_per_year: Money | None
+    cap_total: Money | None
+    envelope: Money | None
     share_percent: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Setup:
-    """The parts of a call its problems depend on; rubric and document kinds as plain dicts."""
+    """The parts of a call its problems depend on; rubric and document kinds as plain dicts;
+    `zones` the co-funders' time zones, in which the call's instants are shown."""
 
     opens_at: datetime
     closes_at: datetime
@@ -45,6 +91,7 @@ class Setup:
     review_mode: str = "parallel"
     reviewers_per_proposal: int = 3
     min_reviewers_per_country: int = 0
+    zones: Sequence[str] = ()
 
 
 def consistency(setup: Setup, valid: Collection[str] | None = None) -> list[FieldError]:
@@ -72,28 +119,37 @@ def partial_consistency(values: Mapping[str, Any]) -> list[FieldError]:
     return consistency(setup, valid)
 
 
-def configuration_problems(setup: Setup) -> tuple[str, ...]:
-    """Every reason the call cannot be published yet, one sentence each (contradictions first)."""
+def configuration_problems(setup: Setup) -> tuple[Message, ...]:
+    """Every reason the call cannot be published yet, one message each (contradictions first)."""
     missing = []
     if len(setup.terms) < MIN_AGENCIES:
-        missing.append(f"A joint call needs at least {MIN_AGENCIES} co-funding agencies.")
+        missing.append(TOO_FEW_AGENCIES(count=MIN_AGENCIES))
     for terms in setup.terms:
         missing.extend(_amount_problems(terms))
     if not setup.rubric:
-        missing.append("The call has no review rubric.")
+        missing.append(NO_RUBRIC())
     if not setup.document_kinds:
-        missing.append("The call requires no document kinds.")
-    return tuple(e.reason for e in consistency(setup)) + tuple(missing)
+        missing.append(NO_DOCUMENT_KINDS())
+    return tuple(_message(e.reason) for e in consistency(setup)) + tuple(missing)
+
+
+def _message(reason: Message | str) -> Message:
+    assert isinstance(reason, Message)  # every check here speaks in messages
+    return reason
 
 
 def _timing(setup: Setup) -> list[FieldError]:
     errors = []
+    zones = tuple(setup.zones)
     if setup.closes_at <= setup.opens_at:
-        errors.append(FieldError("closes_at", "The call must close after it opens."))
+        opens_at = Instant(setup.opens_at, zones)
+        errors.append(FieldError("closes_at", CLOSES_BEFORE_OPENING(opens_at=opens_at)))
     if setup.review_deadline is not None and setup.review_deadline <= setup.closes_at:
-        errors.append(
-            FieldError("review_deadline", "The review deadline must be after the call closes.")
+        late = REVIEW_BEFORE_CLOSING(
+            review_deadline=Instant(setup.review_deadline, zones),
+            closes_at=Instant(setup.closes_at, zones),
         )
+        errors.append(FieldError("review_deadline", late))
     return errors
 
 
@@ -101,44 +157,52 @@ def _rubric(rubric: Sequence[Mapping[str, Any]]) -> list[FieldError]:
     errors = []
     total = sum(c["weight"] for c in rubric)
     if rubric and total != 100:
-        errors.append(FieldError("rubric", f"The rubric's weights add up to {total}, not 100."))
-    for i, criterion in enumerate(rubric):
-        if criterion["scale_min"] >= criterion["scale_max"]:
-            errors.append(
-                FieldError(
-                    f"rubric[{i}].scale_max",
-                    f"Criterion {criterion['key']!r}: the scale maximum must exceed its minimum.",
-                )
-            )
-    return errors + _duplicates("rubric", [c["key"] for c in rubric], "criterion key")
+        errors.append(FieldError("rubric", WEIGHTS(total=total)))
+    for i, c in enumerate(rubric):
+        if c["scale_min"] >= c["scale_max"]:
+            scale = SCALE(criterion=c["key"], scale_min=c["scale_min"], scale_max=c["scale_max"])
+            errors.append(FieldError(f"rubric[{i}].scale_max", scale))
+    keys = [c["key"] for c in rubric]
+    return errors + [FieldError(f"rubric[{i}]", CRITERION_TWICE(key=k)) for i, k in _twice(keys)]
 
 
-def _duplicates(field: str, values: list[Any], what: str) -> list[FieldError]:
+def _twice(values: Sequence[Any]) -> list[tuple[int, Any]]:
+    """Each repeat of a value listed before, with its index."""
     counts = Counter(values)
     seen: set[Any] = set()
-    errors = []
+    repeats = []
     for i, value in enumerate(values):
         if counts[value] > 1 and value in seen:
-            errors.append(FieldError(f"{field}[{i}]", f"The {what} {value!r} is listed twice."))
+            repeats.append((i, value))
         seen.add(value)
-    return errors
+    return repeats
+
+
+def _kinds_twice(setup: Setup) -> list[FieldError]:
+    kinds = [k["kind"] for k in setup.document_kinds]
+    return [FieldError(f"document_kinds[{i}]", KIND_TWICE(kind=k)) for i, k in _twice(kinds)]
+
+
+def _durations_twice(setup: Setup) -> list[FieldError]:
+    twice = _twice(list(setup.durations))
+    return [FieldError(f"durations[{i}]", DURATION_TWICE(years=y)) for i, y in twice]
 
 
 def _shares(setup: Setup) -> list[FieldError]:
     if setup.cofunding_mode != "shared":
         return [
-            FieldError(f"agencies[{i}].share_percent", "A share is set only in shared mode.")
+            FieldError(f"agencies[{i}].share_percent", SHARE_OUTSIDE_SHARED())
             for i, t in enumerate(setup.terms)
             if t.share_percent is not None
         ]
     errors = [
-        FieldError(f"agencies[{i}].share_percent", f"{t.agency} has no share of the budget.")
+        FieldError(f"agencies[{i}].share_percent", NO_SHARE(agency=t.agency))
         for i, t in enumerate(setup.terms)
         if t.share_percent is None
     ]
     total = sum(t.share_percent or 0 for t in setup.terms)
     if not errors and total != 100:
-        errors.append(FieldError("agencies", f"The agencies' shares add up to {total}%, not 100%."))
+        errors.append(FieldError("agencies", SHARES_TOTAL(total=total)))
     return errors
 
 
@@ -147,41 +211,42 @@ def _joint_panel(setup: Setup) -> list[FieldError]:
     needed = setup.min_reviewers_per_country * len(setup.terms)
     if setup.review_mode != "joint" or needed <= setup.reviewers_per_proposal:
         return []
-    return [
-        FieldError(
-            "min_reviewers_per_country",
-            f"{setup.min_reviewers_per_country} reviewers from each of {len(setup.terms)} "
-            f"countries exceed the {setup.reviewers_per_proposal} reviewers per proposal.",
-        )
-    ]
+    panel = JOINT_PANEL(
+        per_country=setup.min_reviewers_per_country,
+        countries=len(setup.terms),
+        per_proposal=setup.reviewers_per_proposal,
+    )
+    return [FieldError("min_reviewers_per_country", panel)]
 
 
-def _amount_problems(terms: Terms) -> list[str]:
-    missing = [
-        label
-        for label, value in (
-            ("cap per project per year", terms.cap_per_year),
-            ("cap per project in total", terms.cap_total),
-            ("envelope", terms.envelope),
+def _amount_problems(terms: Terms) -> list[Message]:
+    agency, per_year, total, envelope = (
+        terms.agency,
+        terms.cap_per_year,
+        terms.cap_total,
+        terms.envelope,
+    )
+    problems = [
+        missing(agency=agency)
+        for missing, value in (
+            (NO_CAP_PER_YEAR, per_year),
+            (NO_CAP_TOTAL, total),
+            (NO_ENVELOPE, envelope),
         )
         if value is None
     ]
-    problems = [f"{terms.agency} has no {label}." for label in missing]
-    if terms.cap_per_year and terms.cap_total and terms.cap_per_year > terms.cap_total:
-        problems.append(f"{terms.agency}'s cap per year is above its cap per project in total.")
-    if terms.cap_total and terms.envelope and terms.cap_total > terms.envelope:
-        problems.append(f"{terms.agency}'s cap per project is above its envelope.")
+    if per_year is not None and total is not None and per_year > total:
+        problems.append(YEAR_OVER_TOTAL(agency=agency, cap_per_year=per_year, cap_total=total))
+    if total is not None and envelope is not None and total > envelope:
+        problems.append(CAP_OVER_ENVELOPE(agency=agency, cap_total=total, envelope=envelope))
     return problems
 
 
 _CHECKS: tuple[tuple[frozenset[str], Callable[[Setup], list[FieldError]]], ...] = (
     (frozenset({"opens_at", "closes_at", "review_deadline"}), _timing),
     (frozenset({"rubric"}), lambda s: _rubric(s.rubric)),
-    (
-        frozenset({"document_kinds"}),
-        lambda s: _duplicates("document_kinds", [k["kind"] for k in s.document_kinds], "kind"),
-    ),
-    (frozenset({"durations"}), lambda s: _duplicates("durations", list(s.durations), "duration")),
+    (frozenset({"document_kinds"}), _kinds_twice),
+    (frozenset({"durations"}), _durations_twice),
     (frozenset({"cofunding_mode", "terms"}), _shares),
     (
         frozenset({"review_mode", "reviewers_per_proposal", "min_reviewers_per_country", "terms"}),
@@ -190,7 +255,7 @@ _CHECKS: tuple[tuple[frozenset[str], Callable[[Setup], list[FieldError]]], ...] 
 )
 """Each check of `consistency` with the set-up fields it reads."""
 
-_SETUP_FIELDS = tuple(f.name for f in dataclasses.fields(Setup) if f.name != "terms")
+_SETUP_FIELDS = tuple(f.name for f in dataclasses.fields(Setup) if f.name not in ("terms", "zones"))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BLANK = Setup(_EPOCH, _EPOCH, None, "own_side", (), (), (), ())
 """Stands in for refused fields; the checks reading them are skipped (`consistency`)."""

@@ -29,6 +29,7 @@ from grants.common.texts import (
 )
 from grants.money import MAX_AMOUNT
 from grants.times import ensure_utc
+from messages import MessageError, define
 from workflows.machines.call import CallState
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,39}$"
@@ -44,13 +45,22 @@ MIME_TYPES = frozenset(
 )
 
 
+NOT_WHOLE = define(
+    "call.amount.not_whole",
+    "an amount is a whole number of minor units (JPY and VND have none), not {kind} {value}",
+)
+UNKNOWN_TYPES = define(
+    "call.document_kinds.unknown_types", "unknown types {unknown}; allowed: {allowed}"
+)
+REQUIRED = define(
+    "call.patch.cannot_clear", "required: it cannot be cleared (leave it out to keep it)"
+)
+
+
 def _whole_minor_units(value: object) -> object:
     # A float or a numeric string is refused, not rounded: JPY and VND have no minor unit.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(
-            f"an amount is a whole number of minor units (JPY and VND have none), "
-            f"not {type(value).__name__} {value!r}"
-        )
+        raise MessageError(NOT_WHOLE(kind=type(value).__name__, value=repr(value)))
     return value
 
 
@@ -79,7 +89,7 @@ class DocumentKind(Input):
     def _known_types(cls, value: list[str]) -> list[str]:
         unknown = [t for t in value if t not in MIME_TYPES]
         if unknown:
-            raise ValueError(f"unknown types {unknown}; allowed: {', '.join(sorted(MIME_TYPES))}")
+            raise MessageError(UNKNOWN_TYPES(unknown=unknown, allowed=sorted(MIME_TYPES)))
         return value
 
 
@@ -153,8 +163,8 @@ SETTINGS = (
 """The call's own fields a client sets (its agencies' terms are separate rows)."""
 
 # A PATCH is a JSON Merge Patch (RFC 7396): `null` clears a field, so it is refused for every
-# required one; only review_deadline may be cleared (and languages of the texts but `en`).
-REQUIRED = "required: it cannot be cleared (leave it out to keep it)"
+# required one (REQUIRED); only review_deadline may be cleared (and languages of the texts but
+# `en`).
 _KEPT_UNLESS_GIVEN = (*(name for name in SETTINGS if name != "review_deadline"), "agencies")
 
 
@@ -185,7 +195,7 @@ class CallUpdate(Input):
     def _not_null(cls, value: Any) -> Any:
         # Only `review_deadline` may be cleared; the others are required by the call.
         if value is None:
-            raise ValueError(REQUIRED)
+            raise MessageError(REQUIRED())
         return value
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,16 +19,33 @@ from grants.audit.chain import append
 from grants.calls import schemas
 from grants.calls.problems import Setup, Terms, consistency
 from grants.calls.sovereignty import require_own_terms
+from grants.calls.zones import call_zones
 from grants.common.actors import Actor
 from grants.common.edits import check_version
 from grants.common.texts import english_missing
 from grants.db.models import Agency, Call, CallAgency
 from grants.errors import Conflict, FieldError, Forbidden, Invalid
+from grants.money import Money
 from grants.security import policy
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.call import CallState
 
 AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
+
+INVALID = define("call.invalid", "The call has invalid fields.")
+UNKNOWN_AGENCY = define("call.terms.unknown_agency", "no agency has the code '{agency}'")
+AGENCY_TWICE = define("call.terms.agency_twice", "{agency} is listed twice")
+OWN_CURRENCY = define("call.terms.own_currency", "{agency}'s terms are in {currency}")
+OWN_AGENCY_MISSING = define(
+    "call.terms.own_agency_missing", "your own agency must be among the co-funders"
+)
+CODE_TAKEN = define("call.code.taken", "A call with this code exists.")
+CODE_USED = define("call.code.used", "already used")
+OFFICERS_ONLY = define(
+    "call.edit.officers_only", "Only officers of the co-funding agencies change a call."
+)
+NOT_DRAFT = define("call.edit.not_draft", "The call is {state}; only a draft call can be edited.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +66,29 @@ def _values(data: schemas.CallCreate) -> dict[str, Any]:
     return values | {"title": data.title.stored(), "description": data.description.stored()}
 
 
-def _setup(values: dict[str, Any], terms: list[Terms]) -> Setup:
-    names = [f.name for f in dataclasses.fields(Setup) if f.name != "terms"]
-    return Setup(**{name: values[name] for name in names}, terms=terms)
+def _setup(values: dict[str, Any], terms: list[Terms], zones: Sequence[str]) -> Setup:
+    names = [f.name for f in dataclasses.fields(Setup) if f.name not in ("terms", "zones")]
+    return Setup(**{name: values[name] for name in names}, terms=terms, zones=zones)
+
+
+def _money(amount: int | None, currency: str) -> Money | None:
+    return None if amount is None else Money(amount, currency)
 
 
 def setup_of(call: Call) -> Setup:
     """The plain-data view of a call that `grants.calls.problems` checks."""
-    return _setup(
-        {name: getattr(call, name) for name in schemas.SETTINGS},
-        [
-            Terms(t.agency.code, t.cap_per_year, t.cap_total, t.envelope, t.share_percent)
-            for t in call.agencies
-        ],
-    )
+    terms = [
+        Terms(
+            t.agency.code,
+            _money(t.cap_per_year, t.currency),
+            _money(t.cap_total, t.currency),
+            _money(t.envelope, t.currency),
+            t.share_percent,
+        )
+        for t in call.agencies
+    ]
+    values = {name: getattr(call, name) for name in schemas.SETTINGS}
+    return _setup(values, terms, call_zones(call))
 
 
 async def _agencies_by_code(
@@ -78,20 +105,15 @@ def _terms_errors(
     for i, t in enumerate(terms):
         agency = known.get(t.agency)
         if agency is None:
-            errors.append(
-                FieldError(f"agencies[{i}].agency", f"no agency has the code {t.agency!r}")
-            )
+            errors.append(FieldError(f"agencies[{i}].agency", UNKNOWN_AGENCY(agency=t.agency)))
         elif t.agency in seen:
-            errors.append(FieldError(f"agencies[{i}].agency", f"{t.agency} is listed twice"))
+            errors.append(FieldError(f"agencies[{i}].agency", AGENCY_TWICE(agency=t.agency)))
         elif t.currency is not None and t.currency != agency.currency:
-            errors.append(
-                FieldError(
-                    f"agencies[{i}].currency", f"{t.agency}'s terms are in {agency.currency}"
-                )
-            )
+            own = OWN_CURRENCY(agency=t.agency, currency=agency.currency)
+            errors.append(FieldError(f"agencies[{i}].currency", own))
         seen.add(t.agency)
     if not any(a.id == agency_id for a in known.values()):
-        errors.append(FieldError("agencies", "your own agency must be among the co-funders"))
+        errors.append(FieldError("agencies", OWN_AGENCY_MISSING()))
     return errors
 
 
@@ -104,9 +126,10 @@ async def _checked_terms(
     """Resolve agency codes and check the whole set-up; raises Invalid with every error."""
     known = await _agencies_by_code(session, terms)
     shares = [Terms(t.agency, None, None, None, t.share_percent) for t in terms]
-    errors = _terms_errors(agency_id, terms, known) + consistency(_setup(values, shares))
+    zones = [known[t.agency].time_zone for t in terms if t.agency in known]
+    errors = _terms_errors(agency_id, terms, known) + consistency(_setup(values, shares, zones))
     if errors:
-        raise Invalid("The call has invalid fields.", errors=errors)
+        raise Invalid(INVALID(), errors=errors)
     return known
 
 
@@ -140,7 +163,7 @@ async def create_call(session: AsyncSession, data: schemas.CallCreate, *, author
     values = _values(data)
     known = await _checked_terms(session, author.agency_id, values, data.agencies)
     if await session.scalar(select(Call.id).where(Call.code == data.code)):
-        raise Conflict("A call with this code exists.", errors=[FieldError("code", "already used")])
+        raise Conflict(CODE_TAKEN(), errors=[FieldError("code", CODE_USED())])
     call = Call(code=data.code, state=CallState.DRAFT, created_by=author.actor.id, **values)
     call.agencies = [_terms_row(i, t, known[t.agency]) for i, t in enumerate(data.agencies)]
     session.add(call)
@@ -156,9 +179,9 @@ def require_editable(call: Call, principal: Principal, version: int) -> None:
     """Raises Forbidden unless a co-funding officer edits, Conflict unless the call is a draft,
     StaleVersion when the client saw an older version."""
     if not policy.can_edit_shared_call_fields(principal, [t.agency_id for t in call.agencies]):
-        raise Forbidden("Only officers of the co-funding agencies change a call.")
+        raise Forbidden(OFFICERS_ONLY())
     if call.state != CallState.DRAFT:
-        raise Conflict(f"The call is {call.state}; only a draft call can be edited.")
+        raise Conflict(NOT_DRAFT(state=call.state))
     check_version(call, version)
 
 
@@ -203,9 +226,9 @@ def merged_texts(call: Call, data: schemas.CallUpdate) -> dict[str, dict[str, st
         patch = getattr(data, name)
         if patch is not None:
             merged[name] = patch.merged(getattr(call, name))
-            errors += english_missing(name, merged[name], schemas.REQUIRED)
+            errors += english_missing(name, merged[name], schemas.REQUIRED())
     if errors:
-        raise Invalid("The call has invalid fields.", errors=errors)
+        raise Invalid(INVALID(), errors=errors)
     return merged
 
 

@@ -14,6 +14,14 @@ from grants.db.models import Call, CallAgency
 from grants.errors import FieldError, Forbidden
 from grants.security import policy
 from grants.security.principal import Principal
+from messages import define
+
+NOT_YOURS = define("call.terms.not_yours", "only {agency} changes its {field}")
+KEEP_COFUNDER = define("call.terms.keep_cofunder", "{agency} co-funds this call; keep its entry")
+OWN_TERMS_ONLY = define(
+    "call.terms.own_only",
+    "An agency changes only its own terms in a call and removes no co-funder.",
+)
 
 _EMPTY = schemas.AgencyTermsInput(agency="--")
 """What an agency added to a draft starts with: its own officers fill in its terms."""
@@ -35,7 +43,7 @@ def _entry_refusals(
             continue  # left out means "the agency's own", which is checked as invalid input
         if value != _stored(row, name):
             errors.append(
-                FieldError(f"agencies[{index}].{name}", f"only {sent.agency} changes its {name}")
+                FieldError(f"agencies[{index}].{name}", NOT_YOURS(agency=sent.agency, field=name))
             )
     return errors
 
@@ -57,7 +65,7 @@ def terms_refusals(
     sent_codes = {t.agency for t in terms}
     for code, row in rows.items():
         if code not in sent_codes and not policy.can_remove_cofunder(principal, row.agency_id):
-            errors.append(FieldError("agencies", f"{code} co-funds this call; keep its entry"))
+            errors.append(FieldError("agencies", KEEP_COFUNDER(agency=code)))
     return errors
 
 
@@ -67,7 +75,4 @@ def require_own_terms(
     """Raises Forbidden naming every other agency's field the caller would change."""
     errors = terms_refusals(principal, call, terms)
     if errors:
-        raise Forbidden(
-            "An agency changes only its own terms in a call and removes no co-funder.",
-            errors=errors,
-        )
+        raise Forbidden(OWN_TERMS_ONLY(), errors=errors)

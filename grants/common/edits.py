@@ -15,8 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import append
 from grants.common.actors import Actor
 from grants.errors import FieldError, Invalid, StaleVersion
+from messages import define
 
-CANNOT_CLEAR = "required: it cannot be cleared (null)"
+CLEARED = define("edit.cannot_clear", "required: it cannot be cleared (null)")
+CANNOT_CLEAR = CLEARED()
+"""The reason of every required field a patch sends as `null` (a message without parameters)."""
+NOT_CLEARABLE = define("edit.required_not_clearable", "Required fields cannot be cleared.")
+STALE = define("edit.stale_version", "You saw version {seen}, but it is now version {current}.")
 
 
 class Versioned(Protocol):
@@ -33,7 +38,7 @@ def check_version(entity: Versioned, seen: int) -> None:
 def stale(seen: int, current: int) -> None:
     """Raises StaleVersion unless `seen` is `current` (a resource not stored yet is version 0)."""
     if seen != current:
-        raise StaleVersion(f"You saw version {seen}, but it is now version {current}.")
+        raise StaleVersion(STALE(seen=seen, current=current))
 
 
 def merge_patch(
@@ -47,7 +52,7 @@ def merge_patch(
         FieldError(name, CANNOT_CLEAR) for name in required if name in sent and sent[name] is None
     ]
     if errors:
-        raise Invalid("Required fields cannot be cleared.", errors=errors)
+        raise Invalid(NOT_CLEARABLE(), errors=errors)
     return sent
 
 

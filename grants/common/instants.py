@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from grants.errors import FieldError, Invalid
+from grants.errors import INVALID_FIELDS, FieldError, Invalid
 from grants.times import InstantOutOfRange, NaiveDatetimeError, ensure_utc
 
 
@@ -14,6 +14,4 @@ def query_instant(field: str, value: datetime.datetime) -> datetime.datetime:
     try:
         return ensure_utc(value)
     except (NaiveDatetimeError, InstantOutOfRange) as exc:
-        raise Invalid(
-            "The request has invalid fields.", errors=[FieldError(field, str(exc))]
-        ) from None
+        raise Invalid(INVALID_FIELDS(), errors=[FieldError(field, exc.message)]) from None

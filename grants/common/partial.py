@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from grants.errors import FieldError
+from messages import Message, MessageError
 
 
 @functools.cache
@@ -51,14 +52,22 @@ def _loc(field: str) -> tuple[str | int, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", field) if p)
 
 
+def _rebuilt(error: ErrorDetails) -> InitErrorDetails:
+    # Type and context travel along: the edge renders an error from them (a validator's
+    # MessageError is in the context), not from Pydantic's English `msg`.
+    kind = PydanticCustomError(error["type"], error["msg"], error.get("ctx"))
+    return {"type": kind, "loc": error["loc"], "input": error["input"]}
+
+
+def _inconsistent(error: FieldError) -> InitErrorDetails:
+    reason = error.reason
+    context = {"error": MessageError(reason)} if isinstance(reason, Message) else None
+    kind = PydanticCustomError("inconsistent", str(reason), context)
+    return {"type": kind, "loc": _loc(error.field), "input": None}
+
+
 def with_errors(exc: ValidationError, errors: Sequence[FieldError]) -> ValidationError:
-    """`exc` with `errors` added after Pydantic's own (their messages kept as they are)."""
-    line_errors: list[InitErrorDetails] = [
-        {"type": PydanticCustomError(e["type"], e["msg"]), "loc": e["loc"], "input": e["input"]}
-        for e in exc.errors()
-    ]
-    line_errors += [
-        {"type": PydanticCustomError("inconsistent", e.reason), "loc": _loc(e.field), "input": None}
-        for e in errors
-    ]
+    """`exc` with `errors` added after Pydantic's own, each keeping its message (code and
+    parameters), so the edge renders every one in the reader's language."""
+    line_errors = [_rebuilt(e) for e in exc.errors()] + [_inconsistent(e) for e in errors]
     return ValidationError.from_exception_data(exc.title, line_errors)

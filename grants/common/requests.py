@@ -8,6 +8,9 @@ from litestar import Request
 
 from grants.common.json_depth import MAX_JSON_DEPTH, nesting_exceeds
 from grants.errors import Malformed
+from messages import define
+
+TOO_DEEP = define("common.json.too_deep", "The JSON body is nested deeper than {depth} levels.")
 
 
 class GuardedRequest(Request[Any, Any, Any]):
@@ -17,5 +20,5 @@ class GuardedRequest(Request[Any, Any, Any]):
     async def json(self) -> Any:
         # The body is cached by Litestar; rescanning on a repeated call is a linear count.
         if nesting_exceeds(await self.body()):
-            raise Malformed(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+            raise Malformed(TOO_DEEP(depth=MAX_JSON_DEPTH))
         return await super().json()

@@ -20,10 +20,10 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
 
 from grants.common.schemas import Input
 from grants.errors import FieldError
+from messages import Message, MessageError, define
 
 LANGUAGES = ("en", "ja", "vi")
 """English, Japanese, Vietnamese: the programme's languages, in the order texts list them."""
@@ -33,12 +33,14 @@ TITLE_MAX = 500
 Stored = dict[str, str]
 """A text as stored and shown: only the languages it has."""
 
+UNKNOWN_LANGUAGE = define(
+    "text.language.unknown", "not a language of the texts; the languages are {languages}"
+)
+
 
 def _unknown_language(value: Any) -> Any:
     # Every key that is no language of the programme lands here (see `__pydantic_extra__`).
-    raise PydanticCustomError(
-        "unknown_language", f"not a language of the texts; one of {', '.join(LANGUAGES)}"
-    )
+    raise MessageError(UNKNOWN_LANGUAGE(languages=LANGUAGES))
 
 
 UnknownLanguage = Annotated[None, BeforeValidator(_unknown_language)]
@@ -103,6 +105,6 @@ class MultilingualTitlePatch(MultilingualTextPatch):
     vi: str | None = _language(TITLE_MAX)
 
 
-def english_missing(field: str, texts: Mapping[str, str], reason: str) -> list[FieldError]:
+def english_missing(field: str, texts: Mapping[str, str], reason: Message) -> list[FieldError]:
     """`[FieldError("<field>.en", reason)]` when a merged text has no English, else `[]`."""
     return [] if texts.get("en") else [FieldError(f"{field}.en", reason)]

@@ -21,6 +21,7 @@ from grants.money import (
     split_money,
     to_major,
 )
+from messages import render
 
 # --- construction -----------------------------------------------------------------------
 
@@ -35,7 +36,7 @@ def test_money_float_amount_rejected() -> None:
     with pytest.raises(InvalidMoney) as caught:
         Money(12.5, "USD")  # type: ignore[arg-type]
 
-    assert (caught.value.field, caught.value.reason) == (
+    assert (caught.value.field, str(caught.value.reason)) == (
         "amount",
         "must be an integer number of minor units, not float",
     )
@@ -52,7 +53,7 @@ def test_money_bool_amount_rejected() -> None:
     with pytest.raises(InvalidMoney) as caught:
         Money(True, "JPY")
 
-    assert (caught.value.field, caught.value.reason) == (
+    assert (caught.value.field, str(caught.value.reason)) == (
         "amount",
         "must be an integer number of minor units, not bool",
     )
@@ -62,7 +63,7 @@ def test_money_amount_beyond_bigint_rejected() -> None:
     with pytest.raises(InvalidMoney) as caught:
         Money(MAX_AMOUNT + 1, "VND")
 
-    assert (caught.value.field, caught.value.reason) == (
+    assert (caught.value.field, str(caught.value.reason)) == (
         "amount",
         "out of range for a 64-bit minor-unit amount",
     )
@@ -73,9 +74,9 @@ def test_money_unknown_currency_rejected(currency: object) -> None:
     with pytest.raises(InvalidMoney) as caught:
         Money(1, currency)  # type: ignore[arg-type]
 
-    assert (caught.value.field, caught.value.reason) == (
+    assert (caught.value.field, str(caught.value.reason)) == (
         "currency",
-        f"{currency!r} is not an ISO 4217 currency code (upper-case, e.g. 'JPY')",
+        f"'{currency}' is not an ISO 4217 currency code (upper-case, e.g. 'JPY')",
     )
 
 
@@ -228,7 +229,7 @@ def test_parse_major_too_many_decimals_rejected(text: str, currency: str, reason
     with pytest.raises(InvalidMoney) as caught:
         parse_major(text, currency)
 
-    assert (caught.value.field, caught.value.reason) == ("amount", reason)
+    assert (caught.value.field, str(caught.value.reason)) == ("amount", reason)
 
 
 @pytest.mark.parametrize(
@@ -238,9 +239,9 @@ def test_parse_major_malformed_text_rejected(text: str) -> None:
     with pytest.raises(InvalidMoney) as caught:
         parse_major(text, "USD")
 
-    assert (caught.value.field, caught.value.reason) == (
+    assert (caught.value.field, str(caught.value.reason)) == (
         "amount",
-        f"{text!r} is not an amount like 1,234.50 or 1234.5",
+        f"'{text}' is not an amount like 1,234.50 or 1234.5",
     )
 
 
@@ -248,7 +249,7 @@ def test_parse_major_negative_rejected_by_default() -> None:
     with pytest.raises(InvalidMoney) as caught:
         parse_major("-5", "JPY")
 
-    assert (caught.value.field, caught.value.reason) == ("amount", "must not be negative")
+    assert (caught.value.field, str(caught.value.reason)) == ("amount", "must not be negative")
 
 
 def test_parse_major_negative_allowed_by_flag() -> None:
@@ -259,7 +260,7 @@ def test_parse_major_float_rejected() -> None:
     with pytest.raises(InvalidMoney) as caught:
         parse_major(12.5, "USD")  # type: ignore[arg-type]
 
-    assert (caught.value.field, caught.value.reason) == ("amount", "must be text, not float")
+    assert (caught.value.field, str(caught.value.reason)) == ("amount", "must be text, not float")
 
 
 def test_parse_major_unknown_currency_rejected() -> None:
@@ -274,7 +275,7 @@ def test_parse_major_beyond_bigint_rejected(text: str) -> None:
     with pytest.raises(InvalidMoney) as caught:
         parse_major(text, "VND")
 
-    assert (caught.value.field, caught.value.reason) == (
+    assert (caught.value.field, str(caught.value.reason)) == (
         "amount",
         "out of range for a 64-bit minor-unit amount",
     )
@@ -440,3 +441,16 @@ def test_split_largest_remainder_scaled_weights_same_parts(
     scaled = [weight * factor for weight in weights]
 
     assert split_largest_remainder(total, scaled) == split_largest_remainder(total, weights)
+
+
+def test_invalid_money_carries_its_message_for_the_reader() -> None:
+    with pytest.raises(InvalidMoney) as caught:
+        parse_major("1.5", "JPY")
+
+    reason = caught.value.reason
+    assert (reason.code, dict(reason.params)) == ("money.amount.no_minor_unit", {"currency": "JPY"})
+    assert (caught.value.message, str(caught.value)) == (reason, str(reason))
+    assert [render(reason, locale) for locale in ("ja", "vi")] == [
+        "JPYには補助単位がありません。整数で入力してください。",
+        "JPY không có đơn vị lẻ; vui lòng nhập số nguyên.",
+    ]

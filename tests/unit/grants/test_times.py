@@ -22,6 +22,7 @@ from grants.times import (
     utcnow,
     validate_time_zone,
 )
+from messages import render
 
 # 08:00 UTC on 30 April 2026: 17:00 in Tokyo (UTC+9), 15:00 in Hanoi/HCMC (UTC+7).
 DEADLINE = datetime(2026, 4, 30, 8, 0, tzinfo=UTC)
@@ -81,7 +82,11 @@ def test_ensure_utc_near_year_1_or_9999_raises_out_of_range(text: str) -> None:
 
     assert str(caught.value) == (
         f"datetime {text} is out of range; an instant must be between "
-        "0001-01-03T00:00:00+00:00 and 9999-12-29T00:00:00+00:00"
+        f"Jan 3, 1, 12:00{NNBSP}AM (UTC) and Dec 29, 9999, 12:00{NNBSP}AM (UTC)"
+    )
+    assert (caught.value.message.code, caught.value.message.params["value"]) == (
+        "time.out_of_range",
+        text,
     )
 
 
@@ -121,12 +126,29 @@ def test_validate_time_zone_unknown_raises(name: object) -> None:
 
     assert (caught.value.name, str(caught.value)) == (
         name,
-        f"unknown time zone {name!r}; expected an IANA name like 'Asia/Tokyo'",
+        f"unknown time zone '{name}'; expected an IANA name like 'Asia/Tokyo'",
     )
 
 
 def test_invalid_time_zone_is_value_error() -> None:
     assert issubclass(InvalidTimeZone, ValueError)
+
+
+def test_time_errors_carry_messages_for_the_reader() -> None:
+    with pytest.raises(InvalidTimeZone) as zone:
+        validate_time_zone("Asia/Nowhere")
+    with pytest.raises(NaiveDatetimeError) as naive:
+        ensure_utc(datetime(2026, 4, 30, 17, 0))
+
+    assert [render(e.value.message, "ja") for e in (zone, naive)] == [
+        "タイムゾーン「Asia/Nowhere」は不明です。「Asia/Tokyo」のようなIANA名を指定してください。",
+        "日時 2026-04-30T17:00:00 にタイムゾーンがありません。"
+        "タイムゾーン付きの日時を指定してください。",
+    ]
+    assert [render(e.value.message, "vi") for e in (zone, naive)] == [
+        "Múi giờ 'Asia/Nowhere' không xác định; vui lòng dùng tên IANA, ví dụ 'Asia/Tokyo'.",
+        "Thời điểm 2026-04-30T17:00:00 không có múi giờ; cần một thời điểm có múi giờ.",
+    ]
 
 
 @pytest.mark.parametrize(
