@@ -74,22 +74,49 @@ async def test_create_call_every_bad_field_named(client: Client, db: AsyncSessio
     assert response.json()["errors"][-1] == {
         "field": "rubric",
         "reason": "The rubric's weights add up to 110, not 100.",
+        "code": "call.rubric.weights",
+        "params": {"total": 110},
     }
     assert response.json()["errors"][2:4] == [
         {
             "field": "agencies[0].cap_total",
             "reason": "an amount is a whole number of minor units "
             "(JPY and VND have none), not float 45000000.0",
+            "code": "call.amount.not_whole",
+            "params": {"kind": "float", "value": "45000000.0"},
         },
         {
             "field": "agencies[1].cap_per_year",
             "reason": "an amount is a whole number of minor units "
             "(JPY and VND have none), not float 2000000000.0",
+            "code": "call.amount.not_whole",
+            "params": {"kind": "float", "value": "2000000000.0"},
         },
     ]
     assert response.json()["errors"][0] == {
         "field": "opens_at",
-        "reason": "Input should have timezone info",
+        "reason": "Give the time with its offset or Z, e.g. 2027-03-31T08:00Z.",
+        "code": "validation.timezone_aware",
+        "params": {},
+    }
+    assert response.json()["errors"][1] == {
+        "field": "document_kinds[1].allowed_types",
+        "reason": "unknown types application/x-msdownload; allowed: application/pdf, "
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, "
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document, "
+        "image/jpeg, image/png, and text/csv",
+        "code": "call.document_kinds.unknown_types",
+        "params": {
+            "unknown": ["application/x-msdownload"],
+            "allowed": [
+                "application/pdf",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "image/jpeg",
+                "image/png",
+                "text/csv",
+            ],
+        },
     }
     assert await _audit_count(db) == before
 
@@ -106,13 +133,31 @@ async def test_create_call_inconsistent_set_up_named(client: Client, db: AsyncSe
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "closes_at", "reason": "The call must close after it opens."},
-        {"field": "rubric", "reason": "The rubric's weights add up to 110, not 100."},
+        {
+            "field": "closes_at",
+            "reason": "The call must close after it opens at Apr 1, 2030, 9:00\u202fAM "
+            "(Japan Time) / Apr 1, 2030, 7:00\u202fAM (Vietnam Time).",
+            "code": "call.timing.closes_before_opening",
+            "params": {"opens_at": "2030-04-01T00:00:00Z"},
+        },
+        {
+            "field": "rubric",
+            "reason": "The rubric's weights add up to 110, not 100.",
+            "code": "call.rubric.weights",
+            "params": {"total": 110},
+        },
         {
             "field": "rubric[2].scale_max",
-            "reason": "Criterion 'impact': the scale maximum must exceed its minimum.",
+            "reason": "Criterion 'impact': the scale maximum, 5, must exceed its minimum, 5.",
+            "code": "call.rubric.scale",
+            "params": {"criterion": "impact", "scale_min": 5, "scale_max": 5},
         },
-        {"field": "agencies", "reason": "The agencies' shares add up to 90%, not 100%."},
+        {
+            "field": "agencies",
+            "reason": "The agencies' shares add up to 90%, not 100%.",
+            "code": "call.shares.total",
+            "params": {"total": 90},
+        },
     ]
 
 
@@ -131,10 +176,30 @@ async def test_create_call_unknown_and_foreign_agencies_named(
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "agencies[0].currency", "reason": "NAFOSTED's terms are in VND"},
-        {"field": "agencies[1].agency", "reason": "no agency has the code 'NSF'"},
-        {"field": "agencies[2].agency", "reason": "NAFOSTED is listed twice"},
-        {"field": "agencies", "reason": "your own agency must be among the co-funders"},
+        {
+            "field": "agencies[0].currency",
+            "reason": "NAFOSTED's terms are in VND",
+            "code": "call.terms.own_currency",
+            "params": {"agency": "NAFOSTED", "currency": "VND"},
+        },
+        {
+            "field": "agencies[1].agency",
+            "reason": "no agency has the code 'NSF'",
+            "code": "call.terms.unknown_agency",
+            "params": {"agency": "NSF"},
+        },
+        {
+            "field": "agencies[2].agency",
+            "reason": "NAFOSTED is listed twice",
+            "code": "call.terms.agency_twice",
+            "params": {"agency": "NAFOSTED"},
+        },
+        {
+            "field": "agencies",
+            "reason": "your own agency must be among the co-funders",
+            "code": "call.terms.own_agency_missing",
+            "params": {},
+        },
     ]
 
 
@@ -155,7 +220,13 @@ async def test_create_call_duplicate_code_conflicts(client: Client, db: AsyncSes
     response = await client.post("/api/calls", headers=co.jst_headers, json=call_body())
 
     assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "code", "reason": "already used"}]
+    assert (response.json()["detail"], response.json()["code"]) == (
+        "A call with this code exists.",
+        "call.code.taken",
+    )
+    assert response.json()["errors"] == [
+        {"field": "code", "reason": "already used", "code": "call.code.used", "params": {}}
+    ]
 
 
 async def test_draft_hidden_from_researcher_and_other_agency_officer(

@@ -188,7 +188,7 @@ def test_submission_refusals_show_the_deadline_in_both_zones_per_locale() -> Non
     assert [render(closed, locale) for locale in ("en", "ja", "vi")] == [
         "The call closed at May 31, 2030, 5:00\u202fPM (Japan Time) / "
         "May 31, 2030, 3:00\u202fPM (Vietnam Time).",
-        "公募は2030/05/31 17:00 (日本時間) / 2030/05/31 15:00 (ベトナム時間)に締め切られました。",
+        "公募は 2030/05/31 17:00 (日本時間) / 2030/05/31 15:00 (ベトナム時間) に締め切られました。",
         "Đợt kêu gọi đã đóng lúc 17:00 31 thg 5, 2030 (Giờ Nhật Bản) / "
         "15:00 31 thg 5, 2030 (Giờ Việt Nam).",
     ]

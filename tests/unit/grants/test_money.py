@@ -451,6 +451,6 @@ def test_invalid_money_carries_its_message_for_the_reader() -> None:
     assert (reason.code, dict(reason.params)) == ("money.amount.no_minor_unit", {"currency": "JPY"})
     assert (caught.value.message, str(caught.value)) == (reason, str(reason))
     assert [render(reason, locale) for locale in ("ja", "vi")] == [
-        "JPYには補助単位がありません。整数で入力してください。",
-        "JPY không có đơn vị lẻ; vui lòng nhập số nguyên.",
+        "JPYには補助単位がないため、整数で指定してください",
+        "JPY không có đơn vị lẻ; hãy nhập số nguyên",
     ]

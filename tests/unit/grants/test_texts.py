@@ -51,7 +51,7 @@ def test_text_unknown_language_refused_in_the_readers_language() -> None:
     data = {"title": {"en": "Chips", "fr": "Puces"}}
 
     assert [errors_of(data, locale) for locale in ("ja", "vi")] == [
-        [(("title", "fr"), "テキストの言語ではありません。使用できる言語はen、ja、viです。")],
+        [(("title", "fr"), "テキストの言語ではありません（使用できる言語：en、ja、vi）")],
         [(("title", "fr"), "không phải ngôn ngữ của văn bản; các ngôn ngữ là en, ja và vi")],
     ]
 

@@ -141,13 +141,13 @@ def test_time_errors_carry_messages_for_the_reader() -> None:
         ensure_utc(datetime(2026, 4, 30, 17, 0))
 
     assert [render(e.value.message, "ja") for e in (zone, naive)] == [
-        "タイムゾーン「Asia/Nowhere」は不明です。「Asia/Tokyo」のようなIANA名を指定してください。",
-        "日時 2026-04-30T17:00:00 にタイムゾーンがありません。"
-        "タイムゾーン付きの日時を指定してください。",
+        "タイムゾーン「Asia/Nowhere」は不明です。「Asia/Tokyo」のようなIANA名を指定してください",
+        "日時 2026-04-30T17:00:00 にタイムゾーンがありません"
+        "（タイムゾーン付きの日時を指定してください）",
     ]
     assert [render(e.value.message, "vi") for e in (zone, naive)] == [
-        "Múi giờ 'Asia/Nowhere' không xác định; vui lòng dùng tên IANA, ví dụ 'Asia/Tokyo'.",
-        "Thời điểm 2026-04-30T17:00:00 không có múi giờ; cần một thời điểm có múi giờ.",
+        "múi giờ 'Asia/Nowhere' không xác định; hãy dùng tên IANA như 'Asia/Tokyo'",
+        "thời điểm 2026-04-30T17:00:00 không có múi giờ; cần một thời điểm có múi giờ",
     ]
 
 
