@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit import chain
+from grants.audit.chain import CONTENT_CHANGED
 from grants.common.actors import SYSTEM, Actor
 from tests.factories import bearer, make_user
 
@@ -100,7 +101,31 @@ async def test_verify_names_the_edited_event(db: AsyncSession) -> None:
     result = await chain.verify(db)
 
     assert (result.intact, result.broken_seq) == (False, last - 1)
-    assert result.reason == "content does not match its hash (edited after it was written)"
+    assert result.reason == CONTENT_CHANGED()
+
+
+async def test_verify_over_http_says_why_in_the_auditors_language(
+    client: Client, db: AsyncSession
+) -> None:
+    headers = await bearer(db, await make_user(db, "auditor", locale="ja"))
+    await _three_events(db)
+    last = await db.scalar(text("SELECT max(seq) FROM audit_events"))
+    await _disable_protection(db)
+    await db.execute(
+        text("UPDATE audit_events SET actor_label = 'mallory' WHERE seq = :s").bindparams(s=last)
+    )
+    db.expire_all()
+
+    response = await client.get("/api/audit/verify", headers=headers)
+
+    assert response.json() == {
+        "events": last - 1,
+        "intact": False,
+        "broken_seq": last,
+        "reason": "内容がハッシュと一致しません（記録後に編集されています）",
+        "reason_code": "audit.chain.content_changed",
+        "reason_params": {},
+    }
 
 
 async def test_verify_names_a_rehashed_edit_by_its_successor(db: AsyncSession) -> None:

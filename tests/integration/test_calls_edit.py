@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,23 +83,34 @@ async def test_patch_unknown_field_named(client: Client, db: AsyncSession) -> No
     )
 
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "x", "reason": "Extra inputs are not permitted"}]
+    assert response.json()["errors"] == [
+        {
+            "field": "x",
+            "reason": "This field is not accepted here.",
+            "code": "validation.extra_forbidden",
+            "params": {},
+        }
+    ]
 
 
 async def test_patch_closing_before_opening_named(client: Client, db: AsyncSession) -> None:
     co = await make_cofunders(db)
     call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
-    before = call.opens_at - datetime.timedelta(days=1)
+    times = {"opens_at": "2031-04-01T00:00:00Z", "closes_at": "2031-03-31T23:00:00Z"}
 
     response = await client.patch(
-        f"/api/calls/{call.id}",
-        headers=co.jst_headers,
-        json={"version": 1, "closes_at": before.isoformat()},
+        f"/api/calls/{call.id}", headers=co.jst_headers, json={"version": 1, **times}
     )
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "closes_at", "reason": "The call must close after it opens."}
+        {
+            "field": "closes_at",
+            "reason": "The call must close after it opens at Apr 1, 2031, 9:00\u202fAM "
+            "(Japan Time) / Apr 1, 2031, 7:00\u202fAM (Vietnam Time).",
+            "code": "call.timing.closes_before_opening",
+            "params": {"opens_at": "2031-04-01T00:00:00Z"},
+        }
     ]
 
 
@@ -188,6 +197,8 @@ async def test_patch_null_refused_but_review_deadline_cleared(
         {
             "field": "title",
             "reason": "required: it cannot be cleared (leave it out to keep it)",
+            "code": "call.patch.cannot_clear",
+            "params": {},
         }
     ]
     assert (cleared.status_code, cleared.json()["review_deadline"]) == (200, None)

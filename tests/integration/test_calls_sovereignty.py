@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent
+from grants.errors import TITLES
+from messages import render
 from tests.factories import AgencyFactory, persist
 from tests.factories_calls import Cofunders, call_body, make_cofunders
 from tests.support import problems
@@ -16,11 +18,24 @@ from tests.support.problems import problem
 
 Client = httpx.AsyncClient
 TERMS = ("agency", "cap_per_year", "cap_total", "envelope", "max_indirect_percent")
-OWN_TERMS_ONLY = "An agency changes only its own terms in a call and removes no co-funder."
+OWN_TERMS_ONLY = {
+    "en": "An agency changes only its own terms in a call and removes no co-funder.",
+    # The NAFOSTED officer's saved locale is Vietnamese.
+    "vi": "Mỗi cơ quan tài trợ chỉ được thay đổi các điều kiện của chính mình trong đợt kêu gọi "
+    "và không được loại bỏ cơ quan đồng tài trợ nào.",
+}
 
 
-def forbidden(url: str, errors: list[dict[str, str]]) -> dict[str, Any]:
-    return problems.forbidden(url, OWN_TERMS_ONLY, errors)
+def forbidden(url: str, errors: list[dict[str, Any]], locale: str = "vi") -> dict[str, Any]:
+    body = problems.forbidden(url, OWN_TERMS_ONLY[locale], errors)
+    # The title is the problem's own word (grants.errors), in the reader's language.
+    title = render(TITLES[403](), locale)
+    return body | {"title": title, "code": "call.terms.own_only", "params": {}}
+
+
+def not_yours(field: str, agency: str, name: str, reason: str) -> dict[str, Any]:
+    params = {"agency": agency, "field": name}
+    return {"field": field, "reason": reason, "code": "call.terms.not_yours", "params": params}
 
 
 async def created_call(client: Client, co: Cofunders, **changes: Any) -> dict[str, Any]:
@@ -62,7 +77,15 @@ async def test_patch_other_agency_envelope_forbidden(client: Client, db: AsyncSe
     assert (response.status_code, problem(response)) == (
         403,
         forbidden(
-            url, [{"field": "agencies[0].envelope", "reason": "only JST changes its envelope"}]
+            url,
+            [
+                not_yours(
+                    "agencies[0].envelope",
+                    "JST",
+                    "envelope",
+                    "chỉ JST mới được thay đổi envelope của mình",
+                )
+            ],
         ),
     )
     await assert_unchanged(client, co, call)
@@ -83,9 +106,10 @@ async def test_patch_other_agency_caps_left_out_forbidden(client: Client, db: As
     assert problem(response) == forbidden(
         url,
         [
-            {"field": "agencies[0].cap_per_year", "reason": "only JST changes its cap_per_year"},
-            {"field": "agencies[0].cap_total", "reason": "only JST changes its cap_total"},
-            {"field": "agencies[0].envelope", "reason": "only JST changes its envelope"},
+            not_yours(
+                f"agencies[0].{name}", "JST", name, f"chỉ JST mới được thay đổi {name} của mình"
+            )
+            for name in ("cap_per_year", "cap_total", "envelope")
         ],
     )
     await assert_unchanged(client, co, call)
@@ -102,7 +126,15 @@ async def test_patch_removing_other_cofunder_forbidden(client: Client, db: Async
     )
 
     assert problem(response) == forbidden(
-        url, [{"field": "agencies", "reason": "JST co-funds this call; keep its entry"}]
+        url,
+        [
+            {
+                "field": "agencies",
+                "reason": "JST đồng tài trợ đợt kêu gọi này; hãy giữ lại mục của cơ quan đó",
+                "code": "call.terms.keep_cofunder",
+                "params": {"agency": "JST"},
+            }
+        ],
     )
     await assert_unchanged(client, co, call)
     assert await update_events(db) == 0
@@ -122,7 +154,9 @@ async def test_patch_adding_agency_with_its_amounts_forbidden(
     )
 
     assert problem(response) == forbidden(
-        url, [{"field": "agencies[2].envelope", "reason": "only NRF changes its envelope"}]
+        url,
+        [not_yours("agencies[2].envelope", "NRF", "envelope", "only NRF changes its envelope")],
+        locale="en",
     )
     await assert_unchanged(client, co, call)
     assert await update_events(db) == 0
@@ -221,6 +255,8 @@ async def test_patch_clearing_english_title_invalid(client: Client, db: AsyncSes
             {
                 "field": "title.en",
                 "reason": "required: it cannot be cleared (leave it out to keep it)",
+                "code": "call.patch.cannot_clear",
+                "params": {},
             }
         ],
     )

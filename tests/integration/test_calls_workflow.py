@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent
+from messages import Message, params_json, render
 from tests.factories import RUBRIC, bearer, make_call, make_user
 from tests.factories_calls import make_call_with_terms, make_cofunders
+from workflows.machines import call as machine
 
 Client = httpx.AsyncClient
 UTC = datetime.UTC
+NOW = datetime.datetime(2026, 6, 1, tzinfo=UTC)
+FACTS = machine.CallContext(
+    now=NOW,
+    closes_at=NOW,
+    configuration_problems=(),
+    unchecked_proposals=0,
+    proposals_short_of_reviews=0,
+    agencies_without_final_ranking=(),
+    joint_ranking_recorded=True,
+    proposals_undecided=0,
+)
+
+
+def guard_said(reasons: Iterable[Message | str]) -> list[dict[str, Any]]:
+    """What the call machine's own guards say, as problem+json `reasons` in English: the guards
+    and their wording are the machine's (workflows.machines.call), the transport is ours."""
+    return [
+        {"code": r.code, "params": params_json(r.params), "message": render(r, "en")}
+        if isinstance(r, Message)
+        else {"code": None, "params": {}, "message": r}
+        for r in reasons
+    ]
 
 
 async def _audit_count(db: AsyncSession) -> int:
@@ -44,16 +71,55 @@ async def test_publish_refused_with_every_problem_and_nothing_written(
         f"/api/calls/{call.id}/events/approve", headers=co.jst_headers, json={"version": 1}
     )
 
+    closes = datetime.datetime(2026, 1, 31, 8, 0, tzinfo=UTC)
+    late = machine.closes_in_future(dataclasses.replace(FACTS, now=closes, closes_at=closes))
     assert response.status_code == 409
     assert response.json()["reasons"] == [
-        "The review deadline must be after the call closes.",
-        "The rubric's weights add up to 90, not 100.",
-        "The agencies' shares add up to 90%, not 100%.",
-        "A joint call needs at least 2 co-funding agencies.",
-        "JST has no envelope.",
-        "JST's cap per year is above its cap per project in total.",
-        "The call requires no document kinds.",
-        "The closing time 2026-01-31T08:00:00+00:00 is not in the future.",
+        {
+            "code": "call.timing.review_before_closing",
+            "params": {
+                "review_deadline": "2026-01-20T08:00:00Z",
+                "closes_at": "2026-01-31T08:00:00Z",
+            },
+            "message": "The review deadline, Jan 20, 2026, 5:00\u202fPM (Japan Time), must be "
+            "after the call closes at Jan 31, 2026, 5:00\u202fPM (Japan Time).",
+        },
+        {
+            "code": "call.rubric.weights",
+            "params": {"total": 90},
+            "message": "The rubric's weights add up to 90, not 100.",
+        },
+        {
+            "code": "call.shares.total",
+            "params": {"total": 90},
+            "message": "The agencies' shares add up to 90%, not 100%.",
+        },
+        {
+            "code": "call.setup.too_few_agencies",
+            "params": {"count": 2},
+            "message": "A joint call needs at least 2 co-funding agencies.",
+        },
+        {
+            "code": "call.caps.no_envelope",
+            "params": {"agency": "JST"},
+            "message": "JST has no envelope.",
+        },
+        {
+            "code": "call.caps.year_over_total",
+            "params": {
+                "agency": "JST",
+                "cap_per_year": {"amount": 50_000_000, "currency": "JPY"},
+                "cap_total": {"amount": 45_000_000, "currency": "JPY"},
+            },
+            "message": "JST's cap per year, ¥50,000,000, is above its cap per project in total, "
+            "¥45,000,000.",
+        },
+        {
+            "code": "call.setup.no_document_kinds",
+            "params": {},
+            "message": "The call requires no document kinds.",
+        },
+        *guard_said(late),
     ]
     assert await _audit_count(db) == before
     assert (await client.get(f"/api/calls/{call.id}", headers=co.jst_headers)).json()[
@@ -127,9 +193,10 @@ async def test_publish_alone_refused_until_every_agency_approved(
         f"/api/calls/{call.id}/events/publish", headers=co.jst_headers, json={"version": 1}
     )
 
+    waiting = dataclasses.replace(FACTS, agencies_not_approved=("NAFOSTED",))
     assert (response.status_code, response.json()["reasons"]) == (
         409,
-        ["Agencies that have not approved publishing: NAFOSTED."],
+        guard_said(machine.approved_by_every_agency(waiting)),
     )
     assert await _audit_count(db) == before
 
@@ -143,9 +210,10 @@ async def test_second_key_of_one_agency_refused(client: Client, db: AsyncSession
 
     response = await client.post(url, headers=co.jst_headers, json={"version": 1})
 
+    approved = dataclasses.replace(FACTS, caller_approved=True)
     assert (response.status_code, response.json()["reasons"]) == (
         409,
-        ["Your agency has approved this set-up already."],
+        guard_said(machine.caller_not_yet_approved(approved)),
     )
     assert await _audit_count(db) == before
 
@@ -184,7 +252,14 @@ async def test_approve_data_is_checked(client: Client, db: AsyncSession) -> None
 
     assert (response.status_code, response.json()["errors"]) == (
         422,
-        [{"field": "data.note", "reason": "Extra inputs are not permitted"}],
+        [
+            {
+                "field": "data.note",
+                "reason": "This field is not accepted here.",
+                "code": "validation.extra_forbidden",
+                "params": {},
+            }
+        ],
     )
 
 
@@ -212,8 +287,9 @@ async def test_close_before_deadline_refused(client: Client, db: AsyncSession) -
         f"/api/calls/{call.id}/events/close", headers=co.jst_headers, json={"version": 1}
     )
 
+    early = dataclasses.replace(FACTS, closes_at=closes)
     assert response.status_code == 409
-    assert response.json()["reasons"] == ["The call is open until 2099-05-31T08:00:00+00:00."]
+    assert response.json()["reasons"] == guard_said(machine.deadline_reached(early))
 
 
 async def test_close_after_deadline_allowed(client: Client, db: AsyncSession) -> None:

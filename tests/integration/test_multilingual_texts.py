@@ -11,7 +11,11 @@ from tests.factories_proposals import audit_count, draft_body, make_world
 from tests.support.problems import problem
 
 Client = httpx.AsyncClient
-UNKNOWN = "not a language of the texts; one of en, ja, vi"
+UNKNOWN = {
+    "reason": "not a language of the texts; the languages are en, ja, and vi",
+    "code": "text.language.unknown",
+    "params": {"languages": ["en", "ja", "vi"]},
+}
 
 
 async def test_create_call_unknown_language_is_422_naming_it(
@@ -28,8 +32,32 @@ async def test_create_call_unknown_language_is_422_naming_it(
         "status": 422,
         "detail": "The request has invalid fields.",
         "instance": "/api/calls",
-        "errors": [{"field": "description.fr", "reason": UNKNOWN}],
+        "code": "problem.invalid_fields",
+        "params": {},
+        "errors": [{"field": "description.fr", **UNKNOWN}],
     }
+
+
+async def test_unknown_language_named_in_the_readers_language(
+    client: Client, db: AsyncSession
+) -> None:
+    co = await make_cofunders(db)
+    body = call_body(description={"en": "Chips.", "fr": "Puces."})
+
+    # The NAFOSTED officer's saved locale is Vietnamese.
+    response = await client.post("/api/calls", headers=co.nafosted_headers, json=body)
+
+    assert (response.headers["content-language"], response.json()["errors"]) == (
+        "vi",
+        [
+            {
+                "field": "description.fr",
+                "reason": "không phải ngôn ngữ của văn bản; các ngôn ngữ là en, ja và vi",
+                "code": "text.language.unknown",
+                "params": {"languages": ["en", "ja", "vi"]},
+            }
+        ],
+    )
 
 
 async def test_create_proposal_texts_stripped_and_unknown_language_refused(
@@ -47,7 +75,7 @@ async def test_create_proposal_texts_stripped_and_unknown_language_refused(
         json=draft_body(world, title={"en": " Chiplets ", "vi": "Chiplet\n"}, abstract=None),
     )
 
-    assert problem(refused)["errors"] == [{"field": "title.es", "reason": UNKNOWN}]
+    assert problem(refused)["errors"] == [{"field": "title.es", **UNKNOWN}]
     assert (created.json()["title"], created.json()["abstract"]) == (
         {"en": "Chiplets", "vi": "Chiplet"},
         {},
@@ -70,13 +98,21 @@ async def test_update_proposal_abstract_keeps_english_unless_cleared_whole(
     )
     merged = await client.patch(url, headers=headers, json={"version": 2, "abstract": {"vi": "Vi"}})
 
-    assert problem(refused) == {
+    # The detail is the proposals' own; the text's reason is the shared merge-patch one.
+    assert {k: v for k, v in problem(refused).items() if k not in ("code", "params")} == {
         "type": "urn:cofund:problem:invalid",
         "title": "Invalid input",
         "status": 422,
         "detail": "Some fields are invalid or do not fit the call.",
         "instance": url,
-        "errors": [{"field": "abstract.en", "reason": "required: it cannot be cleared (null)"}],
+        "errors": [
+            {
+                "field": "abstract.en",
+                "reason": "required: it cannot be cleared (null)",
+                "code": "edit.cannot_clear",
+                "params": {},
+            }
+        ],
     }
     assert merged.json()["abstract"] == {"en": "Chiplet links.", "ja": "チップレット", "vi": "Vi"}
     assert await audit_count(db) == before + 1

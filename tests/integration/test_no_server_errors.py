@@ -26,8 +26,9 @@ Client = httpx.AsyncClient
 JSON = {"content-type": "application/json"}
 OUT_OF_RANGE = (
     "is out of range; an instant must be between "
-    "0001-01-03T00:00:00+00:00 and 9999-12-29T00:00:00+00:00"
+    "Jan 3, 1, 12:00\u202fAM (UTC) and Dec 29, 9999, 12:00\u202fAM (UTC)"
 )
+BOUNDS = {"earliest": "0001-01-03T00:00:00Z", "latest": "9999-12-29T00:00:00Z"}
 
 
 def _deep(levels: int) -> bytes:
@@ -41,18 +42,29 @@ def _too_deep(instance: str) -> dict[str, Any]:
         "status": 400,
         "detail": "The JSON body is nested deeper than 64 levels.",
         "instance": instance,
+        "code": "common.json.too_deep",
+        "params": {"depth": 64},
     }
 
 
-def _invalid(instance: str, field: str, reason: str) -> dict[str, Any]:
+def _invalid(
+    instance: str, field: str, reason: str, code: str, params: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "type": "urn:cofund:problem:invalid",
         "title": "Invalid input",
         "status": 422,
         "detail": "The request has invalid fields.",
         "instance": instance,
-        "errors": [{"field": field, "reason": reason}],
+        "code": "problem.invalid_fields",
+        "params": {},
+        "errors": [{"field": field, "reason": reason, "code": code, "params": params}],
     }
+
+
+def _at_most(instance: str, field: str, bound: int) -> dict[str, Any]:
+    reason = f"Give at most {bound:,}."
+    return _invalid(instance, field, reason, "validation.less_than_equal", {"le": bound})
 
 
 async def _admin(db: AsyncSession) -> dict[str, str]:
@@ -70,6 +82,24 @@ async def test_login_json_nested_1000_deep_is_400(client: Client) -> None:
     response = await client.post("/api/auth/login", content=_deep(1000), headers=JSON)
 
     assert (response.status_code, problem(response)) == (400, _too_deep("/api/auth/login"))
+
+
+@pytest.mark.parametrize(
+    ("accept", "locale", "detail"),
+    [
+        ("ja,en;q=0.5", "ja", "JSON本文の入れ子が64階層を超えています。"),
+        ("vi-VN", "vi", "Nội dung JSON lồng nhau sâu hơn 64 cấp."),
+        ("fr", "en", "The JSON body is nested deeper than 64 levels."),
+    ],
+)
+async def test_too_deep_json_refused_in_the_anonymous_readers_language(
+    client: Client, accept: str, locale: str, detail: str
+) -> None:
+    headers = {**JSON, "Accept-Language": accept}
+
+    response = await client.post("/api/auth/login", content=_deep(1000), headers=headers)
+
+    assert (response.headers["content-language"], response.json()["detail"]) == (locale, detail)
 
 
 @pytest.mark.parametrize("body", [b"[" * 1000 + b"]" * 1000, b"[" * 65 + b"]" * 65])
@@ -104,21 +134,21 @@ async def test_json_brackets_inside_strings_do_not_count(client: Client, db: Asy
 
 
 @pytest.mark.parametrize(
-    ("query", "field", "reason"),
+    ("query", "field", "bound"),
     [
-        ("offset=9223372036854775808", "offset", "Expected `int` <= 2147483647"),
-        ("offset=2147483648", "offset", "Expected `int` <= 2147483647"),
-        ("limit=9223372036854775808", "limit", "Expected `int` <= 200"),
+        ("offset=9223372036854775808", "offset", 2147483647),
+        ("offset=2147483648", "offset", 2147483647),
+        ("limit=9223372036854775808", "limit", 200),
     ],
 )
 async def test_list_huge_pagination_is_422_naming_it(
-    client: Client, db: AsyncSession, query: str, field: str, reason: str
+    client: Client, db: AsyncSession, query: str, field: str, bound: int
 ) -> None:
     response = await client.get(f"/api/agencies?{query}", headers=await _admin(db))
 
     assert (response.status_code, problem(response)) == (
         422,
-        _invalid("/api/agencies", field, reason),
+        _at_most("/api/agencies", field, bound),
     )
 
 
@@ -136,7 +166,7 @@ async def test_scores_huge_round_is_422_naming_it(client: Client, db: AsyncSessi
 
     assert (response.status_code, problem(response)) == (
         422,
-        _invalid(path, "round", "Expected `int` <= 2147483647"),
+        _at_most(path, "round", 2147483647),
     )
 
 
@@ -150,7 +180,7 @@ async def test_remove_member_huge_version_is_422_naming_it(
 
     assert (response.status_code, problem(response)) == (
         422,
-        _invalid(path, "version", "Expected `int` <= 2147483647"),
+        _at_most(path, "version", 2147483647),
     )
 
 
@@ -173,7 +203,13 @@ async def test_audit_list_instant_out_of_range_is_422_naming_it(
 
     assert (response.status_code, problem(response)) == (
         422,
-        _invalid("/api/audit/events", field, f"datetime {value} {OUT_OF_RANGE}"),
+        _invalid(
+            "/api/audit/events",
+            field,
+            f"datetime {value} {OUT_OF_RANGE}",
+            "time.out_of_range",
+            {"value": value, **BOUNDS},
+        ),
     )
 
 
@@ -190,6 +226,8 @@ async def test_audit_list_instant_without_zone_is_422_naming_it(
             "/api/audit/events",
             "since",
             "datetime 2026-04-01T00:00:00 has no time zone; an instant is required",
+            "time.naive",
+            {"value": "2026-04-01T00:00:00"},
         ),
     )
 
@@ -206,11 +244,16 @@ async def test_create_call_instants_near_year_1_and_9999_are_422_naming_them(
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "opens_at", "reason": f"datetime 0001-01-01T00:00:00+01:00 {OUT_OF_RANGE}"},
         {
-            "field": "review_deadline",
-            "reason": f"datetime 9999-12-31T23:00:00-05:00 {OUT_OF_RANGE}",
-        },
+            "field": field,
+            "reason": f"datetime {value} {OUT_OF_RANGE}",
+            "code": "time.out_of_range",
+            "params": {"value": value, **BOUNDS},
+        }
+        for field, value in (
+            ("opens_at", "0001-01-01T00:00:00+01:00"),
+            ("review_deadline", "9999-12-31T23:00:00-05:00"),
+        )
     ]
     assert await _count(db, Call) == 0
 
@@ -226,6 +269,8 @@ def _disconnected(instance: str) -> dict[str, Any]:
         "detail": "The client closed the connection before the request was read; "
         "nothing was changed.",
         "instance": instance,
+        "code": "problem.client_disconnected",
+        "params": {},
     }
 
 
@@ -285,5 +330,7 @@ async def test_reviewer_search_nul_character_is_422_not_500(
             "detail": "A value in the request cannot be stored: a number out of range, "
             "or text with a NUL character.",
             "instance": "/api/reviewers",
+            "code": "problem.unstorable_value",
+            "params": {},
         },
     )
