@@ -39,7 +39,7 @@ def user_view(user: User) -> schemas.User:
         id=user.id,
         email=user.email,
         display_name=user.display_name,
-        locale=cast("schemas.Locale", user.locale),
+        locale=cast("schemas.Locale | None", user.locale),
         time_zone=user.time_zone,
         country=user.country,
         state=AccountState(user.state),

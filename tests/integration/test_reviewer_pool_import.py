@@ -44,7 +44,7 @@ async def test_import_creates_users_and_profiles(client: Client, db: AsyncSessio
     assert aiko is not None
     assert (aiko.display_name, aiko.locale, aiko.country, aiko.password_hash) == (
         "Aiko Sato",
-        "en",
+        None,
         "JP",
         None,
     )

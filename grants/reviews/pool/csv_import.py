@@ -214,7 +214,7 @@ async def _write_row(
         user = User(
             email=email,
             display_name=row.data.name,
-            locale="en",
+            locale=None,
             country=row.data.country,
             state=AccountState.ACTIVE,
         )
