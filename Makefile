@@ -31,7 +31,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy grants workflows reviewers storage
+	$(BIN)/mypy grants workflows reviewers storage schedules
 
 diagram: $(VENV)/.installed
 	$(BIN)/grants workflows diagram
