@@ -342,6 +342,16 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         return internal_error_handler(request, exc)
     if exc.status_code == 401 and _wants_html(request):
         return _to_login(request)
+    if exc.status_code == 400:
+        # Litestar's own 400s are bodies it could not decode (JSON, multipart, form).
+        return problem(
+            request,
+            status=400,
+            title=MALFORMED_TITLE(),
+            detail=MALFORMED_BODY(),
+            code="malformed",
+            headers=dict(exc.headers or {}),
+        )
     known = HTTP_DETAILS.get(exc.status_code)
     return problem(
         request,
