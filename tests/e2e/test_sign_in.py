@@ -1,5 +1,6 @@
 """Signing in and out through the browser: redirects, the start page, errors and CSRF, each
-page in the reader's language (the demo's JST officer reads Japanese, Minh Vietnamese)."""
+page in the reader's language (demo accounts choose none: the browser's language, or `?lang=`,
+decides)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ def test_sign_in_officer_shows_welcome_role_and_agencies(page: Page, live_server
 
     assert (posted.status, posted.headers["location"]) == (302, "/")
     assert page.url == f"{live_server}/"
+    page.goto("/?lang=ja")
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.locator("h1")).to_have_text(WELCOME_JST_OFFICER)
     expect(page.locator(".role")).to_have_text(["officer · JST"])
@@ -104,7 +106,7 @@ def test_sign_in_wrong_password_shows_error_on_login(page: Page, live_server: st
 def test_sign_out_returns_to_login_and_home_redirects(page: Page, live_server: str) -> None:
     _sign_in(page, RESEARCHER_JP)
 
-    posted = _submit(page, "/logout", "サインアウト")  # Hana reads Japanese
+    posted = _submit(page, "/logout", "Sign out")  # the browser reads English
 
     assert (posted.status, posted.headers["location"]) == (302, "/login")
     assert page.url == f"{live_server}/login"
@@ -118,7 +120,7 @@ def test_sign_out_session_cookie_replayed_is_refused(
 ) -> None:
     _sign_in(page, RESEARCHER_JP)
     [secret] = [c["value"] for c in context.cookies() if c["name"] == SESSION_COOKIE]
-    _submit(page, "/logout", "サインアウト")  # Hana reads Japanese
+    _submit(page, "/logout", "Sign out")  # the browser reads English
 
     context.add_cookies([{"name": SESSION_COOKIE, "value": secret, "url": live_server}])
     page.goto("/")
@@ -129,6 +131,7 @@ def test_sign_out_session_cookie_replayed_is_refused(
 
 def test_home_vietnamese_name_renders_exactly(page: Page, tmp_path: Path) -> None:
     _sign_in(page, RESEARCHER_VN)
+    page.goto("/?lang=vi")
 
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("h1").text_content() == "Xin chào, Nguyễn Văn Minh (researcher, Vietnam)"
