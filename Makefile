@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy grants workflows reviewers storage messages schedules
+	$(BIN)/mypy grants workflows reviewers storage messages schedules transparency
 
 diagram: $(VENV)/.installed
 	$(BIN)/grants workflows diagram
