@@ -109,7 +109,7 @@ class VerifierKey:
     @classmethod
     def parse(cls, vkey: str) -> VerifierKey:
         """Read `<name>+<hex key ID>+<base64(type || key)>`; the ID must be the computed one."""
-        parts = vkey.strip().split("+")
+        parts = vkey.strip().split("+", 2)  # base64 may hold "+"
         if len(parts) != 3 or len(parts[1]) != 8:
             raise NoteError("note.vkey.malformed")
         name, hex_id, encoded = parts
@@ -172,7 +172,7 @@ class SignerKey:
     def parse(cls, text: str) -> SignerKey:
         """Read `PRIVATE+KEY+<name>+<hex key ID>+<base64(type || seed)>`."""
         text = text.strip()
-        parts = text.removeprefix(_PRIVATE_PREFIX).split("+")
+        parts = text.removeprefix(_PRIVATE_PREFIX).split("+", 2)
         if not text.startswith(_PRIVATE_PREFIX) or len(parts) != 3:
             raise NoteError("note.skey.malformed")
         name, hex_id, encoded = parts

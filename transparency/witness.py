@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from transparency.checkpoint import Checkpoint, cosign
 from transparency.errors import NoteError, ProofError, WitnessRefusal
 from transparency.keys import SignerKey, VerifierKey, decode_base64
-from transparency.merkle import EMPTY_ROOT
+from transparency.merkle import EMPTY_ROOT, HASH_SIZE
 from transparency.note import NoteSignature, parse_note, verify_note
 from transparency.proofs import verify_consistency
 
@@ -50,7 +50,8 @@ class WitnessState:
             state = cls(str(data["origin"]), data["size"], decode_base64(data["root"], what="root"))
         except (ValueError, KeyError, TypeError, AttributeError):
             raise WitnessRefusal("witness.state.malformed") from None
-        if not isinstance(state.size, int) or state.size < 0 or len(state.root) != 32:
+        size_ok = isinstance(state.size, int) and not isinstance(state.size, bool)
+        if not size_ok or state.size < 0 or len(state.root) != HASH_SIZE:
             raise WitnessRefusal("witness.state.malformed")
         return state
 
