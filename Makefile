@@ -59,9 +59,11 @@ test: lint typecheck pytest
 
 bench-quick: $(VENV)/.installed-dev
 	$(BIN)/python bench/assignment.py --quick
+	$(BIN)/python bench/merkle.py --quick
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/assignment.py
+	$(BIN)/python bench/merkle.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis
