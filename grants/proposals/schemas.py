@@ -15,7 +15,6 @@ from pydantic import (
     StrictStr,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from grants.common import codes
 from grants.common.schemas import Input, Integer, Output
@@ -27,14 +26,17 @@ from grants.common.texts import (
     Stored,
 )
 from grants.db.models.proposals import BUDGET_CATEGORIES
+from messages import MessageError, define
 from workflows.machines.proposal import ProposalState
+
+AMOUNT_NOT_BOOLEAN = define(
+    "budget.line.amount_not_boolean", "an amount is a whole number, not true or false"
+)
 
 
 def _not_boolean(value: object) -> object:
     if isinstance(value, bool):
-        raise PydanticCustomError(
-            "int_type", "an amount is a whole number, not bool {value}", {"value": repr(value)}
-        )
+        raise MessageError(AMOUNT_NOT_BOOLEAN())
     return value
 
 
