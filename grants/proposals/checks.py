@@ -40,10 +40,11 @@ TOTAL_OVER_CAP = define(
     "budget.caps.total_over_cap",
     "The {agency} part's total budget {total} is over {agency}'s cap of {cap} per project.",
 )
+# "{percent}% of" would read as a printf conversion ("% o") to gettext's format checks.
 INDIRECT_OVER_SHARE = define(
     "budget.indirect_over_share",
-    "The {agency} part's indirect costs {indirect} are over {percent}% of its direct costs "
-    "{direct}.",
+    "The {agency} part's indirect costs {indirect} are over the share of its direct costs "
+    "{direct} that {agency} allows ({percent}%).",
 )
 DOCUMENT_MISSING = define(
     "document.submission.required_missing", "The required document '{label}' ({kind}) is missing."
