@@ -199,6 +199,50 @@ def _too_large(url: str) -> dict[str, Any]:
     }
 
 
+async def test_upload_refusals_read_in_japanese_and_vietnamese(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_consortium(db, max_bytes=100_000)
+    team.pi.locale, team.counterpart.locale = "ja", "vi"
+    await db.flush()
+    japanese = {**_named("big.pdf", team.headers), "Accept-Language": "ja"}
+    vietnamese = {**_named("x.pdf", await bearer(db, team.counterpart)), "Accept-Language": "vi"}
+
+    too_large = await client.post(
+        team.documents_url, params=KIND, headers=japanese, content=chunked(pdf_of(300_000))
+    )
+    executable = await client.post(team.documents_url, params=KIND, headers=vietnamese, content=ELF)
+
+    assert (too_large.status_code, too_large.headers["content-language"]) == (413, "ja")
+    assert problem_of(too_large) == _too_large(team.documents_url) | {
+        "title": "書類が大きすぎます",
+        "detail": "project_description の書類は 100,000 バイトまでです。何も保存されていません。",
+        "errors": [
+            {
+                "field": "body",
+                "reason": "100,000 バイトを超えています",
+                "code": "storage.upload.too_large",
+                "params": {"limit": 100_000},
+            }
+        ],
+    }
+    executable_body = _unsupported(team.documents_url, "application/x-executable")
+    assert (executable.status_code, problem_of(executable)) == (
+        415,
+        executable_body
+        | {
+            "title": "Loại tài liệu không được chấp nhận",
+            "detail": "Nội dung tệp là application/x-executable, không được chấp nhận cho tài "
+            "liệu loại project_description; các loại được chấp nhận là application/pdf. "
+            "Không có gì được lưu.",
+            "errors": [
+                executable_body["errors"][0]
+                | {"reason": "loại nội dung application/x-executable không được chấp nhận"}
+            ],
+        },
+    )
+
+
 async def test_upload_content_length_over_limit_is_refused_before_reading(
     client: Client, db: AsyncSession, tmp_path: Path
 ) -> None:
