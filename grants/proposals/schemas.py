@@ -160,7 +160,8 @@ class YearTotal(Output):
 
 
 class Budget(Output):
-    """A part's budget with totals; `warnings` lists what the submit guard would refuse;
+    """A part's budget with totals; `warnings` lists what the submit guard would refuse, in the
+    reader's language (the submit refusal carries each one's code and parameters);
     `version` is the part's (a budget is replaced as a whole, under the part's version)."""
 
     version: int
