@@ -16,6 +16,19 @@ from tests.factories_proposals import audit_count, make_world, ready_proposal
 Client = httpx.AsyncClient
 
 
+def _reason(code: str | None, message: str, **params: object) -> dict[str, object]:
+    return {"code": code, "params": params, "message": message}
+
+
+def _yen(amount: int) -> dict[str, object]:
+    return {"amount": amount, "currency": "JPY"}
+
+
+def _deadline_passed(closes_at: datetime.datetime) -> dict[str, object]:
+    # The proposal machine's own guard (workflows.machines.proposal), passed through as is.
+    return _reason(None, f"The deadline {closes_at.isoformat()} has passed.")
+
+
 def _past(days: int = 1) -> datetime.datetime:
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     return now - datetime.timedelta(days=days)
@@ -88,15 +101,44 @@ async def test_submit_refused_with_every_reason_and_nothing_written(
 
     assert response.status_code == 409
     assert response.json()["reasons"] == [
-        f"The deadline {closes_at.isoformat()} has passed.",
-        "The abstract has no English text.",
-        "The JST part has no host institution (ROR id or name).",
-        "The JST part's budget for year 2 is ¥16,000,000, over JST's cap of ¥10,000,000 per year.",
-        "The JST part's indirect costs ¥4,000,000 are over 30% of its direct costs ¥12,000,000.",
-        "The NAFOSTED part has no PI.",
-        "The NAFOSTED part has no host institution (ROR id or name).",
-        "The NAFOSTED part has no budget.",
-        "The required document 'Project description' (project_description) is missing.",
+        _deadline_passed(closes_at),
+        _reason("proposal.submission.abstract_not_in_english", "The abstract has no English text."),
+        _reason(
+            "part.submission.no_institution",
+            "The JST part has no host institution (ROR id or name).",
+            agency="JST",
+        ),
+        _reason(
+            "budget.caps.year_over_cap",
+            "The JST part's budget for year 2 is ¥16,000,000, over JST's cap of ¥10,000,000 "
+            "per year.",
+            agency="JST",
+            year=2,
+            amount=_yen(16_000_000),
+            cap=_yen(10_000_000),
+        ),
+        _reason(
+            "budget.indirect_over_share",
+            "The JST part's indirect costs ¥4,000,000 are over the share of its direct costs "
+            "¥12,000,000 that JST allows (30%).",
+            agency="JST",
+            indirect=_yen(4_000_000),
+            percent=30,
+            direct=_yen(12_000_000),
+        ),
+        _reason("part.submission.no_pi", "The NAFOSTED part has no PI.", agency="NAFOSTED"),
+        _reason(
+            "part.submission.no_institution",
+            "The NAFOSTED part has no host institution (ROR id or name).",
+            agency="NAFOSTED",
+        ),
+        _reason("part.submission.no_budget", "The NAFOSTED part has no budget.", agency="NAFOSTED"),
+        _reason(
+            "document.submission.required_missing",
+            "The required document 'Project description' (project_description) is missing.",
+            label="Project description",
+            kind="project_description",
+        ),
     ]
     assert await audit_count(db) == before
     call_id, proposal_id = world.call.id, proposal.id
@@ -119,8 +161,13 @@ async def test_submit_refused_when_pi_already_pi_in_this_call(
 
     assert response.status_code == 409
     assert response.json()["reasons"] == [
-        "jp.pi@example.jp is already PI of JV-2026-0001 in this call.",
-        "vn.pi@example.vn is already PI of JV-2026-0001 in this call.",
+        _reason(
+            "proposal.submission.pi_elsewhere",
+            f"{email} is already PI of JV-2026-0001 in this call.",
+            email=email,
+            reference="JV-2026-0001",
+        )
+        for email in ("jp.pi@example.jp", "vn.pi@example.vn")
     ]
 
 
@@ -140,7 +187,13 @@ async def test_total_cap_named(client: Client, db: AsyncSession) -> None:
 
     assert response.status_code == 409
     assert response.json()["reasons"] == [
-        "The JST part's total budget ¥47,500,000 is over JST's cap of ¥45,000,000 per project."
+        _reason(
+            "budget.caps.total_over_cap",
+            "The JST part's total budget ¥47,500,000 is over JST's cap of ¥45,000,000 per project.",
+            agency="JST",
+            total=_yen(47_500_000),
+            cap=_yen(45_000_000),
+        )
     ]
 
 
@@ -189,7 +242,7 @@ async def test_reopen_after_deadline_refused(client: Client, db: AsyncSession) -
     response = await _fire(client, await bearer(db, world.jp_pi), proposal.id, "reopen")
 
     assert response.status_code == 409
-    assert response.json()["reasons"] == [f"The deadline {closes_at.isoformat()} has passed."]
+    assert response.json()["reasons"] == [_deadline_passed(closes_at)]
 
 
 async def test_withdraw_by_pi(client: Client, db: AsyncSession) -> None:
@@ -217,7 +270,10 @@ async def test_eligibility_by_cofunding_officer_with_reason(
     )
 
     assert no_reason.status_code == 422
-    assert no_reason.json()["errors"] == [{"field": "data.reason", "reason": "Field required"}]
+    # The event body's validation is the generic handler's (grants.errors).
+    assert no_reason.json()["errors"] == [
+        {"field": "data.reason", "reason": "Field required", "code": None, "params": {}}
+    ]
     assert (outsider.status_code, pi.status_code) == (404, 403)
     assert (done.json()["state"], done.json()["eligibility_reason"]) == (
         "ineligible",
@@ -242,7 +298,7 @@ async def test_eligibility_needs_every_agency_key_for_its_own_part(
     assert (first.json()["state"], first.json()["version"]) == ("submitted", 1)
     assert (again.status_code, again.json()["reasons"]) == (
         409,
-        ["Your agency has decided on this proposal's eligibility already."],
+        [_reason(None, "Your agency has decided on this proposal's eligibility already.")],
     )
     assert (second.json()["state"], second.json()["version"]) == ("eligible", 2)
     events = await db.scalars(
@@ -287,7 +343,9 @@ async def test_eligibility_before_deadline_refused(client: Client, db: AsyncSess
     )
 
     assert response.status_code == 409
-    assert response.json()["reasons"][0].startswith("Eligibility is decided after the deadline")
+    assert response.json()["reasons"][0]["message"].startswith(
+        "Eligibility is decided after the deadline"
+    )
 
 
 async def test_transitions_show_submit_reasons_to_pi(client: Client, db: AsyncSession) -> None:
