@@ -3,6 +3,8 @@ text with its message code and parameters beside it (problem+json)."""
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,4 +92,26 @@ async def test_an_unsupported_language_falls_back_to_english(client: Client) -> 
         "Malformed request",
         "The request body cannot be read.",
         "problem.malformed_body",
+    )
+
+
+async def test_a_missing_query_parameter_is_named(client: Client, db: AsyncSession) -> None:
+    headers = await bearer(db, await make_user(db, "admin"))
+
+    path = f"/api/proposals/{uuid.uuid4()}/parts/{uuid.uuid4()}/members/{uuid.uuid4()}"
+
+    response = await client.delete(path, headers={**headers, "Accept-Language": "ja"})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["detail"], body["errors"]) == (
+        "リクエストに無効な項目があります。",
+        [
+            {
+                "field": "version",
+                "reason": "この項目は必須です。",
+                "code": "validation.missing",
+                "params": {},
+            }
+        ],
     )
