@@ -1,0 +1,62 @@
+"""The mails CoFund sends, each written from its template in the recipient's language: what
+each template is given, so the services that send them only say to whom and about what."""
+
+from __future__ import annotations
+
+import datetime
+
+from grants.db.models import Agency, Call, Proposal, User
+from grants.mail.templates import locale_for, render_mail
+from messages import Instant
+
+
+def _in(text: dict[str, str], locale: str) -> str:
+    """A multilingual text in `locale`, else its English (always there)."""
+    return text.get(locale) or text.get("en", "")
+
+
+def review_invitation(reviewer: User, proposal: Proposal, call: Call, link: str) -> tuple[str, str]:
+    """Subject and body inviting `reviewer` to review `proposal`, in their saved language; the
+    review deadline in every co-funding agency's zone (`call.agencies` loaded)."""
+    locale = locale_for(reviewer.locale, reviewer.country)
+    zones = tuple(t.agency.time_zone for t in call.agencies)
+    deadline = call.review_deadline
+    return render_mail(
+        "review_invitation",
+        locale,
+        reviewer_name=reviewer.display_name,
+        reference=proposal.reference,
+        call_code=call.code,
+        title=_in(proposal.title, locale),
+        abstract=_in(proposal.abstract, locale),
+        deadline=Instant(deadline, zones) if deadline else None,
+        link=link,
+    )
+
+
+def proposal_invitation(
+    *,
+    email: str,
+    account_locale: str | None,
+    proposal: Proposal,
+    call_code: str,
+    agency: Agency,
+    as_pi: bool,
+    link: str,
+    expires_at: datetime.datetime,
+) -> tuple[str, str]:
+    """Subject and body inviting `email` to a proposal's `agency` part (as its PI, or as a
+    co-investigator): in the account's saved language, else that of the agency's country;
+    the expiry in the agency's zone."""
+    locale = locale_for(account_locale, agency.country)
+    return render_mail(
+        "proposal_invitation",
+        locale,
+        title=_in(proposal.title, locale),
+        call_code=call_code,
+        agency=agency.code,
+        as_pi=as_pi,
+        email=email,
+        link=link,
+        expires=Instant(expires_at, (agency.time_zone,)),
+    )

@@ -1,0 +1,61 @@
+"""Mails written from templates in the recipient's language: `templates/mail/<name>.subject.txt`
+and `<name>.txt`, Jinja2 with gettext from the messages catalogs (`{% trans %}` blocks; their
+English is the msgid, no msgctxt). The outbox holds plain text, so there is no HTML part.
+
+Values a template shows (deadlines in both agencies' zones, amounts, dates) go through the
+`local` filter, which formats them for the mail's language as messages do."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.languages import get_official_languages
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from messages import LOCALES, Message, render
+from messages.render import catalog
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "mail"
+
+
+def _local(locale: str) -> Any:
+    def local(value: Any) -> str:
+        # A one-placeholder message outside the catalogs renders its value alone, formatted for
+        # the locale exactly as a message parameter is (money, instants in zones, lists).
+        return render(Message("mail.value", "{value}", {"value": value}), locale)
+
+    return local
+
+
+@cache
+def _environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=False,  # noqa: S701 - plain text mails, no HTML to escape into
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    env.install_gettext_translations(catalog(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local"] = _local(locale)
+    return env
+
+
+def render_mail(name: str, locale: str, **context: Any) -> tuple[str, str]:
+    """The subject (one line) and text body of mail `name` in `locale` (English for a locale
+    we do not speak). Raises jinja2's UndefinedError when the context lacks a value."""
+    env = _environment(locale if locale in LOCALES else "en")
+    subject = env.get_template(f"{name}.subject.txt").render(context)
+    body = env.get_template(f"{name}.txt").render(context)
+    return " ".join(subject.split()), body
+
+
+def locale_for(saved: str | None, country: str | None) -> str:
+    """The language to write to someone in: their account's saved locale, else the first
+    official language of their `country` that we speak, else English."""
+    if saved in LOCALES:
+        return saved
+    official = get_official_languages(country or "", de_facto=True) if country else ()
+    return next((lang for lang in official if lang in LOCALES), "en")
