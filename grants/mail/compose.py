@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from grants.db.models import Agency, Call, Proposal, User
-from grants.mail.templates import locale_for, render_mail
+from grants.mail.templates import render_mail
 from messages import Instant
 
 
@@ -18,7 +18,7 @@ def _in(text: dict[str, str], locale: str) -> str:
 def review_invitation(reviewer: User, proposal: Proposal, call: Call, link: str) -> tuple[str, str]:
     """Subject and body inviting `reviewer` to review `proposal`, in their saved language; the
     review deadline in every co-funding agency's zone (`call.agencies` loaded)."""
-    locale = locale_for(reviewer.locale, reviewer.country)
+    locale = reviewer.locale or "en"
     zones = tuple(t.agency.time_zone for t in call.agencies)
     deadline = call.review_deadline
     return render_mail(
@@ -46,9 +46,9 @@ def proposal_invitation(
     expires_at: datetime.datetime,
 ) -> tuple[str, str]:
     """Subject and body inviting `email` to a proposal's `agency` part (as its PI, or as a
-    co-investigator): in the account's saved language, else that of the agency's country;
-    the expiry in the agency's zone."""
-    locale = locale_for(account_locale, agency.country)
+    co-investigator): in the saved language of the address's account, else English; the
+    expiry in the agency's zone."""
+    locale = account_locale or "en"
     return render_mail(
         "proposal_invitation",
         locale,

@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.languages import get_official_languages
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from messages import LOCALES, Message, render
@@ -43,19 +42,11 @@ def _environment(locale: str) -> Environment:
     return env
 
 
-def render_mail(name: str, locale: str, **context: Any) -> tuple[str, str]:
-    """The subject (one line) and text body of mail `name` in `locale` (English for a locale
-    we do not speak). Raises jinja2's UndefinedError when the context lacks a value."""
+def render_mail(name: str, locale: str | None, **context: Any) -> tuple[str, str]:
+    """The subject (one line) and text body of mail `name` in `locale`: the recipient's saved
+    language; English when they chose none (a mail has no Accept-Language to go by) or one we
+    do not speak. Raises jinja2's UndefinedError when the context lacks a value."""
     env = _environment(locale if locale in LOCALES else "en")
     subject = env.get_template(f"{name}.subject.txt").render(context)
     body = env.get_template(f"{name}.txt").render(context)
     return " ".join(subject.split()), body
-
-
-def locale_for(saved: str | None, country: str | None) -> str:
-    """The language to write to someone in: their account's saved locale, else the first
-    official language of their `country` that we speak, else English."""
-    if saved in LOCALES:
-        return saved
-    official = get_official_languages(country or "", de_facto=True) if country else ()
-    return next((lang for lang in official if lang in LOCALES), "en")

@@ -1,6 +1,6 @@
 """The reviewer pool speaks the reader's language: refusals, field errors, conflict reasons and
-the assignment report's shortfalls, read by a Japanese and a Vietnamese reader (their saved
-locale, the same as their Accept-Language here)."""
+the assignment report's shortfalls, read by a Japanese and a Vietnamese reader (by their
+`Accept-Language`, or by the language saved on their account)."""
 
 from __future__ import annotations
 
@@ -24,16 +24,21 @@ Client = httpx.AsyncClient
 CSV = "email,name,expertise,keywords,institution_ror,institution_name,country,orcid,load_cap,pools"
 
 
-async def reader(db: AsyncSession, user: User, locale: str) -> dict[str, str]:
-    """Headers of `user` reading in `locale`: saved on the account and asked for."""
+async def asking(db: AsyncSession, user: User, locale: str) -> dict[str, str]:
+    """Headers of `user`, who chose no language, asking for `locale` (weighted, as browsers do)."""
+    return {**await bearer(db, user), "Accept-Language": f"{locale}, en;q=0.5"}
+
+
+async def saved(db: AsyncSession, user: User, locale: str) -> dict[str, str]:
+    """Headers of `user`, who chose `locale` on their account (and whose browser says English)."""
     user.locale = locale
     await db.flush()
-    return {**await bearer(db, user), "Accept-Language": locale}
+    return {**await bearer(db, user), "Accept-Language": "en"}
 
 
 async def test_shortfalls_explained_in_vietnamese(client: Client, db: AsyncSession) -> None:
     rw = await make_assignment_world(db, proposals=2, jp=2, vn=1, reviewers_per_proposal=2)
-    headers = await reader(db, rw.vn_officer, "vi")  # NAFOSTED's pool: one reviewer for k = 2
+    headers = await asking(db, rw.vn_officer, "vi")  # NAFOSTED's pool: one reviewer for k = 2
 
     response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
 
@@ -49,7 +54,7 @@ async def test_shortfalls_explained_in_vietnamese(client: Client, db: AsyncSessi
 
 async def test_shortfalls_explained_in_japanese(client: Client, db: AsyncSession) -> None:
     rw = await make_assignment_world(db, proposals=3, jp=1, vn=3, reviewers_per_proposal=1, cap=2)
-    headers = await reader(db, rw.world.jst_officer, "ja")
+    headers = await saved(db, rw.world.jst_officer, "ja")
 
     response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
 
@@ -70,8 +75,8 @@ async def test_detected_conflicts_are_listed_in_each_officers_language(
     await pool_reviewer(
         db, w.nafosted, country="VN", institution_name="Science & Technology, Hanoi University"
     )
-    jst = await reader(db, w.jst_officer, "ja")
-    nafosted = await reader(db, await make_user(db, "officer", agency=w.nafosted), "vi")
+    jst = await saved(db, w.jst_officer, "ja")
+    nafosted = await asking(db, await make_user(db, "officer", agency=w.nafosted), "vi")
     await client.post(f"/api/calls/{w.call.id}/conflicts/detect", headers=jst)
 
     seen_by_jst = await client.get(f"/api/calls/{w.call.id}/conflicts", headers=jst)
@@ -113,7 +118,7 @@ async def test_a_conflicted_bid_is_refused_in_japanese_with_its_reason(
 
     response = await client.put(
         f"/api/proposals/{rw.proposal.id}/bid",
-        headers=await reader(db, reviewer, "ja"),
+        headers=await asking(db, reviewer, "ja"),
         json={"level": "eager"},
     )
 
@@ -140,7 +145,7 @@ async def test_a_bad_csv_file_is_explained_in_vietnamese_line_by_line(
 ) -> None:
     rw = await make_review_world(db)
     officer = await make_user(db, "officer", agency=rw.world.nafosted)
-    headers = {**await reader(db, officer, "vi"), "Content-Type": "text/csv"}
+    headers = {**await saved(db, officer, "vi"), "Content-Type": "text/csv"}
     rows = [
         CSV,
         "minh@example.vn,Minh Tran,EDA flows,eda,,Hanoi University,VN,,8,NAFOSTED",

@@ -1,9 +1,8 @@
-"""Mail templates render in the language asked, English for any other; a recipient without a
-saved language is written to in their country's."""
+"""Mail templates render in the language asked, English for any other or none."""
 
 from __future__ import annotations
 
-from grants.mail.templates import locale_for, render_mail
+from grants.mail.templates import render_mail
 
 
 def test_a_mail_without_deadline_says_so_and_an_unknown_locale_is_english() -> None:
@@ -19,6 +18,7 @@ def test_a_mail_without_deadline_says_so_and_an_unknown_locale_is_english() -> N
 
     subject, body = render_mail("review_invitation", "fr", **context)
 
+    assert render_mail("review_invitation", None, **context) == (subject, body)
     assert subject == "Invitation to review JV-2026-0001 (JV-2026)"
     assert body == (
         "Dear Aiko,\n\n"
@@ -29,13 +29,3 @@ def test_a_mail_without_deadline_says_so_and_an_unknown_locale_is_english() -> N
         "Please accept or decline (declare any conflict of interest): "
         "http://127.0.0.1:8000/api/assignments/1/transitions\n"
     )
-
-
-def test_someone_without_an_account_is_written_to_in_their_countrys_language() -> None:
-    assert [
-        locale_for("vi", "JP"),
-        locale_for(None, "JP"),
-        locale_for(None, "VN"),
-        locale_for(None, "BE"),
-        locale_for(None, None),
-    ] == ["vi", "ja", "vi", "en", "en"]

@@ -2,8 +2,8 @@
 reader's language; the English `reason` stays for the record. Earlier rows keep only their
 English (no code: they are shown as written).
 
-Revision ID: 0006
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 13:10:00.000000
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0006"
-down_revision = "0004"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
