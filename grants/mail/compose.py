@@ -1,11 +1,9 @@
-"""The mails CoFund sends, each written from its template in the recipient's language: what
-each template is given, so the services that send them only say to whom and about what."""
+"""The mails written from templates in the recipient's language: what each template is given,
+so the services that send them only say to whom and about what."""
 
 from __future__ import annotations
 
-import datetime
-
-from grants.db.models import Agency, Call, Proposal, User
+from grants.db.models import Call, Proposal, User
 from grants.mail.templates import render_mail
 from messages import Instant
 
@@ -31,32 +29,4 @@ def review_invitation(reviewer: User, proposal: Proposal, call: Call, link: str)
         abstract=_in(proposal.abstract, locale),
         deadline=Instant(deadline, zones) if deadline else None,
         link=link,
-    )
-
-
-def proposal_invitation(
-    *,
-    email: str,
-    account_locale: str | None,
-    proposal: Proposal,
-    call_code: str,
-    agency: Agency,
-    as_pi: bool,
-    link: str,
-    expires_at: datetime.datetime,
-) -> tuple[str, str]:
-    """Subject and body inviting `email` to a proposal's `agency` part (as its PI, or as a
-    co-investigator): in the saved language of the address's account, else English; the
-    expiry in the agency's zone."""
-    locale = account_locale or "en"
-    return render_mail(
-        "proposal_invitation",
-        locale,
-        title=_in(proposal.title, locale),
-        call_code=call_code,
-        agency=agency.code,
-        as_pi=as_pi,
-        email=email,
-        link=link,
-        expires=Instant(expires_at, (agency.time_zone,)),
     )

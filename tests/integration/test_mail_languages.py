@@ -1,20 +1,17 @@
 """Mails are written in the recipient's language: the reviewer invitation in the reviewer's
-saved locale, its review deadline in both co-funding agencies' zones formatted for it; the
-invitation to a proposal in the saved locale of the invited address's account."""
+saved locale, its review deadline in both co-funding agencies' zones formatted for it."""
 
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import OutboxMessage, ProposalInvitation
-from tests.factories import ReviewAssignmentFactory, bearer, make_proposal, persist
+from grants.db.models import OutboxMessage
+from tests.factories import ReviewAssignmentFactory, bearer, persist
 from tests.factories_assignment import make_review_world
-from tests.factories_proposals import make_world
 
 Client = httpx.AsyncClient
 DEADLINE = datetime.datetime(2027, 3, 31, 8, 0, tzinfo=datetime.UTC)
@@ -78,33 +75,3 @@ async def test_invitation_to_a_vietnamese_reviewer_is_in_vietnamese(
         "Hạn chót đánh giá: 17:00 31 thg 3, 2027 (Giờ Nhật Bản) / "
         "15:00 31 thg 3, 2027 (Giờ Việt Nam)."
     ) in lines
-
-
-async def test_proposal_invitation_to_a_vietnamese_account_is_in_vietnamese(
-    client: Client, db: AsyncSession
-) -> None:
-    world = await make_world(db)
-    world.vn_pi.locale = "vi"
-    proposal = await make_proposal(db, world.call, {world.jst.id: world.jp_pi})
-
-    await client.post(
-        f"/api/proposals/{proposal.id}/invitations",
-        headers=await bearer(db, world.jp_pi),
-        json={"agency": "NAFOSTED", "email": "VN.PI@example.vn"},
-    )
-
-    mail = await db.scalar(select(OutboxMessage))
-    invitation = await db.scalar(select(ProposalInvitation))
-    assert mail is not None
-    assert invitation is not None
-    hanoi = invitation.expires_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-    month = f"{hanoi.day} thg {hanoi.month}, {hanoi.year}"
-    assert (mail.recipient, mail.subject) == (
-        "vn.pi@example.vn",
-        "Lời mời tham gia đề xuất trong đợt kêu gọi JV-2026",
-    )
-    assert mail.body.splitlines()[2] == (
-        f"Trân trọng kính mời Quý ông/bà tham gia đề xuất chung “{proposal.title['en']}” thuộc "
-        "đợt kêu gọi JV-2026 với vai trò chủ nhiệm phần NAFOSTED."
-    )
-    assert f"trước {hanoi:%H:%M} {month} (Giờ Việt Nam)." in mail.body
