@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from messages import LOCALES, Message, render
+from messages import LOCALES, format_value
 from messages.render import catalog
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "mail"
@@ -21,9 +21,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "mail"
 
 def _local(locale: str) -> Any:
     def local(value: Any) -> str:
-        # A one-placeholder message outside the catalogs renders its value alone, formatted for
-        # the locale exactly as a message parameter is (money, instants in zones, lists).
-        return render(Message("mail.value", "{value}", {"value": value}), locale)
+        return format_value(value, locale)
 
     return local
 
