@@ -118,7 +118,9 @@ async def call_context(
     return CallContext(
         now=utcnow(),
         closes_at=call.closes_at,
-        configuration_problems=configuration_problems(setup_of(call)),
+        zones=agency_zones(call),
+        # Until the set-up checks speak in messages (their own change), they give sentences.
+        configuration_problems=configuration_problems(setup_of(call)),  # type: ignore[arg-type]
         unchecked_proposals=counts.get(ProposalState.SUBMITTED, 0),
         proposals_short_of_reviews=await proposals_short_of_reviews(session, call),
         agencies_without_final_ranking=await agencies_without_final_ranking(session, call),
@@ -127,6 +129,12 @@ async def call_context(
         agencies_not_approved=not_approved(answered, cofunders),
         caller_approved=agency_id in answered,
     )
+
+
+def agency_zones(call: Call) -> tuple[str, ...]:
+    """The co-funding agencies' time zones, each once, in the call's agency order: a deadline
+    is shown in each."""
+    return tuple(dict.fromkeys(t.agency.time_zone for t in call.agencies))
 
 
 def publication(call: Call) -> Subject:

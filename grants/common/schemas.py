@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+
+from messages import Message, params_json, render
 
 if TYPE_CHECKING:
     from grants.common.pagination import Window
@@ -60,9 +62,27 @@ class EventBody(Input):
     data: dict[str, str] = Field(default_factory=dict)
 
 
+class Reason(Output):
+    """One reason a rule refuses: its message code and parameters (so a client can render it
+    itself) beside its text in the reader's language."""
+
+    code: str | None = Field(examples=["proposal.guard.deadline_passed"])
+    params: dict[str, Any] = Field(examples=[{"deadline": "2027-03-31T08:00:00Z"}])
+    message: str
+
+    @classmethod
+    def of(cls, reason: Message | str, locale: str) -> Reason:
+        """`reason` rendered in `locale`; a plain text (words on record) has no code."""
+        if isinstance(reason, str):
+            return cls(code=None, params={}, message=reason)
+        return cls(
+            code=reason.code, params=params_json(reason.params), message=render(reason, locale)
+        )
+
+
 class TransitionOption(Output):
     event: str
     target: str
     description: str
     allowed: bool
-    reasons: list[str]
+    reasons: list[Reason]

@@ -15,8 +15,9 @@ from pydantic import BaseModel, Field, create_model
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
+from grants.common.locales import request_locale
 from grants.common.problems import problem_responses
-from grants.common.schemas import Input, TransitionOption
+from grants.common.schemas import Input, Reason, TransitionOption
 from grants.errors import NotFound
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
@@ -60,7 +61,17 @@ def _transitions_handler(binding: Binding[Any]) -> HTTPRouteHandler:
 
     async def transitions(**kwargs: Any) -> list[TransitionOption]:
         found = await options(kwargs["db_session"], binding, kwargs[id_name], kwargs["principal"])
-        return [TransitionOption.model_validate(o, from_attributes=True) for o in found]
+        locale = request_locale(kwargs["request"])
+        return [
+            TransitionOption(
+                event=o.event,
+                target=o.target,
+                description=o.description,
+                allowed=o.allowed,
+                reasons=[Reason.of(r, locale) for r in o.reasons],
+            )
+            for o in found
+        ]
 
     _sign(transitions, id_name, {}, list[TransitionOption])
     return get(
