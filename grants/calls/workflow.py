@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.approvals.records import Purpose, Subject, answers, not_approved
 from grants.calls.problems import configuration_problems
 from grants.calls.services import setup_of
+from grants.calls.zones import call_zones
 from grants.db.models import Approval, Call, Proposal, Ranking, Review, ReviewAssignment
 from grants.times import utcnow
 from workflows.machines.call import CallContext
@@ -118,9 +119,8 @@ async def call_context(
     return CallContext(
         now=utcnow(),
         closes_at=call.closes_at,
-        zones=agency_zones(call),
-        # Until the set-up checks speak in messages (their own change), they give sentences.
-        configuration_problems=configuration_problems(setup_of(call)),  # type: ignore[arg-type]
+        zones=call_zones(call),
+        configuration_problems=configuration_problems(setup_of(call)),
         unchecked_proposals=counts.get(ProposalState.SUBMITTED, 0),
         proposals_short_of_reviews=await proposals_short_of_reviews(session, call),
         agencies_without_final_ranking=await agencies_without_final_ranking(session, call),
@@ -129,12 +129,6 @@ async def call_context(
         agencies_not_approved=not_approved(answered, cofunders),
         caller_approved=agency_id in answered,
     )
-
-
-def agency_zones(call: Call) -> tuple[str, ...]:
-    """The co-funding agencies' time zones, each once, in the call's agency order: a deadline
-    is shown in each."""
-    return tuple(dict.fromkeys(t.agency.time_zone for t in call.agencies))
 
 
 def publication(call: Call) -> Subject:

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
 from grants.calls.deadline import accepting_submissions
-from grants.calls.workflow import agency_zones
 from grants.common.actors import Actor
 from grants.common.edits import CANNOT_CLEAR, apply_patch, check_version, merge_patch
 from grants.common.texts import MultilingualTextPatch, english_missing
@@ -21,7 +20,6 @@ from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.times import utcnow
-from messages import Message
 from workflows.machines.call import CallState
 from workflows.machines.proposal import ProposalContext, ProposalState
 
@@ -29,13 +27,15 @@ SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "pl
 REQUIRED_FIELDS = ("title", "topic", "duration_years", "planned_start")
 
 
-def facts(call: Call, *, problems: tuple[Message, ...] = ()) -> ProposalContext:
-    """The proposal machine's context for `call` now; review and decision facts are empty."""
+def facts(call: Call, *, problems: tuple[str, ...] = ()) -> ProposalContext:
+    """The proposal machine's context for `call` now; review and decision facts are empty.
+    A call that is open but has not reached `opens_at` yet adds that to the problems."""
+    now = utcnow()
+    if now < call.opens_at:
+        problems = (f"The call opens at {call.opens_at.isoformat()}.", *problems)
     return ProposalContext(
-        now=utcnow(),
-        opens_at=call.opens_at,
+        now=now,
         closes_at=call.closes_at,
-        zones=agency_zones(call),
         call_state=CallState(call.state),
         problems=problems,
         reviews_outstanding=0,

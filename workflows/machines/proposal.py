@@ -14,7 +14,6 @@ from workflows.roles import COFUNDING_OFFICER, PI
 
 CALL_NOT_OPEN = define("proposal.guard.call_not_open", "The call is {state}, not open.")
 DEADLINE_PASSED = define("proposal.guard.deadline_passed", "The deadline {deadline} has passed.")
-NOT_YET_OPEN = define("proposal.guard.not_yet_open", "The call opens at {opens_at}.")
 BEFORE_DEADLINE = define(
     "proposal.guard.before_deadline", "Eligibility is decided after the deadline {deadline}."
 )
@@ -75,21 +74,19 @@ class ProposalEvent(StrEnum):
 class ProposalContext:
     """Facts the proposal guards read; times are aware UTC datetimes.
 
-    `opens_at`, `closes_at`: when the call opens and closes; `zones`: its co-funding agencies'
-    time zones, in which the guards show those moments. `call_state`: the state of the
-    proposal's call. `problems`: every item the application finds missing or wrong for
-    submission, one message each. `reviews_outstanding`: reviews invited or accepted but not
-    submitted. `reviews_submitted`: submitted reviews of this proposal. `decisions_recorded`:
-    agency decisions recorded on it. `undecided_agencies` and `rejecting_agencies`: codes of
-    co-funding agencies without a decision / that rejected it. `eligibility_pending`: codes of
-    co-funding agencies that have not found their part eligible; `caller_assessed`: the
-    caller's agency has answered on eligibility already.
+    `closes_at`: the call's deadline, shown in `zones`, its co-funding agencies' time zones
+    (with none, in UTC). `call_state`: the state of the proposal's call. `problems`: every
+    item the application finds missing or wrong for submission, one message each.
+    `reviews_outstanding`: reviews invited or accepted but not submitted. `reviews_submitted`:
+    submitted reviews of this proposal. `decisions_recorded`: agency decisions recorded on it.
+    `undecided_agencies` and `rejecting_agencies`: codes of co-funding agencies without a
+    decision / that rejected it. `eligibility_pending`: codes of co-funding agencies that have
+    not found their part eligible; `caller_assessed`: the caller's agency has answered on
+    eligibility already.
     """
 
     now: datetime
-    opens_at: datetime
     closes_at: datetime
-    zones: tuple[str, ...]
     call_state: CallState
     problems: tuple[Message, ...]
     reviews_outstanding: int
@@ -99,6 +96,7 @@ class ProposalContext:
     rejecting_agencies: tuple[str, ...]
     eligibility_pending: tuple[str, ...] = ()
     caller_assessed: bool = False
+    zones: tuple[str, ...] = ()
 
 
 def call_open(ctx: ProposalContext) -> Iterator[Message]:
@@ -111,12 +109,6 @@ def before_deadline(ctx: ProposalContext) -> Iterator[Message]:
     """The deadline has not passed; it holds at its exact instant."""
     if ctx.now >= ctx.closes_at:
         yield DEADLINE_PASSED(deadline=Instant(ctx.closes_at, ctx.zones))
-
-
-def call_opened(ctx: ProposalContext) -> Iterator[Message]:
-    """The call has reached its opening time (it may be published before it opens)."""
-    if ctx.now < ctx.opens_at:
-        yield NOT_YET_OPEN(opens_at=Instant(ctx.opens_at, ctx.zones))
 
 
 def complete(ctx: ProposalContext) -> Iterator[Message]:
@@ -199,7 +191,7 @@ PROPOSAL = Machine(
             (_S.DRAFT,),
             _S.SUBMITTED,
             (PI,),
-            (call_open, before_deadline, call_opened, complete),
+            (call_open, before_deadline, complete),
             "Submit to every co-funding agency at once.",
         ),
         Transition(

@@ -15,7 +15,6 @@ from workflows.machines.proposal import (
     CALL_NOT_OPEN,
     DEADLINE_PASSED,
     NO_REVIEW,
-    NOT_YET_OPEN,
     PARTS_NOT_ELIGIBLE,
     PROPOSAL,
     REJECTED_BY,
@@ -27,7 +26,6 @@ from workflows.roles import COAPPLICANT, COFUNDING_OFFICER, PI
 
 PIS = {PI}
 OFFICERS = {COFUNDING_OFFICER}
-OPENS = datetime(2030, 1, 6, 0, 0, tzinfo=UTC)
 CLOSES = datetime(2030, 3, 31, 8, 0, tzinfo=UTC)
 ZONES = ("Asia/Tokyo", "Asia/Ho_Chi_Minh")
 DEADLINE = Instant(CLOSES, ZONES)
@@ -35,9 +33,7 @@ NO_BUDGET = define("test.proposal.no_budget", "The budget of year {year} is miss
 NO_CV = define("test.proposal.no_cv", "No CV uploaded.")
 OPEN = ProposalContext(
     now=CLOSES - timedelta(days=1),
-    opens_at=OPENS,
     closes_at=CLOSES,
-    zones=ZONES,
     call_state=CallState.OPEN,
     problems=(),
     reviews_outstanding=0,
@@ -45,6 +41,7 @@ OPEN = ProposalContext(
     decisions_recorded=0,
     undecided_agencies=("JST", "NAFOSTED"),
     rejecting_agencies=(),
+    zones=ZONES,
 )
 CLOSED = replace(OPEN, now=CLOSES + timedelta(days=1), call_state=CallState.CLOSED)
 REVIEWING = replace(CLOSED, call_state=CallState.REVIEWING, reviews_submitted=3)
@@ -92,19 +89,6 @@ def test_proposal_submit_reports_every_reason() -> None:
         NO_BUDGET(year=2),
         NO_CV(),
     )
-
-
-def test_proposal_submit_before_the_call_opens_is_refused() -> None:
-    ctx = replace(OPEN, now=OPENS - timedelta(seconds=1))
-
-    with pytest.raises(GuardsFailed) as caught:
-        PROPOSAL.decide("draft", "submit", PIS, ctx)
-
-    assert caught.value.reasons == (NOT_YET_OPEN(opens_at=Instant(OPENS, ZONES)),)
-
-
-def test_proposal_submit_at_the_opening_instant_submits() -> None:
-    assert PROPOSAL.apply("draft", "submit", PIS, replace(OPEN, now=OPENS)) == "submitted"
 
 
 def test_proposal_submit_by_coapplicant_is_refused() -> None:
