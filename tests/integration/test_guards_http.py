@@ -128,7 +128,7 @@ async def test_account_not_last_admin_refuses_deactivating_the_last_admin(
 
 # Call ------------------------------------------------------------------------------------
 
-# The call set-up's own check (its code is the calls' area).
+# The call set-up's own check: its code comes with the calls' conversion of their checks.
 NO_DOCUMENT_KINDS = reason(None, "The call requires no document kinds.")
 JOINT_MISSING = reason(
     "call.guard.joint_ranking_missing", "The joint ranking has not been recorded."
@@ -356,7 +356,7 @@ UNDECIDED = reason(
     "Agencies without a decision: JST and NAFOSTED.",
     agencies=["JST", "NAFOSTED"],
 )
-# The proposal's own submission check (its code is the proposals' area).
+# The proposals' own submission check: its code comes with their conversion of the checks.
 NO_ENGLISH_ABSTRACT = reason(None, "The abstract has no English text.")
 
 
