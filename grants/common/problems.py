@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.openapi.datastructures import ResponseSpec
 from pydantic import BaseModel, Field
+
+_CODE = "The message's code (stable; a client may render the message itself from it)."
+_PARAMS = (
+    "The message's parameters: money as `{amount, currency}` (minor units), instants and dates "
+    "as ISO 8601, lists as lists."
+)
 
 
 class FieldProblem(BaseModel):
@@ -11,6 +19,14 @@ class FieldProblem(BaseModel):
 
     field: str = Field(examples=["data.reason"])
     reason: str = Field(examples=["Field required"])
+
+
+class Reason(BaseModel):
+    """One reason a workflow guard or a rule refused the request."""
+
+    code: str | None = Field(description=_CODE, examples=["call.setup.no_rubric"])
+    params: dict[str, Any] = Field(description=_PARAMS)
+    message: str = Field(examples=["The call has no review rubric."])
 
 
 class Problem(BaseModel):

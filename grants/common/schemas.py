@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from messages import Message, params_json, render
+from grants.common.problems import Reason
 
 if TYPE_CHECKING:
     from grants.common.pagination import Window
@@ -62,25 +62,10 @@ class EventBody(Input):
     data: dict[str, str] = Field(default_factory=dict)
 
 
-class Reason(Output):
-    """One reason a rule refuses: its message code and parameters (so a client can render it
-    itself) beside its text in the reader's language."""
-
-    code: str | None = Field(examples=["proposal.guard.deadline_passed"])
-    params: dict[str, Any] = Field(examples=[{"deadline": "2027-03-31T08:00:00Z"}])
-    message: str
-
-    @classmethod
-    def of(cls, reason: Message | str, locale: str) -> Reason:
-        """`reason` rendered in `locale`; a plain text (words on record) has no code."""
-        if isinstance(reason, str):
-            return cls(code=None, params={}, message=reason)
-        return cls(
-            code=reason.code, params=params_json(reason.params), message=render(reason, locale)
-        )
-
-
 class TransitionOption(Output):
+    """An event of the resource's state: whether the caller may fire it now, and if not every
+    reason, in the reader's language with its message code and parameters."""
+
     event: str
     target: str
     description: str
