@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.approvals.records import ANSWERED, Answer, Purpose, Subject, record
+from grants.common.actors import Actor
 from grants.db.models import AuditEvent
+from grants.errors import Conflict
 from tests.factories import RUBRIC, bearer, make_call, make_user
 from tests.factories_calls import make_call_with_terms, make_cofunders
 from tests.support.reasons import FUTURE_CLOSES, FUTURE_CLOSES_EN, reason
@@ -373,3 +377,31 @@ async def test_transitions_for_a_researcher_list_nothing(client: Client, db: Asy
     response = await client.get(f"/api/calls/{call.id}/transitions", headers=researcher)
 
     assert (response.status_code, response.json()) == (200, [])
+
+
+async def test_a_second_answer_of_one_agency_is_refused_by_the_record_itself(
+    db: AsyncSession,
+) -> None:
+    # The guard refuses first; the record refuses too, for a race past the guard.
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    subject = Subject("call", call.id, Purpose.PUBLISH_CALL, 1)
+    officer = Actor(co.jst_officer.id, co.jst_officer.email)
+
+    async def answer() -> None:
+        await record(
+            db,
+            subject,
+            agency_id=co.jst.id,
+            agency_code="JST",
+            officer=officer,
+            decision=Answer.APPROVE,
+            rationale=None,
+        )
+
+    await answer()
+    with pytest.raises(Conflict) as caught:
+        await answer()
+
+    assert caught.value.detail == ANSWERED(agency="JST")
+    assert str(caught.value.detail) == "JST has answered already."
