@@ -15,10 +15,13 @@ _PARAMS = (
 
 
 class FieldProblem(BaseModel):
-    """One refused field: its dotted path in the request and why."""
+    """One refused field: its dotted path in the request and why, in the reader's language,
+    with the message's code and parameters."""
 
     field: str = Field(examples=["data.reason"])
-    reason: str = Field(examples=["Field required"])
+    reason: str = Field(examples=["This field is required."])
+    code: str | None = Field(default=None, description=_CODE, examples=["validation.missing"])
+    params: dict[str, Any] = Field(default_factory=dict, description=_PARAMS)
 
 
 class Reason(BaseModel):
@@ -30,16 +33,20 @@ class Reason(BaseModel):
 
 
 class Problem(BaseModel):
-    """An error (`application/problem+json`): `errors` names refused fields, `reasons` lists
-    every reason a workflow guard or a rule refused the request."""
+    """An error (`application/problem+json`), every text in the reader's language (their saved
+    locale, else `Accept-Language`, else English; `Content-Language` says which): `detail` with
+    its message `code` and `params`; `errors` names refused fields, `reasons` lists every reason
+    a workflow guard or a rule refused the request."""
 
     type: str = Field(examples=["urn:cofund:problem:conflict"])
     title: str = Field(examples=["Conflict"])
     status: int = Field(examples=[409])
     detail: str
     instance: str
+    code: str | None = Field(default=None, description=_CODE)
+    params: dict[str, Any] = Field(default_factory=dict, description=_PARAMS)
     errors: list[FieldProblem] | None = None
-    reasons: list[str] | None = None
+    reasons: list[Reason] | None = None
     request_id: str | None = None
 
 
