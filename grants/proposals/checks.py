@@ -144,12 +144,9 @@ def submission_problems(
     *,
     present_kinds: set[str],
     pis_elsewhere: Sequence[PiElsewhere],
-    locale: str | None = None,
 ) -> tuple[Message, ...]:
     """Every missing or wrong item that stops a submission, all at once, one message each
-    (rendered at the edge in the reader's language). `locale` is unused and only accepted
-    while the proposal binding still passes it."""
-    del locale
+    (rendered at the edge in the reader's language)."""
     problems = [
         missing()
         for missing, texts in (

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.approvals.records import ANSWERED, Answer, Purpose, Subject, record
+from grants.common.actors import Actor
 from grants.db.models import AuditEvent
+from grants.errors import Conflict
 from tests.factories import RUBRIC, bearer, make_call, make_user
 from tests.factories_calls import make_call_with_terms, make_cofunders
+from tests.support.reasons import FUTURE_CLOSES, FUTURE_CLOSES_EN, reason
 
 Client = httpx.AsyncClient
 UTC = datetime.UTC
@@ -45,15 +50,20 @@ async def test_publish_refused_with_every_problem_and_nothing_written(
     )
 
     assert response.status_code == 409
+    # The set-up's own checks come first; their codes come with the calls' conversion.
     assert response.json()["reasons"] == [
-        "The review deadline must be after the call closes.",
-        "The rubric's weights add up to 90, not 100.",
-        "The agencies' shares add up to 90%, not 100%.",
-        "A joint call needs at least 2 co-funding agencies.",
-        "JST has no envelope.",
-        "JST's cap per year is above its cap per project in total.",
-        "The call requires no document kinds.",
-        "The closing time 2026-01-31T08:00:00+00:00 is not in the future.",
+        reason(None, "The review deadline must be after the call closes."),
+        reason(None, "The rubric's weights add up to 90, not 100."),
+        reason(None, "The agencies' shares add up to 90%, not 100%."),
+        reason(None, "A joint call needs at least 2 co-funding agencies."),
+        reason(None, "JST has no envelope."),
+        reason(None, "JST's cap per year is above its cap per project in total."),
+        reason(None, "The call requires no document kinds."),
+        reason(
+            "call.guard.closing_time_past",
+            "The closing time Jan 31, 2026, 5:00\u202fPM (Japan Time) is not in the future.",
+            closes_at="2026-01-31T08:00:00Z",
+        ),
     ]
     assert await _audit_count(db) == before
     assert (await client.get(f"/api/calls/{call.id}", headers=co.jst_headers)).json()[
@@ -129,7 +139,13 @@ async def test_publish_alone_refused_until_every_agency_approved(
 
     assert (response.status_code, response.json()["reasons"]) == (
         409,
-        ["Agencies that have not approved publishing: NAFOSTED."],
+        [
+            reason(
+                "call.guard.not_approved_by",
+                "Agencies that have not approved publishing: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
     )
     assert await _audit_count(db) == before
 
@@ -145,7 +161,7 @@ async def test_second_key_of_one_agency_refused(client: Client, db: AsyncSession
 
     assert (response.status_code, response.json()["reasons"]) == (
         409,
-        ["Your agency has approved this set-up already."],
+        [reason("call.guard.already_approved", "Your agency has approved this set-up already.")],
     )
     assert await _audit_count(db) == before
 
@@ -167,7 +183,17 @@ async def test_an_edit_after_a_key_voids_it(client: Client, db: AsyncSession) ->
     assert (edited.status_code, response.json()["state"]) == (200, "draft")
     assert [(t["event"], t["allowed"], t["reasons"]) for t in options.json()] == [
         ("approve", True, []),
-        ("publish", False, ["Agencies that have not approved publishing: JST."]),
+        (
+            "publish",
+            False,
+            [
+                reason(
+                    "call.guard.not_approved_by",
+                    "Agencies that have not approved publishing: JST.",
+                    agencies=["JST"],
+                )
+            ],
+        ),
         ("cancel", True, []),
     ]
 
@@ -184,7 +210,14 @@ async def test_approve_data_is_checked(client: Client, db: AsyncSession) -> None
 
     assert (response.status_code, response.json()["errors"]) == (
         422,
-        [{"field": "data.note", "reason": "Extra inputs are not permitted"}],
+        [
+            {
+                "field": "data.note",
+                "reason": "This field is not accepted here.",
+                "code": "validation.extra_forbidden",
+                "params": {},
+            }
+        ],
     )
 
 
@@ -205,15 +238,63 @@ async def test_publish_refused_for_officer_of_other_agency(
 
 async def test_close_before_deadline_refused(client: Client, db: AsyncSession) -> None:
     co = await make_cofunders(db)
-    closes = datetime.datetime(2099, 5, 31, 8, 0, tzinfo=UTC)
-    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=closes)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=FUTURE_CLOSES)
 
     response = await client.post(
         f"/api/calls/{call.id}/events/close", headers=co.jst_headers, json={"version": 1}
     )
 
     assert response.status_code == 409
-    assert response.json()["reasons"] == ["The call is open until 2099-05-31T08:00:00+00:00."]
+    assert response.json()["reasons"] == [
+        reason(
+            "call.guard.still_open",
+            f"The call is open until {FUTURE_CLOSES_EN}.",
+            closes_at="2099-03-31T08:00:00Z",
+        )
+    ]
+
+
+async def test_close_before_deadline_refused_in_the_officers_language(
+    client: Client, db: AsyncSession
+) -> None:
+    # NAFOSTED's officer reads Vietnamese (their saved language), JST's reads Japanese.
+    co = await make_cofunders(db)
+    co.jst_officer.locale = "ja"
+    await db.flush()
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=FUTURE_CLOSES)
+    url = f"/api/calls/{call.id}/events/close"
+
+    vi = await client.post(url, headers=co.nafosted_headers, json={"version": 1})
+    ja = await client.post(url, headers=co.jst_headers, json={"version": 1})
+
+    assert [
+        (r.headers["content-language"], r.json()["detail"], r.json()["reasons"]) for r in (vi, ja)
+    ] == [
+        (
+            "vi",
+            "Sự kiện này bị từ chối.",
+            [
+                reason(
+                    "call.guard.still_open",
+                    "Đợt kêu gọi vẫn mở đến 17:00 31 thg 3, 2099 (Giờ Nhật Bản) / "
+                    "15:00 31 thg 3, 2099 (Giờ Việt Nam).",
+                    closes_at="2099-03-31T08:00:00Z",
+                )
+            ],
+        ),
+        (
+            "ja",
+            "このイベントは実行できません。",
+            [
+                reason(
+                    "call.guard.still_open",
+                    "この公募は2099/03/31 17:00 (日本時間) / 2099/03/31 15:00 (ベトナム時間)"
+                    "まで受付中です。",
+                    closes_at="2099-03-31T08:00:00Z",
+                )
+            ],
+        ),
+    ]
 
 
 async def test_close_after_deadline_allowed(client: Client, db: AsyncSession) -> None:
@@ -246,7 +327,18 @@ async def test_transitions_of_a_draft_for_a_cofunding_officer(
     assert response.status_code == 200
     assert [(t["event"], t["target"], t["allowed"], t["reasons"]) for t in response.json()] == [
         ("approve", "draft", True, []),
-        ("publish", "open", False, ["Agencies that have not approved publishing: JST, NAFOSTED."]),
+        (
+            "publish",
+            "open",
+            False,
+            [
+                reason(
+                    "call.guard.not_approved_by",
+                    "Agencies that have not approved publishing: JST and NAFOSTED.",
+                    agencies=["JST", "NAFOSTED"],
+                )
+            ],
+        ),
         ("cancel", "cancelled", True, []),
     ]
 
@@ -264,8 +356,14 @@ async def test_transitions_of_a_closed_call_name_pending_steps(
             "start_deciding",
             False,
             [
-                "Agencies whose ranking is not final: JST, NAFOSTED.",
-                "The joint ranking has not been recorded.",
+                reason(
+                    "call.guard.rankings_not_final",
+                    "Agencies whose ranking is not final: JST and NAFOSTED.",
+                    agencies=["JST", "NAFOSTED"],
+                ),
+                reason(
+                    "call.guard.joint_ranking_missing", "The joint ranking has not been recorded."
+                ),
             ],
         )
     ]
@@ -279,3 +377,31 @@ async def test_transitions_for_a_researcher_list_nothing(client: Client, db: Asy
     response = await client.get(f"/api/calls/{call.id}/transitions", headers=researcher)
 
     assert (response.status_code, response.json()) == (200, [])
+
+
+async def test_a_second_answer_of_one_agency_is_refused_by_the_record_itself(
+    db: AsyncSession,
+) -> None:
+    # The guard refuses first; the record refuses too, for a race past the guard.
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    subject = Subject("call", call.id, Purpose.PUBLISH_CALL, 1)
+    officer = Actor(co.jst_officer.id, co.jst_officer.email)
+
+    async def answer() -> None:
+        await record(
+            db,
+            subject,
+            agency_id=co.jst.id,
+            agency_code="JST",
+            officer=officer,
+            decision=Answer.APPROVE,
+            rationale=None,
+        )
+
+    await answer()
+    with pytest.raises(Conflict) as caught:
+        await answer()
+
+    assert caught.value.detail == ANSWERED(agency="JST")
+    assert str(caught.value.detail) == "JST has answered already."

@@ -11,6 +11,7 @@ from tests.conftest import QueryCounter
 from tests.factories import AgencyFactory, bearer, make_user, persist
 from tests.support.problems import problem
 from tests.support.queries import queries_on
+from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
 
@@ -266,8 +267,11 @@ async def test_self_suspension_refused_with_reasons_and_nothing_written(
 
     assert response.status_code == 409
     assert response.json()["reasons"] == [
-        "An admin cannot suspend or deactivate their own account.",
-        "This is the last active admin account; appoint another admin first.",
+        reason("account.guard.oneself", "An admin cannot suspend or deactivate their own account."),
+        reason(
+            "account.guard.last_admin",
+            "This is the last active admin account; appoint another admin first.",
+        ),
     ]
     await db.refresh(admin)
     assert admin.state == "active"
