@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy grants workflows reviewers storage messages
+	$(BIN)/mypy grants workflows reviewers storage messages schedules transparency
 
 diagram: $(VENV)/.installed
 	$(BIN)/grants workflows diagram
@@ -59,9 +59,11 @@ test: lint typecheck pytest
 
 bench-quick: $(VENV)/.installed-dev
 	$(BIN)/python bench/assignment.py --quick
+	$(BIN)/python bench/merkle.py --quick
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/assignment.py
+	$(BIN)/python bench/merkle.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -39,6 +39,7 @@ from grants.routes import ROUTES
 from grants.security.guards import csrf_protect
 from grants.security.middleware import AuthenticationMiddleware
 from grants.settings import Settings, get_settings
+from grants.web.i18n import configure_templates
 from storage.base import DocumentStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -96,7 +97,11 @@ def create_app(
             components=COMPONENTS,
             render_plugins=[SCALAR],
         ),
-        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=TEMPLATES_DIR,
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_templates,
+        ),
         request_max_body_size=settings.max_request_body_bytes,
         request_class=GuardedRequest,
         state=State({"settings": settings, "document_store": store}),

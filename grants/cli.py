@@ -138,14 +138,14 @@ def user() -> None:
     type=click.Choice(["researcher", "reviewer", "officer", "auditor", "admin"]),
 )
 @click.option("--agency", help="Agency code, for the officer role.")
-@click.option("--locale", default="en", type=click.Choice(["en", "vi", "ja"]))
+@click.option("--locale", default=None, type=click.Choice(["en", "vi", "ja"]))
 @click.option("--time-zone", default="UTC")
 def user_create(
     email: str,
     display_name: str,
     roles: tuple[str, ...],
     agency: str | None,
-    locale: str,
+    locale: str | None,
     time_zone: str,
 ) -> None:
     """Create a user; the password comes from GRANTS_PASSWORD, stdin, or the terminal."""

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from grants.common.locales import request_locale
-from grants.common.pydantic_messages import msgspec_message, pydantic_message
+from grants.common.pydantic_messages import MISSING, msgspec_message, pydantic_message
 from grants.common.required import body_model, model_at, required_paths
 from messages import Message, define, params_json, render
 
@@ -249,6 +249,15 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         FieldError(field=_event_field(_field_of(item), event_body), reason=_reason_of(item))
         for item in _missing_named(request, items)
     ]
+    if not errors and (missing := _MISSING_PARAMETER.match(str(exc.detail))):
+        return problem(
+            request,
+            status=400,
+            title=TITLES[400](),
+            detail=INVALID_FIELDS(),
+            code="invalid",
+            errors=[FieldError(missing["name"], MISSING())],
+        )
     if not errors:
         # Litestar reports unparseable bodies as a ValidationException without items.
         return problem(
@@ -266,6 +275,10 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         code="invalid",
         errors=errors,
     )
+
+
+# Litestar's words for a required query, header or cookie parameter left out.
+_MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '(?P<name>[^']+)'")
 
 
 def _attach_pydantic(exc: ValidationException, items: list[dict[str, Any]]) -> None:
@@ -342,6 +355,16 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         return internal_error_handler(request, exc)
     if exc.status_code == 401 and _wants_html(request):
         return _to_login(request)
+    if exc.status_code == 400:
+        # Litestar's own 400s are bodies it could not decode (JSON, multipart, form).
+        return problem(
+            request,
+            status=400,
+            title=MALFORMED_TITLE(),
+            detail=MALFORMED_BODY(),
+            code="malformed",
+            headers=dict(exc.headers or {}),
+        )
     known = HTTP_DETAILS.get(exc.status_code)
     return problem(
         request,

@@ -20,7 +20,7 @@ from messages.core import (
     define,
 )
 from messages.params import Instant, MoneyLike, Term, params_json
-from messages.render import LOCALES, negotiate, render
+from messages.render import LOCALES, format_value, negotiate, render
 
 __all__ = [
     "LOCALES",
@@ -33,6 +33,7 @@ __all__ = [
     "MoneyLike",
     "Term",
     "define",
+    "format_value",
     "negotiate",
     "params_json",
     "render",

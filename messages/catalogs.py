@@ -64,6 +64,7 @@ def update() -> None:
         catalog = read(locale)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         catalog.obsolete.clear()
+        catalog.fuzzy = False  # a fuzzy header makes `pybabel compile` skip the whole file
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:

@@ -23,7 +23,7 @@ from babel.numbers import format_currency, format_decimal, get_currency_precisio
 from messages.core import REGISTRY, Message
 from messages.params import Instant, MoneyLike, Term
 
-__all__ = ["CATALOGS", "DOMAIN", "LOCALES", "catalog", "negotiate", "render"]
+__all__ = ["CATALOGS", "DOMAIN", "LOCALES", "catalog", "format_value", "negotiate", "render"]
 
 LOCALES = ("en", "vi", "ja")
 DOMAIN = "messages"
@@ -78,11 +78,13 @@ def render(message: Message, locale: str) -> str:
     """`message` in `locale` (one of LOCALES; anything else renders in English)."""
     locale = locale if locale in LOCALES else "en"
     template = translate(message.code, message.text, locale)
-    values = {name: _format(value, locale) for name, value in message.params.items()}
+    values = {name: format_value(value, locale) for name, value in message.params.items()}
     return template.format_map(values)
 
 
-def _format(value: Any, locale: str) -> str:
+def format_value(value: Any, locale: str) -> str:
+    """One value as a message parameter shows it in `locale` (money, instants in their zones,
+    dates, numbers, lists, terms)."""
     if isinstance(value, Message):
         return render(value, locale)
     if isinstance(value, Term):
@@ -101,7 +103,7 @@ def _format(value: Any, locale: str) -> str:
     if isinstance(value, int | Decimal | float):
         return format_decimal(value, locale=locale)
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return format_list([_format(item, locale) for item in value], locale=locale)
+        return format_list([format_value(item, locale) for item in value], locale=locale)
     return str(value)
 
 

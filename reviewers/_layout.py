@@ -17,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from messages import MessageError, define
 from reviewers.candidates import BoolArray, IntArray
+
+QUOTA_OVER_K = define(
+    "solver.quota_over_k",
+    "The country quota needs {quota} reviewers, but proposal {proposal} has only {k} slots.",
+)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -134,9 +140,7 @@ def _quota_layout(
     n, n_listed = kp.size, listed.size
     if np.any(kp < m.sum()):
         bad = int(np.flatnonzero(kp < m.sum())[0])
-        raise ValueError(
-            f"country quota needs {m.sum()} reviewers but proposal {bad} has k={kp[bad]}"
-        )
+        raise MessageError(QUOTA_OVER_K(quota=int(m.sum()), proposal=bad, k=int(kp[bad])))
     position = np.searchsorted(listed, countries)
     position = np.minimum(position, max(n_listed - 1, 0))
     is_listed = listed[position] == countries if n_listed else np.zeros(cap.size, dtype=bool)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from messages import MessageError, define
 from reviewers._flow import max_flow_min_cost
 from reviewers._layout import Layout, build_layout, int_vector
 from reviewers.candidates import BoolArray, Candidates, FloatArray, IntArray, pair_keys
@@ -24,6 +25,17 @@ from reviewers.shortfall import Shortfall, diagnose
 MIN_SCALE = 10**4
 # Keeps scaled costs exact in float64 and far from OR-Tools' int64 cost-scaling limits.
 _MAX_SCALED_COST = 2**50
+
+# The refusals a call's own data can cause (the rest of the checks catch programming errors):
+# a MessageError, so the caller can show them in the reader's language.
+FIXED_OVER_CAP = define(
+    "solver.fixed_over_cap",
+    "The assignments already kept exceed the load cap of reviewer {reviewer}.",
+)
+FIXED_OVER_NEED = define(
+    "solver.fixed_over_need",
+    "The assignments already kept give proposal {proposal} more reviewers than it needs.",
+)
 
 
 # eq=False: == on numpy fields is ambiguous, so instances compare by identity.
@@ -106,7 +118,7 @@ def solve_assignment(
         candidates.reviewer_idx[is_fixed], minlength=candidates.n_reviewers
     )
     if np.any(cap_left < 0):
-        raise ValueError(f"fixed pairs exceed the cap of reviewer {int(np.argmin(cap_left))}")
+        raise MessageError(FIXED_OVER_CAP(reviewer=int(np.argmin(cap_left))))
     need_left = _need_after_fixed(layout, entry[is_fixed])
     open_pairs = np.flatnonzero(usable & ~is_fixed)
     costs = -np.rint(candidates.affinity[open_pairs] * scale).astype(np.int64)
@@ -178,7 +190,7 @@ def _need_after_fixed(layout: Layout, fixed_groups: IntArray) -> IntArray:
     over = np.flatnonzero(used > layout.need)
     if over.size:
         bad = int(layout.proposal[over[0]])
-        raise ValueError(f"fixed pairs give proposal {bad} more reviewers than it needs")
+        raise MessageError(FIXED_OVER_NEED(proposal=bad))
     need_left: IntArray = layout.need - used
     return need_left
 

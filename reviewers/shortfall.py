@@ -1,4 +1,5 @@
-"""Why an assignment leaves slots empty: one Shortfall per under-filled group of a proposal."""
+"""Why an assignment leaves slots empty: one Shortfall per under-filled group of a proposal,
+and its explanation as a message (the report shows it in the reader's language)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from messages import Message, define
 from reviewers._layout import Layout
 from reviewers.candidates import IntArray
 
@@ -40,6 +42,57 @@ class Shortfall:
     assigned: int
     available_candidates: int
     reason: ShortfallReason
+
+
+# Literal texts only: pybabel extracts string literals, not expressions.
+_EXPLAINED = {
+    (ShortfallReason.TOO_FEW_CANDIDATES, True): define(
+        "shortfall.too_few_candidates",
+        "{proposal}: too few candidate reviewers from {group} once conflicts of interest and "
+        "declines are left out (needed {needed}, candidates {available}, assigned {assigned}).",
+    ),
+    (ShortfallReason.TOO_FEW_CANDIDATES, False): define(
+        "shortfall.too_few_candidates_any",
+        "{proposal}: too few candidate reviewers once conflicts of interest and declines are "
+        "left out (needed {needed}, candidates {available}, assigned {assigned}).",
+    ),
+    (ShortfallReason.CAPACITY_TOO_LOW, True): define(
+        "shortfall.capacity_too_low",
+        "{proposal}: the load caps of the reviewers from {group} add up to fewer reviews than "
+        "the call needs from them (needed {needed}, candidates {available}, assigned "
+        "{assigned}).",
+    ),
+    (ShortfallReason.CAPACITY_TOO_LOW, False): define(
+        "shortfall.capacity_too_low_any",
+        "{proposal}: the reviewers' load caps add up to fewer reviews than the call needs "
+        "(needed {needed}, candidates {available}, assigned {assigned}).",
+    ),
+    (ShortfallReason.CAPS_EXHAUSTED, True): define(
+        "shortfall.caps_exhausted",
+        "{proposal}: its candidates from {group} reached their load caps with other proposals "
+        "(needed {needed}, candidates {available}, assigned {assigned}).",
+    ),
+    (ShortfallReason.CAPS_EXHAUSTED, False): define(
+        "shortfall.caps_exhausted_any",
+        "{proposal}: its candidates reached their load caps with other proposals "
+        "(needed {needed}, candidates {available}, assigned {assigned}).",
+    ),
+}
+
+
+def explain(shortfall: Shortfall, proposal: str, group: str | None) -> Message:
+    """Why `shortfall`'s slots stay empty, as a message: `proposal` names the proposal (its
+    reference), `group` the pool's agency code or the quota's country (None: the slots open
+    to any reviewer)."""
+    counts = {
+        "proposal": proposal,
+        "needed": shortfall.needed,
+        "available": shortfall.available_candidates,
+        "assigned": shortfall.assigned,
+    }
+    if group is None:
+        return _EXPLAINED[(shortfall.reason, False)](**counts)
+    return _EXPLAINED[(shortfall.reason, True)](**counts, group=group)
 
 
 def diagnose(layout: Layout, entry_groups: IntArray, unfilled: IntArray) -> tuple[Shortfall, ...]:

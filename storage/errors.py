@@ -7,25 +7,42 @@ for `StorageUnavailable`, 404 for `NotFound`).
 
 from __future__ import annotations
 
+from messages import Message, define
+
+TOO_LARGE = define("storage.upload.too_large", "larger than {limit} bytes")
+UNSUPPORTED_TYPE = define(
+    "storage.upload.unsupported_type", "content type {sniffed} is not allowed"
+)
+
 
 class StorageError(Exception):
     """Base class of every document store error."""
 
 
 class TooLarge(StorageError):
-    """The upload went past `limit` bytes; reading stopped there and nothing was stored."""
+    """The upload went past `limit` bytes; reading stopped there and nothing was stored.
+    `message` says so to the uploader (about the body they sent)."""
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"document larger than {limit} bytes")
         self.limit = limit
 
+    @property
+    def message(self) -> Message:
+        return TOO_LARGE(limit=self.limit)
+
 
 class UnsupportedType(StorageError):
-    """The sniffed content type is not among the allowed ones; nothing was stored."""
+    """The sniffed content type is not among the allowed ones; nothing was stored. `message`
+    says so to the uploader."""
 
     def __init__(self, sniffed: str) -> None:
         super().__init__(f"content type {sniffed} is not allowed")
         self.sniffed = sniffed
+
+    @property
+    def message(self) -> Message:
+        return UNSUPPORTED_TYPE(sniffed=self.sniffed)
 
 
 class StorageUnavailable(StorageError):

@@ -66,7 +66,7 @@ class UserFactory(factory.Factory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     display_name = factory.Sequence(lambda n: f"Person {n}")
-    locale = "en"
+    locale = None
     time_zone = "UTC"
     password_hash = _PASSWORD_HASH
     state = "active"

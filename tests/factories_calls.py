@@ -44,7 +44,7 @@ async def make_cofunders(session: AsyncSession) -> Cofunders:
     )
     await persist(session, jst, nafosted)
     jst_officer = await make_user(session, "officer", agency=jst)
-    nafosted_officer = await make_user(session, "officer", agency=nafosted, locale="vi")
+    nafosted_officer = await make_user(session, "officer", agency=nafosted)
     return Cofunders(
         jst,
         nafosted,

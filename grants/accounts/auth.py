@@ -17,11 +17,15 @@ from grants.errors import TooManyRequests, Unauthenticated
 from grants.security.passwords import hash_password, needs_rehash, verify_password
 from grants.security.tokens import digest, new_secret
 from grants.settings import Settings
+from messages import define
 from workflows.machines.account import AccountState
 
 log = structlog.get_logger("grants.auth")
 # One message for a wrong password, an unknown email and a blocked account: no enumeration.
-BAD_CREDENTIALS = "The email or password is wrong."
+BAD_CREDENTIALS = define("auth.login.bad_credentials", "The email or password is wrong.")
+RATE_LIMITED = define(
+    "auth.login.rate_limited", "Too many failed sign-ins; wait a few minutes and try again."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ async def login(
         session.add(LoginAttempt(email=email, ip_address=address))
         await session.commit()
         log.info("login failed", address=address)
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS())
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = await to_thread.run_sync(hash_password, password)
     await session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
@@ -73,7 +77,7 @@ async def _refuse_when_limited(
     ):
         log.warning("login rate limited", address=address)
         raise TooManyRequests(
-            "Too many failed sign-ins; wait a few minutes and try again.",
+            RATE_LIMITED(),
             headers={"Retry-After": str(settings.login_failure_window_seconds)},
         )
 

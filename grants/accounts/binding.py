@@ -20,7 +20,7 @@ from grants.workflow.binding import Binding, Firing, Target
 from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, AccountState
 
 
-class Reason(Input):
+class AccountReason(Input):
     """Why the account is suspended or closed (kept on the audit record)."""
 
     reason: str | None = Field(default=None, max_length=2000)
@@ -34,8 +34,8 @@ class AccountBinding(Binding[User]):
     view_type = schemas.User
     tag = "users"
     data: ClassVar[Mapping[str, type[BaseModel]]] = {
-        AccountEvent.SUSPEND: Reason,
-        AccountEvent.DEACTIVATE: Reason,
+        AccountEvent.SUSPEND: AccountReason,
+        AccountEvent.DEACTIVATE: AccountReason,
     }
 
     async def load(

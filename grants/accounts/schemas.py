@@ -40,7 +40,7 @@ class User(Output):
     id: uuid.UUID
     email: str
     display_name: str
-    locale: Locale
+    locale: Locale | None
     time_zone: str
     country: str | None
     state: AccountState
@@ -71,7 +71,9 @@ class UserCreate(_Profile):
     email: EmailStr
     display_name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
-    locale: Locale = "en"
+    locale: Locale | None = Field(
+        default=None, description="The language chosen; none: the browser's Accept-Language."
+    )
     time_zone: str = "UTC"
     country: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. of a PI")
     roles: list[RoleGrant] = Field(default_factory=list)

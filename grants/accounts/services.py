@@ -21,7 +21,27 @@ from grants.db.models import Agency, ApiToken, User, UserRole, UserSession
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.security.passwords import hash_password, verify_password
 from grants.security.tokens import digest, new_api_token
+from messages import define
 from workflows.machines.account import AccountState
+
+NO_SUCH_USER = define("account.user.not_found", "No such user.")
+NO_SUCH_TOKEN = define("account.token.not_found", "No such token.")
+ROLES_REFUSED = define("account.roles.refused", "Some roles cannot be granted.")
+ROLE_TWICE = define("account.roles.listed_twice", "The role {role} is listed twice.")
+AGENCY_NOT_ALLOWED = define(
+    "account.roles.agency_not_allowed", "Only an officer role is bound to an agency."
+)
+AGENCY_REQUIRED = define(
+    "account.roles.agency_required", "An officer belongs to one agency: name its code."
+)
+UNKNOWN_AGENCY = define("account.roles.unknown_agency", "No agency has the code {agency}.")
+LAST_ADMIN = define(
+    "account.roles.last_admin", "This is the last active admin; appoint another admin first."
+)
+EMAIL_TAKEN = define("account.email.taken", "An account with this email already exists.")
+EMAIL_REGISTERED = define("account.email.registered", "This email is already registered.")
+PASSWORD_WRONG = define("account.password.wrong", "The current password is wrong.")
+PASSWORD_MISMATCH = define("account.password.mismatch", "This does not match the current password.")
 
 
 def normalize_email(email: str) -> str:
@@ -39,7 +59,7 @@ def user_view(user: User) -> schemas.User:
         id=user.id,
         email=user.email,
         display_name=user.display_name,
-        locale=cast("schemas.Locale", user.locale),
+        locale=cast("schemas.Locale | None", user.locale),
         time_zone=user.time_zone,
         country=user.country,
         state=AccountState(user.state),
@@ -64,7 +84,7 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     query = select(User).where(User.id == user_id).options(WITH_ROLES)
     user = await session.scalar(query.execution_options(populate_existing=True))
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(NO_SUCH_USER())
     return user
 
 
@@ -92,14 +112,14 @@ async def _role_rows(session: AsyncSession, grants: Sequence[schemas.RoleGrant])
     for i, grant in enumerate(grants):
         field = f"roles[{i}]"
         if grant.role in seen:
-            errors.append(FieldError(field, f"role {grant.role} is listed twice"))
+            errors.append(FieldError(field, ROLE_TWICE(role=grant.role)))
             continue
         seen.add(grant.role)
         agency = await _agency_for(session, grant, field, errors)
         agency_id = agency.id if agency else None
         rows.append(UserRole(role=grant.role, agency_id=agency_id, agency=agency))
     if errors:
-        raise Invalid("Some roles cannot be granted.", errors=errors)
+        raise Invalid(ROLES_REFUSED(), errors=errors)
     return rows
 
 
@@ -108,18 +128,14 @@ async def _agency_for(
 ) -> Agency | None:
     if grant.role != "officer":
         if grant.agency is not None:
-            errors.append(
-                FieldError(f"{field}.agency", "only an officer role is bound to an agency")
-            )
+            errors.append(FieldError(f"{field}.agency", AGENCY_NOT_ALLOWED()))
         return None
     if grant.agency is None:
-        errors.append(
-            FieldError(f"{field}.agency", "an officer belongs to one agency: name its code")
-        )
+        errors.append(FieldError(f"{field}.agency", AGENCY_REQUIRED()))
         return None
     agency = await session.scalar(select(Agency).where(Agency.code == grant.agency))
     if agency is None:
-        errors.append(FieldError(f"{field}.agency", f"no agency has the code {grant.agency!r}"))
+        errors.append(FieldError(f"{field}.agency", UNKNOWN_AGENCY(agency=grant.agency)))
     return agency
 
 
@@ -127,10 +143,7 @@ async def create_user(session: AsyncSession, data: schemas.UserCreate, *, actor:
     """Create an active account with its roles; raises Conflict for a taken email."""
     email = normalize_email(data.email)
     if await session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict(
-            "An account with this email already exists.",
-            errors=[FieldError("email", "already registered")],
-        )
+        raise Conflict(EMAIL_TAKEN(), errors=[FieldError("email", EMAIL_REGISTERED())])
     user = User(
         email=email,
         display_name=data.display_name,
@@ -181,7 +194,7 @@ async def replace_roles(
         r.role == "admin" for r in rows
     )
     if losing_admin and await other_active_admins(session, user.id) == 0:
-        raise Conflict("This is the last active admin; appoint another admin first.")
+        raise Conflict(LAST_ADMIN())
     before = _role_labels(user.roles)
     user.roles.clear()
     await session.flush()
@@ -215,8 +228,7 @@ async def change_password(
     """Set a new password after checking the current one; ends the user's other sessions."""
     if not await to_thread.run_sync(verify_password, user.password_hash, data.current_password):
         raise Invalid(
-            "The current password is wrong.",
-            errors=[FieldError("current_password", "does not match")],
+            PASSWORD_WRONG(), errors=[FieldError("current_password", PASSWORD_MISMATCH())]
         )
     user.password_hash = await to_thread.run_sync(hash_password, data.new_password)
     await revoke_sessions(session, user.id)
@@ -284,7 +296,7 @@ async def revoke_token(
     """Revoke one of the user's tokens (idempotent); raises NotFound for another user's."""
     token = await session.get(ApiToken, token_id)
     if token is None or token.user_id != user_id:
-        raise NotFound("No such token.")
+        raise NotFound(NO_SUCH_TOKEN())
     if token.revoked_at is None:
         token.revoked_at = datetime.datetime.now(datetime.UTC)
         await session.flush()

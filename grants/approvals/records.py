@@ -20,6 +20,9 @@ from grants.common.actors import Actor
 from grants.db.models import Approval, Call
 from grants.errors import Conflict
 from grants.workflow.binding import Firing
+from messages import define
+
+ANSWERED = define("workflow.approval.answered_already", "{agency} has answered already.")
 
 
 class Purpose(StrEnum):
@@ -122,7 +125,7 @@ async def record(
     """Record one agency's answer and its audit event. Raises Conflict when that agency has
     answered already (nothing is written)."""
     if agency_id in await answers(session, subject):
-        raise Conflict(f"{agency_code} has answered already.")
+        raise Conflict(ANSWERED(agency=agency_code))
     assert officer.id is not None  # only a signed-in officer answers for an agency
     row = Approval(
         subject_type=subject.type,

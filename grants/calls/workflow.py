@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.approvals.records import Purpose, Subject, answers, not_approved
 from grants.calls.problems import configuration_problems
 from grants.calls.services import setup_of
+from grants.calls.zones import call_zones
 from grants.db.models import Approval, Call, Proposal, Ranking, Review, ReviewAssignment
 from grants.times import utcnow
 from workflows.machines.call import CallContext
@@ -118,6 +119,7 @@ async def call_context(
     return CallContext(
         now=utcnow(),
         closes_at=call.closes_at,
+        zones=call_zones(call),
         configuration_problems=configuration_problems(setup_of(call)),
         unchecked_proposals=counts.get(ProposalState.SUBMITTED, 0),
         proposals_short_of_reviews=await proposals_short_of_reviews(session, call),

@@ -7,44 +7,52 @@ from typing import Any
 from litestar.openapi.datastructures import ResponseSpec
 from pydantic import BaseModel, Field
 
-_CODE = "The message's code (stable; a client may render the message itself from it)."
+_CODE = (
+    "The message code (stable, for clients that render messages themselves); null for text "
+    "that is not ours to translate (a value the client sent, a library's words)."
+)
 _PARAMS = (
-    "The message's parameters: money as `{amount, currency}` (minor units), instants and dates "
-    "as ISO 8601, lists as lists."
+    "The message's parameters: money as {amount, currency} in minor units, instants as "
+    "ISO 8601 UTC, lists as arrays."
 )
 
 
 class FieldProblem(BaseModel):
-    """One refused field: its dotted path in the request and why, in the reader's language,
-    with the message's code and parameters."""
+    """One refused field: its dotted path in the request and why, in the reader's language."""
 
     field: str = Field(examples=["data.reason"])
     reason: str = Field(examples=["This field is required."])
-    code: str | None = Field(default=None, description=_CODE, examples=["validation.missing"])
-    params: dict[str, Any] = Field(default_factory=dict, description=_PARAMS)
+    code: str | None = Field(description=_CODE, examples=["validation.missing"])
+    params: dict[str, Any] = Field(description=_PARAMS, examples=[{}])
 
 
 class Reason(BaseModel):
     """One reason a workflow guard or a rule refused the request."""
 
-    code: str | None = Field(description=_CODE, examples=["call.setup.no_rubric"])
-    params: dict[str, Any] = Field(description=_PARAMS)
-    message: str = Field(examples=["The call has no review rubric."])
+    code: str | None = Field(description=_CODE, examples=["proposal.guard.deadline_passed"])
+    params: dict[str, Any] = Field(
+        description=_PARAMS, examples=[{"closes_at": "2027-03-31T08:00:00Z"}]
+    )
+    message: str = Field(
+        description="The reason rendered in the reader's language (saved, else "
+        "Accept-Language, else English).",
+        examples=["The call closed at Mar 31, 2027, 5:00 PM (Japan Time)."],
+    )
 
 
 class Problem(BaseModel):
-    """An error (`application/problem+json`), every text in the reader's language (their saved
-    locale, else `Accept-Language`, else English; `Content-Language` says which): `detail` with
-    its message `code` and `params`; `errors` names refused fields, `reasons` lists every reason
-    a workflow guard or a rule refused the request."""
+    """An error (`application/problem+json`): `detail` in the reader's language with its
+    `code` and `params`; `errors` names refused fields, `reasons` lists every reason a
+    workflow guard or a rule refused the request. The `Content-Language` header names the
+    language."""
 
     type: str = Field(examples=["urn:cofund:problem:conflict"])
     title: str = Field(examples=["Conflict"])
     status: int = Field(examples=[409])
     detail: str
     instance: str
-    code: str | None = Field(default=None, description=_CODE)
-    params: dict[str, Any] = Field(default_factory=dict, description=_PARAMS)
+    code: str | None = Field(description=_CODE, examples=["problem.invalid_fields"])
+    params: dict[str, Any] = Field(description=_PARAMS, examples=[{}])
     errors: list[FieldProblem] | None = None
     reasons: list[Reason] | None = None
     request_id: str | None = None

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from grants.common.problems import Reason
+
 if TYPE_CHECKING:
     from grants.common.pagination import Window
 
@@ -61,8 +63,11 @@ class EventBody(Input):
 
 
 class TransitionOption(Output):
+    """An event of the resource's state: whether the caller may fire it now, and if not every
+    reason, in the reader's language with its message code and parameters."""
+
     event: str
     target: str
     description: str
     allowed: bool
-    reasons: list[str]
+    reasons: list[Reason]

@@ -36,7 +36,8 @@ class DemoLogin:
     role: RoleName
     email: str
     name: str
-    locale: Locale
+    # None: demo accounts read in the language their browser or client asks for.
+    locale: Locale | None
     time_zone: str
     agency: str | None = None
     country: str | None = None
@@ -47,7 +48,7 @@ LOGINS = (
         "researcher",
         "hana.sato@demo.cofund.example",
         "Sato Hana (researcher, Japan)",
-        "ja",
+        None,
         "Asia/Tokyo",
         country="JP",
     ),
@@ -55,7 +56,7 @@ LOGINS = (
         "researcher",
         "minh.nguyen@demo.cofund.example",
         "Nguyễn Văn Minh (researcher, Vietnam)",
-        "vi",
+        None,
         "Asia/Ho_Chi_Minh",
         country="VN",
     ),
@@ -63,7 +64,7 @@ LOGINS = (
         "reviewer",
         "kenji.tanaka@demo.cofund.example",
         "Tanaka Kenji (reviewer)",
-        "en",
+        None,
         "Asia/Tokyo",
         country="JP",
     ),
@@ -71,7 +72,7 @@ LOGINS = (
         "officer",
         "officer.jst@demo.cofund.example",
         "JST programme officer",
-        "ja",
+        None,
         "Asia/Tokyo",
         "JST",
     ),
@@ -79,12 +80,12 @@ LOGINS = (
         "officer",
         "officer.nafosted@demo.cofund.example",
         "NAFOSTED programme officer",
-        "vi",
+        None,
         "Asia/Ho_Chi_Minh",
         "NAFOSTED",
     ),
-    DemoLogin("auditor", "auditor@demo.cofund.example", "Auditor", "en", "UTC"),
-    DemoLogin("admin", "admin@demo.cofund.example", "Administrator", "en", "UTC"),
+    DemoLogin("auditor", "auditor@demo.cofund.example", "Auditor", None, "UTC"),
+    DemoLogin("admin", "admin@demo.cofund.example", "Administrator", None, "UTC"),
 )
 
 
@@ -101,9 +102,8 @@ def user_create(login: DemoLogin) -> account_schemas.UserCreate:
 
 
 def _login(local: str, name: str, role: RoleName, country: str) -> DemoLogin:
-    locale: Locale = "ja" if country == "JP" else "vi"
     zone = "Asia/Tokyo" if country == "JP" else "Asia/Ho_Chi_Minh"
-    return DemoLogin(role, f"{local}@demo.cofund.example", name, locale, zone, country=country)
+    return DemoLogin(role, f"{local}@demo.cofund.example", name, None, zone, country=country)
 
 
 # More researchers (PIs of the call in review) and reviewers, all with the demo password.

@@ -13,10 +13,16 @@ import unicodedata
 from urllib.parse import unquote
 
 from grants.errors import FieldError, Invalid
+from messages import define
 
 MAX_NAME_CHARS = 255
 _RFC5987 = re.compile(r"(?i)^utf-8'[^']*'(.*)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+UNNAMED = define(
+    "document.name_missing",
+    "Name the file in the X-Filename header or the filename query parameter.",
+)
+UNNAMED_FIELD = define("document.name_missing_field", "missing, empty or not valid UTF-8")
 
 
 def original_name(header: str | None, query: str | None) -> str:
@@ -29,10 +35,7 @@ def original_name(header: str | None, query: str | None) -> str:
     except UnicodeDecodeError:
         name = ""
     if not name:
-        raise Invalid(
-            "Name the file in the X-Filename header or the filename query parameter.",
-            errors=[FieldError("filename", "missing, empty or not valid UTF-8")],
-        )
+        raise Invalid(UNNAMED(), errors=[FieldError("filename", UNNAMED_FIELD())])
     return name
 
 

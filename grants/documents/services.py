@@ -37,13 +37,41 @@ from grants.db.models import Call, Document, Proposal
 from grants.documents.errors import PayloadTooLarge, StorageFailed, UnsupportedMediaType
 from grants.documents.names import original_name
 from grants.errors import FieldError, Invalid, NotFound
-from grants.proposals.access import require_editable, roles_on, visible_proposal
+from grants.proposals.access import (
+    NO_SUCH_PROPOSAL,
+    require_editable,
+    roles_on,
+    visible_proposal,
+)
 from grants.security.principal import Principal
+from messages import define
 from storage.base import DocumentStore, StoredObject
 from storage.errors import StorageError, TooLarge, UnsupportedType
 
 log = structlog.get_logger("grants.documents")
 DOWNLOAD_URL_SECONDS = 300
+UNKNOWN_KIND = define(
+    "document.unknown_kind", "The call has no document kind '{kind}'; it has: {kinds}."
+)
+NO_KINDS = define("document.no_kinds", "The call asks for no documents, so none of kind '{kind}'.")
+UNKNOWN_KIND_FIELD = define("document.unknown_kind_field", "unknown document kind '{kind}'")
+TOO_LARGE = define(
+    "document.too_large",
+    "A {kind} document may have at most {limit} bytes; nothing was stored.",
+)
+TYPE_REFUSED = define(
+    "document.type_refused",
+    "The file's content is {sniffed}, which a {kind} document may not be; the accepted types "
+    "are {allowed}. Nothing was stored.",
+)
+NOT_STORED = define(
+    "document.not_stored",
+    "The document could not be stored; nothing was recorded. Try again later.",
+)
+NOT_READABLE = define(
+    "document.not_readable", "The document's content cannot be read now; try again later."
+)
+NO_SUCH_DOCUMENT = define("document.not_found", "No such document.")
 RECORDED_FIELDS = (
     "proposal_id",
     "kind",
@@ -93,17 +121,14 @@ def kind_terms(call: Call, kind: str) -> KindTerms:
         if entry.get("kind") == kind:
             types = entry.get("allowed_types")
             return KindTerms(kind, entry.get("max_bytes"), frozenset(types) if types else None)
-    known = ", ".join(sorted(str(entry.get("kind")) for entry in call.document_kinds))
-    raise Invalid(
-        f"The call has no document kind {kind!r}; it has: {known or 'none'}.",
-        errors=[FieldError("kind", f"unknown document kind {kind!r}")],
-    )
+    known = sorted(str(entry.get("kind")) for entry in call.document_kinds)
+    detail = UNKNOWN_KIND(kind=kind, kinds=known) if known else NO_KINDS(kind=kind)
+    raise Invalid(detail, errors=[FieldError("kind", UNKNOWN_KIND_FIELD(kind=kind))])
 
 
-def _too_large(terms: KindTerms) -> PayloadTooLarge:
+def _too_large(kind: str, refused: TooLarge) -> PayloadTooLarge:
     return PayloadTooLarge(
-        f"A {terms.kind} document may have at most {terms.max_bytes} bytes; nothing was stored.",
-        errors=[FieldError("body", f"larger than {terms.max_bytes} bytes")],
+        TOO_LARGE(kind=kind, limit=refused.limit), errors=[FieldError("body", refused.message)]
     )
 
 
@@ -126,7 +151,7 @@ async def upload_document(
     terms = kind_terms(call, upload.kind)
     name = original_name(upload.header_name, upload.query_name)
     if terms.max_bytes is not None and (upload.content_length or 0) > terms.max_bytes:
-        raise _too_large(terms)
+        raise _too_large(terms.kind, TooLarge(terms.max_bytes))
     await session.commit()
     stored = await _store(store, chunks, terms)
     try:
@@ -141,17 +166,17 @@ async def _store(
 ) -> StoredObject:
     try:
         return await store.put(chunks, max_size=terms.max_bytes, allowed_types=terms.allowed_types)
-    except TooLarge:
-        raise _too_large(terms) from None
+    except TooLarge as exc:
+        # The store's own limit (S3's part count) may be below the kind's: name the one hit.
+        raise _too_large(terms.kind, exc) from None
     except UnsupportedType as exc:
-        allowed = ", ".join(sorted(terms.allowed_types or ()))
-        raise UnsupportedMediaType(
-            f"The file's content is {exc.sniffed}; a {terms.kind} document must be one of: "
-            f"{allowed}. Nothing was stored.",
-            errors=[FieldError("body", f"content type {exc.sniffed} is not allowed")],
-        ) from None
+        allowed = sorted(terms.allowed_types or ())
+        detail = TYPE_REFUSED(sniffed=exc.sniffed, kind=terms.kind, allowed=allowed)
+        raise UnsupportedMediaType(detail, errors=[FieldError("body", exc.message)]) from None
     except StorageError as exc:
-        raise StorageFailed(f"The document could not be stored: {exc}") from exc
+        # The backend's words (endpoint, bucket) are for operators, not for the uploader.
+        log.error("document store refused an upload", error=str(exc))
+        raise StorageFailed(NOT_STORED()) from exc
 
 
 async def _record(
@@ -167,7 +192,7 @@ async def _record(
         Proposal, upload.proposal_id, with_for_update=True, populate_existing=True
     )
     if proposal is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(NO_SUCH_PROPOSAL())
     require_editable(proposal, roles_on(principal, proposal, call))
     latest = await session.scalar(
         select(func.max(Document.version)).where(
@@ -233,7 +258,7 @@ async def get_document(
     await visible_proposal(session, principal, proposal_id, reading=True)
     document = await session.get(Document, document_id)
     if document is None or document.proposal_id != proposal_id:
-        raise NotFound("No such document.")
+        raise NotFound(NO_SUCH_DOCUMENT())
     return document
 
 
@@ -251,4 +276,5 @@ async def open_download(store: DocumentStore, document: Document) -> Download:
             return Download(document, url=url)
         return Download(document, stream=await store.open(document.storage_key))
     except StorageError as exc:
-        raise StorageFailed(f"The document's content cannot be read: {exc}") from exc
+        log.error("document store cannot be read", storage_key=document.storage_key, error=str(exc))
+        raise StorageFailed(NOT_READABLE()) from exc

@@ -16,10 +16,12 @@ from grants.errors import NotFound
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import COAPPLICANT, PI
 
 REVIEWING_STATES = (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED)
+NO_SUCH_PROPOSAL = define("proposal.not_found", "No such proposal.")
 
 
 def part_roles(principal: Principal, part: ProposalPart) -> frozenset[str]:
@@ -86,7 +88,7 @@ async def visible_proposal(
     get 404, so other callers' query counts do not change."""
     proposal = await session.get(Proposal, proposal_id)
     if proposal is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(NO_SUCH_PROPOSAL())
     call = await session.scalar(select(Call).where(Call.id == proposal.call_id))
     assert call is not None  # a foreign key guarantees it
     action = policy.Action.READ if reading else policy.Action.WRITE

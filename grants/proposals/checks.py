@@ -9,7 +9,49 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from grants.db.models import BudgetLine, Call, CallAgency, Proposal, ProposalPart
-from grants.money import Money, format_money
+from grants.money import Money
+from messages import Message, define
+
+TITLE_NOT_IN_ENGLISH = define(
+    "proposal.submission.title_not_in_english", "The title has no English text."
+)
+ABSTRACT_NOT_IN_ENGLISH = define(
+    "proposal.submission.abstract_not_in_english", "The abstract has no English text."
+)
+NO_PI = define("part.submission.no_pi", "The {agency} part has no PI.")
+NO_INSTITUTION = define(
+    "part.submission.no_institution", "The {agency} part has no host institution (ROR id or name)."
+)
+NO_BUDGET = define("part.submission.no_budget", "The {agency} part has no budget.")
+YEAR_BEYOND_ONE_YEAR = define(
+    "budget.year_beyond_one_year",
+    "The {agency} part has budget lines for year {year}, but the project lasts 1 year.",
+)
+YEAR_BEYOND_DURATION = define(
+    "budget.year_beyond_duration",
+    "The {agency} part has budget lines for year {year}, but the project lasts {duration} years.",
+)
+YEAR_OVER_CAP = define(
+    "budget.caps.year_over_cap",
+    "The {agency} part's budget for year {year} is {amount}, over {agency}'s cap of {cap} per "
+    "year.",
+)
+TOTAL_OVER_CAP = define(
+    "budget.caps.total_over_cap",
+    "The {agency} part's total budget {total} is over {agency}'s cap of {cap} per project.",
+)
+# "{percent}% of" would read as a printf conversion ("% o") to gettext's format checks.
+INDIRECT_OVER_SHARE = define(
+    "budget.indirect_over_share",
+    "The {agency} part's indirect costs {indirect} are over the share of its direct costs "
+    "{direct} that {agency} allows ({percent}%).",
+)
+DOCUMENT_MISSING = define(
+    "document.submission.required_missing", "The required document '{label}' ({kind}) is missing."
+)
+PI_ELSEWHERE = define(
+    "proposal.submission.pi_elsewhere", "{email} is already PI of {reference} in this call."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,55 +76,66 @@ def terms_for(call: Call, part: ProposalPart) -> CallAgency:
     return next(t for t in call.agencies if t.agency_id == part.agency_id)
 
 
-def cap_breaches(
-    lines: Sequence[BudgetLine], terms: CallAgency, code: str, locale: str
-) -> list[str]:
-    """A sentence per year over the agency's yearly cap and one for a total over its project
-    cap, naming the part, the year and the cap."""
+def cap_breaches(lines: Sequence[BudgetLine], terms: CallAgency, code: str) -> list[Message]:
+    """A message per year over the agency's yearly cap and one for a total over its project
+    cap, naming the part's agency, the year, the amount and the cap (as money)."""
 
-    def money(amount: int) -> str:
-        return format_money(Money(amount, terms.currency), locale)
+    def money(amount: int) -> Money:
+        return Money(amount, terms.currency)
 
     totals = year_totals(lines)
     breaches = [
-        f"The {code} part's budget for year {year} is {money(amount)}, over {code}'s cap "
-        f"of {money(terms.cap_per_year)} per year."
+        YEAR_OVER_CAP(agency=code, year=year, amount=money(amount), cap=money(terms.cap_per_year))
         for year, amount in totals.items()
         if terms.cap_per_year is not None and amount > terms.cap_per_year
     ]
     total = sum(totals.values())
     if terms.cap_total is not None and total > terms.cap_total:
-        breaches.append(
-            f"The {code} part's total budget {money(total)} is over {code}'s cap of "
-            f"{money(terms.cap_total)} per project."
-        )
+        breaches.append(TOTAL_OVER_CAP(agency=code, total=money(total), cap=money(terms.cap_total)))
     return breaches
 
 
-def budget_warnings(part: ProposalPart, terms: CallAgency, duration: int, locale: str) -> list[str]:
-    """Every way the part's budget breaks the call's rules for its agency, one sentence each:
+def _beyond(code: str, year: int, duration: int) -> Message:
+    if duration == 1:
+        return YEAR_BEYOND_ONE_YEAR(agency=code, year=year)
+    return YEAR_BEYOND_DURATION(agency=code, year=year, duration=duration)
+
+
+def budget_warnings(part: ProposalPart, terms: CallAgency, duration: int) -> list[Message]:
+    """Every way the part's budget breaks the call's rules for its agency, one message each:
     years beyond the duration, a year over the yearly cap, the total over the project cap, and
     indirect costs over their share of direct costs (integer arithmetic throughout)."""
     code, currency = part.agency.code, terms.currency
-
-    def money(amount: int) -> str:
-        return format_money(Money(amount, currency), locale)
-
     warnings = [
-        f"The {code} part has budget lines for year {year}, but the project lasts "
-        f"{duration} year{'' if duration == 1 else 's'}."
+        _beyond(code, year, duration)
         for year in sorted({line.year for line in part.budget if line.year > duration})
     ]
-    warnings += cap_breaches(part.budget, terms, code, locale)
+    warnings += cap_breaches(part.budget, terms, code)
     total = sum(year_totals(part.budget).values())
     indirect = sum(line.amount for line in part.budget if line.category == "indirect")
     direct = total - indirect
     if indirect * 100 > terms.max_indirect_percent * direct:
         warnings.append(
-            f"The {code} part's indirect costs {money(indirect)} are over "
-            f"{terms.max_indirect_percent}% of its direct costs {money(direct)}."
+            INDIRECT_OVER_SHARE(
+                agency=code,
+                indirect=Money(indirect, currency),
+                percent=terms.max_indirect_percent,
+                direct=Money(direct, currency),
+            )
         )
     return warnings
+
+
+def _part_problems(part: ProposalPart, call: Call, duration: int) -> list[Message]:
+    code = part.agency.code
+    problems = []
+    if part.pi_user_id is None:
+        problems.append(NO_PI(agency=code))
+    if not (part.institution_ror or part.institution_name):
+        problems.append(NO_INSTITUTION(agency=code))
+    if not part.budget:
+        problems.append(NO_BUDGET(agency=code))
+    return problems + budget_warnings(part, terms_for(call, part), duration)
 
 
 def submission_problems(
@@ -91,31 +144,25 @@ def submission_problems(
     *,
     present_kinds: set[str],
     pis_elsewhere: Sequence[PiElsewhere],
-    locale: str,
-) -> tuple[str, ...]:
-    """Every missing or wrong item that stops a submission, all at once, one sentence each."""
+) -> tuple[Message, ...]:
+    """Every missing or wrong item that stops a submission, all at once, one message each
+    (rendered at the edge in the reader's language)."""
     problems = [
-        f"The {name} has no English text."
-        for name, texts in (("title", proposal.title), ("abstract", proposal.abstract))
+        missing()
+        for missing, texts in (
+            (TITLE_NOT_IN_ENGLISH, proposal.title),
+            (ABSTRACT_NOT_IN_ENGLISH, proposal.abstract),
+        )
         if not (texts.get("en") or "").strip()
     ]
     for part in proposal.parts:
-        code = part.agency.code
-        if part.pi_user_id is None:
-            problems.append(f"The {code} part has no PI.")
-        if not (part.institution_ror or part.institution_name):
-            problems.append(f"The {code} part has no host institution (ROR id or name).")
-        if not part.budget:
-            problems.append(f"The {code} part has no budget.")
-        problems += budget_warnings(part, terms_for(call, part), proposal.duration_years, locale)
+        problems += _part_problems(part, call, proposal.duration_years)
     problems += [
-        f"The required document '{kind.get('label') or kind['kind']}' ({kind['kind']}) is missing."
+        DOCUMENT_MISSING(label=kind.get("label") or kind["kind"], kind=kind["kind"])
         for kind in call.document_kinds
         if kind.get("required") and kind["kind"] not in present_kinds
     ]
-    problems += [
-        f"{p.email} is already PI of {p.other_reference} in this call." for p in pis_elsewhere
-    ]
+    problems += [PI_ELSEWHERE(email=p.email, reference=p.other_reference) for p in pis_elsewhere]
     return tuple(problems)
 
 

@@ -27,16 +27,33 @@ from grants.db.models import (
     User,
 )
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from grants.mail import queue
 from grants.proposals import schemas
+from grants.proposals.invitation_mail import mail_invitation
 from grants.security.principal import Principal
 from grants.security.tokens import digest, new_secret
 from grants.times import utcnow
+from messages import define
 from workflows.machines.proposal import ProposalState
 from workflows.roles import PI
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 log = structlog.get_logger("grants.proposals")
+
+PI_ONLY = define("invitation.pi_only", "Only a PI of the proposal invites the counterpart PI.")
+NOT_DRAFT = define("invitation.not_draft", "The proposal is {state}; invitations are for drafts.")
+NO_SUCH_PART = define("invitation.no_such_part", "No such part.")
+NOT_A_PART = define(
+    "invitation.not_a_part", "not an agency of this proposal; its parts are {agencies}"
+)
+PI_TAKEN = define("part.pi_taken", "The {agency} part already has its PI.")
+SELF_INVITED = define("invitation.self", "You cannot invite yourself as the counterpart PI.")
+SELF_INVITED_FIELD = define("invitation.self_field", "your own address: invite the counterpart PI")
+NO_SUCH_INVITATION = define("invitation.not_found", "No such invitation.")
+ACCEPTED_ALREADY = define("invitation.accepted_already", "This invitation was accepted already.")
+PI_OF_ANOTHER_PART = define(
+    "invitation.pi_of_another_part", "You are already PI of another part of this proposal."
+)
+ON_TEAM_ALREADY = define("invitation.on_team_already", "You are already on this proposal's team.")
 
 
 async def invite(
@@ -53,20 +70,17 @@ async def invite(
     mail (linking to `base_url`). Raises Forbidden (caller is not a PI), Conflict (not a
     draft, or that part has a PI) and Invalid (no such part, or the caller's own address)."""
     if PI not in roles:
-        raise Forbidden("Only a PI of the proposal invites the counterpart PI.")
+        raise Forbidden(PI_ONLY())
     if proposal.state != ProposalState.DRAFT:
-        raise Conflict(f"The proposal is {proposal.state}; invitations are for drafts.")
+        raise Conflict(NOT_DRAFT(state=str(proposal.state)))
     part = next((p for p in proposal.parts if p.agency.code == data.agency), None)
     if part is None:
-        codes = ", ".join(p.agency.code for p in proposal.parts)
-        raise Invalid("No such part.", errors=[FieldError("agency", f"one of {codes}")])
+        codes = [p.agency.code for p in proposal.parts]
+        raise Invalid(NO_SUCH_PART(), errors=[FieldError("agency", NOT_A_PART(agencies=codes))])
     if part.pi_user_id is not None:
-        raise Conflict(f"The {part.agency.code} part already has its PI.")
+        raise Conflict(PI_TAKEN(agency=part.agency.code))
     if normalise(str(data.email)) == normalise(principal.email):
-        raise Invalid(
-            "You cannot invite yourself as the counterpart PI.",
-            errors=[FieldError("email", "your own address: invite the counterpart PI")],
-        )
+        raise Invalid(SELF_INVITED(), errors=[FieldError("email", SELF_INVITED_FIELD())])
     invitation = await _record(session, principal, proposal, part, str(data.email))
     await append(
         session,
@@ -80,7 +94,7 @@ async def invite(
             "email": [None, invitation.email],
         },
     )
-    await _mail(session, invitation, proposal, call.code, part.agency, base_url)
+    await mail_invitation(session, invitation, proposal, call.code, part.agency, base_url)
     log.info("invitation recorded", invitation_id=str(invitation.id), proposal_id=str(proposal.id))
     return _view(invitation, proposal, call.code, part.agency)
 
@@ -98,7 +112,7 @@ async def invite_member(
     mail), bound to the member row. The caller audits it with the member change."""
     call_code = await session.scalar(select(Call.code).where(Call.id == proposal.call_id))
     invitation = await _record(session, principal, proposal, part, member.email, member)
-    await _mail(session, invitation, proposal, call_code or "", part.agency, base_url)
+    await mail_invitation(session, invitation, proposal, call_code or "", part.agency, base_url)
     return invitation
 
 
@@ -140,39 +154,6 @@ async def _record(
     session.add(invitation)
     await session.flush()
     return invitation
-
-
-async def _mail(
-    session: AsyncSession,
-    inv: ProposalInvitation,
-    proposal: Proposal,
-    call_code: str,
-    agency: Agency,
-    base_url: str,
-) -> None:
-    # The same mail whether or not the address has an account: the answer reveals nothing.
-    what = (
-        f"a co-investigator on the {agency.code} team"
-        if inv.member_id
-        else f"the PI of the {agency.code} part"
-    )
-    body = (
-        "Hello,\n\n"
-        f'You are invited to join the joint proposal "{proposal.title.get("en", "")}" in the '
-        f"call {call_code} as {what}.\n\n"
-        f"Sign in to CoFund with this e-mail address ({inv.email}), or create an account with "
-        f"it, and accept the invitation at {base_url}/api/invitations before "
-        f"{inv.expires_at.isoformat(timespec='minutes')} UTC.\n"
-        "If you do not know this project, ignore this mail: nothing happens without you.\n"
-    )
-    await queue(
-        session,
-        to=inv.email,
-        subject=f"Invitation to join a proposal in {call_code}",
-        body=body,
-        related_type="proposal_invitation",
-        related_id=inv.id,
-    )
 
 
 def _pending(principal: Principal) -> Select[tuple[ProposalInvitation, Proposal, str, Agency]]:
@@ -242,7 +223,7 @@ async def accept(
     ).first()
     if row is None or (row[0].member_id is None and row[3].country != user.country):
         await _refuse_accepted(session, principal, invitation_id)
-        raise NotFound("No such invitation.")
+        raise NotFound(NO_SUCH_INVITATION())
     inv, proposal, call_code, agency = row
     part = next(p for p in proposal.parts if p.id == inv.part_id)
     if inv.member_id is None:
@@ -276,14 +257,14 @@ async def _refuse_accepted(
         )
     )
     if accepted is not None:
-        raise Conflict("This invitation was accepted already.")
+        raise Conflict(ACCEPTED_ALREADY())
 
 
 def _accept_pi(proposal: Proposal, part: ProposalPart, user: User) -> dict[str, object]:
     if part.pi_user_id is not None:
-        raise Conflict(f"The {part.agency.code} part already has its PI.")
+        raise Conflict(PI_TAKEN(agency=part.agency.code))
     if any(p.pi_user_id == user.id for p in proposal.parts):
-        raise Conflict("You are already PI of another part of this proposal.")
+        raise Conflict(PI_OF_ANOTHER_PART())
     _make_pi(part, user)
     return {"pi_user_id": [None, user.id]}
 
@@ -297,7 +278,7 @@ def _accept_member(
         for p in proposal.parts
     )
     if on_team:
-        raise Conflict("You are already on this proposal's team.")
+        raise Conflict(ON_TEAM_ALREADY())
     member.user_id = user.id
     return {"member": str(member.id), "user_id": [None, user.id]}
 

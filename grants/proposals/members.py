@@ -23,10 +23,27 @@ from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.proposals import access, invitations, schemas
 from grants.proposals.team import audit_change, find_part, lock_and_check
 from grants.security.principal import Principal
+from messages import define
 
 MEMBER_FIELDS = ("name", "email", "orcid", "erad_number", "role")
 REQUIRED = ("name", "email", "role")
 CO_INVESTIGATOR = "co_investigator"
+
+NO_SUCH_MEMBER = define("member.not_found", "No such member of this part.")
+ERAD_JAPAN_ONLY = define(
+    "member.erad_japan_only", "an e-Rad researcher number is for the Japanese side only"
+)
+EMAIL_LISTED = define("member.email_listed", "this e-mail is already on the proposal's team")
+ORCID_LISTED = define("member.orcid_listed", "this ORCID iD is already on the proposal's team")
+ERAD_LISTED = define("member.erad_listed", "this e-Rad number is already on the proposal's team")
+ALREADY_LISTED = define("member.already_listed", "This person is already on the proposal's team.")
+ADD_REFUSED = define("member.add_refused", "The member cannot be added.")
+UPDATE_REFUSED = define("member.update_refused", "The member cannot be changed.")
+PI_ROLE_FIXED = define("member.pi_role_fixed", "the PI's role does not change here")
+PI_EMAIL_FIXED = define("member.pi_email_fixed", "the PI's e-mail is their account's")
+PI_NOT_REMOVABLE = define(
+    "member.pi_not_removable", "The part's PI cannot be removed from its team."
+)
 
 
 def find_member(
@@ -36,19 +53,17 @@ def find_member(
     part = find_part(proposal, part_id)
     member = next((m for m in part.members if m.id == member_id), None)
     if member is None:
-        raise NotFound("No such member of this part.")
+        raise NotFound(NO_SUCH_MEMBER())
     return part, member
 
 
 def _erad_errors(part: ProposalPart, erad_number: str | None) -> list[FieldError]:
     if erad_number is not None and part.agency.country != "JP":
-        return [
-            FieldError("erad_number", "an e-Rad researcher number is for the Japanese side only")
-        ]
+        return [FieldError("erad_number", ERAD_JAPAN_ONLY())]
     return []
 
 
-_IDENTIFIERS = {"email": "e-mail", "orcid": "ORCID iD", "erad_number": "e-Rad number"}
+_IDENTIFIERS = {"email": EMAIL_LISTED, "orcid": ORCID_LISTED, "erad_number": ERAD_LISTED}
 
 
 def _check_unlisted(
@@ -58,12 +73,12 @@ def _check_unlisted(
     member of any part of the proposal (its PIs included) already has: one person, one entry."""
     others = [m for p in proposal.parts for m in p.members if m is not member]
     errors = [
-        FieldError(name, f"this {label} is already on the proposal's team")
-        for name, label in _IDENTIFIERS.items()
+        FieldError(name, listed())
+        for name, listed in _IDENTIFIERS.items()
         if sent.get(name) and any(_same(name, getattr(m, name), sent[name]) for m in others)
     ]
     if errors:
-        raise Conflict("This person is already on the proposal's team.", errors=errors)
+        raise Conflict(ALREADY_LISTED(), errors=errors)
 
 
 def _same(name: str, stored: str | None, sent: str) -> bool:
@@ -89,7 +104,7 @@ async def add_member(
     email = normalise(str(data.email))
     errors = _erad_errors(part, data.erad_number)
     if errors:
-        raise Invalid("The member cannot be added.", errors=errors)
+        raise Invalid(ADD_REFUSED(), errors=errors)
     _check_unlisted(
         proposal, {"email": email, "orcid": data.orcid, "erad_number": data.erad_number}
     )
@@ -124,11 +139,11 @@ def _patch(
     errors = _erad_errors(part, sent.get("erad_number"))
     if member.role == "pi":
         if "role" in sent:
-            errors.append(FieldError("role", "the PI's role does not change here"))
+            errors.append(FieldError("role", PI_ROLE_FIXED()))
         if "email" in sent:
-            errors.append(FieldError("email", "the PI's e-mail is their account's"))
+            errors.append(FieldError("email", PI_EMAIL_FIXED()))
     if errors:
-        raise Invalid("The member cannot be changed.", errors=errors)
+        raise Invalid(UPDATE_REFUSED(), errors=errors)
     if "email" in sent:
         sent["email"] = normalise(str(sent["email"]))
     _check_unlisted(proposal, sent, member)
@@ -204,7 +219,7 @@ async def remove_member(
     access.require_part_editor(principal, part, proposal)
     await lock_and_check(session, member, version)
     if member.role == "pi":
-        raise Conflict("The part's PI cannot be removed from its team.")
+        raise Conflict(PI_NOT_REMOVABLE())
     changes: dict[str, Any] = {"member": str(member.id), "email": [member.email, None]}
     voided = await invitations.void_member_invitations(session, member)
     if voided:

@@ -15,7 +15,6 @@ from pydantic import (
     StrictStr,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from grants.common import codes
 from grants.common.schemas import Input, Integer, Output
@@ -27,14 +26,17 @@ from grants.common.texts import (
     Stored,
 )
 from grants.db.models.proposals import BUDGET_CATEGORIES
+from messages import MessageError, define
 from workflows.machines.proposal import ProposalState
+
+AMOUNT_NOT_BOOLEAN = define(
+    "budget.line.amount_not_boolean", "an amount is a whole number, not true or false"
+)
 
 
 def _not_boolean(value: object) -> object:
     if isinstance(value, bool):
-        raise PydanticCustomError(
-            "int_type", "an amount is a whole number, not bool {value}", {"value": repr(value)}
-        )
+        raise MessageError(AMOUNT_NOT_BOOLEAN())
     return value
 
 
@@ -158,7 +160,8 @@ class YearTotal(Output):
 
 
 class Budget(Output):
-    """A part's budget with totals; `warnings` lists what the submit guard would refuse;
+    """A part's budget with totals; `warnings` lists what the submit guard would refuse, in the
+    reader's language (the submit refusal carries each one's code and parameters);
     `version` is the part's (a budget is replaced as a whole, under the part's version)."""
 
     version: int

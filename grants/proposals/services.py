@@ -20,19 +20,50 @@ from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.times import utcnow
+from messages import Instant, Message, define
 from workflows.machines.call import CallState
 from workflows.machines.proposal import ProposalContext, ProposalState
 
 SHARED_FIELDS = ("title", "abstract", "keywords", "topic", "duration_years", "planned_start")
 REQUIRED_FIELDS = ("title", "topic", "duration_years", "planned_start")
 
+CALL_OPENS_LATER = define("proposal.submission.call_opens_later", "The call opens at {opens_at}.")
+NO_SUCH_CALL = define("proposal.create.no_such_call", "No such call.")
+NO_SUCH_CALL_FIELD = define("proposal.create.no_such_call_field", "no such call")
+TOPIC_NOT_OFFERED = define("proposal.topic_not_offered", "not a topic of this call ({topics})")
+DURATION_NOT_OFFERED = define(
+    "proposal.duration_not_offered", "this call offers durations of {durations} years"
+)
+COUNTRY_NOT_COFUNDING = define(
+    "proposal.create.country_not_cofunding",
+    "your account's country ({country}) is not the country of a co-funding agency of this call "
+    "({countries})",
+)
+COUNTRY_NOT_SET = define(
+    "proposal.create.country_not_set",
+    "your account has no country: a proposal is drafted from the country of a co-funding agency "
+    "of this call ({countries})",
+)
+CANNOT_DRAFT = define("proposal.create.refused", "The proposal cannot be drafted in this call.")
+CALL_NOT_ACCEPTING = define(
+    "proposal.create.call_not_accepting", "The call does not accept proposals now."
+)
+UPDATE_REFUSED = define(
+    "proposal.update.refused", "Some fields are invalid or do not fit the call."
+)
 
-def facts(call: Call, *, problems: tuple[str, ...] = ()) -> ProposalContext:
+
+def zones(call: Call) -> tuple[str, ...]:
+    """The co-funding agencies' time zones, in which the call's moments are shown."""
+    return tuple(t.agency.time_zone for t in call.agencies)
+
+
+def facts(call: Call, *, problems: tuple[Message, ...] = ()) -> ProposalContext:
     """The proposal machine's context for `call` now; review and decision facts are empty.
     A call that is open but has not reached `opens_at` yet adds that to the problems."""
     now = utcnow()
     if now < call.opens_at:
-        problems = (f"The call opens at {call.opens_at.isoformat()}.", *problems)
+        problems = (CALL_OPENS_LATER(opens_at=Instant(call.opens_at, zones(call))), *problems)
     return ProposalContext(
         now=now,
         closes_at=call.closes_at,
@@ -54,10 +85,10 @@ def touch(proposal: Proposal) -> None:
 def _call_field_errors(call: Call, topic: str | None, duration: int | None) -> list[FieldError]:
     errors = []
     if topic is not None and topic not in call.topics:
-        errors.append(FieldError("topic", f"not a topic of this call ({', '.join(call.topics)})"))
+        errors.append(FieldError("topic", TOPIC_NOT_OFFERED(topics=list(call.topics))))
     if duration is not None and duration not in call.durations:
-        allowed = ", ".join(str(d) for d in call.durations)
-        errors.append(FieldError("duration_years", f"this call allows {allowed} years"))
+        durations = list(call.durations)
+        errors.append(FieldError("duration_years", DURATION_NOT_OFFERED(durations=durations)))
     return errors
 
 
@@ -65,10 +96,11 @@ def _own_terms(call: Call, user: User, errors: list[FieldError]) -> CallAgency |
     """The call's terms for the agency of the user's country; else a `call_id` error."""
     own = next((t for t in call.agencies if t.agency.country == user.country), None)
     if own is None:
-        countries = ", ".join(f"{t.agency.code} {t.agency.country}" for t in call.agencies)
+        countries = [t.agency.country for t in call.agencies]
         reason = (
-            f"your account's country ({user.country or 'not set'}) is not the country of a "
-            f"co-funding agency of this call ({countries})"
+            COUNTRY_NOT_COFUNDING(country=user.country, countries=countries)
+            if user.country
+            else COUNTRY_NOT_SET(countries=countries)
         )
         errors.insert(0, FieldError("call_id", reason))
     return own
@@ -80,16 +112,16 @@ async def _creatable(
     require(policy.create_decision(principal))
     call = await session.scalar(select(Call).where(Call.id == data.call_id))
     if call is None:
-        raise Invalid("No such call.", errors=[FieldError("call_id", "no such call")])
+        raise Invalid(NO_SUCH_CALL(), errors=[FieldError("call_id", NO_SUCH_CALL_FIELD())])
     user = await session.get(User, principal.user_id)
     assert user is not None  # the authenticated principal's account exists
     errors = _call_field_errors(call, data.topic, data.duration_years)
     own = _own_terms(call, user, errors)
     if errors or own is None:
-        raise Invalid("The proposal cannot be drafted in this call.", errors=errors)
+        raise Invalid(CANNOT_DRAFT(), errors=errors)
     reasons = accepting_submissions(call, utcnow())
     if reasons:
-        raise Conflict("The call does not accept proposals now.", reasons=reasons)
+        raise Conflict(CALL_NOT_ACCEPTING(), reasons=reasons)
     return call, user, own
 
 
@@ -159,7 +191,7 @@ async def update(
     new: dict[str, Any] = {name: _stored(proposal, name, value) for name, value in sent.items()}
     errors = _english_errors(new) + _call_field_errors(call, data.topic, data.duration_years)
     if errors:
-        raise Invalid("Some fields are invalid or do not fit the call.", errors=errors)
+        raise Invalid(UPDATE_REFUSED(), errors=errors)
     changes = apply_patch(proposal, new)
     if changes:
         await session.flush()

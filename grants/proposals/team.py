@@ -25,15 +25,34 @@ from grants.proposals import access, checks, queries, schemas
 from grants.proposals.services import touch
 from grants.security.principal import Principal
 from grants.times import utcnow
+from messages import define
 
 PART_FIELDS = ("institution_ror", "institution_name")
+
+NO_SUCH_PART = define("part.not_found", "No such part of this proposal.")
+YEAR_OUTSIDE = define("budget.line.year_outside", "a year of the project: 1 to {duration}")
+UNKNOWN_CATEGORY = define(
+    "budget.line.unknown_category", "not a budget category; the categories are {categories}"
+)
+NO_MINOR_UNIT = define(
+    "budget.line.no_minor_unit", "{currency} has no minor unit: give a whole number"
+)
+IN_MINOR_UNITS = define(
+    "budget.line.in_minor_units", "{currency} is counted in minor units: give a whole number"
+)
+NEGATIVE = define("budget.line.negative", "must not be negative")
+TOO_LARGE = define("budget.line.too_large", "too large")
+OTHER_CURRENCY = define("budget.line.other_currency", "this part's budget is in {currency}")
+LISTED_TWICE = define("budget.line.listed_twice", "year {year} {category} is listed twice")
+LINES_INVALID = define("budget.lines_invalid", "Some budget lines are invalid.")
+OVER_CAPS = define("budget.over_caps", "The budget is over the call's caps.")
 
 
 def find_part(proposal: Proposal, part_id: uuid.UUID) -> ProposalPart:
     """The proposal's part `part_id`; raises NotFound."""
     part = next((p for p in proposal.parts if p.id == part_id), None)
     if part is None:
-        raise NotFound("No such part of this proposal.")
+        raise NotFound(NO_SUCH_PART())
     return part
 
 
@@ -87,19 +106,18 @@ def _line_errors(
     field = f"lines[{i}]"
     errors = []
     if not 1 <= line.year <= duration:
-        errors.append(FieldError(f"{field}.year", f"a year of the project: 1 to {duration}"))
+        errors.append(FieldError(f"{field}.year", YEAR_OUTSIDE(duration=duration)))
     if line.category not in BUDGET_CATEGORIES:
-        errors.append(FieldError(f"{field}.category", f"one of {', '.join(BUDGET_CATEGORIES)}"))
+        categories = list(BUDGET_CATEGORIES)
+        errors.append(FieldError(f"{field}.category", UNKNOWN_CATEGORY(categories=categories)))
     amount = line.amount
     if not isinstance(amount, int):
-        unit = "has no minor unit" if minor_exponent(currency) == 0 else "is counted in minor units"
-        errors.append(FieldError(f"{field}.amount", f"{currency} {unit}: give a whole number"))
+        whole = NO_MINOR_UNIT if minor_exponent(currency) == 0 else IN_MINOR_UNITS
+        errors.append(FieldError(f"{field}.amount", whole(currency=currency)))
     elif not 0 <= amount <= MAX_AMOUNT:
-        errors.append(
-            FieldError(f"{field}.amount", "must not be negative" if amount < 0 else "too large")
-        )
+        errors.append(FieldError(f"{field}.amount", NEGATIVE() if amount < 0 else TOO_LARGE()))
     if line.currency != currency:
-        errors.append(FieldError(f"{field}.currency", f"this part's budget is in {currency}"))
+        errors.append(FieldError(f"{field}.currency", OTHER_CURRENCY(currency=currency)))
     return errors
 
 
@@ -114,7 +132,7 @@ def _validated_lines(
         line_errors = _line_errors(i, line, currency, duration)
         if (line.year, line.category) in seen:
             line_errors.append(
-                FieldError(f"lines[{i}]", f"year {line.year} {line.category} is listed twice")
+                FieldError(f"lines[{i}]", LISTED_TWICE(year=line.year, category=line.category))
             )
         seen.add((line.year, line.category))
         errors += line_errors
@@ -149,11 +167,11 @@ async def replace_budget(
     terms = checks.terms_for(call, part)
     lines, errors = _validated_lines(data, terms.currency, proposal.duration_years)
     # The valid lines alone may already break a cap: say so with the bad lines, at once.
-    breaches = checks.cap_breaches(lines, terms, part.agency.code, principal.locale)
+    breaches = checks.cap_breaches(lines, terms, part.agency.code)
     errors += [FieldError("lines", breach) for breach in breaches]
     if errors:
-        detail = "Some budget lines are invalid." if len(lines) < len(data.lines) else None
-        raise Invalid(detail or "The budget is over the call's caps.", errors=errors)
+        detail = LINES_INVALID() if len(lines) < len(data.lines) else OVER_CAPS()
+        raise Invalid(detail, errors=errors)
     await queries.load_budgets(session, proposal)
     before = [[b.year, b.category, b.amount] for b in part.budget]
     part.updated_at = utcnow()  # the budget lives in its own rows: this bumps the part's version

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grants.db.models import Call, PartMember, Proposal, ProposalPart
 from grants.proposals import checks, schemas
+from messages import render
 
 
 def member_view(member: PartMember) -> schemas.Member:
@@ -12,7 +13,8 @@ def member_view(member: PartMember) -> schemas.Member:
 
 
 def budget_view(part: ProposalPart, call: Call, duration: int, locale: str) -> schemas.Budget:
-    """The part's lines with totals per year and the rule breaches the submit guard refuses."""
+    """The part's lines with totals per year and the rule breaches the submit guard refuses,
+    in the reader's language."""
     terms = checks.terms_for(call, part)
     totals = checks.year_totals(part.budget)
     return schemas.Budget(
@@ -24,7 +26,7 @@ def budget_view(part: ProposalPart, call: Call, duration: int, locale: str) -> s
         ],
         totals_by_year=[schemas.YearTotal(year=y, amount=a) for y, a in totals.items()],
         total=sum(totals.values()),
-        warnings=checks.budget_warnings(part, terms, duration, locale),
+        warnings=[render(w, locale) for w in checks.budget_warnings(part, terms, duration)],
     )
 
 

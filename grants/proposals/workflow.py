@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import Answer, Purpose, Subject, answers, not_approved, record_key
+from grants.calls.zones import call_zones
 from grants.common.schemas import Input
 from grants.db.models import Call, Proposal, ReviewAssignment
 from grants.proposals import checks, queries, schemas
@@ -54,8 +55,16 @@ def eligibility(proposal: Proposal) -> Subject:
 async def proposal_context(
     session: AsyncSession, principal: Principal, proposal: Proposal, call: Call
 ) -> ProposalContext:
-    """Facts for the guards: the submission problems for a draft, the agencies' eligibility
-    keys once submitted, the review counts under review."""
+    """Facts for the guards, the call's deadline shown in its co-funding agencies' zones."""
+    found = await _state_facts(session, principal, proposal, call)
+    return replace(found, zones=call_zones(call))
+
+
+async def _state_facts(
+    session: AsyncSession, principal: Principal, proposal: Proposal, call: Call
+) -> ProposalContext:
+    """The submission problems for a draft, the agencies' eligibility keys once submitted, the
+    review counts under review."""
     if proposal.state == ProposalState.UNDER_REVIEW:
         outstanding, submitted = await review_counts(session, proposal)
         return replace(facts(call), reviews_outstanding=outstanding, reviews_submitted=submitted)
@@ -80,7 +89,6 @@ async def proposal_context(
         call,
         present_kinds=await queries.document_kinds(session, proposal.id),
         pis_elsewhere=await queries.pis_elsewhere(session, proposal),
-        locale=principal.locale,
     )
     return facts(call, problems=problems)
 

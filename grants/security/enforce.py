@@ -3,7 +3,7 @@ Litestar and of the error classes)."""
 
 from __future__ import annotations
 
-from grants.errors import Conflict, Forbidden, NotFound
+from grants.errors import HTTP_DETAILS, Conflict, Forbidden, NotFound
 from grants.security.policy import Decision
 
 
@@ -11,8 +11,10 @@ def require(decision: Decision) -> frozenset[str]:
     """The caller's roles when allowed; raises NotFound, Forbidden or Conflict otherwise."""
     if decision.allowed:
         return decision.roles
+    # Every refusal of the policy names its reason; the generic words only guard the type.
+    detail = decision.detail or HTTP_DETAILS[403]()
     if decision.status == 404:
-        raise NotFound(decision.detail)
+        raise NotFound(detail)
     if decision.status == 409:
-        raise Conflict(decision.detail)
-    raise Forbidden(decision.detail)
+        raise Conflict(detail)
+    raise Forbidden(detail)

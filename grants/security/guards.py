@@ -13,6 +13,16 @@ from litestar.types import HTTPScope
 from grants.errors import Forbidden, Unauthenticated
 from grants.security import policy
 from grants.security.principal import Principal
+from messages import Message, define
+
+UNAUTHENTICATED = define("security.unauthenticated", "Sign in, or send a bearer API token.")
+CSRF_REFUSED = define(
+    "security.csrf.refused",
+    "The CSRF token is missing or wrong; send it in the X-CSRF-Token header.",
+)
+ROLE_NEEDED = define("security.role.needed", "This needs the role {role}.")
+EITHER_ROLE_NEEDED = define("security.role.either_needed", "This needs the role {role} or {other}.")
+ANY_ROLE_NEEDED = define("security.role.any_needed", "This needs one of these roles: {roles}.")
 
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -25,7 +35,7 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     """The caller, or Unauthenticated when there is none."""
     user = connection.scope.get("user")
     if not isinstance(user, Principal):
-        raise Unauthenticated("Sign in, or send a bearer API token.")
+        raise Unauthenticated(UNAUTHENTICATED())
     return user
 
 
@@ -51,7 +61,17 @@ def csrf_protect(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
         return
     sent = connection.headers.get(CSRF_HEADER, "")
     if not secrets.compare_digest(sent, user.csrf_token or "-"):
-        raise Forbidden("The CSRF token is missing or wrong; send it in the X-CSRF-Token header.")
+        raise Forbidden(CSRF_REFUSED())
+
+
+def roles_needed(roles: tuple[str, ...]) -> Message:
+    """The refusal naming the roles that would have been admitted (role names as the API
+    spells them). "Or" is spelled out: a list parameter renders as the language's "and" list."""
+    if len(roles) == 1:
+        return ROLE_NEEDED(role=roles[0])
+    if len(roles) == 2:
+        return EITHER_ROLE_NEEDED(role=roles[0], other=roles[1])
+    return ANY_ROLE_NEEDED(roles=list(roles))
 
 
 def requires(*roles: str) -> Guard:
@@ -59,7 +79,7 @@ def requires(*roles: str) -> Guard:
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if not principal_of(connection).has(*roles):
-            raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+            raise Forbidden(roles_needed(roles))
 
     return guard
 
@@ -71,6 +91,6 @@ def requires_or_audits(*roles: str) -> Guard:
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         method = cast("HTTPScope", connection.scope)["method"]
         if not policy.may_reach(principal_of(connection), method, roles):
-            raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+            raise Forbidden(roles_needed(roles))
 
     return guard

@@ -22,6 +22,7 @@ from grants.db.engine import reads_from_sqlite_snapshot
 from grants.db.models import ApiToken, User, UserSession
 from grants.security.principal import Principal
 from grants.security.tokens import digest
+from messages import negotiate
 from workflows.machines.account import AccountState
 
 SESSION_COOKIE = "cofund_session"
@@ -49,13 +50,15 @@ def _is_public(path: str) -> bool:
 
 
 async def identify(session: AsyncSession, headers: Headers) -> Principal | None:
-    """The caller named by the request's bearer token or session cookie, or None."""
+    """The caller named by the request's bearer token or session cookie, or None; their
+    `locale` is the language they read this request in (saved, else `Accept-Language`)."""
     now = datetime.datetime.now(datetime.UTC)
+    language = headers.get("accept-language")
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        return await _from_token(session, authorization[7:].strip(), now)
+        return await _from_token(session, authorization[7:].strip(), now, language)
     cookie = _cookie(headers, SESSION_COOKIE)
-    return await _from_session(session, cookie, now) if cookie else None
+    return await _from_session(session, cookie, now, language) if cookie else None
 
 
 def _cookie(headers: Headers, name: str) -> str | None:
@@ -67,7 +70,7 @@ def _cookie(headers: Headers, name: str) -> str | None:
 
 
 async def _from_token(
-    session: AsyncSession, token: str, now: datetime.datetime
+    session: AsyncSession, token: str, now: datetime.datetime, language: str | None
 ) -> Principal | None:
     row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
@@ -79,11 +82,11 @@ async def _from_token(
         # A reading request on SQLite holds no write lock and must not take one (nor fail on
         # it) for bookkeeping: there `last_used_at` is the token's last writing request.
         row.last_used_at = now
-    return principal_for(user, "token", row.id)
+    return principal_for(user, "token", row.id, accept_language=language)
 
 
 async def _from_session(
-    session: AsyncSession, cookie: str, now: datetime.datetime
+    session: AsyncSession, cookie: str, now: datetime.datetime, language: str | None
 ) -> Principal | None:
     row = await session.scalar(select(UserSession).where(UserSession.token_hash == digest(cookie)))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
@@ -91,19 +94,27 @@ async def _from_session(
     user = await session.get(User, row.user_id)
     if user is None or user.state != AccountState.ACTIVE:
         return None
-    return principal_for(user, "session", row.id, csrf_token=row.csrf_token)
+    return principal_for(
+        user, "session", row.id, csrf_token=row.csrf_token, accept_language=language
+    )
 
 
 def principal_for(
-    user: User, kind: Any, credential_id: Any, csrf_token: str | None = None
+    user: User,
+    kind: Any,
+    credential_id: Any,
+    csrf_token: str | None = None,
+    *,
+    accept_language: str | None = None,
 ) -> Principal:
-    """Build the caller's view of `user` (roles are loaded eagerly with the user)."""
+    """Build the caller's view of `user` (roles are loaded eagerly with the user), reading in
+    their saved language, else the best of `accept_language`, else English."""
     officer = next((r for r in user.roles if r.role == "officer"), None)
     return Principal(
         user_id=user.id,
         email=user.email,
         display_name=user.display_name,
-        locale=user.locale,
+        locale=negotiate(user.locale, accept_language),
         time_zone=user.time_zone,
         roles=frozenset(r.role for r in user.roles),
         officer_agency_id=officer.agency_id if officer else None,

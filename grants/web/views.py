@@ -1,4 +1,5 @@
-"""Web pages: sign-in and the start page. Forms carry the session's CSRF token."""
+"""Web pages: sign-in and the start page, in the page's language (`grants.web.i18n`). Forms
+carry the session's CSRF token."""
 
 from __future__ import annotations
 
@@ -24,8 +25,14 @@ from grants.errors import DomainError, Forbidden
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
+from grants.web.i18n import page_locale, remember_choice
+from messages import Message, define, render
 
 LOGIN_CSRF_COOKIE = "cofund_login_csrf"
+FORM_EXPIRED = define("web.login.form_expired", "The form expired; please try again.")
+FORM_CSRF_REFUSED = define(
+    "web.form.csrf_refused", "The form's CSRF token is missing or wrong; reload the page."
+)
 
 
 class LoginForm(BaseModel):
@@ -56,7 +63,7 @@ def _login_token(request: Request[Any, Any, Any], settings: Settings) -> str | N
 def _login_page(
     request: Request[Any, Any, Any],
     settings: Settings,
-    error: str | None = None,
+    error: Message | str | None = None,
     email: str = "",
     status: int = 200,
 ) -> Template:
@@ -70,11 +77,14 @@ def _login_page(
         path="/login",
         secure=settings.cookie_secure,
     )
+    locale = page_locale(request)
+    said = render(error, locale) if isinstance(error, Message) else error
     return Template(
         "auth/login.html",
-        context={"csrf": token, "error": error, "email": email},
+        context={"csrf": token, "error": said, "email": email, "locale": locale},
         status_code=status,
-        cookies=[cookie],
+        cookies=[cookie, *remember_choice(request, settings)],
+        headers={"Content-Language": locale},
     )
 
 
@@ -95,9 +105,7 @@ class WebController(Controller):
     ) -> Response[Any]:
         expected = _login_token(request, settings)
         if not expected or not secrets.compare_digest(expected, data.csrf):
-            return _login_page(
-                request, settings, "The form expired; please try again.", data.email, status=403
-            )
+            return _login_page(request, settings, FORM_EXPIRED(), data.email, status=403)
         try:
             opened = await auth.login(
                 db_session,
@@ -131,9 +139,16 @@ class WebController(Controller):
         )
 
     @get("/", name="web:home", guards=[authenticated])
-    async def home(self, principal: Principal, db_session: AsyncSession) -> Template:
+    async def home(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> Template:
         agencies = list(await db_session.scalars(select(Agency).order_by(Agency.code)))
         scope = next((a for a in agencies if a.id == principal.officer_agency_id), None)
+        locale = page_locale(request)
         return Template(
             "home/index.html",
             context={
@@ -141,10 +156,13 @@ class WebController(Controller):
                 "agencies": agencies,
                 "officer_agency": scope,
                 "csrf": principal.csrf_token,
+                "locale": locale,
             },
+            cookies=remember_choice(request, settings),
+            headers={"Content-Language": locale},
         )
 
 
 def _check_form_csrf(principal: Principal, token: str) -> None:
     if not principal.csrf_token or not secrets.compare_digest(principal.csrf_token, token):
-        raise Forbidden("The form's CSRF token is missing or wrong; reload the page.")
+        raise Forbidden(FORM_CSRF_REFUSED())

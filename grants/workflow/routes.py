@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field, create_model
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
-from grants.common.problems import problem_responses
+from grants.common.locales import request_locale
+from grants.common.problems import Reason, problem_responses
 from grants.common.schemas import Input, TransitionOption
 from grants.errors import NotFound
 from grants.security.guards import authenticated
@@ -23,6 +24,7 @@ from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.workflow.binding import Binding
 from grants.workflow.service import EventRequest, fire, options
+from messages import Message, params_json, render
 from workflows.errors import UnknownEvent
 
 
@@ -60,7 +62,17 @@ def _transitions_handler(binding: Binding[Any]) -> HTTPRouteHandler:
 
     async def transitions(**kwargs: Any) -> list[TransitionOption]:
         found = await options(kwargs["db_session"], binding, kwargs[id_name], kwargs["principal"])
-        return [TransitionOption.model_validate(o, from_attributes=True) for o in found]
+        locale = request_locale(kwargs["request"])
+        return [
+            TransitionOption(
+                event=o.event,
+                target=o.target,
+                description=o.description,
+                allowed=o.allowed,
+                reasons=[_reason(r, locale) for r in o.reasons],
+            )
+            for o in found
+        ]
 
     _sign(transitions, id_name, {}, list[TransitionOption])
     return get(
@@ -132,6 +144,16 @@ def _event_handler(binding: Binding[Any], event: str) -> HTTPRouteHandler:
             s422="The event's data is invalid (every field named).",
         ),
     )(fire_event)
+
+
+def _reason(reason: Message | str, locale: str) -> Reason:
+    """A guard's reason rendered in `locale` beside its code and parameters; a plain text (a
+    check not yet speaking in messages) has no code."""
+    if isinstance(reason, str):
+        return Reason(code=None, params={}, message=reason)
+    return Reason(
+        code=reason.code, params=params_json(reason.params), message=render(reason, locale)
+    )
 
 
 def _raw(data: BaseModel | dict[str, Any]) -> dict[str, Any]:

@@ -20,12 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
 from grants.common.edits import check_version
+from grants.common.pydantic_messages import pydantic_message
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.workflow.binding import Binding, Firing, Target
+from messages import Message, define
 from workflows.engine import Transition
 from workflows.errors import EventRefused, NotAllowedFromState, RoleNotAllowed, UnknownEvent
+
+INVALID_DATA = define("workflow.invalid_data", "The data of '{event}' is invalid.")
+REFUSED = define("workflow.refused", "The event is refused.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,7 @@ class Option:
     target: str
     description: str
     allowed: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
 
 
 async def options(
@@ -98,9 +103,10 @@ def parse_data(binding: Binding[Any], event: str, raw: Mapping[str, Any]) -> Bas
         return binding.data_schema(event).model_validate(dict(raw))
     except ValidationError as exc:
         errors = [
-            FieldError(".".join(["data", *map(str, e["loc"])]), e["msg"]) for e in exc.errors()
+            FieldError(".".join(["data", *map(str, e["loc"])]), pydantic_message(e))
+            for e in exc.errors()
         ]
-        raise Invalid(f"The data of {event!r} is invalid.", errors=errors) from exc
+        raise Invalid(INVALID_DATA(event=event), errors=errors) from exc
 
 
 async def _apply(
@@ -160,4 +166,4 @@ def _http_error(refused: EventRefused) -> Exception:
         return Forbidden(refused.reasons[0], reasons=refused.reasons)
     if isinstance(refused, NotAllowedFromState):
         return Conflict(refused.reasons[0], reasons=refused.reasons)
-    return Conflict("The event is refused.", reasons=refused.reasons)
+    return Conflict(REFUSED(), reasons=refused.reasons)

@@ -1,11 +1,13 @@
-"""Signing in and out through the browser: redirects, the start page, errors and CSRF."""
+"""Signing in and out through the browser: redirects, the start page, errors and CSRF, each
+page in the reader's language (demo accounts choose none: the browser's language, or `?lang=`,
+decides)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Response, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
 from grants.demo import DEMO_PASSWORD
 
@@ -14,18 +16,20 @@ pytestmark = pytest.mark.browser
 OFFICER_JST = "officer.jst@demo.cofund.example"
 RESEARCHER_JP = "hana.sato@demo.cofund.example"
 RESEARCHER_VN = "minh.nguyen@demo.cofund.example"
-# Only the wrong-password test uses this login, so its failure never rate-limits another test.
+# Only the wrong-password tests use these logins (one each), so a failure never rate-limits
+# another test.
 AUDITOR = "auditor@demo.cofund.example"
+ADMIN = "admin@demo.cofund.example"
 SESSION_COOKIE = "cofund_session"
-TAGLINE = "Joint research grants · 共同研究助成 · Tài trợ nghiên cứu chung"
+WELCOME_JST_OFFICER = "ようこそ、JST programme officer さん"
 AGENCY_ROWS = [
-    ["JST", "Japan Science and Technology Agency", "JP", "JPY", "month 4", "Asia/Tokyo"],
+    ["JST", "Japan Science and Technology Agency", "JP", "JPY", "4月", "Asia/Tokyo"],
     [
         "NAFOSTED",
         "National Foundation for Science and Technology Development",
         "VN",
         "VND",
-        "month 1",
+        "1月",
         "Asia/Ho_Chi_Minh",
     ],
 ]
@@ -80,7 +84,9 @@ def test_sign_in_officer_shows_welcome_role_and_agencies(page: Page, live_server
 
     assert (posted.status, posted.headers["location"]) == (302, "/")
     assert page.url == f"{live_server}/"
-    expect(page.locator("h1")).to_have_text("Welcome, JST programme officer")
+    page.goto("/?lang=ja")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("h1")).to_have_text(WELCOME_JST_OFFICER)
     expect(page.locator(".role")).to_have_text(["officer · JST"])
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(2)
@@ -100,7 +106,7 @@ def test_sign_in_wrong_password_shows_error_on_login(page: Page, live_server: st
 def test_sign_out_returns_to_login_and_home_redirects(page: Page, live_server: str) -> None:
     _sign_in(page, RESEARCHER_JP)
 
-    posted = _submit(page, "/logout", "Sign out")
+    posted = _submit(page, "/logout", "Sign out")  # the browser reads English
 
     assert (posted.status, posted.headers["location"]) == (302, "/login")
     assert page.url == f"{live_server}/login"
@@ -114,7 +120,7 @@ def test_sign_out_session_cookie_replayed_is_refused(
 ) -> None:
     _sign_in(page, RESEARCHER_JP)
     [secret] = [c["value"] for c in context.cookies() if c["name"] == SESSION_COOKIE]
-    _submit(page, "/logout", "Sign out")
+    _submit(page, "/logout", "Sign out")  # the browser reads English
 
     context.add_cookies([{"name": SESSION_COOKIE, "value": secret, "url": live_server}])
     page.goto("/")
@@ -125,12 +131,14 @@ def test_sign_out_session_cookie_replayed_is_refused(
 
 def test_home_vietnamese_name_renders_exactly(page: Page, tmp_path: Path) -> None:
     _sign_in(page, RESEARCHER_VN)
+    page.goto("/?lang=vi")
 
-    assert page.locator("h1").text_content() == "Welcome, Nguyễn Văn Minh (researcher, Vietnam)"
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("h1").text_content() == "Xin chào, Nguyễn Văn Minh (researcher, Vietnam)"
     assert page.locator("form.account span").text_content() == (
         "Nguyễn Văn Minh (researcher, Vietnam) <minh.nguyen@demo.cofund.example>"
     )
-    assert page.locator(".tagline").text_content() == TAGLINE
+    assert page.locator(".tagline").text_content() == "Tài trợ nghiên cứu chung"
     shot = page.screenshot(path=tmp_path / "home-vietnamese.png", full_page=True)
     assert shot[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "home-vietnamese.png").read_bytes() == shot
@@ -157,4 +165,36 @@ def test_sign_in_after_expired_form_succeeds(page: Page, live_server: str) -> No
     posted = _submit(page, "/login", "Sign in")
 
     assert (posted.status, page.url) == (302, f"{live_server}/")
-    expect(page.locator("h1")).to_have_text("Welcome, JST programme officer")
+    expect(page.locator("h1")).to_have_text(WELCOME_JST_OFFICER)
+
+
+def test_language_switcher_japanese_sign_in_and_its_error(page: Page, live_server: str) -> None:
+    page.goto("/login")
+    with page.expect_navigation():
+        page.get_by_role("link", name="日本語").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    page.get_by_label("メールアドレス").fill(ADMIN)
+    page.get_by_label("パスワード").fill("not-the-password")
+
+    posted = _submit(page, "/login", "サインイン")
+
+    assert (posted.status, page.url) == (401, f"{live_server}/login")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("alert")).to_have_text(
+        "メールアドレスまたはパスワードが正しくありません。"
+    )
+    expect(page.get_by_label("メールアドレス")).to_have_value(ADMIN)
+
+
+def test_sign_in_page_vietnamese_browser(chromium: Browser, live_server: str) -> None:
+    context = chromium.new_context(base_url=live_server, locale="vi-VN")
+    try:
+        page = context.new_page()
+        page.goto("/login")
+
+        expect(page.locator("html")).to_have_attribute("lang", "vi")
+        expect(page.locator("h1")).to_have_text("Đăng nhập")
+        expect(page.get_by_label("Mật khẩu")).to_be_visible()
+        expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
+    finally:
+        context.close()

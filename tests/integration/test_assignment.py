@@ -201,6 +201,16 @@ async def test_infeasible_call_reports_shortfalls_and_stores_best_partial(
             "assigned": 1,
             "available": 1,
             "reason": "too_few_candidates",
+            "explanation": f"{p.reference}: too few candidate reviewers from NAFOSTED once "
+            "conflicts of interest and declines are left out (needed 2, candidates 1, assigned 1).",
+            "explanation_code": "shortfall.too_few_candidates",
+            "explanation_params": {
+                "proposal": p.reference,
+                "group": "NAFOSTED",
+                "needed": 2,
+                "available": 1,
+                "assigned": 1,
+            },
         }
         for p in rw.proposals
     ]
@@ -219,6 +229,10 @@ async def test_caps_too_low_are_reported_with_their_reason(
     assert [(s["pool"], s["needed"], s["assigned"], s["reason"]) for s in shortfalls] == [
         ("JST", 1, 0, "capacity_too_low")
     ]
+    assert shortfalls[0]["explanation"] == (
+        f"{shortfalls[0]['reference']}: the load caps of the reviewers from JST add up to fewer "
+        "reviews than the call needs from them (needed 1, candidates 1, assigned 0)."
+    )
 
 
 async def test_joint_mode_run_covers_the_whole_call_and_meets_the_country_minimum(

@@ -21,8 +21,14 @@ from tests.factories import (
     persist,
 )
 from tests.factories_assignment import ReviewWorld, make_review_world, stored
+from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
+NOT_SCORED = reason(
+    "assignment.guard.not_scored",
+    "Criteria not scored: novelty, feasibility, and impact.",
+    criteria=["novelty", "feasibility", "impact"],
+)
 
 
 async def assignment(
@@ -81,7 +87,16 @@ async def test_invite_refused_when_a_conflict_appeared(client: Client, db: Async
 
     response = await client.post(fire(rw, row.id, "invite"), headers=headers, json={"version": 1})
 
-    assert (response.status_code, response.json()["reasons"]) == (409, ["Same institute."])
+    assert (response.status_code, response.json()["reasons"]) == (
+        409,
+        [
+            reason(
+                "assignment.guard.conflict",
+                "Unresolved conflict of interest: Same institute.",
+                reason="Same institute.",
+            )
+        ],
+    )
     assert list(await db.scalars(select(OutboxMessage))) == []
 
 
@@ -114,7 +129,14 @@ async def test_decline_needs_a_reason_and_stores_it(client: Client, db: AsyncSes
 
     assert (bare.status_code, bare.json()["errors"]) == (
         422,
-        [{"field": "data.reason", "reason": "Field required"}],
+        [
+            {
+                "field": "data.reason",
+                "reason": "This field is required.",
+                "code": "validation.missing",
+                "params": {},
+            }
+        ],
     )
     assert (response.status_code, response.json()["state"]) == (200, "declined")
     assert response.json()["decline_reason"] == "On leave until March."
@@ -302,11 +324,11 @@ async def test_submit_refused_until_every_criterion_is_scored(
     response = await client.post(fire(rw, row.id, "submit"), headers=headers, json={"version": 1})
 
     assert [(o["event"], o["allowed"], o["reasons"]) for o in options.json()] == [
-        ("submit", False, ["Criteria not scored: novelty, feasibility, impact."])
+        ("submit", False, [NOT_SCORED])
     ]
     assert (response.status_code, response.json()["reasons"]) == (
         409,
-        ["Criteria not scored: novelty, feasibility, impact."],
+        [NOT_SCORED],
     )
 
 

@@ -24,6 +24,17 @@ def _without_request_specifics(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "request_id"}
 
 
+BAD_CREDENTIALS = {
+    "type": "urn:cofund:problem:unauthenticated",
+    "title": "Not authenticated",
+    "status": 401,
+    "detail": "The email or password is wrong.",
+    "instance": "/api/auth/login",
+    "code": "auth.login.bad_credentials",
+    "params": {},
+}
+
+
 async def test_login_valid_password_opens_session(client: Client, db: AsyncSession) -> None:
     user = await make_user(db, "researcher", email="hana@example.org")
 
@@ -53,7 +64,7 @@ async def test_login_wrong_password_and_unknown_email_answer_identically(
         == "application/problem+json"
     )
     assert _without_request_specifics(wrong.json()) == _without_request_specifics(unknown.json())
-    assert wrong.json()["detail"] == "The email or password is wrong."
+    assert _without_request_specifics(wrong.json()) == BAD_CREDENTIALS
 
 
 async def test_login_failures_are_recorded_despite_the_error(
@@ -80,11 +91,15 @@ async def test_login_rate_limited_per_account_even_with_right_password(
 
     response = await _login(client, "target@example.org")
 
-    assert response.status_code == 429
-    assert (
-        response.json()["code" if "code" in response.json() else "type"]
-        == "urn:cofund:problem:rate_limited"
-    )
+    assert _without_request_specifics(response.json()) == {
+        "type": "urn:cofund:problem:rate_limited",
+        "title": "Too many requests",
+        "status": 429,
+        "detail": "Too many failed sign-ins; wait a few minutes and try again.",
+        "instance": "/api/auth/login",
+        "code": "auth.login.rate_limited",
+        "params": {},
+    }
     assert response.headers["retry-after"] == "900"
 
 
@@ -96,7 +111,7 @@ async def test_login_rate_limited_per_address_across_accounts(
 
     response = await _login(client, "spray-new@example.org", "guess")
 
-    assert response.status_code == 429
+    assert (response.status_code, response.json()["code"]) == (429, "auth.login.rate_limited")
 
 
 async def test_login_suspended_account_refused_like_a_wrong_password(
@@ -107,7 +122,7 @@ async def test_login_suspended_account_refused_like_a_wrong_password(
     response = await _login(client, "gone@example.org")
 
     assert response.status_code == 401
-    assert response.json()["detail"] == "The email or password is wrong."
+    assert _without_request_specifics(response.json()) == BAD_CREDENTIALS
 
 
 async def test_logout_ends_the_session(client: Client, db: AsyncSession) -> None:
@@ -129,11 +144,15 @@ async def test_session_unsafe_api_request_without_csrf_refused(
 
     response = await client.patch("/api/me", json={"version": 1, "display_name": "Changed"})
 
-    assert response.status_code == 403
-    assert (
-        response.json()["detail"]
-        == "The CSRF token is missing or wrong; send it in the X-CSRF-Token header."
-    )
+    assert _without_request_specifics(response.json()) == {
+        "type": "urn:cofund:problem:forbidden",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "The CSRF token is missing or wrong; send it in the X-CSRF-Token header.",
+        "instance": "/api/me",
+        "code": "security.csrf.refused",
+        "params": {},
+    }
     assert await db.scalar(select(func.count()).select_from(AuditEvent)) == before
 
 
@@ -187,7 +206,7 @@ async def test_bearer_token_of_suspended_user_refused(client: Client, db: AsyncS
 
     response = await client.get("/api/me", headers=headers)
 
-    assert response.status_code == 401
+    assert (response.status_code, response.json()["code"]) == (401, "security.unauthenticated")
 
 
 async def test_password_change_wrong_current_password_names_field(
@@ -202,8 +221,23 @@ async def test_password_change_wrong_current_password_names_field(
         headers=headers,
     )
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "current_password", "reason": "does not match"}]
+    assert _without_request_specifics(response.json()) == {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "The current password is wrong.",
+        "instance": "/api/me/password",
+        "code": "account.password.wrong",
+        "params": {},
+        "errors": [
+            {
+                "field": "current_password",
+                "reason": "This does not match the current password.",
+                "code": "account.password.mismatch",
+                "params": {},
+            }
+        ],
+    }
 
 
 async def test_passwords_and_tokens_never_reach_the_logs(

@@ -290,7 +290,10 @@ async def test_amounts_and_deadline_in_callers_locale(client: Client, db: AsyncS
     co = await make_cofunders(db)
     created = await client.post("/api/calls", headers=co.jst_headers, json=call_body())
 
-    response = await client.get(f"/api/calls/{created.json()['id']}", headers=co.nafosted_headers)
+    response = await client.get(
+        f"/api/calls/{created.json()['id']}",
+        headers={**co.nafosted_headers, "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"},
+    )
 
     body = response.json()
     assert [t["cap_total_text"] for t in body["agencies"]] == [

@@ -26,7 +26,7 @@ async def test_patch_draft_audits_changed_fields_only(client: Client, db: AsyncS
 
     response = await client.patch(
         f"/api/calls/{created['id']}",
-        headers=co.nafosted_headers,
+        headers={**co.nafosted_headers, "Accept-Language": "vi"},
         json={
             "version": 1,
             "topics": ["chip design", "EDA"],

@@ -1,6 +1,7 @@
-"""A call's refusals in the reader's language: an approval refused for several set-up problems
-reads in Japanese and in Vietnamese, amounts in each agency's currency and the deadlines in both
-agencies' zones formatted for the reader; the codes and parameters are the same for everyone."""
+"""A call's refusals in the reader's language (their saved one, else Accept-Language): an
+approval refused for several set-up problems reads in Japanese and in Vietnamese, amounts in
+each agency's currency and the deadlines in both agencies' zones formatted for the reader; the
+codes and parameters are the same for everyone."""
 
 from __future__ import annotations
 
@@ -102,17 +103,6 @@ async def _flawed_call(db: AsyncSession, co: Cofunders) -> Call:
     )
 
 
-async def _reader(db: AsyncSession, co: Cofunders, locale: str) -> dict[str, str]:
-    """Headers of a co-funding officer who reads `locale`: JST's officer, set to Japanese or
-    English, or NAFOSTED's, whose saved locale is Vietnamese. A signed-in user's saved locale
-    decides the language (it always has one); Accept-Language is sent as a browser would."""
-    if locale == "vi":
-        return {**co.nafosted_headers, "Accept-Language": "vi"}
-    co.jst_officer.locale = locale
-    await db.flush()
-    return {**co.jst_headers, "Accept-Language": locale}
-
-
 def _reasons(locale: str) -> list[dict[str, Any]]:
     return [
         {"code": code, "params": params, "message": message}
@@ -120,13 +110,23 @@ def _reasons(locale: str) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("locale", ["ja", "vi", "en"])
+@pytest.mark.parametrize(
+    ("saved", "accept", "locale"),
+    [
+        (None, "ja", "ja"),
+        (None, "vi-VN,vi;q=0.9,en;q=0.5", "vi"),
+        (None, "fr", "en"),
+        ("vi", "ja", "vi"),  # a language the officer chose wins over the browser's
+    ],
+)
 async def test_approval_refused_for_every_problem_in_the_readers_language(
-    client: Client, db: AsyncSession, locale: str
+    client: Client, db: AsyncSession, saved: str | None, accept: str, locale: str
 ) -> None:
     co = await make_cofunders(db)
+    co.jst_officer.locale = saved
+    await db.flush()
     call = await _flawed_call(db, co)
-    headers = await _reader(db, co, locale)
+    headers = {**co.jst_headers, "Accept-Language": accept}
     before = await db.scalar(select(func.count()).select_from(AuditEvent))
 
     response = await client.post(

@@ -18,9 +18,10 @@ from tests.support.problems import problem
 
 Client = httpx.AsyncClient
 TERMS = ("agency", "cap_per_year", "cap_total", "envelope", "max_indirect_percent")
+VI = {"Accept-Language": "vi"}
+"""The NAFOSTED officer's browser asks for Vietnamese."""
 OWN_TERMS_ONLY = {
     "en": "An agency changes only its own terms in a call and removes no co-funder.",
-    # The NAFOSTED officer's saved locale is Vietnamese.
     "vi": "Mỗi cơ quan tài trợ chỉ được thay đổi các điều kiện của chính mình trong đợt kêu gọi "
     "và không được loại bỏ cơ quan đồng tài trợ nào.",
 }
@@ -71,7 +72,7 @@ async def test_patch_other_agency_envelope_forbidden(client: Client, db: AsyncSe
     terms[0]["envelope"] = 1_000_000
 
     response = await client.patch(
-        url, headers=co.nafosted_headers, json={"version": 1, "agencies": terms}
+        url, headers={**co.nafosted_headers, **VI}, json={"version": 1, "agencies": terms}
     )
 
     assert (response.status_code, problem(response)) == (
@@ -100,7 +101,7 @@ async def test_patch_other_agency_caps_left_out_forbidden(client: Client, db: As
     terms[0] = {"agency": "JST"}  # left-out amounts would clear JST's caps and envelope
 
     response = await client.patch(
-        url, headers=co.nafosted_headers, json={"version": 1, "agencies": terms}
+        url, headers={**co.nafosted_headers, **VI}, json={"version": 1, "agencies": terms}
     )
 
     assert problem(response) == forbidden(
@@ -122,7 +123,9 @@ async def test_patch_removing_other_cofunder_forbidden(client: Client, db: Async
     url = f"/api/calls/{call['id']}"
 
     response = await client.patch(
-        url, headers=co.nafosted_headers, json={"version": 1, "agencies": terms_of(call)[1:]}
+        url,
+        headers={**co.nafosted_headers, **VI},
+        json={"version": 1, "agencies": terms_of(call)[1:]},
     )
 
     assert problem(response) == forbidden(

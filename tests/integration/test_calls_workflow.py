@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-from collections.abc import Iterable
-from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.approvals.records import ANSWERED, Answer, Purpose, Subject, record
+from grants.common.actors import Actor
 from grants.db.models import AuditEvent
-from messages import Message, params_json, render
+from grants.errors import Conflict
 from tests.factories import RUBRIC, bearer, make_call, make_user
 from tests.factories_calls import make_call_with_terms, make_cofunders
-from workflows.machines import call as machine
+from tests.support.reasons import FUTURE_CLOSES, FUTURE_CLOSES_EN, reason
 
 Client = httpx.AsyncClient
 UTC = datetime.UTC
-NOW = datetime.datetime(2026, 6, 1, tzinfo=UTC)
-FACTS = machine.CallContext(
-    now=NOW,
-    closes_at=NOW,
-    configuration_problems=(),
-    unchecked_proposals=0,
-    proposals_short_of_reviews=0,
-    agencies_without_final_ranking=(),
-    joint_ranking_recorded=True,
-    proposals_undecided=0,
-)
-
-
-def guard_said(reasons: Iterable[Message | str]) -> list[dict[str, Any]]:
-    """What the call machine's own guards say, as problem+json `reasons` in English: the guards
-    and their wording are the machine's (workflows.machines.call), the transport is ours."""
-    return [
-        {"code": r.code, "params": params_json(r.params), "message": render(r, "en")}
-        if isinstance(r, Message)
-        else {"code": None, "params": {}, "message": r}
-        for r in reasons
-    ]
 
 
 async def _audit_count(db: AsyncSession) -> int:
@@ -71,55 +49,37 @@ async def test_publish_refused_with_every_problem_and_nothing_written(
         f"/api/calls/{call.id}/events/approve", headers=co.jst_headers, json={"version": 1}
     )
 
-    closes = datetime.datetime(2026, 1, 31, 8, 0, tzinfo=UTC)
-    late = machine.closes_in_future(dataclasses.replace(FACTS, now=closes, closes_at=closes))
     assert response.status_code == 409
+    # The set-up's own checks come first, then the machine's guards.
     assert response.json()["reasons"] == [
-        {
-            "code": "call.timing.review_before_closing",
-            "params": {
-                "review_deadline": "2026-01-20T08:00:00Z",
-                "closes_at": "2026-01-31T08:00:00Z",
-            },
-            "message": "The review deadline, Jan 20, 2026, 5:00\u202fPM (Japan Time), must be "
-            "after the call closes at Jan 31, 2026, 5:00\u202fPM (Japan Time).",
-        },
-        {
-            "code": "call.rubric.weights",
-            "params": {"total": 90},
-            "message": "The rubric's weights add up to 90, not 100.",
-        },
-        {
-            "code": "call.shares.total",
-            "params": {"total": 90},
-            "message": "The agencies' shares add up to 90%, not 100%.",
-        },
-        {
-            "code": "call.setup.too_few_agencies",
-            "params": {"count": 2},
-            "message": "A joint call needs at least 2 co-funding agencies.",
-        },
-        {
-            "code": "call.caps.no_envelope",
-            "params": {"agency": "JST"},
-            "message": "JST has no envelope.",
-        },
-        {
-            "code": "call.caps.year_over_total",
-            "params": {
-                "agency": "JST",
-                "cap_per_year": {"amount": 50_000_000, "currency": "JPY"},
-                "cap_total": {"amount": 45_000_000, "currency": "JPY"},
-            },
-            "message": "JST's cap per year, ¥50,000,000, is above its cap per project in total, "
-            "¥45,000,000.",
-        },
-        {
-            "code": "call.setup.no_document_kinds",
-            "params": {},
-            "message": "The call requires no document kinds.",
-        },
-        *guard_said(late),
+        reason(
+            "call.timing.review_before_closing",
+            "The review deadline, Jan 20, 2026, 5:00\u202fPM (Japan Time), must be after the "
+            "call closes at Jan 31, 2026, 5:00\u202fPM (Japan Time).",
+            review_deadline="2026-01-20T08:00:00Z",
+            closes_at="2026-01-31T08:00:00Z",
+        ),
+        reason("call.rubric.weights", "The rubric's weights add up to 90, not 100.", total=90),
+        reason("call.shares.total", "The agencies' shares add up to 90%, not 100%.", total=90),
+        reason(
+            "call.setup.too_few_agencies",
+            "A joint call needs at least 2 co-funding agencies.",
+            count=2,
+        ),
+        reason("call.caps.no_envelope", "JST has no envelope.", agency="JST"),
+        reason(
+            "call.caps.year_over_total",
+            "JST's cap per year, ¥50,000,000, is above its cap per project in total, ¥45,000,000.",
+            agency="JST",
+            cap_per_year={"amount": 50_000_000, "currency": "JPY"},
+            cap_total={"amount": 45_000_000, "currency": "JPY"},
+        ),
+        reason("call.setup.no_document_kinds", "The call requires no document kinds."),
+        reason(
+            "call.guard.closing_time_past",
+            "The closing time Jan 31, 2026, 5:00\u202fPM (Japan Time) is not in the future.",
+            closes_at="2026-01-31T08:00:00Z",
+        ),
     ]
     assert await _audit_count(db) == before
     assert (await client.get(f"/api/calls/{call.id}", headers=co.jst_headers)).json()[
@@ -193,10 +153,15 @@ async def test_publish_alone_refused_until_every_agency_approved(
         f"/api/calls/{call.id}/events/publish", headers=co.jst_headers, json={"version": 1}
     )
 
-    waiting = dataclasses.replace(FACTS, agencies_not_approved=("NAFOSTED",))
     assert (response.status_code, response.json()["reasons"]) == (
         409,
-        guard_said(machine.approved_by_every_agency(waiting)),
+        [
+            reason(
+                "call.guard.not_approved_by",
+                "Agencies that have not approved publishing: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
     )
     assert await _audit_count(db) == before
 
@@ -210,10 +175,9 @@ async def test_second_key_of_one_agency_refused(client: Client, db: AsyncSession
 
     response = await client.post(url, headers=co.jst_headers, json={"version": 1})
 
-    approved = dataclasses.replace(FACTS, caller_approved=True)
     assert (response.status_code, response.json()["reasons"]) == (
         409,
-        guard_said(machine.caller_not_yet_approved(approved)),
+        [reason("call.guard.already_approved", "Your agency has approved this set-up already.")],
     )
     assert await _audit_count(db) == before
 
@@ -235,7 +199,17 @@ async def test_an_edit_after_a_key_voids_it(client: Client, db: AsyncSession) ->
     assert (edited.status_code, response.json()["state"]) == (200, "draft")
     assert [(t["event"], t["allowed"], t["reasons"]) for t in options.json()] == [
         ("approve", True, []),
-        ("publish", False, ["Agencies that have not approved publishing: JST."]),
+        (
+            "publish",
+            False,
+            [
+                reason(
+                    "call.guard.not_approved_by",
+                    "Agencies that have not approved publishing: JST.",
+                    agencies=["JST"],
+                )
+            ],
+        ),
         ("cancel", True, []),
     ]
 
@@ -280,16 +254,66 @@ async def test_publish_refused_for_officer_of_other_agency(
 
 async def test_close_before_deadline_refused(client: Client, db: AsyncSession) -> None:
     co = await make_cofunders(db)
-    closes = datetime.datetime(2099, 5, 31, 8, 0, tzinfo=UTC)
-    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=closes)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=FUTURE_CLOSES)
 
     response = await client.post(
         f"/api/calls/{call.id}/events/close", headers=co.jst_headers, json={"version": 1}
     )
 
-    early = dataclasses.replace(FACTS, closes_at=closes)
     assert response.status_code == 409
-    assert response.json()["reasons"] == guard_said(machine.deadline_reached(early))
+    assert response.json()["reasons"] == [
+        reason(
+            "call.guard.still_open",
+            f"The call is open until {FUTURE_CLOSES_EN}.",
+            closes_at="2099-03-31T08:00:00Z",
+        )
+    ]
+
+
+async def test_close_before_deadline_refused_in_the_officers_language(
+    client: Client, db: AsyncSession
+) -> None:
+    # NAFOSTED's officer reads Vietnamese (their browser's language), JST's reads Japanese
+    # (their saved one).
+    co = await make_cofunders(db)
+    co.jst_officer.locale = "ja"
+    await db.flush()
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=FUTURE_CLOSES)
+    url = f"/api/calls/{call.id}/events/close"
+
+    vi = await client.post(
+        url, headers={**co.nafosted_headers, "Accept-Language": "vi"}, json={"version": 1}
+    )
+    ja = await client.post(url, headers=co.jst_headers, json={"version": 1})
+
+    assert [
+        (r.headers["content-language"], r.json()["detail"], r.json()["reasons"]) for r in (vi, ja)
+    ] == [
+        (
+            "vi",
+            "Sự kiện này bị từ chối.",
+            [
+                reason(
+                    "call.guard.still_open",
+                    "Đợt kêu gọi vẫn mở đến 17:00 31 thg 3, 2099 (Giờ Nhật Bản) / "
+                    "15:00 31 thg 3, 2099 (Giờ Việt Nam).",
+                    closes_at="2099-03-31T08:00:00Z",
+                )
+            ],
+        ),
+        (
+            "ja",
+            "このイベントは実行できません。",
+            [
+                reason(
+                    "call.guard.still_open",
+                    "この公募は2099/03/31 17:00 (日本時間) / 2099/03/31 15:00 (ベトナム時間)"
+                    "まで受付中です。",
+                    closes_at="2099-03-31T08:00:00Z",
+                )
+            ],
+        ),
+    ]
 
 
 async def test_close_after_deadline_allowed(client: Client, db: AsyncSession) -> None:
@@ -322,7 +346,18 @@ async def test_transitions_of_a_draft_for_a_cofunding_officer(
     assert response.status_code == 200
     assert [(t["event"], t["target"], t["allowed"], t["reasons"]) for t in response.json()] == [
         ("approve", "draft", True, []),
-        ("publish", "open", False, ["Agencies that have not approved publishing: JST, NAFOSTED."]),
+        (
+            "publish",
+            "open",
+            False,
+            [
+                reason(
+                    "call.guard.not_approved_by",
+                    "Agencies that have not approved publishing: JST and NAFOSTED.",
+                    agencies=["JST", "NAFOSTED"],
+                )
+            ],
+        ),
         ("cancel", "cancelled", True, []),
     ]
 
@@ -340,8 +375,14 @@ async def test_transitions_of_a_closed_call_name_pending_steps(
             "start_deciding",
             False,
             [
-                "Agencies whose ranking is not final: JST, NAFOSTED.",
-                "The joint ranking has not been recorded.",
+                reason(
+                    "call.guard.rankings_not_final",
+                    "Agencies whose ranking is not final: JST and NAFOSTED.",
+                    agencies=["JST", "NAFOSTED"],
+                ),
+                reason(
+                    "call.guard.joint_ranking_missing", "The joint ranking has not been recorded."
+                ),
             ],
         )
     ]
@@ -355,3 +396,31 @@ async def test_transitions_for_a_researcher_list_nothing(client: Client, db: Asy
     response = await client.get(f"/api/calls/{call.id}/transitions", headers=researcher)
 
     assert (response.status_code, response.json()) == (200, [])
+
+
+async def test_a_second_answer_of_one_agency_is_refused_by_the_record_itself(
+    db: AsyncSession,
+) -> None:
+    # The guard refuses first; the record refuses too, for a race past the guard.
+    co = await make_cofunders(db)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
+    subject = Subject("call", call.id, Purpose.PUBLISH_CALL, 1)
+    officer = Actor(co.jst_officer.id, co.jst_officer.email)
+
+    async def answer() -> None:
+        await record(
+            db,
+            subject,
+            agency_id=co.jst.id,
+            agency_code="JST",
+            officer=officer,
+            decision=Answer.APPROVE,
+            rationale=None,
+        )
+
+    await answer()
+    with pytest.raises(Conflict) as caught:
+        await answer()
+
+    assert caught.value.detail == ANSWERED(agency="JST")
+    assert str(caught.value.detail) == "JST has answered already."

@@ -13,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.common.actors import SYSTEM
 from grants.db.models import AuditEvent, Conflict, ProposalExclusion
 from grants.reviews.pool.conflicts import detect_conflicts, forbidden_pairs
-from grants.reviews.pool.matching import Candidate, find_conflicts, normalize_institution
+from grants.reviews.pool.matching import (
+    SAME_NAME,
+    Candidate,
+    find_conflicts,
+    normalize_institution,
+)
 from tests.conftest import QueryCounter
 from tests.factories import (
     BidFactory,
@@ -253,7 +258,11 @@ async def test_decisions_need_a_cofunding_officer_a_reason_and_an_active_conflic
 
     assert [foreign.status_code, researcher.status_code, no_reason.status_code] == [403, 403, 422]
     assert (ok.status_code, twice.status_code) == (200, 409)
-    assert twice.json()["detail"] == "The conflict is already dismissed."
+    assert (twice.json()["detail"], twice.json()["code"], twice.json()["params"]) == (
+        "The conflict is already dismissed.",
+        "conflict.already_decided",
+        {"status": "dismissed"},
+    )
 
 
 async def test_forbidden_pairs_holds_active_conflicts_and_conflict_bids_only(
@@ -304,10 +313,13 @@ async def test_reviewer_declares_coauthorship_on_a_call_they_serve(
     refused = await client.post(url, headers=await bearer(db, stranger), json=body)
 
     assert response.status_code == 201
-    assert {k: response.json()[k] for k in ("reviewer_id", "source", "reason", "status")} == {
+    keys = ("reviewer_id", "source", "reason", "reason_code", "reason_params", "status")
+    assert {k: response.json()[k] for k in keys} == {
         "reviewer_id": str(reviewer.id),
         "source": "coauthor",
         "reason": "Co-authored two papers with the JST PI in 2025.",
+        "reason_code": None,
+        "reason_params": None,
         "status": "active",
     }
     assert refused.status_code == 404
@@ -332,9 +344,12 @@ def test_find_conflicts_lets_ror_decide_when_both_sides_have_one() -> None:
         (
             no_ror.user_id,
             "same_institution",
-            "Same institution as the JST part (University of Tokyo): same normalized name.",
+            SAME_NAME(agency="JST", institution="University of Tokyo"),
         )
     ]
+    assert str(found[0].reason) == (
+        "Same institution as the JST part (University of Tokyo): same normalized name."
+    )
 
 
 async def test_conflicts_list_constant_queries_at_1_and_20(

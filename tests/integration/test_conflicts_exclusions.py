@@ -33,9 +33,17 @@ async def test_pi_names_up_to_three_non_preferred_reviewers(
 
     assert saved.status_code == 200
     assert too_many.status_code == 422
-    assert too_many.json()["errors"] == [
-        {"field": "body", "reason": "at most 3 non-preferred reviewers"}
-    ]
+    assert (too_many.json()["detail"], too_many.json()["errors"]) == (
+        "Too many non-preferred reviewers.",
+        [
+            {
+                "field": "body",
+                "reason": "at most 3 non-preferred reviewers",
+                "code": "pool.exclusions.at_most",
+                "params": {"count": 3},
+            }
+        ],
+    )
     assert [(e["name"], e["email"], e["orcid"]) for e in shown.json()] == [
         ("Dr. Rival 0", "rival0@example.org", None),
         ("Dr. Rival 1", "rival1@example.org", None),
@@ -88,4 +96,8 @@ async def test_exclusion_by_email_is_detected_after_submission(
         rival.id,
         "excluded_by_applicants",
         "Excluded by the applicants (Dr. Rival 0, matched by email).",
+    )
+    assert (conflict.reason_code, conflict.reason_params) == (
+        "conflict.excluded.email",
+        {"name": "Dr. Rival 0"},
     )

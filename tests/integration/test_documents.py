@@ -29,6 +29,7 @@ from tests.factories_documents import (
     pdf_of,
     stored_files,
 )
+from tests.factories_proposals import problem_of
 from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
@@ -172,12 +173,74 @@ async def test_upload_over_limit_streamed_is_413_and_stores_nothing(
         content=chunked(pdf_of(300_000)),
     )
 
-    assert response.status_code == 413
-    assert response.json()["detail"] == (
-        "A project_description document may have at most 100000 bytes; nothing was stored."
-    )
+    assert (response.status_code, problem_of(response)) == (413, _too_large(team.documents_url))
     assert await document_rows(db, team.proposal) == 0
     assert stored_files(tmp_path / "documents") == []
+
+
+def _too_large(url: str) -> dict[str, Any]:
+    return {
+        "type": "urn:cofund:problem:too_large",
+        "title": "Document too large",
+        "status": 413,
+        "detail": "A project_description document may have at most 100,000 bytes; "
+        "nothing was stored.",
+        "instance": url,
+        "code": "document.too_large",
+        "params": {"kind": "project_description", "limit": 100_000},
+        "errors": [
+            {
+                "field": "body",
+                "reason": "larger than 100,000 bytes",
+                "code": "storage.upload.too_large",
+                "params": {"limit": 100_000},
+            }
+        ],
+    }
+
+
+async def test_upload_refusals_read_in_japanese_and_vietnamese(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_consortium(db, max_bytes=100_000)
+    team.pi.locale, team.counterpart.locale = "ja", "vi"
+    await db.flush()
+    japanese = {**_named("big.pdf", team.headers), "Accept-Language": "ja"}
+    vietnamese = {**_named("x.pdf", await bearer(db, team.counterpart)), "Accept-Language": "vi"}
+
+    too_large = await client.post(
+        team.documents_url, params=KIND, headers=japanese, content=chunked(pdf_of(300_000))
+    )
+    executable = await client.post(team.documents_url, params=KIND, headers=vietnamese, content=ELF)
+
+    assert (too_large.status_code, too_large.headers["content-language"]) == (413, "ja")
+    assert problem_of(too_large) == _too_large(team.documents_url) | {
+        "title": "書類が大きすぎます",
+        "detail": "project_description の書類は 100,000 バイトまでです。何も保存されていません。",
+        "errors": [
+            {
+                "field": "body",
+                "reason": "100,000 バイトを超えています",
+                "code": "storage.upload.too_large",
+                "params": {"limit": 100_000},
+            }
+        ],
+    }
+    executable_body = _unsupported(team.documents_url, "application/x-executable")
+    assert (executable.status_code, problem_of(executable)) == (
+        415,
+        executable_body
+        | {
+            "title": "Loại tài liệu không được chấp nhận",
+            "detail": "Nội dung tệp là application/x-executable, không được chấp nhận cho tài "
+            "liệu loại project_description; các loại được chấp nhận là application/pdf. "
+            "Không có gì được lưu.",
+            "errors": [
+                executable_body["errors"][0]
+                | {"reason": "loại nội dung application/x-executable không được chấp nhận"}
+            ],
+        },
+    )
 
 
 async def test_upload_content_length_over_limit_is_refused_before_reading(
@@ -198,7 +261,7 @@ async def test_upload_content_length_over_limit_is_refused_before_reading(
         content=body(),
     )
 
-    assert response.status_code == 413
+    assert (response.status_code, problem_of(response)) == (413, _too_large(team.documents_url))
     assert sent == []
     assert await document_rows(db, team.proposal) == 0
 
@@ -216,10 +279,37 @@ async def test_upload_renamed_executables_are_415_and_store_nothing(
     )
 
     assert (elf.status_code, pe.status_code) == (415, 415)
-    assert "application/x-executable" in elf.json()["detail"]
-    assert "application/vnd.microsoft.portable-executable" in pe.json()["detail"]
+    assert problem_of(elf) == _unsupported(team.documents_url, "application/x-executable")
+    assert problem_of(pe) == _unsupported(
+        team.documents_url, "application/vnd.microsoft.portable-executable"
+    )
     assert await document_rows(db, team.proposal) == 0
     assert stored_files(tmp_path / "documents") == []
+
+
+def _unsupported(url: str, sniffed: str) -> dict[str, Any]:
+    return {
+        "type": "urn:cofund:problem:unsupported_type",
+        "title": "Unsupported document type",
+        "status": 415,
+        "detail": f"The file's content is {sniffed}, which a project_description document may "
+        "not be; the accepted types are application/pdf. Nothing was stored.",
+        "instance": url,
+        "code": "document.type_refused",
+        "params": {
+            "sniffed": sniffed,
+            "kind": "project_description",
+            "allowed": ["application/pdf"],
+        },
+        "errors": [
+            {
+                "field": "body",
+                "reason": f"content type {sniffed} is not allowed",
+                "code": "storage.upload.unsupported_type",
+                "params": {"sniffed": sniffed},
+            }
+        ],
+    }
 
 
 async def test_upload_unknown_kind_or_no_name_is_422(client: Client, db: AsyncSession) -> None:
@@ -233,10 +323,46 @@ async def test_upload_unknown_kind_or_no_name_is_422(client: Client, db: AsyncSe
     )
     unnamed = await client.post(team.documents_url, params=KIND, headers=team.headers, content=PDF)
 
-    assert unknown.status_code == 422
-    assert [e["field"] for e in unknown.json()["errors"]] == ["kind"]
-    assert unnamed.status_code == 422
-    assert [e["field"] for e in unnamed.json()["errors"]] == ["filename"]
+    assert (unknown.status_code, problem_of(unknown)) == (
+        422,
+        {
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "The call has no document kind 'budget_sheet'; it has: project_description.",
+            "instance": team.documents_url,
+            "code": "document.unknown_kind",
+            "params": {"kind": "budget_sheet", "kinds": ["project_description"]},
+            "errors": [
+                {
+                    "field": "kind",
+                    "reason": "unknown document kind 'budget_sheet'",
+                    "code": "document.unknown_kind_field",
+                    "params": {"kind": "budget_sheet"},
+                }
+            ],
+        },
+    )
+    assert (unnamed.status_code, problem_of(unnamed)) == (
+        422,
+        {
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "Name the file in the X-Filename header or the filename query parameter.",
+            "instance": team.documents_url,
+            "code": "document.name_missing",
+            "params": {},
+            "errors": [
+                {
+                    "field": "filename",
+                    "reason": "missing, empty or not valid UTF-8",
+                    "code": "document.name_missing_field",
+                    "params": {},
+                }
+            ],
+        },
+    )
     assert await document_rows(db, team.proposal) == 0
 
 
@@ -286,6 +412,7 @@ async def test_outsiders_get_404_on_list_content_and_upload(
     ]
 
     assert [a.status_code for a in answers] == [404, 404, 404, 404]
+    # The policy's refusal (grants.security), not one of the documents' own.
     assert {a.json()["detail"] for a in answers} == {"No such proposal."}
 
 
@@ -297,8 +424,18 @@ async def test_document_of_another_proposal_is_404(client: Client, db: AsyncSess
 
     response = await client.get(f"{team.documents_url}/{foreign.id}", headers=team.headers)
 
-    assert response.status_code == 404
-    assert response.json()["detail"] == "No such document."
+    assert (response.status_code, problem_of(response)) == (
+        404,
+        {
+            "type": "urn:cofund:problem:not_found",
+            "title": "Not found",
+            "status": 404,
+            "detail": "No such document.",
+            "instance": f"{team.documents_url}/{foreign.id}",
+            "code": "document.not_found",
+            "params": {},
+        },
+    )
 
 
 async def test_list_documents_constant_queries(
@@ -357,6 +494,8 @@ async def test_client_disconnecting_midway_leaves_nothing(
             "detail": "The client closed the connection before the request was read; "
             "nothing was changed.",
             "instance": team.documents_url,
+            "code": "problem.client_disconnected",
+            "params": {},
         },
     )
     assert await document_rows(db, team.proposal) == 0

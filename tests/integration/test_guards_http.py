@@ -34,6 +34,14 @@ from tests.factories_guards import approve, snapshot
 from tests.factories_proposals import World, make_world, ready_proposal
 from tests.factories_scoring import Panel, make_panel
 from tests.support.problems import problem
+from tests.support.reasons import (
+    FUTURE_CLOSES,
+    FUTURE_CLOSES_EN,
+    PAST_CLOSES,
+    PAST_CLOSES_EN,
+    PAST_OPENS,
+    reason,
+)
 
 Client = httpx.AsyncClient
 UTC = datetime.UTC
@@ -46,6 +54,7 @@ RESOURCES: dict[type[Any], str] = {
     Ranking: "rankings",
 }
 
+REFUSED = {"en": "The event is refused.", "vi": "Sự kiện này bị từ chối."}
 DECISIONS_NOT_RECORDED = (
     "No endpoint or table records an agency's funding decision yet, so the proposal binding "
     "always reports no decision: this guard cannot refuse through HTTP."
@@ -63,11 +72,13 @@ async def assert_refused(
     headers: dict[str, str],
     entity: Any,
     event: str,
-    reasons: list[str],
+    reasons: list[dict[str, Any]],
     data: dict[str, Any] | None = None,
+    lang: str = "en",
 ) -> None:
     """Fire `event` on `entity` at its current version; the answer is the guards' 409 with
-    exactly `reasons`, and the entity's state, version and the audit log are unchanged."""
+    exactly `reasons`, in the caller's language `lang`, and the entity's state, version and the
+    audit log are unchanged."""
     model = type(entity)
     before = await snapshot(db, model, entity.id)
     url = f"/api/{RESOURCES[model]}/{entity.id}/events/{event}"
@@ -75,12 +86,17 @@ async def assert_refused(
 
     response = await client.post(url, headers=headers, json=body)
 
-    assert problem(response) == {
+    body = problem(response)
+    if lang != "en":  # the title is the problem's own: its translation is not the workflows'
+        body.pop("title")
+    assert body == {
         "type": "urn:cofund:problem:conflict",
-        "title": "Conflict",
+        **({"title": "Conflict"} if lang == "en" else {}),
         "status": 409,
-        "detail": "The event is refused.",
+        "detail": REFUSED[lang],
         "instance": url,
+        "code": "workflow.refused",
+        "params": {},
         "reasons": reasons,
     }
     assert await snapshot(db, model, entity.id) == before
@@ -88,8 +104,11 @@ async def assert_refused(
 
 # Account ---------------------------------------------------------------------------------
 
-SELF = "An admin cannot suspend or deactivate their own account."
-LAST_ADMIN = "This is the last active admin account; appoint another admin first."
+SELF = reason("account.guard.oneself", "An admin cannot suspend or deactivate their own account.")
+LAST_ADMIN = reason(
+    "account.guard.last_admin",
+    "This is the last active admin account; appoint another admin first.",
+)
 
 
 async def test_account_not_oneself_refuses_suspending_oneself(
@@ -115,6 +134,12 @@ async def test_account_not_last_admin_refuses_deactivating_the_last_admin(
 
 # Call ------------------------------------------------------------------------------------
 
+# The call set-up's own check: its code comes with the calls' conversion of their checks.
+NO_DOCUMENT_KINDS = reason(None, "The call requires no document kinds.")
+JOINT_MISSING = reason(
+    "call.guard.joint_ranking_missing", "The joint ranking has not been recorded."
+)
+
 
 async def test_call_configuration_complete_refuses_approving_a_call_without_documents(
     client: Client, db: AsyncSession
@@ -125,7 +150,12 @@ async def test_call_configuration_complete_refuses_approving_a_call_without_docu
     )
 
     await assert_refused(
-        client, db, co.jst_headers, call, "approve", ["The call requires no document kinds."]
+        client,
+        db,
+        co.jst_headers,
+        call,
+        "approve",
+        [NO_DOCUMENT_KINDS],
     )
 
 
@@ -133,15 +163,14 @@ async def test_call_closes_in_future_refuses_approving_a_call_already_closed(
     client: Client, db: AsyncSession
 ) -> None:
     co = await make_cofunders(db)
-    closes = _at(days=-1)
     call = await make_call(
         db,
         co.jst_officer,
         co.jst,
         co.nafosted,
         state="draft",
-        opens_at=_at(days=-20),
-        closes_at=closes,
+        opens_at=PAST_OPENS,
+        closes_at=PAST_CLOSES,
     )
 
     await assert_refused(
@@ -150,7 +179,13 @@ async def test_call_closes_in_future_refuses_approving_a_call_already_closed(
         co.jst_headers,
         call,
         "approve",
-        [f"The closing time {closes.isoformat()} is not in the future."],
+        [
+            reason(
+                "call.guard.closing_time_past",
+                f"The closing time {PAST_CLOSES_EN} is not in the future.",
+                closes_at="2026-03-31T08:00:00Z",
+            )
+        ],
     )
 
 
@@ -167,7 +202,7 @@ async def test_call_caller_not_yet_approved_refuses_a_second_key(
         co.jst_headers,
         call,
         "approve",
-        ["Your agency has approved this set-up already."],
+        [reason("call.guard.already_approved", "Your agency has approved this set-up already.")],
     )
 
 
@@ -184,7 +219,14 @@ async def test_call_approved_by_every_agency_refuses_publishing_without_keys(
         co.nafosted_headers,
         call,
         "publish",
-        ["Agencies that have not approved publishing: NAFOSTED."],
+        [
+            reason(
+                "call.guard.not_approved_by",
+                "Các cơ quan tài trợ chưa phê duyệt việc công bố: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
+        lang="vi",  # NAFOSTED's officer reads Vietnamese
     )
 
 
@@ -192,11 +234,21 @@ async def test_call_deadline_reached_refuses_closing_an_open_call_early(
     client: Client, db: AsyncSession
 ) -> None:
     co = await make_cofunders(db)
-    closes = _at(days=3)
-    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=closes)
+    call = await make_call(db, co.jst_officer, co.jst, co.nafosted, closes_at=FUTURE_CLOSES)
 
     await assert_refused(
-        client, db, co.jst_headers, call, "close", [f"The call is open until {closes.isoformat()}."]
+        client,
+        db,
+        co.jst_headers,
+        call,
+        "close",
+        [
+            reason(
+                "call.guard.still_open",
+                f"The call is open until {FUTURE_CLOSES_EN}.",
+                closes_at="2099-03-31T08:00:00Z",
+            )
+        ],
     )
 
 
@@ -212,7 +264,13 @@ async def test_call_eligibility_checked_refuses_review_with_an_unchecked_proposa
         await bearer(db, world.jst_officer),
         world.call,
         "start_review",
-        ["1 proposal awaits an eligibility decision."],
+        [
+            reason(
+                "call.guard.eligibility_unchecked",
+                "Proposals awaiting an eligibility decision: 1.",
+                count=1,
+            )
+        ],
     )
 
 
@@ -227,7 +285,13 @@ async def test_call_reviews_complete_refuses_ranking_without_reviews(
         panel.jst_headers,
         panel.call,
         "start_ranking",
-        ["2 proposals have fewer submitted reviews than the call requires."],
+        [
+            reason(
+                "call.guard.reviews_short",
+                "Proposals with fewer submitted reviews than the call requires: 2.",
+                count=2,
+            )
+        ],
     )
 
 
@@ -244,8 +308,12 @@ async def test_call_rankings_final_refuses_deciding_before_agency_rankings(
         panel.call,
         "start_deciding",
         [
-            "Agencies whose ranking is not final: NAFOSTED.",
-            "The joint ranking has not been recorded.",
+            reason(
+                "call.guard.rankings_not_final",
+                "Agencies whose ranking is not final: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            ),
+            JOINT_MISSING,
         ],
     )
 
@@ -265,7 +333,7 @@ async def test_call_joint_ranking_recorded_refuses_deciding_before_the_joint_ran
         panel.jst_headers,
         panel.call,
         "start_deciding",
-        ["The joint ranking has not been recorded."],
+        [JOINT_MISSING],
     )
 
 
@@ -280,11 +348,23 @@ async def test_call_every_proposal_decided_refuses_finishing_with_undecided_prop
         panel.jst_headers,
         panel.call,
         "finish",
-        ["1 proposal awaits a decision of some agency."],
+        [
+            reason(
+                "call.guard.undecided", "Proposals awaiting a decision of some agency: 1.", count=1
+            )
+        ],
     )
 
 
 # Proposal --------------------------------------------------------------------------------
+
+UNDECIDED = reason(
+    "proposal.guard.undecided",
+    "Agencies without a decision: JST and NAFOSTED.",
+    agencies=["JST", "NAFOSTED"],
+)
+# The proposals' own submission check: its code comes with their conversion of the checks.
+NO_ENGLISH_ABSTRACT = reason(None, "The abstract has no English text.")
 
 
 async def _submitted(world: World, db: AsyncSession) -> Proposal:
@@ -303,15 +383,14 @@ async def test_proposal_call_open_refuses_submitting_to_a_closed_call(
         await bearer(db, world.jp_pi),
         proposal,
         "submit",
-        ["The call is closed, not open."],
+        [reason("proposal.guard.call_not_open", "The call is closed, not open.", state="closed")],
     )
 
 
 async def test_proposal_before_deadline_refuses_reopening_after_the_deadline(
     client: Client, db: AsyncSession
 ) -> None:
-    closes = _at(days=-1)
-    world = await make_world(db, closes_at=closes)
+    world = await make_world(db, opens_at=PAST_OPENS, closes_at=PAST_CLOSES)
     proposal = await _submitted(world, db)
 
     await assert_refused(
@@ -320,7 +399,13 @@ async def test_proposal_before_deadline_refuses_reopening_after_the_deadline(
         await bearer(db, world.jp_pi),
         proposal,
         "reopen",
-        [f"The deadline {closes.isoformat()} has passed."],
+        [
+            reason(
+                "proposal.guard.deadline_passed",
+                f"The deadline {PAST_CLOSES_EN} has passed.",
+                deadline="2026-03-31T08:00:00Z",
+            )
+        ],
     )
 
 
@@ -336,15 +421,14 @@ async def test_proposal_complete_refuses_submitting_without_an_english_abstract(
         await bearer(db, world.jp_pi),
         proposal,
         "submit",
-        ["The abstract has no English text."],
+        [NO_ENGLISH_ABSTRACT],
     )
 
 
 async def test_proposal_after_deadline_refuses_eligibility_before_the_deadline(
     client: Client, db: AsyncSession
 ) -> None:
-    closes = _at(days=5)
-    world = await make_world(db, closes_at=closes)
+    world = await make_world(db, closes_at=FUTURE_CLOSES)
     proposal = await _submitted(world, db)
 
     await assert_refused(
@@ -353,7 +437,13 @@ async def test_proposal_after_deadline_refuses_eligibility_before_the_deadline(
         await bearer(db, world.jst_officer),
         proposal,
         "declare_eligible",
-        [f"Eligibility is decided after the deadline {closes.isoformat()}."],
+        [
+            reason(
+                "proposal.guard.before_deadline",
+                f"Eligibility is decided after the deadline {FUTURE_CLOSES_EN}.",
+                deadline="2099-03-31T08:00:00Z",
+            )
+        ],
     )
 
 
@@ -370,7 +460,12 @@ async def test_proposal_caller_not_yet_assessed_refuses_a_second_answer(
         await bearer(db, world.jst_officer),
         proposal,
         "declare_ineligible",
-        ["Your agency has decided on this proposal's eligibility already."],
+        [
+            reason(
+                "proposal.guard.already_assessed",
+                "Your agency has decided on this proposal's eligibility already.",
+            )
+        ],
         data={"reason": "The budget breaks our rules after all."},
     )
 
@@ -388,7 +483,13 @@ async def test_proposal_every_part_eligible_refuses_admitting_with_one_key(
         await bearer(db, world.jst_officer),
         proposal,
         "admit",
-        ["Agencies that have not found their part eligible: NAFOSTED."],
+        [
+            reason(
+                "proposal.guard.parts_not_eligible",
+                "Agencies that have not found their part eligible: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
     )
 
 
@@ -403,7 +504,13 @@ async def test_proposal_call_reviewing_refuses_review_before_the_call_reviews(
         panel.jst_headers,
         panel.proposals[0],
         "start_review",
-        ["The call is closed, not reviewing."],
+        [
+            reason(
+                "proposal.guard.call_not_reviewing",
+                "The call is closed, not reviewing.",
+                state="closed",
+            )
+        ],
     )
 
 
@@ -418,7 +525,7 @@ async def test_proposal_reviews_in_refuses_completing_review_without_reviews(
         panel.jst_headers,
         panel.proposals[0],
         "complete_review",
-        ["No review has been submitted."],
+        [reason("proposal.guard.no_review", "No review has been submitted.")],
     )
 
 
@@ -437,7 +544,14 @@ async def test_proposal_call_deciding_refuses_an_award_while_ranking(
         panel.jst_headers,
         panel.proposals[0],
         "award",
-        ["The call is ranking, not deciding.", "Agencies without a decision: JST, NAFOSTED."],
+        [
+            reason(
+                "proposal.guard.call_not_deciding",
+                "The call is ranking, not deciding.",
+                state="ranking",
+            ),
+            UNDECIDED,
+        ],
     )
 
 
@@ -452,7 +566,7 @@ async def test_proposal_all_agencies_decided_refuses_an_award_without_decisions(
         panel.jst_headers,
         panel.proposals[0],
         "award",
-        ["Agencies without a decision: JST, NAFOSTED."],
+        [UNDECIDED],
     )
 
 
@@ -464,7 +578,12 @@ async def test_proposal_no_agency_rejected_refuses_an_award_after_a_rejection(
     # Arrange NAFOSTED's rejection here once decisions are recorded.
 
     await assert_refused(
-        client, db, panel.jst_headers, panel.proposals[0], "award", ["Rejected by: NAFOSTED."]
+        client,
+        db,
+        panel.jst_headers,
+        panel.proposals[0],
+        "award",
+        [reason("proposal.guard.rejected_by", "Rejected by: NAFOSTED.", agencies=["NAFOSTED"])],
     )
 
 
@@ -479,7 +598,7 @@ async def test_proposal_some_agency_rejected_refuses_a_rejection_nobody_made(
         panel.jst_headers,
         panel.proposals[0],
         "reject",
-        ["Agencies without a decision: JST, NAFOSTED.", "No agency rejected the proposal."],
+        [UNDECIDED, reason("proposal.guard.none_rejected", "No agency rejected the proposal.")],
     )
 
 
@@ -496,7 +615,7 @@ async def test_proposal_no_decision_yet_refuses_withdrawing_after_a_decision(
         await bearer(db, panel.jp_pi),
         panel.proposals[0],
         "withdraw",
-        ["An agency has already recorded its decision."],
+        [reason("proposal.guard.already_decided", "An agency has already recorded its decision.")],
     )
 
 
@@ -519,7 +638,18 @@ async def test_review_assignment_no_conflict_refuses_inviting_a_conflicted_revie
     await persist(db, row, conflict)
 
     await assert_refused(
-        client, db, await bearer(db, rw.world.jst_officer), row, "invite", ["Same institute."]
+        client,
+        db,
+        await bearer(db, rw.world.jst_officer),
+        row,
+        "invite",
+        [
+            reason(
+                "assignment.guard.conflict",
+                "Unresolved conflict of interest: Same institute.",
+                reason="Same institute.",
+            )
+        ],
     )
 
 
@@ -541,7 +671,13 @@ async def test_review_assignment_fully_scored_refuses_submitting_an_empty_review
         await bearer(db, rw.jp[0]),
         row,
         "submit",
-        ["Criteria not scored: novelty, feasibility, impact."],
+        [
+            reason(
+                "assignment.guard.not_scored",
+                "Criteria not scored: novelty, feasibility, and impact.",
+                criteria=["novelty", "feasibility", "impact"],
+            )
+        ],
     )
 
 
@@ -573,7 +709,14 @@ async def test_ranking_agency_rankings_final_refuses_approving_before_both_are_f
         panel.nafosted_headers,
         joint,
         "approve",
-        ["Agencies whose ranking is not final: NAFOSTED."],
+        [
+            reason(
+                "ranking.guard.rankings_not_final",
+                "Các cơ quan tài trợ chưa chốt xếp hạng: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
+        lang="vi",  # NAFOSTED's officer reads Vietnamese
     )
 
 
@@ -589,7 +732,12 @@ async def test_ranking_caller_not_yet_approved_refuses_a_second_key(
         panel.jst_headers,
         joint,
         "approve",
-        ["Your agency has approved the joint ranking already."],
+        [
+            reason(
+                "ranking.guard.already_approved",
+                "Your agency has approved the joint ranking already.",
+            )
+        ],
     )
 
 
@@ -605,7 +753,13 @@ async def test_ranking_approved_by_all_refuses_recording_with_one_key(
         panel.jst_headers,
         joint,
         "record",
-        ["Agencies that have not approved: NAFOSTED."],
+        [
+            reason(
+                "ranking.guard.not_approved_by",
+                "Agencies that have not approved: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
     )
 
 

@@ -44,8 +44,9 @@ async def test_unknown_language_named_in_the_readers_language(
     co = await make_cofunders(db)
     body = call_body(description={"en": "Chips.", "fr": "Puces."})
 
-    # The NAFOSTED officer's saved locale is Vietnamese.
-    response = await client.post("/api/calls", headers=co.nafosted_headers, json=body)
+    headers = {**co.nafosted_headers, "Accept-Language": "vi"}
+
+    response = await client.post("/api/calls", headers=headers, json=body)
 
     assert (response.headers["content-language"], response.json()["errors"]) == (
         "vi",

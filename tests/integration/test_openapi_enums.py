@@ -83,9 +83,9 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], bool]] = {
     ("Invitation", "role"): (["pi", "co_investigator"], False),
     ("RoleGrant", "role"): (list(Role), False),
     ("RoleView", "role"): (list(Role), False),
-    ("UserCreate", "locale"): (LOCALES, False),
+    ("UserCreate", "locale"): (LOCALES, True),
     ("UserUpdate", "locale"): (LOCALES, True),
-    ("User", "locale"): (LOCALES, False),
+    ("User", "locale"): (LOCALES, True),
     # conflicts, assignments, scores
     ("ConflictView", "status"): (list(ConflictStatus), False),
     ("ConflictDetail", "status"): (list(ConflictStatus), False),

@@ -88,14 +88,32 @@ async def test_over_cap_budget_refused_naming_part_year_and_cap(
         },
     )
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
+    assert (response.status_code, problem_of(response)) == (
+        422,
         {
-            "field": "lines",
-            "reason": "The NAFOSTED part's budget for year 1 is ₫12,000,000, over NAFOSTED's "
-            "cap of ₫10,000,000 per year.",
-        }
-    ]
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "The budget is over the call's caps.",
+            "instance": f"{base}/{vn_part}/budget",
+            "code": "budget.over_caps",
+            "params": {},
+            "errors": [
+                {
+                    "field": "lines",
+                    "reason": "The NAFOSTED part's budget for year 1 is ₫12,000,000, over "
+                    "NAFOSTED's cap of ₫10,000,000 per year.",
+                    "code": "budget.caps.year_over_cap",
+                    "params": {
+                        "agency": "NAFOSTED",
+                        "year": 1,
+                        "amount": {"amount": 12_000_000, "currency": "VND"},
+                        "cap": {"amount": 10_000_000, "currency": "VND"},
+                    },
+                }
+            ],
+        },
+    )
     assert await audit_count(db) == before
 
 
@@ -118,8 +136,8 @@ async def test_indirect_share_over_limit_kept_in_draft_with_warning(
 
     assert response.status_code == 200
     assert response.json()["warnings"] == [
-        "The NAFOSTED part's indirect costs ₫4,000,000 are over 30% of its direct costs "
-        "₫6,000,000.",
+        "The NAFOSTED part's indirect costs ₫4,000,000 are over the share of its direct costs "
+        "₫6,000,000 that NAFOSTED allows (30%).",
     ]
 
 
@@ -148,18 +166,58 @@ async def test_bad_lines_refused_naming_each_field_and_nothing_written(
         },
     )
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "lines[1].year", "reason": "a year of the project: 1 to 3"},
+    categories = ["personnel", "equipment", "consumables", "travel", "other", "indirect"]
+    assert (response.status_code, problem_of(response)) == (
+        422,
         {
-            "field": "lines[1].category",
-            "reason": "one of personnel, equipment, consumables, travel, other, indirect",
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "Some budget lines are invalid.",
+            "instance": url,
+            "code": "budget.lines_invalid",
+            "params": {},
+            "errors": [
+                {
+                    "field": "lines[1].year",
+                    "reason": "a year of the project: 1 to 3",
+                    "code": "budget.line.year_outside",
+                    "params": {"duration": 3},
+                },
+                {
+                    "field": "lines[1].category",
+                    "reason": "not a budget category; the categories are personnel, equipment, "
+                    "consumables, travel, other, and indirect",
+                    "code": "budget.line.unknown_category",
+                    "params": {"categories": categories},
+                },
+                {
+                    "field": "lines[2].amount",
+                    "reason": "JPY has no minor unit: give a whole number",
+                    "code": "budget.line.no_minor_unit",
+                    "params": {"currency": "JPY"},
+                },
+                {
+                    "field": "lines[3].amount",
+                    "reason": "must not be negative",
+                    "code": "budget.line.negative",
+                    "params": {},
+                },
+                {
+                    "field": "lines[4].currency",
+                    "reason": "this part's budget is in JPY",
+                    "code": "budget.line.other_currency",
+                    "params": {"currency": "JPY"},
+                },
+                {
+                    "field": "lines[5]",
+                    "reason": "year 1 personnel is listed twice",
+                    "code": "budget.line.listed_twice",
+                    "params": {"year": 1, "category": "personnel"},
+                },
+            ],
         },
-        {"field": "lines[2].amount", "reason": "JPY has no minor unit: give a whole number"},
-        {"field": "lines[3].amount", "reason": "must not be negative"},
-        {"field": "lines[4].currency", "reason": "this part's budget is in JPY"},
-        {"field": "lines[5]", "reason": "year 1 personnel is listed twice"},
-    ]
+    )
     assert await audit_count(db) == before
     rows = (await db.execute(select(BudgetLine.year, BudgetLine.category, BudgetLine.amount))).all()
     assert [tuple(r) for r in rows] == [(1, "travel", 100)]
@@ -179,7 +237,12 @@ async def test_vnd_decimal_amount_refused(client: Client, db: AsyncSession) -> N
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "lines[1].amount", "reason": "VND has no minor unit: give a whole number"}
+        {
+            "field": "lines[1].amount",
+            "reason": "VND has no minor unit: give a whole number",
+            "code": "budget.line.no_minor_unit",
+            "params": {"currency": "VND"},
+        }
     ]
 
 
@@ -278,6 +341,8 @@ async def test_budget_second_editor_with_same_version_gets_409_and_nothing_writt
         "status": 409,
         "detail": "You saw version 1, but it is now version 2.",
         "instance": url,
+        "code": None,  # grants.common.edits' own message
+        "params": {},
     }
     assert await audit_count(db) == before
     rows = (await db.execute(select(BudgetLine.year, BudgetLine.category, BudgetLine.amount))).all()

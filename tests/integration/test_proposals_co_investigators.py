@@ -3,7 +3,9 @@ tells whether the e-mail has one; accepting the invitation links it and opens th
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import select
@@ -101,26 +103,46 @@ async def test_add_member_answers_alike_whether_or_not_the_email_has_an_account(
         },
     )
     mails = (await db.execute(select(OutboxMessage.recipient, OutboxMessage.subject))).all()
+    # Each in the invitee's language: the account's saved locale (en), else the Japanese side's.
     assert sorted(tuple(m) for m in mails) == [
         ("known@example.jp", "Invitation to join a proposal in JV-2026"),
-        ("nobody@example.jp", "Invitation to join a proposal in JV-2026"),
+        ("nobody@example.jp", "公募 JV-2026 の提案への招待"),
     ]
-    invitation = await db.scalar(
-        select(ProposalInvitation).where(ProposalInvitation.email == "nobody@example.jp")
-    )
-    assert invitation is not None
-    assert len(invitation.token_hash) == 64
-    body = await db.scalar(
-        select(OutboxMessage.body).where(OutboxMessage.recipient == "nobody@example.jp")
-    )
-    assert body == (
+    invitations = {
+        i.email: i
+        for i in await db.scalars(
+            select(ProposalInvitation).where(ProposalInvitation.member_id.is_not(None))
+        )
+    }
+    assert [len(i.token_hash) for i in invitations.values()] == [64, 64]
+    bodies = dict((await db.execute(select(OutboxMessage.recipient, OutboxMessage.body))).all())
+    assert bodies["known@example.jp"] == (
         'Hello,\n\nYou are invited to join the joint proposal "Chiplet interconnects for '
         'edge-AI accelerators" in the call JV-2026 as a co-investigator on the JST team.\n\n'
-        "Sign in to CoFund with this e-mail address (nobody@example.jp), or create an account "
+        "Sign in to CoFund with this e-mail address (known@example.jp), or create an account "
         "with it, and accept the invitation at http://127.0.0.1:8000/api/invitations before "
-        f"{invitation.expires_at.isoformat(timespec='minutes')} UTC.\n"
+        f"{_en_utc(invitations['known@example.jp'].expires_at)} (UTC).\n"
         "If you do not know this project, ignore this mail: nothing happens without you.\n"
     )
+    tokyo = invitations["nobody@example.jp"].expires_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert bodies["nobody@example.jp"] == (
+        "CoFund からのご案内です。\n\n"
+        "公募 JV-2026 の共同提案「Chiplet interconnects for edge-AI accelerators」に、"
+        "JST側の共同研究者として招待されています。\n\n"
+        "このメールアドレス（nobody@example.jp）で CoFund にサインインするか、このアドレスで"
+        "アカウントを作成したうえで、"
+        f"{tokyo:%Y/%m/%d %H:%M} (日本時間) までに http://127.0.0.1:8000/api/invitations "
+        "で招待を承諾してください。\n"
+        "この研究課題にお心当たりがない場合は、このメールを破棄してください。ご本人が承諾しない"
+        "限り、何も行われません。\n"
+    )
+
+
+def _en_utc(moment: datetime.datetime) -> str:
+    """`Dec 15, 2026, 1:03 PM` (Babel's English medium date, short time, in UTC)."""
+    at = moment.astimezone(datetime.UTC)
+    hour = at.hour % 12 or 12
+    return f"{at:%b} {at.day}, {at.year}, {hour}:{at:%M}\u202f{at:%p}"
 
 
 async def test_member_email_change_voids_the_pending_invitation(
@@ -151,6 +173,8 @@ async def test_member_email_change_voids_the_pending_invitation(
         "status": 404,
         "detail": "No such invitation.",
         "instance": f"/api/invitations/{old['id']}/accept",
+        "code": "invitation.not_found",
+        "params": {},
     }
     assert [(i["email"], i["role"]) for i in listed_second.json()] == [
         ("second@example.jp", "co_investigator")
@@ -182,7 +206,10 @@ async def test_member_removal_voids_the_pending_invitation(
 
     assert removed.status_code == 204
     assert (listed.json(), accept.status_code) == ([], 404)
-    assert accept.json()["detail"] == "No such invitation."
+    assert (accept.json()["code"], accept.json()["detail"]) == (
+        "invitation.not_found",
+        "No such invitation.",
+    )
     assert await db.scalar(select(PartMember.id).where(PartMember.email == co_i.email)) is None
 
 
@@ -213,6 +240,8 @@ async def test_accept_refused_when_already_on_the_team(client: Client, db: Async
         "status": 409,
         "detail": "You are already on this proposal's team.",
         "instance": f"/api/invitations/{invitation['id']}/accept",
+        "code": "invitation.on_team_already",
+        "params": {},
     }
     assert await audit_count(db) == before
 

@@ -126,10 +126,38 @@ async def test_invite_refused_for_non_pi_unknown_agency_and_filled_part(
     filled = await client.post(url, headers=headers, json={"agency": "NAFOSTED", "email": "a@b.vn"})
     unknown = await client.post(url, headers=headers, json={"agency": "FWO", "email": "a@b.be"})
 
-    assert filled.status_code == 409
-    assert filled.json()["detail"] == "The NAFOSTED part already has its PI."
-    assert unknown.status_code == 422
-    assert unknown.json()["errors"] == [{"field": "agency", "reason": "one of JST, NAFOSTED"}]
+    assert (filled.status_code, problem_of(filled)) == (
+        409,
+        {
+            "type": "urn:cofund:problem:conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "The NAFOSTED part already has its PI.",
+            "instance": url,
+            "code": "part.pi_taken",
+            "params": {"agency": "NAFOSTED"},
+        },
+    )
+    assert (unknown.status_code, problem_of(unknown)) == (
+        422,
+        {
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "No such part.",
+            "instance": url,
+            "code": "invitation.no_such_part",
+            "params": {},
+            "errors": [
+                {
+                    "field": "agency",
+                    "reason": "not an agency of this proposal; its parts are JST and NAFOSTED",
+                    "code": "invitation.not_a_part",
+                    "params": {"agencies": ["JST", "NAFOSTED"]},
+                }
+            ],
+        },
+    )
 
 
 async def test_accepted_invitation_cannot_be_accepted_twice(
@@ -151,6 +179,8 @@ async def test_accepted_invitation_cannot_be_accepted_twice(
         "status": 409,
         "detail": "This invitation was accepted already.",
         "instance": url,
+        "code": "invitation.accepted_already",
+        "params": {},
     }
     assert await audit_count(db) == before
 
@@ -166,7 +196,18 @@ async def test_accepted_invitation_stays_not_found_for_others(
 
     response = await client.post(url, headers=await bearer(db, stranger))
 
-    assert (response.status_code, response.json()["detail"]) == (404, "No such invitation.")
+    assert (response.status_code, problem_of(response)) == (
+        404,
+        {
+            "type": "urn:cofund:problem:not_found",
+            "title": "Not found",
+            "status": 404,
+            "detail": "No such invitation.",
+            "instance": url,
+            "code": "invitation.not_found",
+            "params": {},
+        },
+    )
 
 
 async def test_pi_cannot_invite_themselves_as_counterpart(client: Client, db: AsyncSession) -> None:
@@ -187,7 +228,16 @@ async def test_pi_cannot_invite_themselves_as_counterpart(client: Client, db: As
         "status": 422,
         "detail": "You cannot invite yourself as the counterpart PI.",
         "instance": url,
-        "errors": [{"field": "email", "reason": "your own address: invite the counterpart PI"}],
+        "code": "invitation.self",
+        "params": {},
+        "errors": [
+            {
+                "field": "email",
+                "reason": "your own address: invite the counterpart PI",
+                "code": "invitation.self_field",
+                "params": {},
+            }
+        ],
     }
     assert await audit_count(db) == before
     assert await db.scalar(select(ProposalInvitation)) is None
@@ -248,6 +298,15 @@ async def test_invite_by_co_investigator_or_on_submitted_refused_without_trace(
         json=body,
     )
 
-    assert (by_co_i.status_code, too_late.status_code) == (403, 409)
+    assert (by_co_i.status_code, by_co_i.json()["code"], by_co_i.json()["detail"]) == (
+        403,
+        "invitation.pi_only",
+        "Only a PI of the proposal invites the counterpart PI.",
+    )
+    assert (too_late.status_code, too_late.json()["code"], too_late.json()["detail"]) == (
+        409,
+        "invitation.not_draft",
+        "The proposal is submitted; invitations are for drafts.",
+    )
     assert await db.scalar(select(ProposalInvitation.id)) is None
     assert await audit_count(db) == before

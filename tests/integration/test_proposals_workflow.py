@@ -12,8 +12,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import AuditEvent, Call, Proposal
 from tests.factories import BudgetLineFactory, PartMemberFactory, bearer, make_proposal, make_user
 from tests.factories_proposals import audit_count, make_world, ready_proposal
+from tests.support.reasons import (
+    FUTURE_CLOSES,
+    FUTURE_CLOSES_EN,
+    PAST_CLOSES,
+    PAST_CLOSES_EN,
+    PAST_OPENS,
+    reason,
+)
 
 Client = httpx.AsyncClient
+DEADLINE_PASSED = reason(
+    "proposal.guard.deadline_passed",
+    f"The deadline {PAST_CLOSES_EN} has passed.",
+    deadline="2026-03-31T08:00:00Z",
+)
+MISSING_FIELD = {
+    "field": "data.reason",
+    "reason": "This field is required.",
+    "code": "validation.missing",
+    "params": {},
+}
+
+
+def _texts(response: httpx.Response) -> list[str]:
+    """The refusal's reasons as English text: the submission checks' own codes are theirs."""
+    return [r["message"] for r in response.json()["reasons"]]
 
 
 def _past(days: int = 1) -> datetime.datetime:
@@ -68,8 +92,7 @@ async def test_submit_assigns_reference_numbers_in_order(client: Client, db: Asy
 async def test_submit_refused_with_every_reason_and_nothing_written(
     client: Client, db: AsyncSession
 ) -> None:
-    closes_at = _past()
-    world = await make_world(db, closes_at=closes_at)
+    world = await make_world(db, opens_at=PAST_OPENS, closes_at=PAST_CLOSES)
     proposal = await make_proposal(
         db, world.call, {world.jst.id: world.jp_pi}, abstract={"ja": "概要"}
     )
@@ -87,12 +110,13 @@ async def test_submit_refused_with_every_reason_and_nothing_written(
     response = await _fire(client, await bearer(db, world.jp_pi), proposal.id, "submit")
 
     assert response.status_code == 409
-    assert response.json()["reasons"] == [
-        f"The deadline {closes_at.isoformat()} has passed.",
+    assert response.json()["reasons"][0] == DEADLINE_PASSED
+    assert _texts(response)[1:] == [
         "The abstract has no English text.",
         "The JST part has no host institution (ROR id or name).",
         "The JST part's budget for year 2 is ¥16,000,000, over JST's cap of ¥10,000,000 per year.",
-        "The JST part's indirect costs ¥4,000,000 are over 30% of its direct costs ¥12,000,000.",
+        "The JST part's indirect costs ¥4,000,000 are over the share of its direct costs "
+        "¥12,000,000 that JST allows (30%).",
         "The NAFOSTED part has no PI.",
         "The NAFOSTED part has no host institution (ROR id or name).",
         "The NAFOSTED part has no budget.",
@@ -118,7 +142,7 @@ async def test_submit_refused_when_pi_already_pi_in_this_call(
     response = await _fire(client, await bearer(db, world.jp_pi), again.id, "submit")
 
     assert response.status_code == 409
-    assert response.json()["reasons"] == [
+    assert _texts(response) == [
         "jp.pi@example.jp is already PI of JV-2026-0001 in this call.",
         "vn.pi@example.vn is already PI of JV-2026-0001 in this call.",
     ]
@@ -139,7 +163,7 @@ async def test_total_cap_named(client: Client, db: AsyncSession) -> None:
     response = await _fire(client, await bearer(db, world.jp_pi), proposal.id, "submit")
 
     assert response.status_code == 409
-    assert response.json()["reasons"] == [
+    assert _texts(response) == [
         "The JST part's total budget ¥47,500,000 is over JST's cap of ¥45,000,000 per project."
     ]
 
@@ -182,14 +206,13 @@ async def test_reopen_keeps_reference_and_resubmit_reuses_it(
 
 
 async def test_reopen_after_deadline_refused(client: Client, db: AsyncSession) -> None:
-    closes_at = _past()
-    world = await make_world(db, closes_at=closes_at)
+    world = await make_world(db, opens_at=PAST_OPENS, closes_at=PAST_CLOSES)
     proposal = await ready_proposal(db, world, state="submitted", number=1, reference="X-1")
 
     response = await _fire(client, await bearer(db, world.jp_pi), proposal.id, "reopen")
 
     assert response.status_code == 409
-    assert response.json()["reasons"] == [f"The deadline {closes_at.isoformat()} has passed."]
+    assert response.json()["reasons"] == [DEADLINE_PASSED]
 
 
 async def test_withdraw_by_pi(client: Client, db: AsyncSession) -> None:
@@ -217,7 +240,7 @@ async def test_eligibility_by_cofunding_officer_with_reason(
     )
 
     assert no_reason.status_code == 422
-    assert no_reason.json()["errors"] == [{"field": "data.reason", "reason": "Field required"}]
+    assert no_reason.json()["errors"] == [MISSING_FIELD]
     assert (outsider.status_code, pi.status_code) == (404, 403)
     assert (done.json()["state"], done.json()["eligibility_reason"]) == (
         "ineligible",
@@ -242,7 +265,12 @@ async def test_eligibility_needs_every_agency_key_for_its_own_part(
     assert (first.json()["state"], first.json()["version"]) == ("submitted", 1)
     assert (again.status_code, again.json()["reasons"]) == (
         409,
-        ["Your agency has decided on this proposal's eligibility already."],
+        [
+            reason(
+                "proposal.guard.already_assessed",
+                "Your agency has decided on this proposal's eligibility already.",
+            )
+        ],
     )
     assert (second.json()["state"], second.json()["version"]) == ("eligible", 2)
     events = await db.scalars(
@@ -279,7 +307,7 @@ async def test_one_agency_finding_its_part_ineligible_refuses_the_proposal(
 
 
 async def test_eligibility_before_deadline_refused(client: Client, db: AsyncSession) -> None:
-    world = await make_world(db)
+    world = await make_world(db, closes_at=FUTURE_CLOSES)
     proposal = await ready_proposal(db, world, state="submitted", number=1, reference="X-1")
 
     response = await _fire(
@@ -287,7 +315,13 @@ async def test_eligibility_before_deadline_refused(client: Client, db: AsyncSess
     )
 
     assert response.status_code == 409
-    assert response.json()["reasons"][0].startswith("Eligibility is decided after the deadline")
+    assert response.json()["reasons"] == [
+        reason(
+            "proposal.guard.before_deadline",
+            f"Eligibility is decided after the deadline {FUTURE_CLOSES_EN}.",
+            deadline="2099-03-31T08:00:00Z",
+        )
+    ]
 
 
 async def test_transitions_show_submit_reasons_to_pi(client: Client, db: AsyncSession) -> None:
@@ -302,7 +336,7 @@ async def test_transitions_show_submit_reasons_to_pi(client: Client, db: AsyncSe
     by_event = {o["event"]: o for o in response.json()}
     assert sorted(by_event) == ["submit", "withdraw"]
     assert by_event["submit"]["allowed"] is False
-    assert "The NAFOSTED part has no PI." in by_event["submit"]["reasons"]
+    assert "The NAFOSTED part has no PI." in [r["message"] for r in by_event["submit"]["reasons"]]
     assert by_event["withdraw"]["allowed"] is True
 
 

@@ -11,6 +11,7 @@ from grants.db.models import AuditEvent
 from tests.factories import bearer, make_user
 from tests.factories_scoring import Panel, assign, full_scores, make_panel, reviewer_with_headers
 from tests.factories_scoring import submitted as submit_review
+from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
 
@@ -223,7 +224,7 @@ async def test_start_deciding_only_after_joint_ranking_recorded(
 
     assert (refused.status_code, refused.json()["reasons"]) == (
         409,
-        ["The joint ranking has not been recorded."],
+        [reason("call.guard.joint_ranking_missing", "The joint ranking has not been recorded.")],
     )
     assert (allowed.status_code, allowed.json()["state"]) == (200, "deciding")
 
@@ -244,7 +245,13 @@ async def test_start_ranking_needs_reviews_from_every_pool(
 
     assert (short.status_code, short.json()["reasons"]) == (
         409,
-        ["1 proposal has fewer submitted reviews than the call requires."],
+        [
+            reason(
+                "call.guard.reviews_short",
+                "Proposals with fewer submitted reviews than the call requires: 1.",
+                count=1,
+            )
+        ],
     )
     assert (allowed.status_code, allowed.json()["state"]) == (200, "ranking")
 
@@ -266,7 +273,7 @@ async def test_complete_review_waits_for_outstanding_reviews(
 
     assert (refused.status_code, refused.json()["reasons"]) == (
         409,
-        ["Reviews still outstanding: 1."],
+        [reason("proposal.guard.reviews_outstanding", "Reviews still outstanding: 1.", count=1)],
     )
     assert (allowed.status_code, allowed.json()["state"]) == (200, "reviewed")
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import Agency, Proposal, User
 from tests.factories import bearer, make_proposal, make_reviewer, make_user
 from tests.factories_proposals import World, make_world
+from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
 Headers = dict[str, str]
@@ -211,7 +212,13 @@ async def test_closed_call_to_joint_ranking_through_the_api(
     )
     assert (early.status_code, early.json()["reasons"]) == (
         409,
-        ["3 proposals have fewer submitted reviews than the call requires."],
+        [
+            reason(
+                "call.guard.reviews_short",
+                "Proposals with fewer submitted reviews than the call requires: 3.",
+                count=3,
+            )
+        ],
     )
 
     # Each reviewer accepts, saves a draft, completes and submits it.
@@ -313,7 +320,7 @@ async def test_closed_call_to_joint_ranking_through_the_api(
     assert (first.json()["state"], first.json()["approved_by"]) == ("draft", ["JST"])
     assert (refused.status_code, refused.json()["reasons"]) == (
         409,
-        ["The joint ranking has not been recorded."],
+        [reason("call.guard.joint_ranking_missing", "The joint ranking has not been recorded.")],
     )
     assert (second.json()["state"], second.json()["approved_by"]) == (
         "final",

@@ -99,8 +99,18 @@ async def test_create_profile_unknown_email_and_pool_422(client: Client, db: Asy
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "email", "reason": "no account has this email"},
-        {"field": "pools", "reason": "no agency has the code 'NSF'"},
+        {
+            "field": "email",
+            "reason": "no account has this email",
+            "code": "reviewer.profile.no_account",
+            "params": {},
+        },
+        {
+            "field": "pools",
+            "reason": "no agency has the code 'NSF'",
+            "code": "pool.agency.unknown_code",
+            "params": {"code": "NSF"},
+        },
     ]
 
 
@@ -114,7 +124,14 @@ async def test_create_profile_twice_is_409(client: Client, db: AsyncSession) -> 
     )
 
     assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "email", "reason": "already a reviewer"}]
+    assert response.json()["errors"] == [
+        {
+            "field": "email",
+            "reason": "already a reviewer",
+            "code": "reviewer.profile.already_reviewer",
+            "params": {},
+        }
+    ]
 
 
 async def test_update_profile_replaces_pools_and_checks_version(

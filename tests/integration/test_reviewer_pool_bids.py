@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Bid, CallReviewer, Conflict
+from grants.reviews.pool.matching import SAME_ROR
+from grants.reviews.pool.reasons import stored
 from tests.conftest import QueryCounter
 from tests.factories import CallReviewerFactory, ConflictFactory, bearer, persist
 from tests.factories_proposals import audit_count
@@ -19,6 +21,7 @@ from tests.factories_reviews_pool import (
 from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
+TOKYO = "057zh3y96"
 
 
 async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSession) -> None:
@@ -50,15 +53,20 @@ async def test_invite_accept_decline_and_my_calls(client: Client, db: AsyncSessi
 
     assert invited.status_code == 201
     assert (invited.json()["state"], invited.json()["agency_code"]) == ("invited", "JST")
-    assert twice.status_code == 409
+    assert (twice.status_code, twice.json()["code"], twice.json()["detail"]) == (
+        409,
+        "pool.invite.already_asked",
+        "This reviewer was already asked to serve on this call.",
+    )
     assert (officer_accepts.status_code, officer_accepts.json()["detail"]) == (
         403,
         "'accept' requires one of the roles 'invited_reviewer'.",
     )
     assert (accepted.json()["state"], accepted.json()["version"]) == ("accepted", 2)
-    assert (bare.status_code, bare.json()["errors"]) == (
+    # The event body's own validation is the workflow's (its messages are tested there).
+    assert (bare.status_code, [e["field"] for e in bare.json()["errors"]]) == (
         422,
-        [{"field": "data.reason", "reason": "Field required"}],
+        ["data.reason"],
     )
     assert [(c["call_code"], c["state"]) for c in listed.json()] == [("JV-2026", "accepted")]
     assert (declined.json()["state"], declined.json()["decline_reason"]) == (
@@ -87,12 +95,28 @@ async def test_invite_refuses_reviewer_outside_the_pool(client: Client, db: Asyn
         url, headers=officer, json={"reviewer": str(reviewer.id), "agency": "FWO"}
     )
 
-    assert wrong_pool.json()["errors"] == [
-        {"field": "reviewer", "reason": "not a reviewer of the JST pool"}
-    ]
-    assert not_cofunder.json()["errors"] == [
-        {"field": "agency", "reason": "not a co-funding agency of this call"}
-    ]
+    assert (wrong_pool.json()["detail"], wrong_pool.json()["errors"]) == (
+        "Not in that pool.",
+        [
+            {
+                "field": "reviewer",
+                "reason": "not a reviewer of the JST pool",
+                "code": "pool.invite.not_pool_reviewer",
+                "params": {"agency": "JST"},
+            }
+        ],
+    )
+    assert (not_cofunder.json()["detail"], not_cofunder.json()["errors"]) == (
+        "Unknown pool.",
+        [
+            {
+                "field": "agency",
+                "reason": "not a co-funding agency of this call",
+                "code": "pool.invite.not_cofunder",
+                "params": {},
+            }
+        ],
+    )
     assert await db.scalar(select(CallReviewer.id)) is None
 
 
@@ -173,7 +197,7 @@ async def test_bid_by_conflicted_reviewer_is_409_and_saves_nothing(
             proposal_id=rw.proposal.id,
             reviewer_id=reviewer.id,
             source="same_institution",
-            reason="Same institution as the JST part (The University of Tokyo): ROR 057zh3y96.",
+            **stored(SAME_ROR(agency="JST", institution="The University of Tokyo", ror=TOKYO)),
         ),
     )
     before = await audit_count(db)
@@ -184,10 +208,13 @@ async def test_bid_by_conflicted_reviewer_is_409_and_saves_nothing(
         json={"level": "eager"},
     )
 
-    assert response.status_code == 409
+    assert (response.status_code, response.json()["code"]) == (409, "pool.bid.conflicted")
     assert response.json()["reasons"] == [
-        "same_institution: Same institution as the JST part (The University of Tokyo): "
-        "ROR 057zh3y96."
+        {
+            "code": "conflict.same_institution.ror",
+            "params": {"agency": "JST", "institution": "The University of Tokyo", "ror": TOKYO},
+            "message": "Same institution as the JST part (The University of Tokyo): ROR 057zh3y96.",
+        }
     ]
     assert await db.scalar(select(Bid.id)) is None
     assert await audit_count(db) == before
@@ -212,6 +239,11 @@ async def test_conflict_bid_records_a_declared_conflict_and_hides_the_proposal(
         reviewer.id,
         "declared_by_reviewer",
         "active",
+    )
+    assert (conflict.reason, conflict.reason_code, conflict.reason_params) == (
+        "Declared by the reviewer when bidding.",
+        "conflict.declared_when_bidding",
+        {},
     )
     assert listed.json()["items"] == []
 

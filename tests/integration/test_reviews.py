@@ -16,6 +16,7 @@ from tests.factories_scoring import (
     reviewer_with_headers,
     submitted,
 )
+from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
 
@@ -124,7 +125,9 @@ async def test_submit_with_missing_criterion_is_409_listing_it(
     )
 
     assert response.status_code == 409
-    assert response.json()["reasons"] == ["Criteria not scored: impact."]
+    assert response.json()["reasons"] == [
+        reason("assignment.guard.not_scored", "Criteria not scored: impact.", criteria=["impact"])
+    ]
     await db.refresh(assignment)
     assert assignment.state == "accepted"
 

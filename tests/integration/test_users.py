@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import AuditEvent
 from tests.conftest import QueryCounter
 from tests.factories import AgencyFactory, bearer, make_user, persist
+from tests.support.problems import problem
 from tests.support.queries import queries_on
+from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
 
@@ -90,11 +92,29 @@ async def test_create_user_officer_without_agency_refused(client: Client, db: As
         },
     )
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "roles[0].agency", "reason": "an officer belongs to one agency: name its code"},
-        {"field": "roles[1].agency", "reason": "only an officer role is bound to an agency"},
-    ]
+    assert problem(response) == {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "Some roles cannot be granted.",
+        "instance": "/api/users",
+        "code": "account.roles.refused",
+        "params": {},
+        "errors": [
+            {
+                "field": "roles[0].agency",
+                "reason": "An officer belongs to one agency: name its code.",
+                "code": "account.roles.agency_required",
+                "params": {},
+            },
+            {
+                "field": "roles[1].agency",
+                "reason": "Only an officer role is bound to an agency.",
+                "code": "account.roles.agency_not_allowed",
+                "params": {},
+            },
+        ],
+    }
 
 
 async def test_create_user_duplicate_email_conflicts(client: Client, db: AsyncSession) -> None:
@@ -111,8 +131,23 @@ async def test_create_user_duplicate_email_conflicts(client: Client, db: AsyncSe
         },
     )
 
-    assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "email", "reason": "already registered"}]
+    assert problem(response) == {
+        "type": "urn:cofund:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "An account with this email already exists.",
+        "instance": "/api/users",
+        "code": "account.email.taken",
+        "params": {},
+        "errors": [
+            {
+                "field": "email",
+                "reason": "This email is already registered.",
+                "code": "account.email.registered",
+                "params": {},
+            }
+        ],
+    }
 
 
 async def test_users_endpoints_refuse_non_admins(client: Client, db: AsyncSession) -> None:
@@ -120,8 +155,15 @@ async def test_users_endpoints_refuse_non_admins(client: Client, db: AsyncSessio
 
     response = await client.get("/api/users", headers=headers)
 
-    assert response.status_code == 403
-    assert response.json()["detail"] == "This needs the role admin."
+    assert problem(response) == {
+        "type": "urn:cofund:problem:forbidden",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "This needs the role admin.",
+        "instance": "/api/users",
+        "code": "security.role.needed",
+        "params": {"role": "admin"},
+    }
 
 
 async def test_users_list_unauthenticated_is_401_problem(client: Client) -> None:
@@ -225,8 +267,11 @@ async def test_self_suspension_refused_with_reasons_and_nothing_written(
 
     assert response.status_code == 409
     assert response.json()["reasons"] == [
-        "An admin cannot suspend or deactivate their own account.",
-        "This is the last active admin account; appoint another admin first.",
+        reason("account.guard.oneself", "An admin cannot suspend or deactivate their own account."),
+        reason(
+            "account.guard.last_admin",
+            "This is the last active admin account; appoint another admin first.",
+        ),
     ]
     await db.refresh(admin)
     assert admin.state == "active"

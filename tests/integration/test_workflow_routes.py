@@ -3,11 +3,14 @@ binding, each event's own body in OpenAPI with problem+json errors, and unknown 
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.bindings import BINDINGS
 from tests.factories import bearer, make_user
+from tests.support.problems import problem
 
 Client = httpx.AsyncClient
 
@@ -67,4 +70,38 @@ async def test_unknown_event_answers_404_naming_the_machine(
         404,
         "application/problem+json",
     )
-    assert response.json()["detail"] == "The account workflow has no event 'promote'."
+    assert (response.json()["detail"], response.json()["code"], response.json()["params"]) == (
+        "The account workflow has no event 'promote'.",
+        "workflow.unknown_event",
+        {"machine": "account", "event": "promote"},
+    )
+
+
+async def test_transitions_declare_each_reason_with_its_code_and_parameters(
+    client: Client,
+) -> None:
+    schemas = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]
+
+    item = schemas["TransitionOption"]["properties"]["reasons"]["items"]["$ref"]
+    reason = schemas[item.rsplit("/", 1)[1]]
+    assert sorted(reason["required"]) == ["code", "message", "params"]
+    assert reason["properties"]["params"]["type"] == "object"
+
+
+async def test_no_such_service_answers_404_with_its_message(
+    client: Client, db: AsyncSession
+) -> None:
+    headers = await bearer(db, await make_user(db, "admin"))
+    url = f"/api/call-reviewers/{uuid.uuid4()}/transitions"
+
+    response = await client.get(url, headers=headers)
+
+    assert problem(response) == {
+        "type": "urn:cofund:problem:not_found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No such service.",
+        "instance": url,
+        "code": "service.not_found",
+        "params": {},
+    }

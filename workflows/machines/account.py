@@ -6,8 +6,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from messages import Message, define
 from workflows.engine import Machine, Transition
 from workflows.roles import ADMIN
+
+ONESELF = define(
+    "account.guard.oneself", "An admin cannot suspend or deactivate their own account."
+)
+LAST_ADMIN = define(
+    "account.guard.last_admin",
+    "This is the last active admin account; appoint another admin first.",
+)
 
 
 class AccountState(StrEnum):
@@ -39,16 +48,16 @@ class AccountContext:
     other_active_admins: int
 
 
-def not_oneself(ctx: AccountContext) -> Iterator[str]:
+def not_oneself(ctx: AccountContext) -> Iterator[Message]:
     """An admin cannot suspend or deactivate their own account."""
     if ctx.actor_is_subject:
-        yield "An admin cannot suspend or deactivate their own account."
+        yield ONESELF()
 
 
-def not_last_admin(ctx: AccountContext) -> Iterator[str]:
+def not_last_admin(ctx: AccountContext) -> Iterator[Message]:
     """The last active admin cannot be suspended or deactivated."""
     if ctx.subject_is_admin and ctx.other_active_admins < 1:
-        yield "This is the last active admin account; appoint another admin first."
+        yield LAST_ADMIN()
 
 
 _REMOVAL_GUARDS = (not_oneself, not_last_admin)

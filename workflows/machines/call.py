@@ -7,9 +7,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from messages import Instant, Message, define
 from workflows.engine import Machine, Transition
-from workflows.machines._wording import count, instant, names
 from workflows.roles import COFUNDING_OFFICER
+
+CLOSING_TIME_PAST = define(
+    "call.guard.closing_time_past", "The closing time {closes_at} is not in the future."
+)
+ALREADY_APPROVED = define(
+    "call.guard.already_approved", "Your agency has approved this set-up already."
+)
+NOT_APPROVED_BY = define(
+    "call.guard.not_approved_by", "Agencies that have not approved publishing: {agencies}."
+)
+STILL_OPEN = define("call.guard.still_open", "The call is open until {closes_at}.")
+ELIGIBILITY_UNCHECKED = define(
+    "call.guard.eligibility_unchecked", "Proposals awaiting an eligibility decision: {count}."
+)
+REVIEWS_SHORT = define(
+    "call.guard.reviews_short",
+    "Proposals with fewer submitted reviews than the call requires: {count}.",
+)
+RANKINGS_NOT_FINAL = define(
+    "call.guard.rankings_not_final", "Agencies whose ranking is not final: {agencies}."
+)
+JOINT_RANKING_MISSING = define(
+    "call.guard.joint_ranking_missing", "The joint ranking has not been recorded."
+)
+UNDECIDED = define("call.guard.undecided", "Proposals awaiting a decision of some agency: {count}.")
 
 
 class CallState(StrEnum):
@@ -42,8 +67,9 @@ class CallEvent(StrEnum):
 class CallContext:
     """Facts the call guards read; times are aware UTC datetimes.
 
+    `zones`: the co-funding agencies' time zones, in which the guards show the closing time.
     `configuration_problems`: every defect the application finds in the call's set-up (no
-    co-funding agency, no rubric, caps above the envelope, ...), one sentence each.
+    co-funding agency, no rubric, caps above the envelope, ...), one message each.
     `unchecked_proposals`: submitted proposals without an eligibility decision.
     `proposals_short_of_reviews`: eligible proposals with fewer submitted reviews than the call
     requires. `agencies_without_final_ranking`: codes of agencies whose own ranking is not final.
@@ -54,7 +80,8 @@ class CallContext:
 
     now: datetime
     closes_at: datetime
-    configuration_problems: tuple[str, ...]
+    zones: tuple[str, ...]
+    configuration_problems: tuple[Message, ...]
     unchecked_proposals: int
     proposals_short_of_reviews: int
     agencies_without_final_ranking: tuple[str, ...]
@@ -64,67 +91,63 @@ class CallContext:
     caller_approved: bool = False
 
 
-def configuration_complete(ctx: CallContext) -> Iterator[str]:
+def configuration_complete(ctx: CallContext) -> Iterator[Message]:
     """The call's configuration has no problem left."""
     yield from ctx.configuration_problems
 
 
-def closes_in_future(ctx: CallContext) -> Iterator[str]:
+def closes_in_future(ctx: CallContext) -> Iterator[Message]:
     """The closing time is still in the future."""
     if ctx.now >= ctx.closes_at:
-        yield f"The closing time {instant(ctx.closes_at)} is not in the future."
+        yield CLOSING_TIME_PAST(closes_at=Instant(ctx.closes_at, ctx.zones))
 
 
-def caller_not_yet_approved(ctx: CallContext) -> Iterator[str]:
+def caller_not_yet_approved(ctx: CallContext) -> Iterator[Message]:
     """Each agency approves its side of the set-up once."""
     if ctx.caller_approved:
-        yield "Your agency has approved this set-up already."
+        yield ALREADY_APPROVED()
 
 
-def approved_by_every_agency(ctx: CallContext) -> Iterator[str]:
+def approved_by_every_agency(ctx: CallContext) -> Iterator[Message]:
     """Every co-funding agency approved publishing the call as it stands."""
     if ctx.agencies_not_approved:
-        yield f"Agencies that have not approved publishing: {names(ctx.agencies_not_approved)}."
+        yield NOT_APPROVED_BY(agencies=ctx.agencies_not_approved)
 
 
-def deadline_reached(ctx: CallContext) -> Iterator[str]:
+def deadline_reached(ctx: CallContext) -> Iterator[Message]:
     """A call closes only at or after its closing time."""
     if ctx.now < ctx.closes_at:
-        yield f"The call is open until {instant(ctx.closes_at)}."
+        yield STILL_OPEN(closes_at=Instant(ctx.closes_at, ctx.zones))
 
 
-def eligibility_checked(ctx: CallContext) -> Iterator[str]:
+def eligibility_checked(ctx: CallContext) -> Iterator[Message]:
     """Every submitted proposal has an eligibility decision."""
     if ctx.unchecked_proposals > 0:
-        waiting = count(ctx.unchecked_proposals, "proposal awaits", "proposals await")
-        yield f"{waiting} an eligibility decision."
+        yield ELIGIBILITY_UNCHECKED(count=ctx.unchecked_proposals)
 
 
-def reviews_complete(ctx: CallContext) -> Iterator[str]:
+def reviews_complete(ctx: CallContext) -> Iterator[Message]:
     """Every eligible proposal has the reviews the call requires."""
     if ctx.proposals_short_of_reviews > 0:
-        short = count(ctx.proposals_short_of_reviews, "proposal has", "proposals have")
-        yield f"{short} fewer submitted reviews than the call requires."
+        yield REVIEWS_SHORT(count=ctx.proposals_short_of_reviews)
 
 
-def rankings_final(ctx: CallContext) -> Iterator[str]:
+def rankings_final(ctx: CallContext) -> Iterator[Message]:
     """Every agency has finalised its ranking."""
     if ctx.agencies_without_final_ranking:
-        agencies = names(ctx.agencies_without_final_ranking)
-        yield f"Agencies whose ranking is not final: {agencies}."
+        yield RANKINGS_NOT_FINAL(agencies=ctx.agencies_without_final_ranking)
 
 
-def joint_ranking_recorded(ctx: CallContext) -> Iterator[str]:
+def joint_ranking_recorded(ctx: CallContext) -> Iterator[Message]:
     """The joint ranking is recorded."""
     if not ctx.joint_ranking_recorded:
-        yield "The joint ranking has not been recorded."
+        yield JOINT_RANKING_MISSING()
 
 
-def every_proposal_decided(ctx: CallContext) -> Iterator[str]:
+def every_proposal_decided(ctx: CallContext) -> Iterator[Message]:
     """Every proposal has every co-funding agency's decision."""
     if ctx.proposals_undecided > 0:
-        waiting = count(ctx.proposals_undecided, "proposal awaits", "proposals await")
-        yield f"{waiting} a decision of some agency."
+        yield UNDECIDED(count=ctx.proposals_undecided)
 
 
 _OFFICERS = (COFUNDING_OFFICER,)

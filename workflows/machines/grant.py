@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from messages import Instant, Message, define
 from workflows.engine import Machine, Transition
-from workflows.machines._wording import count, instant
 from workflows.roles import COFUNDING_OFFICER
+
+PROJECT_RUNNING = define("grant.guard.project_running", "The project runs until {ends_at}.")
+TRANCHES_OPEN = define("grant.guard.tranches_open", "Tranches still open: {count}.")
 
 
 class GrantState(StrEnum):
@@ -34,24 +37,26 @@ class GrantEvent(StrEnum):
 class GrantContext:
     """Facts the grant guards read; times are aware UTC datetimes.
 
-    `ends_at`: the end of the project. `open_tranches`: tranches neither disbursed nor withheld.
+    `ends_at`: the end of the project, shown in the co-funding agencies' time `zones`.
+    `open_tranches`: tranches neither disbursed nor withheld.
     """
 
     now: datetime
     ends_at: datetime
+    zones: tuple[str, ...]
     open_tranches: int
 
 
-def project_ended(ctx: GrantContext) -> Iterator[str]:
+def project_ended(ctx: GrantContext) -> Iterator[Message]:
     """A grant completes only after the project's end."""
     if ctx.now < ctx.ends_at:
-        yield f"The project runs until {instant(ctx.ends_at)}."
+        yield PROJECT_RUNNING(ends_at=Instant(ctx.ends_at, ctx.zones))
 
 
-def tranches_settled(ctx: GrantContext) -> Iterator[str]:
+def tranches_settled(ctx: GrantContext) -> Iterator[Message]:
     """Every tranche is disbursed or withheld."""
     if ctx.open_tranches > 0:
-        yield f"{count(ctx.open_tranches, 'tranche is', 'tranches are')} still open."
+        yield TRANCHES_OPEN(count=ctx.open_tranches)
 
 
 _OFFICERS = (COFUNDING_OFFICER,)

@@ -7,10 +7,38 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from messages import Instant, Message, define
 from workflows.engine import Machine, Transition
-from workflows.machines._wording import instant, names
 from workflows.machines.call import CallState
 from workflows.roles import COFUNDING_OFFICER, PI
+
+CALL_NOT_OPEN = define("proposal.guard.call_not_open", "The call is {state}, not open.")
+DEADLINE_PASSED = define("proposal.guard.deadline_passed", "The deadline {deadline} has passed.")
+BEFORE_DEADLINE = define(
+    "proposal.guard.before_deadline", "Eligibility is decided after the deadline {deadline}."
+)
+ALREADY_ASSESSED = define(
+    "proposal.guard.already_assessed",
+    "Your agency has decided on this proposal's eligibility already.",
+)
+PARTS_NOT_ELIGIBLE = define(
+    "proposal.guard.parts_not_eligible",
+    "Agencies that have not found their part eligible: {agencies}.",
+)
+CALL_NOT_REVIEWING = define(
+    "proposal.guard.call_not_reviewing", "The call is {state}, not reviewing."
+)
+NO_REVIEW = define("proposal.guard.no_review", "No review has been submitted.")
+REVIEWS_OUTSTANDING = define(
+    "proposal.guard.reviews_outstanding", "Reviews still outstanding: {count}."
+)
+CALL_NOT_DECIDING = define("proposal.guard.call_not_deciding", "The call is {state}, not deciding.")
+UNDECIDED = define("proposal.guard.undecided", "Agencies without a decision: {agencies}.")
+REJECTED_BY = define("proposal.guard.rejected_by", "Rejected by: {agencies}.")
+NONE_REJECTED = define("proposal.guard.none_rejected", "No agency rejected the proposal.")
+ALREADY_DECIDED = define(
+    "proposal.guard.already_decided", "An agency has already recorded its decision."
+)
 
 
 class ProposalState(StrEnum):
@@ -46,19 +74,21 @@ class ProposalEvent(StrEnum):
 class ProposalContext:
     """Facts the proposal guards read; times are aware UTC datetimes.
 
-    `call_state`: the state of the proposal's call. `problems`: every item the application finds
-    missing or wrong for submission, one sentence each. `reviews_outstanding`: reviews invited
-    or accepted but not submitted. `reviews_submitted`: submitted reviews of this proposal.
-    `decisions_recorded`: agency decisions recorded on it. `undecided_agencies` and
-    `rejecting_agencies`: codes of co-funding agencies without a decision / that rejected it.
-    `eligibility_pending`: codes of co-funding agencies that have not found their part eligible;
-    `caller_assessed`: the caller's agency has answered on eligibility already.
+    `closes_at`: the call's deadline, shown in `zones`, its co-funding agencies' time zones
+    (with none, in UTC). `call_state`: the state of the proposal's call. `problems`: every
+    item the application finds missing or wrong for submission, one message each.
+    `reviews_outstanding`: reviews invited or accepted but not submitted. `reviews_submitted`:
+    submitted reviews of this proposal. `decisions_recorded`: agency decisions recorded on it.
+    `undecided_agencies` and `rejecting_agencies`: codes of co-funding agencies without a
+    decision / that rejected it. `eligibility_pending`: codes of co-funding agencies that have
+    not found their part eligible; `caller_assessed`: the caller's agency has answered on
+    eligibility already.
     """
 
     now: datetime
     closes_at: datetime
     call_state: CallState
-    problems: tuple[str, ...]
+    problems: tuple[Message, ...]
     reviews_outstanding: int
     reviews_submitted: int
     decisions_recorded: int
@@ -66,85 +96,86 @@ class ProposalContext:
     rejecting_agencies: tuple[str, ...]
     eligibility_pending: tuple[str, ...] = ()
     caller_assessed: bool = False
+    zones: tuple[str, ...] = ()
 
 
-def call_open(ctx: ProposalContext) -> Iterator[str]:
+def call_open(ctx: ProposalContext) -> Iterator[Message]:
     """The call is open."""
     if ctx.call_state != CallState.OPEN:
-        yield f"The call is {ctx.call_state}, not open."
+        yield CALL_NOT_OPEN(state=ctx.call_state.value)
 
 
-def before_deadline(ctx: ProposalContext) -> Iterator[str]:
+def before_deadline(ctx: ProposalContext) -> Iterator[Message]:
     """The deadline has not passed; it holds at its exact instant."""
     if ctx.now >= ctx.closes_at:
-        yield f"The deadline {instant(ctx.closes_at)} has passed."
+        yield DEADLINE_PASSED(deadline=Instant(ctx.closes_at, ctx.zones))
 
 
-def complete(ctx: ProposalContext) -> Iterator[str]:
+def complete(ctx: ProposalContext) -> Iterator[Message]:
     """Nothing required for submission is missing."""
     yield from ctx.problems
 
 
-def after_deadline(ctx: ProposalContext) -> Iterator[str]:
+def after_deadline(ctx: ProposalContext) -> Iterator[Message]:
     """Eligibility is decided only after the deadline, when the PI can no longer reopen."""
     if ctx.now < ctx.closes_at:
-        yield f"Eligibility is decided after the deadline {instant(ctx.closes_at)}."
+        yield BEFORE_DEADLINE(deadline=Instant(ctx.closes_at, ctx.zones))
 
 
-def caller_not_yet_assessed(ctx: ProposalContext) -> Iterator[str]:
+def caller_not_yet_assessed(ctx: ProposalContext) -> Iterator[Message]:
     """Each agency decides its own part's eligibility once."""
     if ctx.caller_assessed:
-        yield "Your agency has decided on this proposal's eligibility already."
+        yield ALREADY_ASSESSED()
 
 
-def every_part_eligible(ctx: ProposalContext) -> Iterator[str]:
+def every_part_eligible(ctx: ProposalContext) -> Iterator[Message]:
     """Every co-funding agency found its part eligible."""
     if ctx.eligibility_pending:
-        yield f"Agencies that have not found their part eligible: {names(ctx.eligibility_pending)}."
+        yield PARTS_NOT_ELIGIBLE(agencies=ctx.eligibility_pending)
 
 
-def call_reviewing(ctx: ProposalContext) -> Iterator[str]:
+def call_reviewing(ctx: ProposalContext) -> Iterator[Message]:
     """The call is in review."""
     if ctx.call_state != CallState.REVIEWING:
-        yield f"The call is {ctx.call_state}, not reviewing."
+        yield CALL_NOT_REVIEWING(state=ctx.call_state.value)
 
 
-def reviews_in(ctx: ProposalContext) -> Iterator[str]:
+def reviews_in(ctx: ProposalContext) -> Iterator[Message]:
     """At least one review is submitted and none is outstanding."""
     if ctx.reviews_submitted < 1:
-        yield "No review has been submitted."
+        yield NO_REVIEW()
     if ctx.reviews_outstanding > 0:
-        yield f"Reviews still outstanding: {ctx.reviews_outstanding}."
+        yield REVIEWS_OUTSTANDING(count=ctx.reviews_outstanding)
 
 
-def call_deciding(ctx: ProposalContext) -> Iterator[str]:
+def call_deciding(ctx: ProposalContext) -> Iterator[Message]:
     """The call is in its decision phase."""
     if ctx.call_state != CallState.DECIDING:
-        yield f"The call is {ctx.call_state}, not deciding."
+        yield CALL_NOT_DECIDING(state=ctx.call_state.value)
 
 
-def all_agencies_decided(ctx: ProposalContext) -> Iterator[str]:
+def all_agencies_decided(ctx: ProposalContext) -> Iterator[Message]:
     """Every co-funding agency has recorded its decision."""
     if ctx.undecided_agencies:
-        yield f"Agencies without a decision: {names(ctx.undecided_agencies)}."
+        yield UNDECIDED(agencies=ctx.undecided_agencies)
 
 
-def no_agency_rejected(ctx: ProposalContext) -> Iterator[str]:
+def no_agency_rejected(ctx: ProposalContext) -> Iterator[Message]:
     """No agency rejected the proposal (an award needs every agency's approval)."""
     if ctx.rejecting_agencies:
-        yield f"Rejected by: {names(ctx.rejecting_agencies)}."
+        yield REJECTED_BY(agencies=ctx.rejecting_agencies)
 
 
-def some_agency_rejected(ctx: ProposalContext) -> Iterator[str]:
+def some_agency_rejected(ctx: ProposalContext) -> Iterator[Message]:
     """At least one agency rejected the proposal."""
     if not ctx.rejecting_agencies:
-        yield "No agency rejected the proposal."
+        yield NONE_REJECTED()
 
 
-def no_decision_yet(ctx: ProposalContext) -> Iterator[str]:
+def no_decision_yet(ctx: ProposalContext) -> Iterator[Message]:
     """No agency has recorded a decision yet."""
     if ctx.decisions_recorded > 0:
-        yield "An agency has already recorded its decision."
+        yield ALREADY_DECIDED()
 
 
 _OFFICERS = (COFUNDING_OFFICER,)

@@ -15,9 +15,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from messages import Message, define
 from workflows.engine import Machine, Transition
-from workflows.machines._wording import names
 from workflows.roles import AGENCY_OFFICER, COFUNDING_OFFICER
+
+RANKINGS_NOT_FINAL = define(
+    "ranking.guard.rankings_not_final", "Agencies whose ranking is not final: {agencies}."
+)
+ALREADY_APPROVED = define(
+    "ranking.guard.already_approved", "Your agency has approved the joint ranking already."
+)
+NOT_APPROVED_BY = define(
+    "ranking.guard.not_approved_by", "Agencies that have not approved: {agencies}."
+)
 
 
 class RankingState(StrEnum):
@@ -48,22 +58,22 @@ class RankingContext:
     caller_approved: bool = False
 
 
-def agency_rankings_final(ctx: RankingContext) -> Iterator[str]:
+def agency_rankings_final(ctx: RankingContext) -> Iterator[Message]:
     """The joint panel works from every agency's final ranking."""
     if ctx.agencies_without_final_ranking:
-        yield f"Agencies whose ranking is not final: {names(ctx.agencies_without_final_ranking)}."
+        yield RANKINGS_NOT_FINAL(agencies=ctx.agencies_without_final_ranking)
 
 
-def caller_not_yet_approved(ctx: RankingContext) -> Iterator[str]:
+def caller_not_yet_approved(ctx: RankingContext) -> Iterator[Message]:
     """Each agency approves the joint ranking once."""
     if ctx.caller_approved:
-        yield "Your agency has approved the joint ranking already."
+        yield ALREADY_APPROVED()
 
 
-def approved_by_all(ctx: RankingContext) -> Iterator[str]:
+def approved_by_all(ctx: RankingContext) -> Iterator[Message]:
     """Every co-funding agency approved the joint ranking."""
     if ctx.unapproved:
-        yield f"Agencies that have not approved: {names(ctx.unapproved)}."
+        yield NOT_APPROVED_BY(agencies=ctx.unapproved)
 
 
 RANKING = Machine(

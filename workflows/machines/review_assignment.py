@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from messages import Message, define
 from workflows.engine import Machine, Transition
-from workflows.machines._wording import names
 from workflows.roles import ASSIGNED_REVIEWER, COFUNDING_OFFICER
+
+CONFLICT = define("assignment.guard.conflict", "Unresolved conflict of interest: {reason}")
+NOT_SCORED = define("assignment.guard.not_scored", "Criteria not scored: {criteria}.")
 
 
 class AssignmentState(StrEnum):
@@ -36,23 +39,25 @@ class AssignmentContext:
     """Facts the review assignment guards read.
 
     `conflicts`: unresolved conflicts of interest between the reviewer and the proposal (not
-    dismissed, no waiver), one sentence each. `missing`: names of rubric criteria not yet
-    scored in the review.
+    dismissed, no waiver), one reason each: its message, or the words on record. `missing`:
+    names of rubric criteria not yet scored in the review.
     """
 
-    conflicts: tuple[str, ...]
+    conflicts: tuple[Message | str, ...]
     missing: tuple[str, ...]
 
 
-def no_conflict(ctx: AssignmentContext) -> Iterator[str]:
+def no_conflict(ctx: AssignmentContext) -> Iterator[Message]:
     """The reviewer has no unresolved conflict of interest with the proposal."""
-    yield from ctx.conflicts
+    for reason in ctx.conflicts:
+        # Words on record (an officer's, a detector's) are shown inside a sentence of ours.
+        yield reason if isinstance(reason, Message) else CONFLICT(reason=reason)
 
 
-def fully_scored(ctx: AssignmentContext) -> Iterator[str]:
+def fully_scored(ctx: AssignmentContext) -> Iterator[Message]:
     """Every criterion of the rubric is scored."""
     if ctx.missing:
-        yield f"Criteria not scored: {names(ctx.missing)}."
+        yield NOT_SCORED(criteria=ctx.missing)
 
 
 _S = AssignmentState

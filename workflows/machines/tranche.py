@@ -6,9 +6,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from messages import Message, define
 from workflows.engine import Machine, Transition
-from workflows.machines._wording import names
 from workflows.roles import AGENCY_OFFICER, PI, REQUESTER
+
+GRANT_INACTIVE = define("tranche.guard.grant_inactive", "The grant is not active.")
+PREVIOUS_REPORT_PENDING = define(
+    "tranche.guard.previous_report_pending",
+    "The previous year's progress report is not yet accepted by: {agencies}.",
+)
+MIDTERM_GATE_PENDING = define(
+    "tranche.guard.midterm_gate_pending", "The mid-term gate has not been passed by every agency."
+)
+OWN_REQUEST = define("tranche.guard.own_request", "The requester cannot approve their own request.")
+CONSORTIUM_MEMBER = define(
+    "tranche.guard.consortium_member",
+    "A member of the project's consortium cannot approve its tranches.",
+)
 
 
 class TrancheState(StrEnum):
@@ -38,7 +52,7 @@ class TrancheContext:
     """Facts the tranche guards read.
 
     `grant_active`: the grant is in state active. `problems`: every item missing or wrong in the
-    request (progress report, financial statement), one sentence each.
+    request (progress report, financial statement), one message each.
     `previous_report_pending`: codes of agencies that have not accepted the previous year's
     progress report (empty for the first tranche). `midterm_gate_pending`: a mid-term gate falls
     before this tranche and continuation has not been decided by every agency.
@@ -47,43 +61,42 @@ class TrancheContext:
     """
 
     grant_active: bool
-    problems: tuple[str, ...]
+    problems: tuple[Message, ...]
     previous_report_pending: tuple[str, ...]
     midterm_gate_pending: bool
     actor_is_requester: bool
     actor_in_consortium: bool
 
 
-def grant_active(ctx: TrancheContext) -> Iterator[str]:
+def grant_active(ctx: TrancheContext) -> Iterator[Message]:
     """The grant is active (not suspended, completed or terminated)."""
     if not ctx.grant_active:
-        yield "The grant is not active."
+        yield GRANT_INACTIVE()
 
 
-def request_complete(ctx: TrancheContext) -> Iterator[str]:
+def request_complete(ctx: TrancheContext) -> Iterator[Message]:
     """The request carries everything it needs."""
     yield from ctx.problems
 
 
-def previous_report_accepted(ctx: TrancheContext) -> Iterator[str]:
+def previous_report_accepted(ctx: TrancheContext) -> Iterator[Message]:
     """The previous year's progress report is accepted by every agency."""
     if ctx.previous_report_pending:
-        agencies = names(ctx.previous_report_pending)
-        yield f"The previous year's progress report is not yet accepted by: {agencies}."
+        yield PREVIOUS_REPORT_PENDING(agencies=ctx.previous_report_pending)
 
 
-def midterm_gate_passed(ctx: TrancheContext) -> Iterator[str]:
+def midterm_gate_passed(ctx: TrancheContext) -> Iterator[Message]:
     """Any mid-term gate before this tranche is passed."""
     if ctx.midterm_gate_pending:
-        yield "The mid-term gate has not been passed by every agency."
+        yield MIDTERM_GATE_PENDING()
 
 
-def independent_approver(ctx: TrancheContext) -> Iterator[str]:
+def independent_approver(ctx: TrancheContext) -> Iterator[Message]:
     """The approver is neither the requester nor a consortium member."""
     if ctx.actor_is_requester:
-        yield "The requester cannot approve their own request."
+        yield OWN_REQUEST()
     if ctx.actor_in_consortium:
-        yield "A member of the project's consortium cannot approve its tranches."
+        yield CONSORTIUM_MEMBER()
 
 
 _REQUEST_GUARDS = (grant_active, request_complete, previous_report_accepted, midterm_gate_passed)

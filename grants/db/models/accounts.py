@@ -19,7 +19,8 @@ class User(UUIDv7AuditBase):
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    locale: Mapped[str] = mapped_column(String(5), default="en")
+    # None: not chosen; the reader's `Accept-Language` decides (grants.security.middleware).
+    locale: Mapped[str | None] = mapped_column(String(5), default=None)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     country: Mapped[str | None] = mapped_column(String(2), default=None)
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)

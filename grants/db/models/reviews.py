@@ -127,6 +127,10 @@ class Conflict(UUIDv7AuditBase):
     reviewer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(2000))
+    # A detected conflict's reason as a message (code and parameters), shown in the reader's
+    # language; `reason` keeps its English for the record. None when a person wrote the reason.
+    reason_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column(JsonB, default=None)
     status: Mapped[str] = mapped_column(String(16), default=ConflictStatus.ACTIVE)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     decision_reason: Mapped[str | None] = mapped_column(String(2000), default=None)

@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
+from grants.common.locales import request_locale
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.reviews.assignment import engine, events, queries, schemas, services
@@ -45,7 +46,14 @@ class AssignmentController(Controller):
         """
         call = await call_for(db_session, principal, call_id, change=True)
         pool, rid = pool_run(principal, call), request_id_of(request)
-        return await engine.run(db_session, call, actor=principal.actor, pool=pool, request_id=rid)
+        return await engine.run(
+            db_session,
+            call,
+            actor=principal.actor,
+            pool=pool,
+            request_id=rid,
+            locale=request_locale(request),
+        )
 
     @post("/assignment/refill", name="assignments:refill", status_code=200)
     async def refill(
@@ -63,7 +71,13 @@ class AssignmentController(Controller):
         call = await call_for(db_session, principal, call_id, change=True)
         pool, rid = pool_run(principal, call), request_id_of(request)
         return await engine.run(
-            db_session, call, actor=principal.actor, pool=pool, keep_proposed=True, request_id=rid
+            db_session,
+            call,
+            actor=principal.actor,
+            pool=pool,
+            keep_proposed=True,
+            request_id=rid,
+            locale=request_locale(request),
         )
 
     @post("/assignment/invite", name="assignments:invite-all", status_code=200)

@@ -36,13 +36,15 @@ async def run(
     pool: uuid.UUID | None = None,
     keep_proposed: bool = False,
     request_id: str | None = None,
+    locale: str = "en",
 ) -> schemas.AssignmentReport:
     """Solve the call's assignment and store it in the caller's transaction.
 
     `pool` (an agency id; parallel review only) restricts the run to that pool: only its
     `proposed` rows are added, re-scored or withdrawn and audited, every other pool's rows are
     left exactly as they are, and the report shows that pool alone; affinities are the
-    whole call's. `None` runs the whole call (joint review, the CLI).
+    whole call's. `None` runs the whole call (joint review, the CLI). The report's texts are
+    in `locale`.
 
     `keep_proposed=False` (run) re-optimises the solver's earlier proposals; `True` (refill)
     keeps every current assignment and only fills empty slots, e.g. after a decline. An
@@ -71,7 +73,7 @@ async def run(
     entries = [*changes.events(actor), Entry(actor, action, "call", call.id, totals)]
     await append_many(session, [replace(e, request_id=request_id) for e in entries])
     log.info(action, call=call.code, added=len(changes.added), removed=len(changes.removed))
-    return build_report(solved, rows, len(changes.added), len(changes.removed))
+    return build_report(solved, rows, len(changes.added), len(changes.removed), locale)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from grants.common.schemas import Input
 from grants.db.models import Call, Proposal, Review, ReviewAssignment, User
 from grants.errors import Conflict, NotFound
 from grants.mail import queue
+from grants.mail.compose import review_invitation
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.access import assignment_facts
 from grants.reviews.assignment.forbidden import pair_conflicts
@@ -151,20 +152,12 @@ async def _mail_invitation(
 ) -> None:
     reviewer = await session.get(User, row.reviewer_id)
     assert reviewer is not None  # a foreign key guarantees it
-    deadline = call.review_deadline.isoformat() if call.review_deadline else "to be announced"
     link = f"{settings.base_url}/api/assignments/{row.id}/transitions"
-    body = (
-        f"Dear {reviewer.display_name},\n\n"
-        f"You are invited to review proposal {proposal.reference} in the call {call.code}:\n"
-        f"{proposal.title.get('en', '')}\n\n"
-        f"{proposal.abstract.get('en', '')}\n\n"
-        f"Review deadline: {deadline}.\n"
-        f"Please accept or decline (declare any conflict of interest): {link}\n"
-    )
+    subject, body = review_invitation(reviewer, proposal, call, link)
     await queue(
         session,
         to=reviewer.email,
-        subject=f"Invitation to review {proposal.reference} ({call.code})",
+        subject=subject,
         body=body,
         related_type="review_assignment",
         related_id=row.id,

@@ -12,14 +12,21 @@ from grants.calls.schemas import ReviewMode
 from grants.db.models import ReviewAssignment
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.solving import Plan
+from messages import params_json, render
+from reviewers.shortfall import explain
 from workflows.machines.review_assignment import AssignmentState
 
 
 def build_report(
-    plan: Plan, rows: dict[tuple[uuid.UUID, uuid.UUID], ReviewAssignment], added: int, removed: int
+    plan: Plan,
+    rows: dict[tuple[uuid.UUID, uuid.UUID], ReviewAssignment],
+    added: int,
+    removed: int,
+    locale: str = "en",
 ) -> schemas.AssignmentReport:
     """The report of `plan`; `rows` are the stored assignments of its pairs. A pool's plan
-    has only that pool's pairs and slots; its loads list only that pool's reviewers."""
+    has only that pool's pairs and slots; its loads list only that pool's reviewers. Shortfalls
+    are explained in `locale`."""
     inputs, result = plan.inputs, plan.assignment
     codes = {a.id: a.code for a in inputs.agencies}
     p_idx = result.proposal_idx.tolist() if result else []
@@ -77,11 +84,11 @@ def build_report(
             for j, r in enumerate(inputs.reviewers)
             if plan.covers(r.pool_agency_id)
         ],
-        shortfalls=_shortfalls(plan),
+        shortfalls=_shortfalls(plan, locale),
     )
 
 
-def _shortfalls(plan: Plan) -> list[schemas.Shortfall]:
+def _shortfalls(plan: Plan, locale: str) -> list[schemas.Shortfall]:
     inputs, result = plan.inputs, plan.assignment
     if result is None:
         return []
@@ -95,6 +102,7 @@ def _shortfalls(plan: Plan) -> list[schemas.Shortfall]:
             pool = inputs.agencies[s.pool_or_country].code
         else:
             pool = plan.countries[s.pool_or_country]
+        why = explain(s, proposal.reference or str(proposal.id), None if pool == "any" else pool)
         out.append(
             schemas.Shortfall(
                 proposal_id=proposal.id,
@@ -104,6 +112,9 @@ def _shortfalls(plan: Plan) -> list[schemas.Shortfall]:
                 assigned=s.assigned,
                 available=s.available_candidates,
                 reason=s.reason,
+                explanation=render(why, locale),
+                explanation_code=why.code,
+                explanation_params=params_json(why.params),
             )
         )
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -46,7 +46,9 @@ class ReviewerLoad(Output):
 
 class Shortfall(Output):
     """Slots of a proposal the best assignment cannot fill. `pool` is the agency code of the
-    pool (parallel mode), the country whose quota is short, or `any` (joint mode)."""
+    pool (parallel mode), the country whose quota is short, or `any` (joint mode).
+    `explanation` says why in the reader's language (`explanation_code` and
+    `explanation_params`: the same as a message code, for a client to render itself)."""
 
     proposal_id: uuid.UUID
     reference: str | None
@@ -55,6 +57,9 @@ class Shortfall(Output):
     assigned: int
     available: int
     reason: ShortfallReason
+    explanation: str
+    explanation_code: str
+    explanation_params: dict[str, Any]
 
 
 class AssignmentReport(Output):

@@ -33,6 +33,7 @@ from grants.db.models import ReviewAssignment
 from grants.errors import Conflict
 from grants.reviews.assignment.forbidden import Pair
 from grants.reviews.assignment.inputs import KEPT_STATES, CallInputs
+from messages import MessageError, define
 from reviewers.affinity import (
     ExpertiseText,
     ProposalText,
@@ -43,6 +44,13 @@ from reviewers.affinity import (
 from reviewers.assignment import Assignment, solve_assignment
 from reviewers.candidates import Candidates
 from workflows.machines.review_assignment import AssignmentState
+
+SOLVER_REFUSED = define(
+    "assignment.solve.refused", "the solver refused the call's data; tell the administrators."
+)
+UNCOMPUTABLE = define(
+    "assignment.solve.uncomputable", "The call's assignment cannot be computed: {reason}"
+)
 
 # Up to this many pairs every pair is a candidate (a reviewer sharing no term may still serve);
 # above it each proposal keeps its TOP_N most similar reviewers plus every bid.
@@ -137,8 +145,12 @@ def _solve(
             cap=[max(r.load_cap - scope.taken[r.user_id], 0) for r in inputs.reviewers],
             **_structure(inputs, countries, scope.pool),
         )
+    except MessageError as exc:
+        raise Conflict(UNCOMPUTABLE(reason=exc.message)) from exc
     except ValueError as exc:
-        raise Conflict(f"The call's assignment cannot be computed: {exc}.") from exc
+        # The solver's other refusals name its arrays, not the call: no one can act on their
+        # words, but the call's data led there, so it is still a refusal, never a 500.
+        raise Conflict(UNCOMPUTABLE(reason=SOLVER_REFUSED())) from exc
 
 
 def _indices(

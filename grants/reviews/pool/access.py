@@ -19,7 +19,11 @@ from grants.reviews.pool.conflicts import REVIEWABLE_STATES
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.call_service import ServiceState
+
+NOT_SERVING = define("pool.service.not_serving", "You do not serve on this call.")
+NO_SUCH_PROPOSAL = define("pool.proposal.not_found", "No such proposal.")
 
 
 async def officer_call(session: AsyncSession, principal: Principal, call_id: uuid.UUID) -> Call:
@@ -50,7 +54,7 @@ async def service_of(
         )
     )
     if service is None or service.state not in states:
-        raise NotFound("You do not serve on this call.")
+        raise NotFound(NOT_SERVING())
     return service
 
 
@@ -63,9 +67,9 @@ async def reviewer_proposal(
     """A submitted-or-later proposal of a call the caller serves on; raises NotFound."""
     proposal = await session.get(Proposal, proposal_id)
     if proposal is None or proposal.state not in REVIEWABLE_STATES:
-        raise NotFound("No such proposal.")
+        raise NotFound(NO_SUCH_PROPOSAL())
     try:
         service = await service_of(session, principal, proposal.call_id, states)
     except NotFound:
-        raise NotFound("No such proposal.") from None
+        raise NotFound(NO_SUCH_PROPOSAL()) from None
     return proposal, service

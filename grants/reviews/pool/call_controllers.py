@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, get, post, put
 from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.locales import request_locale
 from grants.common.pagination import Window, provide_window
 from grants.common.schemas import Page
 from grants.proposals.access import require_editable, visible_proposal
@@ -47,6 +49,7 @@ class CallPoolController(Controller):
     @get("/conflicts", name="conflicts:list")
     async def conflicts(
         self,
+        request: Request[Any, Any, Any],
         principal: Principal,
         call_id: uuid.UUID,
         db_session: AsyncSession,
@@ -63,7 +66,8 @@ class CallPoolController(Controller):
         query = decisions.call_conflicts_query(call_id, status=status, source=source)
         query = query.where(sovereignty.reviewers_visible_on_call(principal, call_id))
         rows, total = await serving.page_of(db_session, query, window)
-        items = [decisions.conflict_view(*row) for row in rows]
+        locale = request_locale(request)
+        items = [decisions.conflict_detail(c, e, n, ref, locale) for c, e, n, ref in rows]
         return Page.of(items, total, window)
 
     @post("/reviewers", name="call-reviewers:invite")
@@ -132,6 +136,7 @@ class ConflictController(Controller):
     @post("/dismiss", name="conflicts:dismiss", status_code=200)
     async def dismiss(
         self,
+        request: Request[Any, Any, Any],
         principal: Principal,
         conflict_id: uuid.UUID,
         data: schemas.Reason,
@@ -143,11 +148,12 @@ class ConflictController(Controller):
         when already decided. Audited.
         """
         found = await decisions.decide(db_session, principal, conflict_id, "dismiss", data.reason)
-        return schemas.ConflictView.model_validate(found)
+        return decisions.conflict_view(found, request_locale(request))
 
     @post("/waive", name="conflicts:waive", status_code=200)
     async def waive(
         self,
+        request: Request[Any, Any, Any],
         principal: Principal,
         conflict_id: uuid.UUID,
         data: schemas.Reason,
@@ -159,7 +165,7 @@ class ConflictController(Controller):
         when already decided. Audited.
         """
         found = await decisions.decide(db_session, principal, conflict_id, "waive", data.reason)
-        return schemas.ConflictView.model_validate(found)
+        return decisions.conflict_view(found, request_locale(request))
 
 
 class ProposalPoolController(Controller):
@@ -170,6 +176,7 @@ class ProposalPoolController(Controller):
     @post("/conflict-declaration", name="conflicts:declare", guards=[requires(Role.REVIEWER)])
     async def declare(
         self,
+        request: Request[Any, Any, Any],
         principal: Principal,
         proposal_id: uuid.UUID,
         data: schemas.Declaration,
@@ -186,7 +193,7 @@ class ProposalPoolController(Controller):
         found = await decisions.declare(
             db_session, proposal, principal.user_id, data, actor=principal.actor
         )
-        return schemas.ConflictView.model_validate(found)
+        return decisions.conflict_view(found, request_locale(request))
 
     @put("/bid", name="bids:place", guards=[requires(Role.REVIEWER)])
     async def bid(

@@ -42,6 +42,7 @@ from grants.db.models import (
 from grants.db.models.reviews import ConflictStatus
 from grants.reviews.pool import schemas
 from grants.reviews.pool.matching import Candidate, Finding, find_conflicts, normalize_institution
+from grants.reviews.pool.reasons import stored
 from workflows.machines.proposal import ProposalState
 
 REVIEWABLE_STATES = (
@@ -140,7 +141,7 @@ def _fields(found: Finding) -> dict[str, object]:
         "proposal_id": found.proposal_id,
         "reviewer_id": found.reviewer_id,
         "source": found.source,
-        "reason": found.reason,
+        **stored(found.reason),
         "status": ConflictStatus.ACTIVE,
     }
 

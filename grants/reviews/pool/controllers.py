@@ -19,6 +19,10 @@ from grants.errors import FieldError, Invalid
 from grants.reviews.pool import csv_import, profiles, schemas, serving, sovereignty
 from grants.security.guards import requires, requires_or_audits
 from grants.security.principal import Principal, Role
+from messages import define
+
+NOT_UTF8 = define("reviewer.import.not_utf8", "Not UTF-8.")
+FILE_NOT_UTF8 = define("reviewer.import.file_not_utf8", "the file is not UTF-8")
 
 
 @dataclass
@@ -38,7 +42,7 @@ async def csv_text(request: Request[Any, Any, Any]) -> str:
     try:
         return (await request.body()).decode("utf-8")
     except UnicodeDecodeError:
-        raise Invalid("Not UTF-8.", errors=[FieldError("body", "the file is not UTF-8")]) from None
+        raise Invalid(NOT_UTF8(), errors=[FieldError("body", FILE_NOT_UTF8())]) from None
 
 
 class ReviewerController(Controller):

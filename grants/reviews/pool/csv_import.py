@@ -22,10 +22,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit.chain import Entry, append_many
 from grants.common.actors import Actor
 from grants.common.emails import normalise
+from grants.common.pydantic_messages import pydantic_message
 from grants.db.models import Agency, ReviewerProfile, User
 from grants.errors import FieldError, Invalid
 from grants.reviews.pool import schemas
-from grants.reviews.pool.profiles import PROFILE_FIELDS, grant_reviewer_role, new_profile
+from grants.reviews.pool.profiles import (
+    ALREADY_REVIEWER,
+    PROFILE_FIELDS,
+    UNKNOWN_AGENCY,
+    grant_reviewer_role,
+    new_profile,
+)
+from messages import define
 from workflows.machines.account import AccountState
 
 HEADER = [
@@ -41,6 +49,15 @@ HEADER = [
     "pools",
 ]
 MAX_ROWS = 5000
+
+UNREADABLE = define("reviewer.import.unreadable", "not a readable CSV file: {error}")
+BAD_HEADER = define("reviewer.import.header", "expected {header}")
+EXTRA_CELLS = define("reviewer.import.extra_cells", "has more cells than the header")
+REPEATED = define("reviewer.import.repeated_email", "repeats line {line}")
+EMPTY = define("reviewer.import.empty", "the file has no reviewer rows")
+TOO_MANY_ROWS = define("reviewer.import.too_many_rows", "at most {count} rows per file")
+NAME_REQUIRED = define("reviewer.import.name_required", "required for a new account")
+HAS_ERRORS = define("reviewer.import.has_errors", "The file has errors; nothing was imported.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +82,7 @@ def _row_errors(line: int, exc: ValidationError) -> list[FieldError]:
     found = []
     for item in exc.errors():
         field = str(item["loc"][0]) if item["loc"] else "row"
-        reason = str(item["msg"]).removeprefix("Value error, ")
-        found.append(FieldError(f"line {line}: {field}", reason))
+        found.append(FieldError(f"line {line}: {field}", pydantic_message(item)))
     return found
 
 
@@ -83,7 +99,7 @@ def parse(text: str) -> tuple[list[_Row], list[FieldError]]:
     except csv.Error as exc:
         # What the csv module cannot read at all (a field over its size limit, found by
         # schemathesis) is the client's file, answered 422, not a 500.
-        return [], [FieldError("body", f"not a readable CSV file: {exc}")]
+        return [], [FieldError("body", UNREADABLE(error=str(exc)))]
 
 
 def _parse(text: str) -> tuple[list[_Row], list[FieldError]]:
@@ -91,14 +107,14 @@ def _parse(text: str) -> tuple[list[_Row], list[FieldError]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     if header != HEADER:
-        return [], [FieldError("line 1: header", f"expected {','.join(HEADER)}")]
+        return [], [FieldError("line 1: header", BAD_HEADER(header=",".join(HEADER)))]
     rows: list[_Row] = []
     errors: list[FieldError] = []
     seen: dict[str, int] = {}
     line = reader.line_num + 1
     for raw in reader:
         if None in raw:
-            errors.append(FieldError(f"line {line}: row", "has more cells than the header"))
+            errors.append(FieldError(f"line {line}: row", EXTRA_CELLS()))
         try:
             data = schemas.ImportRow.model_validate(_cells(raw))
         except ValidationError as exc:
@@ -106,14 +122,14 @@ def _parse(text: str) -> tuple[list[_Row], list[FieldError]]:
         else:
             email = normalise(data.email)
             if email in seen:
-                errors.append(FieldError(f"line {line}: email", f"repeats line {seen[email]}"))
+                errors.append(FieldError(f"line {line}: email", REPEATED(line=seen[email])))
             seen.setdefault(email, line)
             rows.append(_Row(line, data))
         line = reader.line_num + 1
     if not rows and not errors:
-        errors.append(FieldError("line 2: row", "the file has no reviewer rows"))
+        errors.append(FieldError("line 2: row", EMPTY()))
     if len(rows) > MAX_ROWS:
-        errors.append(FieldError("body", f"at most {MAX_ROWS} rows per file"))
+        errors.append(FieldError("body", TOO_MANY_ROWS(count=MAX_ROWS)))
     return rows, errors
 
 
@@ -138,14 +154,12 @@ async def _check_against_database(
     for row in rows:
         user = users.get(normalise(row.data.email))
         if user is not None and user.id in profiled:
-            errors.append(FieldError(f"line {row.line}: email", "already a reviewer"))
+            errors.append(FieldError(f"line {row.line}: email", ALREADY_REVIEWER()))
         if user is None and not row.data.name:
-            errors.append(FieldError(f"line {row.line}: name", "required for a new account"))
+            errors.append(FieldError(f"line {row.line}: name", NAME_REQUIRED()))
         for code in row.data.pools:
             if code not in agencies:
-                errors.append(
-                    FieldError(f"line {row.line}: pools", f"no agency has the code {code!r}")
-                )
+                errors.append(FieldError(f"line {row.line}: pools", UNKNOWN_AGENCY(code=code)))
     return users, agencies
 
 
@@ -164,7 +178,7 @@ async def import_reviewers(
     users, agencies = await _check_against_database(session, rows, errors) if rows else ({}, {})
     if errors:
         errors.sort(key=_line_of)
-        raise Invalid("The file has errors; nothing was imported.", errors=errors)
+        raise Invalid(HAS_ERRORS(), errors=errors)
     written = [await _write_row(session, row, users, agencies) for row in rows]
     await session.flush()
     result = schemas.ImportResult(
@@ -214,7 +228,7 @@ async def _write_row(
         user = User(
             email=email,
             display_name=row.data.name,
-            locale="en",
+            locale=None,
             country=row.data.country,
             state=AccountState.ACTIVE,
         )

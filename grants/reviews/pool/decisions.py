@@ -17,10 +17,14 @@ from grants.errors import Conflict as Refused
 from grants.errors import NotFound
 from grants.reviews.pool import schemas
 from grants.reviews.pool.access import officer_call
+from grants.reviews.pool.reasons import shown, stored
 from grants.reviews.pool.sovereignty import require_conflict_decider
 from grants.security.principal import Principal
+from messages import Message, define
 
 DECISIONS = {"dismiss": ConflictStatus.DISMISSED, "waive": ConflictStatus.WAIVED}
+NO_SUCH_CONFLICT = define("conflict.not_found", "No such conflict.")
+ALREADY_DECIDED = define("conflict.already_decided", "The conflict is already {status}.")
 
 
 def call_conflicts_query(
@@ -42,11 +46,17 @@ def call_conflicts_query(
     return query
 
 
-def conflict_view(
-    conflict: Conflict, email: str, name: str, reference: str | None
+def conflict_view(conflict: Conflict, locale: str) -> schemas.ConflictView:
+    """A conflict with its reason in the reader's `locale` (a person's words as written)."""
+    view = schemas.ConflictView.model_validate(conflict)
+    return view.model_copy(update={"reason": shown(conflict, locale)})
+
+
+def conflict_detail(
+    conflict: Conflict, email: str, name: str, reference: str | None, locale: str
 ) -> schemas.ConflictDetail:
     """The officers' view of a conflict: who, which proposal, why, and any decision."""
-    base = schemas.ConflictView.model_validate(conflict).model_dump()
+    base = conflict_view(conflict, locale).model_dump()
     return schemas.ConflictDetail(
         **base, reviewer_email=email, reviewer_name=name, proposal_reference=reference
     )
@@ -61,13 +71,13 @@ async def decide(
     decided)."""
     conflict = await session.get(Conflict, conflict_id)
     if conflict is None:
-        raise NotFound("No such conflict.")
+        raise NotFound(NO_SUCH_CONFLICT())
     proposal = await session.get(Proposal, conflict.proposal_id)
     assert proposal is not None  # a foreign key guarantees it
     call = await officer_call(session, principal, proposal.call_id)
     await require_conflict_decider(session, principal, call, conflict.reviewer_id)
     if conflict.status != ConflictStatus.ACTIVE:
-        raise Refused(f"The conflict is already {conflict.status}.")
+        raise Refused(ALREADY_DECIDED(status=conflict.status))
     conflict.status = DECISIONS[verb]
     conflict.decided_by = principal.user_id
     conflict.decision_reason = reason
@@ -109,11 +119,12 @@ async def record(
     proposal_id: uuid.UUID,
     reviewer_id: uuid.UUID,
     source: str,
-    reason: str,
+    reason: Message | str,
     *,
     actor: Actor,
 ) -> Conflict:
-    """Insert the pair's conflict of `source`, or refresh an active one's reason; audited."""
+    """Insert the pair's conflict of `source`, or refresh an active one's reason (a message,
+    or a person's words); audited."""
     conflict = await session.scalar(
         select(Conflict).where(
             Conflict.proposal_id == proposal_id,
@@ -127,12 +138,14 @@ async def record(
             proposal_id=proposal_id,
             reviewer_id=reviewer_id,
             source=source,
-            reason=reason,
             status=ConflictStatus.ACTIVE,
+            **stored(reason),
         )
         session.add(conflict)
     elif conflict.status == ConflictStatus.ACTIVE:
-        before, conflict.reason = conflict.reason, reason
+        before = conflict.reason
+        for name, value in stored(reason).items():
+            setattr(conflict, name, value)
     await session.flush()
     await append(
         session,

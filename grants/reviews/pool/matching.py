@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grants.common.emails import normalise
+from messages import Message, define
 
 _NOISE_WORDS = frozenset({"the", "of", "and", "at", "in", "for", "university", "univ"})
 
@@ -43,12 +44,42 @@ class Candidate:
     institution: str
 
 
+# Each detected conflict's reason; stored with the conflict (code and parameters, plain text
+# only) and shown in the reader's language.
+SAME_ROR = define(
+    "conflict.same_institution.ror",
+    "Same institution as the {agency} part ({institution}): ROR {ror}.",
+)
+SAME_NAME = define(
+    "conflict.same_institution.name",
+    "Same institution as the {agency} part ({institution}): same normalized name.",
+)
+IS_PI = define("conflict.consortium.pi", "The reviewer is the PI of the {agency} part.")
+ON_TEAM = define("conflict.consortium.member", "The reviewer is on the {agency} team ({role}).")
+_EXCLUDED = {
+    ("email", False): define(
+        "conflict.excluded.email", "Excluded by the applicants ({name}, matched by email)."
+    ),
+    ("email", True): define(
+        "conflict.excluded.email_with_reason",
+        "Excluded by the applicants ({name}, matched by email): {reason}",
+    ),
+    ("orcid", False): define(
+        "conflict.excluded.orcid", "Excluded by the applicants ({name}, matched by ORCID iD)."
+    ),
+    ("orcid", True): define(
+        "conflict.excluded.orcid_with_reason",
+        "Excluded by the applicants ({name}, matched by ORCID iD): {reason}",
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     proposal_id: uuid.UUID
     reviewer_id: uuid.UUID
     source: str
-    reason: str
+    reason: Message
 
 
 class ReviewerIndex:
@@ -88,7 +119,7 @@ def find_conflicts(
     """
     index = ReviewerIndex(reviewers)
     for proposal in proposals:
-        seen: dict[tuple[uuid.UUID, str], str] = {}
+        seen: dict[tuple[uuid.UUID, str], Message] = {}
         for reviewer, source, reason in _matches(proposal, exclusions.get(proposal.id, []), index):
             seen.setdefault((reviewer.user_id, source), reason)
         for (reviewer_id, source), reason in seen.items():
@@ -97,28 +128,34 @@ def find_conflicts(
 
 def _matches(
     proposal: Any, exclusions: list[Any], index: ReviewerIndex
-) -> Iterator[tuple[Candidate, str, str]]:
+) -> Iterator[tuple[Candidate, str, Message]]:
     for part in proposal.parts:
         code = part.agency.code
-        where = f"the {code} part ({part.institution_name or part.institution_ror})"
+        institution = part.institution_name or part.institution_ror
         for r in index.same_institution(part.institution_ror, part.institution_name):
-            how = f"ROR {r.ror}" if part.institution_ror and r.ror else "same normalized name"
-            yield r, "same_institution", f"Same institution as {where}: {how}."
+            if part.institution_ror and r.ror:
+                reason = SAME_ROR(agency=code, institution=institution, ror=r.ror)
+            else:
+                reason = SAME_NAME(agency=code, institution=institution)
+            yield r, "same_institution", reason
         if part.pi_user_id in index.by_id:
-            pi = index.by_id[part.pi_user_id]
-            yield pi, "consortium_member", f"The reviewer is the PI of the {code} part."
+            yield index.by_id[part.pi_user_id], "consortium_member", IS_PI(agency=code)
         for member in part.members:
             # Only people who accepted count (linked accounts): listing an e-mail on a team
             # must not be a way to exclude a feared reviewer (exclusions are explicit).
             if member.user_id in index.by_id:
-                reason = f"The reviewer is on the {code} team ({member.role})."
+                reason = ON_TEAM(agency=code, role=member.role)
                 yield index.by_id[member.user_id], "consortium_member", reason
     for row in exclusions:
-        why = f": {row.reason}" if row.reason else "."
         for how, found in (
             ("email", index.by_email.get(normalise(row.email), []) if row.email else []),
-            ("ORCID iD", index.by_orcid.get(row.orcid, []) if row.orcid else []),
+            ("orcid", index.by_orcid.get(row.orcid, []) if row.orcid else []),
         ):
             for r in found:
-                reason = f"Excluded by the applicants ({row.name}, matched by {how}){why}"
-                yield r, "excluded_by_applicants", reason
+                yield r, "excluded_by_applicants", _excluded(row, how)
+
+
+def _excluded(row: Any, how: str) -> Message:
+    if row.reason:
+        return _EXCLUDED[(how, True)](name=row.name, reason=row.reason)
+    return _EXCLUDED[(how, False)](name=row.name)

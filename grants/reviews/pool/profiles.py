@@ -19,6 +19,15 @@ from grants.common.pagination import Window
 from grants.db.models import Agency, ReviewerPool, ReviewerProfile, User, UserRole
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.reviews.pool import schemas
+from messages import define
+
+UNKNOWN_AGENCY = define("pool.agency.unknown_code", "no agency has the code '{code}'")
+NO_PROFILE = define("reviewer.profile.not_found", "No such reviewer profile.")
+NO_ACCOUNT = define("reviewer.profile.no_account", "no account has this email")
+CANNOT_ADD = define("reviewer.profile.cannot_add", "The reviewer cannot be added.")
+HAS_PROFILE = define("reviewer.profile.exists", "This user already has a reviewer profile.")
+ALREADY_REVIEWER = define("reviewer.profile.already_reviewer", "already a reviewer")
+UNKNOWN_POOLS = define("reviewer.profile.unknown_pools", "Some pools are unknown.")
 
 WITH_POOLS = selectinload(ReviewerProfile.pools).selectinload(ReviewerPool.agency)
 """The loader option of a profile's pools and their agencies (both lazy="raise")."""
@@ -65,7 +74,7 @@ async def agencies_by_code(
     rows = {a.code: a for a in await session.scalars(select(Agency).where(Agency.code.in_(codes)))}
     for code in codes:
         if code not in rows:
-            errors.append(FieldError(field, f"no agency has the code {code!r}"))
+            errors.append(FieldError(field, UNKNOWN_AGENCY(code=code)))
     return [rows[c] for c in codes if c in rows]
 
 
@@ -80,7 +89,7 @@ async def get_profile(session: AsyncSession, user_id: uuid.UUID) -> tuple[Review
         )
     ).one_or_none()
     if row is None:
-        raise NotFound("No such reviewer profile.")
+        raise NotFound(NO_PROFILE())
     return row[0], row[1]
 
 
@@ -111,15 +120,12 @@ async def create_profile(
     errors: list[FieldError] = []
     user = await session.scalar(select(User).where(User.email == normalise(data.email)))
     if user is None:
-        errors.append(FieldError("email", "no account has this email"))
+        errors.append(FieldError("email", NO_ACCOUNT()))
     agencies = await agencies_by_code(session, data.pools, "pools", errors)
     if errors or user is None:
-        raise Invalid("The reviewer cannot be added.", errors=errors)
+        raise Invalid(CANNOT_ADD(), errors=errors)
     if await session.scalar(select(ReviewerProfile.id).where(ReviewerProfile.user_id == user.id)):
-        raise Conflict(
-            "This user already has a reviewer profile.",
-            errors=[FieldError("email", "already a reviewer")],
-        )
+        raise Conflict(HAS_PROFILE(), errors=[FieldError("email", ALREADY_REVIEWER())])
     role_added = grant_reviewer_role(user)
     profile = new_profile(user, data, agencies)
     session.add(profile)
@@ -156,7 +162,7 @@ async def update_profile(
         errors: list[FieldError] = []
         agencies = await agencies_by_code(session, wanted, "pools", errors)
         if errors:
-            raise Invalid("Some pools are unknown.", errors=errors)
+            raise Invalid(UNKNOWN_POOLS(), errors=errors)
         changes["pools"] = [pool_codes(profile), wanted]
         profile.pools.clear()
         await session.flush()  # the old memberships go before the new ones (unique key)

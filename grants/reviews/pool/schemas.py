@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import EmailStr, Field, field_validator
 
@@ -129,11 +129,17 @@ class Declaration(Input):
 
 
 class ConflictView(Output):
+    """A conflict of interest. `reason` is in the reader's language when detection gave it
+    (`reason_code` and `reason_params` then say it as a message code), as written when a
+    person did (both null)."""
+
     id: uuid.UUID
     proposal_id: uuid.UUID
     reviewer_id: uuid.UUID
     source: ConflictSource
     reason: str
+    reason_code: str | None
+    reason_params: dict[str, Any] | None
     status: ConflictStatus
     decided_by: uuid.UUID | None
     decision_reason: str | None

@@ -19,7 +19,10 @@ from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.workflow.binding import Binding, Firing, Target
+from messages import define
 from workflows.machines.call_service import CALL_SERVICE, ServiceContext, ServiceEvent
+
+NO_SUCH_SERVICE = define("service.not_found", "No such service.")
 
 
 class ServiceBinding(Binding[CallReviewer]):
@@ -39,7 +42,7 @@ class ServiceBinding(Binding[CallReviewer]):
         query = select(CallReviewer).where(CallReviewer.id == entity_id)
         service = await session.scalar(query.with_for_update() if event else query)
         if service is None:
-            raise NotFound("No such service.")
+            raise NotFound(NO_SUCH_SERVICE())
         facts = policy.ServiceFacts(service.reviewer_id, service.agency_id)
         return Target(service, require(policy.decide(principal, policy.Action.FIRE, facts)))
 

@@ -31,10 +31,26 @@ from grants.reviews.pool.conflicts import (
     active_conflicts,
 )
 from grants.reviews.pool.decisions import record
+from grants.reviews.pool.reasons import BID_DECLARED, reason_of
+from messages import define
 from workflows.machines.call_service import ServiceState
 
 MAX_EXCLUSIONS = 3
 SERVICE_STATES = tuple(ServiceState)
+
+UNKNOWN_POOL = define("pool.invite.unknown_pool", "Unknown pool.")
+NOT_COFUNDER = define("pool.invite.not_cofunder", "not a co-funding agency of this call")
+NOT_IN_POOL = define("pool.invite.not_in_pool", "Not in that pool.")
+NOT_POOL_REVIEWER = define("pool.invite.not_pool_reviewer", "not a reviewer of the {agency} pool")
+ALREADY_ASKED = define(
+    "pool.invite.already_asked", "This reviewer was already asked to serve on this call."
+)
+BID_CONFLICTED = define(
+    "pool.bid.conflicted",
+    "You have a conflict of interest with this proposal; you cannot bid on it.",
+)
+TOO_MANY_EXCLUSIONS = define("pool.exclusions.too_many", "Too many non-preferred reviewers.")
+EXCLUSIONS_AT_MOST = define("pool.exclusions.at_most", "at most {count} non-preferred reviewers")
 
 
 async def invite(
@@ -47,9 +63,7 @@ async def invite(
     """
     agency = await session.scalar(select(Agency).where(Agency.code == data.agency.upper()))
     if agency is None or agency.id not in {t.agency_id for t in call.agencies}:
-        raise Invalid(
-            "Unknown pool.", errors=[FieldError("agency", "not a co-funding agency of this call")]
-        )
+        raise Invalid(UNKNOWN_POOL(), errors=[FieldError("agency", NOT_COFUNDER())])
     pooled = await session.scalar(
         select(ReviewerPool.id)
         .join(ReviewerProfile, ReviewerProfile.id == ReviewerPool.profile_id)
@@ -57,8 +71,8 @@ async def invite(
     )
     if pooled is None:
         raise Invalid(
-            "Not in that pool.",
-            errors=[FieldError("reviewer", f"not a reviewer of the {agency.code} pool")],
+            NOT_IN_POOL(),
+            errors=[FieldError("reviewer", NOT_POOL_REVIEWER(agency=agency.code))],
         )
     taken = await session.scalar(
         select(CallReviewer.id).where(
@@ -66,7 +80,7 @@ async def invite(
         )
     )
     if taken:
-        raise Conflict("This reviewer was already asked to serve on this call.")
+        raise Conflict(ALREADY_ASKED())
     service = CallReviewer(call_id=call.id, reviewer_id=data.reviewer, agency_id=agency.id)
     session.add(service)
     await session.flush()
@@ -180,10 +194,7 @@ async def place_bid(
     """
     found = await active_conflicts(session, proposal.id, reviewer_id)
     if found:
-        raise Conflict(
-            "You have a conflict of interest with this proposal; you cannot bid on it.",
-            reasons=[f"{c.source}: {c.reason}" for c in found],
-        )
+        raise Conflict(BID_CONFLICTED(), reasons=[reason_of(c) for c in found])
     bid = await session.scalar(
         select(Bid).where(Bid.proposal_id == proposal.id, Bid.reviewer_id == reviewer_id)
     )
@@ -202,8 +213,10 @@ async def place_bid(
         changes={"level": [before, level], "proposal_id": str(proposal.id)},
     )
     if level == "conflict":
-        reason = "Declared by the reviewer when bidding."
-        await record(session, proposal.id, reviewer_id, "declared_by_reviewer", reason, actor=actor)
+        declared = BID_DECLARED()
+        await record(
+            session, proposal.id, reviewer_id, "declared_by_reviewer", declared, actor=actor
+        )
     return bid
 
 
@@ -227,8 +240,8 @@ async def replace_exclusions(
     """Replace the draft's non-preferred reviewers (at most three); raises Invalid beyond."""
     if len(items) > MAX_EXCLUSIONS:
         raise Invalid(
-            "Too many non-preferred reviewers.",
-            errors=[FieldError("body", f"at most {MAX_EXCLUSIONS} non-preferred reviewers")],
+            TOO_MANY_EXCLUSIONS(),
+            errors=[FieldError("body", EXCLUSIONS_AT_MOST(count=MAX_EXCLUSIONS))],
         )
     old = await exclusions_of(session, proposal.id)
     for row in old:

@@ -17,8 +17,23 @@ from grants.reviews.pool.profiles import PROFILE_FIELDS, get_profile
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
+from messages import define
 
-OWN_POOL_ONLY = "An agency manages only its own reviewer pool."
+OWN_POOL_ONLY = define("pool.own_pool_only", "An agency manages only its own reviewer pool.")
+SEES_OWN_POOL = define("pool.filter.own_pool_only", "you see only your own agency's pool")
+MEMBERSHIP_OWN = define(
+    "pool.membership.own_agency_only", "only {agency} adds or removes its own pool's reviewers"
+)
+SHARED_PROFILE = define(
+    "pool.profile.shared_reviewer",
+    "the reviewer is in another agency's pool too; an admin changes it",
+)
+INVITES_OWN_POOL = define("pool.invite.own_pool_only", "you invite only for your own agency's pool")
+NOT_CONFLICT_DECIDER = define(
+    "conflict.decide.not_pool_officer",
+    "Only an officer of the agency whose pool the reviewer serves on this call decides their "
+    "conflicts.",
+)
 
 
 def pool_ids(profile: ReviewerProfile) -> set[uuid.UUID]:
@@ -77,9 +92,7 @@ async def require_pool_filter(
         return
     agency_id = await session.scalar(select(Agency.id).where(Agency.code == code.upper()))
     if agency_id not in visible:
-        raise Forbidden(
-            OWN_POOL_ONLY, errors=[FieldError("pool", "you see only your own agency's pool")]
-        )
+        raise Forbidden(OWN_POOL_ONLY(), errors=[FieldError("pool", SEES_OWN_POOL())])
 
 
 def membership_refusals(
@@ -94,10 +107,7 @@ def membership_refusals(
     refused = sorted(
         codes[a] for a in changed if not policy.can_change_pool_membership(principal, a)
     )
-    return [
-        FieldError(field, f"only {code} adds or removes its own pool's reviewers")
-        for code in refused
-    ]
+    return [FieldError(field, MEMBERSHIP_OWN(agency=code)) for code in refused]
 
 
 async def _agencies(session: AsyncSession, codes: Iterable[str]) -> list[Agency]:
@@ -110,7 +120,7 @@ async def require_pools(session: AsyncSession, principal: Principal, codes: Iter
     """Raises Forbidden naming `pools` when a new reviewer would join a pool not the caller's."""
     errors = membership_refusals(principal, {}, await _agencies(session, codes), "pools")
     if errors:
-        raise Forbidden(OWN_POOL_ONLY, errors=errors)
+        raise Forbidden(OWN_POOL_ONLY(), errors=errors)
 
 
 async def require_profile_change(
@@ -132,10 +142,9 @@ async def require_profile_change(
         if getattr(data, name) is not None and getattr(data, name) != getattr(profile, name)
     ]
     if changed and not policy.can_edit_profile(principal, pool_ids(profile)):
-        reason = "the reviewer is in another agency's pool too; an admin changes it"
-        errors += [FieldError(name, reason) for name in changed]
+        errors += [FieldError(name, SHARED_PROFILE()) for name in changed]
     if errors:
-        raise Forbidden(OWN_POOL_ONLY, errors=errors)
+        raise Forbidden(OWN_POOL_ONLY(), errors=errors)
 
 
 async def require_import_pools(session: AsyncSession, principal: Principal, text: str) -> None:
@@ -148,7 +157,7 @@ async def require_import_pools(session: AsyncSession, principal: Principal, text
         joined = [a for a in agencies if a.code in row.data.pools]
         errors += membership_refusals(principal, {}, joined, f"line {row.line}: pools")
     if errors:
-        raise Forbidden(OWN_POOL_ONLY, errors=errors)
+        raise Forbidden(OWN_POOL_ONLY(), errors=errors)
 
 
 async def require_invite(
@@ -159,10 +168,7 @@ async def require_invite(
     agency_id = await session.scalar(select(Agency.id).where(Agency.code == code.upper()))
     cofunders = {t.agency_id for t in call.agencies}
     if agency_id in cofunders and not policy.can_invite_for(principal, agency_id, cofunders):
-        raise Forbidden(
-            OWN_POOL_ONLY,
-            errors=[FieldError("agency", "you invite only for your own agency's pool")],
-        )
+        raise Forbidden(OWN_POOL_ONLY(), errors=[FieldError("agency", INVITES_OWN_POOL())])
 
 
 async def require_conflict_decider(
@@ -185,7 +191,4 @@ async def require_conflict_decider(
         )
         agencies = set(pools) & {t.agency_id for t in call.agencies}
     if not policy.can_decide_conflict(principal, agencies):
-        raise Forbidden(
-            "Only an officer of the agency whose pool the reviewer serves on this call "
-            "decides their conflicts."
-        )
+        raise Forbidden(NOT_CONFLICT_DECIDER())

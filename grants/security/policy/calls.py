@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from grants.security.policy.core import OVERSIGHT, Decision, allow, not_found, reads_everything
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.call import CallState
 from workflows.roles import COFUNDING_OFFICER, OFFICER
+
+NO_SUCH_CALL = define("security.call.not_found", "No such call.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,7 @@ def decide_call(principal: Principal, call: CallFacts) -> Decision:
     else, its existence is not revealed); a call past its draft by everyone signed in."""
     roles = call_roles(principal, call)
     if call.state == CallState.DRAFT and not roles & OVERSIGHT:
-        return not_found("No such call.")
+        return not_found(NO_SUCH_CALL())
     return allow(roles)
 
 

@@ -17,8 +17,26 @@ from grants.security.policy.core import (
     reads_everything,
 )
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.proposal import ProposalState
 from workflows.roles import ASSIGNED_REVIEWER, COFUNDING_OFFICER, OFFICER, RESEARCHER
+
+NO_SUCH_PROPOSAL = define("security.proposal.not_found", "No such proposal.")
+CONSORTIUM_ONLY = define(
+    "security.proposal.consortium_only",
+    "Only the proposal's PIs and co-investigators may change it.",
+)
+DRAFT_ONLY = define(
+    "security.proposal.draft_only",
+    "The proposal is {state}; only a draft can be changed (reopen it first, before the deadline).",
+)
+PART_TEAM_ONLY = define(
+    "security.part.team_only", "Only the {agency} side's PI and co-investigators edit that part."
+)
+PART_DRAFT_ONLY = define(
+    "security.part.draft_only", "The proposal is {state}; only a draft can be changed."
+)
+RESEARCHERS_ONLY = define("security.proposal.researchers_only", "Only researchers draft proposals.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,28 +72,25 @@ def decide_proposal(principal: Principal, action: Action, facts: ProposalFacts) 
     readers = OVERSIGHT | {ASSIGNED_REVIEWER} if action in {Action.READ, Action.FIRE} else OVERSIGHT
     if roles & CONSORTIUM or (_seen_by_oversight(facts) and roles & readers):
         return allow(roles)
-    return not_found("No such proposal.")
+    return not_found(NO_SUCH_PROPOSAL())
 
 
 def edit_decision(facts: ProposalFacts) -> Decision:
     """Only the consortium edits (403 for officers and assigned reviewers), and only a draft
     (409 otherwise: reopen it first, before the deadline)."""
     if not facts.roles & CONSORTIUM:
-        return forbidden("Only the proposal's PIs and co-investigators may change it.")
+        return forbidden(CONSORTIUM_ONLY())
     if facts.state != ProposalState.DRAFT:
-        return conflict(
-            f"The proposal is {facts.state}; only a draft can be changed (reopen it first, "
-            "before the deadline)."
-        )
+        return conflict(DRAFT_ONLY(state=facts.state))
     return allow(facts.roles)
 
 
 def part_edit_decision(state: str, on_team: bool, agency_code: str) -> Decision:
     """A part is edited by its own side's team only, and only in a draft."""
     if not on_team:
-        return forbidden(f"Only the {agency_code} side's PI and co-investigators edit that part.")
+        return forbidden(PART_TEAM_ONLY(agency=agency_code))
     if state != ProposalState.DRAFT:
-        return conflict(f"The proposal is {state}; only a draft can be changed.")
+        return conflict(PART_DRAFT_ONLY(state=state))
     return allow()
 
 
@@ -111,7 +126,7 @@ def proposal_roles(
 def create_decision(principal: Principal) -> Decision:
     """Only researchers draft proposals."""
     if not principal.has(RESEARCHER):
-        return forbidden("Only researchers draft proposals.")
+        return forbidden(RESEARCHERS_ONLY())
     return allow()
 
 

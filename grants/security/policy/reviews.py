@@ -20,6 +20,7 @@ from grants.security.policy.core import (
     reads_everything,
 )
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import (
     ADMIN,
@@ -30,8 +31,25 @@ from workflows.roles import (
     INVITED_REVIEWER,
 )
 
-WALL_DETAIL = (
-    "{code}'s reviews, scores and ranking stay behind its wall until the joint ranking is recorded."
+WALL_DETAIL = define(
+    "security.pool.behind_wall",
+    "{agency}'s reviews, scores and ranking stay behind its wall until the joint ranking is "
+    "recorded.",
+)
+NO_SUCH_ASSIGNMENT = define("security.assignment.not_found", "No such assignment.")
+NOT_FOUND = define("security.not_found", "Not found.")
+ASSIGNERS_ONLY = define(
+    "security.assignment.cofunding_officers_only",
+    "Only officers of the call's co-funding agencies assign reviewers.",
+)
+NO_SUCH_SERVICE = define("security.service.not_found", "No such service.")
+NO_SUCH_RANKING = define("security.ranking.not_found", "No such ranking.")
+SCORES_OFFICERS_ONLY = define(
+    "security.scores.cofunding_officers_only",
+    "Only the co-funding agencies' officers see scores and rankings.",
+)
+OWN_RANKING_ONLY = define(
+    "security.ranking.own_agency_only", "Only {agency}'s officers change {agency}'s ranking."
 )
 
 
@@ -117,10 +135,10 @@ def decide_assignment(principal: Principal, facts: AssignmentFacts) -> Decision:
     relation = _assignment_relation(principal, facts)
     if facts.via == Via.CALL:
         roles = (call_roles(principal, facts.call) - {COFUNDING_OFFICER}) | relation
-        return allow(roles) if roles & READERS_OF_ASSIGNMENT else not_found("No such assignment.")
+        return allow(roles) if roles & READERS_OF_ASSIGNMENT else not_found(NO_SUCH_ASSIGNMENT())
     if relation or (facts.via == Via.MACHINE and reads_everything(principal)):
         return allow(relation)
-    return not_found("No such assignment.")
+    return not_found(NO_SUCH_ASSIGNMENT())
 
 
 def decide_call_assignments(
@@ -130,9 +148,9 @@ def decide_call_assignments(
     a change); anyone else 404."""
     roles = call_roles(principal, facts.call)
     if not roles & OVERSIGHT:
-        return not_found("Not found.")
+        return not_found(NOT_FOUND())
     if action == Action.WRITE and COFUNDING_OFFICER not in roles:
-        return forbidden("Only officers of the call's co-funding agencies assign reviewers.")
+        return forbidden(ASSIGNERS_ONLY())
     return allow(roles)
 
 
@@ -155,7 +173,7 @@ def decide_service(principal: Principal, facts: ServiceFacts) -> Decision:
     auditors and admins; anyone else 404."""
     mine = facts.reviewer_id == principal.user_id
     if not (mine or principal.officer_of(facts.agency_id) or reads_everything(principal)):
-        return not_found("No such service.")
+        return not_found(NO_SUCH_SERVICE())
     return allow({INVITED_REVIEWER} if mine else set())
 
 
@@ -169,14 +187,14 @@ def decide_ranking(principal: Principal, facts: RankingFacts) -> Decision:
     if facts.agency_id is None and agency in facts.cofunders and principal.officer_of(agency):
         roles.add(COFUNDING_OFFICER)
     if not roles and not reads_everything(principal):
-        return not_found("No such ranking.")
+        return not_found(NO_SUCH_RANKING())
     return allow(roles)
 
 
 def decide_scores(roles: frozenset[str]) -> Decision:
     """A call's scores and rankings are read by its co-funding officers, auditors and admins."""
     if not roles & OVERSIGHT:
-        return forbidden("Only the co-funding agencies' officers see scores and rankings.")
+        return forbidden(SCORES_OFFICERS_ONLY())
     return allow(roles)
 
 
@@ -196,14 +214,14 @@ def readable_pools(
 def pool_decision(pools: frozenset[uuid.UUID] | None, agency_id: uuid.UUID, code: str) -> Decision:
     """403 (`WALL_DETAIL`) unless that agency's pool is among the readable `pools`."""
     if pools is not None and agency_id not in pools:
-        return forbidden(WALL_DETAIL.format(code=code))
+        return forbidden(WALL_DETAIL(agency=code))
     return allow()
 
 
 def ranking_change_decision(principal: Principal, agency_id: uuid.UUID, code: str) -> Decision:
     """An agency's own ranking is changed by that agency's officers only."""
     if not principal.officer_of(agency_id):
-        return forbidden(f"Only {code}'s officers change {code}'s ranking.")
+        return forbidden(OWN_RANKING_ONLY(agency=code))
     return allow()
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from grants.security.policy.core import Decision, allow, forbidden, not_found, reads_everything
 from grants.security.principal import Principal, Role
+from messages import define
 from workflows.roles import ADMIN, AUDITOR, COFUNDING_OFFICER
 
 AGENCY_ENTRY_FIELDS = (
@@ -20,6 +21,17 @@ AGENCY_ENTRY_FIELDS = (
     "pi_once_per_call",
 )
 """The fields of a call's agency entry that belong to that agency alone."""
+
+NO_SUCH_REVIEWER = define("security.reviewer.not_found", "No such reviewer profile.")
+CONFLICTS_OFFICERS_ONLY = define(
+    "security.conflicts.cofunding_officers_only",
+    "Only officers of the call's co-funding agencies see its conflicts.",
+)
+POOL_OFFICERS_ONLY = define(
+    "security.pool.cofunding_officers_only",
+    "Only officers of the call's co-funding agencies may do this.",
+)
+ADMINS_ONLY = define("security.account.admins_only", "Only admins manage accounts.")
 
 
 def can_edit_agency_entry(principal: Principal, agency_id: uuid.UUID) -> bool:
@@ -91,7 +103,7 @@ def decide_reviewer(principal: Principal, facts: ReviewerFacts) -> Decision:
     """A profile is seen only in a pool the caller sees (404: another agency's reviewer is not
     revealed)."""
     if not can_see_reviewer(principal, facts.pools):
-        return not_found("No such reviewer profile.")
+        return not_found(NO_SUCH_REVIEWER())
     return allow()
 
 
@@ -103,8 +115,8 @@ def call_pool_decision(roles: frozenset[str], *, reading: bool) -> Decision:
     if reading and roles & {AUDITOR, ADMIN}:
         return allow(roles)
     if reading:
-        return forbidden("Only officers of the call's co-funding agencies see its conflicts.")
-    return forbidden("Only officers of the call's co-funding agencies may do this.")
+        return forbidden(CONFLICTS_OFFICERS_ONLY())
+    return forbidden(POOL_OFFICERS_ONLY())
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,5 +127,5 @@ class AccountFacts:
 def decide_account(principal: Principal) -> Decision:
     """Accounts are reached by admins (who act) and auditors (who read); anyone else 403."""
     if not principal.has(ADMIN, AUDITOR):
-        return forbidden("Only admins manage accounts.")
+        return forbidden(ADMINS_ONLY())
     return allow(principal.roles)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grants.security import policy
 from grants.security.policy import Action, Decision, ReviewShape, Via
+from messages import Message
 from tests.unit.grants.people import FWO, JST, NAFOSTED, person
 
 BOTH = frozenset({JST, NAFOSTED})
@@ -17,9 +18,15 @@ ADMIN = person("admin")
 RESEARCHER = person("researcher")
 REVIEWER = person("reviewer")
 
-NO_CALL = Decision(False, status=404, detail="No such call.")
-NO_PROPOSAL = Decision(False, status=404, detail="No such proposal.")
-NO_ASSIGNMENT = Decision(False, status=404, detail="No such assignment.")
+
+def refused(status: int, code: str, text: str, **params: str) -> Decision:
+    """A refusal with its message: code, English text and parameters."""
+    return Decision(False, status=status, detail=Message(code, text, params))
+
+
+NO_CALL = refused(404, "security.call.not_found", "No such call.")
+NO_PROPOSAL = refused(404, "security.proposal.not_found", "No such proposal.")
+NO_ASSIGNMENT = refused(404, "security.assignment.not_found", "No such assignment.")
 
 
 def call(state: str = "draft", mode: str = "parallel") -> policy.CallFacts:
@@ -86,21 +93,38 @@ def test_proposal_assigned_reviewer_reads_but_never_writes() -> None:
 
 def test_proposal_edit_by_consortium_in_draft_only() -> None:
     assert policy.edit_decision(proposal("draft", {"pi"})).allowed
-    assert policy.edit_decision(proposal("draft", {"cofunding_officer"})) == Decision(
-        False, status=403, detail="Only the proposal's PIs and co-investigators may change it."
+    assert policy.edit_decision(proposal("draft", {"cofunding_officer"})) == refused(
+        403,
+        "security.proposal.consortium_only",
+        "Only the proposal's PIs and co-investigators may change it.",
     )
-    assert policy.edit_decision(proposal("submitted", {"pi"})) == Decision(
-        False,
-        status=409,
-        detail="The proposal is submitted; only a draft can be changed (reopen it first, "
-        "before the deadline).",
+    submitted = policy.edit_decision(proposal("submitted", {"pi"}))
+    assert submitted == refused(
+        409,
+        "security.proposal.draft_only",
+        "The proposal is {state}; only a draft can be changed (reopen it first, before the "
+        "deadline).",
+        state="submitted",
+    )
+    assert str(submitted.detail) == (
+        "The proposal is submitted; only a draft can be changed (reopen it first, before the "
+        "deadline)."
     )
 
 
 def test_proposal_part_edited_by_its_side_only() -> None:
     assert policy.part_edit_decision("draft", True, "JST").allowed
-    assert policy.part_edit_decision("draft", False, "JST") == Decision(
-        False, status=403, detail="Only the JST side's PI and co-investigators edit that part."
+    assert policy.part_edit_decision("draft", False, "JST") == refused(
+        403,
+        "security.part.team_only",
+        "Only the {agency} side's PI and co-investigators edit that part.",
+        agency="JST",
+    )
+    assert policy.part_edit_decision("submitted", True, "JST") == refused(
+        409,
+        "security.part.draft_only",
+        "The proposal is {state}; only a draft can be changed.",
+        state="submitted",
     )
 
 
@@ -125,8 +149,8 @@ def test_proposal_roles_add_cofunding_and_assigned() -> None:
 
 def test_proposal_create_by_researchers_only() -> None:
     assert policy.create_decision(RESEARCHER).allowed
-    assert policy.create_decision(JST_OFFICER) == Decision(
-        False, status=403, detail="Only researchers draft proposals."
+    assert policy.create_decision(JST_OFFICER) == refused(
+        403, "security.proposal.researchers_only", "Only researchers draft proposals."
     )
 
 
@@ -138,8 +162,8 @@ def test_proposal_list_scope_by_role() -> None:
 
 def test_reviewer_profile_seen_in_own_pool_only() -> None:
     assert policy.decide(JST_OFFICER, Action.READ, policy.ReviewerFacts(BOTH)).allowed
-    assert policy.decide(FWO_OFFICER, Action.READ, policy.ReviewerFacts(BOTH)) == Decision(
-        False, status=404, detail="No such reviewer profile."
+    assert policy.decide(FWO_OFFICER, Action.READ, policy.ReviewerFacts(BOTH)) == refused(
+        404, "security.reviewer.not_found", "No such reviewer profile."
     )
 
 
@@ -152,8 +176,15 @@ def test_reviewer_list_scope_by_role() -> None:
 def test_call_pool_endpoints_for_cofunding_officers() -> None:
     assert policy.call_pool_decision(frozenset({"cofunding_officer"}), reading=False).allowed
     assert policy.call_pool_decision(frozenset({"auditor"}), reading=True).allowed
-    assert policy.call_pool_decision(frozenset({"auditor"}), reading=False) == Decision(
-        False, status=403, detail="Only officers of the call's co-funding agencies may do this."
+    assert policy.call_pool_decision(frozenset({"auditor"}), reading=False) == refused(
+        403,
+        "security.pool.cofunding_officers_only",
+        "Only officers of the call's co-funding agencies may do this.",
+    )
+    assert policy.call_pool_decision(frozenset({"researcher"}), reading=True) == refused(
+        403,
+        "security.conflicts.cofunding_officers_only",
+        "Only officers of the call's co-funding agencies see its conflicts.",
     )
 
 
@@ -163,15 +194,15 @@ def test_service_reached_by_reviewer_pool_officers_and_oversight() -> None:
         True, frozenset({"invited_reviewer"})
     )
     assert policy.decide(JST_OFFICER, Action.FIRE, facts) == Decision(True)
-    assert policy.decide(NAF_OFFICER, Action.FIRE, facts) == Decision(
-        False, status=404, detail="No such service."
+    assert policy.decide(NAF_OFFICER, Action.FIRE, facts) == refused(
+        404, "security.service.not_found", "No such service."
     )
 
 
 def test_account_reached_by_admins_and_auditors() -> None:
     assert policy.decide(AUDITOR, Action.FIRE, policy.AccountFacts()).allowed
-    assert policy.decide(JST_OFFICER, Action.FIRE, policy.AccountFacts()) == Decision(
-        False, status=403, detail="Only admins manage accounts."
+    assert policy.decide(JST_OFFICER, Action.FIRE, policy.AccountFacts()) == refused(
+        403, "security.account.admins_only", "Only admins manage accounts."
     )
 
 
@@ -209,13 +240,13 @@ def test_call_assignments_changed_by_cofunding_officers() -> None:
     facts = policy.CallAssignmentsFacts(call("reviewing"))
     assert policy.decide(JST_OFFICER, Action.WRITE, facts).allowed
     assert policy.decide(AUDITOR, Action.READ, facts).allowed
-    assert policy.decide(AUDITOR, Action.WRITE, facts) == Decision(
-        False,
-        status=403,
-        detail="Only officers of the call's co-funding agencies assign reviewers.",
+    assert policy.decide(AUDITOR, Action.WRITE, facts) == refused(
+        403,
+        "security.assignment.cofunding_officers_only",
+        "Only officers of the call's co-funding agencies assign reviewers.",
     )
-    assert policy.decide(FWO_OFFICER, Action.READ, facts) == Decision(
-        False, status=404, detail="Not found."
+    assert policy.decide(FWO_OFFICER, Action.READ, facts) == refused(
+        404, "security.not_found", "Not found."
     )
 
 
@@ -233,8 +264,8 @@ def test_ranking_agency_and_joint_roles() -> None:
     assert policy.decide(JST_OFFICER, Action.FIRE, own) == Decision(
         True, frozenset({"agency_officer"})
     )
-    assert policy.decide(NAF_OFFICER, Action.FIRE, own) == Decision(
-        False, status=404, detail="No such ranking."
+    assert policy.decide(NAF_OFFICER, Action.FIRE, own) == refused(
+        404, "security.ranking.not_found", "No such ranking."
     )
     assert policy.decide(NAF_OFFICER, Action.FIRE, joint) == Decision(
         True, frozenset({"cofunding_officer"})
@@ -244,8 +275,10 @@ def test_ranking_agency_and_joint_roles() -> None:
 
 def test_scores_read_by_oversight_only() -> None:
     assert policy.decide_scores(frozenset({"auditor"})).allowed
-    assert policy.decide_scores(frozenset({"researcher"})) == Decision(
-        False, status=403, detail="Only the co-funding agencies' officers see scores and rankings."
+    assert policy.decide_scores(frozenset({"researcher"})) == refused(
+        403,
+        "security.scores.cofunding_officers_only",
+        "Only the co-funding agencies' officers see scores and rankings.",
     )
 
 
@@ -254,19 +287,30 @@ def test_wall_limits_officer_to_own_pool_until_joint_ranking() -> None:
     assert policy.readable_pools(JST_OFFICER, roles, wall_stands=True) == {JST}
     assert policy.readable_pools(JST_OFFICER, roles, wall_stands=False) is None
     assert policy.readable_pools(AUDITOR, frozenset({"auditor"}), wall_stands=True) is None
-    assert policy.pool_decision(frozenset({JST}), NAFOSTED, "NAFOSTED") == Decision(
-        False,
-        status=403,
-        detail="NAFOSTED's reviews, scores and ranking stay behind its wall until the joint "
-        "ranking is recorded.",
+    walled = policy.pool_decision(frozenset({JST}), NAFOSTED, "NAFOSTED")
+    assert walled == refused(
+        403,
+        "security.pool.behind_wall",
+        "{agency}'s reviews, scores and ranking stay behind its wall until the joint ranking "
+        "is recorded.",
+        agency="NAFOSTED",
+    )
+    assert str(walled.detail) == (
+        "NAFOSTED's reviews, scores and ranking stay behind its wall until the joint ranking "
+        "is recorded."
     )
 
 
 def test_ranking_changed_by_own_agency_only() -> None:
     assert policy.ranking_change_decision(JST_OFFICER, JST, "JST").allowed
-    assert policy.ranking_change_decision(NAF_OFFICER, JST, "JST") == Decision(
-        False, status=403, detail="Only JST's officers change JST's ranking."
+    refusal = policy.ranking_change_decision(NAF_OFFICER, JST, "JST")
+    assert refusal == refused(
+        403,
+        "security.ranking.own_agency_only",
+        "Only {agency}'s officers change {agency}'s ranking.",
+        agency="JST",
     )
+    assert str(refusal.detail) == "Only JST's officers change JST's ranking."
 
 
 def test_review_shape_by_role_and_decision() -> None:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from messages import render
 from storage import TooLarge, UnsupportedType
 from storage.ingest import begin_upload
 from storage.sniff import SNIFF_BYTES
@@ -38,6 +39,16 @@ async def test_begin_upload_refuses_disallowed_type() -> None:
         )
 
     assert raised.value.sniffed == "application/x-executable"
+    refusal = raised.value.message
+    assert (refusal.code, dict(refusal.params)) == (
+        "storage.upload.unsupported_type",
+        {"sniffed": "application/x-executable"},
+    )
+    assert [render(refusal, locale) for locale in ("en", "ja", "vi")] == [
+        "content type application/x-executable is not allowed",
+        "コンテンツタイプ application/x-executable は受け付けていません",
+        "loại nội dung application/x-executable không được chấp nhận",
+    ]
 
 
 async def test_begin_upload_skips_empty_chunks() -> None:
@@ -55,5 +66,12 @@ async def test_meter_allows_exactly_max_size_and_stops_one_byte_later() -> None:
     upload = await begin_upload(stream(b"x" * 10), max_size=10, allowed_types=None)
     assert await read_all(upload.chunks) == b"x" * 10
 
-    with pytest.raises(TooLarge):
+    with pytest.raises(TooLarge) as raised:
         await begin_upload(stream(b"x" * 11), max_size=10, allowed_types=None)
+    refusal = raised.value.message
+    assert (refusal.code, dict(refusal.params)) == ("storage.upload.too_large", {"limit": 10})
+    assert [render(refusal, locale) for locale in ("en", "ja", "vi")] == [
+        "larger than 10 bytes",
+        "10 バイトを超えています",
+        "lớn hơn 10 byte",
+    ]

@@ -2,6 +2,7 @@
 
 Values come from small pools on purpose: equal instants, zero counts and empty lists (where
 guards flip) and the roles a state grants are drawn often, so walks get past the guards.
+Time zones are real IANA names, so every refusal can be rendered.
 """
 
 from __future__ import annotations
@@ -13,18 +14,30 @@ from typing import Any, get_type_hints
 
 from hypothesis import strategies as st
 
+from messages import Message, define
 from workflows.engine import Machine
 from workflows.roles import ALL_ROLES
 
 UNKNOWN_EVENTS = ("", "fly", "SUBMIT", "submit ")
 INSTANTS = tuple(datetime(2030, 1, 1, hour, tzinfo=UTC) for hour in (8, 9, 10))
-SENTENCES = ((), (), ("The first reason.",), ("The first reason.", "The second reason."))
+FIRST = define("test.workflows.first_reason", "The first reason.")
+SECOND = define("test.workflows.second_reason", "The second reason, about {agency}.")
+REASONS: tuple[tuple[Message, ...], ...] = (
+    (),
+    (),
+    (FIRST(),),
+    (FIRST(), SECOND(agency="JST")),
+)
+CODES = ((), (), ("JST",), ("JST", "NAFOSTED"))
+ZONES = ((), ("Asia/Tokyo",), ("Asia/Tokyo", "Asia/Ho_Chi_Minh"))
 FACTS: dict[Any, st.SearchStrategy[Any]] = {
     datetime: st.sampled_from(INSTANTS),
     int: st.sampled_from((0, 0, 1, 3)),
     bool: st.booleans(),
-    # The application's contract: one non-empty sentence per item.
-    tuple[str, ...]: st.sampled_from(SENTENCES),
+    # The application's contract: one message per problem; agency codes and criteria names.
+    tuple[Message, ...]: st.sampled_from(REASONS),
+    tuple[Message | str, ...]: st.sampled_from((*REASONS, ("A reason on record.",))),
+    tuple[str, ...]: st.sampled_from(CODES),
 }
 
 
@@ -32,11 +45,13 @@ FACTS: dict[Any, st.SearchStrategy[Any]] = {
 def contexts(machine: Machine[Any]) -> st.SearchStrategy[Any]:
     """Random facts for `machine`'s context, so every guard both passes and fails."""
     hints = get_type_hints(machine.context)
-    fields = {field.name: _fact(hints[field.name]) for field in dataclasses.fields(machine.context)}
+    fields = {f.name: _fact(f.name, hints[f.name]) for f in dataclasses.fields(machine.context)}
     return st.builds(machine.context, **fields)
 
 
-def _fact(hint: Any) -> st.SearchStrategy[Any]:
+def _fact(name: str, hint: Any) -> st.SearchStrategy[Any]:
+    if name == "zones":
+        return st.sampled_from(ZONES)
     return FACTS[hint] if hint in FACTS else st.from_type(hint)
 
 

@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from workflows.errors import GuardsFailed, NotAllowedFromState, RoleNotAllowed
-from workflows.machines.account import ACCOUNT, AccountContext
+from workflows.machines.account import ACCOUNT, ONESELF, AccountContext
+from workflows.machines.account import LAST_ADMIN as LAST_ADMIN_LEFT
 from workflows.roles import ADMIN, OFFICER
 
 ADMINS = {ADMIN}
@@ -39,7 +40,8 @@ def test_account_admin_acting_on_themself_is_refused(event: str) -> None:
     with pytest.raises(GuardsFailed) as caught:
         ACCOUNT.decide("active", event, ADMINS, ctx)
 
-    assert caught.value.reasons == ("An admin cannot suspend or deactivate their own account.",)
+    assert caught.value.reasons == (ONESELF(),)
+    assert str(caught.value) == "An admin cannot suspend or deactivate their own account."
 
 
 @pytest.mark.parametrize("event", ["suspend", "deactivate"])
@@ -47,9 +49,7 @@ def test_account_last_active_admin_is_refused(event: str) -> None:
     with pytest.raises(GuardsFailed) as caught:
         ACCOUNT.decide("active", event, ADMINS, LAST_ADMIN)
 
-    assert caught.value.reasons == (
-        "This is the last active admin account; appoint another admin first.",
-    )
+    assert caught.value.reasons == (LAST_ADMIN_LEFT(),)
 
 
 def test_account_last_admin_suspending_themself_gets_both_reasons() -> None:
@@ -58,10 +58,7 @@ def test_account_last_admin_suspending_themself_gets_both_reasons() -> None:
     with pytest.raises(GuardsFailed) as caught:
         ACCOUNT.decide("active", "suspend", ADMINS, ctx)
 
-    assert caught.value.reasons == (
-        "An admin cannot suspend or deactivate their own account.",
-        "This is the last active admin account; appoint another admin first.",
-    )
+    assert caught.value.reasons == (ONESELF(), LAST_ADMIN_LEFT())
 
 
 def test_account_non_admin_is_refused() -> None:

@@ -5,15 +5,30 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from messages import Instant, define
 from workflows.errors import GuardsFailed, NotAllowedFromState
-from workflows.machines.call import CALL, CallContext
+from workflows.machines.call import (
+    CALL,
+    CLOSING_TIME_PAST,
+    ELIGIBILITY_UNCHECKED,
+    JOINT_RANKING_MISSING,
+    RANKINGS_NOT_FINAL,
+    REVIEWS_SHORT,
+    STILL_OPEN,
+    UNDECIDED,
+    CallContext,
+)
 from workflows.roles import COFUNDING_OFFICER
 
 OFFICERS = {COFUNDING_OFFICER}
 CLOSES = datetime(2030, 3, 31, 8, 0, tzinfo=UTC)
+ZONES = ("Asia/Tokyo", "Asia/Ho_Chi_Minh")
+NO_RUBRIC = define("test.call.no_rubric", "No rubric is defined.")
+NO_ENVELOPE = define("test.call.no_envelope", "{agency} has no envelope.")
 READY = CallContext(
     now=CLOSES - timedelta(days=30),
     closes_at=CLOSES,
+    zones=ZONES,
     configuration_problems=(),
     unchecked_proposals=0,
     proposals_short_of_reviews=0,
@@ -36,16 +51,16 @@ def test_call_publish_reports_every_problem_at_once() -> None:
     ctx = replace(
         READY,
         now=CLOSES,
-        configuration_problems=("No rubric is defined.", "NAFOSTED has no envelope."),
+        configuration_problems=(NO_RUBRIC(), NO_ENVELOPE(agency="NAFOSTED")),
     )
 
     with pytest.raises(GuardsFailed) as caught:
         CALL.decide("draft", "publish", OFFICERS, ctx)
 
     assert caught.value.reasons == (
-        "No rubric is defined.",
-        "NAFOSTED has no envelope.",
-        "The closing time 2030-03-31T08:00:00+00:00 is not in the future.",
+        NO_RUBRIC(),
+        NO_ENVELOPE(agency="NAFOSTED"),
+        CLOSING_TIME_PAST(closes_at=Instant(CLOSES, ZONES)),
     )
 
 
@@ -55,7 +70,11 @@ def test_call_close_before_deadline_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         CALL.decide("open", "close", OFFICERS, ctx)
 
-    assert caught.value.reasons == ("The call is open until 2030-03-31T08:00:00+00:00.",)
+    assert caught.value.reasons == (STILL_OPEN(closes_at=Instant(CLOSES, ZONES)),)
+    assert str(caught.value) == (
+        "The call is open until Mar 31, 2030, 5:00\u202fPM (Japan Time) / "
+        "Mar 31, 2030, 3:00\u202fPM (Vietnam Time)."
+    )
 
 
 def test_call_close_at_deadline_instant_closes() -> None:
@@ -68,7 +87,8 @@ def test_call_start_review_with_unchecked_proposals_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         CALL.decide("closed", "start_review", OFFICERS, ctx)
 
-    assert caught.value.reasons == ("2 proposals await an eligibility decision.",)
+    assert caught.value.reasons == (ELIGIBILITY_UNCHECKED(count=2),)
+    assert str(caught.value) == "Proposals awaiting an eligibility decision: 2."
 
 
 def test_call_start_ranking_with_missing_reviews_is_refused() -> None:
@@ -77,9 +97,7 @@ def test_call_start_ranking_with_missing_reviews_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         CALL.decide("reviewing", "start_ranking", OFFICERS, ctx)
 
-    assert caught.value.reasons == (
-        "1 proposal has fewer submitted reviews than the call requires.",
-    )
+    assert caught.value.reasons == (REVIEWS_SHORT(count=1),)
 
 
 def test_call_start_deciding_needs_every_ranking_and_the_joint_one() -> None:
@@ -89,8 +107,8 @@ def test_call_start_deciding_needs_every_ranking_and_the_joint_one() -> None:
         CALL.decide("ranking", "start_deciding", OFFICERS, ctx)
 
     assert caught.value.reasons == (
-        "Agencies whose ranking is not final: JST.",
-        "The joint ranking has not been recorded.",
+        RANKINGS_NOT_FINAL(agencies=("JST",)),
+        JOINT_RANKING_MISSING(),
     )
 
 
@@ -100,7 +118,7 @@ def test_call_finish_with_undecided_proposals_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         CALL.decide("deciding", "finish", OFFICERS, ctx)
 
-    assert caught.value.reasons == ("1 proposal awaits a decision of some agency.",)
+    assert caught.value.reasons == (UNDECIDED(count=1),)
 
 
 @pytest.mark.parametrize("state", ["draft", "open"])

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.workflows.toy import DOOR, KEY, NO_KEY, DoorContext
+from tests.unit.workflows.toy import DOOR, IN_THE_WAY, KEY, NEED_KEY, NO_KEY, DoorContext
 from workflows.errors import (
+    NO_SUCH_EVENT,
     EventRefused,
     GuardsFailed,
     NotAllowedFromState,
@@ -35,8 +36,9 @@ def test_decide_unknown_event_raises_unknown_event() -> None:
 
     assert (caught.value.code, caught.value.reasons) == (
         "unknown_event",
-        ("The door workflow has no event 'fly'.",),
+        (NO_SUCH_EVENT(machine="door", event="fly"),),
     )
+    assert str(caught.value) == "The door workflow has no event 'fly'."
 
 
 def test_decide_event_from_wrong_state_names_allowed_states() -> None:
@@ -44,10 +46,10 @@ def test_decide_event_from_wrong_state_names_allowed_states() -> None:
         DOOR.decide("open", "smash", {"burglar"}, KEY)
 
     refusal = caught.value
-    assert (refusal.code, refusal.allowed_from, refusal.reasons) == (
+    assert (refusal.code, refusal.allowed_from, str(refusal)) == (
         "not_allowed_from_state",
         ("closed", "locked"),
-        ("'smash' is not possible in state 'open'; it is allowed from 'closed', 'locked'.",),
+        "'smash' is not possible in state 'open'; it is allowed from 'closed', 'locked'.",
     )
 
 
@@ -61,10 +63,10 @@ def test_decide_missing_role_raises_role_not_allowed() -> None:
         DOOR.decide("closed", "lock", {"guest"}, KEY)
 
     refusal = caught.value
-    assert (refusal.code, refusal.required_roles, refusal.reasons) == (
+    assert (refusal.code, refusal.required_roles, str(refusal)) == (
         "role_not_allowed",
         ("resident",),
-        ("'lock' requires one of the roles 'resident'.",),
+        "'lock' requires one of the roles 'resident'.",
     )
 
 
@@ -81,7 +83,7 @@ def test_decide_failing_guards_collects_every_reason() -> None:
 
     assert (caught.value.code, caught.value.reasons) == (
         "guards_failed",
-        ("You need the key.", "A chair is in the way.", "A box is in the way."),
+        (NEED_KEY(), IN_THE_WAY(obstacle="A chair"), IN_THE_WAY(obstacle="A box")),
     )
 
 

@@ -5,13 +5,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from messages import Instant
 from workflows.errors import GuardsFailed, NotAllowedFromState
-from workflows.machines.grant import GRANT, GrantContext
+from workflows.machines.grant import GRANT, PROJECT_RUNNING, TRANCHES_OPEN, GrantContext
 from workflows.roles import COFUNDING_OFFICER
 
 OFFICERS = {COFUNDING_OFFICER}
 ENDS = datetime(2035, 3, 31, 15, 0, tzinfo=UTC)
-RUNNING = GrantContext(now=ENDS - timedelta(days=400), ends_at=ENDS, open_tranches=2)
+ZONES = ("Asia/Tokyo", "Asia/Ho_Chi_Minh")
+RUNNING = GrantContext(now=ENDS - timedelta(days=400), ends_at=ENDS, zones=ZONES, open_tranches=2)
 ENDED = replace(RUNNING, now=ENDS, open_tranches=0)
 
 
@@ -30,8 +32,8 @@ def test_grant_complete_early_with_open_tranches_reports_both() -> None:
         GRANT.decide("active", "complete", OFFICERS, RUNNING)
 
     assert caught.value.reasons == (
-        "The project runs until 2035-03-31T15:00:00+00:00.",
-        "2 tranches are still open.",
+        PROJECT_RUNNING(ends_at=Instant(ENDS, ZONES)),
+        TRANCHES_OPEN(count=2),
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from messages import LOCALES, Message, render
 from tests.unit.workflows.strategies import contexts, events_from, roles_from
 from workflows import ALL_MACHINES
 from workflows.engine import Machine
@@ -26,7 +27,7 @@ class Outcome:
 
     state: str
     code: str | None
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
     refused_in: str | None
 
 
@@ -60,7 +61,8 @@ def test_random_walk_never_leaves_declared_states(
         else:
             assert (outcome.code in REFUSAL_CODES, outcome.refused_in) == (True, before)
             assert len(outcome.reasons) >= 1
-            assert all(isinstance(r, str) and r for r in outcome.reasons)
+            assert all(isinstance(r, Message) for r in outcome.reasons)
+            assert all(render(r, locale) for r in outcome.reasons for locale in LOCALES)
 
 
 @per_machine
@@ -113,7 +115,7 @@ def test_options_report_what_decide_raises(machine: Machine[Any], data: st.DataO
 
 def _refusal(
     machine: Machine[Any], state: str, event: str, roles: frozenset[str], ctx: Any
-) -> tuple[str | None, tuple[str, ...]]:
+) -> tuple[str | None, tuple[Message, ...]]:
     outcome = fire(machine, state, event, roles, ctx)
     return outcome.code, outcome.reasons
 

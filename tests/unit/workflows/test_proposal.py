@@ -5,14 +5,32 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from messages import Instant, define
 from workflows.errors import GuardsFailed, NotAllowedFromState, RoleNotAllowed
 from workflows.machines.call import CallState
-from workflows.machines.proposal import PROPOSAL, ProposalContext
+from workflows.machines.proposal import (
+    ALREADY_ASSESSED,
+    ALREADY_DECIDED,
+    BEFORE_DEADLINE,
+    CALL_NOT_OPEN,
+    DEADLINE_PASSED,
+    NO_REVIEW,
+    PARTS_NOT_ELIGIBLE,
+    PROPOSAL,
+    REJECTED_BY,
+    REVIEWS_OUTSTANDING,
+    UNDECIDED,
+    ProposalContext,
+)
 from workflows.roles import COAPPLICANT, COFUNDING_OFFICER, PI
 
 PIS = {PI}
 OFFICERS = {COFUNDING_OFFICER}
 CLOSES = datetime(2030, 3, 31, 8, 0, tzinfo=UTC)
+ZONES = ("Asia/Tokyo", "Asia/Ho_Chi_Minh")
+DEADLINE = Instant(CLOSES, ZONES)
+NO_BUDGET = define("test.proposal.no_budget", "The budget of year {year} is missing.")
+NO_CV = define("test.proposal.no_cv", "No CV uploaded.")
 OPEN = ProposalContext(
     now=CLOSES - timedelta(days=1),
     closes_at=CLOSES,
@@ -23,6 +41,7 @@ OPEN = ProposalContext(
     decisions_recorded=0,
     undecided_agencies=("JST", "NAFOSTED"),
     rejecting_agencies=(),
+    zones=ZONES,
 )
 CLOSED = replace(OPEN, now=CLOSES + timedelta(days=1), call_state=CallState.CLOSED)
 REVIEWING = replace(CLOSED, call_state=CallState.REVIEWING, reviews_submitted=3)
@@ -51,20 +70,24 @@ def test_proposal_submit_at_deadline_instant_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("draft", "submit", PIS, replace(OPEN, now=CLOSES))
 
-    assert caught.value.reasons == ("The deadline 2030-03-31T08:00:00+00:00 has passed.",)
+    assert caught.value.reasons == (DEADLINE_PASSED(deadline=DEADLINE),)
+    assert str(caught.value) == (
+        "The deadline Mar 31, 2030, 5:00\u202fPM (Japan Time) / "
+        "Mar 31, 2030, 3:00\u202fPM (Vietnam Time) has passed."
+    )
 
 
 def test_proposal_submit_reports_every_reason() -> None:
-    ctx = replace(CLOSED, problems=("The budget of year 2 is missing.", "No CV uploaded."))
+    ctx = replace(CLOSED, problems=(NO_BUDGET(year=2), NO_CV()))
 
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("draft", "submit", PIS, ctx)
 
     assert caught.value.reasons == (
-        "The call is closed, not open.",
-        "The deadline 2030-03-31T08:00:00+00:00 has passed.",
-        "The budget of year 2 is missing.",
-        "No CV uploaded.",
+        CALL_NOT_OPEN(state="closed"),
+        DEADLINE_PASSED(deadline=DEADLINE),
+        NO_BUDGET(year=2),
+        NO_CV(),
     )
 
 
@@ -81,16 +104,14 @@ def test_proposal_reopen_after_deadline_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("submitted", "reopen", PIS, CLOSED)
 
-    assert caught.value.reasons == ("The deadline 2030-03-31T08:00:00+00:00 has passed.",)
+    assert caught.value.reasons == (DEADLINE_PASSED(deadline=DEADLINE),)
 
 
 def test_proposal_eligibility_before_deadline_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("submitted", "declare_ineligible", OFFICERS, OPEN)
 
-    assert caught.value.reasons == (
-        "Eligibility is decided after the deadline 2030-03-31T08:00:00+00:00.",
-    )
+    assert caught.value.reasons == (BEFORE_DEADLINE(deadline=DEADLINE),)
 
 
 def test_proposal_complete_review_with_outstanding_reviews_is_refused() -> None:
@@ -99,10 +120,7 @@ def test_proposal_complete_review_with_outstanding_reviews_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("under_review", "complete_review", OFFICERS, ctx)
 
-    assert caught.value.reasons == (
-        "No review has been submitted.",
-        "Reviews still outstanding: 2.",
-    )
+    assert caught.value.reasons == (NO_REVIEW(), REVIEWS_OUTSTANDING(count=2))
 
 
 def test_proposal_award_with_a_rejection_is_refused() -> None:
@@ -111,7 +129,7 @@ def test_proposal_award_with_a_rejection_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("reviewed", "award", OFFICERS, ctx)
 
-    assert caught.value.reasons == ("Rejected by: NAFOSTED.",)
+    assert caught.value.reasons == (REJECTED_BY(agencies=("NAFOSTED",)),)
 
 
 def test_proposal_reject_with_a_rejection_rejects() -> None:
@@ -126,7 +144,7 @@ def test_proposal_reject_before_every_decision_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("reviewed", "reject", OFFICERS, ctx)
 
-    assert caught.value.reasons == ("Agencies without a decision: JST.",)
+    assert caught.value.reasons == (UNDECIDED(agencies=("JST",)),)
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted", "eligible", "under_review", "reviewed"])
@@ -140,7 +158,7 @@ def test_proposal_withdraw_after_a_decision_is_recorded_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("reviewed", "withdraw", PIS, ctx)
 
-    assert caught.value.reasons == ("An agency has already recorded its decision.",)
+    assert caught.value.reasons == (ALREADY_DECIDED(),)
 
 
 def test_proposal_withdraw_after_award_is_not_allowed() -> None:
@@ -158,7 +176,7 @@ def test_proposal_admit_refused_while_an_agency_has_not_found_its_part_eligible(
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("submitted", "admit", OFFICERS, ctx)
 
-    assert caught.value.reasons == ("Agencies that have not found their part eligible: NAFOSTED.",)
+    assert caught.value.reasons == (PARTS_NOT_ELIGIBLE(agencies=("NAFOSTED",)),)
 
 
 def test_proposal_second_eligibility_answer_of_one_agency_is_refused() -> None:
@@ -167,6 +185,4 @@ def test_proposal_second_eligibility_answer_of_one_agency_is_refused() -> None:
     with pytest.raises(GuardsFailed) as caught:
         PROPOSAL.decide("submitted", "declare_ineligible", OFFICERS, ctx)
 
-    assert caught.value.reasons == (
-        "Your agency has decided on this proposal's eligibility already.",
-    )
+    assert caught.value.reasons == (ALREADY_ASSESSED(),)

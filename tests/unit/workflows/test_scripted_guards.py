@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.workflows.strategies import SENTENCES, events_from, roles_from
+from messages import Message
+from tests.unit.workflows.strategies import REASONS, events_from, roles_from
 from tests.unit.workflows.test_properties import fire
 from workflows import ALL_MACHINES
 from workflows.engine import Machine
@@ -27,10 +28,10 @@ per_machine = pytest.mark.parametrize("machine", ALL_MACHINES, ids=lambda m: m.n
 class Script:
     """Stands in for a machine's context: what its guards answer this time."""
 
-    refusals: tuple[str, ...]
+    refusals: tuple[Message, ...]
 
 
-def scripted_guard(ctx: Script) -> Iterator[str]:
+def scripted_guard(ctx: Script) -> Iterator[Message]:
     """Whatever the script says."""
     yield from ctx.refusals
 
@@ -52,12 +53,12 @@ def with_scripted_guards(machine: Machine[Any]) -> Machine[Script]:
 
 SCRIPTED = {machine.name: with_scripted_guards(machine) for machine in ALL_MACHINES}
 # Guards agree half the time, so walks reach the far end of every table.
-scripts = st.builds(Script, st.sampled_from(SENTENCES))
+scripts = st.builds(Script, st.sampled_from(REASONS))
 
 
 def oracle(
     machine: Machine[Script], state: str, event: str, roles: frozenset[str], ctx: Script
-) -> tuple[str, str | None, tuple[str, ...] | None]:
+) -> tuple[str, str | None, tuple[Message, ...] | None]:
     """Predict (next state, refusal code, guard reasons) from the table alone."""
     if event not in machine.events:
         return state, "unknown_event", None

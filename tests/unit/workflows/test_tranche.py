@@ -4,10 +4,20 @@ from dataclasses import replace
 
 import pytest
 
+from messages import define
 from workflows.errors import GuardsFailed, NotAllowedFromState, RoleNotAllowed
-from workflows.machines.tranche import TRANCHE, TrancheContext
+from workflows.machines.tranche import (
+    CONSORTIUM_MEMBER,
+    GRANT_INACTIVE,
+    MIDTERM_GATE_PENDING,
+    OWN_REQUEST,
+    PREVIOUS_REPORT_PENDING,
+    TRANCHE,
+    TrancheContext,
+)
 from workflows.roles import AGENCY_OFFICER, COFUNDING_OFFICER, PI, REQUESTER
 
+NO_STATEMENT = define("test.tranche.no_statement", "The financial statement is missing.")
 PIS = {PI}
 OFFICERS = {AGENCY_OFFICER}
 READY = TrancheContext(
@@ -31,7 +41,7 @@ def test_tranche_request_reports_every_reason() -> None:
     ctx = replace(
         READY,
         grant_active=False,
-        problems=("The financial statement is missing.",),
+        problems=(NO_STATEMENT(),),
         previous_report_pending=("JST", "NAFOSTED"),
         midterm_gate_pending=True,
     )
@@ -40,10 +50,14 @@ def test_tranche_request_reports_every_reason() -> None:
         TRANCHE.decide("planned", "request", PIS, ctx)
 
     assert caught.value.reasons == (
-        "The grant is not active.",
-        "The financial statement is missing.",
-        "The previous year's progress report is not yet accepted by: JST, NAFOSTED.",
-        "The mid-term gate has not been passed by every agency.",
+        GRANT_INACTIVE(),
+        NO_STATEMENT(),
+        PREVIOUS_REPORT_PENDING(agencies=("JST", "NAFOSTED")),
+        MIDTERM_GATE_PENDING(),
+    )
+    assert str(caught.value).split(" The previous")[1] == (
+        " year's progress report is not yet accepted by: JST and NAFOSTED."
+        " The mid-term gate has not been passed by every agency."
     )
 
 
@@ -53,10 +67,7 @@ def test_tranche_approve_by_requester_in_consortium_reports_both() -> None:
     with pytest.raises(GuardsFailed) as caught:
         TRANCHE.decide("requested", "approve", OFFICERS, ctx)
 
-    assert caught.value.reasons == (
-        "The requester cannot approve their own request.",
-        "A member of the project's consortium cannot approve its tranches.",
-    )
+    assert caught.value.reasons == (OWN_REQUEST(), CONSORTIUM_MEMBER())
 
 
 def test_tranche_approve_by_officer_of_other_agency_is_refused() -> None:

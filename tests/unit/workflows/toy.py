@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from messages import Message, define
 from workflows.engine import Machine, Transition
+
+NEED_KEY = define("test.door.need_key", "You need the key.")
+IN_THE_WAY = define("test.door.in_the_way", "{obstacle} is in the way.")
 
 
 @dataclass(frozen=True)
@@ -14,22 +18,22 @@ class DoorContext:
     obstacles: tuple[str, ...] = ()
 
 
-def holds_key(ctx: DoorContext) -> Iterator[str]:
+def holds_key(ctx: DoorContext) -> Iterator[Message]:
     """The actor holds the key."""
     if not ctx.has_key:
-        yield "You need the key."
+        yield NEED_KEY()
 
 
-def nothing_in_the_way(ctx: DoorContext) -> Iterator[str]:
+def nothing_in_the_way(ctx: DoorContext) -> Iterator[Message]:
     """Nothing blocks the door.
 
     Extra lines are not part of the rule shown in the diagram.
     """
     for obstacle in ctx.obstacles:
-        yield f"{obstacle} is in the way."
+        yield IN_THE_WAY(obstacle=obstacle)
 
 
-def undocumented(ctx: DoorContext) -> tuple[str, ...]:
+def undocumented(ctx: DoorContext) -> tuple[Message, ...]:
     return ()
 
 

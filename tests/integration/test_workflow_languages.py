@@ -1,0 +1,219 @@
+"""Workflow refusals in the reader's language: a refused submission and a transitions listing
+read in Japanese and in Vietnamese, every reason translated, the deadline shown in both
+agencies' zones as that language writes dates and the amounts as it writes money.
+
+Each reader has saved their language and sends it as `Accept-Language` too: a saved locale comes
+before the header (`grants.common.locales`) and every account has one, so the two agree here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import Proposal, User
+from tests.factories import BudgetLineFactory, bearer, make_proposal
+from tests.factories_proposals import World, make_world, ready_proposal
+from tests.support.problems import problem
+from tests.support.reasons import PAST_CLOSES, PAST_OPENS, reason
+
+Client = httpx.AsyncClient
+NBSP = "\xa0"
+PAST = "2026-03-31T08:00:00Z"
+
+DEADLINE_PASSED = {
+    "ja": "締切（2026/03/31 17:00 (日本時間) / 2026/03/31 15:00 (ベトナム時間)）を過ぎています。",
+    "vi": "Đã quá hạn chót 17:00 31 thg 3, 2026 (Giờ Nhật Bản) / 15:00 31 thg 3, 2026 "
+    "(Giờ Việt Nam).",
+}
+REFUSED = {"ja": "このイベントは実行できません。", "vi": "Sự kiện này bị từ chối."}
+
+
+async def _as(db: AsyncSession, reader: User, lang: str) -> dict[str, str]:
+    reader.locale = lang
+    await db.flush()
+    return {**await bearer(db, reader), "Accept-Language": lang}
+
+
+async def _submit(client: Client, headers: dict[str, str], proposal: Proposal) -> httpx.Response:
+    return await client.post(
+        f"/api/proposals/{proposal.id}/events/submit", headers=headers, json={"version": 1}
+    )
+
+
+@pytest.mark.parametrize("lang", ["ja", "vi"])
+async def test_submission_to_a_closed_call_refused_in_the_readers_language(
+    client: Client, db: AsyncSession, lang: str
+) -> None:
+    world = await make_world(db, state="closed", opens_at=PAST_OPENS, closes_at=PAST_CLOSES)
+    proposal = await ready_proposal(db, world)
+    reader = world.jp_pi if lang == "ja" else world.vn_pi
+    url = f"/api/proposals/{proposal.id}/events/submit"
+
+    response = await _submit(client, await _as(db, reader, lang), proposal)
+
+    not_open = {
+        "ja": "公募の状態は「closed」であり、「open」ではありません。",
+        "vi": "Đợt kêu gọi đang ở trạng thái “closed”, không phải “open”.",
+    }
+    # The title is the problem's own (its translation is the error pages' concern).
+    body = {k: v for k, v in problem(response).items() if k != "title"}
+    assert response.headers["content-language"] == lang
+    assert body == {
+        "type": "urn:cofund:problem:conflict",
+        "status": 409,
+        "detail": REFUSED[lang],
+        "instance": url,
+        "code": "workflow.refused",
+        "params": {},
+        "reasons": [
+            reason("proposal.guard.call_not_open", not_open[lang], state="closed"),
+            reason("proposal.guard.deadline_passed", DEADLINE_PASSED[lang], deadline=PAST),
+        ],
+    }
+
+
+@pytest.mark.parametrize("lang", ["ja", "vi"])
+async def test_transitions_give_their_reasons_in_the_readers_language(
+    client: Client, db: AsyncSession, lang: str
+) -> None:
+    world = await make_world(db, opens_at=PAST_OPENS, closes_at=PAST_CLOSES)
+    proposal = await ready_proposal(db, world, state="submitted", number=1, reference="X-1")
+    reader = world.jp_pi if lang == "ja" else world.vn_pi
+
+    response = await client.get(
+        f"/api/proposals/{proposal.id}/transitions", headers=await _as(db, reader, lang)
+    )
+
+    assert response.json() == [
+        {
+            "event": "reopen",
+            "target": "draft",
+            "description": "Take the proposal back for changes before the deadline.",
+            "allowed": False,
+            "reasons": [
+                reason("proposal.guard.deadline_passed", DEADLINE_PASSED[lang], deadline=PAST)
+            ],
+        },
+        {
+            "event": "withdraw",
+            "target": "withdrawn",
+            "description": "The PI withdraws before any decision.",
+            "allowed": True,
+            "reasons": [],
+        },
+    ]
+
+
+async def _refusable(db: AsyncSession, world: World) -> Proposal:
+    """Both PIs on board, but: no English abstract, no host institution on the JST side, the
+    JST year 1 over its yearly cap with indirect costs over their share, the NAFOSTED total
+    over its project cap, and the required project description missing."""
+    proposal = await make_proposal(
+        db,
+        world.call,
+        {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi},
+        abstract={"ja": "概要"},
+        duration_years=5,
+    )
+    jst, nafosted = proposal.parts
+    nafosted.institution_name = "Vietnam National University, Hanoi"
+    jst.budget.extend(
+        [
+            BudgetLineFactory(part_id=jst.id, year=1, amount=8_000_000),
+            BudgetLineFactory(part_id=jst.id, year=1, category="indirect", amount=4_000_000),
+        ]
+    )
+    nafosted.budget.extend(
+        BudgetLineFactory(part_id=nafosted.id, year=y, amount=9_500_000, currency="VND")
+        for y in range(1, 6)
+    )
+    await db.flush()
+    return proposal
+
+
+def _money(amount: int, currency: str) -> dict[str, Any]:
+    return {"amount": amount, "currency": currency}
+
+
+# The deadline's reason, then the submission checks' (the proposals' messages), in order.
+CODED = [
+    ("proposal.guard.deadline_passed", {"deadline": PAST}),
+    ("proposal.submission.abstract_not_in_english", {}),
+    ("part.submission.no_institution", {"agency": "JST"}),
+    (
+        "budget.caps.year_over_cap",
+        {
+            "agency": "JST",
+            "year": 1,
+            "amount": _money(12_000_000, "JPY"),
+            "cap": _money(10_000_000, "JPY"),
+        },
+    ),
+    (
+        "budget.indirect_over_share",
+        {
+            "agency": "JST",
+            "indirect": _money(4_000_000, "JPY"),
+            "percent": 30,
+            "direct": _money(8_000_000, "JPY"),
+        },
+    ),
+    (
+        "budget.caps.total_over_cap",
+        {
+            "agency": "NAFOSTED",
+            "total": _money(47_500_000, "VND"),
+            "cap": _money(45_000_000, "VND"),
+        },
+    ),
+    (
+        "document.submission.required_missing",
+        {"label": "Project description", "kind": "project_description"},
+    ),
+]
+TEXTS = {
+    "ja": [
+        DEADLINE_PASSED["ja"],
+        "概要に英語の記載がありません。",
+        "JST側の部分に所属機関（ROR ID または名称）がありません。",
+        "JST側の部分の1年目の予算は ￥12,000,000 で、JSTの年間上限 ￥10,000,000 を超えています。",
+        "JST側の部分の間接経費 ￥4,000,000 が、直接経費 ￥8,000,000 に対してJSTが認める割合"
+        "（30%）を超えています。",
+        "NAFOSTED側の部分の予算の合計 ₫47,500,000 が、NAFOSTEDの1課題あたりの上限 ₫45,000,000 "
+        "を超えています。",
+        "必須書類「Project description」（project_description）が提出されていません。",
+    ],
+    "vi": [
+        DEADLINE_PASSED["vi"],
+        "Phần tóm tắt chưa có nội dung tiếng Anh.",
+        "Phần JST chưa có tổ chức chủ trì (mã ROR hoặc tên).",
+        f"Kinh phí năm thứ 1 của phần JST là 12.000.000{NBSP}¥, vượt mức trần "
+        f"10.000.000{NBSP}¥ mỗi năm của JST.",
+        f"Chi phí gián tiếp của phần JST là 4.000.000{NBSP}¥, vượt tỷ lệ JST cho phép so với "
+        f"chi phí trực tiếp 8.000.000{NBSP}¥ (30%).",
+        f"Kinh phí tổng cộng của phần NAFOSTED là 47.500.000{NBSP}₫, vượt mức trần "
+        f"45.000.000{NBSP}₫ cho mỗi dự án của NAFOSTED.",
+        "Còn thiếu tài liệu bắt buộc 'Project description' (project_description).",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "vi"])
+async def test_refused_submission_past_the_deadline_explains_every_reason_in_the_readers_language(
+    client: Client, db: AsyncSession, lang: str
+) -> None:
+    world = await make_world(db, opens_at=PAST_OPENS, closes_at=PAST_CLOSES)
+    proposal = await _refusable(db, world)
+    reader = world.jp_pi if lang == "ja" else world.vn_pi
+
+    response = await _submit(client, await _as(db, reader, lang), proposal)
+
+    assert (response.status_code, response.headers["content-language"]) == (409, lang)
+    assert response.json()["reasons"] == [
+        reason(code, text, **params)
+        for (code, params), text in zip(CODED, TEXTS[lang], strict=True)
+    ]
