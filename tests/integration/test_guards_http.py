@@ -134,8 +134,8 @@ async def test_account_not_last_admin_refuses_deactivating_the_last_admin(
 
 # Call ------------------------------------------------------------------------------------
 
-# The call set-up's own check: its code comes with the calls' conversion of their checks.
-NO_DOCUMENT_KINDS = reason(None, "The call requires no document kinds.")
+# The call set-up's own check (grants.calls.problems).
+NO_DOCUMENT_KINDS = reason("call.setup.no_document_kinds", "The call requires no document kinds.")
 JOINT_MISSING = reason(
     "call.guard.joint_ranking_missing", "The joint ranking has not been recorded."
 )

@@ -8,7 +8,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.calls.deadline import CLOSED
 from grants.db.models import PartMember, Proposal
+from messages import Instant, render
 from tests.factories import (
     DocumentFactory,
     PartMemberFactory,
@@ -123,11 +125,16 @@ async def test_create_in_call_not_accepting_is_409_with_reasons(
             "code": "proposal.create.call_not_accepting",
             "params": {},
             "reasons": [
-                {"code": None, "params": {}, "message": "The call is closed, not open."},
                 {
-                    "code": None,
-                    "params": {},
-                    "message": f"The call closed at {closed_at.isoformat()}.",
+                    "code": "call.submissions.not_open",
+                    "params": {"state": "closed"},
+                    "message": "The call is closed, not open.",
+                },
+                {
+                    "code": "call.submissions.closed",
+                    "params": {"closed_at": closed_at.isoformat().replace("+00:00", "Z")},
+                    # No zones are passed (grants.proposals.services): the instant shows in UTC.
+                    "message": render(CLOSED(closed_at=Instant(closed_at)), "en"),
                 },
             ],
         },
@@ -246,11 +253,16 @@ async def test_update_null_on_required_shared_field_is_422_naming_it(
         "status": 422,
         "detail": "Required fields cannot be cleared.",
         "instance": url,
-        "code": None,
+        "code": "edit.required_not_clearable",
         "params": {},
         "errors": [
-            {"field": "title", "reason": CANNOT_CLEAR, "code": None, "params": {}},
-            {"field": "planned_start", "reason": CANNOT_CLEAR, "code": None, "params": {}},
+            {"field": "title", "reason": CANNOT_CLEAR, "code": "edit.cannot_clear", "params": {}},
+            {
+                "field": "planned_start",
+                "reason": CANNOT_CLEAR,
+                "code": "edit.cannot_clear",
+                "params": {},
+            },
         ],
     }
     assert problem_of(no_english) == {
@@ -261,7 +273,9 @@ async def test_update_null_on_required_shared_field_is_422_naming_it(
         "instance": url,
         "code": "proposal.update.refused",
         "params": {},
-        "errors": [{"field": "title.en", "reason": CANNOT_CLEAR, "code": None, "params": {}}],
+        "errors": [
+            {"field": "title.en", "reason": CANNOT_CLEAR, "code": "edit.cannot_clear", "params": {}}
+        ],
     }
     assert await audit_count(db) == before
 
@@ -324,8 +338,8 @@ async def test_update_part_null_clears_and_stale_version_refused(
         "status": 409,
         "detail": "You saw version 2, but it is now version 3.",
         "instance": url,
-        "code": None,
-        "params": {},
+        "code": "edit.stale_version",
+        "params": {"seen": 2, "current": 3},
     }
     assert await audit_count(db) == before
 
@@ -415,11 +429,11 @@ async def test_member_patch_null_clears_optional_and_refuses_required(
         "status": 422,
         "detail": "Required fields cannot be cleared.",
         "instance": url,
-        "code": None,
+        "code": "edit.required_not_clearable",
         "params": {},
         "errors": [
-            {"field": "name", "reason": CANNOT_CLEAR, "code": None, "params": {}},
-            {"field": "role", "reason": CANNOT_CLEAR, "code": None, "params": {}},
+            {"field": "name", "reason": CANNOT_CLEAR, "code": "edit.cannot_clear", "params": {}},
+            {"field": "role", "reason": CANNOT_CLEAR, "code": "edit.cannot_clear", "params": {}},
         ],
     }
     assert cleared.status_code == 200
@@ -459,8 +473,8 @@ async def test_member_stale_version_refused_on_patch_and_delete(
         "status": 409,
         "detail": "You saw version 1, but it is now version 2.",
         "instance": url,
-        "code": None,
-        "params": {},
+        "code": "edit.stale_version",
+        "params": {"seen": 1, "current": 2},
     }
     assert (patched.status_code, problem_of(patched)) == (409, stale)
     assert (deleted.status_code, problem_of(deleted)) == (409, stale)

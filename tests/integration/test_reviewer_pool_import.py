@@ -154,10 +154,14 @@ async def test_import_with_one_bad_row_imports_nothing(client: Client, db: Async
     )
 
     assert response.status_code == 422
-    # The ORCID check's own words are grants.common.codes' (a plain ValueError so far).
+    # The ORCID check's own words are grants.common.codes'.
     assert (response.json()["detail"], response.json()["errors"]) == (
         "The file has errors; nothing was imported.",
-        [invalid("line 3: orcid")],
+        [
+            field_error(
+                "line 3: orcid", "the ORCID iD's check character is wrong", "code.orcid.check"
+            )
+        ],
     )
     assert await profile_count(db) == 0
     assert await db.scalar(select(User.id).where(User.email == "aiko@example.jp")) is None
@@ -181,8 +185,15 @@ async def test_import_reports_every_bad_row_with_its_line(client: Client, db: As
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        invalid("line 3: institution_ror"),
-        invalid("line 3: country"),
+        field_error(
+            "line 3: institution_ror", "the ROR id's check digits are wrong", "code.ror.check"
+        ),
+        field_error(
+            "line 3: country",
+            "'XX' is not an ISO 3166 alpha-2 country code",
+            "code.country.unknown",
+            value="XX",
+        ),
         field_error("line 3: load_cap", "Give at most 50.", "validation.less_than_equal", le=50),
         field_error("line 4: email", "already a reviewer", "reviewer.profile.already_reviewer"),
         field_error("line 5: name", "required for a new account", "reviewer.import.name_required"),
