@@ -3,6 +3,8 @@ problem of a body in one answer; nothing is stored when a body is refused."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +28,24 @@ def _invalid(instance: str, detail: str, errors: list[dict[str, str]]) -> dict[s
     }
 
 
+def _invalid_fields(instance: str, errors: list[dict[str, Any]]) -> dict[str, object]:
+    """The 422 of a body with invalid fields, each with its message code and parameters."""
+    return {
+        "type": "urn:cofund:problem:invalid",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "The request has invalid fields.",
+        "instance": instance,
+        "code": "problem.invalid_fields",
+        "params": {},
+        "errors": errors,
+    }
+
+
+MISSING = {"reason": "This field is required.", "code": "validation.missing", "params": {}}
+WHOLE = {"reason": "Give a whole number.", "code": "validation.int_type", "params": {}}
+
+
 async def _calls(db: AsyncSession) -> int:
     return int(await db.scalar(select(func.count()).select_from(Call)) or 0)
 
@@ -42,28 +62,20 @@ async def test_create_call_booleans_and_numeric_strings_refused(
 
     response = await client.post("/api/calls", headers=co.jst_headers, json=body)
 
-    assert problem_of(response) == _invalid(
+    assert problem_of(response) == _invalid_fields(
         "/api/calls",
-        "The request has invalid fields.",
         [
-            {"field": "durations[0]", "reason": "Input should be a whole number, not bool True"},
-            {
-                "field": "reviewers_per_proposal",
-                "reason": "Input should be a whole number, not str '3'",
-            },
-            {
-                "field": "rubric[0].weight",
-                "reason": "Input should be a whole number, not float 40.0",
-            },
+            {"field": "durations[0]", **WHOLE},
+            {"field": "reviewers_per_proposal", **WHOLE},
+            {"field": "rubric[0].weight", **WHOLE},
             {
                 "field": "agencies[0].cap_total",
                 "reason": "an amount is a whole number of minor units "
                 "(JPY and VND have none), not bool True",
+                "code": "call.amount.not_whole",
+                "params": {"kind": "bool", "value": "True"},
             },
-            {
-                "field": "agencies[1].max_indirect_percent",
-                "reason": "Input should be a whole number, not bool False",
-            },
+            {"field": "agencies[1].max_indirect_percent", **WHOLE},
         ],
     )
     assert (await audit_count(db), await _calls(db)) == (before, 0)
@@ -119,17 +131,41 @@ async def test_create_call_field_errors_and_contradictions_in_one_answer(
 
     response = await client.post("/api/calls", headers=co.jst_headers, json=body)
 
-    assert problem_of(response) == _invalid(
+    # Pydantic's own errors first, then the set-up's contradictions among the valid fields
+    # (grants.common.partial): each keeps its message code, so each is read in any language.
+    assert problem_of(response) == _invalid_fields(
         "/api/calls",
-        "The request has invalid fields.",
         [
-            {"field": "durations[0]", "reason": "Input should be greater than or equal to 1"},
-            {"field": "agencies[1].cap_total", "reason": "Input should be greater than 0"},
-            {"field": "closes_at", "reason": "The call must close after it opens."},
-            {"field": "rubric", "reason": "The rubric's weights add up to 110, not 100."},
+            {
+                "field": "durations[0]",
+                "reason": "Give at least 1.",
+                "code": "validation.greater_than_equal",
+                "params": {"ge": 1},
+            },
+            {
+                "field": "agencies[1].cap_total",
+                "reason": "Give a value greater than 0.",
+                "code": "validation.greater_than",
+                "params": {"gt": 0},
+            },
+            {
+                # The zones are the agencies', unknown before the body is valid: UTC.
+                "field": "closes_at",
+                "reason": "The call must close after it opens at Apr 1, 2030, 12:00\u202fAM (UTC).",
+                "code": "call.timing.closes_before_opening",
+                "params": {"opens_at": "2030-04-01T00:00:00Z"},
+            },
+            {
+                "field": "rubric",
+                "reason": "The rubric's weights add up to 110, not 100.",
+                "code": "call.rubric.weights",
+                "params": {"total": 110},
+            },
             {
                 "field": "rubric[2].scale_max",
-                "reason": "Criterion 'impact': the scale maximum must exceed its minimum.",
+                "reason": "Criterion 'impact': the scale maximum, 5, must exceed its minimum, 5.",
+                "code": "call.rubric.scale",
+                "params": {"criterion": "impact", "scale_min": 5, "scale_max": 5},
             },
         ],
     )
@@ -155,10 +191,8 @@ async def test_create_call_without_body_names_every_required_field(
 
     response = await client.post("/api/calls", headers=co.jst_headers)
 
-    assert problem_of(response) == _invalid(
-        "/api/calls",
-        "The request has invalid fields.",
-        [{"field": field, "reason": "Field required"} for field in _CALL_FIELDS],
+    assert problem_of(response) == _invalid_fields(
+        "/api/calls", [{"field": field, **MISSING} for field in _CALL_FIELDS]
     )
     assert await _calls(db) == 0
 
@@ -170,10 +204,8 @@ async def test_create_call_empty_object_names_every_required_field(
 
     response = await client.post("/api/calls", headers=co.jst_headers, json={})
 
-    assert problem_of(response) == _invalid(
-        "/api/calls",
-        "The request has invalid fields.",
-        [{"field": field, "reason": "Field required"} for field in _CALL_FIELDS],
+    assert problem_of(response) == _invalid_fields(
+        "/api/calls", [{"field": field, **MISSING} for field in _CALL_FIELDS]
     )
 
 
