@@ -43,7 +43,12 @@ class Term:
 
 def param_json(value: Any) -> Any:
     """A parameter as JSON: money as `{amount, currency}`, instants and dates as ISO 8601,
-    terms as their API value, sequences as lists."""
+    terms as their API value, sequences as lists, a message inside a message as its own
+    `{code, params}`."""
+    from messages.core import Message
+
+    if isinstance(value, Message):
+        return {"code": value.code, "params": params_json(value.params)}
     if isinstance(value, MoneyLike) and not isinstance(value, str | int):
         return {"amount": value.amount, "currency": value.currency}
     if isinstance(value, Instant):

@@ -68,3 +68,15 @@ def test_the_reader_language_is_negotiated(
     saved: str | None, header: str | None, expected: str
 ) -> None:
     assert negotiate(saved, header) == expected
+
+
+INNER = define("test.render.inner", "the {agency} pool is empty")
+OUTER = define("test.render.outer", "Cannot assign: {reason}.")
+
+
+def test_a_message_inside_a_message_renders_and_travels_with_its_code() -> None:
+    message = OUTER(reason=INNER(agency="JST"))
+    assert render(message, "en") == "Cannot assign: the JST pool is empty."
+    assert params_json(message.params) == {
+        "reason": {"code": "test.render.inner", "params": {"agency": "JST"}}
+    }
