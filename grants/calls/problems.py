@@ -220,12 +220,8 @@ def _joint_panel(setup: Setup) -> list[FieldError]:
 
 
 def _amount_problems(terms: Terms) -> list[Message]:
-    agency, per_year, total, envelope = (
-        terms.agency,
-        terms.cap_per_year,
-        terms.cap_total,
-        terms.envelope,
-    )
+    agency, envelope = terms.agency, terms.envelope
+    per_year, total = terms.cap_per_year, terms.cap_total
     problems = [
         missing(agency=agency)
         for missing, value in (
