@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
 from grants.calls.deadline import accepting_submissions
+from grants.calls.zones import call_zones
 from grants.common.actors import Actor
 from grants.common.edits import CANNOT_CLEAR, apply_patch, check_version, merge_patch
 from grants.common.texts import MultilingualTextPatch, english_missing
@@ -119,7 +120,7 @@ async def _creatable(
     own = _own_terms(call, user, errors)
     if errors or own is None:
         raise Invalid(CANNOT_DRAFT(), errors=errors)
-    reasons = accepting_submissions(call, utcnow())
+    reasons = accepting_submissions(call, utcnow(), call_zones(call))
     if reasons:
         raise Conflict(CALL_NOT_ACCEPTING(), reasons=reasons)
     return call, user, own

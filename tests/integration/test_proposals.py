@@ -133,8 +133,11 @@ async def test_create_in_call_not_accepting_is_409_with_reasons(
                 {
                     "code": "call.submissions.closed",
                     "params": {"closed_at": closed_at.isoformat().replace("+00:00", "Z")},
-                    # No zones are passed (grants.proposals.services): the instant shows in UTC.
-                    "message": render(CLOSED(closed_at=Instant(closed_at)), "en"),
+                    # Shown in both co-funders' zones, as every deadline is.
+                    "message": render(
+                        CLOSED(closed_at=Instant(closed_at, ("Asia/Tokyo", "Asia/Ho_Chi_Minh"))),
+                        "en",
+                    ),
                 },
             ],
         },
