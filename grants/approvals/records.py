@@ -20,6 +20,9 @@ from grants.common.actors import Actor
 from grants.db.models import Approval, Call
 from grants.errors import Conflict
 from grants.workflow.binding import Firing
+from messages import define
+
+ANSWERED = define("approval.already_answered", "{agency} has answered already.")
 
 
 class Purpose(StrEnum):
@@ -28,6 +31,7 @@ class Purpose(StrEnum):
     PUBLISH_CALL = "publish_call"
     ELIGIBILITY = "eligibility"
     JOINT_RANKING = "joint_ranking"
+    FUNDING = "funding"
 
 
 class Answer(StrEnum):
@@ -121,21 +125,15 @@ async def record(
 ) -> Approval:
     """Record one agency's answer and its audit event. Raises Conflict when that agency has
     answered already (nothing is written)."""
-    if agency_id in await answers(session, subject):
-        raise Conflict(f"{agency_code} has answered already.")
-    assert officer.id is not None  # only a signed-in officer answers for an agency
-    row = Approval(
-        subject_type=subject.type,
-        subject_id=subject.id,
-        purpose=subject.purpose.value,
-        subject_version=subject.version,
+    row = await add_answer(
+        session,
+        subject,
         agency_id=agency_id,
-        officer_id=officer.id,
-        decision=decision.value,
+        agency_code=agency_code,
+        officer=officer,
+        decision=decision,
         rationale=rationale,
     )
-    session.add(row)
-    await session.flush()
     await append(
         session,
         actor=officer,
@@ -150,4 +148,35 @@ async def record(
         },
         request_id=request_id,
     )
+    return row
+
+
+async def add_answer(
+    session: AsyncSession,
+    subject: Subject,
+    *,
+    agency_id: uuid.UUID,
+    agency_code: str,
+    officer: Actor,
+    decision: Answer,
+    rationale: str | None,
+) -> Approval:
+    """Write one agency's answer without an audit event of its own, for a caller whose event
+    records it (a funding decision is one `proposal.decide` event). Raises Conflict when that
+    agency has answered already (nothing is written)."""
+    if agency_id in await answers(session, subject):
+        raise Conflict(ANSWERED(agency=agency_code))
+    assert officer.id is not None  # only a signed-in officer answers for an agency
+    row = Approval(
+        subject_type=subject.type,
+        subject_id=subject.id,
+        purpose=subject.purpose.value,
+        subject_version=subject.version,
+        agency_id=agency_id,
+        officer_id=officer.id,
+        decision=decision.value,
+        rationale=rationale,
+    )
+    session.add(row)
+    await session.flush()
     return row

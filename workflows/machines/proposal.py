@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from messages import Message, define
 from workflows.engine import Machine, Transition
 from workflows.machines._wording import instant, names
 from workflows.machines.call import CallState
@@ -37,6 +38,7 @@ class ProposalEvent(StrEnum):
     DECLARE_INELIGIBLE = "declare_ineligible"
     START_REVIEW = "start_review"
     COMPLETE_REVIEW = "complete_review"
+    DECIDE = "decide"
     AWARD = "award"
     REJECT = "reject"
     WITHDRAW = "withdraw"
@@ -53,6 +55,7 @@ class ProposalContext:
     `rejecting_agencies`: codes of co-funding agencies without a decision / that rejected it.
     `eligibility_pending`: codes of co-funding agencies that have not found their part eligible;
     `caller_assessed`: the caller's agency has answered on eligibility already.
+    `caller_decided`: the caller's agency has recorded its funding decision already.
     """
 
     now: datetime
@@ -66,6 +69,7 @@ class ProposalContext:
     rejecting_agencies: tuple[str, ...]
     eligibility_pending: tuple[str, ...] = ()
     caller_assessed: bool = False
+    caller_decided: bool = False
 
 
 def call_open(ctx: ProposalContext) -> Iterator[str]:
@@ -121,6 +125,17 @@ def call_deciding(ctx: ProposalContext) -> Iterator[str]:
     """The call is in its decision phase."""
     if ctx.call_state != CallState.DECIDING:
         yield f"The call is {ctx.call_state}, not deciding."
+
+
+ALREADY_DECIDED = define(
+    "proposal.decision.already_recorded", "Your agency has recorded its decision already."
+)
+
+
+def caller_not_yet_decided(ctx: ProposalContext) -> Iterator[Message]:
+    """Each agency records one funding decision on its own side."""
+    if ctx.caller_decided:
+        yield ALREADY_DECIDED()
 
 
 def all_agencies_decided(ctx: ProposalContext) -> Iterator[str]:
@@ -212,6 +227,16 @@ PROPOSAL = Machine(
             "The reviews are in; the proposal goes to ranking.",
         ),
         Transition(
+            ProposalEvent.DECIDE,
+            (_S.REVIEWED,),
+            _S.REVIEWED,
+            _OFFICERS,
+            (call_deciding, caller_not_yet_decided),
+            "Record your agency's funding decision on its own side (approve with the approved "
+            "budget, or reject, with a rationale); the last approval awards it, a rejection "
+            "rejects it.",
+        ),
+        Transition(
             ProposalEvent.AWARD,
             (_S.REVIEWED,),
             _S.AWARDED,
@@ -224,8 +249,8 @@ PROPOSAL = Machine(
             (_S.REVIEWED,),
             _S.REJECTED,
             _OFFICERS,
-            (call_deciding, all_agencies_decided, some_agency_rejected),
-            "Some agency rejected it: no grant.",
+            (call_deciding, some_agency_rejected),
+            "Some agency rejected it (one key is enough to refuse): no grant.",
         ),
         Transition(
             ProposalEvent.WITHDRAW,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from grants.security.principal import Principal, Role
+from messages import Message
 from workflows.roles import (
     ADMIN,
     ASSIGNED_REVIEWER,
@@ -47,24 +48,24 @@ class Decision:
     allowed: bool
     roles: frozenset[str] = frozenset()
     status: int = 200
-    detail: str = ""
+    detail: Message | str = ""
 
 
 def allow(roles: Collection[str] = frozenset()) -> Decision:
     return Decision(True, frozenset(roles))
 
 
-def not_found(detail: str) -> Decision:
+def not_found(detail: Message | str) -> Decision:
     """Refused without revealing that the resource exists."""
     return Decision(False, status=404, detail=detail)
 
 
-def forbidden(detail: str) -> Decision:
+def forbidden(detail: Message | str) -> Decision:
     """Refused to a caller who knows the resource exists."""
     return Decision(False, status=403, detail=detail)
 
 
-def conflict(detail: str) -> Decision:
+def conflict(detail: Message | str) -> Decision:
     """Refused because of the resource's state, not of who asks."""
     return Decision(False, status=409, detail=detail)
 
