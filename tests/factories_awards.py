@@ -57,9 +57,7 @@ async def make_deciding(db: AsyncSession, n_proposals: int = 1, **call: Any) -> 
             proposal.parts, (JST_REQUEST, NAFOSTED_REQUEST), ("JPY", "VND"), strict=True
         ):
             part.budget.extend(
-                BudgetLineFactory(
-                    part_id=part.id, year=y, category=c, amount=a, currency=currency
-                )
+                BudgetLineFactory(part_id=part.id, year=y, category=c, amount=a, currency=currency)
                 for y, c, a in request
             )
     await persist(db, panel.call, *panel.proposals)

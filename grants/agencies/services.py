@@ -14,7 +14,14 @@ from grants.common.edits import audited_update
 from grants.db.models import Agency, UserRole
 from grants.errors import Conflict, FieldError, NotFound
 
-FIELDS = ("name", "country", "currency", "fiscal_year_start_month", "time_zone")
+FIELDS = (
+    "name",
+    "country",
+    "currency",
+    "fiscal_year_start_month",
+    "time_zone",
+    "grant_number_pattern",
+)
 
 
 def agencies_query(country: str | None = None) -> Select[tuple[Agency]]:

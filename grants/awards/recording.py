@@ -21,7 +21,8 @@ from messages import define
 from workflows.machines.proposal import ProposalEvent
 
 NOT_COFUNDER = define(
-    "decision.agency.not_cofunder", "{agency} does not co-fund this call ({cofunders})."
+    "decision.agency.not_cofunder",
+    "{agency} does not co-fund this call; its co-funders are {cofunders}.",
 )
 INVALID = define("decision.invalid", "The decision cannot be recorded as sent.")
 
