@@ -73,7 +73,12 @@ def personas(*favoured: str) -> st.SearchStrategy[str]:
 
 KEYS = st.sampled_from([(), ("JST",), ("NAFOSTED",), ("JST", "NAFOSTED")])
 REASON = {"reason": "Stated for the record."}
-DATA: dict[str, dict[str, Any]] = {"declare_ineligible": REASON, "decline": REASON}
+DATA: dict[str, dict[str, Any]] = {
+    "declare_ineligible": REASON,
+    "decline": REASON,
+    # A rejection needs no budget, so it is valid data whoever decides on whichever proposal.
+    "decide": {"decision": "reject", "rationale": "Stated for the record."},
+}
 EXAMPLES = settings(
     max_examples=60,
     deadline=None,
@@ -344,6 +349,7 @@ PROPOSAL_FACTS = st.fixed_dictionaries(
         "complete": st.booleans(),
         "eligibility": st.tuples(ELIGIBILITY, ELIGIBILITY),
         "reviews": st.lists(st.sampled_from(["invited", "accepted", "submitted"]), max_size=2),
+        "decisions": st.tuples(ELIGIBILITY, ELIGIBILITY),
         "persona": personas("pi", *OFFICERS),
     }
 )
@@ -351,7 +357,8 @@ PROPOSAL_FACTS = st.fixed_dictionaries(
 
 async def arrange_proposal(db: AsyncSession, cast: Cast, facts: dict[str, Any]) -> tuple[Any, Any]:
     """A proposal in any state, in a call in any state before or after its deadline: complete
-    or not, with each agency's eligibility answer or none, reviews outstanding or submitted."""
+    or not, with each agency's eligibility answer or none, reviews outstanding or submitted,
+    each agency's funding decision or none."""
     call = await _joint_call(
         db, cast, state=facts["call_state"], closes_at=_at(-1 if facts["closed"] else 20)
     )
@@ -378,6 +385,11 @@ async def arrange_proposal(db: AsyncSession, cast: Cast, facts: dict[str, Any]) 
             subject = ("proposal", proposal.id, "eligibility", 0)
             await approve(db, subject, cast.agencies[code], officer, answer)
     await _reviews(db, cast, proposal.id, facts["reviews"])
+    for code, answer in zip(("JST", "NAFOSTED"), facts["decisions"], strict=True):
+        if answer is not None:
+            officer = cast.users[f"{code.lower()}_officer"]
+            subject = ("proposal", proposal.id, "funding", 0)
+            await approve(db, subject, cast.agencies[code], officer, answer)
     return PROPOSALS, proposal
 
 
@@ -390,6 +402,7 @@ def proposal_case(**facts: Any) -> dict[str, Any]:
         "complete": True,
         "eligibility": (None, None),
         "reviews": [],
+        "decisions": (None, None),
         "persona": "pi",
     }
     return base | facts
@@ -432,6 +445,24 @@ def proposal_case(**facts: Any) -> dict[str, Any]:
 )
 @example(
     facts=proposal_case(call_state="deciding", closed=True, state="reviewed", persona="jst_officer")
+)
+@example(
+    facts=proposal_case(
+        call_state="deciding",
+        closed=True,
+        state="reviewed",
+        decisions=("approve", None),
+        persona="nafosted_officer",
+    )
+)
+@example(
+    facts=proposal_case(
+        call_state="deciding",
+        closed=True,
+        state="reviewed",
+        decisions=("approve", "approve"),
+        persona="jst_officer",
+    )
 )
 @given(facts=PROPOSAL_FACTS)
 def test_proposal_transitions_listed_are_accepted(
