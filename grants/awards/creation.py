@@ -28,6 +28,10 @@ from grants.workflow.binding import Firing
 from messages import define
 from workflows.machines.grant import GrantState
 
+END_OUT_OF_RANGE = define(
+    "grant.dates.out_of_range",
+    "A project starting on {start} for {years} years would end after the year 9999.",
+)
 NUMBERS_EXHAUSTED = define(
     "grant.number.exhausted",
     "{agency}'s grant number pattern {pattern} has no number left after {last}.",
@@ -39,7 +43,12 @@ async def create_grant(
 ) -> dict[str, Any]:
     """Create the proposal's grant from the agencies' approvals (the award's guards ensure
     every co-funding agency approved) and audit it; returns the award's audit detail. Raises
-    Conflict when an agency's pattern has no number left."""
+    Conflict when an agency's pattern has no number left or the end date is beyond 9999."""
+    try:
+        end = project_end(proposal.planned_start, proposal.duration_years)
+    except ValueError as beyond:
+        start, years = proposal.planned_start, proposal.duration_years
+        raise Conflict(END_OUT_OF_RANGE(start=start, years=years)) from beyond
     approvals = await answers(session, funding(proposal))
     grids = await approved_grids(session, (a.id for a in approvals.values()))
     agencies = await _locked_agencies(session, [t.agency_id for t in call.agencies])
@@ -48,7 +57,7 @@ async def create_grant(
         call_id=call.id,
         state=GrantState.ACTIVE,
         start_date=proposal.planned_start,
-        end_date=project_end(proposal.planned_start, proposal.duration_years),
+        end_date=end,
         duration_years=proposal.duration_years,
     )
     for position, terms in enumerate(call.agencies):

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Grant, Proposal
@@ -370,3 +371,37 @@ async def test_the_consortium_cannot_move_its_grant(client: Client, db: AsyncSes
         ],
     }
     assert await audit_actions(db) == []
+
+
+async def test_an_exhausted_number_pattern_refuses_the_award_and_writes_nothing(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_deciding(db, n_proposals=3)
+    panel.jst.grant_number_pattern = "{agency}-{yyyy}-{seq:D1}"
+    first, second, last = panel.proposals
+    await make_grant(db, panel, first)
+    second.number = 9  # its grant takes JST-2027-9, the pattern's last number
+    await make_grant(db, panel, second)
+    await decided(db, last, panel.nafosted, panel.nafosted_officer, NAFOSTED_REQUEST)
+    url = f"/api/proposals/{last.id}/decisions"
+
+    response = await client.post(
+        url, headers=panel.jst_headers, json=approval_body(last, "JST", lines(JST_REQUEST, "JPY"))
+    )
+
+    assert problem(response) == {
+        "type": "urn:cofund:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "JST's grant number pattern {agency}-{yyyy}-{seq:D1} has no number left "
+        "after JST-2027-9.",
+        "instance": url,
+        "code": "grant.number.exhausted",
+        "params": {
+            "agency": "JST",
+            "pattern": "{agency}-{yyyy}-{seq:D1}",
+            "last": "JST-2027-9",
+        },
+    }
+    state = await db.scalar(select(Proposal.state).where(Proposal.id == last.id))
+    assert (state, await audit_actions(db)) == ("reviewed", [])
