@@ -47,6 +47,12 @@ ENVELOPE_LEFT = define(
     "remain uncommitted.",
 )
 
+SHARED_NOT_YET = define(
+    "decision.shared_mode.unsupported",
+    "Decisions on a call in shared co-funding mode are not supported yet: its split and "
+    "exchange rate are not recorded.",
+)
+
 # A rejected proposal's approvals commit nothing: its other agencies' money is free again.
 RELEASED = (ProposalState.REJECTED,)
 
@@ -116,9 +122,13 @@ async def record(
     session: AsyncSession, proposal: Proposal, call: Call, firing: Firing
 ) -> dict[str, Any]:
     """Record the firing officer's agency's decision (the event's role makes them an officer
-    of a co-funding agency). Raises Invalid naming every refused line and broken cap, Conflict
-    when the approval does not fit in the agency's envelope or the agency has decided already;
-    nothing is written then. Returns the audit detail."""
+    of a co-funding agency), in `own_side` co-funding mode (each agency funds its own part).
+    Raises Invalid naming every refused line and broken cap, Conflict when the approval does
+    not fit in the agency's envelope, the agency has decided already or the call shares one
+    budget (`shared` mode, not supported yet); nothing is written then. Returns the audit
+    detail."""
+    if call.cofunding_mode != "own_side":
+        raise Conflict(SHARED_NOT_YET())
     agency_id = firing.principal.officer_agency_id
     terms = next(t for t in call.agencies if t.agency_id == agency_id)
     data = cast(DecisionData, firing.data)
