@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grants.accounts.binding import AccountBinding
+from grants.awards.binding import GrantBinding
 from grants.calls.binding import CallBinding
 from grants.proposals.workflow import ProposalBinding
 from grants.reviews.assignment.events import AssignmentBinding
@@ -18,6 +19,7 @@ PROPOSALS = ProposalBinding()
 ASSIGNMENTS = AssignmentBinding()
 SERVICES = ServiceBinding()
 RANKINGS = RankingBinding()
+GRANTS = GrantBinding()
 
 BINDINGS: tuple[Binding[Any], ...] = (
     ACCOUNTS,
@@ -26,4 +28,5 @@ BINDINGS: tuple[Binding[Any], ...] = (
     ASSIGNMENTS,
     SERVICES,
     RANKINGS,
+    GRANTS,
 )

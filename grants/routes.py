@@ -11,6 +11,7 @@ from typing import Any
 from grants.accounts.controllers import AuthController, MeController, UserController
 from grants.agencies.controllers import AgencyController
 from grants.audit.controllers import AuditController
+from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
 from grants.calls.controllers import CallController
 from grants.documents.controllers import DocumentController
@@ -52,5 +53,7 @@ ROUTES: list[Any] = [
     ReviewController,
     ProposalReviewsController,
     RankingController,
+    DecisionController,
+    GrantController,
     *(router_for(binding) for binding in BINDINGS),
 ]

@@ -5,7 +5,9 @@ JST and NAFOSTED co-fund call JV-2026 (reviewing); FWO co-funds only its own dra
 researcher is the JST PI of consortium A (JV-2026-0001); the outsider is the JST PI of consortium
 B (JV-2026-0002). The reviewer (JST pool) accepted an assignment on A; the bystander (JST pool)
 is invited to serve on the call and has a declared conflict with A. Each agency's officer, an
-auditor and an admin complete the cast. Built with the shared factories in the test session.
+auditor and an admin complete the cast. A grant stands on A (both agencies' approvals with it)
+so the grant routes have one to name; A itself stays under review. Built with the shared
+factories in the test session.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import ApiToken, Proposal, User
+from grants.db.models import Agency, ApiToken, Grant, GrantSide, Proposal, User
 from grants.security.tokens import digest
 from storage.base import DocumentStore
 from tests.factories import (
@@ -37,7 +39,9 @@ from tests.factories import (
     make_user,
     persist,
 )
+from tests.factories_awards import GrantFactory
 from tests.factories_documents import PDF
+from tests.factories_guards import approve
 
 
 @dataclass
@@ -73,6 +77,29 @@ async def _proposal(
         reference=f"JV-2026-{number:04d}",
         submitted_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3),
     )
+
+
+async def _grant(db: AsyncSession, proposal: Proposal, *sides: tuple[Agency, User]) -> Grant:
+    """A grant of `proposal`, one side per (agency, officer) with that agency's approval."""
+    grant = GrantFactory(proposal_id=proposal.id, call_id=proposal.call_id)
+    for position, (agency, officer) in enumerate(sides):
+        key = await approve(db, ("proposal", proposal.id, "funding", 0), agency, officer)
+        grant.sides.append(
+            GrantSide(
+                agency_id=agency.id,
+                part_id=proposal.parts[position].id,
+                decision_id=key.id,
+                position=position,
+                number=f"{agency.code}-2027-0001",
+                number_scope=f"{agency.code}-2027-{{seq}}",
+                number_seq=1,
+                currency=agency.currency,
+                awarded_total=0,
+                lines=[],
+            )
+        )
+    await persist(db, grant)
+    return grant
 
 
 async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWorld:
@@ -141,6 +168,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     conflict = ConflictFactory(proposal_id=a.id, reviewer_id=people["bystander"].id)
     ranking = RankingFactory(call_id=call.id, agency_id=jst.id, entries=[])
     await persist(db, member, document, invitation, assignment, serving, invited, conflict, ranking)
+    grant = await _grant(db, a, (jst, people["jst"]), (nafosted, people["nafosted"]))
     for name, user in people.items():
         token, world.headers[name] = await _token(db, user)
         world.ids[f"user:{name}"] = user.id
@@ -153,7 +181,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
         "call": call, "call:fwo": fwo_call, "proposal": a, "proposal:b": b, "part": part,
         "member": member, "document": document, "invitation": invitation,
         "assignment": assignment, "service": invited, "service:reviewer": serving,
-        "conflict": conflict, "ranking": ranking,
+        "conflict": conflict, "ranking": ranking, "grant": grant,
     }  # fmt: skip
     for name, row in named.items():
         world.ids[name] = row.id

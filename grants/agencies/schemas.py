@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import Field, field_validator
 
+from grants.awards import numbers
 from grants.common import codes
 from grants.common.schemas import Input, Integer, Output
 from grants.times import validate_time_zone
@@ -36,6 +37,18 @@ class _Validated(Input):
     def _check_zone(cls, value: str | None) -> str | None:
         return validate_time_zone(value) if value is not None else None
 
+    @field_validator("grant_number_pattern", check_fields=False)
+    @classmethod
+    def _check_pattern(cls, value: str | None) -> str | None:
+        return numbers.parse(value).text if value is not None else None
+
+
+PATTERN_DOC = (
+    "How the agency numbers its grants, e.g. `JPMJNX{yy}{seq:C2}`: `{agency}`, `{call}`, "
+    "`{yyyy}`/`{yy}` (the agency's fiscal year the grant starts in), exactly one `{seq:Dn}` "
+    "(n decimal digits) or `{seq:Cn}` (n base-36 characters); null: `{agency}-{yyyy}-{seq:D4}`."
+)
+
 
 class AgencyCreate(_Validated):
     code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z][A-Z0-9_-]*$")
@@ -44,6 +57,7 @@ class AgencyCreate(_Validated):
     currency: str = Field(min_length=3, max_length=3)
     fiscal_year_start_month: Integer = Field(ge=1, le=12)
     time_zone: str
+    grant_number_pattern: str | None = Field(default=None, max_length=64, description=PATTERN_DOC)
 
 
 class AgencyUpdate(_Validated):
@@ -55,6 +69,7 @@ class AgencyUpdate(_Validated):
     currency: str | None = Field(default=None, min_length=3, max_length=3)
     fiscal_year_start_month: Integer | None = Field(default=None, ge=1, le=12)
     time_zone: str | None = None
+    grant_number_pattern: str | None = Field(default=None, max_length=64, description=PATTERN_DOC)
 
 
 class Agency(Output):
@@ -65,6 +80,7 @@ class Agency(Output):
     currency: str
     fiscal_year_start_month: int
     time_zone: str
+    grant_number_pattern: str | None
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime

@@ -15,7 +15,14 @@ from grants.db.models import Agency, UserRole
 from grants.errors import Conflict, FieldError, NotFound
 from messages import define
 
-FIELDS = ("name", "country", "currency", "fiscal_year_start_month", "time_zone")
+FIELDS = (
+    "name",
+    "country",
+    "currency",
+    "fiscal_year_start_month",
+    "time_zone",
+    "grant_number_pattern",
+)
 
 NO_SUCH_AGENCY = define("agency.not_found", "No such agency.")
 CODE_TAKEN = define("agency.code.taken", "An agency with this code exists.")

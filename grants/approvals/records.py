@@ -31,6 +31,7 @@ class Purpose(StrEnum):
     PUBLISH_CALL = "publish_call"
     ELIGIBILITY = "eligibility"
     JOINT_RANKING = "joint_ranking"
+    FUNDING = "funding"
 
 
 class Answer(StrEnum):
@@ -124,6 +125,45 @@ async def record(
 ) -> Approval:
     """Record one agency's answer and its audit event. Raises Conflict when that agency has
     answered already (nothing is written)."""
+    row = await add_answer(
+        session,
+        subject,
+        agency_id=agency_id,
+        agency_code=agency_code,
+        officer=officer,
+        decision=decision,
+        rationale=rationale,
+    )
+    await append(
+        session,
+        actor=officer,
+        action=f"approval.{subject.purpose.value}",
+        entity_type=subject.type,
+        entity_id=subject.id,
+        changes={
+            "agency": agency_code,
+            "decision": decision.value,
+            "rationale": rationale,
+            "subject_version": subject.version,
+        },
+        request_id=request_id,
+    )
+    return row
+
+
+async def add_answer(
+    session: AsyncSession,
+    subject: Subject,
+    *,
+    agency_id: uuid.UUID,
+    agency_code: str,
+    officer: Actor,
+    decision: Answer,
+    rationale: str | None,
+) -> Approval:
+    """Write one agency's answer without an audit event of its own, for a caller whose event
+    records it (a funding decision is one `proposal.decide` event). Raises Conflict when that
+    agency has answered already (nothing is written)."""
     if agency_id in await answers(session, subject):
         raise Conflict(ANSWERED(agency=agency_code))
     assert officer.id is not None  # only a signed-in officer answers for an agency
@@ -139,18 +179,4 @@ async def record(
     )
     session.add(row)
     await session.flush()
-    await append(
-        session,
-        actor=officer,
-        action=f"approval.{subject.purpose.value}",
-        entity_type=subject.type,
-        entity_id=subject.id,
-        changes={
-            "agency": agency_code,
-            "decision": decision.value,
-            "rationale": rationale,
-            "subject_version": subject.version,
-        },
-        request_id=request_id,
-    )
     return row

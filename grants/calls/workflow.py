@@ -1,8 +1,7 @@
 """Facts the call machine's guards need, gathered from the database in a constant number of
 queries: proposals per state, proposals short of submitted reviews, agencies whose ranking is
-final, the joint ranking's approvals and the agencies' keys to publish. Decisions are not
-recorded by the application yet, so every proposal past the eligibility check still counts as
-awaiting one.
+final, the joint ranking's approvals and the agencies' keys to publish. A proposal past the
+eligibility check awaits a decision until it is awarded or rejected (one rejection settles it).
 """
 
 from __future__ import annotations

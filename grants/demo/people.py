@@ -19,6 +19,7 @@ AGENCIES = (
         currency="JPY",
         fiscal_year_start_month=4,
         time_zone="Asia/Tokyo",
+        grant_number_pattern="JPMJNX{yy}{seq:C2}",
     ),
     AgencyCreate(
         code="NAFOSTED",
@@ -27,6 +28,7 @@ AGENCIES = (
         currency="VND",
         fiscal_year_start_month=1,
         time_zone="Asia/Ho_Chi_Minh",
+        grant_number_pattern="NDT.JP.{yyyy}.{seq:D2}",
     ),
 )
 

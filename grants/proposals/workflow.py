@@ -1,6 +1,8 @@
 """The proposal machine's binding: submission (with its reference number), reopening,
-withdrawal, and each co-funding agency's eligibility key for its own part (the last key
-admits the proposal; one agency finding its part ineligible is enough to refuse it).
+withdrawal, each co-funding agency's eligibility key for its own part (the last key admits the
+proposal; one agency finding its part ineligible is enough to refuse it), and each agency's
+funding decision on its own side (the last approval awards the proposal and creates its grant;
+one rejection rejects it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import Answer, Purpose, Subject, answers, not_approved, record_key
+from grants.awards import creation, decisions
+from grants.awards.schemas import DecisionData
 from grants.calls.zones import call_zones
 from grants.common.schemas import Input
 from grants.db.models import Call, Proposal, ReviewAssignment
@@ -77,10 +81,16 @@ async def _state_facts(
             caller_assessed=principal.officer_agency_id in answered,
         )
     if proposal.state == ProposalState.REVIEWED:
-        # No agency's funding decision is recorded by the application yet: every co-funder is
-        # undecided, so neither award nor reject goes through without decisions.
-        undecided = tuple(t.agency.code for t in call.agencies)
-        return replace(facts(call), undecided_agencies=undecided)
+        decided = await decisions.decision_facts(
+            session, proposal, call, principal.officer_agency_id
+        )
+        return replace(
+            facts(call),
+            decisions_recorded=decided.decisions_recorded,
+            undecided_agencies=decided.undecided_agencies,
+            rejecting_agencies=decided.rejecting_agencies,
+            caller_decided=decided.caller_decided,
+        )
     if proposal.state != ProposalState.DRAFT:
         return facts(call)
     await queries.load_budgets(session, proposal)
@@ -132,8 +142,12 @@ class ProposalBinding(Binding[Proposal]):
     data: ClassVar[Mapping[str, type[BaseModel]]] = {
         ProposalEvent.DECLARE_ELIGIBLE: EligibleData,
         ProposalEvent.DECLARE_INELIGIBLE: IneligibleData,
+        ProposalEvent.DECIDE: DecisionData,
     }
-    follow_ups: ClassVar[Mapping[str, str]] = {ProposalEvent.DECLARE_ELIGIBLE: ProposalEvent.ADMIT}
+    follow_ups: ClassVar[Mapping[str, str | tuple[str, ...]]] = {
+        ProposalEvent.DECLARE_ELIGIBLE: ProposalEvent.ADMIT,
+        ProposalEvent.DECIDE: (ProposalEvent.AWARD, ProposalEvent.REJECT),
+    }
 
     async def load(
         self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
@@ -151,6 +165,8 @@ class ProposalBinding(Binding[Proposal]):
                 .with_for_update()
                 .execution_options(populate_existing=True)
             )
+        if event == ProposalEvent.DECIDE:  # the agency's approvals in the call queue here
+            await decisions.lock_envelope(session, call, principal.officer_agency_id)
         return Target(proposal, roles, call)
 
     async def context(
@@ -166,6 +182,10 @@ class ProposalBinding(Binding[Proposal]):
             return await _submitted(session, proposal, call)
         if firing.event in ELIGIBILITY_EVENTS:
             return await _assessed(session, proposal, call, firing)
+        if firing.event == ProposalEvent.DECIDE:
+            return await decisions.record(session, proposal, call, firing)
+        if firing.event == ProposalEvent.AWARD:
+            return await creation.create_grant(session, proposal, call, firing)
         return {}
 
     async def view(

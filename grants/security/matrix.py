@@ -7,8 +7,9 @@ against one world, and compares. A route of the app without a row here fails tha
 does a row naming no route.
 
 Personas (one world, see `tests/factories_matrix.py`): a joint call JV-2026 of JST and NAFOSTED
-in `reviewing`, consortium A's proposal JV-2026-0001 (under review) and consortium B's
-JV-2026-0002; FWO co-funds only its own draft call.
+in `reviewing`, consortium A's proposal JV-2026-0001 (under review, both agencies' approvals and
+an active grant standing on it) and consortium B's JV-2026-0002; FWO co-funds only its own draft
+call.
 
 - `anonymous`: no credentials.
 - `researcher`: the JST PI of consortium A — the owner of every proposal, part, member and
@@ -232,6 +233,33 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/api/proposals/{proposal_id:uuid}/reviews"): row(
         (200, 0), outsider=404, reviewer=409, bystander=404, fwo=404
     ),
+    # Decisions: each officer reads their own agency's decision until A is settled (A is under
+    # review), the consortium nothing yet, an assigned reviewer none (403). The body decides
+    # for JST: NAFOSTED's officer is refused (403, JST's side), JST's meets A's state (409).
+    ("GET", "/api/proposals/{proposal_id:uuid}/decisions"): row(
+        404,
+        researcher=(200, 0),
+        reviewer=403,
+        jst=(200, 1),
+        nafosted=(200, 1),
+        auditor=(200, 2),
+        admin=(200, 2),
+    ),
+    ("POST", "/api/proposals/{proposal_id:uuid}/decisions"): row(
+        404, researcher=403, jst=409, nafosted=403, auditor=403, admin=403
+    ),
+    # Grants: A's grant is its consortium's and the co-funding officers' (auditors, admins read).
+    ("GET", "/api/grants"): row(
+        (200, 0),
+        researcher=(200, 1),
+        jst=(200, 1),
+        nafosted=(200, 1),
+        auditor=(200, 1),
+        admin=(200, 1),
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
     # Rankings: JST's ranking is behind JST's wall until the joint panel.
     ("POST", "/api/calls/{call_id:uuid}/rankings/{code:str}/draft"): row(403, jst=409),
     ("GET", "/api/calls/{call_id:uuid}/joint-ranking"): row(
@@ -296,6 +324,9 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/api/proposals/{proposal_id:uuid}/events/complete_review"): row(
         404, researcher=403, reviewer=403, jst=409, nafosted=409, auditor=403, admin=403
     ),
+    ("POST", "/api/proposals/{proposal_id:uuid}/events/decide"): row(
+        409, outsider=404, bystander=404, fwo=404
+    ),
     ("POST", "/api/proposals/{proposal_id:uuid}/events/award"): row(
         409, outsider=404, bystander=404, fwo=404
     ),
@@ -304,6 +335,28 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ),
     ("POST", "/api/proposals/{proposal_id:uuid}/events/withdraw"): row(
         404, researcher=200, reviewer=403, jst=403, nafosted=403, auditor=403, admin=403
+    ),
+    # The grant is active and runs until 2030: officers suspend or terminate it, not complete it.
+    ("GET", "/api/grants/{grant_id:uuid}/transitions"): row(
+        404,
+        researcher=(200, 0),
+        jst=(200, 3),
+        nafosted=(200, 3),
+        auditor=(200, 0),
+        admin=(200, 0),
+    ),
+    ("POST", "/api/grants/{grant_id:uuid}/events/{event:str}"): row(404),
+    ("POST", "/api/grants/{grant_id:uuid}/events/suspend"): row(
+        404, researcher=403, jst=200, nafosted=200, auditor=403, admin=403
+    ),
+    ("POST", "/api/grants/{grant_id:uuid}/events/resume"): row(
+        404, researcher=409, jst=409, nafosted=409, auditor=409, admin=409
+    ),
+    ("POST", "/api/grants/{grant_id:uuid}/events/complete"): row(
+        404, researcher=403, jst=409, nafosted=409, auditor=403, admin=403
+    ),
+    ("POST", "/api/grants/{grant_id:uuid}/events/terminate"): row(
+        404, researcher=403, jst=200, nafosted=200, auditor=403, admin=403
     ),
     ("GET", "/api/assignments/{assignment_id:uuid}/transitions"): row(
         404, reviewer=(200, 1), jst=(200, 0), auditor=(200, 0), admin=(200, 0)

@@ -67,7 +67,9 @@ class Binding(ABC, Generic[E]):
 
     `resource` is the URL segment (`/api/<resource>/{<id_name>}/…`), `entity_type` the audit name,
     `data` the body schema of each event that carries data, `follow_ups` the event the kernel
-    tries right after another succeeded (the last agency's approval records the subject).
+    tries right after another succeeded (the last agency's approval records the subject), or
+    several, of which it applies the first the machine accepts then (a decision's key leads to
+    the award or the rejection).
     """
 
     resource: ClassVar[str]
@@ -77,7 +79,7 @@ class Binding(ABC, Generic[E]):
     view_type: ClassVar[type[BaseModel]]
     tag: ClassVar[str]
     data: ClassVar[Mapping[str, type[BaseModel]]] = {}
-    follow_ups: ClassVar[Mapping[str, str]] = {}
+    follow_ups: ClassVar[Mapping[str, str | tuple[str, ...]]] = {}
 
     @abstractmethod
     async def load(

@@ -77,7 +77,7 @@ async def fire(
     settings: Settings,
     request_id: str | None = None,
 ) -> Target[Any]:
-    """Apply `event` to the entity, then the binding's follow-up if its guards now agree.
+    """Apply `event` to the entity, then the binding's first follow-up whose guards now agree.
 
     Raises NotFound (no such entity for this caller, or no such event), Invalid (the event's
     data), Forbidden (role), Conflict (wrong state or guards, with every reason) and
@@ -90,10 +90,12 @@ async def fire(
     target = await binding.load(session, principal, entity_id, event)
     firing = Firing(principal, event, data, settings, request_id)
     await _apply(session, binding, target, firing, seen=body.version)
-    follow = binding.follow_ups.get(event)
-    if follow is not None:
-        then = Firing(principal, follow, parse_data(binding, follow, {}), settings, request_id)
-        await _follow(session, binding, target, then)
+    follow = binding.follow_ups.get(event, ())
+    for candidate in (follow,) if isinstance(follow, str) else follow:
+        data = parse_data(binding, candidate, {})
+        then = Firing(principal, candidate, data, settings, request_id)
+        if await _follow(session, binding, target, then):
+            break
     return target
 
 
@@ -143,13 +145,15 @@ async def _apply(
 
 async def _follow(
     session: AsyncSession, binding: Binding[Any], target: Target[Any], firing: Firing
-) -> None:
-    """Apply the follow-up event when the machine accepts it now; otherwise leave it for an
-    officer to fire once its guards agree (nothing is raised)."""
+) -> bool:
+    """Apply the follow-up event when the machine accepts it now and say so; otherwise leave
+    it for an officer to fire once its guards agree (nothing is raised)."""
     ctx = await binding.context(session, firing.principal, target)
     options = binding.machine.options(target.entity.state, target.roles, ctx)
-    if any(o.event == firing.event and o.allowed for o in options):
-        await _apply(session, binding, target, firing, seen=target.entity.version)
+    if not any(o.event == firing.event and o.allowed for o in options):
+        return False
+    await _apply(session, binding, target, firing, seen=target.entity.version)
+    return True
 
 
 def _decide(binding: Binding[Any], target: Target[Any], event: str, ctx: Any) -> Transition[Any]:

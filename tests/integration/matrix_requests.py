@@ -36,6 +36,7 @@ PARAMS = {
     "service_id": "service",
     "conflict_id": "conflict",
     "ranking_id": "ranking",
+    "grant_id": "grant",
 }
 LITERALS = {"code": "JST", "event": "no_such_event"}
 
@@ -271,6 +272,27 @@ REQUESTS: dict[tuple[str, str], Req] = {
             "cancel",
         )
     },
+    ("GET", "/api/proposals/{proposal_id:uuid}/decisions"): Req(),
+    ("POST", "/api/proposals/{proposal_id:uuid}/decisions"): Req(
+        json=versioned(
+            "proposal",
+            agency="JST",
+            decision="approve",
+            rationale="Fund as ranked.",
+            budget=[{"year": 1, "category": "personnel", "amount": 1, "currency": "JPY"}],
+        )
+    ),
+    ("GET", "/api/grants"): Req(),
+    ("GET", "/api/grants/{grant_id:uuid}"): Req(),
+    ("GET", "/api/grants/{grant_id:uuid}/transitions"): Req(),
+    ("POST", "/api/grants/{grant_id:uuid}/events/{event:str}"): event(entity="grant"),
+    **{
+        ("POST", f"/api/grants/{{grant_id:uuid}}/events/{name}"): event(entity="grant")
+        for name in ("suspend", "resume", "complete", "terminate")
+    },
+    ("POST", "/api/proposals/{proposal_id:uuid}/events/decide"): event(
+        {"decision": "reject", "rationale": "Below the line."}, "proposal"
+    ),
     ("GET", "/api/proposals/{proposal_id:uuid}/transitions"): Req(),
     ("POST", "/api/proposals/{proposal_id:uuid}/events/{event:str}"): event(entity="proposal"),
     **{

@@ -3,8 +3,8 @@ the exact 409 body with its reasons, and nothing changed (state, version, audit 
 
 `GUARD_TESTS` maps each (machine, guard) to its test; `test_every_guard_has_a_test` rebuilds
 the pairs from the machine tables of the bound machines, so a new guard without a test fails.
-The grant and tranche machines have no binding yet (no endpoint can fire them): they join the
-check by themselves once `grants.bindings.BINDINGS` lists them.
+The tranche machine has no binding yet (no endpoint can fire it): it joins the check by itself
+once `grants.bindings.BINDINGS` lists it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.bindings import BINDINGS
-from grants.db.models import Call, Proposal, Ranking, ReviewAssignment, User
+from grants.db.models import Call, Grant, Proposal, Ranking, ReviewAssignment, User
 from tests.factories import (
     ConflictFactory,
     RankingFactory,
@@ -29,6 +29,7 @@ from tests.factories import (
     persist,
 )
 from tests.factories_assignment import make_review_world
+from tests.factories_awards import JST_REQUEST, decided, make_deciding, make_grant
 from tests.factories_calls import make_cofunders
 from tests.factories_guards import approve, snapshot
 from tests.factories_proposals import World, make_world, ready_proposal
@@ -52,12 +53,13 @@ RESOURCES: dict[type[Any], str] = {
     Proposal: "proposals",
     ReviewAssignment: "assignments",
     Ranking: "rankings",
+    Grant: "grants",
 }
 
 REFUSED = {"en": "The event is refused.", "vi": "Sự kiện này bị từ chối."}
-DECISIONS_NOT_RECORDED = (
-    "No endpoint or table records an agency's funding decision yet, so the proposal binding "
-    "always reports no decision: this guard cannot refuse through HTTP."
+NO_TRANCHES = (
+    "No table records a grant's tranches yet, so the grant binding reports none open: this "
+    "guard cannot refuse through HTTP."
 )
 
 
@@ -570,12 +572,38 @@ async def test_proposal_all_agencies_decided_refuses_an_award_without_decisions(
     )
 
 
-@pytest.mark.xfail(strict=True, reason=DECISIONS_NOT_RECORDED)
+async def test_proposal_caller_not_yet_decided_refuses_a_second_decision(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_deciding(db)
+    proposal = panel.proposals[0]
+    await decided(db, proposal, panel.jst, panel.jst_officer, JST_REQUEST)
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        proposal,
+        "decide",
+        [
+            {
+                "code": "proposal.decision.already_recorded",
+                "params": {},
+                "message": "Your agency has recorded its decision already.",
+            }
+        ],
+        data={"decision": "reject", "rationale": "Changed our mind."},
+    )
+
+
 async def test_proposal_no_agency_rejected_refuses_an_award_after_a_rejection(
     client: Client, db: AsyncSession
 ) -> None:
+    # Decisions arranged directly: through the API, NAFOSTED's rejection rejects at once.
     panel = await _reviewed(db, "deciding")
-    # Arrange NAFOSTED's rejection here once decisions are recorded.
+    proposal = panel.proposals[0]
+    await decided(db, proposal, panel.jst, panel.jst_officer)
+    await decided(db, proposal, panel.nafosted, panel.nafosted_officer, decision="reject")
 
     await assert_refused(
         client,
@@ -598,16 +626,15 @@ async def test_proposal_some_agency_rejected_refuses_a_rejection_nobody_made(
         panel.jst_headers,
         panel.proposals[0],
         "reject",
-        [UNDECIDED, reason("proposal.guard.none_rejected", "No agency rejected the proposal.")],
+        [reason("proposal.guard.none_rejected", "No agency rejected the proposal.")],
     )
 
 
-@pytest.mark.xfail(strict=True, reason=DECISIONS_NOT_RECORDED)
 async def test_proposal_no_decision_yet_refuses_withdrawing_after_a_decision(
     client: Client, db: AsyncSession
 ) -> None:
     panel = await _reviewed(db, "deciding")
-    # Arrange JST's decision here once decisions are recorded.
+    await decided(db, panel.proposals[0], panel.jst, panel.jst_officer)
 
     await assert_refused(
         client,
@@ -763,6 +790,39 @@ async def test_ranking_approved_by_all_refuses_recording_with_one_key(
     )
 
 
+# Grant -----------------------------------------------------------------------------------
+
+
+async def test_grant_project_ended_refuses_completing_a_running_project(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_deciding(db)
+    grant = await make_grant(db, panel, panel.proposals[0], end_date=datetime.date(2030, 4, 1))
+
+    # The project has ended once 1 April 2030 has begun in Hanoi, the later of the two zones.
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        grant,
+        "complete",
+        ["The project runs until 2030-03-31T17:00:00+00:00."],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=NO_TRANCHES)
+async def test_grant_tranches_settled_refuses_completing_with_open_tranches(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_deciding(db)
+    grant = await make_grant(db, panel, panel.proposals[0], end_date=datetime.date(2027, 4, 2))
+    # Arrange an open tranche here once tranches are recorded.
+
+    await assert_refused(
+        client, db, panel.jst_headers, grant, "complete", ["1 tranche is still open."]
+    )
+
+
 # The mapping and its check ---------------------------------------------------------------
 
 GuardTest = Callable[[Client, AsyncSession], Any]
@@ -812,6 +872,9 @@ GUARD_TESTS: dict[tuple[str, str], GuardTest] = {
     ),
     ("proposal", "reviews_in"): test_proposal_reviews_in_refuses_completing_review_without_reviews,
     ("proposal", "call_deciding"): test_proposal_call_deciding_refuses_an_award_while_ranking,
+    ("proposal", "caller_not_yet_decided"): (
+        test_proposal_caller_not_yet_decided_refuses_a_second_decision
+    ),
     ("proposal", "all_agencies_decided"): (
         test_proposal_all_agencies_decided_refuses_an_award_without_decisions
     ),
@@ -838,6 +901,10 @@ GUARD_TESTS: dict[tuple[str, str], GuardTest] = {
         "caller_not_yet_approved",
     ): test_ranking_caller_not_yet_approved_refuses_a_second_key,
     ("ranking", "approved_by_all"): test_ranking_approved_by_all_refuses_recording_with_one_key,
+    ("grant", "project_ended"): test_grant_project_ended_refuses_completing_a_running_project,
+    ("grant", "tranches_settled"): (
+        test_grant_tranches_settled_refuses_completing_with_open_tranches
+    ),
 }
 
 

@@ -34,7 +34,7 @@ LIFE = re.compile(r"<!-- life-of-a-call -->\n(.*?)\n<!-- /life-of-a-call -->", r
 # What the last command of each journey prints, as the README says it does.
 LAST_LINES = {
     "proposal": {"state": "submitted", "reference": "NEXUS-JV-2027-0001"},
-    "review": {"code": "NEXUS-JV-2026", "state": "deciding"},
+    "review": {"state": "active", "numbers": ["JPMJNX2701", "NDT.JP.2027.01"]},
 }
 WHO = {"cofunding_officer": "an officer of either co-funding agency (JST or NAFOSTED)"}
 # Where the agency matters more than the role: the two keys (grants/approvals/).

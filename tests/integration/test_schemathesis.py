@@ -89,6 +89,8 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "PUT /api/assignments/{assignment_id}/review": {PDA: STATE_AND_RULES},
     "POST /api/calls/{call_id}/joint-ranking": {PDA: STATE_AND_RULES},
     "PUT /api/calls/{call_id}/rankings/{code}": {PDA: STATE_AND_RULES},
+    "POST /api/proposals/{proposal_id}/decisions": {PDA: STATE_AND_RULES},
+    "POST /api/proposals/{proposal_id}/events/decide": {PDA: STATE_AND_RULES},
     "POST /api/proposals/{proposal_id}/events/declare_ineligible": {PDA: EVENT_DATA},
     "POST /api/assignments/{assignment_id}/events/decline": {PDA: EVENT_DATA},
     "POST /api/call-reviewers/{service_id}/events/decline": {PDA: EVENT_DATA},

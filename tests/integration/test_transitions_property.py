@@ -1,6 +1,6 @@
 """Property: what `options` (the transitions endpoint) lists is exactly what `fire` (the events
-endpoint) does, for random states, facts and personas of the call, proposal, ranking, account
-and review assignment machines.
+endpoint) does, for random states, facts and personas of the call, proposal, ranking, grant,
+account and review assignment machines.
 
 Each example arranges one entity in a random state with random facts, picks a persona, asks
 `options`, then fires EVERY event of the machine at the entity's version with valid data, each
@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.bindings import ACCOUNTS, ASSIGNMENTS, CALLS, PROPOSALS, RANKINGS
+from grants.bindings import ACCOUNTS, ASSIGNMENTS, CALLS, GRANTS, PROPOSALS, RANKINGS
 from grants.db.models import Agency, Call, User
 from grants.errors import Conflict, DomainError, Forbidden, NotFound, StaleVersion
 from grants.security.middleware import principal_for
@@ -47,6 +47,7 @@ from tests.factories import (
     make_user,
     persist,
 )
+from tests.factories_awards import GrantFactory
 from tests.factories_guards import approve
 from tests.factories_proposals import World, ready_proposal
 from tests.support.property_db import migrated_sqlite, property_settings, rolled_back
@@ -73,7 +74,12 @@ def personas(*favoured: str) -> st.SearchStrategy[str]:
 
 KEYS = st.sampled_from([(), ("JST",), ("NAFOSTED",), ("JST", "NAFOSTED")])
 REASON = {"reason": "Stated for the record."}
-DATA: dict[str, dict[str, Any]] = {"declare_ineligible": REASON, "decline": REASON}
+DATA: dict[str, dict[str, Any]] = {
+    "declare_ineligible": REASON,
+    "decline": REASON,
+    # A rejection needs no budget, so it is valid data whoever decides on whichever proposal.
+    "decide": {"decision": "reject", "rationale": "Stated for the record."},
+}
 EXAMPLES = settings(
     max_examples=60,
     deadline=None,
@@ -344,6 +350,7 @@ PROPOSAL_FACTS = st.fixed_dictionaries(
         "complete": st.booleans(),
         "eligibility": st.tuples(ELIGIBILITY, ELIGIBILITY),
         "reviews": st.lists(st.sampled_from(["invited", "accepted", "submitted"]), max_size=2),
+        "decisions": st.tuples(ELIGIBILITY, ELIGIBILITY),
         "persona": personas("pi", *OFFICERS),
     }
 )
@@ -351,7 +358,8 @@ PROPOSAL_FACTS = st.fixed_dictionaries(
 
 async def arrange_proposal(db: AsyncSession, cast: Cast, facts: dict[str, Any]) -> tuple[Any, Any]:
     """A proposal in any state, in a call in any state before or after its deadline: complete
-    or not, with each agency's eligibility answer or none, reviews outstanding or submitted."""
+    or not, with each agency's eligibility answer or none, reviews outstanding or submitted,
+    each agency's funding decision or none."""
     call = await _joint_call(
         db, cast, state=facts["call_state"], closes_at=_at(-1 if facts["closed"] else 20)
     )
@@ -378,6 +386,11 @@ async def arrange_proposal(db: AsyncSession, cast: Cast, facts: dict[str, Any]) 
             subject = ("proposal", proposal.id, "eligibility", 0)
             await approve(db, subject, cast.agencies[code], officer, answer)
     await _reviews(db, cast, proposal.id, facts["reviews"])
+    for code, answer in zip(("JST", "NAFOSTED"), facts["decisions"], strict=True):
+        if answer is not None:
+            officer = cast.users[f"{code.lower()}_officer"]
+            subject = ("proposal", proposal.id, "funding", 0)
+            await approve(db, subject, cast.agencies[code], officer, answer)
     return PROPOSALS, proposal
 
 
@@ -390,6 +403,7 @@ def proposal_case(**facts: Any) -> dict[str, Any]:
         "complete": True,
         "eligibility": (None, None),
         "reviews": [],
+        "decisions": (None, None),
         "persona": "pi",
     }
     return base | facts
@@ -432,6 +446,24 @@ def proposal_case(**facts: Any) -> dict[str, Any]:
 )
 @example(
     facts=proposal_case(call_state="deciding", closed=True, state="reviewed", persona="jst_officer")
+)
+@example(
+    facts=proposal_case(
+        call_state="deciding",
+        closed=True,
+        state="reviewed",
+        decisions=("approve", None),
+        persona="nafosted_officer",
+    )
+)
+@example(
+    facts=proposal_case(
+        call_state="deciding",
+        closed=True,
+        state="reviewed",
+        decisions=("approve", "approve"),
+        persona="jst_officer",
+    )
 )
 @given(facts=PROPOSAL_FACTS)
 def test_proposal_transitions_listed_are_accepted(
@@ -503,6 +535,44 @@ def test_ranking_transitions_listed_are_accepted(
     database: tuple[str, Settings], facts: dict[str, Any]
 ) -> None:
     _run(database, arrange_ranking, facts)
+
+
+# Grant -----------------------------------------------------------------------------------
+
+GRANT_FACTS = st.fixed_dictionaries(
+    {
+        "state": st.sampled_from(["active", "suspended", "completed", "terminated"]),
+        "ended": st.booleans(),
+        "persona": personas("pi", *OFFICERS),
+    }
+)
+
+
+async def arrange_grant(db: AsyncSession, cast: Cast, facts: dict[str, Any]) -> tuple[Any, Any]:
+    """A grant in any state, its project ended or still running, the Japanese PI's."""
+    call = await _joint_call(db, cast, state="finished", opens_at=_at(-500), closes_at=_at(-400))
+    pis = {cast.jst.id: cast.users["pi"], cast.nafosted.id: cast.vn_pi}
+    proposal = await make_proposal(db, call, pis, state="awarded", number=1)
+    end = (_at(-2) if facts["ended"] else _at(400)).date()
+    grant = GrantFactory(
+        proposal_id=proposal.id,
+        call_id=call.id,
+        state=facts["state"],
+        start_date=end - datetime.timedelta(days=3 * 365),
+        end_date=end,
+    )
+    await persist(db, grant)
+    return GRANTS, grant
+
+
+@EXAMPLES
+@example(facts={"state": "active", "ended": True, "persona": "nafosted_officer"})
+@example(facts={"state": "suspended", "ended": False, "persona": "jst_officer"})
+@given(facts=GRANT_FACTS)
+def test_grant_transitions_listed_are_accepted(
+    database: tuple[str, Settings], facts: dict[str, Any]
+) -> None:
+    _run(database, arrange_grant, facts)
 
 
 # Account ---------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ CALL_NOT_DECIDING = define("proposal.guard.call_not_deciding", "The call is {sta
 UNDECIDED = define("proposal.guard.undecided", "Agencies without a decision: {agencies}.")
 REJECTED_BY = define("proposal.guard.rejected_by", "Rejected by: {agencies}.")
 NONE_REJECTED = define("proposal.guard.none_rejected", "No agency rejected the proposal.")
+CALLER_DECIDED = define(
+    "proposal.decision.already_recorded", "Your agency has recorded its decision already."
+)
 ALREADY_DECIDED = define(
     "proposal.guard.already_decided", "An agency has already recorded its decision."
 )
@@ -65,6 +68,7 @@ class ProposalEvent(StrEnum):
     DECLARE_INELIGIBLE = "declare_ineligible"
     START_REVIEW = "start_review"
     COMPLETE_REVIEW = "complete_review"
+    DECIDE = "decide"
     AWARD = "award"
     REJECT = "reject"
     WITHDRAW = "withdraw"
@@ -82,7 +86,8 @@ class ProposalContext:
     `undecided_agencies` and `rejecting_agencies`: codes of co-funding agencies without a
     decision / that rejected it. `eligibility_pending`: codes of co-funding agencies that have
     not found their part eligible; `caller_assessed`: the caller's agency has answered on
-    eligibility already.
+    eligibility already. `caller_decided`: the caller's agency has recorded its funding
+    decision already.
     """
 
     now: datetime
@@ -97,6 +102,7 @@ class ProposalContext:
     eligibility_pending: tuple[str, ...] = ()
     caller_assessed: bool = False
     zones: tuple[str, ...] = ()
+    caller_decided: bool = False
 
 
 def call_open(ctx: ProposalContext) -> Iterator[Message]:
@@ -152,6 +158,12 @@ def call_deciding(ctx: ProposalContext) -> Iterator[Message]:
     """The call is in its decision phase."""
     if ctx.call_state != CallState.DECIDING:
         yield CALL_NOT_DECIDING(state=ctx.call_state.value)
+
+
+def caller_not_yet_decided(ctx: ProposalContext) -> Iterator[Message]:
+    """Each agency records one funding decision on its own side."""
+    if ctx.caller_decided:
+        yield CALLER_DECIDED()
 
 
 def all_agencies_decided(ctx: ProposalContext) -> Iterator[Message]:
@@ -243,6 +255,16 @@ PROPOSAL = Machine(
             "The reviews are in; the proposal goes to ranking.",
         ),
         Transition(
+            ProposalEvent.DECIDE,
+            (_S.REVIEWED,),
+            _S.REVIEWED,
+            _OFFICERS,
+            (call_deciding, caller_not_yet_decided),
+            "Record your agency's funding decision on its own side (approve with the approved "
+            "budget, or reject, with a rationale); the last approval awards it, a rejection "
+            "rejects it.",
+        ),
+        Transition(
             ProposalEvent.AWARD,
             (_S.REVIEWED,),
             _S.AWARDED,
@@ -255,8 +277,8 @@ PROPOSAL = Machine(
             (_S.REVIEWED,),
             _S.REJECTED,
             _OFFICERS,
-            (call_deciding, all_agencies_decided, some_agency_rejected),
-            "Some agency rejected it: no grant.",
+            (call_deciding, some_agency_rejected),
+            "Some agency rejected it (one key is enough to refuse): no grant.",
         ),
         Transition(
             ProposalEvent.WITHDRAW,

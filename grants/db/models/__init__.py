@@ -6,6 +6,7 @@ from grants.db.models.accounts import ApiToken, LoginAttempt, User, UserRole, Us
 from grants.db.models.agencies import Agency
 from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
+from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
 from grants.db.models.calls import Call, CallAgency
 from grants.db.models.proposals import (
     BudgetLine,
@@ -34,6 +35,7 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Approval",
+    "ApprovedBudgetLine",
     "AuditChainHead",
     "AuditEvent",
     "Bid",
@@ -43,6 +45,9 @@ __all__ = [
     "CallReviewer",
     "Conflict",
     "Document",
+    "Grant",
+    "GrantBudgetLine",
+    "GrantSide",
     "LoginAttempt",
     "OutboxMessage",
     "PartMember",

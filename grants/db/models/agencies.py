@@ -8,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 
 class Agency(UUIDv7AuditBase):
+    """`grant_number_pattern` numbers the agency's grants (`grants.awards.numbers`); None uses
+    the default pattern."""
+
     __tablename__ = "agencies"
     __table_args__ = (
         CheckConstraint("fiscal_year_start_month BETWEEN 1 AND 12", name="fiscal_month_range"),
@@ -21,6 +24,7 @@ class Agency(UUIDv7AuditBase):
     currency: Mapped[str] = mapped_column(String(3))
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer)
     time_zone: Mapped[str] = mapped_column(String(64))
+    grant_number_pattern: Mapped[str | None] = mapped_column(String(64), default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form

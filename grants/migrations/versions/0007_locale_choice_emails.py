@@ -7,7 +7,7 @@ accounts are never merged by a migration; `grants` refuses the second spelling a
 and an administrator decides.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01 14:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from grants.common.emails import normalise
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

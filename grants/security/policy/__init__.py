@@ -60,6 +60,21 @@ ranking is reached by its officers (`agency_officer`), the joint ranking by ever
 officers (`cofunding_officer`), both read by auditors and admins; an agency's ranking is changed
 by its own officers only.
 
+**Funding decisions.** Each co-funding agency records one decision on its own side of a
+reviewed proposal while the call is deciding: only that agency's officers record it (an
+officer naming another agency gets 403, anyone else who sees the proposal 403 too). An
+agency's decision is its own until the proposal is settled: an officer reads their own
+agency's decision at once and the other agencies' only once the proposal is awarded or rejected,
+so no agency decides anchored on the other's (as the reviews' wall). Auditors and admins read
+every decision; the consortium reads them all once settled, without the officers' names (an
+empty list before); an assigned reviewer gets 403.
+
+**Grants.** A grant is seen by its consortium (the proposal's PIs and co-investigators), the
+officers of its call's co-funding agencies, auditors and admins; anyone else 404. Lists show
+one's own grants, every grant to auditors and admins, and to an officer the grants of the calls
+their agency co-funds. Officers of the co-funding agencies suspend, resume, complete and
+terminate a grant through its machine.
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -73,6 +88,17 @@ from __future__ import annotations
 import uuid
 from typing import Literal, overload
 
+from grants.security.policy.awards import (
+    DecisionsShown,
+    GrantFacts,
+    GrantListScope,
+    decide_grant,
+    decision_record_decision,
+    decisions_read_decision,
+    decisions_shown,
+    grant_list_scope,
+    grant_roles,
+)
 from grants.security.policy.calls import (
     CallFacts,
     CallListScope,
@@ -150,6 +176,7 @@ Facts = (
     | RankingFacts
     | ReviewerFacts
     | AccountFacts
+    | GrantFacts
 )
 
 __all__ = [
@@ -164,7 +191,10 @@ __all__ = [
     "CallFacts",
     "CallListScope",
     "Decision",
+    "DecisionsShown",
     "Facts",
+    "GrantFacts",
+    "GrantListScope",
     "ProposalFacts",
     "ProposalListScope",
     "RankingFacts",
@@ -186,7 +216,11 @@ __all__ = [
     "create_decision",
     "decide",
     "decide_scores",
+    "decision_record_decision",
+    "decisions_read_decision",
+    "decisions_shown",
     "edit_decision",
+    "grant_roles",
     "hidden_fields",
     "list_row_roles",
     "list_scope",
@@ -225,6 +259,8 @@ def decide(principal: Principal, action: Action, facts: Facts) -> Decision:
             return decide_reviewer(principal, facts)
         case AccountFacts():
             return decide_account(principal)
+        case GrantFacts():
+            return decide_grant(facts)
 
 
 @overload
@@ -233,15 +269,20 @@ def list_scope(principal: Principal, kind: Literal["calls"]) -> CallListScope: .
 def list_scope(principal: Principal, kind: Literal["proposals"]) -> ProposalListScope: ...
 @overload
 def list_scope(principal: Principal, kind: Literal["reviewers"]) -> frozenset[uuid.UUID] | None: ...
+@overload
+def list_scope(principal: Principal, kind: Literal["grants"]) -> GrantListScope: ...
 def list_scope(
     principal: Principal, kind: str
-) -> CallListScope | ProposalListScope | frozenset[uuid.UUID] | None:
-    """Which rows a list of `kind` shows the caller: calls and proposals as their scope
-    dataclasses; reviewers as the agencies whose pools the caller sees (None: every pool)."""
+) -> CallListScope | ProposalListScope | GrantListScope | frozenset[uuid.UUID] | None:
+    """Which rows a list of `kind` shows the caller: calls, proposals and grants as their
+    scope dataclasses; reviewers as the agencies whose pools the caller sees (None: every
+    pool)."""
     if kind == "calls":
         return call_list_scope(principal)
     if kind == "proposals":
         return proposal_list_scope(principal)
     if kind == "reviewers":
         return pool_agencies_visible(principal)
+    if kind == "grants":
+        return grant_list_scope(principal)
     raise ValueError(f"no list scope for {kind}")

@@ -19,7 +19,6 @@ from workflows.machines.proposal import (
     PROPOSAL,
     REJECTED_BY,
     REVIEWS_OUTSTANDING,
-    UNDECIDED,
     ProposalContext,
 )
 from workflows.roles import COAPPLICANT, COFUNDING_OFFICER, PI
@@ -45,6 +44,7 @@ OPEN = ProposalContext(
 )
 CLOSED = replace(OPEN, now=CLOSES + timedelta(days=1), call_state=CallState.CLOSED)
 REVIEWING = replace(CLOSED, call_state=CallState.REVIEWING, reviews_submitted=3)
+REVIEWING_DECIDING = replace(REVIEWING, call_state=CallState.DECIDING)
 DECIDED = replace(
     REVIEWING, call_state=CallState.DECIDING, decisions_recorded=2, undecided_agencies=()
 )
@@ -138,13 +138,30 @@ def test_proposal_reject_with_a_rejection_rejects() -> None:
     assert PROPOSAL.apply("reviewed", "reject", OFFICERS, ctx) == "rejected"
 
 
-def test_proposal_reject_before_every_decision_is_refused() -> None:
+def test_proposal_one_rejection_rejects_before_every_agency_decided() -> None:
     ctx = replace(DECIDED, undecided_agencies=("JST",), rejecting_agencies=("NAFOSTED",))
 
-    with pytest.raises(GuardsFailed) as caught:
-        PROPOSAL.decide("reviewed", "reject", OFFICERS, ctx)
+    assert PROPOSAL.apply("reviewed", "reject", OFFICERS, ctx) == "rejected"
 
-    assert caught.value.reasons == (UNDECIDED(agencies=("JST",)),)
+
+def test_proposal_decide_keeps_it_reviewed_until_the_follow_up() -> None:
+    assert PROPOSAL.apply("reviewed", "decide", OFFICERS, REVIEWING_DECIDING) == "reviewed"
+
+
+def test_proposal_decide_twice_by_one_agency_is_refused() -> None:
+    ctx = replace(REVIEWING_DECIDING, caller_decided=True)
+
+    with pytest.raises(GuardsFailed) as caught:
+        PROPOSAL.decide("reviewed", "decide", OFFICERS, ctx)
+
+    assert [str(reason) for reason in caught.value.reasons] == [
+        "Your agency has recorded its decision already."
+    ]
+
+
+def test_proposal_decide_is_for_officers_only() -> None:
+    with pytest.raises(RoleNotAllowed):
+        PROPOSAL.decide("reviewed", "decide", PIS, REVIEWING_DECIDING)
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted", "eligible", "under_review", "reviewed"])
