@@ -33,6 +33,17 @@ PRELUDE = re.compile(r"<!-- journey-prelude -->\n+```sh\n(.*?)```", re.DOTALL)
 LIFE = re.compile(r"<!-- life-of-a-call -->\n(.*?)\n<!-- /life-of-a-call -->", re.DOTALL)
 # What the last command of each journey prints, as the README says it does.
 LAST_LINES = {
+    "languages": {
+        "detail": "Sự kiện này bị từ chối.",
+        "reasons": [
+            "Phần JST chưa có tổ chức chủ trì (mã ROR hoặc tên).",
+            "Phần JST chưa có kinh phí.",
+            "Phần NAFOSTED chưa có chủ nhiệm.",
+            "Phần NAFOSTED chưa có tổ chức chủ trì (mã ROR hoặc tên).",
+            "Phần NAFOSTED chưa có kinh phí.",
+            "Còn thiếu tài liệu bắt buộc 'Project description' (project_description).",
+        ],
+    },
     "proposal": {"state": "submitted", "reference": "NEXUS-JV-2027-0001"},
     "review": {"state": "active", "numbers": ["JPMJNX2701", "NDT.JP.2027.01"]},
 }
