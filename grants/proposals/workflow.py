@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import Answer, Purpose, Subject, answers, not_approved, record_key
-from grants.awards import creation, decisions
+from grants.awards import creation, decisions, letters
 from grants.awards.schemas import DecisionData
 from grants.calls.zones import call_zones
 from grants.common.schemas import Input
@@ -185,7 +185,11 @@ class ProposalBinding(Binding[Proposal]):
         if firing.event == ProposalEvent.DECIDE:
             return await decisions.record(session, proposal, call, firing)
         if firing.event == ProposalEvent.AWARD:
-            return await creation.create_grant(session, proposal, call, firing)
+            created = await creation.create_grant(session, proposal, call, firing)
+            await letters.send(session, proposal, call, awarded=True)
+            return created
+        if firing.event == ProposalEvent.REJECT:
+            await letters.send(session, proposal, call, awarded=False)
         return {}
 
     async def view(
