@@ -16,6 +16,7 @@ from grants.db.models.proposals import (
     ProposalInvitation,
     ProposalPart,
 )
+from grants.db.models.tranches import Tranche
 from grants.db.models.reviews import (
     Bid,
     CallReviewer,
@@ -60,6 +61,7 @@ __all__ = [
     "ReviewAssignment",
     "ReviewerPool",
     "ReviewerProfile",
+    "Tranche",
     "User",
     "UserRole",
     "UserSession",
