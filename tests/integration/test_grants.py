@@ -159,9 +159,9 @@ async def test_the_award_audits_the_grant_it_creates(client: Client, db: AsyncSe
                         "number": "NAFOSTED-2027-0001",
                         "awarded": {"amount": 1_500_000_000, "currency": "VND"},
                         "tranches": [
-                            {"label": "FY2027", "due": "2027-04-01", "amount": 600_000_000},
-                            {"label": "FY2028", "due": "2028-01-01", "amount": 725_000_000},
-                            {"label": "FY2029", "due": "2029-01-01", "amount": 175_000_000},
+                            {"label": "FY2027", "due": "2027-04-01", "amount": 600_000_002},
+                            {"label": "FY2028", "due": "2028-01-01", "amount": 724_999_999},
+                            {"label": "FY2029", "due": "2029-01-01", "amount": 174_999_999},
                             {"label": "FY2030", "due": "2030-01-01", "amount": 0},
                         ],
                     },

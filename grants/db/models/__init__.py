@@ -16,7 +16,6 @@ from grants.db.models.proposals import (
     ProposalInvitation,
     ProposalPart,
 )
-from grants.db.models.tranches import Tranche
 from grants.db.models.reviews import (
     Bid,
     CallReviewer,
@@ -29,6 +28,7 @@ from grants.db.models.reviews import (
     ReviewerPool,
     ReviewerProfile,
 )
+from grants.db.models.tranches import Tranche
 
 metadata = orm_registry.metadata
 

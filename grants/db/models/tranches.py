@@ -28,6 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.machines.tranche import TrancheState
 
+_UTC = DateTimeUTC(timezone=True)
+
 
 class Tranche(UUIDv7AuditBase):
     """Fiscal year `fiscal_year` (`label`, e.g. FY2027) of one grant side's schedule.
@@ -77,13 +79,19 @@ class Tranche(UUIDv7AuditBase):
     version: Mapped[int] = mapped_column(Integer, default=1)
     requested_amount: Mapped[int | None] = mapped_column(BigInteger, default=None)
     requested_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
-    requested_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    requested_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
     approved_amount: Mapped[int | None] = mapped_column(BigInteger, default=None)
     approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
-    approved_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    approved_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
     disbursed_amount: Mapped[int | None] = mapped_column(BigInteger, default=None)
     disbursed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
-    disbursed_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    disbursed_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None
+    )
     paid_on: Mapped[datetime.date | None] = mapped_column(Date, default=None)
     payment_reference: Mapped[str | None] = mapped_column(String(100), default=None)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
