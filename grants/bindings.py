@@ -11,6 +11,7 @@ from grants.proposals.workflow import ProposalBinding
 from grants.reviews.assignment.events import AssignmentBinding
 from grants.reviews.pool.service_binding import ServiceBinding
 from grants.reviews.scoring.ranking_binding import RankingBinding
+from grants.tranches.binding import TrancheBinding
 from grants.workflow.binding import Binding
 
 ACCOUNTS = AccountBinding()
@@ -20,6 +21,7 @@ ASSIGNMENTS = AssignmentBinding()
 SERVICES = ServiceBinding()
 RANKINGS = RankingBinding()
 GRANTS = GrantBinding()
+TRANCHES = TrancheBinding()
 
 BINDINGS: tuple[Binding[Any], ...] = (
     ACCOUNTS,
@@ -29,4 +31,5 @@ BINDINGS: tuple[Binding[Any], ...] = (
     SERVICES,
     RANKINGS,
     GRANTS,
+    TRANCHES,
 )

@@ -20,8 +20,10 @@ from grants.db.models import (
     GrantBudgetLine,
     GrantSide,
     Proposal,
+    Tranche,
     User,
 )
+from grants.tranches.planning import side_tranches
 from tests.factories import BudgetLineFactory, persist
 from tests.factories_guards import approve
 from tests.factories_scoring import Panel, make_panel
@@ -168,3 +170,15 @@ async def audit_actions(db: AsyncSession) -> list[str]:
 
 async def audit_total(db: AsyncSession) -> int:
     return int(await db.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+async def with_tranches(db: AsyncSession, panel: Panel, grant: Grant) -> list[Tranche]:
+    """The grant's tranches as the award plans them (`grants.tranches.planning`), persisted."""
+    fiscal = {panel.jst.id: 4, panel.nafosted.id: 1}
+    planned = [
+        t
+        for side in grant.sides
+        for t in side_tranches(side, grant.start_date, grant.duration_years, fiscal[side.agency_id])
+    ]
+    await persist(db, *planned)
+    return planned

@@ -6,7 +6,8 @@ researcher is the JST PI of consortium A (JV-2026-0001); the outsider is the JST
 B (JV-2026-0002). The reviewer (JST pool) accepted an assignment on A; the bystander (JST pool)
 is invited to serve on the call and has a declared conflict with A. Each agency's officer, an
 auditor and an admin complete the cast. A grant stands on A (both agencies' approvals with it)
-so the grant routes have one to name; A itself stays under review. Built with the shared
+so the grant routes have one to name, with the JST side's first tranche requested by the
+researcher; A itself stays under review. Built with the shared
 factories in the test session.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Agency, ApiToken, Grant, GrantSide, Proposal, User
+from grants.db.models import Agency, ApiToken, Grant, GrantSide, Proposal, Tranche, User
 from grants.security.tokens import digest
 from storage.base import DocumentStore
 from tests.factories import (
@@ -102,6 +103,28 @@ async def _grant(db: AsyncSession, proposal: Proposal, *sides: tuple[Agency, Use
     return grant
 
 
+async def _requested_tranche(db: AsyncSession, grant: Grant, pi: User) -> Tranche:
+    """The JST side's first tranche, requested by its PI (the researcher)."""
+    tranche = Tranche(
+        grant_id=grant.id,
+        side_id=grant.sides[0].id,
+        position=1,
+        fiscal_year=2027,
+        label="FY2027",
+        due_date=datetime.date(2027, 4, 1),
+        first_day=datetime.date(2027, 4, 1),
+        last_day=datetime.date(2028, 3, 31),
+        currency="JPY",
+        planned_amount=0,
+        state="requested",
+        requested_amount=0,
+        requested_by=pi.id,
+        requested_at=datetime.datetime.now(datetime.UTC),
+    )
+    await persist(db, tranche)
+    return tranche
+
+
 async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWorld:
     """Every persona and resource of the matrix, persisted and committed (to a savepoint)."""
     world = MatrixWorld()
@@ -169,6 +192,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     ranking = RankingFactory(call_id=call.id, agency_id=jst.id, entries=[])
     await persist(db, member, document, invitation, assignment, serving, invited, conflict, ranking)
     grant = await _grant(db, a, (jst, people["jst"]), (nafosted, people["nafosted"]))
+    tranche = await _requested_tranche(db, grant, people["researcher"])
     for name, user in people.items():
         token, world.headers[name] = await _token(db, user)
         world.ids[f"user:{name}"] = user.id
@@ -181,7 +205,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
         "call": call, "call:fwo": fwo_call, "proposal": a, "proposal:b": b, "part": part,
         "member": member, "document": document, "invitation": invitation,
         "assignment": assignment, "service": invited, "service:reviewer": serving,
-        "conflict": conflict, "ranking": ranking, "grant": grant,
+        "conflict": conflict, "ranking": ranking, "grant": grant, "tranche": tranche,
     }  # fmt: skip
     for name, row in named.items():
         world.ids[name] = row.id

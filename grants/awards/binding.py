@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.awards import schemas
@@ -13,11 +13,12 @@ from grants.awards.access import visible_grant
 from grants.awards.dates import ended_everywhere
 from grants.awards.views import grant_detail
 from grants.calls.zones import call_zones
-from grants.db.models import Grant
+from grants.db.models import Grant, Tranche
 from grants.security.principal import Principal
 from grants.times import utcnow
 from grants.workflow.binding import Binding, Target
 from workflows.machines.grant import GRANT, GrantContext
+from workflows.machines.tranche import TrancheState
 
 
 class GrantBinding(Binding[Grant]):
@@ -46,11 +47,16 @@ class GrantBinding(Binding[Grant]):
     ) -> GrantContext:
         _, call = target.scope
         zones = call_zones(call)
-        # No tranche is recorded by the application yet: none is open.
+        settled = (TrancheState.DISBURSED, TrancheState.WITHHELD)
+        open_tranches = await session.scalar(
+            select(func.count())
+            .select_from(Tranche)
+            .where(Tranche.grant_id == target.entity.id, Tranche.state.not_in(settled))
+        )
         return GrantContext(
             now=utcnow(),
             ends_at=ended_everywhere(target.entity.end_date, list(zones)),
-            open_tranches=0,
+            open_tranches=int(open_tranches or 0),
             zones=zones,
         )
 

@@ -24,6 +24,8 @@ from grants.security.enforce import require
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
+from grants.tranches import schemas as tranche_schemas
+from grants.tranches.views import grant_tranches
 from workflows.machines.grant import GrantState
 
 
@@ -121,3 +123,19 @@ class GrantController(Controller):
         """
         grant, proposal, call, _ = await visible_grant(db_session, principal, grant_id)
         return await grant_detail(db_session, grant, proposal, call)
+
+    @get("/{grant_id:uuid}/tranches", name="grants:tranches")
+    async def tranches(
+        self, principal: Principal, grant_id: uuid.UUID, db_session: AsyncSession, window: Window
+    ) -> Page[tranche_schemas.Tranche]:
+        """The grant's tranche schedule: each agency's tranches, one per fiscal year of its
+        calendar that overlaps the project, with their states and steps (act on one through
+        `/api/tranches/{id}/events/…`).
+
+        Whoever sees the grant (anyone else 404); the consortium without the names of the
+        officers who approved and disbursed. A constant number of queries. Changes nothing.
+        """
+        _, _, _, roles = await visible_grant(db_session, principal, grant_id)
+        officers = policy.tranche_officers_shown(roles)
+        found = await grant_tranches(db_session, grant_id, officers=officers)
+        return Page.of(found[window.offset : window.offset + window.limit], len(found), window)

@@ -1,5 +1,6 @@
 """The grant created when every co-funding agency approved: one side per agency with its
-grant number, awarded total and the approved grid, in the award's transaction."""
+grant number, awarded total, the approved grid and its tranche schedule on the agency's fiscal
+calendar, in the award's transaction."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from grants.db.models import (
     GrantBudgetLine,
     GrantSide,
     Proposal,
+    Tranche,
 )
 from grants.errors import Conflict
 from grants.times import fiscal_year_of
+from grants.tranches.planning import side_tranches
 from grants.workflow.binding import Firing
 from messages import define
 from workflows.machines.grant import GrantState
@@ -83,7 +86,18 @@ async def create_grant(
         )
     session.add(grant)
     await session.flush()
-    detail = _detail(grant, agencies)
+    schedules = {
+        side.id: side_tranches(
+            side,
+            grant.start_date,
+            grant.duration_years,
+            agencies[side.agency_id].fiscal_year_start_month,
+        )
+        for side in grant.sides
+    }
+    session.add_all([t for planned in schedules.values() for t in planned])
+    await session.flush()
+    detail = _detail(grant, agencies, schedules)
     await append(
         session,
         actor=firing.principal.actor,
@@ -96,7 +110,9 @@ async def create_grant(
     return {"grant": {"id": str(grant.id), **detail}}
 
 
-def _detail(grant: Grant, agencies: dict[uuid.UUID, Agency]) -> dict[str, Any]:
+def _detail(
+    grant: Grant, agencies: dict[uuid.UUID, Agency], schedules: dict[uuid.UUID, list[Tranche]]
+) -> dict[str, Any]:
     return {
         "start_date": grant.start_date.isoformat(),
         "end_date": grant.end_date.isoformat(),
@@ -105,6 +121,10 @@ def _detail(grant: Grant, agencies: dict[uuid.UUID, Agency]) -> dict[str, Any]:
                 "agency": agencies[s.agency_id].code,
                 "number": s.number,
                 "awarded": {"amount": s.awarded_total, "currency": s.currency},
+                "tranches": [
+                    {"label": t.label, "due": t.due_date.isoformat(), "amount": t.planned_amount}
+                    for t in schedules[s.id]
+                ],
             }
             for s in grant.sides
         ],

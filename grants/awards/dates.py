@@ -1,22 +1,14 @@
-"""A grant's dates: month arithmetic clamped to the month's end, and the instant a project has
-ended in every co-funding agency's zone. Pure: no database, no Litestar."""
+"""A grant's dates: its end (month arithmetic clamped to the month's end, `schedules`' one
+implementation) and the instant a project has ended in every co-funding agency's zone. Pure: no
+database, no Litestar."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by `months` calendar months, clamped to the month's end: 31 January plus
-    one month is 28 (29) February, never 3 March. Raises ValueError outside years 1..9999."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    if not 1 <= year <= 9999:
-        raise ValueError(f"{day} + {months} months is outside the years 1..9999")
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+from schedules import add_months
 
 
 def project_end(start: date, years: int) -> date:

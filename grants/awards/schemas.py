@@ -163,11 +163,12 @@ class GrantLinks(Output):
     documents: str
     reviews: str
     decisions: str
+    tranches: str
 
 
 class GrantDetail(Grant):
     """The grant with each side's grid, the consortium (the proposal's parts and teams) and
-    links to the proposal, its documents, reviews and decisions."""
+    links to the proposal, its documents, reviews and decisions, and the grant's tranches."""
 
     sides: list[Side]  # type: ignore[assignment]  # the detail's sides carry their grids
     consortium: list[ConsortiumPart]

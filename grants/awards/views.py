@@ -46,6 +46,7 @@ async def grant_detail(
             documents=f"{base}/documents",
             reviews=f"{base}/reviews",
             decisions=f"{base}/decisions",
+            tranches=f"/api/grants/{grant.id}/tranches",
         ),
     )
 

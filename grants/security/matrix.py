@@ -358,6 +358,37 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/api/grants/{grant_id:uuid}/events/terminate"): row(
         404, researcher=403, jst=200, nafosted=200, auditor=403, admin=403
     ),
+    # Tranches: the JST side's first is requested by the researcher (its PI): only JST's
+    # officers act on it now; NAFOSTED's officer sees it and meets 403.
+    ("GET", "/api/grants/{grant_id:uuid}/tranches"): row(
+        404,
+        researcher=(200, 1),
+        jst=(200, 1),
+        nafosted=(200, 1),
+        auditor=(200, 1),
+        admin=(200, 1),
+    ),
+    ("GET", "/api/tranches/{tranche_id:uuid}/transitions"): row(
+        404,
+        researcher=(200, 0),
+        jst=(200, 3),
+        nafosted=(200, 0),
+        auditor=(200, 0),
+        admin=(200, 0),
+    ),
+    ("POST", "/api/tranches/{tranche_id:uuid}/events/{event:str}"): row(404),
+    **{
+        ("POST", f"/api/tranches/{{tranche_id:uuid}}/events/{name}"): row(
+            404, researcher=409, jst=409, nafosted=409, auditor=409, admin=409
+        )
+        for name in ("request", "resubmit", "disburse")
+    },
+    **{
+        ("POST", f"/api/tranches/{{tranche_id:uuid}}/events/{name}"): row(
+            404, researcher=403, jst=200, nafosted=403, auditor=403, admin=403
+        )
+        for name in ("return", "approve", "withhold")
+    },
     ("GET", "/api/assignments/{assignment_id:uuid}/transitions"): row(
         404, reviewer=(200, 1), jst=(200, 0), auditor=(200, 0), admin=(200, 0)
     ),

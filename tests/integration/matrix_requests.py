@@ -37,6 +37,7 @@ PARAMS = {
     "conflict_id": "conflict",
     "ranking_id": "ranking",
     "grant_id": "grant",
+    "tranche_id": "tranche",
 }
 LITERALS = {"code": "JST", "event": "no_such_event"}
 
@@ -290,6 +291,22 @@ REQUESTS: dict[tuple[str, str], Req] = {
         ("POST", f"/api/grants/{{grant_id:uuid}}/events/{name}"): event(entity="grant")
         for name in ("suspend", "resume", "complete", "terminate")
     },
+    ("GET", "/api/grants/{grant_id:uuid}/tranches"): Req(),
+    ("GET", "/api/tranches/{tranche_id:uuid}/transitions"): Req(),
+    ("POST", "/api/tranches/{tranche_id:uuid}/events/{event:str}"): event(entity="tranche"),
+    **{
+        ("POST", f"/api/tranches/{{tranche_id:uuid}}/events/{name}"): event(entity="tranche")
+        for name in ("request", "resubmit", "approve")
+    },
+    **{
+        ("POST", f"/api/tranches/{{tranche_id:uuid}}/events/{name}"): event(
+            {"comment": "See the agreement."}, "tranche"
+        )
+        for name in ("return", "withhold")
+    },
+    ("POST", "/api/tranches/{tranche_id:uuid}/events/disburse"): event(
+        {"amount": 0, "payment_reference": "JST-PAY-1", "paid_on": "2027-04-10"}, "tranche"
+    ),
     ("POST", "/api/proposals/{proposal_id:uuid}/events/decide"): event(
         {"decision": "reject", "rationale": "Below the line."}, "proposal"
     ),

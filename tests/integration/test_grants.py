@@ -117,6 +117,7 @@ async def test_the_grant_as_its_consortium_reads_it(client: Client, db: AsyncSes
                 "documents": f"{base}/documents",
                 "reviews": f"{base}/reviews",
                 "decisions": f"{base}/decisions",
+                "tranches": f"/api/grants/{grant_id}/tranches",
             },
         },
     )
@@ -147,11 +148,22 @@ async def test_the_award_audits_the_grant_it_creates(client: Client, db: AsyncSe
                         "agency": "JST",
                         "number": "JST-2027-0001",
                         "awarded": {"amount": 10_500_000, "currency": "JPY"},
+                        "tranches": [
+                            {"label": "FY2027", "due": "2027-04-01", "amount": 6_500_000},
+                            {"label": "FY2028", "due": "2028-04-01", "amount": 4_000_000},
+                            {"label": "FY2029", "due": "2029-04-01", "amount": 0},
+                        ],
                     },
                     {
                         "agency": "NAFOSTED",
                         "number": "NAFOSTED-2027-0001",
                         "awarded": {"amount": 1_500_000_000, "currency": "VND"},
+                        "tranches": [
+                            {"label": "FY2027", "due": "2027-04-01", "amount": 600_000_002},
+                            {"label": "FY2028", "due": "2028-01-01", "amount": 724_999_999},
+                            {"label": "FY2029", "due": "2029-01-01", "amount": 174_999_999},
+                            {"label": "FY2030", "due": "2030-01-01", "amount": 0},
+                        ],
                     },
                 ],
             },

@@ -3,8 +3,6 @@ the exact 409 body with its reasons, and nothing changed (state, version, audit 
 
 `GUARD_TESTS` maps each (machine, guard) to its test; `test_every_guard_has_a_test` rebuilds
 the pairs from the machine tables of the bound machines, so a new guard without a test fails.
-The tranche machine has no binding yet (no endpoint can fire it): it joins the check by itself
-once `grants.bindings.BINDINGS` lists it.
 """
 
 from __future__ import annotations
@@ -18,18 +16,25 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.bindings import BINDINGS
-from grants.db.models import Call, Grant, Proposal, Ranking, ReviewAssignment, User
+from grants.db.models import Call, Grant, Proposal, Ranking, ReviewAssignment, Tranche, User
 from tests.factories import (
     ConflictFactory,
     RankingFactory,
     ReviewAssignmentFactory,
+    UserRoleFactory,
     bearer,
     make_call,
     make_user,
     persist,
 )
 from tests.factories_assignment import make_review_world
-from tests.factories_awards import JST_REQUEST, decided, make_deciding, make_grant
+from tests.factories_awards import (
+    JST_REQUEST,
+    decided,
+    make_deciding,
+    make_grant,
+    with_tranches,
+)
 from tests.factories_calls import make_cofunders
 from tests.factories_guards import approve, snapshot
 from tests.factories_proposals import World, make_world, ready_proposal
@@ -54,12 +59,16 @@ RESOURCES: dict[type[Any], str] = {
     ReviewAssignment: "assignments",
     Ranking: "rankings",
     Grant: "grants",
+    Tranche: "tranches",
 }
 
 REFUSED = {"en": "The event is refused.", "vi": "Sự kiện này bị từ chối."}
-NO_TRANCHES = (
-    "No table records a grant's tranches yet, so the grant binding reports none open: this "
-    "guard cannot refuse through HTTP."
+NO_AGREEMENT = (
+    "No signed grant agreement or financial statement is recorded yet, so a request has no "
+    "problems to report: this guard cannot refuse through HTTP."
+)
+NO_GATE = (
+    "No mid-term gate is recorded yet, so none is pending: this guard cannot refuse through HTTP."
 )
 
 
@@ -823,16 +832,122 @@ async def test_grant_project_ended_refuses_completing_a_running_project(
     )
 
 
-@pytest.mark.xfail(strict=True, reason=NO_TRANCHES)
 async def test_grant_tranches_settled_refuses_completing_with_open_tranches(
     client: Client, db: AsyncSession
 ) -> None:
     panel = await make_deciding(db)
-    grant = await make_grant(db, panel, panel.proposals[0], end_date=datetime.date(2027, 4, 2))
-    # Arrange an open tranche here once tranches are recorded.
+    # A 2-year project that ended on 1 April 2026: JST's 2 tranches and NAFOSTED's 3 planned.
+    grant = await make_grant(
+        db,
+        panel,
+        panel.proposals[0],
+        start_date=datetime.date(2024, 4, 1),
+        end_date=datetime.date(2026, 4, 1),
+        duration_years=2,
+    )
+    await with_tranches(db, panel, grant)
 
     await assert_refused(
-        client, db, panel.jst_headers, grant, "complete", ["1 tranche is still open."]
+        client,
+        db,
+        panel.jst_headers,
+        grant,
+        "complete",
+        [reason("grant.guard.tranches_open", "Tranches still open: 5.", count=5)],
+    )
+
+
+# Tranche ---------------------------------------------------------------------------------
+
+
+async def _tranches(db: AsyncSession, **grant: Any) -> tuple[Panel, list[Tranche]]:
+    panel = await make_deciding(db)
+    made = await make_grant(db, panel, panel.proposals[0], **grant)
+    return panel, await with_tranches(db, panel, made)
+
+
+async def test_tranche_grant_active_refuses_a_request_on_a_suspended_grant(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, tranches = await _tranches(db, state="suspended")
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        tranches[0],
+        "request",
+        [reason("tranche.guard.grant_inactive", "The grant is not active.")],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=NO_AGREEMENT)
+async def test_tranche_request_complete_refuses_a_request_without_the_agreement(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, tranches = await _tranches(db)
+
+    await assert_refused(
+        client, db, await bearer(db, panel.jp_pi), tranches[0], "request", [{"code": "any"}]
+    )
+
+
+async def test_tranche_previous_report_accepted_refuses_a_second_tranche_without_a_report(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, tranches = await _tranches(db)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        tranches[1],
+        "request",
+        [
+            reason(
+                "tranche.guard.previous_report_pending",
+                "The previous year's progress report is not yet accepted by: JST and NAFOSTED.",
+                agencies=["JST", "NAFOSTED"],
+            )
+        ],
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=NO_GATE)
+async def test_tranche_midterm_gate_passed_refuses_a_tranche_after_an_undecided_gate(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, tranches = await _tranches(db)
+
+    await assert_refused(
+        client, db, await bearer(db, panel.jp_pi), tranches[0], "request", [{"code": "any"}]
+    )
+
+
+async def test_tranche_independent_approver_refuses_the_requester_in_the_consortium(
+    client: Client, db: AsyncSession
+) -> None:
+    # The JST PI also holds a JST officer role: they requested, so they never approve.
+    panel, tranches = await _tranches(db)
+    panel.jp_pi.roles.append(UserRoleFactory(role="officer", agency_id=panel.jst.id))
+    first = tranches[0]
+    first.state, first.requested_amount = "requested", first.planned_amount
+    first.requested_by, first.requested_at = panel.jp_pi.id, _at()
+    await persist(db, panel.jp_pi, first)
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        first,
+        "approve",
+        [
+            reason("tranche.guard.own_request", "The requester cannot approve their own request."),
+            reason(
+                "tranche.guard.consortium_member",
+                "A member of the project's consortium cannot approve its tranches.",
+            ),
+        ],
     )
 
 
@@ -917,6 +1032,19 @@ GUARD_TESTS: dict[tuple[str, str], GuardTest] = {
     ("grant", "project_ended"): test_grant_project_ended_refuses_completing_a_running_project,
     ("grant", "tranches_settled"): (
         test_grant_tranches_settled_refuses_completing_with_open_tranches
+    ),
+    ("tranche", "grant_active"): test_tranche_grant_active_refuses_a_request_on_a_suspended_grant,
+    ("tranche", "request_complete"): (
+        test_tranche_request_complete_refuses_a_request_without_the_agreement
+    ),
+    ("tranche", "previous_report_accepted"): (
+        test_tranche_previous_report_accepted_refuses_a_second_tranche_without_a_report
+    ),
+    ("tranche", "midterm_gate_passed"): (
+        test_tranche_midterm_gate_passed_refuses_a_tranche_after_an_undecided_gate
+    ),
+    ("tranche", "independent_approver"): (
+        test_tranche_independent_approver_refuses_the_requester_in_the_consortium
     ),
 }
 

@@ -94,6 +94,12 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "POST /api/proposals/{proposal_id}/events/declare_ineligible": {PDA: EVENT_DATA},
     "POST /api/assignments/{assignment_id}/events/decline": {PDA: EVENT_DATA},
     "POST /api/call-reviewers/{service_id}/events/decline": {PDA: EVENT_DATA},
+    "POST /api/tranches/{tranche_id}/events/return": {PDA: EVENT_DATA},
+    "POST /api/tranches/{tranche_id}/events/withhold": {PDA: EVENT_DATA},
+    "POST /api/tranches/{tranche_id}/events/disburse": {PDA: EVENT_DATA},
+    "POST /api/tranches/{tranche_id}/events/request": {PDA: WHOLE_NUMBERS},
+    "POST /api/tranches/{tranche_id}/events/resubmit": {PDA: WHOLE_NUMBERS},
+    "POST /api/tranches/{tranche_id}/events/approve": {PDA: WHOLE_NUMBERS},
 }
 CHECKS = {check.__name__: check for check in (positive_data_acceptance,)}
 

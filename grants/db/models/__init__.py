@@ -28,6 +28,7 @@ from grants.db.models.reviews import (
     ReviewerPool,
     ReviewerProfile,
 )
+from grants.db.models.tranches import Tranche
 
 metadata = orm_registry.metadata
 
@@ -60,6 +61,7 @@ __all__ = [
     "ReviewAssignment",
     "ReviewerPool",
     "ReviewerProfile",
+    "Tranche",
     "User",
     "UserRole",
     "UserSession",

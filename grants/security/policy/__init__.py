@@ -75,6 +75,12 @@ one's own grants, every grant to auditors and admins, and to an officer the gran
 their agency co-funds. Officers of the co-funding agencies suspend, resume, complete and
 terminate a grant through its machine.
 
+**Tranches.** Whoever sees a grant sees its tranches (anyone else 404); the consortium without
+the names of the officers who approved and disbursed. Each tranche is one agency's: the PI of
+that agency's side requests it (the other side's PI cannot), only that agency's officers
+return, approve, withhold and disburse it (another co-funder's officer 403), and the approver
+is never the requester nor a member of the consortium (the machine's guards).
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -165,6 +171,12 @@ from grants.security.policy.sovereignty import (
     decide_reviewer,
     pool_agencies_visible,
 )
+from grants.security.policy.tranches import (
+    NO_SUCH_TRANCHE,
+    TrancheFacts,
+    decide_tranche,
+    tranche_officers_shown,
+)
 from grants.security.principal import Principal
 
 Facts = (
@@ -177,11 +189,13 @@ Facts = (
     | ReviewerFacts
     | AccountFacts
     | GrantFacts
+    | TrancheFacts
 )
 
 __all__ = [
     "AGENCY_ENTRY_FIELDS",
     "CONSORTIUM",
+    "NO_SUCH_TRANCHE",
     "OVERSIGHT",
     "WALL_DETAIL",
     "AccountFacts",
@@ -201,6 +215,7 @@ __all__ = [
     "ReviewShape",
     "ReviewerFacts",
     "ServiceFacts",
+    "TrancheFacts",
     "Via",
     "assignment_pools_seen",
     "call_pool_decision",
@@ -236,6 +251,7 @@ __all__ = [
     "readable_pools",
     "reads_everything",
     "review_shape",
+    "tranche_officers_shown",
 ]
 
 
@@ -261,6 +277,8 @@ def decide(principal: Principal, action: Action, facts: Facts) -> Decision:
             return decide_account(principal)
         case GrantFacts():
             return decide_grant(facts)
+        case TrancheFacts():
+            return decide_tranche(principal, facts)
 
 
 @overload

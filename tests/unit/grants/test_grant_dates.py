@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.awards.dates import add_months, ended_everywhere, project_end
+from grants.awards.dates import ended_everywhere, project_end
+from schedules import add_months
 
 
 def test_month_arithmetic_clamps_to_the_months_end() -> None:

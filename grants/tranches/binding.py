@@ -1,0 +1,123 @@
+"""The tranche machine's binding: the PI of a side requests its agency's tranche, that agency's
+officers return, approve, withhold and disburse it.
+
+Facts the guards read today: the grant's state; the first tranche of a side needs nothing else
+yet (the signed grant agreement is not recorded by the application: when it is, its absence is
+one of the request's `problems`); every later tranche waits for the previous year's progress
+report, accepted by every co-funding agency. No progress report exists yet, so every later
+tranche is refused naming every agency, which is the truth: it cannot be released without an
+accepted report (nor, later, without a financial statement). No mid-term gate is recorded yet
+either, so none is pending.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.awards.access import visible_grant
+from grants.db.models import Call, Grant, Proposal, Tranche
+from grants.errors import NotFound
+from grants.proposals.access import part_roles
+from grants.security import policy
+from grants.security.enforce import require
+from grants.security.principal import Principal
+from grants.tranches import schemas
+from grants.tranches.steps import record_step
+from grants.tranches.views import tranche_view
+from grants.workflow.binding import Binding, Firing, Target
+from workflows.machines.grant import GrantState
+from workflows.machines.tranche import TRANCHE, TrancheContext, TrancheEvent
+
+
+@dataclass(frozen=True, slots=True)
+class TrancheScope:
+    """What a tranche's facts and view need beside the row."""
+
+    grant: Grant
+    proposal: Proposal
+    call: Call
+    agency: str
+    in_consortium: bool
+    officers_shown: bool
+
+
+class TrancheBinding(Binding[Tranche]):
+    resource = "tranches"
+    id_name = "tranche_id"
+    entity_type = "tranche"
+    machine = TRANCHE
+    view_type = schemas.Tranche
+    tag = "tranches"
+    data: ClassVar[Mapping[str, type[BaseModel]]] = {
+        TrancheEvent.REQUEST: schemas.RequestData,
+        TrancheEvent.RESUBMIT: schemas.RequestData,
+        TrancheEvent.APPROVE: schemas.ApproveData,
+        TrancheEvent.RETURN: schemas.CommentData,
+        TrancheEvent.WITHHOLD: schemas.CommentData,
+        TrancheEvent.DISBURSE: schemas.DisburseData,
+    }
+
+    async def load(
+        self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
+    ) -> Target[Tranche]:
+        # Officers racing on one tranche queue on its row; the losers then meet its new state.
+        query = select(Tranche).where(Tranche.id == entity_id)
+        if event is not None:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        tranche = await session.scalar(query)
+        if tranche is None:
+            raise NotFound(policy.NO_SUCH_TRANCHE())
+        try:
+            grant, proposal, call, grant_roles = await visible_grant(
+                session, principal, tranche.grant_id
+            )
+        except NotFound:
+            raise NotFound(policy.NO_SUCH_TRANCHE()) from None
+        side = next(s for s in grant.sides if s.id == tranche.side_id)
+        part = next(p for p in proposal.parts if p.id == side.part_id)
+        facts = policy.TrancheFacts(
+            grant_roles, part_roles(principal, part), side.agency_id, tranche.requested_by
+        )
+        roles = require(policy.decide(principal, policy.Action.FIRE, facts))
+        scope = TrancheScope(
+            grant,
+            proposal,
+            call,
+            side.agency.code,
+            in_consortium=any(part_roles(principal, p) for p in proposal.parts),
+            officers_shown=policy.tranche_officers_shown(grant_roles),
+        )
+        return Target(tranche, roles, scope)
+
+    async def context(
+        self, session: AsyncSession, principal: Principal, target: Target[Tranche]
+    ) -> TrancheContext:
+        tranche, scope = target.entity, target.scope
+        return TrancheContext(
+            grant_active=scope.grant.state == GrantState.ACTIVE,
+            problems=(),
+            previous_report_pending=(
+                () if tranche.position == 1 else tuple(t.agency.code for t in scope.call.agencies)
+            ),
+            midterm_gate_pending=False,
+            actor_is_requester=tranche.requested_by == principal.user_id,
+            actor_in_consortium=scope.in_consortium,
+        )
+
+    async def effects(
+        self, session: AsyncSession, target: Target[Tranche], firing: Firing
+    ) -> Mapping[str, Any]:
+        return record_step(target.entity, firing.event, firing.data, firing.principal)
+
+    async def view(
+        self, session: AsyncSession, principal: Principal, target: Target[Tranche]
+    ) -> schemas.Tranche:
+        scope = target.scope
+        return tranche_view(target.entity, scope.agency, officers=scope.officers_shown)
