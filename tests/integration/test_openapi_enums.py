@@ -25,11 +25,8 @@ Client = httpx.AsyncClient
 LOCALES = ["en", "vi", "ja"]
 COFUNDING_MODES = ["own_side", "shared"]
 REVIEW_MODES = ["parallel", "joint"]
+# One vocabulary for reviews, agency rankings and the joint ranking.
 RECOMMENDATIONS = ["fund", "fund_if_possible", "do_not_fund"]
-# The joint ranking's vocabulary differs from the agencies' (`reserve`, not `fund_if_possible`);
-# one response schema shows ranking entries of both.
-JOINT_RECOMMENDATIONS = ["fund", "reserve", "do_not_fund"]
-RANKED_RECOMMENDATIONS = ["fund", "fund_if_possible", "reserve", "do_not_fund"]
 CONFLICT_SOURCES = [
     "same_institution",
     "consortium_member",
@@ -74,8 +71,8 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], bool]] = {
     ("ApplicantReview", "recommendation"): (RECOMMENDATIONS, True),
     ("ProposalScore", "recommendation"): (RECOMMENDATIONS, True),
     ("RankingEntryUpdate", "recommendation"): (RECOMMENDATIONS, True),
-    ("JointEntry", "recommendation"): (JOINT_RECOMMENDATIONS, False),
-    ("RankingEntry", "recommendation"): (RANKED_RECOMMENDATIONS, True),
+    ("JointEntry", "recommendation"): (RECOMMENDATIONS, False),
+    ("RankingEntry", "recommendation"): (RECOMMENDATIONS, True),
     # member roles, account roles, locales
     ("MemberCreate", "role"): (["member", "co_investigator"], False),
     ("MemberUpdate", "role"): (["member", "co_investigator"], True),
@@ -199,3 +196,16 @@ async def test_openapi_enums_on_the_score_method_parameter(client: Client) -> No
     }
 
     assert found == {path: [list(Method)] for path, _ in operations}
+
+
+async def test_openapi_enums_one_recommendation_vocabulary_everywhere(client: Client) -> None:
+    spec, schemas = await _schemas(client)
+
+    found = {
+        name: sorted(_enum(spec, schema["properties"]["recommendation"])[0] or [])
+        for name, schema in schemas.items()
+        if "recommendation" in schema.get("properties", {})
+    }
+
+    assert found == dict.fromkeys(found, sorted(RECOMMENDATIONS))
+    assert len(found) == 9

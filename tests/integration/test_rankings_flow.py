@@ -44,7 +44,7 @@ def joint_body(panel: Panel) -> dict[str, object]:
     return {
         "entries": [
             {"proposal_id": str(p2.id), "position": 1, "recommendation": "fund"},
-            {"proposal_id": str(p1.id), "position": 2, "recommendation": "reserve"},
+            {"proposal_id": str(p1.id), "position": 2, "recommendation": "fund_if_possible"},
         ],
         "minutes": "Joint panel, Hanoi: consensus on the order.",
     }
@@ -151,7 +151,7 @@ async def test_joint_ranking_refused_until_both_final_then_approved_by_both(
     assert (recorded.json()["agency"], recorded.json()["state"]) == (None, "draft")
     assert [(e["reference"], e["recommendation"]) for e in recorded.json()["entries"]] == [
         ("JV-2026-0002", "fund"),
-        ("JV-2026-0001", "reserve"),
+        ("JV-2026-0001", "fund_if_possible"),
     ]
     assert (first.json()["state"], first.json()["approved_by"]) == ("draft", ["JST"])
     assert (twice.status_code, twice.json()["reasons"]) == (
@@ -182,6 +182,30 @@ async def test_joint_ranking_rejects_unknown_and_duplicate_entries(
         [
             {"field": "entries[1].proposal_id", "reason": "not a reviewed proposal of this call"},
             {"field": "entries", "reason": "positions must be 1..n, each once"},
+        ],
+    )
+
+
+async def test_joint_ranking_speaks_the_reviewers_vocabulary(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db, review_mode="joint")
+    body = joint_body(panel)
+    entries = body["entries"]
+    assert isinstance(entries, list)
+    entries[1] = {**entries[1], "recommendation": "reserve"}
+
+    response = await client.post(
+        f"/api/calls/{panel.call.id}/joint-ranking", headers=panel.jst_headers, json=body
+    )
+
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        [
+            {
+                "field": "entries[1].recommendation",
+                "reason": "Input should be 'fund', 'fund_if_possible' or 'do_not_fund'",
+            }
         ],
     )
 

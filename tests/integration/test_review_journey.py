@@ -295,7 +295,7 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         json={
             "entries": [
                 {"proposal_id": p2, "position": 1, "recommendation": "fund"},
-                {"proposal_id": p3, "position": 2, "recommendation": "reserve"},
+                {"proposal_id": p3, "position": 2, "recommendation": "fund_if_possible"},
                 {"proposal_id": p1, "position": 3, "recommendation": "do_not_fund"},
             ],
             "minutes": "Joint panel, Tokyo: JV-2026-0002 first by consensus.",
@@ -329,7 +329,7 @@ async def test_closed_call_to_joint_ranking_through_the_api(
     assert (deciding.status_code, deciding.json()["state"]) == (200, "deciding"), deciding.text
     assert [(e["reference"], e["position"], e["recommendation"]) for e in shown["entries"]] == [
         ("JV-2026-0002", 1, "fund"),
-        ("JV-2026-0003", 2, "reserve"),
+        ("JV-2026-0003", 2, "fund_if_possible"),
         ("JV-2026-0001", 3, "do_not_fund"),
     ]
 

@@ -13,11 +13,9 @@ from reviewers.aggregation import Method
 from workflows.machines.ranking import RankingState
 from workflows.machines.review_assignment import AssignmentState
 
+# One vocabulary for reviews, agency rankings and the joint ranking (the joint ranking once said
+# `reserve`; migration 0009 rewrote those entries to `fund_if_possible`).
 Recommendation = Literal["fund", "fund_if_possible", "do_not_fund"]
-JointRecommendation = Literal["fund", "reserve", "do_not_fund"]
-# A ranking entry's recommendation: an agency ranking says `fund_if_possible` where the joint
-# ranking says `reserve` (two vocabularies for now; one response schema serves both).
-RankedRecommendation = Literal["fund", "fund_if_possible", "reserve", "do_not_fund"]
 
 
 class ReviewUpdate(Input):
@@ -125,7 +123,7 @@ class RankingEntry(Output):
     reference: str | None
     position: int
     score: float | None
-    recommendation: RankedRecommendation | None
+    recommendation: Recommendation | None
 
 
 class RankingView(Output):
@@ -161,7 +159,7 @@ class VersionBody(Input):
 class JointEntry(Input):
     proposal_id: uuid.UUID
     position: Integer = Field(ge=1)
-    recommendation: JointRecommendation
+    recommendation: Recommendation
 
 
 class JointRankingCreate(Input):

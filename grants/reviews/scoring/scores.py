@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 import numpy as np
 from sqlalchemy import select
@@ -31,7 +31,8 @@ RANKED_STATES = (
     ProposalState.AWARDED,
     ProposalState.REJECTED,
 )
-RECOMMENDATIONS = ("fund", "fund_if_possible", "do_not_fund")
+# Best first: the order `_median_recommendation` takes the middle of.
+RECOMMENDATIONS: tuple[str, ...] = get_args(Recommendation)
 UNKNOWN_CONFIDENCE = 3  # a review without a stated confidence weighs as the middle of 1-5
 DECIMALS = 6
 
