@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
-from grants.common.edits import stale
+from grants.common.edits import check_version
 from grants.db.models import Review
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import AssignmentScope, active_conflicts
 from grants.security.principal import Principal
+from grants.times import utcnow
 from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import ASSIGNED_REVIEWER
 
@@ -33,20 +34,20 @@ async def review_of(session: AsyncSession, scope: AssignmentScope) -> Review | N
 
 
 def form(scope: AssignmentScope, review: Review | None) -> schemas.ReviewForm:
-    """The review as its form shows it; an empty form (version 0) before the first save."""
+    """The review as its form shows it (an empty form before the first save), under the
+    assignment's version."""
     a = scope.assignment
     values: dict[str, Any] = {name: getattr(review, name, None) for name in FIELDS}
     return schemas.ReviewForm(
         assignment_id=a.id,
         assignment_state=AssignmentState(a.state),
-        assignment_version=a.version,
         proposal_id=scope.proposal.id,
         proposal_reference=scope.proposal.reference,
         round=a.round,
         rubric=scope.call.rubric,
         **{**values, "scores": values["scores"] or {}},
         submitted_at=review.submitted_at if review else None,
-        version=review.version if review else 0,
+        version=a.version,
     )
 
 
@@ -80,15 +81,16 @@ async def save_draft(
     scope: AssignmentScope,
     data: schemas.ReviewUpdate,
 ) -> schemas.ReviewForm:
-    """Replace the draft with what the reviewer typed (partial scores allowed) and audit it.
+    """Replace the draft with what the reviewer typed (partial scores allowed) and audit it;
+    the assignment's version moves on, so a `submit` sent with an older one is refused.
 
     Raises Invalid (naming `scores.<key>`; nothing saved), StaleVersion when the client saw
-    another version, Conflict once the review is submitted."""
+    another version of the assignment, Conflict once the review is submitted."""
     await _require_reviewing(session, scope)
     if scope.assignment.state == AssignmentState.SUBMITTED:
         raise Conflict("The review is submitted and locked; an officer may reopen it.")
+    check_version(scope.assignment, data.version)
     review = await review_of(session, scope)
-    check_version_of(review, data.version)
     errors = score_errors(scope.call.rubric, data.scores)
     if errors:
         raise Invalid("Some scores are not on the rubric's scales.", errors=errors)
@@ -98,14 +100,12 @@ async def save_draft(
     changes = {n: [getattr(review, n, None), getattr(data, n)] for n in FIELDS}
     for name in FIELDS:
         setattr(review, name, getattr(data, name))
+    # The draft is part of its assignment (one resource, one version): a dirty row bumps it,
+    # and the version check in its UPDATE refuses a concurrent save or submit.
+    scope.assignment.updated_at = utcnow()
     await session.flush()
     await _audit(session, principal, review, "review.save", changes)
     return form(scope, review)
-
-
-def check_version_of(review: Review | None, seen: int) -> None:
-    """Raises StaleVersion unless the client saw the stored draft (0: no draft yet)."""
-    stale(seen, review.version if review else 0)
 
 
 async def _require_reviewing(session: AsyncSession, scope: AssignmentScope) -> None:

@@ -22,10 +22,10 @@ class ReviewUpdate(Input):
     """A draft as the reviewer has typed it so far; it replaces the stored draft.
 
     `scores` may be partial; each value is checked against its criterion's scale by the
-    service (so the error names `scores.<key>`). `version` is the draft's version the client
-    saw (0 or absent before the first save)."""
+    service (so the error names `scores.<key>`). `version` is the assignment's version the
+    client saw (the resource in the path, as for its events): a save moves it on."""
 
-    version: Integer = Field(default=0, ge=0)
+    version: Integer = Field(ge=1)
     scores: dict[str, Any] = Field(default_factory=dict)
     comments_to_applicants: str | None = Field(default=None, max_length=20000)
     confidential_comments: str | None = Field(default=None, max_length=20000)
@@ -34,11 +34,11 @@ class ReviewUpdate(Input):
 
 
 class ReviewForm(Output):
-    """The caller's review of one assignment: the draft, or an empty form (`version` 0)."""
+    """The caller's review of one assignment: the draft, or an empty form before the first
+    save. `version` is the assignment's: send it to save the draft or to fire `submit`."""
 
     assignment_id: uuid.UUID
     assignment_state: AssignmentState
-    assignment_version: int
     proposal_id: uuid.UUID
     proposal_reference: str | None
     round: int
