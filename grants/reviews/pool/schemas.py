@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import EmailStr, Field, field_validator
 
@@ -23,6 +23,7 @@ ConflictSource = Literal[
     "excluded_by_applicants",
     "declared_by_reviewer",
 ]
+CONFLICT_SOURCES: tuple[str, ...] = get_args(ConflictSource)
 Keywords = list[str]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.filters import checked, one_of
 from grants.common.pagination import MAX_QUERY_INT
 from grants.db.models import Agency, Call, Ranking
 from grants.errors import NotFound
@@ -19,10 +20,7 @@ from workflows.machines.ranking import RankingState
 
 def provide_options(
     agency: str | None = Parameter(query="agency", default=None, max_length=32),
-    # Refused when unknown (scores.call_scores); the schema names the known ones.
-    method: str = Parameter(
-        query="method", default="mean", max_length=16, schema_extra={"enum": list(Method)}
-    ),
+    method: str = one_of("method", Method, default=Method.MEAN),
     calibrate: bool = Parameter(query="calibrate", default=False),
     confidence_weighted: bool = Parameter(query="confidence_weighted", default=False),
     disagreement_threshold: float = Parameter(query="disagreement_threshold", default=1.5, ge=0),
@@ -32,7 +30,7 @@ def provide_options(
     """Aggregation options from the query string."""
     return ScoreOptions(
         agency=agency,
-        method=method,
+        method=Method(checked("method", method, Method)),
         calibrate=calibrate,
         confidence_weighted=confidence_weighted,
         disagreement_threshold=disagreement_threshold,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Call, Proposal, Review, ReviewAssignment
-from grants.errors import FieldError, Forbidden, Invalid
+from grants.errors import Forbidden
 from grants.reviews.scoring.access import agency_by_code, readable_pools, require_readable_pool
 from grants.reviews.scoring.schemas import CallScores, ProposalScore, Recommendation
 from grants.security.principal import Principal
@@ -42,7 +42,7 @@ class ScoreOptions:
     """How to aggregate: `agency` a pool's code (None: every pool the caller may see)."""
 
     agency: str | None = None
-    method: str = "mean"
+    method: Method = Method.MEAN
     calibrate: bool = False
     confidence_weighted: bool = False
     disagreement_threshold: float = 1.5
@@ -73,9 +73,7 @@ async def call_scores(
     session: AsyncSession, call: Call, pool: Agency | None, options: ScoreOptions
 ) -> CallScores:
     """Per proposal: per-criterion aggregate, rubric-weighted total, number of reviews, spread
-    and disagreement flag, best first. Raises Invalid for an unknown method."""
-    if options.method not in set(Method):
-        raise Invalid("Unknown method.", errors=[FieldError("method", "one of mean, median")])
+    and disagreement flag, best first."""
     proposals = list(
         await session.scalars(
             select(Proposal)
@@ -88,7 +86,7 @@ async def call_scores(
         call_id=call.id,
         agency=pool.code if pool else None,
         round=options.round,
-        method=Method(options.method),
+        method=options.method,
         calibrate=options.calibrate,
         confidence_weighted=options.confidence_weighted,
         disagreement_threshold=options.disagreement_threshold,
