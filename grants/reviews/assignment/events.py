@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.calls.access import call_facts
-from grants.common.schemas import Input
+from grants.common.schemas import Input, examples
 from grants.db.models import Call, Proposal, Review, ReviewAssignment, User
 from grants.errors import Conflict, NotFound
 from grants.mail import queue
@@ -39,6 +39,8 @@ from workflows.machines.review_assignment import (
 
 class DeclineData(Input):
     """Why the reviewer declines (a conflict of interest, no time…); officers plan around it."""
+
+    model_config = examples({"reason": "I co-authored a paper with the Japanese PI in 2025."})
 
     reason: str = Field(min_length=1, max_length=2000)
 

@@ -143,7 +143,7 @@ class ConflictController(Controller):
         request: Request[Any, Any, Any],
         principal: Principal,
         conflict_id: uuid.UUID,
-        data: schemas.Reason,
+        data: schemas.ConflictDecision,
         db_session: AsyncSession,
     ) -> schemas.ConflictView:
         """Dismiss a false positive: the pair is no longer forbidden.
@@ -160,7 +160,7 @@ class ConflictController(Controller):
         request: Request[Any, Any, Any],
         principal: Principal,
         conflict_id: uuid.UUID,
-        data: schemas.Reason,
+        data: schemas.ConflictDecision,
         db_session: AsyncSession,
     ) -> schemas.ConflictView:
         """Waive a known conflict: the pair is allowed on purpose.

@@ -9,7 +9,7 @@ from typing import Any, Literal, get_args
 from pydantic import EmailStr, Field, field_validator
 
 from grants.common import codes
-from grants.common.schemas import Input, Integer, Output
+from grants.common.schemas import Input, Integer, Output, examples
 from grants.common.texts import Stored
 from grants.db.models.reviews import ConflictStatus
 from workflows.machines.call_service import ServiceState
@@ -120,7 +120,11 @@ class ImportResult(Output):
     users_created: int
 
 
-class Reason(Input):
+class ConflictDecision(Input):
+    """Why an officer dismisses or waives a conflict of interest (kept on the record)."""
+
+    model_config = examples({"reason": "Different departments; no joint work since 2015."})
+
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -167,6 +171,10 @@ class ServeInvite(Input):
 
 
 class ServeDecline(Input):
+    """Why the reviewer does not serve on the call."""
+
+    model_config = examples({"reason": "On sabbatical until next April."})
+
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -182,6 +190,10 @@ class CallService(Output):
 
 
 class BidBody(Input):
+    """How much the reviewer wants to review the proposal (`conflict` declares one)."""
+
+    model_config = examples({"level": "eager"}, {"level": "conflict"})
+
     level: BidLevel
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from grants.common.schemas import Input, Integer, Output
+from grants.common.schemas import Input, Integer, Output, examples
 from reviewers.aggregation import Method
 from workflows.machines.ranking import RankingState
 from workflows.machines.review_assignment import AssignmentState
@@ -16,6 +16,12 @@ from workflows.machines.review_assignment import AssignmentState
 # One vocabulary for reviews, agency rankings and the joint ranking (the joint ranking once said
 # `reserve`; migration 0009 rewrote those entries to `fund_if_possible`).
 Recommendation = Literal["fund", "fund_if_possible", "do_not_fund"]
+# Three proposals of one call in the order and with the recommendations a ranking example gives.
+_EXAMPLE_ORDER = (
+    ("0193a6d0-1b2c-7d3e-8f40-5a6b7c8d9e02", "fund"),
+    ("0193a6d0-1b2c-7d3e-8f40-5a6b7c8d9e01", "fund_if_possible"),
+    ("0193a6d0-1b2c-7d3e-8f40-5a6b7c8d9e03", "do_not_fund"),
+)
 
 
 class ReviewUpdate(Input):
@@ -24,6 +30,18 @@ class ReviewUpdate(Input):
     `scores` may be partial; each value is checked against its criterion's scale by the
     service (so the error names `scores.<key>`). `version` is the assignment's version the
     client saw (the resource in the path, as for its events): a save moves it on."""
+
+    model_config = examples(
+        {"version": 3, "scores": {"novelty": 4}},
+        {
+            "version": 4,
+            "scores": {"novelty": 4, "feasibility": 4, "impact": 3},
+            "comments_to_applicants": "Clear aims and a credible bilateral plan.",
+            "confidential_comments": "The Vietnamese side's equipment budget looks thin.",
+            "recommendation": "fund_if_possible",
+            "confidence": 4,
+        },
+    )
 
     version: Integer = Field(ge=1)
     scores: dict[str, Any] = Field(default_factory=dict)
@@ -148,6 +166,13 @@ class RankingEntryUpdate(Input):
 class RankingUpdate(Input):
     """The agency ranking's entries in their new order (every entry exactly once)."""
 
+    model_config = examples(
+        {
+            "version": 1,
+            "entries": [{"proposal_id": p, "recommendation": r} for p, r in _EXAMPLE_ORDER],
+        }
+    )
+
     version: Integer = Field(ge=1)
     entries: list[RankingEntryUpdate]
 
@@ -164,6 +189,16 @@ class JointEntry(Input):
 
 class JointRankingCreate(Input):
     """The joint panel's ranking: every ranked proposal once, positions 1..n, and minutes."""
+
+    model_config = examples(
+        {
+            "entries": [
+                {"proposal_id": p, "position": n, "recommendation": r}
+                for n, (p, r) in enumerate(_EXAMPLE_ORDER, start=1)
+            ],
+            "minutes": "Joint panel, Hanoi: consensus on the order; JST and NAFOSTED agree.",
+        }
+    )
 
     entries: list[JointEntry] = Field(min_length=1)
     minutes: str = Field(min_length=1, max_length=50000)
