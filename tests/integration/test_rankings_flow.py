@@ -204,7 +204,9 @@ async def test_joint_ranking_speaks_the_reviewers_vocabulary(
         [
             {
                 "field": "entries[1].recommendation",
-                "reason": "Input should be 'fund', 'fund_if_possible' or 'do_not_fund'",
+                "reason": "Give one of: 'fund', 'fund_if_possible' or 'do_not_fund'.",
+                "code": "validation.literal_error",
+                "params": {"expected": "'fund', 'fund_if_possible' or 'do_not_fund'"},
             }
         ],
     )

@@ -85,7 +85,14 @@ async def test_draft_save_names_a_missing_version(client: Client, db: AsyncSessi
 
     assert (response.status_code, response.json()["errors"]) == (
         422,
-        [{"field": "version", "reason": "Field required"}],
+        [
+            {
+                "field": "version",
+                "reason": "This field is required.",
+                "code": "validation.missing",
+                "params": {},
+            }
+        ],
     )
     assert await db.scalar(select(Review.id)) is None
 
