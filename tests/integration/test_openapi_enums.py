@@ -19,6 +19,7 @@ from tests.factories import bearer, make_user
 from workflows.machines.account import AccountState
 from workflows.machines.call import CallState
 from workflows.machines.call_service import ServiceState
+from workflows.machines.grant import GrantState
 from workflows.machines.proposal import ProposalState
 from workflows.machines.ranking import RankingState
 from workflows.machines.review_assignment import AssignmentState
@@ -231,6 +232,7 @@ FILTERS: dict[tuple[str, str], list[str]] = {
     ("/api/users", "state"): list(AccountState),
     ("/api/users", "role"): list(Role),
     ("/api/calls/{call_id}/scores", "method"): list(Method),
+    ("/api/grants", "state"): list(GrantState),
 }
 
 
@@ -261,17 +263,30 @@ async def test_unknown_filter_value_is_422_naming_the_parameter(
     }
 
     assert {
-        key: (
-            r.status_code,
-            r.headers["content-type"],
-            [{"field": e["field"], "reason": e["reason"]} for e in r.json()["errors"]],
-        )
+        key: (r.status_code, r.headers["content-type"], r.json()["errors"])
         for key, r in answers.items()
     } == {
-        (path, name): (
-            422,
-            "application/problem+json",
-            [{"field": name, "reason": f"one of {', '.join(values)}"}],
-        )
-        for (path, name), values in FILTERS.items()
+        key: (422, "application/problem+json", [_refusal(key, values)])
+        for key, values in FILTERS.items()
+    }
+
+
+def _refusal(key: tuple[str, str], values: list[str]) -> dict[str, Any]:
+    """The field error of an unknown value: the call list keeps its own message, every other
+    list filter says what Pydantic says of a value outside a `Literal`."""
+    values = [str(v) for v in values]
+    if key == ("/api/calls", "state"):
+        listed = f"{', '.join(values[:-1])}, and {values[-1]}"
+        return {
+            "field": "state",
+            "reason": f"the states are {listed}",
+            "code": "call.list.states",
+            "params": {"states": values},
+        }
+    expected = f"{', '.join(repr(v) for v in values[:-1])} or {values[-1]!r}"
+    return {
+        "field": key[1],
+        "reason": f"Give one of: {expected}.",
+        "code": "validation.literal_error",
+        "params": {"expected": expected},
     }
