@@ -272,7 +272,7 @@ async def test_a_second_decision_of_the_same_agency_conflicts(
         "status": 409,
         "detail": "The event is refused.",
         "instance": url(proposal),
-        "code": None,
+        "code": "workflow.refused",
         "params": {},
         "reasons": [
             {

@@ -214,6 +214,9 @@ async def test_call_approved_by_every_agency_refuses_publishing_without_keys(
     co = await make_cofunders(db)
     call = await make_call(db, co.jst_officer, co.jst, co.nafosted, state="draft")
     await approve(db, ("call", call.id, "publish_call", 1), co.jst, co.jst_officer)
+    # The factory's officers choose no language; this one has chosen Vietnamese.
+    co.nafosted_officer.locale = "vi"
+    await db.flush()
 
     await assert_refused(
         client,
@@ -366,7 +369,9 @@ UNDECIDED = reason(
     agencies=["JST", "NAFOSTED"],
 )
 # The proposals' own submission check: its code comes with their conversion of the checks.
-NO_ENGLISH_ABSTRACT = reason(None, "The abstract has no English text.")
+NO_ENGLISH_ABSTRACT = reason(
+    "proposal.submission.abstract_not_in_english", "The abstract has no English text."
+)
 
 
 async def _submitted(world: World, db: AsyncSession) -> Proposal:
@@ -799,14 +804,22 @@ async def test_grant_project_ended_refuses_completing_a_running_project(
     panel = await make_deciding(db)
     grant = await make_grant(db, panel, panel.proposals[0], end_date=datetime.date(2030, 4, 1))
 
-    # The project has ended once 1 April 2030 has begun in Hanoi, the later of the two zones.
+    # The project has ended once 1 April 2030 has begun in Hanoi, the later of the two zones;
+    # that instant is shown in both agencies' zones.
     await assert_refused(
         client,
         db,
         panel.jst_headers,
         grant,
         "complete",
-        ["The project runs until 2030-03-31T17:00:00+00:00."],
+        [
+            reason(
+                "grant.guard.project_running",
+                "The project runs until Apr 1, 2030, 2:00\u202fAM (Japan Time) / "
+                "Apr 1, 2030, 12:00\u202fAM (Vietnam Time).",
+                ends_at="2030-03-31T17:00:00Z",
+            )
+        ],
     )
 
 

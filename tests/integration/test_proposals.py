@@ -481,11 +481,26 @@ async def test_member_stale_version_refused_on_patch_and_delete(
     }
     assert (patched.status_code, problem_of(patched)) == (409, stale)
     assert (deleted.status_code, problem_of(deleted)) == (409, stale)
-    # The missing query parameter is the generic handler's to word (grants.errors); today it
-    # says the body cannot be read, so only the kind of answer is held here.
-    assert (unversioned.status_code, unversioned.json()["type"]) == (
+    # A missing query parameter is a bad request naming the field (grants.errors).
+    assert (unversioned.status_code, problem_of(unversioned)) == (
         400,
-        "urn:cofund:problem:malformed",
+        {
+            "type": "urn:cofund:problem:invalid",
+            "title": "Bad request",
+            "status": 400,
+            "detail": "The request has invalid fields.",
+            "instance": url,
+            "code": "problem.invalid_fields",
+            "params": {},
+            "errors": [
+                {
+                    "field": "version",
+                    "reason": "This field is required.",
+                    "code": "validation.missing",
+                    "params": {},
+                }
+            ],
+        },
     )
     assert await audit_count(db) == before
     assert await db.scalar(select(PartMember.name).where(PartMember.id == member.id)) == (

@@ -341,8 +341,8 @@ async def test_budget_second_editor_with_same_version_gets_409_and_nothing_writt
         "status": 409,
         "detail": "You saw version 1, but it is now version 2.",
         "instance": url,
-        "code": None,  # grants.common.edits' own message
-        "params": {},
+        "code": "edit.stale_version",
+        "params": {"seen": 1, "current": 2},
     }
     assert await audit_count(db) == before
     rows = (await db.execute(select(BudgetLine.year, BudgetLine.category, BudgetLine.amount))).all()

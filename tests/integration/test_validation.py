@@ -17,17 +17,6 @@ from tests.factories_proposals import audit_count, draft_body, make_world, probl
 Client = httpx.AsyncClient
 
 
-def _invalid(instance: str, detail: str, errors: list[dict[str, str]]) -> dict[str, object]:
-    return {
-        "type": "urn:cofund:problem:invalid",
-        "title": "Invalid input",
-        "status": 422,
-        "detail": detail,
-        "instance": instance,
-        "errors": errors,
-    }
-
-
 def _invalid_fields(instance: str, errors: list[dict[str, Any]]) -> dict[str, object]:
     """The 422 of a body with invalid fields, each with its message code and parameters."""
     return {
@@ -94,10 +83,16 @@ async def test_budget_amount_true_refused(client: Client, db: AsyncSession) -> N
         url, headers=await bearer(db, world.jp_pi), json={"version": 1, "lines": [line]}
     )
 
-    assert problem_of(response) == _invalid(
+    assert problem_of(response) == _invalid_fields(
         url,
-        "The request has invalid fields.",
-        [{"field": "lines[0].amount", "reason": "an amount is a whole number, not bool True"}],
+        [
+            {
+                "field": "lines[0].amount",
+                "reason": "an amount is a whole number, not true or false",
+                "code": "budget.line.amount_not_boolean",
+                "params": {},
+            }
+        ],
     )
     assert await db.scalar(select(func.count()).select_from(BudgetLine)) == 0
     assert await audit_count(db) == before
@@ -111,10 +106,8 @@ async def test_create_proposal_duration_true_refused(client: Client, db: AsyncSe
         "/api/proposals", headers=headers, json=draft_body(world, duration_years=True)
     )
 
-    assert problem_of(response) == _invalid(
-        "/api/proposals",
-        "The request has invalid fields.",
-        [{"field": "duration_years", "reason": "Input should be a whole number, not bool True"}],
+    assert problem_of(response) == _invalid_fields(
+        "/api/proposals", [{"field": "duration_years", **WHOLE}]
     )
 
 
@@ -217,11 +210,10 @@ async def test_create_proposal_without_body_names_every_required_field(
 
     response = await client.post("/api/proposals", headers=headers, content=b"")
 
-    assert problem_of(response) == _invalid(
+    assert problem_of(response) == _invalid_fields(
         "/api/proposals",
-        "The request has invalid fields.",
         [
-            {"field": field, "reason": "Field required"}
+            {"field": field, **MISSING}
             for field in ("call_id", "title.en", "topic", "duration_years", "planned_start")
         ],
     )
@@ -272,19 +264,38 @@ async def test_person_listed_once_across_both_parts(client: Client, db: AsyncSes
         "title": "Conflict",
         "status": 409,
         "detail": "This person is already on the proposal's team.",
+        "code": "member.already_listed",
+        "params": {},
+    }
+    email_listed = {
+        "field": "email",
+        "reason": "this e-mail is already on the proposal's team",
+        "code": "member.email_listed",
+        "params": {},
     }
     assert listed.status_code == 201
     assert problem_of(pi_again) == {
         **conflict,
         "instance": f"{base}/{proposal.parts[1].id}/members",
-        "errors": [{"field": "email", "reason": "this e-mail is already on the proposal's team"}],
+        "errors": [email_listed],
     }
-    assert problem_of(same_orcid)["errors"] == [
-        {"field": "orcid", "reason": "this ORCID iD is already on the proposal's team"}
-    ]
-    assert problem_of(renamed)["errors"] == [
-        {"field": "email", "reason": "this e-mail is already on the proposal's team"}
-    ]
+    assert problem_of(same_orcid) == {
+        **conflict,
+        "instance": f"{base}/{proposal.parts[1].id}/members",
+        "errors": [
+            {
+                "field": "orcid",
+                "reason": "this ORCID iD is already on the proposal's team",
+                "code": "member.orcid_listed",
+                "params": {},
+            }
+        ],
+    }
+    assert problem_of(renamed) == {
+        **conflict,
+        "instance": f"{base}/{proposal.parts[0].id}/members/{listed.json()['id']}",
+        "errors": [email_listed],
+    }
     assert await audit_count(db) == before
 
 
@@ -304,8 +315,24 @@ async def test_create_user_lookalike_email_is_the_same_account(
         for email in ("ＪＯＳÉ@example.org", "jose\u0301@EXAMPLE.org")
     ]
 
-    assert [problem_of(r)["errors"] for r in responses] == [
-        [{"field": "email", "reason": "already registered"}]
+    assert [problem_of(r) for r in responses] == [
+        {
+            "type": "urn:cofund:problem:conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "An account with this email already exists.",
+            "instance": "/api/users",
+            "code": "account.email.taken",
+            "params": {},
+            "errors": [
+                {
+                    "field": "email",
+                    "reason": "This email is already registered.",
+                    "code": "account.email.registered",
+                    "params": {},
+                }
+            ],
+        }
     ] * 2
     assert await audit_count(db) == before
 
@@ -341,23 +368,55 @@ async def test_budget_bad_lines_and_cap_breach_in_one_answer(
         url, headers=await bearer(db, world.jp_pi), json={"version": 1, "lines": lines}
     )
 
-    assert problem_of(response) == _invalid(
-        url,
-        "Some budget lines are invalid.",
-        [
-            {
-                "field": "lines[2].category",
-                "reason": "one of personnel, equipment, consumables, travel, other, indirect",
-            },
-            {"field": "lines[3].amount", "reason": "JPY has no minor unit: give a whole number"},
-            {"field": "lines[3].currency", "reason": "this part's budget is in JPY"},
-            {
-                "field": "lines",
-                "reason": "The JST part's budget for year 1 is ¥11,000,000, over JST's cap of "
-                "¥10,000,000 per year.",
-            },
-        ],
-    )
+    assert problem_of(response) == {
+        **_invalid_fields(
+            url,
+            [
+                {
+                    "field": "lines[2].category",
+                    "reason": "not a budget category; the categories are personnel, equipment, "
+                    "consumables, travel, other, and indirect",
+                    "code": "budget.line.unknown_category",
+                    "params": {
+                        "categories": [
+                            "personnel",
+                            "equipment",
+                            "consumables",
+                            "travel",
+                            "other",
+                            "indirect",
+                        ]
+                    },
+                },
+                {
+                    "field": "lines[3].amount",
+                    "reason": "JPY has no minor unit: give a whole number",
+                    "code": "budget.line.no_minor_unit",
+                    "params": {"currency": "JPY"},
+                },
+                {
+                    "field": "lines[3].currency",
+                    "reason": "this part's budget is in JPY",
+                    "code": "budget.line.other_currency",
+                    "params": {"currency": "JPY"},
+                },
+                {
+                    "field": "lines",
+                    "reason": "The JST part's budget for year 1 is ¥11,000,000, over JST's cap "
+                    "of ¥10,000,000 per year.",
+                    "code": "budget.caps.year_over_cap",
+                    "params": {
+                        "agency": "JST",
+                        "year": 1,
+                        "amount": {"amount": 11_000_000, "currency": "JPY"},
+                        "cap": {"amount": 10_000_000, "currency": "JPY"},
+                    },
+                },
+            ],
+        ),
+        "detail": "Some budget lines are invalid.",
+        "code": "budget.lines_invalid",
+    }
     assert await db.scalar(select(func.count()).select_from(BudgetLine)) == 0
 
 
