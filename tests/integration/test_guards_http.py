@@ -734,6 +734,9 @@ async def test_ranking_agency_rankings_final_refuses_approving_before_both_are_f
     client: Client, db: AsyncSession
 ) -> None:
     panel, joint = await _joint(db, "JST")
+    # The factory's officers choose no language; this one has chosen Vietnamese.
+    panel.nafosted_officer.locale = "vi"
+    await db.flush()
 
     await assert_refused(
         client,
