@@ -124,7 +124,7 @@ class AssignmentController(Controller):
             call, proposal_id=proposal_id, reviewer_id=reviewer_id, state=state, pools=pools
         )
         rows, total = await fetch_page(db_session, query, window)
-        items = await queries.views(db_session, rows)
+        items = await queries.views(db_session, rows, principal.locale)
         loads = await queries.loads(db_session, call, pools)
         return schemas.AssignmentPage(
             items=items, total=total, limit=window.limit, offset=window.offset, loads=loads
@@ -147,7 +147,7 @@ class AssignmentController(Controller):
         """
         call = await call_for(db_session, principal, call_id, change=True)
         row = await services.add(db_session, call, data, principal=principal)
-        return (await queries.views(db_session, [row]))[0]
+        return (await queries.views(db_session, [row], principal.locale))[0]
 
     @get(ONE, name="assignments:show")
     async def show(
@@ -163,7 +163,7 @@ class AssignmentController(Controller):
         else 404 (reviewer identities never leak). Changes nothing.
         """
         row, *_ = await visible_assignment(db_session, principal, call_id, assignment_id)
-        return (await queries.views(db_session, [row]))[0]
+        return (await queries.views(db_session, [row], principal.locale))[0]
 
     @delete(ONE, name="assignments:withdraw")
     async def withdraw(
@@ -205,5 +205,5 @@ class MyAssignmentController(Controller):
         state = checked("state", assignment_state, AssignmentState)
         query = queries.my_assignments(principal.user_id, state)
         rows, total = await fetch_page(db_session, query, window)
-        items = await queries.views(db_session, rows)
+        items = await queries.views(db_session, rows, principal.locale)
         return Page.of(items, total, window)

@@ -14,8 +14,11 @@ from grants.reviews.scoring.rankings import approvals
 from grants.reviews.scoring.schemas import RankingEntry, RankingView
 from grants.reviews.scoring.scores import ScoreOptions
 from grants.security.principal import Principal
+from messages import define
 from reviewers.aggregation import Method
 from workflows.machines.ranking import RankingState
+
+NO_RANKING_YET = define("ranking.none_yet", "No ranking yet.")
 
 
 def provide_options(
@@ -72,5 +75,5 @@ async def require_ranking_reader(
     if agency is not None:
         require_readable_pool(await readable_pools(session, principal, call, roles), agency)
     if ranking is None:
-        raise NotFound("No ranking yet.")
+        raise NotFound(NO_RANKING_YET())
     return ranking

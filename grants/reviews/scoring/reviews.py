@@ -16,8 +16,22 @@ from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import AssignmentScope, active_conflicts
 from grants.security.principal import Principal
 from grants.times import utcnow
+from messages import define
 from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import ASSIGNED_REVIEWER
+
+UNKNOWN_CRITERION = define(
+    "review.score.unknown_criterion", "not a criterion of the rubric ({criteria})"
+)
+NOT_WHOLE = define("review.score.not_whole", "must be a whole number")
+OFF_SCALE = define("review.score.off_scale", "must be within {min}..{max}")
+OFF_SCALES = define("review.scores_invalid", "Some scores are not on the rubric's scales.")
+LOCKED = define("review.locked", "The review is submitted and locked; an officer may reopen it.")
+NO_SUCH_REVIEW = define("review.not_found", "No such review.")
+NOT_ACCEPTED = define(
+    "review.not_accepted", "The assignment is {state}; accept the invitation first."
+)
+CONFLICTED = define("review.conflicted", "You have a conflict of interest with this proposal.")
 
 FIELDS = (
     "scores",
@@ -65,13 +79,13 @@ def score_errors(rubric: list[dict[str, Any]], scores: dict[str, Any]) -> list[F
     for key, value in scores.items():
         c = criteria.get(key)
         if c is None:
-            known = ", ".join(criteria)
-            errors.append(FieldError(f"scores.{key}", f"not a criterion of the rubric ({known})"))
+            known = list(criteria)
+            errors.append(FieldError(f"scores.{key}", UNKNOWN_CRITERION(criteria=known)))
         elif isinstance(value, bool) or not isinstance(value, int):
-            errors.append(FieldError(f"scores.{key}", "must be a whole number"))
+            errors.append(FieldError(f"scores.{key}", NOT_WHOLE()))
         elif not c["scale_min"] <= value <= c["scale_max"]:
-            scale = f"{c['scale_min']}..{c['scale_max']}"
-            errors.append(FieldError(f"scores.{key}", f"must be within {scale}"))
+            scale = OFF_SCALE(min=c["scale_min"], max=c["scale_max"])
+            errors.append(FieldError(f"scores.{key}", scale))
     return errors
 
 
@@ -88,12 +102,12 @@ async def save_draft(
     another version of the assignment, Conflict once the review is submitted."""
     await _require_reviewing(session, scope)
     if scope.assignment.state == AssignmentState.SUBMITTED:
-        raise Conflict("The review is submitted and locked; an officer may reopen it.")
+        raise Conflict(LOCKED())
     check_version(scope.assignment, data.version)
     review = await review_of(session, scope)
     errors = score_errors(scope.call.rubric, data.scores)
     if errors:
-        raise Invalid("Some scores are not on the rubric's scales.", errors=errors)
+        raise Invalid(OFF_SCALES(), errors=errors)
     if review is None:
         review = Review(assignment_id=scope.assignment.id, scores={})
         session.add(review)
@@ -112,13 +126,13 @@ async def _require_reviewing(session: AsyncSession, scope: AssignmentScope) -> N
     """Only the assigned reviewer of an accepted (or submitted) assignment without an
     unresolved conflict works on its review; an officer overseeing the pool gets 404 here."""
     if ASSIGNED_REVIEWER not in scope.roles:
-        raise NotFound("No such review.")
+        raise NotFound(NO_SUCH_REVIEW())
     state = scope.assignment.state
     if state not in (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED):
-        raise Conflict(f"The assignment is {state}; accept the invitation first.")
+        raise Conflict(NOT_ACCEPTED(state=state))
     reasons = await active_conflicts(session, scope.assignment)
     if reasons:
-        raise Conflict("You have a conflict of interest with this proposal.", reasons=reasons)
+        raise Conflict(CONFLICTED(), reasons=reasons)
 
 
 async def _audit(

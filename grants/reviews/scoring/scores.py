@@ -20,6 +20,7 @@ from grants.errors import Forbidden
 from grants.reviews.scoring.access import agency_by_code, readable_pools, require_readable_pool
 from grants.reviews.scoring.schemas import CallScores, ProposalScore, Recommendation
 from grants.security.principal import Principal
+from messages import define
 from reviewers.aggregation import Criterion, Method, aggregate
 from workflows.machines.proposal import ProposalState
 from workflows.machines.review_assignment import AssignmentState
@@ -35,6 +36,10 @@ RANKED_STATES = (
 RECOMMENDATIONS: tuple[str, ...] = get_args(Recommendation)
 UNKNOWN_CONFIDENCE = 3  # a review without a stated confidence weighs as the middle of 1-5
 DECIMALS = 6
+
+OFFICERS_ONLY = define(
+    "score.officers_only", "Only the co-funding agencies' officers see scores and rankings."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,7 @@ async def pool_of(
         return None
     own = [t.agency for t in call.agencies if t.agency_id in pools]
     if not own:  # officer_call lets no one else through; refuse rather than show every pool
-        raise Forbidden("Only the co-funding agencies' officers see scores and rankings.")
+        raise Forbidden(OFFICERS_ONLY())
     return own[0]
 
 
