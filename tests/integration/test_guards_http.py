@@ -677,8 +677,8 @@ async def test_review_assignment_no_conflict_refuses_inviting_a_conflicted_revie
         "invite",
         [
             reason(
-                "assignment.guard.conflict",
-                "Unresolved conflict of interest: Same institute.",
+                "conflict.declared",
+                "Declared by the reviewer: Same institute.",
                 reason="Same institute.",
             )
         ],

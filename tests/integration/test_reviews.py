@@ -16,6 +16,8 @@ from tests.factories_scoring import (
     reviewer_with_headers,
     submitted,
 )
+from tests.support.coded import field_error
+from tests.support.problems import problem
 from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
@@ -135,15 +137,30 @@ async def test_score_outside_scale_is_422_naming_field_and_saves_nothing(
         json={"version": 1, "scores": {"novelty": 6, "impact": 2.5, "beauty": 3}},
     )
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "scores.novelty", "reason": "must be within 1..5"},
-        {"field": "scores.impact", "reason": "must be a whole number"},
+    assert (response.status_code, problem(response)) == (
+        422,
         {
-            "field": "scores.beauty",
-            "reason": "not a criterion of the rubric (novelty, feasibility, impact)",
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "Some scores are not on the rubric's scales.",
+            "instance": url(assignment),
+            "code": "review.scores_invalid",
+            "params": {},
+            "errors": [
+                field_error(
+                    "scores.novelty", "must be within 1..5", "review.score.off_scale", min=1, max=5
+                ),
+                field_error("scores.impact", "must be a whole number", "review.score.not_whole"),
+                field_error(
+                    "scores.beauty",
+                    "not a criterion of the rubric (novelty, feasibility, and impact)",
+                    "review.score.unknown_criterion",
+                    criteria=["novelty", "feasibility", "impact"],
+                ),
+            ],
         },
-    ]
+    )
     assert await db.scalar(select(Review.id)) is None
 
 
@@ -290,9 +307,17 @@ async def test_invited_assignment_must_be_accepted_first(client: Client, db: Asy
 
     response = await client.put(url(assignment), headers=headers, json={"version": 1, "scores": {}})
 
-    assert (response.status_code, response.json()["detail"]) == (
+    assert (response.status_code, problem(response)) == (
         409,
-        "The assignment is invited; accept the invitation first.",
+        {
+            "type": "urn:cofund:problem:conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "The assignment is invited; accept the invitation first.",
+            "instance": url(assignment),
+            "code": "review.not_accepted",
+            "params": {"state": "invited"},
+        },
     )
 
 
@@ -309,7 +334,23 @@ async def test_conflicted_reviewer_cannot_save(client: Client, db: AsyncSession)
 
     response = await client.put(url(assignment), headers=headers, json={"version": 1, "scores": {}})
 
-    assert (response.status_code, response.json()["reasons"]) == (409, ["Co-author."])
+    assert (response.status_code, problem(response)) == (
+        409,
+        {
+            "type": "urn:cofund:problem:conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "You have a conflict of interest with this proposal.",
+            "instance": url(assignment),
+            "code": "review.conflicted",
+            "params": {},
+            "reasons": [
+                reason(
+                    "conflict.declared", "Declared by the reviewer: Co-author.", reason="Co-author."
+                )
+            ],
+        },
+    )
     assert await db.scalar(select(Review.id)) is None
 
 

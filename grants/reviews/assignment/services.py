@@ -43,7 +43,8 @@ AT_LOAD_CAP = define(
 )
 CANNOT_BE_MADE = define("assignment.manual.invalid", "The assignment cannot be made.")
 NOT_COFUNDER = define(
-    "assignment.manual.agency_not_cofunding", "not a co-funding agency of this call ({agencies})"
+    "assignment.manual.agency_not_cofunding",
+    "not a co-funding agency of this call; its co-funders are {agencies}",
 )
 NOT_ASSIGNABLE = define(
     "assignment.manual.proposal_not_assignable", "not a proposal under review in this call"
