@@ -32,7 +32,7 @@ from grants.logging import RequestIdMiddleware, configure_logging
 from grants.openapi import (
     API_DESCRIPTION,
     COMPONENTS,
-    ClosedModelsSchemaPlugin,
+    InputModelsSchemaPlugin,
     OpenAPIContract,
 )
 from grants.routes import ROUTES
@@ -77,7 +77,7 @@ def create_app(
             *ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        plugins=[SQLAlchemyPlugin(config=db_config), OpenAPIContract(), ClosedModelsSchemaPlugin()],
+        plugins=[SQLAlchemyPlugin(config=db_config), OpenAPIContract(), InputModelsSchemaPlugin()],
         middleware=[
             RequestIdMiddleware,
             ReadOnlyTransactionsMiddleware,  # before any session of the request begins

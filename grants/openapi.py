@@ -23,11 +23,18 @@ from collections.abc import Mapping
 from litestar._openapi.schema_generation import SchemaCreator
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, Schema, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIType,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+)
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.typing import FieldDefinition
+from pydantic import BaseModel
 
 from grants.common.problems import problem_responses
 from grants.security.matrix import MATRIX
@@ -224,16 +231,40 @@ def _inputs(handler: HTTPRouteHandler) -> set[str]:
     }
 
 
-class ClosedModelsSchemaPlugin(PydanticSchemaPlugin):
-    """Declares `additionalProperties: false` on the models that forbid unknown fields (request
-    bodies, `grants.common.schemas.Input`): Litestar leaves every object open, so the OpenAPI
-    promised that a body with an extra field is accepted while the server answers 422."""
+class InputModelsSchemaPlugin(PydanticSchemaPlugin):
+    """What Litestar leaves out of a request body's schema (`grants.common.schemas.Input`):
+
+    - `additionalProperties: false` on the models that forbid unknown fields: Litestar leaves
+      every object open, so the OpenAPI promised that a body with an extra field is accepted
+      while the server answers 422;
+    - the model's examples, declared the Pydantic way (`json_schema_extra={"examples": […]}`,
+      see `grants.common.schemas.examples`): Litestar reads only a config key of its own;
+    - each field's `pattern` (`Field(pattern=…)`), which Litestar drops, so the schema promised
+      that any string is accepted where the server refuses most.
+    """
 
     @classmethod
     def for_pydantic_model(
         cls, field_definition: FieldDefinition, schema_creator: SchemaCreator
     ) -> Schema:
         schema = super().for_pydantic_model(field_definition, schema_creator)
-        if field_definition.annotation.model_config.get("extra") == "forbid":
+        config = field_definition.annotation.model_config
+        if config.get("extra") == "forbid":
             schema.additional_properties = False
+        extra = config.get("json_schema_extra")
+        if isinstance(extra, dict) and extra.get("examples"):
+            schema.examples = list(extra["examples"])
+        _add_patterns(field_definition.annotation, schema)
         return schema
+
+
+def _add_patterns(model: type[BaseModel], schema: Schema) -> None:
+    """Put each field's regular expression on its string schema (an optional field's too)."""
+    for name, field in model.model_fields.items():
+        pattern = next((p for m in field.metadata if (p := getattr(m, "pattern", None))), None)
+        prop = (schema.properties or {}).get(field.alias or name)
+        if pattern is None or not isinstance(prop, Schema):
+            continue
+        strings = [s for s in prop.one_of or [] if isinstance(s, Schema)]
+        for target in [s for s in strings if s.type == OpenAPIType.STRING] or [prop]:
+            target.pattern = target.pattern or pattern

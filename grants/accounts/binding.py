@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts import schemas, services
-from grants.common.schemas import Input
+from grants.common.schemas import Input, examples
 from grants.db.models import User
 from grants.security import policy
 from grants.security.enforce import require
@@ -22,6 +22,8 @@ from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, Ac
 
 class AccountReason(Input):
     """Why the account is suspended or closed (kept on the audit record)."""
+
+    model_config = examples({"reason": "Left the institution; access ends with the contract."})
 
     reason: str | None = Field(default=None, max_length=2000)
 

@@ -13,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts import auth, schemas, services
 from grants.common.deps import client_address
+from grants.common.filters import checked, one_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.security.guards import authenticated, requires_or_audits
 from grants.security.middleware import SESSION_COOKIE
 from grants.security.principal import Principal, Role
 from grants.settings import Settings
+from workflows.machines.account import AccountState
 
 
 def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
@@ -181,8 +183,8 @@ class UserController(Controller):
         self,
         db_session: AsyncSession,
         window: Window,
-        role: str | None = Parameter(query="role", default=None),
-        account_state: str | None = Parameter(query="state", default=None, max_length=32),
+        role: str | None = one_of("role", Role),
+        account_state: str | None = one_of("state", AccountState),
         q: str | None = Parameter(query="q", default=None, max_length=100),
     ) -> Page[schemas.User]:
         """Users, filtered by role, state or a name/email fragment.
@@ -191,7 +193,13 @@ class UserController(Controller):
         Changes nothing.
         """
         rows, total = await fetch_page(
-            db_session, services.users_query(role=role, state=account_state, q=q), window
+            db_session,
+            services.users_query(
+                role=checked("role", role, Role),
+                state=checked("state", account_state, AccountState),
+                q=q,
+            ),
+            window,
         )
         return Page.of([services.user_view(u) for u in rows], total, window)
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.awards import queries, schemas
@@ -16,6 +15,7 @@ from grants.awards.decision_views import decisions
 from grants.awards.recording import record_decision
 from grants.awards.views import grant_detail, grant_view
 from grants.common.deps import request_id_of
+from grants.common.filters import checked, one_of
 from grants.common.pagination import Window, provide_window
 from grants.common.schemas import Page
 from grants.proposals.access import visible_proposal
@@ -99,7 +99,7 @@ class GrantController(Controller):
         principal: Principal,
         db_session: AsyncSession,
         window: Window,
-        grant_state: GrantState | None = Parameter(query="state", default=None),
+        grant_state: str | None = one_of("state", GrantState),
     ) -> Page[schemas.Grant]:
         """Grants the caller may see, newest first, optionally in one state.
 
@@ -107,7 +107,7 @@ class GrantController(Controller):
         co-funds; auditors and admins every grant. A page (`limit`, `offset`), in a constant
         number of queries. Changes nothing.
         """
-        query = queries.visible_query(principal, state=grant_state)
+        query = queries.visible_query(principal, state=checked("state", grant_state, GrantState))
         rows, total = await queries.fetch_rows(db_session, query, window)
         return Page.of([grant_view(*row) for row in rows], total, window)
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from grants.common.schemas import Input, Integer, Output
+from grants.common.schemas import Input, Integer, Output, examples
 from grants.common.texts import Stored
 from grants.money import MAX_AMOUNT
 from grants.proposals.schemas import BudgetCategory
@@ -18,6 +18,17 @@ from workflows.machines.grant import GrantState
 from workflows.machines.proposal import ProposalState
 
 Answer = Literal["approve", "reject"]
+# A decision as the examples give it: JST approves its side, the equipment cut in year 1.
+_APPROVAL = {
+    "decision": "approve",
+    "rationale": "Ranked first by the joint panel; the year 1 equipment is cut to the cap.",
+    "budget": [
+        {"year": 1, "category": "personnel", "amount": 6000000, "currency": "JPY"},
+        {"year": 1, "category": "equipment", "amount": 2500000, "currency": "JPY"},
+        {"year": 2, "category": "personnel", "amount": 6000000, "currency": "JPY"},
+    ],
+}
+_REJECTION = {"decision": "reject", "rationale": "Below the funding line of the joint ranking."}
 
 APPROVAL_NEEDS_BUDGET = define(
     "decision.budget.required", "An approval states the approved budget, line by line."
@@ -42,6 +53,8 @@ class DecisionData(Input):
     line at most what was requested; a line left out is approved at zero) or `reject`; the
     rationale is kept on record and read by the consortium once the proposal is decided."""
 
+    model_config = examples(_APPROVAL, _REJECTION)
+
     decision: Answer
     rationale: str = Field(min_length=1, max_length=4000)
     budget: list[ApprovedLineIn] = Field(default_factory=list, max_length=500)
@@ -64,6 +77,8 @@ class DecisionData(Input):
 class DecisionCreate(DecisionData):
     """`agency` is the side you decide for (your own agency's code: nobody decides for another
     agency); `version` is the proposal's version you saw."""
+
+    model_config = examples({"version": 9, "agency": "JST", **_APPROVAL})
 
     version: Integer = Field(ge=1)
     agency: str = Field(min_length=1, max_length=32)

@@ -16,7 +16,7 @@ from grants.calls import schemas
 from grants.calls.access import visible_call
 from grants.calls.responses import call_detail
 from grants.calls.workflow import call_context, publication
-from grants.common.schemas import Input
+from grants.common.schemas import Input, examples
 from grants.db.models import Call
 from grants.security.principal import Principal
 from grants.workflow.binding import Binding, Firing, Target
@@ -25,6 +25,8 @@ from workflows.machines.call import CALL, CallContext, CallEvent
 
 class Rationale(Input):
     """An agency's optional note with its key."""
+
+    model_config = examples({"rationale": "Caps and envelope as agreed at the steering board."})
 
     rationale: str | None = Field(default=None, max_length=2000)
 

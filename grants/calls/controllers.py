@@ -13,10 +13,12 @@ from grants.calls import schemas, services
 from grants.calls.access import calls_query, visible_call
 from grants.calls.responses import call_detail, call_view
 from grants.calls.services import Author
+from grants.common.filters import one_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.security.guards import authenticated, requires
 from grants.security.principal import Principal, Role
+from workflows.machines.call import CallState
 
 
 class CallController(Controller):
@@ -31,7 +33,7 @@ class CallController(Controller):
         principal: Principal,
         db_session: AsyncSession,
         window: Window,
-        call_state: str | None = Parameter(query="state", default=None, max_length=32),
+        call_state: str | None = one_of("state", CallState),
         agency: str | None = Parameter(query="agency", default=None, max_length=32),
         q: str | None = Parameter(query="q", default=None, max_length=100),
     ) -> Page[schemas.Call]:
@@ -40,7 +42,7 @@ class CallController(Controller):
         Any signed-in user: calls past their draft, plus the drafts one's own agency co-funds
         (auditors and admins: every call). A page (`limit`, `offset`). Changes nothing.
         """
-        query = calls_query(principal, state=call_state, agency=agency, q=q)
+        query = calls_query(principal, state=call_state, agency=agency, q=q)  # checks the state
         rows, total = await fetch_page(db_session, query, window)
         items = [call_view(c) for c in rows]
         return Page.of(items, total, window)

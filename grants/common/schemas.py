@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 from pydantic_core import PydanticCustomError
 
 from grants.common.problems import Reason
@@ -35,6 +35,21 @@ class Input(BaseModel):
     """Request bodies: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def examples(*bodies: dict[str, Any]) -> ConfigDict:
+    """The config of a request body with examples, set as `model_config = examples(…)` on the
+    body's own class (Pydantic merges it with `Input`'s): the OpenAPI shows them as the
+    schema's `examples` (`grants.openapi.InputModelsSchemaPlugin`), and a test checks that
+    each is valid for the model and for its schema in the OpenAPI."""
+    return ConfigDict(json_schema_extra={"examples": cast("list[JsonValue]", list(bodies))})
+
+
+def examples_of(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The request examples a model declares (see `examples`); none when it declares none."""
+    extra = model.model_config.get("json_schema_extra")
+    found = extra.get("examples") if isinstance(extra, dict) else None
+    return cast("list[dict[str, Any]]", found or [])
 
 
 class Output(BaseModel):

@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.filters import checked, one_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.proposals import invitations, queries, schemas, services, views
@@ -17,6 +18,7 @@ from grants.security import policy
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
+from workflows.machines.proposal import ProposalState
 
 
 class ProposalController(Controller):
@@ -32,7 +34,7 @@ class ProposalController(Controller):
         db_session: AsyncSession,
         window: Window,
         call_id: uuid.UUID | None = Parameter(query="call_id", default=None),
-        proposal_state: str | None = Parameter(query="state", default=None, max_length=32),
+        proposal_state: str | None = one_of("state", ProposalState),
     ) -> Page[schemas.Proposal]:
         """Proposals the caller may see, filtered by call and state.
 
@@ -40,7 +42,8 @@ class ProposalController(Controller):
         proposals of calls their agency co-funds; auditors and admins every submitted one. A page
         (`limit`, `offset`). Changes nothing.
         """
-        query = queries.visible_query(principal, call_id=call_id, state=proposal_state)
+        state = checked("state", proposal_state, ProposalState)
+        query = queries.visible_query(principal, call_id=call_id, state=state)
         rows, total = await fetch_page(db_session, query, window)
         items = [
             views.proposal_view(p, policy.hidden_fields(list_roles(principal, p))) for p in rows

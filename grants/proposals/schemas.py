@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from grants.common import codes
-from grants.common.schemas import Input, Integer, Output
+from grants.common.schemas import Input, Integer, Output, examples
 from grants.common.texts import (
     MultilingualText,
     MultilingualTextPatch,
@@ -48,6 +48,24 @@ InvitationRole = Literal["pi", "co_investigator"]
 
 
 class ProposalCreate(Input):
+    """A draft in an open call; the caller becomes PI of their own country's part."""
+
+    model_config = examples(
+        {
+            "call_id": "0193a6c4-7d2e-7b8a-9f3e-2c5d8e1a4b60",
+            "title": {
+                "en": "Chiplet interconnects for edge-AI accelerators",
+                "ja": "エッジAIアクセラレータのためのチップレット相互接続",
+                "vi": "Kết nối chiplet cho bộ tăng tốc AI biên",
+            },
+            "abstract": {"en": "We co-design chiplet links and advanced packaging for the edge."},
+            "keywords": ["chiplet", "interconnect", "edge AI"],
+            "topic": "advanced packaging",
+            "duration_years": 3,
+            "planned_start": "2027-04-01",
+        }
+    )
+
     call_id: uuid.UUID
     title: MultilingualTitle
     abstract: MultilingualText | None = None
@@ -61,6 +79,14 @@ class ProposalUpdate(Input):
     """A JSON Merge Patch of the shared fields; `version` is the one the client saw. `title`
     and `abstract` merge per language; `null` clears `abstract` and `keywords`."""
 
+    model_config = examples(
+        {
+            "version": 4,
+            "title": {"vi": "Kết nối chiplet cho bộ tăng tốc AI biên"},
+            "keywords": ["chiplet", "interconnect", "edge AI", "EDA"],
+        }
+    )
+
     version: Integer = Field(ge=1)
     title: MultilingualTitlePatch | None = None
     abstract: MultilingualTextPatch | None = None
@@ -72,6 +98,11 @@ class ProposalUpdate(Input):
 
 class PartUpdate(Input):
     """A JSON Merge Patch of the part's host institution (`null` clears a field)."""
+
+    model_config = examples(
+        {"version": 1, "institution_ror": "04wxnsj81"},
+        {"version": 2, "institution_name": "Vietnam National University, Hanoi"},
+    )
 
     version: Integer = Field(ge=1)
     institution_ror: str | None = None
@@ -91,6 +122,18 @@ class _Person(Input):
 
 
 class MemberCreate(_Person):
+    """A team member of the part; a `co_investigator` is invited by mail to join."""
+
+    model_config = examples(
+        {
+            "name": "Aiko Suzuki",
+            "email": "aiko.suzuki@tohoku.ac.jp",
+            "orcid": "0000-0002-1825-0097",
+            "erad_number": "12345678",
+        },
+        {"name": "Trần Văn Nam", "email": "nam.tran@hust.edu.vn", "role": "co_investigator"},
+    )
+
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     orcid: str | None = None
@@ -114,23 +157,50 @@ class BudgetLineIn(Input):
     """`amount` is checked by the service, so a decimal is refused naming its line; a boolean
     is refused here (Litestar's lax validation would read `true` as 1)."""
 
+    model_config = examples(
+        {"year": 1, "category": "personnel", "amount": 6000000, "currency": "JPY"}
+    )
+
     year: Integer
     # A plain string here: the service refuses an unknown category naming its line, together
     # with the other lines' errors; the schema still shows the enum.
     category: str = Field(max_length=20, json_schema_extra={"enum": list(BUDGET_CATEGORIES)})
-    amount: Annotated[StrictInt | StrictFloat | StrictStr, BeforeValidator(_not_boolean)]
+    # Read as any number or string so the service refuses a decimal naming its line; the
+    # schema says what is accepted: an integer (Litestar would render `oneOf` integer, number,
+    # string, which no integer satisfies, being both an integer and a number).
+    amount: Annotated[StrictInt | StrictFloat | StrictStr, BeforeValidator(_not_boolean)] = Field(
+        description="In the currency's minor unit (JPY and VND have none).",
+        json_schema_extra={"type": "integer", "oneOf": None},
+    )
     currency: str = Field(max_length=3)
 
 
 class BudgetReplace(Input):
     """The whole new budget; `version` is the part's version the client saw."""
 
+    model_config = examples(
+        {
+            "version": 2,
+            "lines": [
+                {"year": year, "category": category, "amount": amount, "currency": "JPY"}
+                for year in (1, 2, 3)
+                for category, amount in (("personnel", 6000000), ("indirect", 1800000))
+            ],
+        }
+    )
+
     version: Integer = Field(ge=1)
     lines: list[BudgetLineIn] = Field(max_length=500)
 
 
 class InvitationCreate(Input):
-    agency: str = Field(min_length=1, max_length=32)
+    """Invite the counterpart PI of the part of `agency` (by the agency's code)."""
+
+    model_config = examples({"agency": "NAFOSTED", "email": "minh.nguyen@hust.edu.vn"})
+
+    # An agency's code as agencies are created (`AgencyCreate.code`), so the schema refuses a
+    # blank one that the server would strip to nothing.
+    agency: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z][A-Z0-9_-]*$")
     email: EmailStr
 
 

@@ -21,7 +21,7 @@ from grants.approvals.records import Answer, Purpose, Subject, answers, not_appr
 from grants.awards import creation, decisions, letters
 from grants.awards.schemas import DecisionData
 from grants.calls.zones import call_zones
-from grants.common.schemas import Input
+from grants.common.schemas import Input, examples
 from grants.db.models import Call, Proposal, ReviewAssignment
 from grants.proposals import checks, queries, schemas
 from grants.proposals.access import visible_proposal
@@ -40,11 +40,15 @@ ELIGIBILITY_EVENTS = frozenset({ProposalEvent.DECLARE_ELIGIBLE, ProposalEvent.DE
 class EligibleData(Input):
     """An agency's optional note on its part's eligibility."""
 
+    model_config = examples({"reason": "Within the caps; the PI holds no other NEXUS grant."})
+
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class IneligibleData(Input):
     """Why the agency's part fails its eligibility rules (the applicants read it)."""
+
+    model_config = examples({"reason": "Indirect costs exceed 30% of the direct costs."})
 
     reason: str = Field(min_length=1, max_length=2000)
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.common.deps import request_id_of
 from grants.common.locales import request_locale
 from grants.common.problems import Reason, problem_responses
-from grants.common.schemas import Input, TransitionOption
+from grants.common.schemas import Input, TransitionOption, examples, examples_of
 from grants.errors import NotFound
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
@@ -26,6 +26,9 @@ from grants.workflow.binding import Binding
 from grants.workflow.service import EventRequest, fire, options
 from messages import Message, params_json, render
 from workflows.errors import UnknownEvent
+
+# The version an example event body was seen at (any version a client read from the resource).
+EXAMPLE_VERSION: dict[str, Any] = {"version": 3}
 
 
 def router_for(binding: Binding[Any]) -> Router:
@@ -48,9 +51,14 @@ def body_model(binding: Binding[Any], event: str) -> type[BaseModel]:
     required = any(f.is_required() for f in schema.model_fields.values())
     data_field: Any = (schema, Field(default_factory=dict if required else schema))
     name = f"{_camel(binding.entity_type)}{_camel(event)}Event"
+    bodies = [{**EXAMPLE_VERSION, "data": data} for data in examples_of(schema)]
+    if not bodies and not required:
+        bodies = [EXAMPLE_VERSION]
+    # The examples ride on a base class: Pydantic takes no `__config__` beside a `__base__`.
+    base = type(f"{name}Base", (Input,), {"model_config": examples(*bodies)} if bodies else {})
     return create_model(
         name,
-        __base__=Input,
+        __base__=base,
         __doc__=f"Fire `{event}` on a {binding.machine.name}: the version you saw and its data.",
         version=(int, Field(ge=1, description="The version of the resource you saw.")),
         data=data_field,

@@ -227,7 +227,7 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("GET", "/api/me/review-assignments"): Req(),
     ("GET", "/api/assignments/{assignment_id:uuid}/review"): Req(),
     ("PUT", "/api/assignments/{assignment_id:uuid}/review"): Req(
-        json=lambda w: {"version": 0, "scores": {c["key"]: 3 for c in RUBRIC}}
+        json=versioned("assignment", scores={c["key"]: 3 for c in RUBRIC})
     ),
     ("GET", "/api/proposals/{proposal_id:uuid}/reviews"): Req(),
     ("POST", "/api/calls/{call_id:uuid}/rankings/{code:str}/draft"): Req(json=lambda w: {}),

@@ -23,6 +23,7 @@ from tests.factories import (
     persist,
 )
 from tests.factories_assignment import EXPERTISE, make_review_world, stored
+from tests.support.problems import problem
 from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
@@ -268,9 +269,18 @@ async def test_run_on_a_draft_call_is_refused(client: Client, db: AsyncSession) 
 
     response = await client.post(f"{rw.call_path}/assignment/run", headers=headers)
 
-    assert response.status_code == 409
-    assert response.json()["detail"] == (
-        "The call is draft; reviewers are assigned while it is open, closed, reviewing."
+    assert (response.status_code, problem(response)) == (
+        409,
+        {
+            "type": "urn:cofund:problem:conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "The call is draft; reviewers are assigned only in the states open, "
+            "closed, and reviewing.",
+            "instance": f"{rw.call_path}/assignment/run",
+            "code": "assignment.call.not_runnable",
+            "params": {"state": "draft", "states": ["open", "closed", "reviewing"]},
+        },
     )
     assert await stored(db) == []
 

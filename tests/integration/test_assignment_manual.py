@@ -4,6 +4,7 @@ one is broken; a mere proposal can be withdrawn."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import AuditEvent
 from tests.factories import ConflictFactory, ReviewAssignmentFactory, bearer, persist
 from tests.factories_assignment import ReviewWorld, make_review_world, stored
+from tests.support.coded import coded, field_error
+from tests.support.problems import problem
 
 Client = httpx.AsyncClient
 
@@ -21,6 +24,25 @@ def body(rw: ReviewWorld, proposal: int, reviewer_id: object, agency: str = "JST
         "proposal_id": str(rw.proposals[proposal].id),
         "reviewer_id": str(reviewer_id),
         "agency": agency,
+    }
+
+
+TITLES = {403: "Forbidden", 409: "Conflict", 422: "Invalid input"}
+KINDS = {403: "forbidden", 409: "conflict", 422: "invalid"}
+
+
+def refusal(status: int, instance: str, detail: str, code: str, /, **extra: Any) -> dict[str, Any]:
+    """The exact problem body of a refused hand change; `extra` holds `params` (none by
+    default), `errors` or `reasons`."""
+    return {
+        "type": f"urn:cofund:problem:{KINDS[status]}",
+        "title": TITLES[status],
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+        "params": extra.pop("params", {}),
+        **extra,
     }
 
 
@@ -68,8 +90,24 @@ async def test_manual_add_with_active_conflict_is_409_naming_it(
         f"{rw.call_path}/assignments", headers=headers, json=body(rw, 0, rw.jp[0].id)
     )
 
-    assert response.status_code == 409
-    assert response.json()["reasons"] == ["Co-authored a paper with the Japanese PI in 2025."]
+    written = "Co-authored a paper with the Japanese PI in 2025."
+    assert (response.status_code, problem(response)) == (
+        409,
+        refusal(
+            409,
+            f"{rw.call_path}/assignments",
+            f"{rw.jp[0].display_name} has a conflict of interest with this proposal.",
+            "assignment.manual.conflicted",
+            params={"reviewer": rw.jp[0].display_name},
+            reasons=[
+                coded(
+                    f"Co-authorship declared by the reviewer: {written}",
+                    "conflict.declared_coauthor",
+                    reason=written,
+                )
+            ],
+        ),
+    )
     assert (await stored(db), await audit_count(db)) == ([], before)
 
 
@@ -109,9 +147,16 @@ async def test_manual_add_beyond_load_cap_is_409_and_saves_nothing(
         f"{rw.call_path}/assignments", headers=headers, json=body(rw, 0, rw.jp[0].id)
     )
 
-    assert response.status_code == 409
-    assert response.json()["detail"].endswith(
-        "already has 1 assignments in this call; their load cap is 1."
+    name = rw.jp[0].display_name
+    assert (response.status_code, problem(response)) == (
+        409,
+        refusal(
+            409,
+            f"{rw.call_path}/assignments",
+            f"{name} already has 1 assignments in this call; their load cap is 1.",
+            "assignment.manual.load_cap",
+            params={"reviewer": name, "load": 1, "cap": 1},
+        ),
     )
     assert len(await stored(db)) == 1
 
@@ -127,13 +172,40 @@ async def test_manual_add_outside_the_pool_is_422(client: Client, db: AsyncSessi
         f"{rw.call_path}/assignments", headers=headers, json=body(rw, 0, rw.vn[0].id, "FWO")
     )
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "reviewer_id", "reason": "not serving in the JST pool of this call"}
-    ]
-    assert unknown.json()["errors"] == [
-        {"field": "agency", "reason": "not a co-funding agency of this call (JST, NAFOSTED)"}
-    ]
+    url = f"{rw.call_path}/assignments"
+    detail = ("The assignment cannot be made.", "assignment.manual.invalid")
+    assert (response.status_code, problem(response)) == (
+        422,
+        refusal(
+            422,
+            url,
+            *detail,
+            errors=[
+                field_error(
+                    "reviewer_id",
+                    "not serving in the JST pool of this call",
+                    "assignment.manual.reviewer_not_serving",
+                    agency="JST",
+                )
+            ],
+        ),
+    )
+    assert (unknown.status_code, problem(unknown)) == (
+        422,
+        refusal(
+            422,
+            url,
+            *detail,
+            errors=[
+                field_error(
+                    "agency",
+                    "not a co-funding agency of this call; its co-funders are JST and NAFOSTED",
+                    "assignment.manual.agency_not_cofunding",
+                    agencies=["JST", "NAFOSTED"],
+                )
+            ],
+        ),
+    )
     assert await stored(db) == []
 
 
@@ -146,10 +218,15 @@ async def test_manual_add_in_another_agencys_pool_is_403(client: Client, db: Asy
         f"{rw.call_path}/assignments", headers=headers, json=body(rw, 0, rw.jp[1].id, "JST")
     )
 
-    assert response.status_code == 403
-    assert (response.json()["detail"], response.json()["status"]) == (
-        "Only officers of JST assign reviewers from its pool.",
+    assert (response.status_code, problem(response)) == (
         403,
+        refusal(
+            403,
+            f"{rw.call_path}/assignments",
+            "Only officers of JST assign reviewers from its pool.",
+            "assignment.manual.other_pool",
+            params={"agency": "JST"},
+        ),
     )
     assert (await stored(db), await audit_count(db)) == ([], before)
 
@@ -168,14 +245,27 @@ async def test_manual_add_duplicate_or_full_pool_is_409(client: Client, db: Asyn
         f"{rw.call_path}/assignments", headers=headers, json=body(rw, 0, rw.jp[1].id)
     )
 
+    url, name = f"{rw.call_path}/assignments", rw.jp[0].display_name
     assert first.status_code == 201
-    assert (again.status_code, again.json()["detail"]) == (
+    assert (again.status_code, problem(again)) == (
         409,
-        f"{rw.jp[0].display_name} is already on this proposal (proposed).",
+        refusal(
+            409,
+            url,
+            f"{name} is already on this proposal (proposed).",
+            "assignment.manual.already_assigned",
+            params={"reviewer": name, "state": "proposed"},
+        ),
     )
-    assert (full.status_code, full.json()["detail"]) == (
+    assert (full.status_code, problem(full)) == (
         409,
-        "The proposal already has 1 reviewers from the JST pool.",
+        refusal(
+            409,
+            url,
+            "The proposal already has 1 reviewers from the JST pool.",
+            "assignment.manual.pool_full",
+            params={"count": 1, "agency": "JST"},
+        ),
     )
     assert len(await stored(db)) == 1
 
@@ -213,8 +303,14 @@ async def test_withdraw_only_a_proposed_assignment(client: Client, db: AsyncSess
     kept = await client.delete(f"{rw.call_path}/assignments/{invited.id}", headers=headers)
 
     assert gone.status_code == 204
-    assert (kept.status_code, kept.json()["detail"]) == (
+    assert (kept.status_code, problem(kept)) == (
         409,
-        "The assignment is invited; only a proposed one can be withdrawn.",
+        refusal(
+            409,
+            f"{rw.call_path}/assignments/{invited.id}",
+            "The assignment is invited; only a proposed one can be withdrawn.",
+            "assignment.withdraw.not_proposed",
+            params={"state": "invited"},
+        ),
     )
     assert [r.state for r in await stored(db)] == ["invited"]

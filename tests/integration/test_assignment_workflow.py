@@ -91,8 +91,8 @@ async def test_invite_refused_when_a_conflict_appeared(client: Client, db: Async
         409,
         [
             reason(
-                "assignment.guard.conflict",
-                "Unresolved conflict of interest: Same institute.",
+                "conflict.declared",
+                "Declared by the reviewer: Same institute.",
                 reason="Same institute.",
             )
         ],

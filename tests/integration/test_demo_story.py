@@ -78,10 +78,15 @@ async def test_demo_review_call_through_ranking_each_agency_for_itself(
         saved = await client.put(
             f"{url}/review",
             headers=mine,
-            json={"scores": scores, "recommendation": "fund", "confidence": 4},
+            json={
+                "version": accepted["version"],
+                "scores": scores,
+                "recommendation": "fund",
+                "confidence": 4,
+            },
         )
         assert saved.status_code == 200, saved.text
-        await _post(client, f"{url}/events/submit", mine, version=accepted["version"])
+        await _post(client, f"{url}/events/submit", mine, version=saved.json()["version"])
 
     shown = (await client.get(base, headers=jst)).json()
     ranking = await _post(client, f"{base}/events/start_ranking", naf, version=shown["version"])

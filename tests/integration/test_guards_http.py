@@ -686,8 +686,8 @@ async def test_review_assignment_no_conflict_refuses_inviting_a_conflicted_revie
         "invite",
         [
             reason(
-                "assignment.guard.conflict",
-                "Unresolved conflict of interest: Same institute.",
+                "conflict.declared",
+                "Declared by the reviewer: Same institute.",
                 reason="Same institute.",
             )
         ],
@@ -743,6 +743,9 @@ async def test_ranking_agency_rankings_final_refuses_approving_before_both_are_f
     client: Client, db: AsyncSession
 ) -> None:
     panel, joint = await _joint(db, "JST")
+    # The factory's officers choose no language; this one has chosen Vietnamese.
+    panel.nafosted_officer.locale = "vi"
+    await db.flush()
 
     await assert_refused(
         client,

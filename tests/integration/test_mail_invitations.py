@@ -56,7 +56,18 @@ async def test_invite_all_mails_each_reviewer_and_lists_refusals(
         {"invited": 2, "refused": []},
         {
             "invited": 1,
-            "refused": [{"assignment_id": str(conflicted.id), "reasons": ["New co-author."]}],
+            "refused": [
+                {
+                    "assignment_id": str(conflicted.id),
+                    "reasons": [
+                        {
+                            "code": "conflict.declared",
+                            "params": {"reason": "New co-author."},
+                            "message": "Declared by the reviewer: New co-author.",
+                        }
+                    ],
+                }
+            ],
         },
     )
     assert delivered == Delivery(sent=3, failed=0)

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from grants.calls.schemas import CODE_PATTERN
 from grants.security.matrix import MATRIX
 
 Client = httpx.AsyncClient
@@ -151,6 +152,32 @@ class _Urls(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.urls += [v for k, v in attrs if k in ("src", "href", "data-url") and v]
+
+
+async def test_openapi_request_fields_keep_their_patterns(client: Client) -> None:
+    schemas = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]
+
+    def pattern(node: dict[str, Any]) -> str | None:
+        strings = [b for b in node.get("oneOf", []) if b.get("type") == "string"] or [node]
+        return strings[0].get("pattern")
+
+    found = {
+        f"{name}.{prop}": pattern(node)
+        for name, schema in schemas.items()
+        for prop, node in schema.get("properties", {}).items()
+        if pattern(node)
+    }
+
+    code, key, erad = r"^[A-Z][A-Z0-9_-]*$", r"^[a-z][a-z0-9_]{0,39}$", r"^[0-9]{8}$"
+    assert found == {
+        "AgencyCreate.code": code,
+        "InvitationCreate.agency": code,
+        "CallCreate.code": CODE_PATTERN,
+        "Criterion.key": key,
+        "DocumentKind.kind": key,
+        "MemberCreate.erad_number": erad,
+        "MemberUpdate.erad_number": erad,
+    }
 
 
 async def test_schema_page_references_only_local_urls(client: Client) -> None:

@@ -3,9 +3,11 @@ exactly the values the server accepts and sends (read from the enums the code us
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.db.models.reviews import ConflictStatus
@@ -13,9 +15,11 @@ from grants.security.principal import Role
 from reviewers.affinity import Bid
 from reviewers.aggregation import Method
 from reviewers.shortfall import ShortfallReason
+from tests.factories import bearer, make_user
 from workflows.machines.account import AccountState
 from workflows.machines.call import CallState
 from workflows.machines.call_service import ServiceState
+from workflows.machines.grant import GrantState
 from workflows.machines.proposal import ProposalState
 from workflows.machines.ranking import RankingState
 from workflows.machines.review_assignment import AssignmentState
@@ -25,11 +29,8 @@ Client = httpx.AsyncClient
 LOCALES = ["en", "vi", "ja"]
 COFUNDING_MODES = ["own_side", "shared"]
 REVIEW_MODES = ["parallel", "joint"]
+# One vocabulary for reviews, agency rankings and the joint ranking.
 RECOMMENDATIONS = ["fund", "fund_if_possible", "do_not_fund"]
-# The joint ranking's vocabulary differs from the agencies' (`reserve`, not `fund_if_possible`);
-# one response schema shows ranking entries of both.
-JOINT_RECOMMENDATIONS = ["fund", "reserve", "do_not_fund"]
-RANKED_RECOMMENDATIONS = ["fund", "fund_if_possible", "reserve", "do_not_fund"]
 CONFLICT_SOURCES = [
     "same_institution",
     "consortium_member",
@@ -74,8 +75,8 @@ EXPECTED: dict[tuple[str, str], tuple[list[str], bool]] = {
     ("ApplicantReview", "recommendation"): (RECOMMENDATIONS, True),
     ("ProposalScore", "recommendation"): (RECOMMENDATIONS, True),
     ("RankingEntryUpdate", "recommendation"): (RECOMMENDATIONS, True),
-    ("JointEntry", "recommendation"): (JOINT_RECOMMENDATIONS, False),
-    ("RankingEntry", "recommendation"): (RANKED_RECOMMENDATIONS, True),
+    ("JointEntry", "recommendation"): (RECOMMENDATIONS, False),
+    ("RankingEntry", "recommendation"): (RECOMMENDATIONS, True),
     # member roles, account roles, locales
     ("MemberCreate", "role"): (["member", "co_investigator"], False),
     ("MemberUpdate", "role"): (["member", "co_investigator"], True),
@@ -122,8 +123,10 @@ def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 def _enum(spec: dict[str, Any], node: dict[str, Any]) -> tuple[list[Any] | None, bool]:
     """The non-null values a property's schema enumerates (None when it enumerates none) and
-    whether it allows null, through `$ref`s and `anyOf`/`oneOf` alternatives."""
+    whether it allows null, through `$ref`s, `anyOf`/`oneOf` alternatives and a lone `allOf`."""
     node = _resolve(spec, node)
+    if len(node.get("allOf", [])) == 1:  # a `$ref` beside a default
+        return _enum(spec, node["allOf"][0])
     branches = node.get("anyOf") or node.get("oneOf")
     if branches:
         parts = [_enum(spec, b) for b in branches if _resolve(spec, b).get("type") != "null"]
@@ -194,8 +197,96 @@ async def test_openapi_enums_on_the_score_method_parameter(client: Client) -> No
     ]
 
     found = {
-        path: [p["schema"]["enum"] for p in _parameters(spec, path, m) if p["name"] == "method"]
+        path: [
+            _enum(spec, p["schema"]) for p in _parameters(spec, path, m) if p["name"] == "method"
+        ]
         for path, m in operations
     }
 
-    assert found == {path: [list(Method)] for path, _ in operations}
+    assert found == {path: [(list(Method), False)] for path, _ in operations}
+
+
+async def test_openapi_enums_one_recommendation_vocabulary_everywhere(client: Client) -> None:
+    spec, schemas = await _schemas(client)
+
+    found = {
+        name: sorted(_enum(spec, schema["properties"]["recommendation"])[0] or [])
+        for name, schema in schemas.items()
+        if "recommendation" in schema.get("properties", {})
+    }
+
+    assert found == dict.fromkeys(found, sorted(RECOMMENDATIONS))
+    assert len(found) == 9
+
+
+CONFLICT_STATUSES = list(ConflictStatus)
+# Every closed-vocabulary filter of a list (path, query parameter) → its values.
+FILTERS: dict[tuple[str, str], list[str]] = {
+    ("/api/calls", "state"): list(CallState),
+    ("/api/proposals", "state"): list(ProposalState),
+    ("/api/calls/{call_id}/assignments", "state"): list(AssignmentState),
+    ("/api/me/review-assignments", "state"): list(AssignmentState),
+    ("/api/calls/{call_id}/reviewers", "state"): list(ServiceState),
+    ("/api/calls/{call_id}/conflicts", "status"): CONFLICT_STATUSES,
+    ("/api/calls/{call_id}/conflicts", "source"): CONFLICT_SOURCES,
+    ("/api/users", "state"): list(AccountState),
+    ("/api/users", "role"): list(Role),
+    ("/api/calls/{call_id}/scores", "method"): list(Method),
+    ("/api/grants", "state"): list(GrantState),
+}
+
+
+async def test_openapi_enums_on_every_closed_list_filter(client: Client) -> None:
+    spec, _ = await _schemas(client)
+
+    found = {
+        (path, p["name"]): sorted(_enum(spec, p["schema"])[0] or [])
+        for path, operations in spec["paths"].items()
+        for p in operations.get("get", {}).get("parameters", [])
+        if p["in"] == "query" and p["name"] in ENUM_NAMES
+    }
+
+    assert found == {key: sorted(values) for key, values in FILTERS.items()}
+
+
+async def test_unknown_filter_value_is_422_naming_the_parameter(
+    client: Client, db: AsyncSession
+) -> None:
+    headers = await bearer(db, await make_user(db, "admin"))
+    call_id = uuid.uuid4()
+
+    answers = {
+        (path, name): await client.get(
+            path.format(call_id=call_id), params={name: "bogus"}, headers=headers
+        )
+        for path, name in FILTERS
+    }
+
+    assert {
+        key: (r.status_code, r.headers["content-type"], r.json()["errors"])
+        for key, r in answers.items()
+    } == {
+        key: (422, "application/problem+json", [_refusal(key, values)])
+        for key, values in FILTERS.items()
+    }
+
+
+def _refusal(key: tuple[str, str], values: list[str]) -> dict[str, Any]:
+    """The field error of an unknown value: the call list keeps its own message, every other
+    list filter says what Pydantic says of a value outside a `Literal`."""
+    values = [str(v) for v in values]
+    if key == ("/api/calls", "state"):
+        listed = f"{', '.join(values[:-1])}, and {values[-1]}"
+        return {
+            "field": "state",
+            "reason": f"the states are {listed}",
+            "code": "call.list.states",
+            "params": {"states": values},
+        }
+    expected = f"{', '.join(repr(v) for v in values[:-1])} or {values[-1]!r}"
+    return {
+        "field": key[1],
+        "reason": f"Give one of: {expected}.",
+        "code": "validation.literal_error",
+        "params": {"expected": expected},
+    }

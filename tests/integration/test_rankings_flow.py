@@ -3,6 +3,8 @@ ranking facts (start_ranking, start_deciding) through the call events endpoint."
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,9 +13,29 @@ from grants.db.models import AuditEvent
 from tests.factories import bearer, make_user
 from tests.factories_scoring import Panel, assign, full_scores, make_panel, reviewer_with_headers
 from tests.factories_scoring import submitted as submit_review
+from tests.support.coded import field_error
+from tests.support.problems import problem
 from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
+KINDS = {403: ("forbidden", "Forbidden"), 409: ("conflict", "Conflict")}
+
+
+def refused(
+    status: int, instance: str, detail: str, code: str | None, /, **extra: Any
+) -> dict[str, Any]:
+    """An exact problem body; `extra` holds `params` (none by default), `errors`, `reasons`."""
+    kind, title = KINDS.get(status, ("invalid", "Invalid input"))
+    return {
+        "type": f"urn:cofund:problem:{kind}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+        "params": extra.pop("params", {}),
+        **extra,
+    }
 
 
 async def ranking_panel(db: AsyncSession, **call: str) -> Panel:
@@ -44,7 +66,7 @@ def joint_body(panel: Panel) -> dict[str, object]:
     return {
         "entries": [
             {"proposal_id": str(p2.id), "position": 1, "recommendation": "fund"},
-            {"proposal_id": str(p1.id), "position": 2, "recommendation": "reserve"},
+            {"proposal_id": str(p1.id), "position": 2, "recommendation": "fund_if_possible"},
         ],
         "minutes": "Joint panel, Hanoi: consensus on the order.",
     }
@@ -100,9 +122,15 @@ async def test_agency_draft_from_scores_then_reorder_and_finalise(
         "final",
         str(panel.jst_officer.id),
     )
-    assert (frozen.status_code, frozen.json()["detail"]) == (
+    assert (frozen.status_code, problem(frozen)) == (
         409,
-        "JST's ranking is final and can no longer change.",
+        refused(
+            409,
+            base,
+            "JST's ranking is final and can no longer change.",
+            "ranking.final",
+            params={"agency": "JST"},
+        ),
     )
     actions = await db.scalars(
         select(AuditEvent.action).where(AuditEvent.entity_id == draft.json()["id"])
@@ -121,9 +149,21 @@ async def test_reorder_must_list_every_entry_once(client: Client, db: AsyncSessi
         json={"version": 1, "entries": [{"proposal_id": str(panel.proposals[0].id)}]},
     )
 
-    assert (response.status_code, response.json()["errors"]) == (
+    assert (response.status_code, problem(response)) == (
         422,
-        [{"field": "entries", "reason": "must list each ranked proposal exactly once"}],
+        refused(
+            422,
+            base,
+            "List every proposal of the ranking exactly once.",
+            "ranking.reorder.invalid",
+            errors=[
+                field_error(
+                    "entries",
+                    "must list each ranked proposal exactly once",
+                    "ranking.reorder.entries",
+                )
+            ],
+        ),
     )
 
 
@@ -143,20 +183,37 @@ async def test_joint_ranking_refused_until_both_final_then_approved_by_both(
     twice = await client.post(approve, headers=panel.jst_headers, json={"version": 1})
     second = await client.post(approve, headers=panel.nafosted_headers, json={"version": version})
 
-    assert (early.status_code, early.json()["reasons"]) == (
+    assert (early.status_code, problem(early)) == (
         409,
-        ["Agencies whose ranking is not final: NAFOSTED."],
+        refused(
+            409,
+            joint,
+            "Every agency's ranking must be final first.",
+            "ranking.joint.rankings_not_final",
+            reasons=[
+                reason(
+                    "ranking.guard.rankings_not_final",
+                    "Agencies whose ranking is not final: NAFOSTED.",
+                    agencies=["NAFOSTED"],
+                )
+            ],
+        ),
     )
     assert recorded.status_code == 201
     assert (recorded.json()["agency"], recorded.json()["state"]) == (None, "draft")
     assert [(e["reference"], e["recommendation"]) for e in recorded.json()["entries"]] == [
         ("JV-2026-0002", "fund"),
-        ("JV-2026-0001", "reserve"),
+        ("JV-2026-0001", "fund_if_possible"),
     ]
     assert (first.json()["state"], first.json()["approved_by"]) == ("draft", ["JST"])
     assert (twice.status_code, twice.json()["reasons"]) == (
         409,
-        ["Your agency has approved the joint ranking already."],
+        [
+            reason(
+                "ranking.guard.already_approved",
+                "Your agency has approved the joint ranking already.",
+            )
+        ],
     )
     assert (second.json()["state"], second.json()["approved_by"]) == (
         "final",
@@ -177,11 +234,52 @@ async def test_joint_ranking_rejects_unknown_and_duplicate_entries(
         f"/api/calls/{panel.call.id}/joint-ranking", headers=panel.jst_headers, json=body
     )
 
+    assert (response.status_code, problem(response)) == (
+        422,
+        refused(
+            422,
+            f"/api/calls/{panel.call.id}/joint-ranking",
+            "The joint ranking's entries are invalid.",
+            "ranking.joint.invalid",
+            errors=[
+                field_error(
+                    "entries[1].proposal_id",
+                    "not a reviewed proposal of this call",
+                    "ranking.joint.not_rankable",
+                ),
+                field_error(
+                    "entries",
+                    "positions must be 1..2, each once",
+                    "ranking.joint.positions",
+                    count=2,
+                ),
+            ],
+        ),
+    )
+
+
+async def test_joint_ranking_speaks_the_reviewers_vocabulary(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await ranking_panel(db, review_mode="joint")
+    body = joint_body(panel)
+    entries = body["entries"]
+    assert isinstance(entries, list)
+    entries[1] = {**entries[1], "recommendation": "reserve"}
+
+    response = await client.post(
+        f"/api/calls/{panel.call.id}/joint-ranking", headers=panel.jst_headers, json=body
+    )
+
     assert (response.status_code, response.json()["errors"]) == (
         422,
         [
-            {"field": "entries[1].proposal_id", "reason": "not a reviewed proposal of this call"},
-            {"field": "entries", "reason": "positions must be 1..n, each once"},
+            {
+                "field": "entries[1].recommendation",
+                "reason": "Give one of: 'fund', 'fund_if_possible' or 'do_not_fund'.",
+                "code": "validation.literal_error",
+                "params": {"expected": "'fund', 'fund_if_possible' or 'do_not_fund'"},
+            }
         ],
     )
 
@@ -195,9 +293,14 @@ async def test_joint_mode_records_one_ranking_directly(client: Client, db: Async
         f"{call}/joint-ranking", headers=panel.jst_headers, json=joint_body(panel)
     )
 
-    assert (agency.status_code, agency.json()["detail"]) == (
+    assert (agency.status_code, problem(agency)) == (
         409,
-        "In joint review mode the call has one ranking: the joint ranking.",
+        refused(
+            409,
+            f"{call}/rankings/JST/draft",
+            "In joint review mode the call has one ranking: the joint ranking.",
+            "ranking.joint_mode_single",
+        ),
     )
     assert (joint.status_code, joint.json()["state"]) == (201, "draft")
 

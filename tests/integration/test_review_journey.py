@@ -234,13 +234,16 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         p = [x.reference for x in j.proposals].index(ref[row["proposal_id"]])
         mark = (JST_MARKS if row["pool"] == "JST" else NAFOSTED_MARKS)[p]
         review = f"/api/assignments/{row['id']}/review"
-        draft = await client.put(review, headers=who, json={"scores": {"novelty": mark}})
-        assert (draft.status_code, draft.json()["version"]) == (200, 1), draft.text
+        version = accept.json()["version"]
+        draft = await client.put(
+            review, headers=who, json={"version": version, "scores": {"novelty": mark}}
+        )
+        assert (draft.status_code, draft.json()["version"]) == (200, version + 1), draft.text
         full = await client.put(
             review,
             headers=who,
             json={
-                "version": 1,
+                "version": version + 1,
                 "scores": {"novelty": mark, "feasibility": mark, "impact": mark},
                 "comments_to_applicants": "Clear aims; see the detailed remarks.",
                 "confidential_comments": "The panel should weigh the bilateral plan.",
@@ -252,13 +255,15 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         submitted = await client.post(
             f"/api/assignments/{row['id']}/events/submit",
             headers=who,
-            json={"version": full.json()["assignment_version"]},
+            json={"version": full.json()["version"]},
         )
         assert (submitted.status_code, submitted.json()["state"]) == (
             200,
             "submitted",
         ), submitted.text
-        locked = await client.put(review, headers=who, json={"version": 2, "scores": {}})
+        locked = await client.put(
+            review, headers=who, json={"version": submitted.json()["version"], "scores": {}}
+        )
         assert locked.status_code == 409
 
     call_now = (await client.get(j.call, headers=jst)).json()
@@ -295,7 +300,7 @@ async def test_closed_call_to_joint_ranking_through_the_api(
         json={
             "entries": [
                 {"proposal_id": p2, "position": 1, "recommendation": "fund"},
-                {"proposal_id": p3, "position": 2, "recommendation": "reserve"},
+                {"proposal_id": p3, "position": 2, "recommendation": "fund_if_possible"},
                 {"proposal_id": p1, "position": 3, "recommendation": "do_not_fund"},
             ],
             "minutes": "Joint panel, Tokyo: JV-2026-0002 first by consensus.",
@@ -329,7 +334,7 @@ async def test_closed_call_to_joint_ranking_through_the_api(
     assert (deciding.status_code, deciding.json()["state"]) == (200, "deciding"), deciding.text
     assert [(e["reference"], e["position"], e["recommendation"]) for e in shown["entries"]] == [
         ("JV-2026-0002", 1, "fund"),
-        ("JV-2026-0003", 2, "reserve"),
+        ("JV-2026-0003", 2, "fund_if_possible"),
         ("JV-2026-0001", 3, "do_not_fund"),
     ]
 

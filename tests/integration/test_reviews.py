@@ -16,6 +16,8 @@ from tests.factories_scoring import (
     reviewer_with_headers,
     submitted,
 )
+from tests.support.coded import field_error
+from tests.support.problems import problem
 from tests.support.reasons import reason
 
 Client = httpx.AsyncClient
@@ -36,13 +38,14 @@ async def test_empty_form_shows_rubric_and_creates_nothing(
 
     assert response.status_code == 200
     body = response.json()
-    assert (body["version"], body["scores"], body["submitted_at"]) == (0, {}, None)
+    # The assignment's version: the one a save or the `submit` event takes.
+    assert (body["version"], body["scores"], body["submitted_at"]) == (1, {}, None)
     assert (body["proposal_reference"], body["round"]) == ("JV-2026-0001", 0)
     assert body["rubric"] == RUBRIC
     assert await db.scalar(select(Review.id)) is None
 
 
-async def test_draft_saves_partial_scores_then_checks_version(
+async def test_draft_saves_partial_scores_under_the_assignments_version(
     client: Client, db: AsyncSession
 ) -> None:
     panel = await make_panel(db)
@@ -52,23 +55,73 @@ async def test_draft_saves_partial_scores_then_checks_version(
     first = await client.put(
         url(assignment),
         headers=headers,
-        json={"version": 0, "scores": {"novelty": 4}, "confidential_comments": "Weak team."},
+        json={"version": 1, "scores": {"novelty": 4}, "confidential_comments": "Weak team."},
     )
     second = await client.put(
-        url(assignment), headers=headers, json={"version": 1, "scores": {"novelty": 5}}
+        url(assignment), headers=headers, json={"version": 2, "scores": {"novelty": 5}}
     )
     stale = await client.put(
-        url(assignment), headers=headers, json={"version": 1, "scores": {"novelty": 3}}
+        url(assignment), headers=headers, json={"version": 2, "scores": {"novelty": 3}}
+    )
+    shown = await client.get(
+        f"/api/calls/{panel.call.id}/assignments/{assignment.id}", headers=panel.jst_headers
     )
 
     assert first.status_code == 200
-    assert (first.json()["scores"], first.json()["version"]) == ({"novelty": 4}, 1)
-    assert (second.json()["scores"], second.json()["version"]) == ({"novelty": 5}, 2)
+    assert (first.json()["scores"], first.json()["version"]) == ({"novelty": 4}, 2)
+    assert (second.json()["scores"], second.json()["version"]) == ({"novelty": 5}, 3)
     assert (stale.status_code, stale.json()["detail"]) == (
         409,
-        "You saw version 1, but it is now version 2.",
+        "You saw version 2, but it is now version 3.",
     )
+    assert (shown.json()["state"], shown.json()["version"]) == ("accepted", 3)
     assert await db.scalar(select(Review.scores)) == {"novelty": 5}
+
+
+async def test_draft_save_names_a_missing_version(client: Client, db: AsyncSession) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+
+    response = await client.put(url(assignment), headers=headers, json={"scores": {"novelty": 4}})
+
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        [
+            {
+                "field": "version",
+                "reason": "This field is required.",
+                "code": "validation.missing",
+                "params": {},
+            }
+        ],
+    )
+    assert await db.scalar(select(Review.id)) is None
+
+
+async def test_submit_with_the_version_from_before_the_save_is_stale(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await make_panel(db)
+    reviewer, headers = await reviewer_with_headers(db, panel.jst)
+    assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
+    await client.put(url(assignment), headers=headers, json={"version": 1, "scores": {}})
+    await client.put(url(assignment), headers=headers, json={"version": 2, "scores": full_scores()})
+
+    stale = await client.post(
+        url(assignment, "events/submit"), headers=headers, json={"version": 2}
+    )
+    done = await client.post(url(assignment, "events/submit"), headers=headers, json={"version": 3})
+
+    assert (stale.status_code, stale.json()["detail"]) == (
+        409,
+        "You saw version 2, but it is now version 3.",
+    )
+    assert (done.status_code, done.json()["state"], done.json()["version"]) == (
+        200,
+        "submitted",
+        4,
+    )
 
 
 async def test_score_outside_scale_is_422_naming_field_and_saves_nothing(
@@ -81,18 +134,33 @@ async def test_score_outside_scale_is_422_naming_field_and_saves_nothing(
     response = await client.put(
         url(assignment),
         headers=headers,
-        json={"scores": {"novelty": 6, "impact": 2.5, "beauty": 3}},
+        json={"version": 1, "scores": {"novelty": 6, "impact": 2.5, "beauty": 3}},
     )
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "scores.novelty", "reason": "must be within 1..5"},
-        {"field": "scores.impact", "reason": "must be a whole number"},
+    assert (response.status_code, problem(response)) == (
+        422,
         {
-            "field": "scores.beauty",
-            "reason": "not a criterion of the rubric (novelty, feasibility, impact)",
+            "type": "urn:cofund:problem:invalid",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "Some scores are not on the rubric's scales.",
+            "instance": url(assignment),
+            "code": "review.scores_invalid",
+            "params": {},
+            "errors": [
+                field_error(
+                    "scores.novelty", "must be within 1..5", "review.score.off_scale", min=1, max=5
+                ),
+                field_error("scores.impact", "must be a whole number", "review.score.not_whole"),
+                field_error(
+                    "scores.beauty",
+                    "not a criterion of the rubric (novelty, feasibility, and impact)",
+                    "review.score.unknown_criterion",
+                    criteria=["novelty", "feasibility", "impact"],
+                ),
+            ],
         },
-    ]
+    )
     assert await db.scalar(select(Review.id)) is None
 
 
@@ -102,7 +170,9 @@ async def test_bad_recommendation_and_confidence_are_422(client: Client, db: Asy
     assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
 
     response = await client.put(
-        url(assignment), headers=headers, json={"recommendation": "maybe", "confidence": 6}
+        url(assignment),
+        headers=headers,
+        json={"version": 1, "recommendation": "maybe", "confidence": 6},
     )
 
     assert response.status_code == 422
@@ -117,11 +187,13 @@ async def test_submit_with_missing_criterion_is_409_listing_it(
     reviewer, headers = await reviewer_with_headers(db, panel.jst)
     assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
     await client.put(
-        url(assignment), headers=headers, json={"scores": {"novelty": 4, "feasibility": 3}}
+        url(assignment),
+        headers=headers,
+        json={"version": 1, "scores": {"novelty": 4, "feasibility": 3}},
     )
 
     response = await client.post(
-        url(assignment, "events/submit"), headers=headers, json={"version": 1}
+        url(assignment, "events/submit"), headers=headers, json={"version": 2}
     )
 
     assert response.status_code == 409
@@ -136,25 +208,25 @@ async def test_submit_locks_review_and_officer_reopens(client: Client, db: Async
     panel = await make_panel(db)
     reviewer, headers = await reviewer_with_headers(db, panel.jst)
     assignment = await assign(db, panel.proposals[0], reviewer, panel.jst)
-    await client.put(url(assignment), headers=headers, json={"scores": full_scores()})
+    await client.put(url(assignment), headers=headers, json={"version": 1, "scores": full_scores()})
 
-    done = await client.post(url(assignment, "events/submit"), headers=headers, json={"version": 1})
+    done = await client.post(url(assignment, "events/submit"), headers=headers, json={"version": 2})
     form = await client.get(url(assignment), headers=headers)
     locked = await client.put(
-        url(assignment), headers=headers, json={"version": 1, "scores": full_scores(5)}
+        url(assignment), headers=headers, json={"version": 3, "scores": full_scores(5)}
     )
     reopened = await client.post(
-        url(assignment, "events/reopen"), headers=panel.jst_headers, json={"version": 2}
+        url(assignment, "events/reopen"), headers=panel.jst_headers, json={"version": 3}
     )
     reopened_form = await client.get(url(assignment), headers=headers)
     again = await client.put(
-        url(assignment), headers=headers, json={"version": 3, "scores": full_scores(5)}
+        url(assignment), headers=headers, json={"version": 4, "scores": full_scores(5)}
     )
 
     assert (done.status_code, done.json()["state"], done.json()["version"]) == (
         200,
         "submitted",
-        2,
+        3,
     )
     assert (form.json()["assignment_state"], form.json()["submitted_at"] is not None) == (
         "submitted",
@@ -169,7 +241,11 @@ async def test_submit_locks_review_and_officer_reopens(client: Client, db: Async
         "accepted",
         None,
     )
-    assert (again.status_code, again.json()["scores"]) == (200, full_scores(5))
+    assert (again.status_code, again.json()["scores"], again.json()["version"]) == (
+        200,
+        full_scores(5),
+        5,
+    )
 
 
 async def test_reviewer_cannot_reopen_own_review(client: Client, db: AsyncSession) -> None:
@@ -214,7 +290,9 @@ async def test_another_reviewer_gets_404_on_draft_save_and_submit(
 
     responses = [
         await client.get(url(assignment), headers=intruder),
-        await client.put(url(assignment), headers=intruder, json={"scores": {"novelty": 1}}),
+        await client.put(
+            url(assignment), headers=intruder, json={"version": 1, "scores": {"novelty": 1}}
+        ),
         await client.post(url(assignment, "events/submit"), headers=intruder, json={"version": 1}),
     ]
 
@@ -227,11 +305,19 @@ async def test_invited_assignment_must_be_accepted_first(client: Client, db: Asy
     reviewer, headers = await reviewer_with_headers(db, panel.jst)
     assignment = await assign(db, panel.proposals[0], reviewer, panel.jst, state="invited")
 
-    response = await client.put(url(assignment), headers=headers, json={"scores": {}})
+    response = await client.put(url(assignment), headers=headers, json={"version": 1, "scores": {}})
 
-    assert (response.status_code, response.json()["detail"]) == (
+    assert (response.status_code, problem(response)) == (
         409,
-        "The assignment is invited; accept the invitation first.",
+        {
+            "type": "urn:cofund:problem:conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "The assignment is invited; accept the invitation first.",
+            "instance": url(assignment),
+            "code": "review.not_accepted",
+            "params": {"state": "invited"},
+        },
     )
 
 
@@ -246,9 +332,25 @@ async def test_conflicted_reviewer_cannot_save(client: Client, db: AsyncSession)
         ),
     )
 
-    response = await client.put(url(assignment), headers=headers, json={"scores": {}})
+    response = await client.put(url(assignment), headers=headers, json={"version": 1, "scores": {}})
 
-    assert (response.status_code, response.json()["reasons"]) == (409, ["Co-author."])
+    assert (response.status_code, problem(response)) == (
+        409,
+        {
+            "type": "urn:cofund:problem:conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "You have a conflict of interest with this proposal.",
+            "instance": url(assignment),
+            "code": "review.conflicted",
+            "params": {},
+            "reasons": [
+                reason(
+                    "conflict.declared", "Declared by the reviewer: Co-author.", reason="Co-author."
+                )
+            ],
+        },
+    )
     assert await db.scalar(select(Review.id)) is None
 
 
@@ -260,9 +362,11 @@ async def test_later_round_leaves_earlier_review_intact(client: Client, db: Asyn
     second = await assign(db, panel.proposals[0], reviewer, panel.jst, round=1)
 
     saved = await client.put(
-        url(second), headers=headers, json={"scores": full_scores(5, 5, 5), "confidence": 5}
+        url(second),
+        headers=headers,
+        json={"version": 1, "scores": full_scores(5, 5, 5), "confidence": 5},
     )
-    submit = await client.post(url(second, "events/submit"), headers=headers, json={"version": 1})
+    submit = await client.post(url(second, "events/submit"), headers=headers, json={"version": 2})
 
     assert (saved.status_code, saved.json()["round"]) == (200, 1)
     assert submit.status_code == 200

@@ -89,7 +89,7 @@ async def reviewed(db: AsyncSession, state: str = "under_review", **call: str) -
 
 async def submit_own(client: Client, db: AsyncSession, r: Reviewed) -> Review:
     """The drafting JST reviewer scores 3s, writes to the panel and submits through the API."""
-    await client.put(
+    saved = await client.put(
         f"/api/assignments/{r.jp_assignment.id}/review",
         headers=r.jp_headers,
         json={
@@ -101,7 +101,7 @@ async def submit_own(client: Client, db: AsyncSession, r: Reviewed) -> Review:
     await client.post(
         f"/api/assignments/{r.jp_assignment.id}/events/submit",
         headers=r.jp_headers,
-        json={"version": 1},
+        json={"version": saved.json()["version"]},
     )
     review = await db.scalar(select(Review).where(Review.assignment_id == r.jp_assignment.id))
     assert review is not None

@@ -15,6 +15,10 @@ from grants.errors import NotFound
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
+from messages import define
+
+NO_SUCH_CALL = define("assignment.call.not_found", "Not found.")
+NO_SUCH_ASSIGNMENT = define("assignment.not_found", "No such assignment.")
 
 
 def assignment_facts(call: Call, row: ReviewAssignment, via: policy.Via) -> policy.AssignmentFacts:
@@ -34,7 +38,7 @@ async def call_for(
     """
     call = await session.get(Call, call_id)
     if call is None:
-        raise NotFound("Not found.")
+        raise NotFound(NO_SUCH_CALL())
     action = policy.Action.WRITE if change else policy.Action.READ
     require(policy.decide(principal, action, policy.CallAssignmentsFacts(call_facts(call))))
     return call
@@ -52,7 +56,7 @@ async def visible_assignment(
     proposal = await session.get(Proposal, row.proposal_id) if row else None
     call = await session.get(Call, call_id)
     if row is None or proposal is None or call is None or proposal.call_id != call.id:
-        raise NotFound("No such assignment.")
+        raise NotFound(NO_SUCH_ASSIGNMENT())
     facts = assignment_facts(call, row, policy.Via.CALL)
     return row, proposal, call, require(policy.decide(principal, policy.Action.READ, facts))
 

@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
+from grants.common.filters import checked, one_of
 from grants.common.locales import request_locale
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
@@ -20,6 +21,7 @@ from grants.reviews.assignment.access import call_for, pool_run, pools_seen, vis
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
+from workflows.machines.review_assignment import AssignmentState
 
 ONE = "/assignments/{assignment_id:uuid}"
 
@@ -108,24 +110,21 @@ class AssignmentController(Controller):
         window: Window,
         proposal_id: uuid.UUID | None = Parameter(query="proposal_id", default=None),
         reviewer_id: uuid.UUID | None = Parameter(query="reviewer_id", default=None),
-        assignment_state: str | None = Parameter(query="state", default=None, max_length=16),
+        assignment_state: str | None = one_of("state", AssignmentState),
     ) -> schemas.AssignmentPage:
         """The call's assignments with affinity and conflicts, and every reviewer's load.
 
         The call's co-funding officers (their own pool in parallel review, every pool in joint
         review), auditors and admins; anyone else 404. Changes nothing.
         """
+        state = checked("state", assignment_state, AssignmentState)
         call = await call_for(db_session, principal, call_id, change=False)
         pools = pools_seen(principal, call)
         query = queries.call_assignments(
-            call,
-            proposal_id=proposal_id,
-            reviewer_id=reviewer_id,
-            state=assignment_state,
-            pools=pools,
+            call, proposal_id=proposal_id, reviewer_id=reviewer_id, state=state, pools=pools
         )
         rows, total = await fetch_page(db_session, query, window)
-        items = await queries.views(db_session, rows)
+        items = await queries.views(db_session, rows, principal.locale)
         loads = await queries.loads(db_session, call, pools)
         return schemas.AssignmentPage(
             items=items, total=total, limit=window.limit, offset=window.offset, loads=loads
@@ -148,7 +147,7 @@ class AssignmentController(Controller):
         """
         call = await call_for(db_session, principal, call_id, change=True)
         row = await services.add(db_session, call, data, principal=principal)
-        return (await queries.views(db_session, [row]))[0]
+        return (await queries.views(db_session, [row], principal.locale))[0]
 
     @get(ONE, name="assignments:show")
     async def show(
@@ -164,7 +163,7 @@ class AssignmentController(Controller):
         else 404 (reviewer identities never leak). Changes nothing.
         """
         row, *_ = await visible_assignment(db_session, principal, call_id, assignment_id)
-        return (await queries.views(db_session, [row]))[0]
+        return (await queries.views(db_session, [row], principal.locale))[0]
 
     @delete(ONE, name="assignments:withdraw")
     async def withdraw(
@@ -197,13 +196,14 @@ class MyAssignmentController(Controller):
         principal: Principal,
         db_session: AsyncSession,
         window: Window,
-        assignment_state: str | None = Parameter(query="state", default=None, max_length=16),
+        assignment_state: str | None = one_of("state", AssignmentState),
     ) -> Page[schemas.Assignment]:
         """The caller's review invitations and assignments (never mere proposals).
 
         Any signed-in user: only their own assignments from the invitation on. Changes nothing.
         """
-        query = queries.my_assignments(principal.user_id, assignment_state)
+        state = checked("state", assignment_state, AssignmentState)
+        query = queries.my_assignments(principal.user_id, state)
         rows, total = await fetch_page(db_session, query, window)
-        items = await queries.views(db_session, rows)
+        items = await queries.views(db_session, rows, principal.locale)
         return Page.of(items, total, window)

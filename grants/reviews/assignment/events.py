@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.calls.access import call_facts
-from grants.common.schemas import Input
+from grants.common.problems import Reason
+from grants.common.schemas import Input, examples
 from grants.db.models import Call, Proposal, Review, ReviewAssignment, User
 from grants.errors import Conflict, NotFound
 from grants.mail import queue
 from grants.mail.compose import review_invitation
 from grants.reviews.assignment import schemas
-from grants.reviews.assignment.access import assignment_facts
+from grants.reviews.assignment.access import NO_SUCH_ASSIGNMENT, assignment_facts
 from grants.reviews.assignment.forbidden import pair_conflicts
 from grants.reviews.assignment.queries import call_assignments, views
 from grants.security import policy
@@ -29,6 +30,7 @@ from grants.settings import Settings
 from grants.times import utcnow
 from grants.workflow.binding import Binding, Firing, Target
 from grants.workflow.service import EventRequest, fire
+from messages import Message, params_json, render
 from workflows.machines.review_assignment import (
     REVIEW_ASSIGNMENT,
     AssignmentContext,
@@ -39,6 +41,8 @@ from workflows.machines.review_assignment import (
 
 class DeclineData(Input):
     """Why the reviewer declines (a conflict of interest, no time…); officers plan around it."""
+
+    model_config = examples({"reason": "I co-authored a paper with the Japanese PI in 2025."})
 
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -74,7 +78,7 @@ class AssignmentBinding(Binding[ReviewAssignment]):
         proposal = await session.get(Proposal, row.proposal_id) if row else None
         call = await session.get(Call, proposal.call_id) if proposal else None
         if row is None or call is None:
-            raise NotFound("No such assignment.")
+            raise NotFound(NO_SUCH_ASSIGNMENT())
         facts = assignment_facts(call, row, policy.Via.MACHINE)
         roles = require(policy.decide(principal, policy.Action.FIRE, facts))
         return Target(row, roles, (proposal, call))
@@ -99,7 +103,7 @@ class AssignmentBinding(Binding[ReviewAssignment]):
     async def view(
         self, session: AsyncSession, principal: Principal, target: Target[ReviewAssignment]
     ) -> schemas.Assignment:
-        return (await views(session, [target.entity]))[0]
+        return (await views(session, [target.entity], principal.locale))[0]
 
 
 async def _lock_review(
@@ -123,7 +127,8 @@ async def invite_all(
 ) -> schemas.InvitationRound:
     """Invite every proposed assignment of the call the caller may invite, each through `fire`
     (one audit event and one mail each). One whose guard refuses (a conflict appeared) stays
-    proposed and is listed with its reasons; the others are invited all the same."""
+    proposed and is listed with its reasons, in the caller's language; the others are invited
+    all the same."""
     rows = list(await session.scalars(call_assignments(call, state=AssignmentState.PROPOSED)))
     mine = [r for r in rows if policy.oversees_pool(principal, call_facts(call), r.pool_agency_id)]
     binding, refused = AssignmentBinding(), []
@@ -141,10 +146,18 @@ async def invite_all(
                 request_id=request_id,
             )
         except Conflict as exc:
-            refused.append(
-                schemas.RefusedInvitation(assignment_id=row.id, reasons=list(exc.reasons))
-            )
+            reasons = [_reason(r, principal.locale) for r in exc.reasons]
+            refused.append(schemas.RefusedInvitation(assignment_id=row.id, reasons=reasons))
     return schemas.InvitationRound(invited=len(mine) - len(refused), refused=refused)
+
+
+def _reason(reason: Message | str, locale: str) -> Reason:
+    """A guard's reason as problem+json lists it: code, parameters and the text in `locale`."""
+    if isinstance(reason, str):
+        return Reason(code=None, params={}, message=reason)
+    return Reason(
+        code=reason.code, params=params_json(reason.params), message=render(reason, locale)
+    )
 
 
 async def _mail_invitation(

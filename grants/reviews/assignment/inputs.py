@@ -29,6 +29,7 @@ from grants.db.models import (
 )
 from grants.errors import Conflict
 from grants.reviews.assignment.forbidden import Pair, forbidden_pairs
+from messages import define
 from workflows.machines.account import AccountState
 from workflows.machines.call import CallState
 from workflows.machines.call_service import ServiceState
@@ -39,6 +40,11 @@ RUNNABLE_CALL_STATES = (CallState.OPEN, CallState.CLOSED, CallState.REVIEWING)
 ASSIGNABLE_STATES = (ProposalState.ELIGIBLE, ProposalState.UNDER_REVIEW)
 KEPT_STATES = (AssignmentState.INVITED, AssignmentState.ACCEPTED, AssignmentState.SUBMITTED)
 SELECTION_ROUND = 0
+
+NOT_RUNNABLE = define(
+    "assignment.call.not_runnable",
+    "The call is {state}; reviewers are assigned only in the states {states}.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +90,8 @@ async def lock_for_assignment(session: AsyncSession, call: Call) -> None:
 def require_runnable(call: Call) -> None:
     """Raises Conflict unless the call is in a state where reviewers are assigned."""
     if call.state not in RUNNABLE_CALL_STATES:
-        raise Conflict(
-            f"The call is {call.state}; reviewers are assigned while it is "
-            f"{', '.join(RUNNABLE_CALL_STATES)}."
-        )
+        states = [str(s) for s in RUNNABLE_CALL_STATES]
+        raise Conflict(NOT_RUNNABLE(state=call.state, states=states))
 
 
 def serving_pool(pools: set[uuid.UUID], country: str, agencies: list[Agency]) -> uuid.UUID | None:

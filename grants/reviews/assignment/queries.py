@@ -15,6 +15,8 @@ from grants.db.models.reviews import ConflictStatus
 from grants.reviews.assignment import schemas
 from grants.reviews.assignment.forbidden import BID_CONFLICT
 from grants.reviews.assignment.inputs import SELECTION_ROUND, cofunders, serving_reviewers
+from grants.reviews.pool.reasons import shown
+from messages import render
 from workflows.machines.review_assignment import AssignmentState
 
 
@@ -61,9 +63,10 @@ def my_assignments(
 
 
 async def views(
-    session: AsyncSession, rows: Sequence[ReviewAssignment]
+    session: AsyncSession, rows: Sequence[ReviewAssignment], locale: str
 ) -> list[schemas.Assignment]:
-    """Rows with proposal reference, reviewer name, pool code and live conflict reasons."""
+    """Rows with proposal reference, reviewer name, pool code and live conflict reasons (in
+    `locale`; a person's words as written)."""
     if not rows:
         return []
     proposals, reviewers = {r.proposal_id for r in rows}, {r.reviewer_id for r in rows}
@@ -81,7 +84,7 @@ async def views(
         .all()
     )
     codes = dict((await session.execute(select(Agency.id, Agency.code))).tuples().all())
-    conflicts = await _conflicts(session, proposals, reviewers)
+    conflicts = await _conflicts(session, proposals, reviewers, locale)
     return [
         schemas.Assignment(
             id=r.id,
@@ -105,24 +108,25 @@ async def views(
 
 
 async def _conflicts(
-    session: AsyncSession, proposals: set[uuid.UUID], reviewers: set[uuid.UUID]
+    session: AsyncSession, proposals: set[uuid.UUID], reviewers: set[uuid.UUID], locale: str
 ) -> dict[tuple[uuid.UUID, uuid.UUID], list[str]]:
     found: dict[tuple[uuid.UUID, uuid.UUID], list[str]] = {}
-    active = await session.execute(
-        select(Conflict.proposal_id, Conflict.reviewer_id, Conflict.reason)
+    active = await session.scalars(
+        select(Conflict)
         .where(Conflict.proposal_id.in_(proposals), Conflict.reviewer_id.in_(reviewers))
         .where(Conflict.status == ConflictStatus.ACTIVE)
         .order_by(Conflict.created_at)
     )
-    for p, r, reason in active.tuples():
-        found.setdefault((p, r), []).append(reason)
+    for c in active:
+        found.setdefault((c.proposal_id, c.reviewer_id), []).append(shown(c, locale))
     bids = await session.execute(
         select(Bid.proposal_id, Bid.reviewer_id).where(
             Bid.proposal_id.in_(proposals), Bid.reviewer_id.in_(reviewers), Bid.level == "conflict"
         )
     )
+    declared = render(BID_CONFLICT(), locale)
     for p, r in bids.tuples():
-        found.setdefault((p, r), []).append(BID_CONFLICT)
+        found.setdefault((p, r), []).append(declared)
     return found
 
 

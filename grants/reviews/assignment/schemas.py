@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from grants.calls.schemas import ReviewMode
+from grants.common.problems import Reason
 from grants.common.schemas import Input, Output, Page
 from reviewers.shortfall import ShortfallReason
 from workflows.machines.review_assignment import AssignmentState
@@ -119,8 +120,11 @@ class AssignmentCreate(Input):
 
 
 class RefusedInvitation(Output):
+    """A proposed assignment whose invitation a guard refused (it stays proposed), with every
+    reason as problem+json gives them: code, parameters and the reader's language."""
+
     assignment_id: uuid.UUID
-    reasons: list[str]
+    reasons: list[Reason]
 
 
 class InvitationRound(Output):

@@ -25,7 +25,47 @@ from grants.reviews.assignment.queries import load_counts
 from grants.reviews.pool.conflicts import detect_conflicts
 from grants.security import policy
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.review_assignment import AssignmentState
+
+OTHER_POOL = define(
+    "assignment.manual.other_pool", "Only officers of {agency} assign reviewers from its pool."
+)
+ALREADY_ASSIGNED = define(
+    "assignment.manual.already_assigned", "{reviewer} is already on this proposal ({state})."
+)
+CONFLICTED = define(
+    "assignment.manual.conflicted", "{reviewer} has a conflict of interest with this proposal."
+)
+AT_LOAD_CAP = define(
+    "assignment.manual.load_cap",
+    "{reviewer} already has {load} assignments in this call; their load cap is {cap}.",
+)
+CANNOT_BE_MADE = define("assignment.manual.invalid", "The assignment cannot be made.")
+NOT_COFUNDER = define(
+    "assignment.manual.agency_not_cofunding",
+    "not a co-funding agency of this call; its co-funders are {agencies}",
+)
+NOT_ASSIGNABLE = define(
+    "assignment.manual.proposal_not_assignable", "not a proposal under review in this call"
+)
+NOT_SERVING = define(
+    "assignment.manual.reviewer_not_serving", "not serving in the {agency} pool of this call"
+)
+POOL_FULL = define(
+    "assignment.manual.pool_full",
+    "The proposal already has {count} reviewers from the {agency} pool.",
+)
+FULL = define("assignment.manual.full", "The proposal already has its {count} reviewers.")
+COUNTRY_QUOTA = define(
+    "assignment.manual.country_quota",
+    "The proposal needs at least {count} reviewers from each co-funding country; this one "
+    "would leave too few slots for them.",
+)
+NOT_PROPOSED = define(
+    "assignment.withdraw.not_proposed",
+    "The assignment is {state}; only a proposed one can be withdrawn.",
+)
 
 
 async def add(
@@ -43,7 +83,7 @@ async def add(
     """
     pool = next((a for a in cofunders(call) if a.code == data.agency.upper()), None)
     if pool is not None and not policy.oversees_pool(principal, call_facts(call), pool.id):
-        raise Forbidden(f"Only officers of {pool.code} assign reviewers from its pool.")
+        raise Forbidden(OTHER_POOL(agency=pool.code))
     actor = principal.actor
     await lock_for_assignment(session, call)
     await detect_conflicts(session, call, actor=actor)
@@ -56,18 +96,13 @@ async def add(
         )
     )
     if existing is not None:
-        raise Conflict(f"{reviewer.name} is already on this proposal ({existing}).")
+        raise Conflict(ALREADY_ASSIGNED(reviewer=reviewer.name, state=existing))
     reasons = await pair_conflicts(session, proposal.id, reviewer.user_id)
     if reasons:
-        raise Conflict(
-            f"{reviewer.name} has a conflict of interest with this proposal.", reasons=reasons
-        )
+        raise Conflict(CONFLICTED(reviewer=reviewer.name), reasons=reasons)
     load = (await load_counts(session, call)).get(reviewer.user_id, 0)
     if load >= reviewer.load_cap:
-        raise Conflict(
-            f"{reviewer.name} already has {load} assignments in this call; "
-            f"their load cap is {reviewer.load_cap}."
-        )
+        raise Conflict(AT_LOAD_CAP(reviewer=reviewer.name, load=load, cap=reviewer.load_cap))
     await _check_slots(session, call, proposal, agency, reviewer)
     row = ReviewAssignment(
         proposal_id=proposal.id,
@@ -89,9 +124,7 @@ async def withdraw(session: AsyncSession, row: ReviewAssignment, *, actor: Actor
     Raises Conflict for any other state: from the invitation on, the workflow's events apply.
     """
     if row.state != AssignmentState.PROPOSED:
-        raise Conflict(
-            f"The assignment is {row.state}; only a proposed one can be withdrawn.",
-        )
+        raise Conflict(NOT_PROPOSED(state=row.state))
     await _audit(
         session, row, actor, "review_assignment.withdraw", [AssignmentState.PROPOSED, None]
     )
@@ -106,18 +139,16 @@ async def _validated(
     agency = next((a for a in agencies if a.code == data.agency.upper()), None)
     errors = []
     if agency is None:
-        codes = ", ".join(a.code for a in agencies)
-        errors.append(FieldError("agency", f"not a co-funding agency of this call ({codes})"))
+        codes = [a.code for a in agencies]
+        errors.append(FieldError("agency", NOT_COFUNDER(agencies=codes)))
     proposals = {p.id: p for p in await assignable_proposals(session, call)}
     if data.proposal_id not in proposals:
-        errors.append(FieldError("proposal_id", "not a proposal under review in this call"))
+        errors.append(FieldError("proposal_id", NOT_ASSIGNABLE()))
     found = await serving_reviewers(session, call, agencies, only=data.reviewer_id)
     if agency is not None and (not found or found[0].pool_agency_id != agency.id):
-        errors.append(
-            FieldError("reviewer_id", f"not serving in the {agency.code} pool of this call")
-        )
+        errors.append(FieldError("reviewer_id", NOT_SERVING(agency=agency.code)))
     if errors or agency is None:
-        raise Invalid("The assignment cannot be made.", errors=errors)
+        raise Invalid(CANNOT_BE_MADE(), errors=errors)
     return agency, proposals[data.proposal_id], found[0]
 
 
@@ -139,10 +170,10 @@ async def _check_slots(
     k = call.reviewers_per_proposal
     if call.review_mode == "parallel":
         if per_pool.get(agency.id, 0) >= k:
-            raise Conflict(f"The proposal already has {k} reviewers from the {agency.code} pool.")
+            raise Conflict(POOL_FULL(count=k, agency=agency.code))
         return
     if sum(per_pool.values()) >= k:
-        raise Conflict(f"The proposal already has its {k} reviewers.")
+        raise Conflict(FULL(count=k))
     await _check_quota(session, call, proposal, reviewer)
 
 
@@ -165,10 +196,7 @@ async def _check_quota(
     countries = [serving.get(r, "") for r in holders] + [reviewer.country]
     owed = sum(max(0, m - countries.count(c)) for c in dict.fromkeys(a.country for a in agencies))
     if owed > call.reviewers_per_proposal - len(countries):
-        raise Conflict(
-            f"The proposal needs at least {m} reviewers from each co-funding country; "
-            f"this one would leave too few slots for them."
-        )
+        raise Conflict(COUNTRY_QUOTA(count=m))
 
 
 async def _audit(

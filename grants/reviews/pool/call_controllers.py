@@ -7,12 +7,13 @@ from typing import Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.di import Provide
-from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.filters import checked, one_of
 from grants.common.locales import request_locale
 from grants.common.pagination import Window, provide_window
 from grants.common.schemas import Page
+from grants.db.models.reviews import ConflictStatus
 from grants.proposals.access import require_editable, visible_proposal
 from grants.reviews.pool import decisions, schemas, serving, sovereignty
 from grants.reviews.pool.access import (
@@ -54,14 +55,16 @@ class CallPoolController(Controller):
         call_id: uuid.UUID,
         db_session: AsyncSession,
         window: Window,
-        status: str | None = Parameter(query="status", default=None, max_length=16),
-        source: str | None = Parameter(query="source", default=None, max_length=32),
+        status: str | None = one_of("status", ConflictStatus),
+        source: str | None = one_of("source", schemas.CONFLICT_SOURCES),
     ) -> Page[schemas.ConflictDetail]:
         """The call's conflicts of reviewers the caller sees, with reason, status and decision.
 
         The call's co-funding officers (the reviewers of their own pool), auditors and admins;
         others who see the call 403. Changes nothing.
         """
+        status = checked("status", status, ConflictStatus)
+        source = checked("source", source, schemas.CONFLICT_SOURCES)
         await overseen_call(db_session, principal, call_id)
         query = decisions.call_conflicts_query(call_id, status=status, source=source)
         query = query.where(sovereignty.reviewers_visible_on_call(principal, call_id))
@@ -97,7 +100,7 @@ class CallPoolController(Controller):
         call_id: uuid.UUID,
         db_session: AsyncSession,
         window: Window,
-        service_state: str | None = Parameter(query="state", default=None, max_length=16),
+        service_state: str | None = one_of("state", ServiceState),
     ) -> Page[schemas.CallService]:
         """Reviewers asked to serve on the call for agencies the caller sees, filtered by state
         (invited/accepted/declined).
@@ -105,8 +108,9 @@ class CallPoolController(Controller):
         The call's co-funding officers (their own pool's services), auditors and admins; others who
         see the call 403. Changes nothing.
         """
+        state = checked("state", service_state, ServiceState)
         await overseen_call(db_session, principal, call_id)
-        query = serving.call_services_query(call_id, service_state)
+        query = serving.call_services_query(call_id, state)
         query = query.where(sovereignty.serving_visible(principal))
         rows, total = await serving.page_of(db_session, query, window)
         items = [serving.service_view(*row) for row in rows]
@@ -139,7 +143,7 @@ class ConflictController(Controller):
         request: Request[Any, Any, Any],
         principal: Principal,
         conflict_id: uuid.UUID,
-        data: schemas.Reason,
+        data: schemas.ConflictDecision,
         db_session: AsyncSession,
     ) -> schemas.ConflictView:
         """Dismiss a false positive: the pair is no longer forbidden.
@@ -156,7 +160,7 @@ class ConflictController(Controller):
         request: Request[Any, Any, Any],
         principal: Principal,
         conflict_id: uuid.UUID,
-        data: schemas.Reason,
+        data: schemas.ConflictDecision,
         db_session: AsyncSession,
     ) -> schemas.ConflictView:
         """Waive a known conflict: the pair is allowed on purpose.

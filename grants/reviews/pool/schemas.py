@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import EmailStr, Field, field_validator
 
 from grants.common import codes
-from grants.common.schemas import Input, Integer, Output
+from grants.common.schemas import Input, Integer, Output, examples
 from grants.common.texts import Stored
 from grants.db.models.reviews import ConflictStatus
 from workflows.machines.call_service import ServiceState
@@ -23,6 +23,7 @@ ConflictSource = Literal[
     "excluded_by_applicants",
     "declared_by_reviewer",
 ]
+CONFLICT_SOURCES: tuple[str, ...] = get_args(ConflictSource)
 Keywords = list[str]
 
 
@@ -119,7 +120,11 @@ class ImportResult(Output):
     users_created: int
 
 
-class Reason(Input):
+class ConflictDecision(Input):
+    """Why an officer dismisses or waives a conflict of interest (kept on the record)."""
+
+    model_config = examples({"reason": "Different departments; no joint work since 2015."})
+
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -166,6 +171,10 @@ class ServeInvite(Input):
 
 
 class ServeDecline(Input):
+    """Why the reviewer does not serve on the call."""
+
+    model_config = examples({"reason": "On sabbatical until next April."})
+
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -181,6 +190,10 @@ class CallService(Output):
 
 
 class BidBody(Input):
+    """How much the reviewer wants to review the proposal (`conflict` declares one)."""
+
+    model_config = examples({"level": "eager"}, {"level": "conflict"})
+
     level: BidLevel
 
 

@@ -16,11 +16,18 @@ from grants.calls.workflow import joint_ranking_recorded
 from grants.db.models import Agency, Call, Conflict, Proposal, ReviewAssignment
 from grants.db.models.reviews import ConflictStatus
 from grants.errors import NotFound
-from grants.reviews.assignment.access import assignment_facts
+from grants.reviews.assignment.access import NO_SUCH_ASSIGNMENT, assignment_facts
+from grants.reviews.pool.reasons import reason_of
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
+from messages import Message, define
 from workflows.roles import ADMIN, AUDITOR
+
+NOT_COFUNDING = define(
+    "score.agency.not_cofunding",
+    "{agency} does not co-fund this call; its co-funders are {cofunders}.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +47,7 @@ async def assignment_scope(
     reviewer (once invited) and the officers overseeing its pool."""
     assignment = await session.get(ReviewAssignment, assignment_id)
     if assignment is None:
-        raise NotFound("No such assignment.")
+        raise NotFound(NO_SUCH_ASSIGNMENT())
     proposal = await session.get(Proposal, assignment.proposal_id)
     assert proposal is not None  # a foreign key guarantees it
     call = await session.get(Call, proposal.call_id)
@@ -50,16 +57,19 @@ async def assignment_scope(
     return AssignmentScope(assignment, proposal, call, roles)
 
 
-async def active_conflicts(session: AsyncSession, assignment: ReviewAssignment) -> list[str]:
-    """Reasons of the unresolved conflicts between the assignment's reviewer and proposal."""
+async def active_conflicts(session: AsyncSession, assignment: ReviewAssignment) -> list[Message]:
+    """Reasons of the unresolved conflicts between the assignment's reviewer and proposal, as
+    messages shown in the reader's language."""
     rows = await session.scalars(
-        select(Conflict.reason).where(
+        select(Conflict)
+        .where(
             Conflict.proposal_id == assignment.proposal_id,
             Conflict.reviewer_id == assignment.reviewer_id,
             Conflict.status == ConflictStatus.ACTIVE,
         )
+        .order_by(Conflict.created_at)
     )
-    return list(rows)
+    return [reason_of(c) for c in rows]
 
 
 def agency_by_code(call: Call, code: str) -> Agency:
@@ -67,7 +77,8 @@ def agency_by_code(call: Call, code: str) -> Agency:
     for terms in call.agencies:
         if terms.agency.code == code.upper():
             return terms.agency
-    raise NotFound(f"{code} does not co-fund this call.")
+    cofunders = [terms.agency.code for terms in call.agencies]
+    raise NotFound(NOT_COFUNDING(agency=code.upper(), cofunders=cofunders))
 
 
 async def officer_call(

@@ -43,11 +43,13 @@ class ReviewController(Controller):
         data: schemas.ReviewUpdate,
         db_session: AsyncSession,
     ) -> schemas.ReviewForm:
-        """Save the draft as typed so far (send the version you saw; 0 before the first save).
+        """Save the draft as typed so far, with the assignment's version you saw.
 
         Only the assignment's reviewer (404 for anyone else), once they accepted and with no
         conflict of interest (409), while the review is not submitted (409). Scores must be on the
-        rubric's scales (422). Submitting is the assignment's `submit` event. Audited.
+        rubric's scales (422). Moves the assignment's version on (the answer carries it);
+        submitting is the assignment's `submit` event (`POST /api/assignments/{id}/events/submit`)
+        with that version. Audited.
         """
         scope = await assignment_scope(db_session, principal, assignment_id)
         return await reviews.save_draft(db_session, principal, scope, data)

@@ -23,7 +23,10 @@ from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.times import utcnow
 from grants.workflow.binding import Binding, Firing, Target
+from messages import define
 from workflows.machines.ranking import RANKING, RankingContext, RankingEvent
+
+NO_SUCH_RANKING = define("ranking.not_found", "No such ranking.")
 
 
 class RankingBinding(Binding[Ranking]):
@@ -44,7 +47,7 @@ class RankingBinding(Binding[Ranking]):
         ranking = await session.scalar(query.with_for_update() if event else query)
         call = await session.get(Call, ranking.call_id) if ranking else None
         if ranking is None or call is None:
-            raise NotFound("No such ranking.")
+            raise NotFound(NO_SUCH_RANKING())
         facts = policy.RankingFacts(ranking.agency_id, call_facts(call).cofunders)
         return Target(ranking, require(policy.decide(principal, policy.Action.FIRE, facts)), call)
 

@@ -16,7 +16,14 @@ from grants.reviews.scoring.responses import provide_options, ranking_view, requ
 from grants.reviews.scoring.scores import ScoreOptions, call_scores, pool_of
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
+from messages import define
 from workflows.roles import COFUNDING_OFFICER
+
+JOINT_OFFICERS_ONLY = define(
+    "ranking.joint.officers_only",
+    "Only the co-funding agencies' officers record the joint ranking.",
+)
+NOT_BUILT = define("ranking.not_built", "No ranking yet; build its draft first.")
 
 
 class RankingController(Controller):
@@ -115,7 +122,7 @@ class RankingController(Controller):
         """
         call, roles = await officer_call(db_session, principal, call_id)
         if COFUNDING_OFFICER not in roles:
-            raise Forbidden("Only the co-funding agencies' officers record the joint ranking.")
+            raise Forbidden(JOINT_OFFICERS_ONLY())
         ranking = await rankings.record_joint(db_session, principal, call, data)
         return await ranking_view(db_session, call, ranking)
 
@@ -135,5 +142,5 @@ class RankingController(Controller):
 async def _existing(session: AsyncSession, call: Call, agency: Agency | None) -> Ranking:
     ranking = await rankings.ranking_of(session, call, agency)
     if ranking is None:
-        raise NotFound("No ranking yet; build its draft first.")
+        raise NotFound(NOT_BUILT())
     return ranking

@@ -26,8 +26,29 @@ from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import require_agency_officer
 from grants.reviews.scoring.scores import RANKED_STATES, ScoreOptions, call_scores
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.call import CallState
-from workflows.machines.ranking import RankingState
+from workflows.machines.ranking import RANKINGS_NOT_FINAL, RankingState
+
+NOT_RANKING = define("ranking.call_not_ranking", "The call is {state}, not ranking.")
+JOINT_MODE = define(
+    "ranking.joint_mode_single", "In joint review mode the call has one ranking: the joint ranking."
+)
+FINAL = define("ranking.final", "{agency}'s ranking is final and can no longer change.")
+NOT_EVERY_ONCE = define(
+    "ranking.reorder.invalid", "List every proposal of the ranking exactly once."
+)
+EACH_ONCE = define("ranking.reorder.entries", "must list each ranked proposal exactly once")
+NOT_ALL_FINAL = define(
+    "ranking.joint.rankings_not_final", "Every agency's ranking must be final first."
+)
+HAS_APPROVALS = define(
+    "ranking.joint.approved", "The joint ranking has approvals already; it can no longer change."
+)
+NOT_RANKABLE = define("ranking.joint.not_rankable", "not a reviewed proposal of this call")
+LISTED_TWICE = define("ranking.joint.listed_twice", "a proposal is listed twice")
+POSITIONS = define("ranking.joint.positions", "positions must be 1..{count}, each once")
+JOINT_INVALID = define("ranking.joint.invalid", "The joint ranking's entries are invalid.")
 
 
 async def ranking_of(session: AsyncSession, call: Call, agency: Agency | None) -> Ranking | None:
@@ -45,9 +66,9 @@ async def ranking_of(session: AsyncSession, call: Call, agency: Agency | None) -
 def require_ranking_phase(call: Call, *, joint: bool) -> None:
     """Raises Conflict unless the call is ranking and the ranking fits its review mode."""
     if call.state != CallState.RANKING:
-        raise Conflict(f"The call is {call.state}, not ranking.")
+        raise Conflict(NOT_RANKING(state=call.state))
     if not joint and call.review_mode != "parallel":
-        raise Conflict("In joint review mode the call has one ranking: the joint ranking.")
+        raise Conflict(JOINT_MODE())
 
 
 async def build_draft(
@@ -63,7 +84,7 @@ async def build_draft(
     require_ranking_phase(call, joint=False)
     ranking = await ranking_of(session, call, agency)
     if ranking is not None and ranking.state == RankingState.FINAL:
-        raise Conflict(f"{agency.code}'s ranking is final.")
+        raise Conflict(FINAL(agency=agency.code))
     scores = await call_scores(session, call, agency, replace(options, round=SELECTION_ROUND))
     entries = [
         {
@@ -96,14 +117,11 @@ async def reorder(
     require_agency_officer(principal, agency)
     check_version(ranking, data.version)
     if ranking.state == RankingState.FINAL:
-        raise Conflict(f"{agency.code}'s ranking is final and can no longer change.")
+        raise Conflict(FINAL(agency=agency.code))
     current = {e["proposal_id"]: e for e in ranking.entries}
     wanted = [str(e.proposal_id) for e in data.entries]
     if sorted(wanted) != sorted(current):
-        raise Invalid(
-            "List every proposal of the ranking exactly once.",
-            errors=[FieldError("entries", "must list each ranked proposal exactly once")],
-        )
+        raise Invalid(NOT_EVERY_ONCE(), errors=[FieldError("entries", EACH_ONCE())])
     before = ranking.entries
     ranking.entries = [
         {**current[str(e.proposal_id)], "position": i, "recommendation": e.recommendation}
@@ -139,14 +157,13 @@ async def record_joint(
     references = await rankable(session, call)
     missing = await agencies_without_final_ranking(session, call)
     if missing:
-        reasons = [f"Agencies whose ranking is not final: {', '.join(missing)}."]
-        raise Conflict("Every agency's ranking must be final first.", reasons=reasons)
+        raise Conflict(NOT_ALL_FINAL(), reasons=[RANKINGS_NOT_FINAL(agencies=list(missing))])
     _check_joint_entries(data, references)
     ranking = await ranking_of(session, call, None)
     if ranking is not None and (
         ranking.state == RankingState.FINAL or await approvals(session, ranking)
     ):
-        raise Conflict("The joint ranking has approvals already; it can no longer change.")
+        raise Conflict(HAS_APPROVALS())
     entries = [
         {
             "proposal_id": str(e.proposal_id),
@@ -171,16 +188,16 @@ def _check_joint_entries(
     data: schemas.JointRankingCreate, references: dict[uuid.UUID, str | None]
 ) -> None:
     errors = [
-        FieldError(f"entries[{i}].proposal_id", "not a reviewed proposal of this call")
+        FieldError(f"entries[{i}].proposal_id", NOT_RANKABLE())
         for i, e in enumerate(data.entries)
         if e.proposal_id not in references
     ]
     if len({e.proposal_id for e in data.entries}) != len(data.entries):
-        errors.append(FieldError("entries", "a proposal is listed twice"))
+        errors.append(FieldError("entries", LISTED_TWICE()))
     if sorted(e.position for e in data.entries) != list(range(1, len(data.entries) + 1)):
-        errors.append(FieldError("entries", "positions must be 1..n, each once"))
+        errors.append(FieldError("entries", POSITIONS(count=len(data.entries))))
     if errors:
-        raise Invalid("The joint ranking's entries are invalid.", errors=errors)
+        raise Invalid(JOINT_INVALID(), errors=errors)
 
 
 def joint_keys(ranking: Ranking) -> Subject:

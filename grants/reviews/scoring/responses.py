@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.common.filters import checked, one_of
 from grants.common.pagination import MAX_QUERY_INT
 from grants.db.models import Agency, Call, Ranking
 from grants.errors import NotFound
@@ -13,16 +14,16 @@ from grants.reviews.scoring.rankings import approvals
 from grants.reviews.scoring.schemas import RankingEntry, RankingView
 from grants.reviews.scoring.scores import ScoreOptions
 from grants.security.principal import Principal
+from messages import define
 from reviewers.aggregation import Method
 from workflows.machines.ranking import RankingState
+
+NO_RANKING_YET = define("ranking.none_yet", "No ranking yet.")
 
 
 def provide_options(
     agency: str | None = Parameter(query="agency", default=None, max_length=32),
-    # Refused when unknown (scores.call_scores); the schema names the known ones.
-    method: str = Parameter(
-        query="method", default="mean", max_length=16, schema_extra={"enum": list(Method)}
-    ),
+    method: str = one_of("method", Method, default=Method.MEAN),
     calibrate: bool = Parameter(query="calibrate", default=False),
     confidence_weighted: bool = Parameter(query="confidence_weighted", default=False),
     disagreement_threshold: float = Parameter(query="disagreement_threshold", default=1.5, ge=0),
@@ -32,7 +33,7 @@ def provide_options(
     """Aggregation options from the query string."""
     return ScoreOptions(
         agency=agency,
-        method=method,
+        method=Method(checked("method", method, Method)),
         calibrate=calibrate,
         confidence_weighted=confidence_weighted,
         disagreement_threshold=disagreement_threshold,
@@ -74,5 +75,5 @@ async def require_ranking_reader(
     if agency is not None:
         require_readable_pool(await readable_pools(session, principal, call, roles), agency)
     if ranking is None:
-        raise NotFound("No ranking yet.")
+        raise NotFound(NO_RANKING_YET())
     return ranking

@@ -9,14 +9,29 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
-from grants.common.edits import stale
+from grants.common.edits import check_version
 from grants.db.models import Review
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.reviews.scoring import schemas
 from grants.reviews.scoring.access import AssignmentScope, active_conflicts
 from grants.security.principal import Principal
+from grants.times import utcnow
+from messages import define
 from workflows.machines.review_assignment import AssignmentState
 from workflows.roles import ASSIGNED_REVIEWER
+
+UNKNOWN_CRITERION = define(
+    "review.score.unknown_criterion", "not a criterion of the rubric ({criteria})"
+)
+NOT_WHOLE = define("review.score.not_whole", "must be a whole number")
+OFF_SCALE = define("review.score.off_scale", "must be within {min}..{max}")
+OFF_SCALES = define("review.scores_invalid", "Some scores are not on the rubric's scales.")
+LOCKED = define("review.locked", "The review is submitted and locked; an officer may reopen it.")
+NO_SUCH_REVIEW = define("review.not_found", "No such review.")
+NOT_ACCEPTED = define(
+    "review.not_accepted", "The assignment is {state}; accept the invitation first."
+)
+CONFLICTED = define("review.conflicted", "You have a conflict of interest with this proposal.")
 
 FIELDS = (
     "scores",
@@ -33,20 +48,20 @@ async def review_of(session: AsyncSession, scope: AssignmentScope) -> Review | N
 
 
 def form(scope: AssignmentScope, review: Review | None) -> schemas.ReviewForm:
-    """The review as its form shows it; an empty form (version 0) before the first save."""
+    """The review as its form shows it (an empty form before the first save), under the
+    assignment's version."""
     a = scope.assignment
     values: dict[str, Any] = {name: getattr(review, name, None) for name in FIELDS}
     return schemas.ReviewForm(
         assignment_id=a.id,
         assignment_state=AssignmentState(a.state),
-        assignment_version=a.version,
         proposal_id=scope.proposal.id,
         proposal_reference=scope.proposal.reference,
         round=a.round,
         rubric=scope.call.rubric,
         **{**values, "scores": values["scores"] or {}},
         submitted_at=review.submitted_at if review else None,
-        version=review.version if review else 0,
+        version=a.version,
     )
 
 
@@ -64,13 +79,13 @@ def score_errors(rubric: list[dict[str, Any]], scores: dict[str, Any]) -> list[F
     for key, value in scores.items():
         c = criteria.get(key)
         if c is None:
-            known = ", ".join(criteria)
-            errors.append(FieldError(f"scores.{key}", f"not a criterion of the rubric ({known})"))
+            known = list(criteria)
+            errors.append(FieldError(f"scores.{key}", UNKNOWN_CRITERION(criteria=known)))
         elif isinstance(value, bool) or not isinstance(value, int):
-            errors.append(FieldError(f"scores.{key}", "must be a whole number"))
+            errors.append(FieldError(f"scores.{key}", NOT_WHOLE()))
         elif not c["scale_min"] <= value <= c["scale_max"]:
-            scale = f"{c['scale_min']}..{c['scale_max']}"
-            errors.append(FieldError(f"scores.{key}", f"must be within {scale}"))
+            scale = OFF_SCALE(min=c["scale_min"], max=c["scale_max"])
+            errors.append(FieldError(f"scores.{key}", scale))
     return errors
 
 
@@ -80,45 +95,44 @@ async def save_draft(
     scope: AssignmentScope,
     data: schemas.ReviewUpdate,
 ) -> schemas.ReviewForm:
-    """Replace the draft with what the reviewer typed (partial scores allowed) and audit it.
+    """Replace the draft with what the reviewer typed (partial scores allowed) and audit it;
+    the assignment's version moves on, so a `submit` sent with an older one is refused.
 
     Raises Invalid (naming `scores.<key>`; nothing saved), StaleVersion when the client saw
-    another version, Conflict once the review is submitted."""
+    another version of the assignment, Conflict once the review is submitted."""
     await _require_reviewing(session, scope)
     if scope.assignment.state == AssignmentState.SUBMITTED:
-        raise Conflict("The review is submitted and locked; an officer may reopen it.")
+        raise Conflict(LOCKED())
+    check_version(scope.assignment, data.version)
     review = await review_of(session, scope)
-    check_version_of(review, data.version)
     errors = score_errors(scope.call.rubric, data.scores)
     if errors:
-        raise Invalid("Some scores are not on the rubric's scales.", errors=errors)
+        raise Invalid(OFF_SCALES(), errors=errors)
     if review is None:
         review = Review(assignment_id=scope.assignment.id, scores={})
         session.add(review)
     changes = {n: [getattr(review, n, None), getattr(data, n)] for n in FIELDS}
     for name in FIELDS:
         setattr(review, name, getattr(data, name))
+    # The draft is part of its assignment (one resource, one version): a dirty row bumps it,
+    # and the version check in its UPDATE refuses a concurrent save or submit.
+    scope.assignment.updated_at = utcnow()
     await session.flush()
     await _audit(session, principal, review, "review.save", changes)
     return form(scope, review)
-
-
-def check_version_of(review: Review | None, seen: int) -> None:
-    """Raises StaleVersion unless the client saw the stored draft (0: no draft yet)."""
-    stale(seen, review.version if review else 0)
 
 
 async def _require_reviewing(session: AsyncSession, scope: AssignmentScope) -> None:
     """Only the assigned reviewer of an accepted (or submitted) assignment without an
     unresolved conflict works on its review; an officer overseeing the pool gets 404 here."""
     if ASSIGNED_REVIEWER not in scope.roles:
-        raise NotFound("No such review.")
+        raise NotFound(NO_SUCH_REVIEW())
     state = scope.assignment.state
     if state not in (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED):
-        raise Conflict(f"The assignment is {state}; accept the invitation first.")
+        raise Conflict(NOT_ACCEPTED(state=state))
     reasons = await active_conflicts(session, scope.assignment)
     if reasons:
-        raise Conflict("You have a conflict of interest with this proposal.", reasons=reasons)
+        raise Conflict(CONFLICTED(), reasons=reasons)
 
 
 async def _audit(

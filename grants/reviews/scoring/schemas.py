@@ -8,26 +8,42 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from grants.common.schemas import Input, Integer, Output
+from grants.common.schemas import Input, Integer, Output, examples
 from reviewers.aggregation import Method
 from workflows.machines.ranking import RankingState
 from workflows.machines.review_assignment import AssignmentState
 
+# One vocabulary for reviews, agency rankings and the joint ranking (the joint ranking once said
+# `reserve`; migration 0009 rewrote those entries to `fund_if_possible`).
 Recommendation = Literal["fund", "fund_if_possible", "do_not_fund"]
-JointRecommendation = Literal["fund", "reserve", "do_not_fund"]
-# A ranking entry's recommendation: an agency ranking says `fund_if_possible` where the joint
-# ranking says `reserve` (two vocabularies for now; one response schema serves both).
-RankedRecommendation = Literal["fund", "fund_if_possible", "reserve", "do_not_fund"]
+# Three proposals of one call in the order and with the recommendations a ranking example gives.
+_EXAMPLE_ORDER = (
+    ("0193a6d0-1b2c-7d3e-8f40-5a6b7c8d9e02", "fund"),
+    ("0193a6d0-1b2c-7d3e-8f40-5a6b7c8d9e01", "fund_if_possible"),
+    ("0193a6d0-1b2c-7d3e-8f40-5a6b7c8d9e03", "do_not_fund"),
+)
 
 
 class ReviewUpdate(Input):
     """A draft as the reviewer has typed it so far; it replaces the stored draft.
 
     `scores` may be partial; each value is checked against its criterion's scale by the
-    service (so the error names `scores.<key>`). `version` is the draft's version the client
-    saw (0 or absent before the first save)."""
+    service (so the error names `scores.<key>`). `version` is the assignment's version the
+    client saw (the resource in the path, as for its events): a save moves it on."""
 
-    version: Integer = Field(default=0, ge=0)
+    model_config = examples(
+        {"version": 3, "scores": {"novelty": 4}},
+        {
+            "version": 4,
+            "scores": {"novelty": 4, "feasibility": 4, "impact": 3},
+            "comments_to_applicants": "Clear aims and a credible bilateral plan.",
+            "confidential_comments": "The Vietnamese side's equipment budget looks thin.",
+            "recommendation": "fund_if_possible",
+            "confidence": 4,
+        },
+    )
+
+    version: Integer = Field(ge=1)
     scores: dict[str, Any] = Field(default_factory=dict)
     comments_to_applicants: str | None = Field(default=None, max_length=20000)
     confidential_comments: str | None = Field(default=None, max_length=20000)
@@ -36,11 +52,11 @@ class ReviewUpdate(Input):
 
 
 class ReviewForm(Output):
-    """The caller's review of one assignment: the draft, or an empty form (`version` 0)."""
+    """The caller's review of one assignment: the draft, or an empty form before the first
+    save. `version` is the assignment's: send it to save the draft or to fire `submit`."""
 
     assignment_id: uuid.UUID
     assignment_state: AssignmentState
-    assignment_version: int
     proposal_id: uuid.UUID
     proposal_reference: str | None
     round: int
@@ -125,7 +141,7 @@ class RankingEntry(Output):
     reference: str | None
     position: int
     score: float | None
-    recommendation: RankedRecommendation | None
+    recommendation: Recommendation | None
 
 
 class RankingView(Output):
@@ -150,6 +166,13 @@ class RankingEntryUpdate(Input):
 class RankingUpdate(Input):
     """The agency ranking's entries in their new order (every entry exactly once)."""
 
+    model_config = examples(
+        {
+            "version": 1,
+            "entries": [{"proposal_id": p, "recommendation": r} for p, r in _EXAMPLE_ORDER],
+        }
+    )
+
     version: Integer = Field(ge=1)
     entries: list[RankingEntryUpdate]
 
@@ -161,11 +184,21 @@ class VersionBody(Input):
 class JointEntry(Input):
     proposal_id: uuid.UUID
     position: Integer = Field(ge=1)
-    recommendation: JointRecommendation
+    recommendation: Recommendation
 
 
 class JointRankingCreate(Input):
     """The joint panel's ranking: every ranked proposal once, positions 1..n, and minutes."""
+
+    model_config = examples(
+        {
+            "entries": [
+                {"proposal_id": p, "position": n, "recommendation": r}
+                for n, (p, r) in enumerate(_EXAMPLE_ORDER, start=1)
+            ],
+            "minutes": "Joint panel, Hanoi: consensus on the order; JST and NAFOSTED agree.",
+        }
+    )
 
     entries: list[JointEntry] = Field(min_length=1)
     minutes: str = Field(min_length=1, max_length=50000)

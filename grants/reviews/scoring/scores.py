@@ -9,17 +9,18 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Agency, Call, Proposal, Review, ReviewAssignment
-from grants.errors import FieldError, Forbidden, Invalid
+from grants.errors import Forbidden
 from grants.reviews.scoring.access import agency_by_code, readable_pools, require_readable_pool
 from grants.reviews.scoring.schemas import CallScores, ProposalScore, Recommendation
 from grants.security.principal import Principal
+from messages import define
 from reviewers.aggregation import Criterion, Method, aggregate
 from workflows.machines.proposal import ProposalState
 from workflows.machines.review_assignment import AssignmentState
@@ -31,9 +32,14 @@ RANKED_STATES = (
     ProposalState.AWARDED,
     ProposalState.REJECTED,
 )
-RECOMMENDATIONS = ("fund", "fund_if_possible", "do_not_fund")
+# Best first: the order `_median_recommendation` takes the middle of.
+RECOMMENDATIONS: tuple[str, ...] = get_args(Recommendation)
 UNKNOWN_CONFIDENCE = 3  # a review without a stated confidence weighs as the middle of 1-5
 DECIMALS = 6
+
+OFFICERS_ONLY = define(
+    "score.officers_only", "Only the co-funding agencies' officers see scores and rankings."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +47,7 @@ class ScoreOptions:
     """How to aggregate: `agency` a pool's code (None: every pool the caller may see)."""
 
     agency: str | None = None
-    method: str = "mean"
+    method: Method = Method.MEAN
     calibrate: bool = False
     confidence_weighted: bool = False
     disagreement_threshold: float = 1.5
@@ -64,7 +70,7 @@ async def pool_of(
         return None
     own = [t.agency for t in call.agencies if t.agency_id in pools]
     if not own:  # officer_call lets no one else through; refuse rather than show every pool
-        raise Forbidden("Only the co-funding agencies' officers see scores and rankings.")
+        raise Forbidden(OFFICERS_ONLY())
     return own[0]
 
 
@@ -72,9 +78,7 @@ async def call_scores(
     session: AsyncSession, call: Call, pool: Agency | None, options: ScoreOptions
 ) -> CallScores:
     """Per proposal: per-criterion aggregate, rubric-weighted total, number of reviews, spread
-    and disagreement flag, best first. Raises Invalid for an unknown method."""
-    if options.method not in set(Method):
-        raise Invalid("Unknown method.", errors=[FieldError("method", "one of mean, median")])
+    and disagreement flag, best first."""
     proposals = list(
         await session.scalars(
             select(Proposal)
@@ -87,7 +91,7 @@ async def call_scores(
         call_id=call.id,
         agency=pool.code if pool else None,
         round=options.round,
-        method=Method(options.method),
+        method=options.method,
         calibrate=options.calibrate,
         confidence_weighted=options.confidence_weighted,
         disagreement_threshold=options.disagreement_threshold,

@@ -26,12 +26,17 @@ from grants.reviews.scoring.schemas import (
 )
 from grants.security import policy
 from grants.security.principal import Principal
+from messages import define
 from workflows.machines.proposal import ProposalState
 from workflows.machines.review_assignment import AssignmentState
 
 DECIDED = (ProposalState.AWARDED, ProposalState.REJECTED)
 ReviewItem = PanelReview | PeerReview | ApplicantReview
 Row = tuple[Review, int, str, str]
+
+OWN_FIRST = define(
+    "review.own_first", "Submit your own review first; the others are shown after that."
+)
 
 
 async def proposal_reviews(
@@ -63,7 +68,7 @@ async def proposal_reviews(
         )
     )
     if not done:
-        raise Conflict("Submit your own review first; the others are shown after that.")
+        raise Conflict(OWN_FIRST())
     query = query.where(ReviewAssignment.round.in_([a.round for a in done]))
     own = frozenset(a.pool_agency_id for a in done)
     pools = policy.peer_pools(await wall_stands(session, call), own)
