@@ -2,7 +2,7 @@
 amounts requested, approved and disbursed and the constraints that keep them in order.
 
 Revision ID: 0010
-Revises: 0008 (0009 may be written in parallel on another branch; the two are chained at merge)
+Revises: 0009
 Create Date: 2026-12-08 10:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
