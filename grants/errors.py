@@ -35,7 +35,7 @@ class FieldError:
     """One invalid field: its dotted path in the request and why it was refused."""
 
     field: str
-    reason: Message | str
+    reason: Message
 
 
 Text = Message | str
@@ -84,10 +84,10 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        detail: Text,
+        detail: Message,
         *,
         errors: Sequence[FieldError] = (),
-        reasons: Sequence[Text] = (),
+        reasons: Sequence[Message] = (),
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(str(detail))
