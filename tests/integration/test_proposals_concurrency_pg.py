@@ -138,8 +138,8 @@ async def test_two_budget_replacements_from_one_version_exactly_one_wins(
         "status": 409,
         "detail": "You saw version 1, but it is now version 2.",
         "instance": url,
-        "code": None,  # grants.common.edits' own message
-        "params": {},
+        "code": "edit.stale_version",
+        "params": {"seen": 1, "current": 2},
     }
     async with AsyncSession(committed_engine) as session:
         stored = (
