@@ -13,7 +13,7 @@ from grants.calls import schemas, services
 from grants.calls.access import calls_query, visible_call
 from grants.calls.responses import call_detail, call_view
 from grants.calls.services import Author
-from grants.common.filters import one_of
+from grants.common.filters import checked, one_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
 from grants.security.guards import authenticated, requires
@@ -42,7 +42,8 @@ class CallController(Controller):
         Any signed-in user: calls past their draft, plus the drafts one's own agency co-funds
         (auditors and admins: every call). A page (`limit`, `offset`). Changes nothing.
         """
-        query = calls_query(principal, state=call_state, agency=agency, q=q)  # checks the state
+        state = checked("state", call_state, CallState)  # an empty one too, like every list
+        query = calls_query(principal, state=state, agency=agency, q=q)
         rows, total = await fetch_page(db_session, query, window)
         items = [call_view(c) for c in rows]
         return Page.of(items, total, window)
