@@ -9,7 +9,7 @@ import uuid
 from pydantic import Field
 
 from grants.awards.schemas import Amount
-from grants.common.schemas import Input, Integer, Output
+from grants.common.schemas import Input, Integer, Output, examples
 from grants.money import MAX_AMOUNT
 from workflows.machines.tranche import TrancheState
 
@@ -18,6 +18,8 @@ class RequestData(Input):
     """A tranche's request by the PI of its side: `amount` is what you ask for, at most the
     planned amount (the planned amount when left out)."""
 
+    model_config = examples({}, {"amount": 7000000})
+
     amount: Integer | None = Field(default=None, ge=0, le=MAX_AMOUNT)
 
 
@@ -25,11 +27,15 @@ class ApproveData(Input):
     """An officer's approval: `amount` at most what was requested (the requested amount when
     left out)."""
 
+    model_config = examples({}, {"amount": 6500000})
+
     amount: Integer | None = Field(default=None, ge=0, le=MAX_AMOUNT)
 
 
 class CommentData(Input):
     """Why the request goes back to the PI, or why the payment is withheld; the PI reads it."""
+
+    model_config = examples({"comment": "The year 1 progress report lacks the partner's part."})
 
     comment: str = Field(min_length=1, max_length=4000)
 
@@ -37,6 +43,10 @@ class CommentData(Input):
 class DisburseData(Input):
     """The payment made: `amount` at most the approved amount, the bank's or treasury's
     `payment_reference` and the day it was paid (`paid_on`)."""
+
+    model_config = examples(
+        {"amount": 6500000, "payment_reference": "JST-2028-04-0117", "paid_on": "2028-04-25"}
+    )
 
     amount: Integer = Field(ge=0, le=MAX_AMOUNT)
     payment_reference: str = Field(min_length=1, max_length=100)
