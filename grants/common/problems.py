@@ -49,8 +49,8 @@ class Problem(BaseModel):
     type: str = Field(examples=["urn:cofund:problem:conflict"])
     title: str = Field(examples=["Conflict"])
     status: int = Field(examples=[409])
-    detail: str
-    instance: str
+    detail: str = Field(examples=["The event is refused."])
+    instance: str = Field(examples=["/api/proposals/0193e3c4-5b1e-7d2a-9f3c-2a1b4c5d6e7f"])
     code: str | None = Field(description=_CODE, examples=["problem.invalid_fields"])
     params: dict[str, Any] = Field(description=_PARAMS, examples=[{}])
     errors: list[FieldProblem] | None = None
@@ -61,8 +61,12 @@ class Problem(BaseModel):
 def problem_responses(**described: str) -> dict[int, ResponseSpec]:
     """OpenAPI responses for the given statuses (`s403="…"`), each a problem+json body."""
     return {
+        # Litestar would invent random strings as examples for the fields that declare none.
         int(status.removeprefix("s")): ResponseSpec(
-            data_container=Problem, description=text, media_type="application/problem+json"
+            data_container=Problem,
+            description=text,
+            media_type="application/problem+json",
+            generate_examples=False,
         )
         for status, text in described.items()
     }
