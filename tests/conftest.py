@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar import Litestar
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -89,13 +90,22 @@ def app(
     engine: AsyncEngine,
     session_maker: async_sessionmaker[AsyncSession],
     tmp_path: Path,
-) -> Litestar:
-    return create_app(
+) -> Iterator[Litestar]:
+    yield create_app(
         settings,
         engine=engine,
         session_maker=session_maker,
         document_store=LocalDocumentStore(tmp_path / "documents"),
     )
+    # advanced-alchemy keeps every config's keys in class-wide registries and finds a free one
+    # by recursing once per key taken: a few thousand apps in one process exceed Python's
+    # recursion limit. Each test's app is gone after it, so its keys are free again.
+    for registry in (
+        "_SESSION_SCOPE_KEY_REGISTRY",
+        "_ENGINE_APP_STATE_KEY_REGISTRY",
+        "_SESSIONMAKER_APP_STATE_KEY_REGISTRY",
+    ):
+        getattr(SQLAlchemyAsyncConfig, registry).clear()
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_user_create_bad_input_is_a_clear_error(var_dir: Path) -> None:
     )
 
     assert result.exit_code == 1
-    assert "roles[0].agency: no agency has the code 'NOPE'" in result.output
+    assert "roles[0].agency: No agency has the code NOPE." in result.output
 
 
 def test_workflow_diagrams_are_current() -> None:
