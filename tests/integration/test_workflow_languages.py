@@ -8,8 +8,6 @@ before the header (`grants.common.locales`) and every account has one, so the tw
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +17,9 @@ from tests.factories import BudgetLineFactory, bearer, make_proposal
 from tests.factories_proposals import World, make_world, ready_proposal
 from tests.support.problems import problem
 from tests.support.reasons import PAST_CLOSES, PAST_OPENS, reason
+from tests.support.submission_refusal import CHECKS_CODED, CHECKS_TEXTS
 
 Client = httpx.AsyncClient
-NBSP = "\xa0"
 PAST = "2026-03-31T08:00:00Z"
 
 DEADLINE_PASSED = {
@@ -135,71 +133,9 @@ async def _refusable(db: AsyncSession, world: World) -> Proposal:
     return proposal
 
 
-def _money(amount: int, currency: str) -> dict[str, Any]:
-    return {"amount": amount, "currency": currency}
-
-
 # The deadline's reason, then the submission checks' (the proposals' messages), in order.
-CODED = [
-    ("proposal.guard.deadline_passed", {"deadline": PAST}),
-    ("proposal.submission.abstract_not_in_english", {}),
-    ("part.submission.no_institution", {"agency": "JST"}),
-    (
-        "budget.caps.year_over_cap",
-        {
-            "agency": "JST",
-            "year": 1,
-            "amount": _money(12_000_000, "JPY"),
-            "cap": _money(10_000_000, "JPY"),
-        },
-    ),
-    (
-        "budget.indirect_over_share",
-        {
-            "agency": "JST",
-            "indirect": _money(4_000_000, "JPY"),
-            "percent": 30,
-            "direct": _money(8_000_000, "JPY"),
-        },
-    ),
-    (
-        "budget.caps.total_over_cap",
-        {
-            "agency": "NAFOSTED",
-            "total": _money(47_500_000, "VND"),
-            "cap": _money(45_000_000, "VND"),
-        },
-    ),
-    (
-        "document.submission.required_missing",
-        {"label": "Project description", "kind": "project_description"},
-    ),
-]
-TEXTS = {
-    "ja": [
-        DEADLINE_PASSED["ja"],
-        "概要に英語の記載がありません。",
-        "JST側の部分に所属機関（ROR ID または名称）がありません。",
-        "JST側の部分の1年目の予算は ￥12,000,000 で、JSTの年間上限 ￥10,000,000 を超えています。",
-        "JST側の部分の間接経費 ￥4,000,000 が、直接経費 ￥8,000,000 に対してJSTが認める割合"
-        "（30%）を超えています。",
-        "NAFOSTED側の部分の予算の合計 ₫47,500,000 が、NAFOSTEDの1課題あたりの上限 ₫45,000,000 "
-        "を超えています。",
-        "必須書類「Project description」（project_description）が提出されていません。",
-    ],
-    "vi": [
-        DEADLINE_PASSED["vi"],
-        "Phần tóm tắt chưa có nội dung tiếng Anh.",
-        "Phần JST chưa có tổ chức chủ trì (mã ROR hoặc tên).",
-        f"Kinh phí năm thứ 1 của phần JST là 12.000.000{NBSP}¥, vượt mức trần "
-        f"10.000.000{NBSP}¥ mỗi năm của JST.",
-        f"Chi phí gián tiếp của phần JST là 4.000.000{NBSP}¥, vượt tỷ lệ JST cho phép so với "
-        f"chi phí trực tiếp 8.000.000{NBSP}¥ (30%).",
-        f"Kinh phí tổng cộng của phần NAFOSTED là 47.500.000{NBSP}₫, vượt mức trần "
-        f"45.000.000{NBSP}₫ cho mỗi dự án của NAFOSTED.",
-        "Còn thiếu tài liệu bắt buộc 'Project description' (project_description).",
-    ],
-}
+CODED = [("proposal.guard.deadline_passed", {"deadline": PAST}), *CHECKS_CODED]
+TEXTS = {lang: [DEADLINE_PASSED[lang], *CHECKS_TEXTS[lang]] for lang in ("ja", "vi")}
 
 
 @pytest.mark.parametrize("lang", ["ja", "vi"])
