@@ -1,8 +1,10 @@
-"""Where the standards' own files live: `../shared/standards/` beside the repository root.
+"""Where the standards' own files live: `../shared/standards/` beside the repository root when
+it is there (the maintained copy), else the copy under `tests/data/standards/` (the Merkle test
+vectors, Apache-2.0, licence beside them), so a clone anywhere runs the same checks.
 
 A missing directory is an error, never a skip: the vector, schema and XSD tests are what prove
 the exports and proofs conform, and a run that silently lost them would prove nothing.
-`COFUND_STANDARDS` points elsewhere for a clone that is not a sibling of `shared/`.
+`COFUND_STANDARDS` points elsewhere.
 """
 
 from __future__ import annotations
@@ -11,7 +13,17 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-STANDARDS = Path(os.environ.get("COFUND_STANDARDS", REPO_ROOT.parent / "shared" / "standards"))
+SHARED = REPO_ROOT.parent / "shared" / "standards"
+VENDORED = REPO_ROOT / "tests" / "data" / "standards"
+
+
+def _root() -> Path:
+    if "COFUND_STANDARDS" in os.environ:
+        return Path(os.environ["COFUND_STANDARDS"])
+    return SHARED if SHARED.is_dir() else VENDORED
+
+
+STANDARDS = _root()
 
 
 def standards_dir(name: str) -> Path:
@@ -19,7 +31,7 @@ def standards_dir(name: str) -> Path:
     path = STANDARDS / name
     if not path.is_dir():
         raise FileNotFoundError(
-            f"{path} is missing: the standards' files must sit in ../shared/standards beside the "
-            "repository (or set COFUND_STANDARDS to their directory)"
+            f"{path} is missing: the standards' files sit in ../shared/standards beside the "
+            "repository or in tests/data/standards (or set COFUND_STANDARDS to their directory)"
         )
     return path

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.standards import standards_dir
+from tests.support.standards import SHARED, VENDORED, standards_dir
 from transparency import (
     MemoryTree,
     ProofError,
@@ -126,3 +126,11 @@ def test_generated_consistency_proof_is_the_vectors(path: Path) -> None:
     proof = consistency_proof(vector["size1"], vector["size2"], MemoryTree(LEAVES))
 
     assert proof == proof_of(vector)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="no ../shared/standards beside this clone")
+def test_the_vendored_vectors_are_the_shared_ones() -> None:
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    assert files(VENDORED / "merkle") == files(SHARED / "merkle")
