@@ -131,7 +131,9 @@ async def test_add_member_answers_alike_whether_or_not_the_email_has_an_account(
         "JST側の共同研究者として招待されています。\n\n"
         "このメールアドレス（nobody@example.jp）で CoFund にサインインするか、このアドレスで"
         "アカウントを作成したうえで、"
-        f"{tokyo:%Y/%m/%d %H:%M} (日本時間) までに http://127.0.0.1:8000/api/invitations "
+        # Japanese writes the hour unpadded (CLDR's H:mm): 0:05, not 00:05.
+        f"{tokyo:%Y/%m/%d} {tokyo.hour}:{tokyo:%M} (日本時間) までに "
+        "http://127.0.0.1:8000/api/invitations "
         "で招待を承諾してください。\n"
         "この研究課題にお心当たりがない場合は、このメールを破棄してください。ご本人が承諾しない"
         "限り、何も行われません。\n"
