@@ -65,6 +65,10 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         catalog.obsolete.clear()
         catalog.fuzzy = False  # a fuzzy header makes `pybabel compile` skip the whole file
+        if locale == "en":  # the source language: each entry is its own English, in full
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
