@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Proposal, User
-from tests.factories import BudgetLineFactory, bearer, make_proposal
-from tests.factories_proposals import World, make_world, ready_proposal
+from tests.factories import bearer
+from tests.factories_proposals import make_world, ready_proposal
 from tests.support.problems import problem
 from tests.support.reasons import PAST_CLOSES, PAST_OPENS, reason
-from tests.support.submission_refusal import CHECKS_CODED, CHECKS_TEXTS
+from tests.support.submission_refusal import CHECKS_CODED, CHECKS_TEXTS, refusable_proposal
 
 Client = httpx.AsyncClient
 PAST = "2026-03-31T08:00:00Z"
@@ -106,33 +106,6 @@ async def test_transitions_give_their_reasons_in_the_readers_language(
     ]
 
 
-async def _refusable(db: AsyncSession, world: World) -> Proposal:
-    """Both PIs on board, but: no English abstract, no host institution on the JST side, the
-    JST year 1 over its yearly cap with indirect costs over their share, the NAFOSTED total
-    over its project cap, and the required project description missing."""
-    proposal = await make_proposal(
-        db,
-        world.call,
-        {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi},
-        abstract={"ja": "概要"},
-        duration_years=5,
-    )
-    jst, nafosted = proposal.parts
-    nafosted.institution_name = "Vietnam National University, Hanoi"
-    jst.budget.extend(
-        [
-            BudgetLineFactory(part_id=jst.id, year=1, amount=8_000_000),
-            BudgetLineFactory(part_id=jst.id, year=1, category="indirect", amount=4_000_000),
-        ]
-    )
-    nafosted.budget.extend(
-        BudgetLineFactory(part_id=nafosted.id, year=y, amount=9_500_000, currency="VND")
-        for y in range(1, 6)
-    )
-    await db.flush()
-    return proposal
-
-
 # The deadline's reason, then the submission checks' (the proposals' messages), in order.
 CODED = [("proposal.guard.deadline_passed", {"deadline": PAST}), *CHECKS_CODED]
 TEXTS = {lang: [DEADLINE_PASSED[lang], *CHECKS_TEXTS[lang]] for lang in ("ja", "vi")}
@@ -143,7 +116,7 @@ async def test_refused_submission_past_the_deadline_explains_every_reason_in_the
     client: Client, db: AsyncSession, lang: str
 ) -> None:
     world = await make_world(db, opens_at=PAST_OPENS, closes_at=PAST_CLOSES)
-    proposal = await _refusable(db, world)
+    proposal = await refusable_proposal(db, world)
     reader = world.jp_pi if lang == "ja" else world.vn_pi
 
     response = await _submit(client, await _as(db, reader, lang), proposal)

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models import Proposal
+from tests.factories import BudgetLineFactory, make_proposal
+from tests.factories_proposals import World
+
 NBSP = "\xa0"
 
 
@@ -70,3 +76,30 @@ CHECKS_TEXTS = {
         "Còn thiếu tài liệu bắt buộc 'Project description' (project_description).",
     ],
 }
+
+
+async def refusable_proposal(db: AsyncSession, world: World) -> Proposal:
+    """Both PIs on board, but: no English abstract, no host institution on the JST side, the
+    JST year 1 over its yearly cap with indirect costs over their share, the NAFOSTED total
+    over its project cap, and the required project description missing."""
+    proposal = await make_proposal(
+        db,
+        world.call,
+        {world.jst.id: world.jp_pi, world.nafosted.id: world.vn_pi},
+        abstract={"ja": "概要"},
+        duration_years=5,
+    )
+    jst, nafosted = proposal.parts
+    nafosted.institution_name = "Vietnam National University, Hanoi"
+    jst.budget.extend(
+        [
+            BudgetLineFactory(part_id=jst.id, year=1, amount=8_000_000),
+            BudgetLineFactory(part_id=jst.id, year=1, category="indirect", amount=4_000_000),
+        ]
+    )
+    nafosted.budget.extend(
+        BudgetLineFactory(part_id=nafosted.id, year=y, amount=9_500_000, currency="VND")
+        for y in range(1, 6)
+    )
+    await db.flush()
+    return proposal
