@@ -113,7 +113,13 @@ def demo(force: bool) -> None:
 
 
 def _print_logins() -> None:
-    from grants.demo import DEMO_CALL_CODE, DEMO_PASSWORD, LOGINS, REVIEW_CALL_CODE
+    from grants.demo import (
+        DEMO_CALL_CODE,
+        DEMO_PASSWORD,
+        FINISHED_CALL_CODE,
+        LOGINS,
+        REVIEW_CALL_CODE,
+    )
 
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in LOGINS:
@@ -121,6 +127,10 @@ def _print_logins() -> None:
         click.echo(f"  {login.role + scope:<20} {login.email}")
     click.echo(f"Demo call open for proposals: {DEMO_CALL_CODE} (JST and NAFOSTED)")
     click.echo(f"Demo call in review: {REVIEW_CALL_CODE} (try `grants assign {REVIEW_CALL_CODE}`)")
+    click.echo(
+        f"Demo finished call: {FINISHED_CALL_CODE}, its 5-year grant in its second fiscal year "
+        "(PIs kaito.mori@ and quang.vo@demo.cofund.example; the officers act on its tranches)"
+    )
 
 
 @main.group()

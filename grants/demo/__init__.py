@@ -1,5 +1,5 @@
 """The demo data `make run` seeds into an empty database: agencies, one login per role, an
-open call and a call in review."""
+open call, a call in review and a finished call whose grant is in its second fiscal year."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from grants.accounts.services import create_user
 from grants.agencies.services import create_agency
 from grants.common.actors import SYSTEM
 from grants.db.models import User
+from grants.demo.finished_call import FINISHED_CALL_CODE, seed_finished_call
 from grants.demo.open_call import DEMO_CALL_CODE, seed_call
 from grants.demo.people import (
     AGENCIES,
     DEMO_PASSWORD,
+    GRANT_LOGINS,
     LOGINS,
     REVIEW_LOGINS,
     DemoLogin,
@@ -24,6 +26,7 @@ from grants.demo.review_call import REVIEW_CALL_CODE, seed_review_call
 __all__ = [
     "DEMO_CALL_CODE",
     "DEMO_PASSWORD",
+    "FINISHED_CALL_CODE",
     "LOGINS",
     "REVIEW_CALL_CODE",
     "DemoLogin",
@@ -37,10 +40,10 @@ async def is_empty(session: AsyncSession) -> bool:
 
 
 async def seed(session: AsyncSession) -> list[DemoLogin]:
-    """Create the demo agencies, users, the open demo call and the call in review (the
-    agencies and users audited as the system, the calls as the JST officer, each proposal and
-    service step as the person taking it); returns the logins `grants demo` prints; the
-    caller commits."""
+    """Create the demo agencies, users, the open demo call, the call in review and the finished
+    call with its grant (the agencies and users audited as the system, the calls as the JST
+    officer, each proposal, review, decision and tranche step as the person taking it); returns
+    the logins `grants demo` prints; the caller commits."""
     for agency in AGENCIES:
         await create_agency(session, agency, actor=SYSTEM)
     users = {}
@@ -51,7 +54,8 @@ async def seed(session: AsyncSession) -> list[DemoLogin]:
         "NAFOSTED": users["officer.nafosted@demo.cofund.example"],
     }
     await seed_call(session, officers)
-    for login in REVIEW_LOGINS:
+    for login in (*REVIEW_LOGINS, *GRANT_LOGINS):
         users[login.email] = await create_user(session, user_create(login), actor=SYSTEM)
     await seed_review_call(session, users)
+    await seed_finished_call(session, users)
     return list(LOGINS)

@@ -122,3 +122,11 @@ REVIEW_LOGINS = (
     _login("bao.vu", "Vũ Quốc Bảo (reviewer)", "reviewer", "VN"),
     _login("huong.dang", "Đặng Thanh Hương (reviewer)", "reviewer", "VN"),
 )
+
+# The PIs of the finished call: its grant (Mori and Võ) and its rejected proposal.
+GRANT_LOGINS = (
+    _login("kaito.mori", "Mori Kaito (researcher, Japan)", "researcher", "JP"),
+    _login("quang.vo", "Võ Đăng Quang (researcher, Vietnam)", "researcher", "VN"),
+    _login("rina.abe", "Abe Rina (researcher, Japan)", "researcher", "JP"),
+    _login("hai.bui", "Bùi Văn Hải (researcher, Vietnam)", "researcher", "VN"),
+)

@@ -173,18 +173,20 @@ def _principal(user: User) -> Principal:
     return principal(user)
 
 
-def _email(local: str) -> str:
+def email(local: str) -> str:
     return f"{local}@demo.cofund.example"
 
 
-def _budget(currency: str, per_year: int, version: int) -> proposal_schemas.BudgetReplace:
-    """Three years of personnel plus 10 % indirect costs."""
+def _budget(
+    currency: str, per_year: int, version: int, years: int = 3
+) -> proposal_schemas.BudgetReplace:
+    """`years` years of personnel plus 10 % indirect costs."""
     return proposal_schemas.BudgetReplace.model_validate(
         {
             "version": version,
             "lines": [
                 {"year": y, "category": c, "amount": a, "currency": currency}
-                for y in (1, 2, 3)
+                for y in range(1, years + 1)
                 for c, a in (("personnel", per_year), ("indirect", per_year // 10))
             ],
         }
@@ -199,11 +201,19 @@ async def _call_event(
     await act(session, CALLS, call, event, officer, at=call.closes_at if at_close else None)
 
 
-async def _submitted_proposal(
-    session: AsyncSession, call: Call, spec: DemoProposal, users: dict[str, User]
-) -> None:
-    """Draft (JP PI), invite and join (VN PI), hosts and budgets, then submit (VN PI)."""
-    jp, vn = _principal(users[_email(spec.jp_pi)]), _principal(users[_email(spec.vn_pi)])
+async def submitted_proposal(
+    session: AsyncSession,
+    call: Call,
+    spec: DemoProposal,
+    users: dict[str, User],
+    *,
+    years: int = 3,
+    start: datetime.date = datetime.date(2027, 4, 1),
+    per_year: tuple[int, int] = (9_000_000, 1_200_000_000),
+) -> Proposal:
+    """Draft (JP PI), invite and join (VN PI), hosts and budgets (`per_year` personnel of the
+    JST and NAFOSTED sides, plus 10 % indirect, each project year), then submit (VN PI)."""
+    jp, vn = _principal(users[email(spec.jp_pi)]), _principal(users[email(spec.vn_pi)])
     data = proposal_schemas.ProposalCreate.model_validate(
         {
             "call_id": call.id,
@@ -211,8 +221,8 @@ async def _submitted_proposal(
             "abstract": {"en": spec.abstract},
             "keywords": list(spec.keywords),
             "topic": spec.topic,
-            "duration_years": 3,
-            "planned_start": datetime.date(2027, 4, 1),
+            "duration_years": years,
+            "planned_start": start,
         }
     )
     proposal, call = await proposals.create(session, jp, data)
@@ -222,23 +232,24 @@ async def _submitted_proposal(
         proposal,
         call,
         roles_on(jp, proposal, call),
-        proposal_schemas.InvitationCreate(agency="NAFOSTED", email=_email(spec.vn_pi)),
+        proposal_schemas.InvitationCreate(agency="NAFOSTED", email=email(spec.vn_pi)),
     )
     await invitations.accept(session, vn, invited.id)
     jp_part, vn_part = proposal.parts
-    for who, part, host, currency, per_year in (
-        (jp, jp_part, spec.jp_host, "JPY", 9_000_000),
-        (vn, vn_part, spec.vn_host, "VND", 1_200_000_000),
+    for who, part, host, currency, amount in (
+        (jp, jp_part, spec.jp_host, "JPY", per_year[0]),
+        (vn, vn_part, spec.vn_host, "VND", per_year[1]),
     ):
         host_data = proposal_schemas.PartUpdate(version=part.version, institution_name=host)
         await team.update_part(session, who, proposal, part, host_data)
         await team.replace_budget(
-            session, who, proposal, call, part, _budget(currency, per_year, part.version)
+            session, who, proposal, call, part, _budget(currency, amount, part.version, years)
         )
-    await act(session, PROPOSALS, proposal, ProposalEvent.SUBMIT, users[_email(spec.vn_pi)])
+    await act(session, PROPOSALS, proposal, ProposalEvent.SUBMIT, users[email(spec.vn_pi)])
+    return proposal
 
 
-async def _declare_eligible(session: AsyncSession, call: Call, officers: dict[str, User]) -> None:
+async def declare_eligible(session: AsyncSession, call: Call, officers: dict[str, User]) -> None:
     """Each agency's officer finds its part of every submitted proposal eligible, at the
     closing instant; the second key admits each proposal."""
     for proposal in await _proposals_of(session, call):
@@ -260,7 +271,7 @@ async def _serving_reviewers(
     """Profiles in the pool of the reviewer's country's agency; that agency's officer asks
     them to serve on the call and each accepts."""
     for local, expertise, keywords, institution in REVIEWERS:
-        user = users[_email(local)]
+        user = users[email(local)]
         agency = "JST" if user.country == "JP" else "NAFOSTED"
         officer = officers[agency]
         profile = pool_schemas.ReviewerProfileCreate(
@@ -297,9 +308,9 @@ async def seed_review_call(session: AsyncSession, users: dict[str, User]) -> Cal
     for officer in officers.values():
         await _call_event(session, call, CallEvent.APPROVE, officer, at_close=False)
     for spec in REVIEW_PROPOSALS:
-        await _submitted_proposal(session, call, spec, users)
+        await submitted_proposal(session, call, spec, users)
     await _call_event(session, call, CallEvent.CLOSE, jst)
-    await _declare_eligible(session, call, officers)
+    await declare_eligible(session, call, officers)
     await _call_event(session, call, CallEvent.START_REVIEW, nafosted)
     await _serving_reviewers(session, call, users, officers)
     return call

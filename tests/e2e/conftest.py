@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 GRANTS = Path(sys.executable).with_name("grants")
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 120.0
 STOP_SECONDS = 5.0
 # Playwright waits up to 30 s by default; a local server answers in well under a second.
 ACTION_TIMEOUT_MS = 5_000

@@ -54,11 +54,16 @@ def test_demo_seeds_a_call_in_review(var_dir: Path) -> None:
     services = _rows(
         var_dir,
         "SELECT u.email, a.code, s.state FROM call_reviewers s JOIN users u ON u.id = "
-        "s.reviewer_id JOIN agencies a ON a.id = s.agency_id ORDER BY a.code, u.email",
+        "s.reviewer_id JOIN agencies a ON a.id = s.agency_id JOIN calls c ON c.id = s.call_id "
+        "WHERE c.code = 'NEXUS-JV-2026' ORDER BY a.code, u.email",
     )
     verified = _grants("audit", "verify")
 
-    assert calls == [("NEXUS-JV-2026", "reviewing", 2), ("NEXUS-JV-2027", "open", 3)]
+    assert calls == [
+        ("NEXUS-JV-2024", "finished", 1),
+        ("NEXUS-JV-2026", "reviewing", 2),
+        ("NEXUS-JV-2027", "open", 3),
+    ]
     assert proposals == [(f"{CALL}-{n:04d}", "eligible") for n in (1, 2, 3, 4)]
     assert services == [
         ("emi.watanabe@demo.cofund.example", "JST", "accepted"),
@@ -68,7 +73,7 @@ def test_demo_seeds_a_call_in_review(var_dir: Path) -> None:
         ("huong.dang@demo.cofund.example", "NAFOSTED", "accepted"),
         ("mai.hoang@demo.cofund.example", "NAFOSTED", "accepted"),
     ]
-    assert (verified.exit_code, verified.output) == (0, "audit chain intact: 104 events\n")
+    assert (verified.exit_code, verified.output) == (0, "audit chain intact: 199 events\n")
 
 
 def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
@@ -105,7 +110,8 @@ def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
         var_dir,
         "SELECT p.reference, a.code, count(*), min(r.state), max(r.state) "
         "FROM review_assignments r JOIN proposals p ON p.id = r.proposal_id "
-        "JOIN agencies a ON a.id = r.pool_agency_id GROUP BY p.reference, a.code "
+        "JOIN agencies a ON a.id = r.pool_agency_id "
+        f"WHERE p.reference LIKE '{CALL}-%' GROUP BY p.reference, a.code "
         "ORDER BY p.reference, a.code",
     )
     assert per_pool == [
@@ -121,11 +127,11 @@ def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
     assert conflicted == [(0,)]
     assert _rows(var_dir, "SELECT count(*) FROM conflicts") == [(0,)]
     run = _rows(
-        var_dir, "SELECT seq, action, actor_label FROM audit_events WHERE seq > 104 ORDER BY seq"
+        var_dir, "SELECT seq, action, actor_label FROM audit_events WHERE seq > 199 ORDER BY seq"
     )
     assert run == [
-        (105, "conflicts.detect", "cli"),
-        *[(seq, "review_assignment.create", "cli") for seq in range(106, 122)],
-        (122, "call.assignment_run", "cli"),
+        (200, "conflicts.detect", "cli"),
+        *[(seq, "review_assignment.create", "cli") for seq in range(201, 217)],
+        (217, "call.assignment_run", "cli"),
     ]
-    assert _grants("audit", "verify").output == "audit chain intact: 122 events\n"
+    assert _grants("audit", "verify").output == "audit chain intact: 217 events\n"
