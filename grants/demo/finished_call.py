@@ -21,7 +21,16 @@ from grants.bindings import ASSIGNMENTS, CALLS, PROPOSALS, RANKINGS, SERVICES, T
 from grants.calls.schemas import CallCreate
 from grants.calls.services import Author, create_call
 from grants.common.actors import Actor
-from grants.db.models import Agency, BudgetLine, Call, Grant, Proposal, ReviewAssignment, Tranche, User
+from grants.db.models import (
+    Agency,
+    BudgetLine,
+    Call,
+    Grant,
+    Proposal,
+    ReviewAssignment,
+    Tranche,
+    User,
+)
 from grants.demo.acting import act, principal
 from grants.demo.open_call import criterion, kind, terms
 from grants.demo.review_call import DemoProposal, declare_eligible, email, submitted_proposal

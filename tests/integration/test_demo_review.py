@@ -111,7 +111,7 @@ def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
         "SELECT p.reference, a.code, count(*), min(r.state), max(r.state) "
         "FROM review_assignments r JOIN proposals p ON p.id = r.proposal_id "
         "JOIN agencies a ON a.id = r.pool_agency_id "
-        f"WHERE p.reference LIKE '{CALL}-%' GROUP BY p.reference, a.code "
+        "WHERE p.reference LIKE 'NEXUS-JV-2026-%' GROUP BY p.reference, a.code "
         "ORDER BY p.reference, a.code",
     )
     assert per_pool == [
