@@ -215,8 +215,9 @@ async def _review(
         .order_by(Proposal.number, ReviewAssignment.id)
     )
     for row in list(rows):
-        reviewer = await session.get(User, row.reviewer_id)
-        assert reviewer is not None  # a foreign key guarantees it
+        found = await session.get(User, row.reviewer_id)
+        assert found is not None  # a foreign key guarantees it
+        reviewer = found
         await act(session, ASSIGNMENTS, row, AssignmentEvent.ACCEPT, reviewer)
         scope = await assignment_scope(session, principal(reviewer), row.id)
         funded = scope.proposal.number == 1
@@ -339,7 +340,7 @@ async def _first_tranches(
             select(Tranche).where(Tranche.side_id == side.id, Tranche.position == 1)
         )
         assert tranche is not None  # planned at the award
-        steps = (
+        steps: tuple[tuple[TrancheEvent, User, int, dict[str, object]], ...] = (
             (TrancheEvent.REQUEST, pis[code], 3, {}),
             (TrancheEvent.APPROVE, officers[code], 10, {}),
             (
