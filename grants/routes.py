@@ -10,6 +10,7 @@ from typing import Any
 
 from grants.accounts.controllers import AuthController, MeController, UserController
 from grants.agencies.controllers import AgencyController
+from grants.agreements.controllers import AgreementController, StatementController
 from grants.audit.controllers import AuditController
 from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
@@ -55,5 +56,7 @@ ROUTES: list[Any] = [
     RankingController,
     DecisionController,
     GrantController,
+    AgreementController,
+    StatementController,
     *(router_for(binding) for binding in BINDINGS),
 ]

@@ -5,6 +5,7 @@ grants can be arranged directly (rows written as the application writes them).""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from typing import Any
 
@@ -16,7 +17,10 @@ from grants.db.models import (
     Agency,
     ApprovedBudgetLine,
     AuditEvent,
+    FinancialStatement,
+    FinancialStatementLine,
     Grant,
+    GrantAgreement,
     GrantBudgetLine,
     GrantSide,
     Proposal,
@@ -24,6 +28,7 @@ from grants.db.models import (
     User,
 )
 from grants.tranches.planning import side_tranches
+from storage.base import StoredObject
 from tests.factories import BudgetLineFactory, persist
 from tests.factories_guards import approve
 from tests.factories_scoring import Panel, make_panel
@@ -182,3 +187,50 @@ async def with_tranches(db: AsyncSession, panel: Panel, grant: Grant) -> list[Tr
     ]
     await persist(db, *planned)
     return planned
+
+
+async def with_agreement(
+    db: AsyncSession, side: GrantSide, uploader: User, stored: StoredObject | None = None
+) -> GrantAgreement:
+    """The side's signed agreement, recorded as the next version (the bytes need not be in a
+    store unless a test downloads them: then pass what `store.put` stored)."""
+    versions = await db.scalar(select(func.count()).where(GrantAgreement.side_id == side.id))
+    agreement = GrantAgreement(
+        grant_id=side.grant_id,
+        side_id=side.id,
+        version=int(versions or 0) + 1,
+        original_name="agreement.pdf",
+        content_type="application/pdf",
+        size=stored.size if stored else 0,
+        sha256=stored.sha256_hex if stored else hashlib.sha256(b"").hexdigest(),
+        storage_key=stored.key if stored else f"arranged/{uuid.uuid4().hex}",
+        uploaded_by=uploader.id,
+    )
+    await persist(db, agreement)
+    return agreement
+
+
+async def with_agreements(db: AsyncSession, panel: Panel, grant: Grant) -> None:
+    """Both sides' signed agreements, each uploaded by the side's PI."""
+    for side, pi in zip(grant.sides, (panel.jp_pi, panel.vn_pi), strict=True):
+        await with_agreement(db, side, pi)
+
+
+async def with_statement(
+    db: AsyncSession, side: GrantSide, year: int, submitter: User, **spent: int
+) -> FinancialStatement:
+    """Version 1 of the side's statement of `year`: `spent` per category."""
+    statement = FinancialStatement(
+        grant_id=side.grant_id,
+        side_id=side.id,
+        year=year,
+        version=1,
+        currency=side.currency,
+        submitted_by=submitter.id,
+        lines=[
+            FinancialStatementLine(position=i, category=c, spent=a)
+            for i, (c, a) in enumerate(spent.items())
+        ],
+    )
+    await persist(db, statement)
+    return statement

@@ -40,7 +40,7 @@ from tests.factories import (
     make_user,
     persist,
 )
-from tests.factories_awards import GrantFactory
+from tests.factories_awards import GrantFactory, with_agreement, with_statement
 from tests.factories_documents import PDF
 from tests.factories_guards import approve
 
@@ -193,6 +193,9 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     await persist(db, member, document, invitation, assignment, serving, invited, conflict, ranking)
     grant = await _grant(db, a, (jst, people["jst"]), (nafosted, people["nafosted"]))
     tranche = await _requested_tranche(db, grant, people["researcher"])
+    signed = await store.put(_one_chunk())
+    agreement = await with_agreement(db, grant.sides[0], people["researcher"], signed)
+    statement = await with_statement(db, grant.sides[0], 1, people["researcher"], personnel=1)
     for name, user in people.items():
         token, world.headers[name] = await _token(db, user)
         world.ids[f"user:{name}"] = user.id
@@ -206,6 +209,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
         "member": member, "document": document, "invitation": invitation,
         "assignment": assignment, "service": invited, "service:reviewer": serving,
         "conflict": conflict, "ranking": ranking, "grant": grant, "tranche": tranche,
+        "agreement": agreement, "statement": statement,
     }  # fmt: skip
     for name, row in named.items():
         world.ids[name] = row.id

@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
 from grants.common.pagination import Window, provide_window
-from grants.db.models import Document
 from grants.documents import schemas, services
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
@@ -63,7 +62,7 @@ def provide_upload(
     )
 
 
-def download_headers(document: Document) -> dict[str, str]:
+def download_headers(document: services.StoredFile) -> dict[str, str]:
     """Headers of a streamed download: attachment name, exact size, digest, no sniffing."""
     digest = base64.b64encode(bytes.fromhex(document.sha256)).decode()
     return {

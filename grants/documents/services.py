@@ -26,6 +26,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
 from sqlalchemy import Select, and_, func, select
@@ -105,11 +106,27 @@ class UploadRequest:
     request_id: str | None = None
 
 
+class StoredFile(Protocol):
+    """A recorded upload (a proposal's document, a grant side's agreement) as a download
+    needs it."""
+
+    @property
+    def storage_key(self) -> str: ...
+    @property
+    def original_name(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Download:
     """Either a short-lived `url` to redirect to, or the document's bytes as a `stream`."""
 
-    document: Document
+    document: StoredFile
     url: str | None = None
     stream: AsyncIterator[bytes] | None = None
 
@@ -126,7 +143,8 @@ def kind_terms(call: Call, kind: str) -> KindTerms:
     raise Invalid(detail, errors=[FieldError("kind", UNKNOWN_KIND_FIELD(kind=kind))])
 
 
-def _too_large(kind: str, refused: TooLarge) -> PayloadTooLarge:
+def too_large(kind: str, refused: TooLarge) -> PayloadTooLarge:
+    """The 413 naming `kind` and the limit `refused` hit."""
     return PayloadTooLarge(
         TOO_LARGE(kind=kind, limit=refused.limit), errors=[FieldError("body", refused.message)]
     )
@@ -151,9 +169,9 @@ async def upload_document(
     terms = kind_terms(call, upload.kind)
     name = original_name(upload.header_name, upload.query_name)
     if terms.max_bytes is not None and (upload.content_length or 0) > terms.max_bytes:
-        raise _too_large(terms.kind, TooLarge(terms.max_bytes))
+        raise too_large(terms.kind, TooLarge(terms.max_bytes))
     await session.commit()
-    stored = await _store(store, chunks, terms)
+    stored = await store_upload(store, chunks, terms)
     try:
         return await _record(session, principal, call, upload, name, stored)
     except BaseException:
@@ -161,14 +179,16 @@ async def upload_document(
         raise
 
 
-async def _store(
+async def store_upload(
     store: DocumentStore, chunks: AsyncIterator[bytes], terms: KindTerms
 ) -> StoredObject:
+    """Stream `chunks` into the store under `terms`; raises PayloadTooLarge,
+    UnsupportedMediaType or StorageFailed (nothing stored then)."""
     try:
         return await store.put(chunks, max_size=terms.max_bytes, allowed_types=terms.allowed_types)
     except TooLarge as exc:
         # The store's own limit (S3's part count) may be below the kind's: name the one hit.
-        raise _too_large(terms.kind, exc) from None
+        raise too_large(terms.kind, exc) from None
     except UnsupportedType as exc:
         allowed = sorted(terms.allowed_types or ())
         detail = TYPE_REFUSED(sniffed=exc.sniffed, kind=terms.kind, allowed=allowed)
@@ -262,7 +282,7 @@ async def get_document(
     return document
 
 
-async def open_download(store: DocumentStore, document: Document) -> Download:
+async def open_download(store: DocumentStore, document: StoredFile) -> Download:
     """A presigned URL valid `DOWNLOAD_URL_SECONDS` when the store hands them out, else the
     opened byte stream. Call only after authorizing. Raises StorageFailed."""
     try:

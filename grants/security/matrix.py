@@ -368,6 +368,36 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         auditor=(200, 1),
         admin=(200, 1),
     ),
+    # The JST side's papers: its signed agreement (one version) and its year 1 statement.
+    ("POST", "/api/grants/{grant_id:uuid}/sides/{agency:str}/agreement"): row(
+        404, researcher=201, jst=201, nafosted=403, auditor=403, admin=403
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/sides/{agency:str}/agreement"): row(
+        404,
+        researcher=(200, 1),
+        jst=(200, 1),
+        nafosted=(200, 1),
+        auditor=(200, 1),
+        admin=(200, 1),
+    ),
+    (
+        "GET",
+        "/api/grants/{grant_id:uuid}/sides/{agency:str}/agreement/{agreement_id:uuid}/content",
+    ): row(404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200),
+    ("PUT", "/api/grants/{grant_id:uuid}/sides/{agency:str}/statements/{year:int}"): row(
+        404, researcher=200, jst=403, nafosted=403, auditor=403, admin=403
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/sides/{agency:str}/statements/{year:int}"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/statements"): row(
+        404,
+        researcher=(200, 1),
+        jst=(200, 1),
+        nafosted=(200, 1),
+        auditor=(200, 1),
+        admin=(200, 1),
+    ),
     ("GET", "/api/tranches/{tranche_id:uuid}/transitions"): row(
         404,
         researcher=(200, 0),

@@ -1,13 +1,13 @@
 """The tranche machine's binding: the PI of a side requests its agency's tranche, that agency's
 officers return, approve, withhold and disburse it.
 
-Facts the guards read today: the grant's state; the first tranche of a side needs nothing else
-yet (the signed grant agreement is not recorded by the application: when it is, its absence is
-one of the request's `problems`); every later tranche waits for the previous year's progress
-report, accepted by every co-funding agency. No progress report exists yet, so every later
-tranche is refused naming every agency, which is the truth: it cannot be released without an
-accepted report (nor, later, without a financial statement). No mid-term gate is recorded yet
-either, so none is pending.
+Facts the guards read today: the grant's state; the request's `problems`, the side's papers it
+lacks (the first tranche needs the side's signed agreement, a later one the side's financial
+statement of the previous project year: `grants.agreements.gating`); every later tranche waits
+for the previous year's progress report, accepted by every co-funding agency. No progress
+report exists yet, so every later tranche is refused naming every agency, which is the truth:
+it cannot be released without an accepted report. No mid-term gate is recorded yet either, so
+none is pending.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.agreements.gating import request_problems
 from grants.awards.access import visible_grant
 from grants.db.models import Call, Grant, Proposal, Tranche
 from grants.errors import NotFound
@@ -100,9 +101,10 @@ class TrancheBinding(Binding[Tranche]):
         self, session: AsyncSession, principal: Principal, target: Target[Tranche]
     ) -> TrancheContext:
         tranche, scope = target.entity, target.scope
+        side = next(s for s in scope.grant.sides if s.id == tranche.side_id)
         return TrancheContext(
             grant_active=scope.grant.state == GrantState.ACTIVE,
-            problems=(),
+            problems=await request_problems(session, tranche, side, scope.grant.duration_years),
             previous_report_pending=(
                 () if tranche.position == 1 else tuple(t.agency.code for t in scope.call.agencies)
             ),

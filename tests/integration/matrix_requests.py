@@ -38,8 +38,9 @@ PARAMS = {
     "ranking_id": "ranking",
     "grant_id": "grant",
     "tranche_id": "tranche",
+    "agreement_id": "agreement",
 }
-LITERALS = {"code": "JST", "event": "no_such_event"}
+LITERALS = {"code": "JST", "event": "no_such_event", "agency": "JST", "year": "1"}
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,19 @@ REQUESTS: dict[tuple[str, str], Req] = {
         for name in ("suspend", "resume", "complete", "terminate")
     },
     ("GET", "/api/grants/{grant_id:uuid}/tranches"): Req(),
+    ("POST", "/api/grants/{grant_id:uuid}/sides/{agency:str}/agreement"): Req(
+        content=PDF, headers={"X-Filename": "agreement.pdf", "Content-Type": "application/pdf"}
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/sides/{agency:str}/agreement"): Req(),
+    (
+        "GET",
+        "/api/grants/{grant_id:uuid}/sides/{agency:str}/agreement/{agreement_id:uuid}/content",
+    ): Req(),
+    ("PUT", "/api/grants/{grant_id:uuid}/sides/{agency:str}/statements/{year:int}"): Req(
+        json=lambda w: {"lines": [{"category": "personnel", "spent": 2}]}
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/sides/{agency:str}/statements/{year:int}"): Req(),
+    ("GET", "/api/grants/{grant_id:uuid}/statements"): Req(),
     ("GET", "/api/tranches/{tranche_id:uuid}/transitions"): Req(),
     ("POST", "/api/tranches/{tranche_id:uuid}/events/{event:str}"): event(entity="tranche"),
     **{

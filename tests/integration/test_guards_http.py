@@ -33,6 +33,7 @@ from tests.factories_awards import (
     decided,
     make_deciding,
     make_grant,
+    with_agreements,
     with_tranches,
 )
 from tests.factories_calls import make_cofunders
@@ -63,10 +64,6 @@ RESOURCES: dict[type[Any], str] = {
 }
 
 REFUSED = {"en": "The event is refused.", "vi": "Sự kiện này bị từ chối."}
-NO_AGREEMENT = (
-    "No signed grant agreement or financial statement is recorded yet, so a request has no "
-    "problems to report: this guard cannot refuse through HTTP."
-)
 NO_GATE = (
     "No mid-term gate is recorded yet, so none is pending: this guard cannot refuse through HTTP."
 )
@@ -863,9 +860,15 @@ async def test_grant_tranches_settled_refuses_completing_with_open_tranches(
 # Tranche ---------------------------------------------------------------------------------
 
 
-async def _tranches(db: AsyncSession, **grant: Any) -> tuple[Panel, list[Tranche]]:
+async def _tranches(
+    db: AsyncSession, *, signed: bool = True, **grant: Any
+) -> tuple[Panel, list[Tranche]]:
+    """A 3-year grant's tranches (JST's first three), both sides' agreements signed unless
+    not `signed`."""
     panel = await make_deciding(db)
     made = await make_grant(db, panel, panel.proposals[0], **grant)
+    if signed:
+        await with_agreements(db, panel, made)
     return panel, await with_tranches(db, panel, made)
 
 
@@ -884,14 +887,24 @@ async def test_tranche_grant_active_refuses_a_request_on_a_suspended_grant(
     )
 
 
-@pytest.mark.xfail(strict=True, reason=NO_AGREEMENT)
 async def test_tranche_request_complete_refuses_a_request_without_the_agreement(
     client: Client, db: AsyncSession
 ) -> None:
-    panel, tranches = await _tranches(db)
+    panel, tranches = await _tranches(db, signed=False)
 
     await assert_refused(
-        client, db, await bearer(db, panel.jp_pi), tranches[0], "request", [{"code": "any"}]
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        tranches[0],
+        "request",
+        [
+            reason(
+                "tranche.request.agreement_missing",
+                "The signed grant agreement of JST's side has not been uploaded.",
+                agency="JST",
+            )
+        ],
     )
 
 
@@ -908,10 +921,16 @@ async def test_tranche_previous_report_accepted_refuses_a_second_tranche_without
         "request",
         [
             reason(
+                "tranche.request.statement_missing",
+                "The financial statement of JST's side for project year 1 has not been submitted.",
+                agency="JST",
+                year=1,
+            ),
+            reason(
                 "tranche.guard.previous_report_pending",
                 "The previous year's progress report is not yet accepted by: JST and NAFOSTED.",
                 agencies=["JST", "NAFOSTED"],
-            )
+            ),
         ],
     )
 

@@ -100,6 +100,7 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "POST /api/tranches/{tranche_id}/events/request": {PDA: WHOLE_NUMBERS},
     "POST /api/tranches/{tranche_id}/events/resubmit": {PDA: WHOLE_NUMBERS},
     "POST /api/tranches/{tranche_id}/events/approve": {PDA: WHOLE_NUMBERS},
+    "PUT /api/grants/{grant_id}/sides/{agency}/statements/{year}": {PDA: WHOLE_NUMBERS},
 }
 CHECKS = {check.__name__: check for check in (positive_data_acceptance,)}
 

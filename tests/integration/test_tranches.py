@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import AuditEvent, Tranche
+from grants.db.models import AuditEvent, Grant, Tranche
 from tests.conftest import QueryCounter
 from tests.factories import BudgetLineFactory, UserRoleFactory, bearer, persist
 from tests.factories_awards import (
@@ -24,6 +24,7 @@ from tests.factories_awards import (
     lines,
     make_deciding,
     make_grant,
+    with_agreements,
     with_tranches,
 )
 from tests.factories_scoring import Panel
@@ -39,7 +40,7 @@ NAFOSTED_3 = (*NAFOSTED_REQUEST, (3, "personnel", 600_000_000))
 
 async def awarded(client: Client, db: AsyncSession) -> tuple[Panel, str]:
     """A 3-year JST+NAFOSTED grant from 2027-04-01, awarded through the API (JST's approval
-    sent, NAFOSTED's arranged); its id."""
+    sent, NAFOSTED's arranged), both sides' agreements signed; its id."""
     panel = await make_deciding(db)
     proposal = panel.proposals[0]
     for part, currency, amount in zip(
@@ -58,7 +59,11 @@ async def awarded(client: Client, db: AsyncSession) -> tuple[Panel, str]:
         json=approval_body(proposal, "JST", lines(JST_3, "JPY")),
     )
     assert response.status_code == 201, response.json()
-    return panel, str(response.json()["grant_id"])
+    grant_id = response.json()["grant_id"]
+    grant = await db.get(Grant, uuid.UUID(grant_id))
+    assert grant is not None
+    await with_agreements(db, panel, grant)
+    return panel, str(grant_id)
 
 
 async def schedule(client: Client, grant_id: str, headers: dict[str, str]) -> list[Any]:
@@ -339,11 +344,17 @@ async def test_a_later_tranche_waits_for_the_previous_years_report(
         "params": {},
         "reasons": [
             {
+                "code": "tranche.request.statement_missing",
+                "params": {"agency": "JST", "year": 1},
+                "message": "The financial statement of JST's side for project year 1 has not "
+                "been submitted.",
+            },
+            {
                 "code": "tranche.guard.previous_report_pending",
                 "params": {"agencies": ["JST", "NAFOSTED"]},
                 "message": "The previous year's progress report is not yet accepted by: "
                 "JST and NAFOSTED.",
-            }
+            },
         ],
     }
     assert await _tranche_actions(db) == []
@@ -382,10 +393,14 @@ async def test_refusals_read_in_japanese_and_vietnamese(client: Client, db: Asyn
     )
 
     assert over.json()["errors"][0]["reason"] == JA_OVER_APPROVED
-    assert early.json()["reasons"][0]["message"] == VI_REPORT_PENDING
+    assert [r["message"] for r in early.json()["reasons"]] == [
+        VI_STATEMENT_MISSING,
+        VI_REPORT_PENDING,
+    ]
 
 
 JA_OVER_APPROVED = "支払できるのは承認額の￥6,000,000までです。￥6,000,001はこれを超えています。"
+VI_STATEMENT_MISSING = "Báo cáo tài chính của phía JST cho năm thứ 1 của dự án chưa được nộp."
 VI_REPORT_PENDING = "Báo cáo tiến độ năm trước chưa được chấp nhận bởi: JST và NAFOSTED."
 
 

@@ -4,6 +4,11 @@ from advanced_alchemy.base import orm_registry
 
 from grants.db.models.accounts import ApiToken, LoginAttempt, User, UserRole, UserSession
 from grants.db.models.agencies import Agency
+from grants.db.models.agreements import (
+    FinancialStatement,
+    FinancialStatementLine,
+    GrantAgreement,
+)
 from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
@@ -46,7 +51,10 @@ __all__ = [
     "CallReviewer",
     "Conflict",
     "Document",
+    "FinancialStatement",
+    "FinancialStatementLine",
     "Grant",
+    "GrantAgreement",
     "GrantBudgetLine",
     "GrantSide",
     "LoginAttempt",

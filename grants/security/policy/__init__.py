@@ -81,6 +81,12 @@ that agency's side requests it (the other side's PI cannot), only that agency's 
 return, approve, withhold and disburse it (another co-funder's officer 403), and the approver
 is never the requester nor a member of the consortium (the machine's guards).
 
+**A grant side's papers.** Whoever sees a grant reads each side's signed agreement and financial
+statements. A side's signed agreement is uploaded by that side's PI (who usually holds the copy
+both signed) or recorded by that side's agency's officers; a side's financial statement is
+submitted by that side's PI only. Anyone else who sees the grant (the other side, co-investigators,
+the other agency's officers, auditors, admins) gets 403.
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -94,6 +100,11 @@ from __future__ import annotations
 import uuid
 from typing import Literal, overload
 
+from grants.security.policy.agreements import (
+    SideFacts,
+    agreement_upload_decision,
+    statement_submit_decision,
+)
 from grants.security.policy.awards import (
     DecisionsShown,
     GrantFacts,
@@ -215,8 +226,10 @@ __all__ = [
     "ReviewShape",
     "ReviewerFacts",
     "ServiceFacts",
+    "SideFacts",
     "TrancheFacts",
     "Via",
+    "agreement_upload_decision",
     "assignment_pools_seen",
     "call_pool_decision",
     "call_roles",
@@ -251,6 +264,7 @@ __all__ = [
     "readable_pools",
     "reads_everything",
     "review_shape",
+    "statement_submit_decision",
     "tranche_officers_shown",
 ]
 
