@@ -84,13 +84,13 @@ async def upload_agreement(
     await session.commit()
     stored = await store_upload(store, chunks, TERMS)
     try:
-        return await _record(session, principal, side_id, name, stored, upload.request_id)
+        return await record_agreement(session, principal, side_id, name, stored, upload.request_id)
     except BaseException:
         log.warning("agreement stored but not recorded", storage_key=stored.key)
         raise
 
 
-async def _record(
+async def record_agreement(
     session: AsyncSession,
     principal: Principal,
     side_id: uuid.UUID,
@@ -98,6 +98,8 @@ async def _record(
     stored: StoredObject,
     request_id: str | None,
 ) -> GrantAgreement:
+    """Record `stored` as the next version of the side's agreement, uploaded by `principal`
+    (whose right to do so the caller checked); audited as `grant_agreement.upload`."""
     # The side's row orders concurrent uploads, so each takes its own version number.
     side = await session.get(GrantSide, side_id, with_for_update=True, populate_existing=True)
     assert side is not None  # sides are never deleted

@@ -22,6 +22,9 @@ from grants.demo.people import (
     user_create,
 )
 from grants.demo.review_call import REVIEW_CALL_CODE, seed_review_call
+from grants.document_store import build_document_store
+from grants.settings import get_settings
+from storage.base import DocumentStore
 
 __all__ = [
     "DEMO_CALL_CODE",
@@ -39,11 +42,12 @@ async def is_empty(session: AsyncSession) -> bool:
     return not await session.scalar(select(func.count()).select_from(User))
 
 
-async def seed(session: AsyncSession) -> list[DemoLogin]:
+async def seed(session: AsyncSession, store: DocumentStore | None = None) -> list[DemoLogin]:
     """Create the demo agencies, users, the open demo call, the call in review and the finished
     call with its grant (the agencies and users audited as the system, the calls as the JST
     officer, each proposal, review, decision and tranche step as the person taking it); returns
-    the logins `grants demo` prints; the caller commits."""
+    the logins `grants demo` prints; the caller commits. The grant's signed agreements go to
+    `store`, by default the one the settings choose."""
     for agency in AGENCIES:
         await create_agency(session, agency, actor=SYSTEM)
     users = {}
@@ -57,5 +61,5 @@ async def seed(session: AsyncSession) -> list[DemoLogin]:
     for login in (*REVIEW_LOGINS, *GRANT_LOGINS):
         users[login.email] = await create_user(session, user_create(login), actor=SYSTEM)
     await seed_review_call(session, users)
-    await seed_finished_call(session, users)
+    await seed_finished_call(session, users, store or build_document_store(get_settings()))
     return list(LOGINS)

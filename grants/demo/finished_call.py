@@ -10,11 +10,14 @@ the first of the month fourteen months before the seeding day.
 from __future__ import annotations
 
 import datetime
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.agreements.uploads import TERMS as AGREEMENT_TERMS
+from grants.agreements.uploads import record_agreement
 from grants.awards import schemas as award_schemas
 from grants.awards.recording import record_decision
 from grants.bindings import ASSIGNMENTS, CALLS, PROPOSALS, RANKINGS, SERVICES, TRANCHES
@@ -34,6 +37,7 @@ from grants.db.models import (
 from grants.demo.acting import act, principal
 from grants.demo.open_call import criterion, kind, terms
 from grants.demo.review_call import DemoProposal, declare_eligible, email, submitted_proposal
+from grants.documents.services import store_upload
 from grants.reviews.assignment import engine
 from grants.reviews.assignment.events import invite_all
 from grants.reviews.pool import schemas as pool_schemas
@@ -46,6 +50,7 @@ from grants.reviews.scoring.scores import ScoreOptions
 from grants.settings import get_settings
 from grants.times import clock_at
 from schedules import add_months
+from storage.base import DocumentStore
 from workflows.machines.call import CallEvent
 from workflows.machines.call_service import ServiceEvent
 from workflows.machines.proposal import ProposalEvent
@@ -142,8 +147,11 @@ def finished_call(timeline: Timeline) -> CallCreate:
     )
 
 
-async def seed_finished_call(session: AsyncSession, users: dict[str, User]) -> Grant:
-    """NEXUS-JV-2024 from publication to the grant's second fiscal year; returns the grant."""
+async def seed_finished_call(
+    session: AsyncSession, users: dict[str, User], store: DocumentStore
+) -> Grant:
+    """NEXUS-JV-2024 from publication to the grant's second fiscal year (the signed agreements
+    kept in `store`); returns the grant."""
     officers = {
         "JST": users["officer.jst@demo.cofund.example"],
         "NAFOSTED": users["officer.nafosted@demo.cofund.example"],
@@ -188,7 +196,7 @@ async def seed_finished_call(session: AsyncSession, users: dict[str, User]) -> G
         await act(session, CALLS, call, CallEvent.FINISH, officers["NAFOSTED"])
     grant = await session.scalar(select(Grant).where(Grant.proposal_id == funded.id))
     assert grant is not None  # both agencies approved it just above
-    await _first_tranches(session, grant, timeline, users, officers)
+    await _first_tranches(session, store, grant, timeline, users, officers)
     return grant
 
 
@@ -324,16 +332,44 @@ def _cut(agency: str, year: int, category: str) -> int:
     return JST_YEAR_1_CUT if (agency, year, category) == ("JST", 1, "personnel") else 0
 
 
+async def _signed_agreements(
+    session: AsyncSession, store: DocumentStore, grant: Grant, pis: dict[str, User]
+) -> None:
+    """Each side's PI uploads the grant agreement both parties signed (a one-page PDF)."""
+    for side in grant.sides:
+        pdf = _agreement_pdf(side.number)
+        stored = await store_upload(store, _chunks(pdf), AGREEMENT_TERMS)
+        name = f"{side.number}-agreement-signed.pdf"
+        pi = principal(pis[side.agency.code])
+        await record_agreement(session, pi, side.id, name, stored, None)
+
+
+def _agreement_pdf(number: str) -> bytes:
+    body = f"Grant agreement {number}, signed by the agency and the host institution."
+    return (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        + f"% {body}\n".encode()
+        + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+async def _chunks(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
 async def _first_tranches(
     session: AsyncSession,
+    store: DocumentStore,
     grant: Grant,
     timeline: Timeline,
     users: dict[str, User],
     officers: dict[str, User],
 ) -> None:
-    """Each side's PI requests its first tranche in the project's first week; the agency's
-    officer approves it and pays it within the month."""
+    """Each side's PI uploads the signed agreement and requests its first tranche in the
+    project's first week; the agency's officer approves it and pays it within the month."""
     pis = {"JST": users[email(FUNDED.jp_pi)], "NAFOSTED": users[email(FUNDED.vn_pi)]}
+    with clock_at(timeline.at(timeline.start + DAY)):
+        await _signed_agreements(session, store, grant, pis)
     for side in grant.sides:
         code = side.agency.code
         tranche = await session.scalar(

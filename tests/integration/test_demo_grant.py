@@ -5,6 +5,7 @@ first tranches paid and the rest waiting for the year-1 report."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.db.models import User
 from grants.demo import FINISHED_CALL_CODE, seed
 from grants.demo.finished_call import Timeline
+from storage.local import LocalDocumentStore
 from tests.factories import bearer
 
 Client = httpx.AsyncClient
@@ -28,9 +30,9 @@ async def _get(client: Client, url: str, headers: dict[str, str]) -> Any:
 
 
 async def test_the_demo_grant_is_in_its_second_fiscal_year_with_first_tranches_paid(
-    client: Client, db: AsyncSession
+    client: Client, db: AsyncSession, tmp_path: Path
 ) -> None:
-    await seed(db)
+    await seed(db, LocalDocumentStore(tmp_path))
     users = {u.email: u for u in await db.scalars(select(User))}
     jst, vo = await bearer(db, users[JST]), await bearer(db, users[VO])
     start = Timeline.before(datetime.datetime.now(datetime.UTC).date()).start

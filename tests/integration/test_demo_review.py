@@ -73,12 +73,15 @@ def test_demo_seeds_a_call_in_review(var_dir: Path) -> None:
         ("huong.dang@demo.cofund.example", "NAFOSTED", "accepted"),
         ("mai.hoang@demo.cofund.example", "NAFOSTED", "accepted"),
     ]
-    assert (verified.exit_code, verified.output) == (0, "audit chain intact: 199 events\n")
+    seeded = _rows(var_dir, "SELECT count(*), max(seq) FROM audit_events")[0]
+    assert (verified.exit_code, verified.output) == (0, f"audit chain intact: {seeded[1]} events\n")
+    assert seeded[0] == seeded[1]
 
 
 def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
     _grants("db", "upgrade")
     _grants("demo")
+    ((seeded,),) = _rows(var_dir, "SELECT max(seq) FROM audit_events")
 
     result = _grants("assign", CALL)
 
@@ -126,12 +129,12 @@ def test_assign_covers_the_demo_call_without_conflicts(var_dir: Path) -> None:
     )
     assert conflicted == [(0,)]
     assert _rows(var_dir, "SELECT count(*) FROM conflicts") == [(0,)]
-    run = _rows(
-        var_dir, "SELECT seq, action, actor_label FROM audit_events WHERE seq > 199 ORDER BY seq"
-    )
+    events = _rows(var_dir, "SELECT seq, action, actor_label FROM audit_events ORDER BY seq")
+    run = [event for event in events if event[0] > seeded]
+    # The assignment appends its events after the seeded ones: detection, 16 rows, the run.
     assert run == [
-        (200, "conflicts.detect", "cli"),
-        *[(seq, "review_assignment.create", "cli") for seq in range(201, 217)],
-        (217, "call.assignment_run", "cli"),
+        (seeded + 1, "conflicts.detect", "cli"),
+        *[(seeded + n, "review_assignment.create", "cli") for n in range(2, 18)],
+        (seeded + 18, "call.assignment_run", "cli"),
     ]
-    assert _grants("audit", "verify").output == "audit chain intact: 217 events\n"
+    assert _grants("audit", "verify").output == f"audit chain intact: {seeded + 18} events\n"
