@@ -4,6 +4,7 @@ from advanced_alchemy.base import orm_registry
 
 from grants.db.models.accounts import ApiToken, LoginAttempt, User, UserRole, UserSession
 from grants.db.models.agencies import Agency
+from grants.db.models.amendments import Amendment, AmendmentMove, ApprovedEndDate
 from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
@@ -34,9 +35,12 @@ metadata = orm_registry.metadata
 
 __all__ = [
     "Agency",
+    "Amendment",
+    "AmendmentMove",
     "ApiToken",
     "Approval",
     "ApprovedBudgetLine",
+    "ApprovedEndDate",
     "AuditChainHead",
     "AuditEvent",
     "Bid",
