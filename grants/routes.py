@@ -10,6 +10,7 @@ from typing import Any
 
 from grants.accounts.controllers import AuthController, MeController, UserController
 from grants.agencies.controllers import AgencyController
+from grants.amendments.controllers import AmendmentController, GrantAmendmentController
 from grants.audit.controllers import AuditController
 from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
@@ -55,5 +56,7 @@ ROUTES: list[Any] = [
     RankingController,
     DecisionController,
     GrantController,
+    GrantAmendmentController,
+    AmendmentController,
     *(router_for(binding) for binding in BINDINGS),
 ]

@@ -8,6 +8,8 @@ Create Date: 2026-12-01 16:00:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
@@ -22,7 +24,7 @@ UTC = advanced_alchemy.types.datetime.DateTimeUTC(timezone=True)
 CATEGORIES = "('personnel', 'equipment', 'consumables', 'travel', 'other', 'indirect')"
 
 
-def _audit_columns() -> list[sa.Column[object]]:
+def _audit_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", UTC, nullable=False),

@@ -81,6 +81,13 @@ that agency's side requests it (the other side's PI cannot), only that agency's 
 return, approve, withhold and disburse it (another co-funder's officer 403), and the approver
 is never the requester nor a member of the consortium (the machine's guards).
 
+**Amendments.** Whoever sees a grant sees its amendments (anyone else 404), the consortium
+without the deciding officers' names. A PI requests one: a budget move only the PI of the side
+it moves (403 to anyone else), an extension either PI. A budget move is decided by the officers
+of its side's agency alone (another co-funder's officer 403), an extension by every co-funding
+agency (two keys); the decider is never a consortium member (the machine's guards). Only the
+requester withdraws it.
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -94,6 +101,12 @@ from __future__ import annotations
 import uuid
 from typing import Literal, overload
 
+from grants.security.policy.amendments import (
+    NO_SUCH_AMENDMENT,
+    AmendmentFacts,
+    amendment_request_decision,
+    decide_amendment,
+)
 from grants.security.policy.awards import (
     DecisionsShown,
     GrantFacts,
@@ -190,16 +203,19 @@ Facts = (
     | AccountFacts
     | GrantFacts
     | TrancheFacts
+    | AmendmentFacts
 )
 
 __all__ = [
     "AGENCY_ENTRY_FIELDS",
     "CONSORTIUM",
+    "NO_SUCH_AMENDMENT",
     "NO_SUCH_TRANCHE",
     "OVERSIGHT",
     "WALL_DETAIL",
     "AccountFacts",
     "Action",
+    "AmendmentFacts",
     "AssignmentFacts",
     "CallAssignmentsFacts",
     "CallFacts",
@@ -217,6 +233,7 @@ __all__ = [
     "ServiceFacts",
     "TrancheFacts",
     "Via",
+    "amendment_request_decision",
     "assignment_pools_seen",
     "call_pool_decision",
     "call_roles",
@@ -279,6 +296,8 @@ def decide(principal: Principal, action: Action, facts: Facts) -> Decision:
             return decide_grant(facts)
         case TrancheFacts():
             return decide_tranche(principal, facts)
+        case AmendmentFacts():
+            return decide_amendment(principal, facts)
 
 
 @overload
