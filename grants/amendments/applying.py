@@ -200,9 +200,8 @@ async def apply_extension(
         assert sum(p.amount for p in plan) == side.awarded_total
         tranches += await apply_plan(session, side, side.agency.code, rows.tranches, plan)
     before = grant.end_date
-    amendment.approved_end_date = end
     grant.end_date = end
-    await session.flush()
+    amendment.approved_end_date = end  # last: the kernel's flush bumps its version once
     return {"end_date": [before.isoformat(), end.isoformat()], "tranches": tranches}
 
 
