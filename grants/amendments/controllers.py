@@ -31,7 +31,7 @@ class GrantAmendmentController(Controller):
         self, principal: Principal, grant_id: uuid.UUID, db_session: AsyncSession, window: Window
     ) -> Page[schemas.Amendment]:
         """The grant's amendments, oldest first, with proposed and approved values and each
-        deciding agency's answer (the officers' ids for auditors and admins only).
+        deciding agency's answer (the officers' ids for officers, auditors and admins, never the consortium).
 
         Whoever sees the grant; anyone else 404. A constant number of queries. Changes nothing.
         """
@@ -87,5 +87,10 @@ class AmendmentController(Controller):
     async def show(
         self, principal: Principal, amendment_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.Amendment:
-        """One amendment. Whoever sees its grant; anyone else 404. Changes nothing."""
+        """One amendment, with proposed and approved values and each deciding agency's answer.
+
+        Whoever sees its grant (the officers' ids for officers, auditors and admins, never the consortium); anyone else
+        404. Decide, withdraw or record it through `/api/amendments/{id}/events/…`. Changes
+        nothing.
+        """
         return await services.show_amendment(db_session, principal, amendment_id)
