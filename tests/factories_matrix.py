@@ -7,8 +7,8 @@ B (JV-2026-0002). The reviewer (JST pool) accepted an assignment on A; the bysta
 is invited to serve on the call and has a declared conflict with A. Each agency's officer, an
 auditor and an admin complete the cast. A grant stands on A (both agencies' approvals with it)
 so the grant routes have one to name, with the JST side's first tranche requested by the
-researcher and a no-cost extension requested by them too; A itself stays under review. Built with the shared
-factories in the test session.
+researcher and a no-cost extension requested by them too; A itself stays under review. Built
+with the shared factories in the test session.
 """
 
 from __future__ import annotations

@@ -31,9 +31,10 @@ class GrantAmendmentController(Controller):
         self, principal: Principal, grant_id: uuid.UUID, db_session: AsyncSession, window: Window
     ) -> Page[schemas.Amendment]:
         """The grant's amendments, oldest first, with proposed and approved values and each
-        deciding agency's answer (the officers' ids for officers, auditors and admins, never the consortium).
+        deciding agency's answer.
 
-        Whoever sees the grant; anyone else 404. A constant number of queries. Changes nothing.
+        Whoever sees the grant (the officers' ids for officers, auditors and admins, never for
+        the consortium); anyone else 404. A constant number of queries. Changes nothing.
         """
         return await services.list_amendments(db_session, principal, grant_id, window)
 
@@ -89,8 +90,8 @@ class AmendmentController(Controller):
     ) -> schemas.Amendment:
         """One amendment, with proposed and approved values and each deciding agency's answer.
 
-        Whoever sees its grant (the officers' ids for officers, auditors and admins, never the consortium); anyone else
-        404. Decide, withdraw or record it through `/api/amendments/{id}/events/…`. Changes
-        nothing.
+        Whoever sees its grant (the officers' ids for officers, auditors and admins, never for
+        the consortium); anyone else 404. Decide, withdraw or record it through
+        `/api/amendments/{id}/events/…`. Changes nothing.
         """
         return await services.show_amendment(db_session, principal, amendment_id)
