@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import Grant, GrantBudgetLine, Tranche
+from tests.conftest import QueryCounter
 from tests.factories import bearer
 from tests.factories_awards import audit_actions, audit_total
 from tests.integration.test_tranches import awarded, fire, schedule
 from tests.support.problems import problem
+from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
 
@@ -488,3 +490,26 @@ async def test_the_requester_withdraws_and_nothing_changes(
     assert (listed["total"], [a["state"] for a in listed["items"]]) == (1, ["withdrawn"])
     tranches = await db.scalars(select(Tranche.last_day).where(Tranche.grant_id == grant_id))
     assert max(tranches).isoformat() == "2030-03-31"
+
+
+async def test_the_list_reads_in_constant_queries(
+    client: Client, db: AsyncSession, queries: QueryCounter, backend: str
+) -> None:
+    panel, one = await awarded(client, db)
+    pi = await bearer(db, panel.jp_pi)
+    await request(client, one, pi, extension_body("2030-10-01"))
+
+    async def counted() -> tuple[int, int]:
+        queries.count, queries.active = 0, True
+        response = await client.get(f"/api/grants/{one}/amendments", headers=panel.jst_headers)
+        queries.active = False
+        return queries.count, response.json()["total"]
+
+    at_one = await counted()
+    for amount in (1_000_000, 2_000_000):
+        body = move_body(move(2, "personnel", 3, "personnel", amount))
+        assert (await request(client, one, pi, body)).status_code == 201
+    at_three = await counted()
+
+    assert (at_one, at_three) == ((at_one[0], 1), (at_one[0], 3))
+    assert at_one[0] == queries_on(backend, 19)
