@@ -115,7 +115,7 @@ async def _approved_amounts(
                 errors.append(FieldError(f"data.amounts[{i}]", reason))
     if errors:
         raise Invalid(INVALID_DATA(event=event), errors=errors)
-    await _check_moves(session, amendment, scope, amounts, "data.amounts")
+    await _check_moves(session, amendment, scope, amounts, "moves")
     return amounts
 
 

@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Grant, GrantBudgetLine, Tranche
+from grants.db.models import AuditEvent, Grant, GrantBudgetLine, Tranche
 from tests.conftest import QueryCounter
 from tests.factories import bearer
 from tests.factories_awards import audit_actions, audit_total
@@ -80,6 +80,13 @@ async def grid(db: AsyncSession, grant_id: str, agency_side: int = 0) -> dict[tu
         .execution_options(populate_existing=True)
     )
     return {(r.year, r.category): r.amount for r in rows}
+
+
+async def last_changes(db: AsyncSession) -> dict[str, Any]:
+    """The changes recorded by the latest audit event."""
+    event = await db.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    assert event is not None
+    return dict(event.changes)
 
 
 def yen(amount: int) -> dict[str, Any]:
@@ -513,3 +520,92 @@ async def test_the_list_reads_in_constant_queries(
 
     assert (at_one, at_three) == ((at_one[0], 1), (at_one[0], 3))
     assert at_one[0] == queries_on(backend, 19)
+
+
+async def test_an_agency_answers_once(client: Client, db: AsyncSession) -> None:
+    panel, grant_id = await awarded(client, db)
+    requested = (
+        await request(client, grant_id, await bearer(db, panel.jp_pi), extension_body("2030-10-01"))
+    ).json()
+    assert (
+        await decide(client, requested, panel.jst_headers, decision="approve")
+    ).status_code == 200
+    before = await audit_total(db)
+
+    response = await decide(client, requested, panel.jst_headers, decision="reject")
+
+    assert (response.status_code, [r["code"] for r in problem(response)["reasons"]]) == (
+        409,
+        ["amendment.guard.caller_answered"],
+    )
+    assert await audit_total(db) == before
+
+
+async def test_an_approved_end_date_past_the_proposed_is_refused(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, grant_id = await awarded(client, db)
+    requested = (
+        await request(client, grant_id, await bearer(db, panel.jp_pi), extension_body("2030-07-01"))
+    ).json()
+    before = await audit_total(db)
+
+    response = await decide(
+        client, requested, panel.jst_headers, decision="approve", end_date="2030-08-01"
+    )
+
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in problem(response)["errors"]] == [
+        ("data.end_date", "amendment.extension.over_proposed")
+    ]
+    assert await audit_total(db) == before
+
+
+async def test_a_move_no_longer_fitting_when_decided_is_refused(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, grant_id = await awarded(client, db)
+    pi = await bearer(db, panel.jp_pi)
+    first = (
+        await request(
+            client, grant_id, pi, move_body(move(2, "personnel", 3, "personnel", 3_000_000))
+        )
+    ).json()
+    second = (
+        await request(client, grant_id, pi, move_body(move(2, "personnel", 3, "travel", 2_000_000)))
+    ).json()
+    assert (await decide(client, first, panel.jst_headers, decision="approve")).status_code == 200
+    before, lines = await audit_total(db), await grid(db, grant_id)
+
+    response = await decide(client, second, panel.jst_headers, decision="approve")
+
+    assert response.status_code == 409
+    assert [(e["field"], e["code"]) for e in problem(response)["errors"]] == [
+        ("moves[0].amount", "amendment.move.over_line")
+    ]
+    assert (await audit_total(db), await grid(db, grant_id)) == (before, lines)
+
+
+async def test_a_threshold_of_zero_sends_every_move_to_the_officer(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, grant_id = await awarded(client, db)
+    panel.jst.budget_move_threshold_percent = 0
+    await db.flush()
+
+    response = await request(
+        client,
+        grant_id,
+        await bearer(db, panel.jp_pi),
+        move_body(move(2, "personnel", 3, "personnel", 1)),
+    )
+
+    assert (
+        response.status_code,
+        response.json()["state"],
+        response.json()["moves"][0]["approved"],
+    ) == (
+        201,
+        "requested",
+        None,
+    )
