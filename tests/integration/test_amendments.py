@@ -609,3 +609,43 @@ async def test_a_threshold_of_zero_sends_every_move_to_the_officer(
         "requested",
         None,
     )
+
+
+async def test_no_move_is_recorded_on_the_year_grid_after_an_extension(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, grant_id = await awarded(client, db)
+    pi = await bearer(db, panel.jp_pi)
+    requested = (await request(client, grant_id, pi, extension_body("2030-10-01"))).json()
+    await decide(client, requested, panel.jst_headers, decision="approve")
+    await decide(client, requested, panel.nafosted_headers, decision="approve")
+    before = await audit_total(db)
+
+    response = await request(
+        client, grant_id, pi, move_body(move(2, "personnel", 3, "personnel", 1))
+    )
+
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in problem(response)["errors"]] == [
+        ("moves", "amendment.move.after_extension")
+    ]
+    assert await audit_total(db) == before
+
+
+async def test_a_suspended_grant_is_not_amended(client: Client, db: AsyncSession) -> None:
+    panel, grant_id = await awarded(client, db)
+    grant = await db.get(Grant, grant_id)
+    assert grant is not None
+    grant.state = "suspended"
+    await db.flush()
+    before = await audit_total(db)
+
+    response = await request(
+        client, grant_id, await bearer(db, panel.vn_pi), extension_body("2030-10-01")
+    )
+
+    assert (response.status_code, problem(response)["detail"]) == (
+        409,
+        "The grant is not active.",
+    )
+    assert await audit_total(db) == before
