@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from grants.accounts.binding import AccountBinding
+from grants.amendments.services import AMENDMENTS
 from grants.awards.binding import GrantBinding
 from grants.calls.binding import CallBinding
 from grants.proposals.workflow import ProposalBinding
@@ -32,4 +33,5 @@ BINDINGS: tuple[Binding[Any], ...] = (
     RANKINGS,
     GRANTS,
     TRANCHES,
+    AMENDMENTS,
 )

@@ -11,6 +11,7 @@ from typing import Any
 from grants.accounts.controllers import AuthController, MeController, UserController
 from grants.agencies.controllers import AgencyController
 from grants.agreements.controllers import AgreementController, StatementController
+from grants.amendments.controllers import AmendmentController, GrantAmendmentController
 from grants.audit.controllers import AuditController
 from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
@@ -58,5 +59,7 @@ ROUTES: list[Any] = [
     GrantController,
     AgreementController,
     StatementController,
+    GrantAmendmentController,
+    AmendmentController,
     *(router_for(binding) for binding in BINDINGS),
 ]

@@ -7,8 +7,8 @@ B (JV-2026-0002). The reviewer (JST pool) accepted an assignment on A; the bysta
 is invited to serve on the call and has a declared conflict with A. Each agency's officer, an
 auditor and an admin complete the cast. A grant stands on A (both agencies' approvals with it)
 so the grant routes have one to name, with the JST side's first tranche requested by the
-researcher; A itself stays under review. Built with the shared
-factories in the test session.
+researcher and a no-cost extension requested by them too; A itself stays under review. Built
+with the shared factories in the test session.
 """
 
 from __future__ import annotations
@@ -21,7 +21,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Agency, ApiToken, Grant, GrantSide, Proposal, Tranche, User
+from grants.db.models import (
+    Agency,
+    Amendment,
+    ApiToken,
+    Grant,
+    GrantSide,
+    Proposal,
+    Tranche,
+    User,
+)
 from grants.security.tokens import digest
 from storage.base import DocumentStore
 from tests.factories import (
@@ -125,6 +134,21 @@ async def _requested_tranche(db: AsyncSession, grant: Grant, pi: User) -> Tranch
     return tranche
 
 
+async def _requested_extension(db: AsyncSession, grant: Grant, pi: User) -> Amendment:
+    """A no-cost extension of the grant by three months, requested by the researcher."""
+    amendment = Amendment(
+        grant_id=grant.id,
+        kind="no_cost_extension",
+        requested_by=pi.id,
+        requested_at=datetime.datetime.now(datetime.UTC),
+        reason="The cleanroom closed.",
+        previous_end_date=grant.end_date,
+        proposed_end_date=datetime.date(2030, 7, 1),
+    )
+    await persist(db, amendment)
+    return amendment
+
+
 async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWorld:
     """Every persona and resource of the matrix, persisted and committed (to a savepoint)."""
     world = MatrixWorld()
@@ -196,6 +220,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     signed = await store.put(_one_chunk())
     agreement = await with_agreement(db, grant.sides[0], people["researcher"], signed)
     statement = await with_statement(db, grant.sides[0], 1, people["researcher"], personnel=1)
+    amendment = await _requested_extension(db, grant, people["researcher"])
     for name, user in people.items():
         token, world.headers[name] = await _token(db, user)
         world.ids[f"user:{name}"] = user.id
@@ -210,6 +235,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
         "assignment": assignment, "service": invited, "service:reviewer": serving,
         "conflict": conflict, "ranking": ranking, "grant": grant, "tranche": tranche,
         "agreement": agreement, "statement": statement,
+        "amendment": amendment,
     }  # fmt: skip
     for name, row in named.items():
         world.ids[name] = row.id

@@ -50,6 +50,12 @@ PATTERN_DOC = (
 )
 
 
+THRESHOLD_DOC = (
+    "A budget move of less than this percent of its source year's direct costs (every "
+    "category but `indirect`) is recorded without the agency's approval."
+)
+
+
 class AgencyCreate(_Validated):
     code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z][A-Z0-9_-]*$")
     name: str = Field(min_length=1, max_length=200)
@@ -58,6 +64,9 @@ class AgencyCreate(_Validated):
     fiscal_year_start_month: Integer = Field(ge=1, le=12)
     time_zone: str
     grant_number_pattern: str | None = Field(default=None, max_length=64, description=PATTERN_DOC)
+    budget_move_threshold_percent: Integer = Field(
+        default=10, ge=0, le=100, description=THRESHOLD_DOC
+    )
 
 
 class AgencyUpdate(_Validated):
@@ -70,6 +79,9 @@ class AgencyUpdate(_Validated):
     fiscal_year_start_month: Integer | None = Field(default=None, ge=1, le=12)
     time_zone: str | None = None
     grant_number_pattern: str | None = Field(default=None, max_length=64, description=PATTERN_DOC)
+    budget_move_threshold_percent: Integer | None = Field(
+        default=None, ge=0, le=100, description=THRESHOLD_DOC
+    )
 
 
 class Agency(Output):
@@ -81,6 +93,7 @@ class Agency(Output):
     fiscal_year_start_month: int
     time_zone: str
     grant_number_pattern: str | None
+    budget_move_threshold_percent: int
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime

@@ -22,6 +22,7 @@ FIELDS = (
     "fiscal_year_start_month",
     "time_zone",
     "grant_number_pattern",
+    "budget_move_threshold_percent",
 )
 
 NO_SUCH_AGENCY = define("agency.not_found", "No such agency.")

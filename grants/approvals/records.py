@@ -32,6 +32,7 @@ class Purpose(StrEnum):
     ELIGIBILITY = "eligibility"
     JOINT_RANKING = "joint_ranking"
     FUNDING = "funding"
+    AMENDMENT = "amendment"
 
 
 class Answer(StrEnum):

@@ -53,7 +53,7 @@ def approval_errors(
     for i, line in enumerate(lines):
         errors += _line_errors(line, f"{field}[{i}]", seen, requested, terms, agency, duration)
         seen.add((line.year, line.category))
-    return errors + _cap_errors(lines, terms, agency, field)
+    return errors + cap_errors(lines, terms, agency, field)
 
 
 def _line_errors(
@@ -86,9 +86,11 @@ def _line_errors(
     return errors
 
 
-def _cap_errors(
+def cap_errors(
     lines: Sequence[ApprovedLineIn], terms: CallAgency, agency: str, field: str
 ) -> list[FieldError]:
+    """Each project year of `lines` over the agency's yearly cap and their total over its
+    project cap, named at `field` (a budget move's result is checked with it too)."""
     by_year: dict[int, int] = {}
     for line in lines:
         by_year[line.year] = by_year.get(line.year, 0) + line.amount

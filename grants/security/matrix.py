@@ -419,6 +419,45 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         )
         for name in ("return", "approve", "withhold")
     },
+    # Amendments: the researcher (the JST PI) requested an extension; both agencies decide it.
+    ("GET", "/api/grants/{grant_id:uuid}/amendments"): row(
+        404,
+        researcher=(200, 1),
+        jst=(200, 1),
+        nafosted=(200, 1),
+        auditor=(200, 1),
+        admin=(200, 1),
+    ),
+    ("POST", "/api/grants/{grant_id:uuid}/amendments"): row(
+        404, researcher=409, jst=403, nafosted=403, auditor=403, admin=403
+    ),
+    ("GET", "/api/amendments/{amendment_id:uuid}"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("GET", "/api/amendments/{amendment_id:uuid}/transitions"): row(
+        404,
+        researcher=(200, 2),
+        jst=(200, 3),
+        nafosted=(200, 3),
+        auditor=(200, 0),
+        admin=(200, 0),
+    ),
+    ("POST", "/api/amendments/{amendment_id:uuid}/events/{event:str}"): row(404),
+    ("POST", "/api/amendments/{amendment_id:uuid}/events/decide"): row(
+        404, researcher=403, jst=200, nafosted=200, auditor=403, admin=403
+    ),
+    **{
+        ("POST", f"/api/amendments/{{amendment_id:uuid}}/events/{name}"): row(
+            404, researcher=403, jst=409, nafosted=409, auditor=403, admin=403
+        )
+        for name in ("approve", "reject")
+    },
+    ("POST", "/api/amendments/{amendment_id:uuid}/events/withdraw"): row(
+        404, researcher=200, jst=403, nafosted=403, auditor=403, admin=403
+    ),
+    ("POST", "/api/amendments/{amendment_id:uuid}/events/record"): row(
+        404, researcher=409, jst=403, nafosted=403, auditor=403, admin=403
+    ),
     ("GET", "/api/assignments/{assignment_id:uuid}/transitions"): row(
         404, reviewer=(200, 1), jst=(200, 0), auditor=(200, 0), admin=(200, 0)
     ),

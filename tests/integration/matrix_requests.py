@@ -39,6 +39,7 @@ PARAMS = {
     "grant_id": "grant",
     "tranche_id": "tranche",
     "agreement_id": "agreement",
+    "amendment_id": "amendment",
 }
 LITERALS = {"code": "JST", "event": "no_such_event", "agency": "JST", "year": "1"}
 
@@ -321,6 +322,20 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/api/tranches/{tranche_id:uuid}/events/disburse"): event(
         {"amount": 0, "payment_reference": "JST-PAY-1", "paid_on": "2027-04-10"}, "tranche"
     ),
+    ("GET", "/api/grants/{grant_id:uuid}/amendments"): Req(),
+    ("POST", "/api/grants/{grant_id:uuid}/amendments"): Req(
+        json=lambda w: {"kind": "no_cost_extension", "reason": "Late.", "end_date": "2030-06-01"}
+    ),
+    ("GET", "/api/amendments/{amendment_id:uuid}"): Req(),
+    ("GET", "/api/amendments/{amendment_id:uuid}/transitions"): Req(),
+    ("POST", "/api/amendments/{amendment_id:uuid}/events/{event:str}"): event(entity="amendment"),
+    ("POST", "/api/amendments/{amendment_id:uuid}/events/decide"): event(
+        {"decision": "reject", "rationale": "Not needed."}, "amendment"
+    ),
+    **{
+        ("POST", f"/api/amendments/{{amendment_id:uuid}}/events/{name}"): event(entity="amendment")
+        for name in ("approve", "reject", "withdraw", "record")
+    },
     ("POST", "/api/proposals/{proposal_id:uuid}/events/decide"): event(
         {"decision": "reject", "rationale": "Below the line."}, "proposal"
     ),

@@ -6,6 +6,12 @@ from typing import Any
 
 from workflows.engine import Machine
 from workflows.machines.account import ACCOUNT, AccountContext, AccountEvent, AccountState
+from workflows.machines.amendment import (
+    AMENDMENT,
+    AmendmentContext,
+    AmendmentEvent,
+    AmendmentState,
+)
 from workflows.machines.call import CALL, CallContext, CallEvent, CallState
 from workflows.machines.call_service import (
     CALL_SERVICE,
@@ -33,12 +39,14 @@ ALL_MACHINES: tuple[Machine[Any], ...] = (
     RANKING,
     GRANT,
     TRANCHE,
+    AMENDMENT,
 )
 """Every machine, in the order the generated document lists them."""
 
 __all__ = [
     "ACCOUNT",
     "ALL_MACHINES",
+    "AMENDMENT",
     "CALL",
     "CALL_SERVICE",
     "GRANT",
@@ -49,6 +57,9 @@ __all__ = [
     "AccountContext",
     "AccountEvent",
     "AccountState",
+    "AmendmentContext",
+    "AmendmentEvent",
+    "AmendmentState",
     "AssignmentContext",
     "AssignmentEvent",
     "AssignmentState",

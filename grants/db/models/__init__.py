@@ -9,6 +9,7 @@ from grants.db.models.agreements import (
     FinancialStatementLine,
     GrantAgreement,
 )
+from grants.db.models.amendments import Amendment, AmendmentMove, ApprovedEndDate
 from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
@@ -39,9 +40,12 @@ metadata = orm_registry.metadata
 
 __all__ = [
     "Agency",
+    "Amendment",
+    "AmendmentMove",
     "ApiToken",
     "Approval",
     "ApprovedBudgetLine",
+    "ApprovedEndDate",
     "AuditChainHead",
     "AuditEvent",
     "Bid",

@@ -87,6 +87,13 @@ both signed) or recorded by that side's agency's officers; a side's financial st
 submitted by that side's PI only. Anyone else who sees the grant (the other side, co-investigators,
 the other agency's officers, auditors, admins) gets 403.
 
+**Amendments.** Whoever sees a grant sees its amendments (anyone else 404), the consortium
+without the deciding officers' names. A PI requests one: a budget move only the PI of the side
+it moves (403 to anyone else), an extension either PI. A budget move is decided by the officers
+of its side's agency alone (another co-funder's officer 403), an extension by every co-funding
+agency (two keys); the decider is never a consortium member (the machine's guards). Only the
+requester withdraws it.
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -104,6 +111,12 @@ from grants.security.policy.agreements import (
     SideFacts,
     agreement_upload_decision,
     statement_submit_decision,
+)
+from grants.security.policy.amendments import (
+    NO_SUCH_AMENDMENT,
+    AmendmentFacts,
+    amendment_request_decision,
+    decide_amendment,
 )
 from grants.security.policy.awards import (
     DecisionsShown,
@@ -201,16 +214,19 @@ Facts = (
     | AccountFacts
     | GrantFacts
     | TrancheFacts
+    | AmendmentFacts
 )
 
 __all__ = [
     "AGENCY_ENTRY_FIELDS",
     "CONSORTIUM",
+    "NO_SUCH_AMENDMENT",
     "NO_SUCH_TRANCHE",
     "OVERSIGHT",
     "WALL_DETAIL",
     "AccountFacts",
     "Action",
+    "AmendmentFacts",
     "AssignmentFacts",
     "CallAssignmentsFacts",
     "CallFacts",
@@ -230,6 +246,7 @@ __all__ = [
     "TrancheFacts",
     "Via",
     "agreement_upload_decision",
+    "amendment_request_decision",
     "assignment_pools_seen",
     "call_pool_decision",
     "call_roles",
@@ -293,6 +310,8 @@ def decide(principal: Principal, action: Action, facts: Facts) -> Decision:
             return decide_grant(facts)
         case TrancheFacts():
             return decide_tranche(principal, facts)
+        case AmendmentFacts():
+            return decide_amendment(principal, facts)
 
 
 @overload

@@ -29,6 +29,7 @@ def test_all_machines_names_in_document_order() -> None:
         "ranking",
         "grant",
         "tranche",
+        "amendment",
     ]
 
 

@@ -1,7 +1,7 @@
 """Signed grant agreements and financial statements of grant sides, and the database's own
 refusal of disbursements beyond a side's award.
 
-Revision ID: 0014
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-20 10:00:00
 """
@@ -14,7 +14,7 @@ import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
