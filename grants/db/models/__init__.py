@@ -28,6 +28,7 @@ from grants.db.models.reviews import (
     ReviewerPool,
     ReviewerProfile,
 )
+from grants.db.models.reports import MidtermGate, ProgressReport, ReportReminder
 from grants.db.models.tranches import Tranche
 
 metadata = orm_registry.metadata
@@ -50,13 +51,16 @@ __all__ = [
     "GrantBudgetLine",
     "GrantSide",
     "LoginAttempt",
+    "MidtermGate",
     "OutboxMessage",
     "PartMember",
     "Proposal",
     "ProposalExclusion",
     "ProposalInvitation",
+    "ProgressReport",
     "ProposalPart",
     "Ranking",
+    "ReportReminder",
     "Review",
     "ReviewAssignment",
     "ReviewerPool",
