@@ -8,6 +8,8 @@ from grants.accounts.binding import AccountBinding
 from grants.awards.binding import GrantBinding
 from grants.calls.binding import CallBinding
 from grants.proposals.workflow import ProposalBinding
+from grants.reports.binding import ReportBinding
+from grants.reports.gate_binding import GateBinding
 from grants.reviews.assignment.events import AssignmentBinding
 from grants.reviews.pool.service_binding import ServiceBinding
 from grants.reviews.scoring.ranking_binding import RankingBinding
@@ -22,6 +24,8 @@ SERVICES = ServiceBinding()
 RANKINGS = RankingBinding()
 GRANTS = GrantBinding()
 TRANCHES = TrancheBinding()
+REPORTS = ReportBinding()
+GATES = GateBinding()
 
 BINDINGS: tuple[Binding[Any], ...] = (
     ACCOUNTS,
@@ -32,4 +36,6 @@ BINDINGS: tuple[Binding[Any], ...] = (
     RANKINGS,
     GRANTS,
     TRANCHES,
+    REPORTS,
+    GATES,
 )

@@ -3,11 +3,9 @@ officers return, approve, withhold and disburse it.
 
 Facts the guards read today: the grant's state; the first tranche of a side needs nothing else
 yet (the signed grant agreement is not recorded by the application: when it is, its absence is
-one of the request's `problems`); every later tranche waits for the previous year's progress
-report, accepted by every co-funding agency. No progress report exists yet, so every later
-tranche is refused naming every agency, which is the truth: it cannot be released without an
-accepted report (nor, later, without a financial statement). No mid-term gate is recorded yet
-either, so none is pending.
+one of the request's `problems`); tranche p ≥ 2 waits for project year p-1's progress report,
+accepted by every co-funding agency, and, when year p-1 is past a mid-term gate, for the gate
+passed (`grants.reports.tranche_facts`).
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from grants.awards.access import visible_grant
 from grants.db.models import Call, Grant, Proposal, Tranche
 from grants.errors import NotFound
 from grants.proposals.access import part_roles
+from grants.reports.tranche_facts import tranche_waits
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
@@ -100,13 +99,12 @@ class TrancheBinding(Binding[Tranche]):
         self, session: AsyncSession, principal: Principal, target: Target[Tranche]
     ) -> TrancheContext:
         tranche, scope = target.entity, target.scope
+        waits = await tranche_waits(session, tranche, scope.call)
         return TrancheContext(
             grant_active=scope.grant.state == GrantState.ACTIVE,
             problems=(),
-            previous_report_pending=(
-                () if tranche.position == 1 else tuple(t.agency.code for t in scope.call.agencies)
-            ),
-            midterm_gate_pending=False,
+            previous_report_pending=waits.report_pending,
+            midterm_gate_pending=waits.gate_pending,
             actor_is_requester=tranche.requested_by == principal.user_id,
             actor_in_consortium=scope.in_consortium,
         )

@@ -21,7 +21,9 @@ CONSORTIUM_MEMBER = define(
     "midterm.guard.consortium_member",
     "A member of the project's consortium cannot decide on its continuation.",
 )
-UNDECIDED = define("midterm.guard.undecided", "Agencies that have not decided to continue: {agencies}.")
+UNDECIDED = define(
+    "midterm.guard.undecided", "Agencies that have not decided to continue: {agencies}."
+)
 NO_STOP = define("midterm.guard.no_stop", "No agency decided to stop the project.")
 
 
@@ -37,7 +39,7 @@ class GateEvent(StrEnum):
     """Events of the mid-term gate machine."""
 
     DECIDE = "decide"
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - an event's name, not a password
     FAIL = "fail"
 
 

@@ -19,9 +19,7 @@ CONSORTIUM_MEMBER = define(
     "report.guard.consortium_member",
     "A member of the project's consortium cannot answer on its progress report.",
 )
-NOT_ACCEPTED = define(
-    "report.guard.not_accepted", "The report is not yet accepted by: {agencies}."
-)
+NOT_ACCEPTED = define("report.guard.not_accepted", "The report is not yet accepted by: {agencies}.")
 NO_REVISION = define("report.guard.no_revision", "No agency asked for a revision.")
 NO_STOP = define("report.guard.no_stop", "No agency decided to stop the project.")
 

@@ -16,6 +16,7 @@ from grants.db.models.proposals import (
     ProposalInvitation,
     ProposalPart,
 )
+from grants.db.models.reports import MidtermGate, ProgressReport, ReportReminder
 from grants.db.models.reviews import (
     Bid,
     CallReviewer,
@@ -28,7 +29,6 @@ from grants.db.models.reviews import (
     ReviewerPool,
     ReviewerProfile,
 )
-from grants.db.models.reports import MidtermGate, ProgressReport, ReportReminder
 from grants.db.models.tranches import Tranche
 
 metadata = orm_registry.metadata
@@ -54,10 +54,10 @@ __all__ = [
     "MidtermGate",
     "OutboxMessage",
     "PartMember",
+    "ProgressReport",
     "Proposal",
     "ProposalExclusion",
     "ProposalInvitation",
-    "ProgressReport",
     "ProposalPart",
     "Ranking",
     "ReportReminder",

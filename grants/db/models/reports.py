@@ -41,9 +41,7 @@ class ProgressReport(UUIDv7AuditBase):
     state: Mapped[str] = mapped_column(String(32), default=ReportState.DUE)
     version: Mapped[int] = mapped_column(Integer, default=1)
     round: Mapped[int] = mapped_column(Integer, default=0)
-    document_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("documents.id"), default=None
-    )
+    document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"), default=None)
     figures: Mapped[dict[str, Any] | None] = mapped_column(JsonB, default=None)
     submitted_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     submitted_at: Mapped[datetime.datetime | None] = mapped_column(

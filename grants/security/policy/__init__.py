@@ -81,6 +81,12 @@ that agency's side requests it (the other side's PI cannot), only that agency's 
 return, approve, withhold and disburse it (another co-funder's officer 403), and the approver
 is never the requester nor a member of the consortium (the machine's guards).
 
+**Progress reports and the mid-term gate.** Whoever sees a grant sees its reports and gate
+(anyone else 404), the consortium without the names of the officers who answered. A PI of
+either side submits and resubmits the joint report; each co-funding agency's officers answer
+for their own agency only (naming another agency: 403), once per round, never a member of the
+consortium (the machines' guards); the same for the gate's continuation.
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -131,6 +137,13 @@ from grants.security.policy.proposals import (
     part_edit_decision,
     proposal_list_scope,
     proposal_roles,
+)
+from grants.security.policy.reports import (
+    NO_SUCH_GATE,
+    NO_SUCH_REPORT,
+    ReportFacts,
+    decide_report,
+    report_officers_shown,
 )
 from grants.security.policy.reviews import (
     WALL_DETAIL,
@@ -190,11 +203,14 @@ Facts = (
     | AccountFacts
     | GrantFacts
     | TrancheFacts
+    | ReportFacts
 )
 
 __all__ = [
     "AGENCY_ENTRY_FIELDS",
     "CONSORTIUM",
+    "NO_SUCH_GATE",
+    "NO_SUCH_REPORT",
     "NO_SUCH_TRANCHE",
     "OVERSIGHT",
     "WALL_DETAIL",
@@ -212,6 +228,7 @@ __all__ = [
     "ProposalFacts",
     "ProposalListScope",
     "RankingFacts",
+    "ReportFacts",
     "ReviewShape",
     "ReviewerFacts",
     "ServiceFacts",
@@ -250,6 +267,7 @@ __all__ = [
     "ranking_change_decision",
     "readable_pools",
     "reads_everything",
+    "report_officers_shown",
     "review_shape",
     "tranche_officers_shown",
 ]
@@ -279,6 +297,8 @@ def decide(principal: Principal, action: Action, facts: Facts) -> Decision:
             return decide_grant(facts)
         case TrancheFacts():
             return decide_tranche(principal, facts)
+        case ReportFacts():
+            return decide_report(facts)
 
 
 @overload
