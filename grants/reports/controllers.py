@@ -50,8 +50,11 @@ class ReportController(Controller):
     async def show(
         self, principal: Principal, report_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.ProgressReport:
-        """One progress report with every round's answers (submit it through
-        `/api/reports/{id}/events/submit`). Whoever sees the grant; anyone else 404."""
+        """One progress report with every round's answers.
+
+        Submit it through `/api/reports/{id}/events/submit`. Whoever sees the grant, the
+        consortium without the officers' names; anyone else 404. Changes nothing.
+        """
         target = await REPORTS.load(db_session, principal, report_id, None)
         return await one_report(db_session, target.entity, officers=target.scope.officers_shown)
 
@@ -90,8 +93,11 @@ class ReportController(Controller):
     async def midterm(
         self, principal: Principal, grant_id: uuid.UUID, db_session: AsyncSession
     ) -> schemas.MidtermGate:
-        """The grant's mid-term gate (projects of 5 years or more; 404 otherwise) with each
-        agency's decision. Whoever sees the grant; anyone else 404. Changes nothing."""
+        """The grant's mid-term gate with each agency's decision.
+
+        Projects of 5 years or more have one (404 otherwise). Whoever sees the grant; anyone
+        else 404. Changes nothing.
+        """
         scope, _ = await grant_scope(db_session, principal, grant_id, gate=True)
         return await one_gate(
             db_session, await _gate(db_session, grant_id), officers=scope.officers_shown

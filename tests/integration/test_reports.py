@@ -4,7 +4,6 @@ grant; the mid-term gate of a long grant."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import Any
 

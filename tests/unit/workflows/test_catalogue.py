@@ -29,6 +29,8 @@ def test_all_machines_names_in_document_order() -> None:
         "ranking",
         "grant",
         "tranche",
+        "progress_report",
+        "midterm_gate",
     ]
 
 
