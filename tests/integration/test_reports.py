@@ -175,7 +175,7 @@ async def test_one_acceptance_leaves_the_tranche_waiting_for_the_other_agency(
 async def test_a_revision_returns_the_report_and_a_resubmission_needs_fresh_answers(
     client: Client, db: AsyncSession
 ) -> None:
-    panel, grant_id, report = await submitted(client, db)
+    panel, _, report = await submitted(client, db)
     await answer(client, report, panel.jst_headers, "JST", 2, decision="accept")
     returned = await answer(
         client, report, panel.nafosted_headers, "NAFOSTED", 2, decision="revise", comment="More."

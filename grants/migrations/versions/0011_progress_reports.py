@@ -8,6 +8,8 @@ Create Date: 2026-12-15 10:00:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
@@ -28,7 +30,7 @@ JSON = (
 )
 
 
-def _common() -> list[sa.Column[object]]:
+def _common() -> list[sa.Column[Any]]:
     return [
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", UTC, nullable=False),
