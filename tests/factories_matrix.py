@@ -21,7 +21,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Agency, ApiToken, Grant, GrantSide, Proposal, Tranche, User
+from grants.db.models import (
+    Agency,
+    ApiToken,
+    Grant,
+    GrantSide,
+    MidtermGate,
+    ProgressReport,
+    Proposal,
+    Tranche,
+    User,
+)
 from grants.security.tokens import digest
 from storage.base import DocumentStore
 from tests.factories import (
@@ -125,6 +135,32 @@ async def _requested_tranche(db: AsyncSession, grant: Grant, pi: User) -> Tranch
     return tranche
 
 
+async def _submitted_report(
+    db: AsyncSession, grant: Grant, pi: User, narrative: uuid.UUID
+) -> ProgressReport:
+    """Year 1's report, submitted by the researcher on round 1 and not yet answered."""
+    report = ProgressReport(
+        grant_id=grant.id,
+        year=1,
+        due_date=datetime.date(2028, 5, 31),
+        state="submitted",
+        round=1,
+        document_id=narrative,
+        figures={
+            "publications": 1,
+            "patents": 0,
+            "students_trained": 2,
+            "milestones_met": 1,
+            "milestones_planned": 2,
+            "summary": "On track.",
+        },
+        submitted_by=pi.id,
+        submitted_at=datetime.datetime.now(datetime.UTC),
+    )
+    await persist(db, report)
+    return report
+
+
 async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWorld:
     """Every persona and resource of the matrix, persisted and committed (to a savepoint)."""
     world = MatrixWorld()
@@ -193,6 +229,22 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     await persist(db, member, document, invitation, assignment, serving, invited, conflict, ranking)
     grant = await _grant(db, a, (jst, people["jst"]), (nafosted, people["nafosted"]))
     tranche = await _requested_tranche(db, grant, people["researcher"])
+    # The narrative of year 1's report and the gate after it (pending: the report is not
+    # accepted yet), so the report and gate routes have one to name.
+    narrated = await store.put(_one_chunk())
+    narrative = DocumentFactory(
+        proposal_id=a.id,
+        kind="progress_report",
+        original_name="report-2027.pdf",
+        uploaded_by=people["researcher"].id,
+        size=narrated.size,
+        sha256=narrated.sha256_hex,
+        storage_key=narrated.key,
+    )
+    await persist(db, narrative)
+    report = await _submitted_report(db, grant, people["researcher"], narrative.id)
+    gate = MidtermGate(grant_id=grant.id, after_year=1)
+    await persist(db, gate)
     for name, user in people.items():
         token, world.headers[name] = await _token(db, user)
         world.ids[f"user:{name}"] = user.id
@@ -206,6 +258,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
         "member": member, "document": document, "invitation": invitation,
         "assignment": assignment, "service": invited, "service:reviewer": serving,
         "conflict": conflict, "ranking": ranking, "grant": grant, "tranche": tranche,
+        "report": report, "gate": gate, "narrative": narrative,
     }  # fmt: skip
     for name, row in named.items():
         world.ids[name] = row.id
