@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.approvals.records import Answer, add_answer, answers
 from grants.awards.access import visible_grant
 from grants.db.models import Call, Document, Grant, ProgressReport, Proposal
+from grants.documents.narratives import NARRATIVE_KIND
 from grants.errors import FieldError, Invalid, NotFound
 from grants.proposals.access import part_roles
 from grants.reports import schemas
@@ -32,7 +33,7 @@ from messages import define
 from workflows.machines.grant import GrantState
 from workflows.machines.progress_report import PROGRESS_REPORT, ReportContext, ReportEvent
 
-REPORT_KIND = "progress_report"
+REPORT_KIND = NARRATIVE_KIND
 NOT_A_REPORT = define(
     "report.document.not_a_report",
     "The document must be a '{kind}' document uploaded to this grant's proposal.",

@@ -85,7 +85,9 @@ is never the requester nor a member of the consortium (the machine's guards).
 (anyone else 404), the consortium without the names of the officers who answered. A PI of
 either side submits and resubmits the joint report; each co-funding agency's officers answer
 for their own agency only (naming another agency: 403), once per round, never a member of the
-consortium (the machines' guards); the same for the gate's continuation.
+consortium (the machines' guards); the same for the gate's continuation. The report's narrative
+(a `progress_report` document) is uploaded to the grant's proposal by a PI of either side while
+the grant is active (anyone else who sees the proposal 403; no grant or an inactive one 409).
 
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
@@ -143,6 +145,7 @@ from grants.security.policy.reports import (
     NO_SUCH_REPORT,
     ReportFacts,
     decide_report,
+    narrative_upload_decision,
     report_officers_shown,
 )
 from grants.security.policy.reviews import (
@@ -257,6 +260,7 @@ __all__ = [
     "list_row_roles",
     "list_scope",
     "may_reach",
+    "narrative_upload_decision",
     "oversees_pool",
     "part_edit_decision",
     "peer_pools",

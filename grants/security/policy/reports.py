@@ -5,11 +5,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grants.security.policy.core import CONSORTIUM, OVERSIGHT, Decision, allow, not_found
+from grants.security.policy.core import (
+    CONSORTIUM,
+    OVERSIGHT,
+    Decision,
+    allow,
+    conflict,
+    forbidden,
+    not_found,
+)
 from messages import define
+from workflows.machines.grant import GrantState
+from workflows.roles import PI
 
 NO_SUCH_REPORT = define("policy.report.not_found", "No such progress report.")
 NO_SUCH_GATE = define("policy.midterm.not_found", "No mid-term gate for this grant.")
+NARRATIVE_PI_ONLY = define(
+    "policy.report.narrative_pi_only",
+    "Only a PI of the grant uploads the narrative of its progress reports.",
+)
+NARRATIVE_NO_GRANT = define(
+    "policy.report.narrative_no_grant",
+    "The proposal has no grant: a progress report narrative is uploaded after the award.",
+)
+NARRATIVE_GRANT_INACTIVE = define(
+    "policy.report.narrative_grant_inactive",
+    "The grant is {state}: a progress report narrative is uploaded while it is active.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +55,16 @@ def report_officers_shown(grant_roles: frozenset[str]) -> bool:
     """Oversight roles read which officer answered; the consortium reads the answers and
     comments, never the officers' names (as with funding decisions)."""
     return bool(grant_roles & OVERSIGHT)
+
+
+def narrative_upload_decision(roles: frozenset[str], grant_state: str | None) -> Decision:
+    """A progress report's narrative is uploaded to the proposal of an active grant, by a PI of
+    either side (403 for anyone else who sees the proposal; 409 before the award or once the
+    grant is no longer active)."""
+    if PI not in roles:
+        return forbidden(NARRATIVE_PI_ONLY())
+    if grant_state is None:
+        return conflict(NARRATIVE_NO_GRANT())
+    if grant_state != GrantState.ACTIVE:
+        return conflict(NARRATIVE_GRANT_INACTIVE(state=grant_state))
+    return allow(roles)
