@@ -9,6 +9,8 @@ from grants.amendments.services import AMENDMENTS
 from grants.awards.binding import GrantBinding
 from grants.calls.binding import CallBinding
 from grants.proposals.workflow import ProposalBinding
+from grants.reports.binding import ReportBinding
+from grants.reports.gate_binding import GateBinding
 from grants.reviews.assignment.events import AssignmentBinding
 from grants.reviews.pool.service_binding import ServiceBinding
 from grants.reviews.scoring.ranking_binding import RankingBinding
@@ -23,6 +25,8 @@ SERVICES = ServiceBinding()
 RANKINGS = RankingBinding()
 GRANTS = GrantBinding()
 TRANCHES = TrancheBinding()
+REPORTS = ReportBinding()
+GATES = GateBinding()
 
 BINDINGS: tuple[Binding[Any], ...] = (
     ACCOUNTS,
@@ -34,4 +38,6 @@ BINDINGS: tuple[Binding[Any], ...] = (
     GRANTS,
     TRANCHES,
     AMENDMENTS,
+    REPORTS,
+    GATES,
 )

@@ -291,6 +291,36 @@ def mail_send() -> None:
 
 
 @main.group()
+def reports() -> None:
+    """Progress reports."""
+
+
+@reports.command("remind")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to remind as of (YYYY-MM-DD); today in UTC when omitted.",
+)
+def reports_remind(today: Any) -> None:
+    """Queue reminder mails to both PIs for reports due within 14 days or late (once per report,
+    kind and round) and print each one queued."""
+    import datetime
+
+    from grants.reports.reminders import describe, remind
+
+    day = today.date() if today is not None else datetime.datetime.now(datetime.UTC).date()
+
+    async def work(session: AsyncSession) -> list[str]:
+        return [describe(r) for r in await remind(session, day)]
+
+    lines = _run_in_session(work)
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} reminder(s) queued for {day.isoformat()}")
+
+
+@main.group()
 def audit() -> None:
     """The audit log."""
 

@@ -20,6 +20,7 @@ from grants.documents.controllers import DocumentController
 from grants.health import health
 from grants.proposals.controllers import InvitationController, ProposalController
 from grants.proposals.part_controllers import PartController
+from grants.reports.controllers import ReportController
 from grants.reviews.assignment.controllers import AssignmentController, MyAssignmentController
 from grants.reviews.pool.call_controllers import (
     CallPoolController,
@@ -61,5 +62,6 @@ ROUTES: list[Any] = [
     StatementController,
     GrantAmendmentController,
     AmendmentController,
+    ReportController,
     *(router_for(binding) for binding in BINDINGS),
 ]

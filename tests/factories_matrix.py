@@ -27,6 +27,8 @@ from grants.db.models import (
     ApiToken,
     Grant,
     GrantSide,
+    MidtermGate,
+    ProgressReport,
     Proposal,
     Tranche,
     User,
@@ -149,6 +151,32 @@ async def _requested_extension(db: AsyncSession, grant: Grant, pi: User) -> Amen
     return amendment
 
 
+async def _submitted_report(
+    db: AsyncSession, grant: Grant, pi: User, narrative: uuid.UUID
+) -> ProgressReport:
+    """Year 1's report, submitted by the researcher on round 1 and not yet answered."""
+    report = ProgressReport(
+        grant_id=grant.id,
+        year=1,
+        due_date=datetime.date(2028, 5, 31),
+        state="submitted",
+        round=1,
+        document_id=narrative,
+        figures={
+            "publications": 1,
+            "patents": 0,
+            "students_trained": 2,
+            "milestones_met": 1,
+            "milestones_planned": 2,
+            "summary": "On track.",
+        },
+        submitted_by=pi.id,
+        submitted_at=datetime.datetime.now(datetime.UTC),
+    )
+    await persist(db, report)
+    return report
+
+
 async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWorld:
     """Every persona and resource of the matrix, persisted and committed (to a savepoint)."""
     world = MatrixWorld()
@@ -221,6 +249,22 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     agreement = await with_agreement(db, grant.sides[0], people["researcher"], signed)
     statement = await with_statement(db, grant.sides[0], 1, people["researcher"], personnel=1)
     amendment = await _requested_extension(db, grant, people["researcher"])
+    # The narrative of year 1's report and the gate after it (pending: the report is not
+    # accepted yet), so the report and gate routes have one to name.
+    narrated = await store.put(_one_chunk())
+    narrative = DocumentFactory(
+        proposal_id=a.id,
+        kind="progress_report",
+        original_name="report-2027.pdf",
+        uploaded_by=people["researcher"].id,
+        size=narrated.size,
+        sha256=narrated.sha256_hex,
+        storage_key=narrated.key,
+    )
+    await persist(db, narrative)
+    report = await _submitted_report(db, grant, people["researcher"], narrative.id)
+    gate = MidtermGate(grant_id=grant.id, after_year=1)
+    await persist(db, gate)
     for name, user in people.items():
         token, world.headers[name] = await _token(db, user)
         world.ids[f"user:{name}"] = user.id
@@ -236,6 +280,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
         "conflict": conflict, "ranking": ranking, "grant": grant, "tranche": tranche,
         "agreement": agreement, "statement": statement,
         "amendment": amendment,
+        "report": report, "gate": gate, "narrative": narrative,
     }  # fmt: skip
     for name, row in named.items():
         world.ids[name] = row.id

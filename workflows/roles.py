@@ -32,6 +32,10 @@ ASSIGNED_REVIEWER: Final = "assigned_reviewer"
 """The reviewer named on the review assignment."""
 REQUESTER: Final = "requester"
 """The person who requested the tranche."""
+JOINT_DECISION: Final = "joint_decision"
+"""Held only while the kernel applies what the agencies decided jointly (a stopped progress
+report or a failed mid-term gate terminates the grant and withholds both sides' tranches): the
+officer whose answer completed it holds it, for that consequence alone."""
 
 GLOBAL_ROLES: Final = frozenset({RESEARCHER, REVIEWER, OFFICER, AUDITOR, ADMIN})
 RELATIONAL_ROLES: Final = frozenset(
@@ -43,6 +47,7 @@ RELATIONAL_ROLES: Final = frozenset(
         INVITED_REVIEWER,
         ASSIGNED_REVIEWER,
         REQUESTER,
+        JOINT_DECISION,
     }
 )
 ALL_ROLES: Final = GLOBAL_ROLES | RELATIONAL_ROLES

@@ -33,11 +33,16 @@ class Purpose(StrEnum):
     JOINT_RANKING = "joint_ranking"
     FUNDING = "funding"
     AMENDMENT = "amendment"
+    PROGRESS_REPORT = "progress_report"
+    MIDTERM_GATE = "midterm_gate"
 
 
 class Answer(StrEnum):
+    """An agency's answer; `revise` only on a progress report's round (returned with comments)."""
+
     APPROVE = "approve"
     REJECT = "reject"
+    REVISE = "revise"
 
 
 @dataclass(frozen=True, slots=True)

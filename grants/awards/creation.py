@@ -1,6 +1,6 @@
 """The grant created when every co-funding agency approved: one side per agency with its
 grant number, awarded total, the approved grid and its tranche schedule on the agency's fiscal
-calendar, in the award's transaction."""
+calendar, and the joint progress reports (and mid-term gate), in the award's transaction."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from grants.db.models import (
     Tranche,
 )
 from grants.errors import Conflict
+from grants.reports.planning import planned_reports
 from grants.times import fiscal_year_of
 from grants.tranches.planning import side_tranches
 from grants.workflow.binding import Firing
@@ -96,6 +97,7 @@ async def create_grant(
         for side in grant.sides
     }
     session.add_all([t for planned in schedules.values() for t in planned])
+    session.add_all(planned_reports(grant))
     await session.flush()
     detail = _detail(grant, agencies, schedules)
     await append(

@@ -107,6 +107,11 @@ class DocumentController(Controller):
         `kind` must be one of the call's required document kinds; the call's size limit answers 413
         and a type it does not allow 415 (the type is sniffed from the bytes). Nothing is
         overwritten: each upload is a new version. Audited as `document.upload`.
+
+        After the award, `kind=progress_report` uploads the narrative of a progress report (then
+        name its id in the report's `submit`): a PI of either side, while the grant is active
+        (others who see the proposal 403, no grant or an inactive one 409), a PDF of at most
+        20 MiB (413, 415).
         """
         document = await services.upload_document(
             db_session, document_store, principal, upload, request.stream()

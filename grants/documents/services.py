@@ -37,6 +37,12 @@ from grants.common.pagination import Window, fetch_page
 from grants.db.models import Call, Document, Proposal
 from grants.documents.errors import PayloadTooLarge, StorageFailed, UnsupportedMediaType
 from grants.documents.names import original_name
+from grants.documents.narratives import (
+    NARRATIVE_KIND,
+    NARRATIVE_MAX_BYTES,
+    NARRATIVE_TYPES,
+    require_narrative_upload,
+)
 from grants.errors import FieldError, Invalid, NotFound
 from grants.proposals.access import (
     NO_SUCH_PROPOSAL,
@@ -131,6 +137,9 @@ class Download:
     stream: AsyncIterator[bytes] | None = None
 
 
+NARRATIVE_TERMS = KindTerms(NARRATIVE_KIND, NARRATIVE_MAX_BYTES, NARRATIVE_TYPES)
+
+
 def kind_terms(call: Call, kind: str) -> KindTerms:
     """The call's size limit and allowed types for `kind`; raises Invalid naming `kind` when
     the call asks for no such kind."""
@@ -160,13 +169,17 @@ async def upload_document(
     """Store `chunks` as the next version of `upload.kind` and record it (see the module
     docstring for the order of steps and what failures leave behind).
 
-    Raises NotFound (proposal not visible), Forbidden (not in the consortium), Conflict (not
-    a draft), Invalid (unknown kind, no file name), PayloadTooLarge, UnsupportedMediaType and
-    StorageFailed. Commits the session's read transaction before streaming.
+    A progress report's narrative (`grants.documents.narratives`) goes to the proposal of an
+    active grant instead of a draft, by a PI.
+
+    Raises NotFound (proposal not visible), Forbidden (not in the consortium; a narrative: not
+    a PI), Conflict (not a draft; a narrative: no active grant), Invalid (unknown kind, no file
+    name), PayloadTooLarge, UnsupportedMediaType and StorageFailed. Commits the session's read
+    transaction before streaming.
     """
     proposal, call, roles = await visible_proposal(session, principal, upload.proposal_id)
-    require_editable(proposal, roles)
-    terms = kind_terms(call, upload.kind)
+    await _require_writable(session, proposal, roles, upload.kind)
+    terms = NARRATIVE_TERMS if upload.kind == NARRATIVE_KIND else kind_terms(call, upload.kind)
     name = original_name(upload.header_name, upload.query_name)
     if terms.max_bytes is not None and (upload.content_length or 0) > terms.max_bytes:
         raise too_large(terms.kind, TooLarge(terms.max_bytes))
@@ -177,6 +190,15 @@ async def upload_document(
     except BaseException:
         log.warning("document stored but not recorded", storage_key=stored.key)
         raise
+
+
+async def _require_writable(
+    session: AsyncSession, proposal: Proposal, roles: frozenset[str], kind: str
+) -> None:
+    if kind == NARRATIVE_KIND:
+        await require_narrative_upload(session, proposal, roles)
+    else:
+        require_editable(proposal, roles)
 
 
 async def store_upload(
@@ -213,7 +235,7 @@ async def _record(
     )
     if proposal is None:
         raise NotFound(NO_SUCH_PROPOSAL())
-    require_editable(proposal, roles_on(principal, proposal, call))
+    await _require_writable(session, proposal, roles_on(principal, proposal, call), upload.kind)
     latest = await session.scalar(
         select(func.max(Document.version)).where(
             Document.proposal_id == proposal.id, Document.kind == upload.kind

@@ -157,8 +157,9 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/api/proposals/{proposal_id:uuid}/documents/{document_id:uuid}/content"): row(
         200, outsider=404, bystander=404, fwo=404
     ),
+    # A's description and the narrative of its grant's year-1 progress report.
     ("GET", "/api/proposals/{proposal_id:uuid}/documents"): row(
-        (200, 1), outsider=404, bystander=404, fwo=404
+        (200, 2), outsider=404, bystander=404, fwo=404
     ),
     ("POST", "/api/proposals/{proposal_id:uuid}/documents"): row(
         404, researcher=409, jst=403, nafosted=403, auditor=403, admin=403
@@ -418,6 +419,69 @@ MATRIX: dict[Route, dict[str, Expected]] = {
             404, researcher=403, jst=200, nafosted=403, auditor=403, admin=403
         )
         for name in ("return", "approve", "withhold")
+    },
+    # Progress reports: year 1's is submitted (round 1, unanswered), so only the co-funding
+    # officers act on it, each for their own agency (the body of `/decisions` names JST:
+    # NAFOSTED's officer meets 403); the consortium reads it, never answers (403).
+    ("GET", "/api/grants/{grant_id:uuid}/reports"): row(
+        404,
+        researcher=(200, 1),
+        jst=(200, 1),
+        nafosted=(200, 1),
+        auditor=(200, 1),
+        admin=(200, 1),
+    ),
+    ("GET", "/api/reports/{report_id:uuid}"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("GET", "/api/reports/{report_id:uuid}/transitions"): row(
+        404,
+        researcher=(200, 0),
+        jst=(200, 4),
+        nafosted=(200, 4),
+        auditor=(200, 0),
+        admin=(200, 0),
+    ),
+    ("POST", "/api/reports/{report_id:uuid}/events/{event:str}"): row(404),
+    **{
+        ("POST", f"/api/reports/{{report_id:uuid}}/events/{name}"): row(
+            404, researcher=409, jst=409, nafosted=409, auditor=409, admin=409
+        )
+        for name in ("submit", "resubmit")
+    },
+    ("POST", "/api/reports/{report_id:uuid}/events/decide"): row(
+        404, researcher=403, jst=200, nafosted=200, auditor=403, admin=403
+    ),
+    **{
+        ("POST", f"/api/reports/{{report_id:uuid}}/events/{name}"): row(
+            404, researcher=403, jst=409, nafosted=409, auditor=403, admin=403
+        )
+        for name in ("accept", "return", "stop")
+    },
+    ("POST", "/api/reports/{report_id:uuid}/decisions"): row(
+        404, researcher=403, jst=201, nafosted=403, auditor=403, admin=403
+    ),
+    # The mid-term gate after year 1 waits for that report's acceptance: officers meet 409.
+    ("GET", "/api/grants/{grant_id:uuid}/midterm"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("POST", "/api/grants/{grant_id:uuid}/midterm/decisions"): row(
+        404, researcher=403, jst=409, nafosted=403, auditor=403, admin=403
+    ),
+    ("GET", "/api/midterm-gates/{gate_id:uuid}/transitions"): row(
+        404,
+        researcher=(200, 0),
+        jst=(200, 3),
+        nafosted=(200, 3),
+        auditor=(200, 0),
+        admin=(200, 0),
+    ),
+    ("POST", "/api/midterm-gates/{gate_id:uuid}/events/{event:str}"): row(404),
+    **{
+        ("POST", f"/api/midterm-gates/{{gate_id:uuid}}/events/{name}"): row(
+            404, researcher=403, jst=409, nafosted=409, auditor=403, admin=403
+        )
+        for name in ("decide", "pass", "fail")
     },
     # Amendments: the researcher (the JST PI) requested an extension; both agencies decide it.
     ("GET", "/api/grants/{grant_id:uuid}/amendments"): row(

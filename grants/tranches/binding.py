@@ -3,11 +3,9 @@ officers return, approve, withhold and disburse it.
 
 Facts the guards read today: the grant's state; the request's `problems`, the side's papers it
 lacks (the first tranche needs the side's signed agreement, a later one the side's financial
-statement of the previous project year: `grants.agreements.gating`); every later tranche waits
-for the previous year's progress report, accepted by every co-funding agency. No progress
-report exists yet, so every later tranche is refused naming every agency, which is the truth:
-it cannot be released without an accepted report. No mid-term gate is recorded yet either, so
-none is pending.
+statement of the previous project year: `grants.agreements.gating`); tranche p ≥ 2 waits for
+project year p-1's progress report, accepted by every co-funding agency, and, when year p-1 is
+past a mid-term gate, for the gate passed (`grants.reports.tranche_facts`).
 """
 
 from __future__ import annotations
@@ -26,6 +24,7 @@ from grants.awards.access import visible_grant
 from grants.db.models import Call, Grant, Proposal, Tranche
 from grants.errors import NotFound
 from grants.proposals.access import part_roles
+from grants.reports.tranche_facts import tranche_waits
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
@@ -102,13 +101,12 @@ class TrancheBinding(Binding[Tranche]):
     ) -> TrancheContext:
         tranche, scope = target.entity, target.scope
         side = next(s for s in scope.grant.sides if s.id == tranche.side_id)
+        waits = await tranche_waits(session, tranche, scope.call)
         return TrancheContext(
             grant_active=scope.grant.state == GrantState.ACTIVE,
             problems=await request_problems(session, tranche, side, scope.grant.duration_years),
-            previous_report_pending=(
-                () if tranche.position == 1 else tuple(t.agency.code for t in scope.call.agencies)
-            ),
-            midterm_gate_pending=False,
+            previous_report_pending=waits.report_pending,
+            midterm_gate_pending=waits.gate_pending,
             actor_is_requester=tranche.requested_by == principal.user_id,
             actor_in_consortium=scope.in_consortium,
         )

@@ -99,6 +99,28 @@ async def fire(
     return target
 
 
+async def consequence(
+    session: AsyncSession,
+    binding: Binding[Any],
+    entity_id: uuid.UUID,
+    event: str,
+    data: Mapping[str, Any],
+    cause: Firing,
+    *,
+    role: str,
+) -> Target[Any]:
+    """Apply `event` to another entity as the consequence of `cause` (a joint decision that
+    terminates a grant and withholds its tranches), by the same caller holding `role` for it
+    alone: the entity is loaded, locked and guarded by its own binding and audited as its own
+    event, in the same transaction. Raises like `fire`."""
+    parsed = parse_data(binding, event, data)
+    target = await binding.load(session, cause.principal, entity_id, event)
+    target.roles = target.roles | {role}
+    firing = Firing(cause.principal, event, parsed, cause.settings, cause.request_id)
+    await _apply(session, binding, target, firing, seen=target.entity.version)
+    return target
+
+
 def parse_data(binding: Binding[Any], event: str, raw: Mapping[str, Any]) -> BaseModel:
     """The event's data validated against its declared schema; raises Invalid naming fields."""
     try:

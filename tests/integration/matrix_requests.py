@@ -20,6 +20,14 @@ from tests.factories_documents import PDF
 from tests.factories_matrix import MatrixWorld
 
 Body = Callable[[MatrixWorld], Any]
+FIGURES = {
+    "publications": 1,
+    "patents": 0,
+    "students_trained": 2,
+    "milestones_met": 1,
+    "milestones_planned": 2,
+    "summary": "On track.",
+}
 
 # Which world resource a path parameter names, unless a route says otherwise.
 PARAMS = {
@@ -40,6 +48,8 @@ PARAMS = {
     "tranche_id": "tranche",
     "agreement_id": "agreement",
     "amendment_id": "amendment",
+    "report_id": "report",
+    "gate_id": "gate",
 }
 LITERALS = {"code": "JST", "event": "no_such_event", "agency": "JST", "year": "1"}
 
@@ -335,6 +345,42 @@ REQUESTS: dict[tuple[str, str], Req] = {
     **{
         ("POST", f"/api/amendments/{{amendment_id:uuid}}/events/{name}"): event(entity="amendment")
         for name in ("approve", "reject", "withdraw", "record")
+    },
+    ("GET", "/api/grants/{grant_id:uuid}/reports"): Req(),
+    ("GET", "/api/reports/{report_id:uuid}"): Req(),
+    ("GET", "/api/reports/{report_id:uuid}/transitions"): Req(),
+    ("POST", "/api/reports/{report_id:uuid}/events/{event:str}"): event(entity="report"),
+    **{
+        ("POST", f"/api/reports/{{report_id:uuid}}/events/{name}"): Req(
+            json=lambda w: {
+                "version": w.versions["report"],
+                "data": {"document_id": str(w.ids["narrative"]), "figures": FIGURES},
+            }
+        )
+        for name in ("submit", "resubmit")
+    },
+    ("POST", "/api/reports/{report_id:uuid}/events/decide"): event(
+        {"decision": "accept"}, "report"
+    ),
+    **{
+        ("POST", f"/api/reports/{{report_id:uuid}}/events/{name}"): event(entity="report")
+        for name in ("accept", "return", "stop")
+    },
+    ("POST", "/api/reports/{report_id:uuid}/decisions"): Req(
+        json=versioned("report", agency="JST", decision="accept")
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/midterm"): Req(),
+    ("POST", "/api/grants/{grant_id:uuid}/midterm/decisions"): Req(
+        json=versioned("gate", agency="JST", decision="continue", rationale="On track.")
+    ),
+    ("GET", "/api/midterm-gates/{gate_id:uuid}/transitions"): Req(),
+    ("POST", "/api/midterm-gates/{gate_id:uuid}/events/{event:str}"): event(entity="gate"),
+    ("POST", "/api/midterm-gates/{gate_id:uuid}/events/decide"): event(
+        {"decision": "continue", "rationale": "On track."}, "gate"
+    ),
+    **{
+        ("POST", f"/api/midterm-gates/{{gate_id:uuid}}/events/{name}"): event(entity="gate")
+        for name in ("pass", "fail")
     },
     ("POST", "/api/proposals/{proposal_id:uuid}/events/decide"): event(
         {"decision": "reject", "rationale": "Below the line."}, "proposal"

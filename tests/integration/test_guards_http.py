@@ -12,11 +12,20 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.bindings import BINDINGS
-from grants.db.models import Call, Grant, Proposal, Ranking, ReviewAssignment, Tranche, User
+from grants.db.models import (
+    Call,
+    Grant,
+    MidtermGate,
+    ProgressReport,
+    Proposal,
+    Ranking,
+    ReviewAssignment,
+    Tranche,
+    User,
+)
 from tests.factories import (
     ConflictFactory,
     RankingFactory,
@@ -39,6 +48,14 @@ from tests.factories_awards import (
 from tests.factories_calls import make_cofunders
 from tests.factories_guards import approve, snapshot
 from tests.factories_proposals import World, make_world, ready_proposal
+from tests.factories_reports import (
+    FIGURES,
+    gate_answer,
+    long_grant,
+    report_answer,
+    report_document,
+    with_reports,
+)
 from tests.factories_scoring import Panel, make_panel
 from tests.support.problems import problem
 from tests.support.reasons import (
@@ -61,12 +78,11 @@ RESOURCES: dict[type[Any], str] = {
     Ranking: "rankings",
     Grant: "grants",
     Tranche: "tranches",
+    ProgressReport: "reports",
+    MidtermGate: "midterm-gates",
 }
 
 REFUSED = {"en": "The event is refused.", "vi": "Sự kiện này bị từ chối."}
-NO_GATE = (
-    "No mid-term gate is recorded yet, so none is pending: this guard cannot refuse through HTTP."
-)
 
 
 def _at(**delta: float) -> datetime.datetime:
@@ -935,14 +951,29 @@ async def test_tranche_previous_report_accepted_refuses_a_second_tranche_without
     )
 
 
-@pytest.mark.xfail(strict=True, reason=NO_GATE)
 async def test_tranche_midterm_gate_passed_refuses_a_tranche_after_an_undecided_gate(
     client: Client, db: AsyncSession
 ) -> None:
-    panel, tranches = await _tranches(db)
+    # A 5-year project, its gate after year 2 undecided: JST's 4th tranche (after year 3, whose
+    # report is accepted) waits for the gate alone.
+    panel = await make_deciding(db)
+    grant = await make_grant(db, panel, panel.proposals[0], **long_grant())
+    tranches = await with_tranches(db, panel, grant)
+    await with_reports(db, grant, y1="accepted", y2="accepted", y3="accepted")
+    fourth = next(t for t in tranches if t.side_id == grant.sides[0].id and t.position == 4)
 
     await assert_refused(
-        client, db, await bearer(db, panel.jp_pi), tranches[0], "request", [{"code": "any"}]
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        fourth,
+        "request",
+        [
+            reason(
+                "tranche.guard.midterm_gate_pending",
+                "The mid-term gate has not been passed by every agency.",
+            )
+        ],
     )
 
 
@@ -970,6 +1001,269 @@ async def test_tranche_independent_approver_refuses_the_requester_in_the_consort
                 "A member of the project's consortium cannot approve its tranches.",
             ),
         ],
+    )
+
+
+# Progress report -------------------------------------------------------------------------
+
+REPORT_DATA: dict[str, Any] = {"figures": FIGURES}
+
+
+async def _report(
+    db: AsyncSession, y1: str = "submitted", **grant: Any
+) -> tuple[Panel, Grant, ProgressReport]:
+    """Year 1's report, in state `y1`, of a 3-year grant of the deciding panel's proposal."""
+    panel = await make_deciding(db)
+    made = await make_grant(db, panel, panel.proposals[0], **grant)
+    reports, _ = await with_reports(db, made, y1=y1)
+    return panel, made, reports[0]
+
+
+async def _officer_pi(db: AsyncSession, panel: Panel) -> dict[str, str]:
+    """The JST PI, who also holds a JST officer role: in the consortium, so never a judge."""
+    panel.jp_pi.roles.append(UserRoleFactory(role="officer", agency_id=panel.jst.id))
+    await persist(db, panel.jp_pi)
+    return await bearer(db, panel.jp_pi)
+
+
+async def test_progress_report_grant_active_refuses_submitting_on_a_suspended_grant(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, report = await _report(db, "due", state="suspended")
+    data = {**REPORT_DATA, "document_id": await report_document(db, panel)}
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        report,
+        "submit",
+        [reason("report.guard.grant_inactive", "The grant is not active.")],
+        data,
+    )
+
+
+async def test_progress_report_caller_not_yet_answered_refuses_a_second_answer(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, report = await _report(db)
+    await report_answer(db, report, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        report,
+        "decide",
+        [
+            reason(
+                "report.guard.answered_already", "Your agency has answered on this round already."
+            )
+        ],
+        {"decision": "accept"},
+    )
+
+
+async def test_progress_report_independent_officer_refuses_an_officer_in_the_consortium(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, report = await _report(db)
+
+    await assert_refused(
+        client,
+        db,
+        await _officer_pi(db, panel),
+        report,
+        "decide",
+        [
+            reason(
+                "report.guard.consortium_member",
+                "A member of the project's consortium cannot answer on its progress report.",
+            )
+        ],
+        {"decision": "accept"},
+    )
+
+
+async def test_progress_report_every_agency_accepted_refuses_accepting_with_one_acceptance(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, report = await _report(db)
+    await report_answer(db, report, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        report,
+        "accept",
+        [
+            reason(
+                "report.guard.not_accepted",
+                "The report is not yet accepted by: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
+    )
+
+
+async def test_progress_report_revision_asked_refuses_returning_a_report_nobody_revised(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, report = await _report(db)
+    await report_answer(db, report, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.nafosted_headers,
+        report,
+        "return",
+        [reason("report.guard.no_revision", "No agency asked for a revision.")],
+    )
+
+
+async def test_progress_report_stop_decided_refuses_stopping_a_report_nobody_stopped(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, report = await _report(db)
+    await report_answer(db, report, panel.nafosted, panel.nafosted_officer, "revise")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        report,
+        "stop",
+        [reason("report.guard.no_stop", "No agency decided to stop the project.")],
+    )
+
+
+# Mid-term gate ---------------------------------------------------------------------------
+
+GATE_DATA: dict[str, Any] = {"decision": "continue", "rationale": "Milestones on track."}
+
+
+async def _gate(db: AsyncSession, y2: str = "accepted", **grant: Any) -> tuple[Panel, MidtermGate]:
+    """The gate after year 2 of a 5-year grant; year 2's report in state `y2`."""
+    panel = await make_deciding(db)
+    made = await make_grant(db, panel, panel.proposals[0], **{**long_grant(), **grant})
+    _, gate = await with_reports(db, made, y1="accepted", y2=y2)
+    assert gate is not None
+    return panel, gate
+
+
+async def test_midterm_gate_grant_active_refuses_deciding_on_a_suspended_grant(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, gate = await _gate(db, state="suspended")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        gate,
+        "decide",
+        [reason("midterm.guard.grant_inactive", "The grant is not active.")],
+        GATE_DATA,
+    )
+
+
+async def test_midterm_gate_report_accepted_refuses_deciding_before_the_years_report(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, gate = await _gate(db, y2="submitted")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        gate,
+        "decide",
+        [
+            reason(
+                "midterm.guard.report_pending",
+                "The gate is decided once the year 2 progress report is accepted.",
+                year=2,
+            )
+        ],
+        GATE_DATA,
+    )
+
+
+async def test_midterm_gate_caller_not_yet_answered_refuses_a_second_decision(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, gate = await _gate(db)
+    await gate_answer(db, gate, panel.nafosted, panel.nafosted_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.nafosted_headers,
+        gate,
+        "decide",
+        [reason("midterm.guard.answered_already", "Your agency has decided on the gate already.")],
+        GATE_DATA,
+    )
+
+
+async def test_midterm_gate_independent_officer_refuses_an_officer_in_the_consortium(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, gate = await _gate(db)
+
+    await assert_refused(
+        client,
+        db,
+        await _officer_pi(db, panel),
+        gate,
+        "decide",
+        [
+            reason(
+                "midterm.guard.consortium_member",
+                "A member of the project's consortium cannot decide on its continuation.",
+            )
+        ],
+        GATE_DATA,
+    )
+
+
+async def test_midterm_gate_every_agency_continues_refuses_passing_with_one_decision(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, gate = await _gate(db)
+    await gate_answer(db, gate, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        gate,
+        "pass",
+        [
+            reason(
+                "midterm.guard.undecided",
+                "Agencies that have not decided to continue: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
+    )
+
+
+async def test_midterm_gate_stop_decided_refuses_failing_a_gate_nobody_stopped(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, gate = await _gate(db)
+    await gate_answer(db, gate, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.nafosted_headers,
+        gate,
+        "fail",
+        [reason("midterm.guard.no_stop", "No agency decided to stop the project.")],
     )
 
 
@@ -1067,6 +1361,42 @@ GUARD_TESTS: dict[tuple[str, str], GuardTest] = {
     ),
     ("tranche", "independent_approver"): (
         test_tranche_independent_approver_refuses_the_requester_in_the_consortium
+    ),
+    ("progress_report", "grant_active"): (
+        test_progress_report_grant_active_refuses_submitting_on_a_suspended_grant
+    ),
+    ("progress_report", "caller_not_yet_answered"): (
+        test_progress_report_caller_not_yet_answered_refuses_a_second_answer
+    ),
+    ("progress_report", "independent_officer"): (
+        test_progress_report_independent_officer_refuses_an_officer_in_the_consortium
+    ),
+    ("progress_report", "every_agency_accepted"): (
+        test_progress_report_every_agency_accepted_refuses_accepting_with_one_acceptance
+    ),
+    ("progress_report", "revision_asked"): (
+        test_progress_report_revision_asked_refuses_returning_a_report_nobody_revised
+    ),
+    ("progress_report", "stop_decided"): (
+        test_progress_report_stop_decided_refuses_stopping_a_report_nobody_stopped
+    ),
+    ("midterm_gate", "grant_active"): (
+        test_midterm_gate_grant_active_refuses_deciding_on_a_suspended_grant
+    ),
+    ("midterm_gate", "report_accepted"): (
+        test_midterm_gate_report_accepted_refuses_deciding_before_the_years_report
+    ),
+    ("midterm_gate", "caller_not_yet_answered"): (
+        test_midterm_gate_caller_not_yet_answered_refuses_a_second_decision
+    ),
+    ("midterm_gate", "independent_officer"): (
+        test_midterm_gate_independent_officer_refuses_an_officer_in_the_consortium
+    ),
+    ("midterm_gate", "every_agency_continues"): (
+        test_midterm_gate_every_agency_continues_refuses_passing_with_one_decision
+    ),
+    ("midterm_gate", "stop_decided"): (
+        test_midterm_gate_stop_decided_refuses_failing_a_gate_nobody_stopped
     ),
 }
 

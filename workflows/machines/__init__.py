@@ -20,6 +20,13 @@ from workflows.machines.call_service import (
     ServiceState,
 )
 from workflows.machines.grant import GRANT, GrantContext, GrantEvent, GrantState
+from workflows.machines.midterm_gate import MIDTERM_GATE, GateContext, GateEvent, GateState
+from workflows.machines.progress_report import (
+    PROGRESS_REPORT,
+    ReportContext,
+    ReportEvent,
+    ReportState,
+)
 from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent, ProposalState
 from workflows.machines.ranking import RANKING, RankingContext, RankingEvent, RankingState
 from workflows.machines.review_assignment import (
@@ -40,6 +47,8 @@ ALL_MACHINES: tuple[Machine[Any], ...] = (
     GRANT,
     TRANCHE,
     AMENDMENT,
+    PROGRESS_REPORT,
+    MIDTERM_GATE,
 )
 """Every machine, in the order the generated document lists them."""
 
@@ -50,6 +59,8 @@ __all__ = [
     "CALL",
     "CALL_SERVICE",
     "GRANT",
+    "MIDTERM_GATE",
+    "PROGRESS_REPORT",
     "PROPOSAL",
     "RANKING",
     "REVIEW_ASSIGNMENT",
@@ -66,6 +77,9 @@ __all__ = [
     "CallContext",
     "CallEvent",
     "CallState",
+    "GateContext",
+    "GateEvent",
+    "GateState",
     "GrantContext",
     "GrantEvent",
     "GrantState",
@@ -75,6 +89,9 @@ __all__ = [
     "RankingContext",
     "RankingEvent",
     "RankingState",
+    "ReportContext",
+    "ReportEvent",
+    "ReportState",
     "ServiceContext",
     "ServiceEvent",
     "ServiceState",

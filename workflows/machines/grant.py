@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from messages import Instant, Message, define
 from workflows.engine import Machine, Transition
-from workflows.roles import COFUNDING_OFFICER
+from workflows.roles import COFUNDING_OFFICER, JOINT_DECISION
 
 PROJECT_RUNNING = define("grant.guard.project_running", "The project runs until {ends_at}.")
 TRANCHES_OPEN = define("grant.guard.tranches_open", "Tranches still open: {count}.")
@@ -93,7 +93,7 @@ GRANT = Machine(
             GrantEvent.TERMINATE,
             (_S.ACTIVE,),
             _S.TERMINATED,
-            _OFFICERS,
+            (*_OFFICERS, JOINT_DECISION),
             description="End the project early.",
         ),
     ),

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from messages import Message, define
 from workflows.engine import Machine, Transition
-from workflows.roles import AGENCY_OFFICER, PI, REQUESTER
+from workflows.roles import AGENCY_OFFICER, JOINT_DECISION, PI, REQUESTER
 
 GRANT_INACTIVE = define("tranche.guard.grant_inactive", "The grant is not active.")
 PREVIOUS_REPORT_PENDING = define(
@@ -148,9 +148,9 @@ TRANCHE = Machine(
         ),
         Transition(
             TrancheEvent.WITHHOLD,
-            (_S.PLANNED, _S.REQUESTED),
+            (_S.PLANNED, _S.REQUESTED, _S.RETURNED, _S.APPROVED),
             _S.WITHHELD,
-            _OFFICERS,
+            (*_OFFICERS, JOINT_DECISION),
             description="Stop this year's payment for good.",
         ),
     ),

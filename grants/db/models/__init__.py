@@ -22,6 +22,7 @@ from grants.db.models.proposals import (
     ProposalInvitation,
     ProposalPart,
 )
+from grants.db.models.reports import MidtermGate, ProgressReport, ReportReminder
 from grants.db.models.reviews import (
     Bid,
     CallReviewer,
@@ -62,13 +63,16 @@ __all__ = [
     "GrantBudgetLine",
     "GrantSide",
     "LoginAttempt",
+    "MidtermGate",
     "OutboxMessage",
     "PartMember",
+    "ProgressReport",
     "Proposal",
     "ProposalExclusion",
     "ProposalInvitation",
     "ProposalPart",
     "Ranking",
+    "ReportReminder",
     "Review",
     "ReviewAssignment",
     "ReviewerPool",

@@ -28,7 +28,7 @@ class Approval(UUIDv7AuditBase):
             "agency_id",
             name="uq_approvals_one_per_agency",
         ),
-        CheckConstraint("decision IN ('approve', 'reject')", name="decision_known"),
+        CheckConstraint("decision IN ('approve', 'reject', 'revise')", name="decision_known"),
         Index("ix_approvals_subject", "subject_type", "subject_id"),
         Index("ix_approvals_agency_id", "agency_id"),
     )

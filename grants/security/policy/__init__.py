@@ -94,6 +94,14 @@ of its side's agency alone (another co-funder's officer 403), an extension by ev
 agency (two keys); the decider is never a consortium member (the machine's guards). Only the
 requester withdraws it.
 
+**Progress reports and the mid-term gate.** Whoever sees a grant sees its reports and gate
+(anyone else 404), the consortium without the names of the officers who answered. A PI of
+either side submits and resubmits the joint report; each co-funding agency's officers answer
+for their own agency only (naming another agency: 403), once per round, never a member of the
+consortium (the machines' guards); the same for the gate's continuation. The report's narrative
+(a `progress_report` document) is uploaded to the grant's proposal by a PI of either side while
+the grant is active (anyone else who sees the proposal 403; no grant or an inactive one 409).
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -156,6 +164,14 @@ from grants.security.policy.proposals import (
     proposal_list_scope,
     proposal_roles,
 )
+from grants.security.policy.reports import (
+    NO_SUCH_GATE,
+    NO_SUCH_REPORT,
+    ReportFacts,
+    decide_report,
+    narrative_upload_decision,
+    report_officers_shown,
+)
 from grants.security.policy.reviews import (
     WALL_DETAIL,
     AssignmentFacts,
@@ -215,12 +231,15 @@ Facts = (
     | GrantFacts
     | TrancheFacts
     | AmendmentFacts
+    | ReportFacts
 )
 
 __all__ = [
     "AGENCY_ENTRY_FIELDS",
     "CONSORTIUM",
     "NO_SUCH_AMENDMENT",
+    "NO_SUCH_GATE",
+    "NO_SUCH_REPORT",
     "NO_SUCH_TRANCHE",
     "OVERSIGHT",
     "WALL_DETAIL",
@@ -239,6 +258,7 @@ __all__ = [
     "ProposalFacts",
     "ProposalListScope",
     "RankingFacts",
+    "ReportFacts",
     "ReviewShape",
     "ReviewerFacts",
     "ServiceFacts",
@@ -270,6 +290,7 @@ __all__ = [
     "list_row_roles",
     "list_scope",
     "may_reach",
+    "narrative_upload_decision",
     "oversees_pool",
     "part_edit_decision",
     "peer_pools",
@@ -280,6 +301,7 @@ __all__ = [
     "ranking_change_decision",
     "readable_pools",
     "reads_everything",
+    "report_officers_shown",
     "review_shape",
     "statement_submit_decision",
     "tranche_officers_shown",
@@ -312,6 +334,8 @@ def decide(principal: Principal, action: Action, facts: Facts) -> Decision:
             return decide_tranche(principal, facts)
         case AmendmentFacts():
             return decide_amendment(principal, facts)
+        case ReportFacts():
+            return decide_report(facts)
 
 
 @overload

@@ -30,6 +30,8 @@ def test_all_machines_names_in_document_order() -> None:
         "grant",
         "tranche",
         "amendment",
+        "progress_report",
+        "midterm_gate",
     ]
 
 

@@ -89,8 +89,13 @@ def test_tranche_withhold_before_approval_withholds(state: str) -> None:
     assert TRANCHE.apply(state, "withhold", OFFICERS, READY) == "withheld"
 
 
-def test_tranche_withhold_after_approval_is_not_allowed() -> None:
-    with pytest.raises(NotAllowedFromState) as caught:
-        TRANCHE.decide("approved", "withhold", OFFICERS, READY)
+def test_tranche_withhold_after_approval_is_allowed_before_the_payment() -> None:
+    # A stopped report or failed gate withholds every tranche not yet paid, approved ones too.
+    assert TRANCHE.apply("approved", "withhold", OFFICERS, READY) == "withheld"
 
-    assert caught.value.allowed_from == ("planned", "requested")
+
+def test_tranche_withhold_after_disbursement_is_not_allowed() -> None:
+    with pytest.raises(NotAllowedFromState) as caught:
+        TRANCHE.decide("disbursed", "withhold", OFFICERS, READY)
+
+    assert caught.value.allowed_from == ("planned", "requested", "returned", "approved")

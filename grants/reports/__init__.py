@@ -1,0 +1,1 @@
+"""Annual progress reports, the agencies' answers on them, the mid-term gate and reminders."""

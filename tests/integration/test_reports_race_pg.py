@@ -1,0 +1,77 @@
+"""Both agencies answering the last key of a progress report at the same instant, on PostgreSQL
+with real parallel clients: they queue on the report's row, so both answers are recorded and
+the report is accepted exactly once (one `accept` follow-up), whichever came second firing it.
+
+These tests commit for real, so they run in a PostgreSQL database of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from grants.audit import chain
+from grants.db.models import Approval, AuditEvent, ProgressReport
+from tests.factories import bearer
+from tests.factories_awards import make_deciding, make_grant
+from tests.factories_reports import with_reports
+
+pytestmark = pytest.mark.postgres
+
+
+async def test_both_agencies_accepting_at_once_accept_each_report_once(
+    committed_engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    # Every year's report of a 3-year grant submitted on round 1: three races.
+    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+        panel = await make_deciding(s)
+        grant = await make_grant(s, panel, panel.proposals[0])
+        reports, _ = await with_reports(s, grant, y1="submitted", y2="submitted", y3="submitted")
+        officers = [
+            (await bearer(s, panel.jst_officer), "JST"),
+            (await bearer(s, panel.nafosted_officer), "NAFOSTED"),
+        ]
+
+    for report in reports:
+        responses = await asyncio.gather(
+            *[
+                http.post(
+                    f"/api/reports/{report.id}/decisions",
+                    headers=headers,
+                    json={"version": report.version, "agency": code, "decision": "accept"},
+                )
+                for headers, code in officers
+            ]
+        )
+
+        assert sorted((r.status_code, r.json()["state"]) for r in responses) == [
+            (201, "accepted"),
+            (201, "submitted"),
+        ]
+
+    async with AsyncSession(committed_engine) as session:
+        rows = await session.execute(
+            select(ProgressReport.year, ProgressReport.state, ProgressReport.version).order_by(
+                ProgressReport.year
+            )
+        )
+        assert list(rows.tuples()) == [(1, "accepted", 2), (2, "accepted", 2), (3, "accepted", 2)]
+        counted = await session.execute(
+            select(AuditEvent.action, func.count())
+            .where(AuditEvent.entity_type == "progress_report")
+            .group_by(AuditEvent.action)
+            .order_by(AuditEvent.action)
+        )
+        assert list(counted.tuples()) == [
+            ("progress_report.accept", 3),
+            ("progress_report.decide", 6),
+        ]
+        keys = await session.scalar(
+            select(func.count()).where(Approval.purpose == "progress_report")
+        )
+        assert keys == 6
+        assert (await chain.verify(session)).intact
