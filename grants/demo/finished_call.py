@@ -16,11 +16,21 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.agreements.schemas import StatementData
+from grants.agreements.statements import submit_statement
 from grants.agreements.uploads import TERMS as AGREEMENT_TERMS
 from grants.agreements.uploads import record_agreement
 from grants.awards import schemas as award_schemas
 from grants.awards.recording import record_decision
-from grants.bindings import ASSIGNMENTS, CALLS, PROPOSALS, RANKINGS, SERVICES, TRANCHES
+from grants.bindings import (
+    ASSIGNMENTS,
+    CALLS,
+    PROPOSALS,
+    RANKINGS,
+    REPORTS,
+    SERVICES,
+    TRANCHES,
+)
 from grants.calls.schemas import CallCreate
 from grants.calls.services import Author, create_call
 from grants.common.actors import Actor
@@ -29,6 +39,8 @@ from grants.db.models import (
     BudgetLine,
     Call,
     Grant,
+    GrantBudgetLine,
+    ProgressReport,
     Proposal,
     ReviewAssignment,
     Tranche,
@@ -37,7 +49,13 @@ from grants.db.models import (
 from grants.demo.acting import act, principal
 from grants.demo.open_call import criterion, kind, terms
 from grants.demo.review_call import DemoProposal, declare_eligible, email, submitted_proposal
-from grants.documents.services import store_upload
+from grants.documents.narratives import NARRATIVE_KIND
+from grants.documents.services import (
+    NARRATIVE_TERMS,
+    UploadRequest,
+    record_document,
+    store_upload,
+)
 from grants.reviews.assignment import engine
 from grants.reviews.assignment.events import invite_all
 from grants.reviews.pool import schemas as pool_schemas
@@ -53,6 +71,7 @@ from schedules import add_months
 from storage.base import DocumentStore
 from workflows.machines.call import CallEvent
 from workflows.machines.call_service import ServiceEvent
+from workflows.machines.progress_report import ReportEvent
 from workflows.machines.proposal import ProposalEvent
 from workflows.machines.ranking import RankingEvent
 from workflows.machines.review_assignment import AssignmentEvent
@@ -197,6 +216,8 @@ async def seed_finished_call(
     grant = await session.scalar(select(Grant).where(Grant.proposal_id == funded.id))
     assert grant is not None  # both agencies approved it just above
     await _first_tranches(session, store, grant, timeline, users, officers)
+    with clock_at(timeline.at(add_months(timeline.start, 12) + 20 * DAY)):
+        await _year_one_papers(session, store, call, grant, users)
     return grant
 
 
@@ -345,7 +366,11 @@ async def _signed_agreements(
 
 
 def _agreement_pdf(number: str) -> bytes:
-    body = f"Grant agreement {number}, signed by the agency and the host institution."
+    return _pdf(f"Grant agreement {number}, signed by the agency and the host institution.")
+
+
+def _pdf(body: str) -> bytes:
+    """A one-page PDF whose comment says what it stands for."""
     return (
         b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
         + f"% {body}\n".encode()
@@ -355,6 +380,57 @@ def _agreement_pdf(number: str) -> bytes:
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:
     yield data
+
+
+async def _year_one_papers(
+    session: AsyncSession, store: DocumentStore, call: Call, grant: Grant, users: dict[str, User]
+) -> None:
+    """Twenty days after the first project year: each side's PI states what it spent, and the
+    JST side's PI uploads the joint narrative and submits the year-1 report, which waits for
+    both agencies' answers."""
+    pis = {"JST": users[email(FUNDED.jp_pi)], "NAFOSTED": users[email(FUNDED.vn_pi)]}
+    for side in grant.sides:
+        budget = await session.scalars(
+            select(GrantBudgetLine).where(
+                GrantBudgetLine.side_id == side.id, GrantBudgetLine.year == 1
+            )
+        )
+        # Personnel came in 4 % under budget; indirect costs as approved.
+        lines = [
+            {
+                "category": line.category,
+                "spent": line.amount * (96 if line.category == "personnel" else 100) // 100,
+            }
+            for line in budget
+        ]
+        await submit_statement(
+            session,
+            principal(pis[side.agency.code]),
+            grant.id,
+            side.agency.code,
+            1,
+            StatementData.model_validate({"lines": lines}),
+        )
+    pi = pis["JST"]
+    stored = await store_upload(store, _chunks(_pdf("Year 1 progress report")), NARRATIVE_TERMS)
+    upload = UploadRequest(grant.proposal_id, NARRATIVE_KIND, None, None, stored.size)
+    name = "progress-report-year-1.pdf"
+    narrative = await record_document(session, principal(pi), call, upload, name, stored)
+    report = await session.scalar(
+        select(ProgressReport).where(ProgressReport.grant_id == grant.id, ProgressReport.year == 1)
+    )
+    assert report is not None  # planned at the award
+    figures = {
+        "publications": 3,
+        "patents": 1,
+        "students_trained": 4,
+        "milestones_met": 2,
+        "milestones_planned": 3,
+        "summary": "Hybrid-bonded test stacks built in Sapporo and measured in Ho Chi Minh City; "
+        "the thermal model is one quarter late.",
+    }
+    data = {"document_id": str(narrative.id), "figures": figures}
+    await act(session, REPORTS, report, ReportEvent.SUBMIT, pi, data=data)
 
 
 async def _first_tranches(

@@ -186,7 +186,7 @@ async def upload_document(
     await session.commit()
     stored = await store_upload(store, chunks, terms)
     try:
-        return await _record(session, principal, call, upload, name, stored)
+        return await record_document(session, principal, call, upload, name, stored)
     except BaseException:
         log.warning("document stored but not recorded", storage_key=stored.key)
         raise
@@ -221,7 +221,7 @@ async def store_upload(
         raise StorageFailed(NOT_STORED()) from exc
 
 
-async def _record(
+async def record_document(
     session: AsyncSession,
     principal: Principal,
     call: Call,
@@ -229,6 +229,8 @@ async def _record(
     name: str,
     stored: StoredObject,
 ) -> Document:
+    """Record `stored` as the next version of the upload's kind on its proposal, if the caller
+    may still write it (raises NotFound, Forbidden, Conflict); audited as `document.upload`."""
     # The row lock orders this against a concurrent submit (PostgreSQL; SQLite has one writer).
     proposal = await session.get(
         Proposal, upload.proposal_id, with_for_update=True, populate_existing=True
