@@ -15,6 +15,7 @@ from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
 from grants.calls.controllers import CallController
 from grants.documents.controllers import DocumentController
+from grants.fx.controllers import FxRateController
 from grants.health import health
 from grants.proposals.controllers import InvitationController, ProposalController
 from grants.proposals.part_controllers import PartController
@@ -55,5 +56,6 @@ ROUTES: list[Any] = [
     RankingController,
     DecisionController,
     GrantController,
+    FxRateController,
     *(router_for(binding) for binding in BINDINGS),
 ]
