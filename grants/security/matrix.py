@@ -105,6 +105,11 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/api/agencies/{agency_id:uuid}"): row(200),
     ("DELETE", "/api/agencies/{agency_id:uuid}"): row(403, admin=204),
     ("PATCH", "/api/agencies/{agency_id:uuid}"): row(403, admin=200),
+    # Exchange rates are reference data every signed-in user reads; officers of any agency
+    # (even one outside the call) record them, auditors and admins do not.
+    ("GET", "/api/fx-rates"): row((200, 0)),
+    ("POST", "/api/fx-rates"): row(403, jst=201, nafosted=201, fwo=201),
+    ("POST", "/api/fx-rates/import"): row(403, jst=201, nafosted=201, fwo=201),
     # The audit log (the world is built by factories, so it holds no event yet).
     ("GET", "/api/audit/events"): row(403, auditor=(200, 0), admin=(200, 0)),
     ("GET", "/api/audit/verify"): row(403, auditor=200, admin=200),

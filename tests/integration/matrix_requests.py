@@ -177,6 +177,20 @@ REQUESTS: dict[tuple[str, str], Req] = {
             "pools": ["JST"],
         }
     ),
+    ("GET", "/api/fx-rates"): Req(),
+    ("POST", "/api/fx-rates"): Req(
+        json=lambda _: {
+            "rate_date": "2027-03-31",
+            "base": "JPY",
+            "quote": "VND",
+            "rate": "170.5",
+            "source": "SBV",
+        }
+    ),
+    ("POST", "/api/fx-rates/import"): Req(
+        content="date,base,quote,rate,source\n2027-03-31,JPY,VND,170.5,SBV\n",
+        headers={"Content-Type": "text/csv"},
+    ),
     ("GET", "/api/reviewers"): Req(),
     ("POST", "/api/reviewers/import"): Req(
         content="email,name,expertise,keywords,institution_ror,institution_name,country,orcid,"
