@@ -19,6 +19,7 @@ from grants.fx.controllers import FxRateController
 from grants.health import health
 from grants.proposals.controllers import InvitationController, ProposalController
 from grants.proposals.part_controllers import PartController
+from grants.reporting.controllers import MoneyController
 from grants.reviews.assignment.controllers import AssignmentController, MyAssignmentController
 from grants.reviews.pool.call_controllers import (
     CallPoolController,
@@ -57,5 +58,6 @@ ROUTES: list[Any] = [
     DecisionController,
     GrantController,
     FxRateController,
+    MoneyController,
     *(router_for(binding) for binding in BINDINGS),
 ]
