@@ -265,6 +265,14 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/api/grants/{grant_id:uuid}"): row(
         404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
     ),
+    # Money: a call's for its co-funders' officers and the oversight roles (403 to others who
+    # see it), a grant's for whoever sees the grant.
+    ("GET", "/api/calls/{call_id:uuid}/money"): row(
+        403, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/money"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
     # Rankings: JST's ranking is behind JST's wall until the joint panel.
     ("POST", "/api/calls/{call_id:uuid}/rankings/{code:str}/draft"): row(403, jst=409),
     ("GET", "/api/calls/{call_id:uuid}/joint-ranking"): row(

@@ -123,6 +123,8 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/api/calls"): Req(json=lambda w: call_body(code="JV-2031", agencies=_terms())),
     ("GET", "/api/calls"): Req(),
     ("GET", "/api/calls/{call_id:uuid}"): Req(),
+    ("GET", "/api/calls/{call_id:uuid}/money"): Req(query={"reporting_currency": "USD"}),
+    ("GET", "/api/grants/{grant_id:uuid}/money"): Req(),
     ("PATCH", "/api/calls/{call_id:uuid}"): Req(json=versioned("call", topics=["EDA"])),
     ("POST", "/api/proposals"): Req(
         json=lambda w: {
