@@ -99,6 +99,16 @@ class ScheduledTranche(Output):
     paid_on: datetime.date | None
 
 
+class SideShare(Output):
+    """A `shared`-mode side's part of the one budget: its percentage of `joint_total` and the
+    recorded rate its part was converted with once at the award (null in the joint budget's
+    own currency)."""
+
+    percent: int
+    joint_total: Amount
+    rate: RateUsed | None
+
+
 class SideMoney(Output):
     """One agency's side of the grant: the approved grid, the awarded total, the schedule,
     what was paid and what is due next (the earliest tranche not yet paid nor withheld; null
@@ -113,6 +123,7 @@ class SideMoney(Output):
     tranches: list[ScheduledTranche]
     disbursed: Amount
     next_due: ScheduledTranche | None
+    share: SideShare | None = Field(description="Null in `own_side` co-funding mode.")
 
 
 class GrantMoney(Output):

@@ -386,6 +386,7 @@ async def test_a_grants_money_has_each_sides_grid_schedule_payments_and_next_due
         "tranches": [paid, scheduled(tranches[1]), scheduled(tranches[2])],
         "disbursed": yen(6_500_000),
         "next_due": scheduled(tranches[1]),
+        "share": None,
     }
     requested = scheduled(tranches[3], requested=dong(600_000_002))
     assert (nafosted["disbursed"], nafosted["next_due"]) == (dong(0), requested)
@@ -422,5 +423,5 @@ async def test_a_grants_money_reads_in_constant_queries(
         queries.active = False
         return queries.count, sum(len(side["tranches"]) for side in response.json()["sides"])
 
-    n = queries_on(backend, 17)
+    n = queries_on(backend, 18)
     assert (await counted(short.id), await counted(long.id)) == ((n, 5), (n, 7))

@@ -8,7 +8,7 @@ from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
 from grants.db.models.calls import Call, CallAgency
-from grants.db.models.fx import FxRate
+from grants.db.models.fx import FxRate, GrantSideShare
 from grants.db.models.proposals import (
     BudgetLine,
     Document,
@@ -51,6 +51,7 @@ __all__ = [
     "Grant",
     "GrantBudgetLine",
     "GrantSide",
+    "GrantSideShare",
     "LoginAttempt",
     "OutboxMessage",
     "PartMember",
