@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import Select, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import Entry, append_many
@@ -20,6 +21,10 @@ from messages import define
 REFUSED = define("fx.rate.refused", "The exchange rate was not recorded.")
 DUPLICATE = define(
     "fx.rate.duplicate", "A rate of {base}/{quote} on {day} from {source} is recorded already."
+)
+RECORDED_MEANWHILE = define(
+    "fx.rate.recorded_meanwhile",
+    "A rate of the same day, pair and source was recorded meanwhile; nothing was stored.",
 )
 DUPLICATE_FIELD = define("fx.rate.duplicate_field", "recorded already for this day and source")
 
@@ -96,7 +101,12 @@ async def store(
         for r in rates
     ]
     session.add_all(rows)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Another request stored the same day, pair and source after our check: the unique
+        # key refused ours. The request's transaction is rolled back with this refusal.
+        raise Conflict(RECORDED_MEANWHILE()) from None
     entries = [
         Entry(
             actor,
