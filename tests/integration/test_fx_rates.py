@@ -13,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent, FxRate
+from tests.conftest import QueryCounter
 from tests.factories import AgencyFactory, bearer, make_user, persist
 from tests.factories_awards import audit_total
 from tests.factories_fx import make_rates, rate_count
 from tests.support.coded import field_error
 from tests.support.problems import problem
+from tests.support.queries import queries_on
 
 Client = httpx.AsyncClient
 
@@ -312,3 +314,26 @@ async def test_a_csv_file_with_another_header_is_refused(client: Client, db: Asy
             )
         ],
     )
+
+
+async def test_the_list_reads_in_constant_queries_at_1_and_30(
+    client: Client, db: AsyncSession, queries: QueryCounter, backend: str
+) -> None:
+    officer, headers = await officer_headers(db)
+    first = datetime.date(2027, 1, 1)
+    await make_rates(db, officer, {"rate_date": first})
+
+    async def counted() -> tuple[int, int]:
+        queries.count, queries.active = 0, True
+        response = await client.get("/api/fx-rates?limit=50", headers=headers)
+        queries.active = False
+        return queries.count, response.json()["total"]
+
+    one = await counted()
+    await make_rates(
+        db, officer, *({"rate_date": first + datetime.timedelta(days=n)} for n in range(1, 30))
+    )
+    thirty = await counted()
+
+    n = queries_on(backend, 7)
+    assert (one, thirty) == ((n, 1), (n, 30))
