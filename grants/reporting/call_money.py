@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import cast
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from grants.awards.schemas import Amount
+from grants.calls.schemas import CofundingMode
 from grants.db.models import Call, CallAgency, Grant, GrantSide, Tranche
 from grants.reporting import schemas
 from grants.reporting.conversion import convert, figures_remaining, recorded_rates
@@ -113,7 +115,7 @@ async def call_money(
     return schemas.CallMoney(
         call_id=call.id,
         call_code=call.code,
-        cofunding_mode=call.cofunding_mode,
+        cofunding_mode=cast(CofundingMode, call.cofunding_mode),  # the CHECK holds it
         as_of=as_of,
         grants=max((n for _, n in committed.values()), default=0),
         agencies=agencies,

@@ -9,6 +9,7 @@ import uuid
 from pydantic import Field
 
 from grants.awards.schemas import Amount, ApprovedLine, YearAmount
+from grants.calls.schemas import CofundingMode
 from grants.common.problems import Reason
 from grants.common.schemas import Output
 from workflows.machines.grant import GrantState
@@ -74,7 +75,7 @@ class CallMoney(Output):
 
     call_id: uuid.UUID
     call_code: str
-    cofunding_mode: str
+    cofunding_mode: CofundingMode
     as_of: datetime.date
     grants: int
     agencies: list[AgencyMoney]
