@@ -37,8 +37,8 @@ from grants.db.models import (
     Proposal,
 )
 from grants.errors import Conflict, Invalid
+from grants.fx.services import recorded_rates
 from grants.money import Money, minor_exponent
-from grants.reporting.conversion import recorded_rates
 from messages import define
 from schedules.fx import Quote, convert_minor, pick_rate
 from schedules.shares import Line, split_lines

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, and_, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from grants.errors import Conflict, FieldError, Invalid
 from grants.fx import schemas
 from grants.fx.checks import Errors, RateIn, check_rate, rate_text
 from messages import define
+from schedules.fx import RecordedRate
 
 REFUSED = define("fx.rate.refused", "The exchange rate was not recorded.")
 DUPLICATE = define(
@@ -145,3 +146,23 @@ async def create_rate(
         )
     (row,) = await store(session, [checked], actor=actor, entered_by=entered_by)
     return row
+
+
+async def recorded_rates(
+    session: AsyncSession, currencies: Collection[str], target: str, as_of: datetime.date
+) -> list[RecordedRate]:
+    """Every rate between `target` and one of `currencies`, either way round, recorded on or
+    before `as_of` (one query)."""
+    others = sorted(set(currencies) - {target})
+    if not others:
+        return []
+    rows = await session.scalars(
+        select(FxRate).where(
+            FxRate.rate_date <= as_of,
+            or_(
+                and_(FxRate.base.in_(others), FxRate.quote == target),
+                and_(FxRate.base == target, FxRate.quote.in_(others)),
+            ),
+        )
+    )
+    return [RecordedRate(r.rate_date, r.base, r.quote, r.rate, r.source) for r in rows]

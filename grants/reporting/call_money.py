@@ -15,8 +15,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from grants.awards.schemas import Amount
 from grants.calls.schemas import CofundingMode
 from grants.db.models import Call, CallAgency, Grant, GrantSide, Tranche
+from grants.fx.services import recorded_rates
 from grants.reporting import schemas
-from grants.reporting.conversion import convert, figures_remaining, recorded_rates
+from grants.reporting.conversion import convert, figures_remaining
 from workflows.machines.tranche import TrancheState
 
 

@@ -1,16 +1,12 @@
-"""Figures converted to a reporting currency with the rates recorded on or before a day:
-the rates of every pair a view needs in one query, then the pure `schedules.fx`."""
+"""Figures converted to a reporting currency with the rates recorded on or before a day
+(`grants.fx.services.recorded_rates`, one query), through the pure `schedules.fx`."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Sequence
-
-from sqlalchemy import and_, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Sequence
 
 from grants.awards.schemas import Amount
-from grants.db.models import FxRate
 from grants.fx.checks import rate_text
 from grants.money import minor_exponent
 from grants.reporting import schemas
@@ -22,26 +18,6 @@ NO_RATE = define(
     "No {base}/{quote} rate (nor {quote}/{base}) is recorded on or before {day}: {agency}'s "
     "figures are not converted.",
 )
-
-
-async def recorded_rates(
-    session: AsyncSession, currencies: Collection[str], target: str, as_of: datetime.date
-) -> list[RecordedRate]:
-    """Every rate between `target` and one of `currencies`, either way round, recorded on or
-    before `as_of` (one query)."""
-    others = sorted(set(currencies) - {target})
-    if not others:
-        return []
-    rows = await session.scalars(
-        select(FxRate).where(
-            FxRate.rate_date <= as_of,
-            or_(
-                and_(FxRate.base.in_(others), FxRate.quote == target),
-                and_(FxRate.base == target, FxRate.quote.in_(others)),
-            ),
-        )
-    )
-    return [RecordedRate(r.rate_date, r.base, r.quote, r.rate, r.source) for r in rows]
 
 
 def reason(message: Message, locale: str) -> schemas.Reason:
