@@ -119,6 +119,8 @@ def test_convert_minor_inverse_undoes_the_rate_within_rounding(amount: int, valu
             st.sampled_from(["BOJ", "ECB"]),
         ).filter(lambda r: r.base != r.quote),
         max_size=12,
+        # The database's unique key: one rate per day, pair and source.
+        unique_by=lambda r: (r.day, r.base, r.quote, r.source),
     ),
     st.dates(D(2026, 1, 1), D(2028, 12, 31)),
 )
