@@ -214,3 +214,49 @@ async def test_a_joint_budget_in_another_currency_is_refused_line_by_line(
 
 async def _keys(db: AsyncSession) -> int:
     return int(await db.scalar(select(func.count()).select_from(Approval)) or 0)
+
+
+async def test_the_calls_money_commits_each_share_in_its_agencys_currency(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await shared_call(db)
+    await with_rates(db, panel)
+    joint = lines(JST_REQUEST, "JPY")
+    await decide(client, panel, "NAFOSTED", joint)
+    await decide(client, panel, "JST", joint)
+
+    response = await client.get(f"/api/calls/{panel.call.id}/money", headers=panel.jst_headers)
+
+    body = response.json()
+    assert (body["cofunding_mode"], body["grants"]) == ("shared", 1)
+    assert [
+        (a["agency"], a["share_percent"], a["figures"]["committed"], a["figures"]["remaining"])
+        for a in body["agencies"]
+    ] == [
+        ("JST", 60, yen(6_300_000), yen(293_700_000)),
+        ("NAFOSTED", 40, dong(716_100_000), dong(59_283_900_000)),
+    ]
+
+
+async def test_a_missing_rate_is_explained_in_the_readers_language(
+    client: Client, db: AsyncSession
+) -> None:
+    panel = await shared_call(db)
+    joint = lines(JST_REQUEST, "JPY")
+    await decide(client, panel, "NAFOSTED", joint)
+    proposal = panel.proposals[0]
+    version = (await client.get(f"/api/proposals/{proposal.id}", headers=panel.jst_headers)).json()
+
+    response = await client.post(
+        f"/api/proposals/{proposal.id}/decisions",
+        headers=panel.jst_headers | {"Accept-Language": "vi"},
+        json=approval_body(proposal, "JST", joint) | {"version": version["version"]},
+    )
+
+    assert (response.status_code, response.headers["content-language"]) == (409, "vi")
+    assert response.json()["detail"].startswith(
+        "Không có tỷ giá JPY/VND (hay VND/JPY) nào được ghi nhận vào hoặc trước "
+    )
+    assert response.json()["detail"].endswith(
+        ": không thể quy đổi phần của NAFOSTED. Hãy ghi nhận một tỷ giá rồi quyết định lại."
+    )
