@@ -1,6 +1,7 @@
 """The grant created when every co-funding agency approved: one side per agency with its
 grant number, awarded total, the approved grid and its tranche schedule on the agency's fiscal
-calendar, in the award's transaction."""
+calendar, in the award's transaction. In `shared` mode each side's grid is its share of the
+joint budget, converted once (`grants.awards.shared`), read under the agencies' row locks."""
 
 from __future__ import annotations
 
