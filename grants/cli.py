@@ -262,6 +262,48 @@ def assign(call_code: str) -> None:
 
 
 @main.group()
+def fx() -> None:
+    """Exchange rates."""
+
+
+@fx.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--email", required=True, help="The officer the rates are entered by.")
+def fx_import(csv_file: Path, email: str) -> None:
+    """Import rates from a CSV file (date,base,quote,rate,source): all rows or none."""
+    from sqlalchemy import select
+
+    from grants.common.actors import Actor
+    from grants.db.models import User, UserRole
+    from grants.errors import DomainError
+    from grants.fx.csv_import import import_rates
+
+    async def work(session: AsyncSession) -> int:
+        user = await session.scalar(select(User).where(User.email == normalise(email)))
+        if user is None:
+            raise click.ClickException(f"no user {email}")
+        # The API's rule (grants.security.policy.fx_rate_write_decision): officers enter rates.
+        officer = await session.scalar(
+            select(UserRole.id).where(UserRole.user_id == user.id, UserRole.role == "officer")
+        )
+        if officer is None:
+            raise click.ClickException(f"{email} is not an officer; officers enter rates")
+        actor = Actor(id=user.id, label=f"cli:{user.email}")
+        result = await import_rates(session, text, actor=actor, entered_by=user.id)
+        return result.rates_created
+
+    try:
+        text = csv_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{csv_file} is not UTF-8") from exc
+    try:
+        created = _run_in_session(work)
+    except DomainError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+    click.echo(f"imported {created} rates from {csv_file}")
+
+
+@main.group()
 def mail() -> None:
     """Outgoing mail."""
 

@@ -130,6 +130,15 @@ EXTRA: dict[str, dict[int, str]] = {
         413: "The request body is larger than the server accepts.",
         422: "The file has errors (each line's named in `errors`); nothing was imported.",
     },
+    "fx_rates:create": {
+        409: "A rate of this day, pair and source is recorded already (or was meanwhile)."
+    },
+    "fx_rates:import": {
+        400: "The body is not UTF-8 text.",
+        409: "A rate of the file was recorded meanwhile by another request; nothing was stored.",
+        413: "The request body is larger than the server accepts.",
+        422: "The file has errors (each line's named in `errors`); nothing was imported.",
+    },
     "call-reviewers:invite": {409: "This reviewer was already asked to serve on this call."},
     "conflicts:dismiss": {409: "The conflict was already decided."},
     "conflicts:waive": {409: "The conflict was already decided."},

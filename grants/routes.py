@@ -17,9 +17,11 @@ from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
 from grants.calls.controllers import CallController
 from grants.documents.controllers import DocumentController
+from grants.fx.controllers import FxRateController
 from grants.health import health
 from grants.proposals.controllers import InvitationController, ProposalController
 from grants.proposals.part_controllers import PartController
+from grants.reporting.controllers import MoneyController
 from grants.reports.controllers import ReportController
 from grants.reviews.assignment.controllers import AssignmentController, MyAssignmentController
 from grants.reviews.pool.call_controllers import (
@@ -63,5 +65,7 @@ ROUTES: list[Any] = [
     GrantAmendmentController,
     AmendmentController,
     ReportController,
+    FxRateController,
+    MoneyController,
     *(router_for(binding) for binding in BINDINGS),
 ]

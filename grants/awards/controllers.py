@@ -72,7 +72,11 @@ class DecisionController(Controller):
         states the approved budget per project year and category: each line at most what was
         requested, each year within the agency's yearly cap and the total within its project cap
         (422, every line named, e.g. `budget[3].amount`), and the agency's approvals in the call
-        within its envelope (409 with what remains). The last approval awards the proposal and
+        within its envelope (409 with what remains). In `shared` co-funding mode every agency
+        approves the lead part's one joint budget, in the lead agency's currency, the same grid
+        as any earlier approval (409 otherwise); the award splits it by the call's percentages
+        and converts each share with the latest recorded rate (409 without one, or when a share
+        does not fit in its agency's envelope). The last approval awards the proposal and
         creates its grant; a rejection rejects it. The `decide` event of the proposal machine,
         audited as `proposal.decide` (and `proposal.award` with `grant.create`, or
         `proposal.reject`), all in one transaction.

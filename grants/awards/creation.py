@@ -1,6 +1,8 @@
 """The grant created when every co-funding agency approved: one side per agency with its
 grant number, awarded total, the approved grid and its tranche schedule on the agency's fiscal
-calendar, and the joint progress reports (and mid-term gate), in the award's transaction."""
+calendar, and the joint progress reports (and mid-term gate), in the award's transaction. In
+`shared` mode each side's grid is its share of the joint budget, converted once
+(`grants.awards.shared`), read under the agencies' row locks."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import answers
 from grants.audit.chain import append
-from grants.awards import numbers
+from grants.awards import numbers, shared
 from grants.awards.dates import project_end
 from grants.awards.decisions import approved_grids, funding
 from grants.db.models import (
@@ -21,12 +23,14 @@ from grants.db.models import (
     Grant,
     GrantBudgetLine,
     GrantSide,
+    GrantSideShare,
     Proposal,
     Tranche,
 )
 from grants.errors import Conflict
+from grants.fx.checks import rate_text
 from grants.reports.planning import planned_reports
-from grants.times import fiscal_year_of
+from grants.times import fiscal_year_of, utcnow
 from grants.tranches.planning import side_tranches
 from grants.workflow.binding import Firing
 from messages import define
@@ -56,6 +60,11 @@ async def create_grant(
     approvals = await answers(session, funding(proposal))
     grids = await approved_grids(session, (a.id for a in approvals.values()))
     agencies = await _locked_agencies(session, [t.agency_id for t in call.agencies])
+    shares = None
+    if call.cofunding_mode == "shared":
+        lead = grids.get(approvals[shared.lead(call).agency_id].id, [])
+        joint = [(x.year, x.category, x.amount) for x in lead]
+        shares = await shared.split_at_award(session, call, joint, utcnow().date())
     grant = Grant(
         proposal_id=proposal.id,
         call_id=call.id,
@@ -66,7 +75,9 @@ async def create_grant(
     )
     for position, terms in enumerate(call.agencies):
         agency, approval = agencies[terms.agency_id], approvals[terms.agency_id]
-        lines = grids.get(approval.id, [])
+        lines = [(x.year, x.category, x.amount) for x in grids.get(approval.id, [])]
+        if shares is not None:
+            lines = shares[agency.id].lines
         scope, seq, number = await _next_number(session, agency, call, grant)
         grant.sides.append(
             GrantSide(
@@ -78,15 +89,16 @@ async def create_grant(
                 number_scope=scope,
                 number_seq=seq,
                 currency=terms.currency,
-                awarded_total=sum(line.amount for line in lines),
-                lines=[
-                    GrantBudgetLine(year=x.year, category=x.category, amount=x.amount)
-                    for x in lines
-                ],
+                awarded_total=sum(amount for _, _, amount in lines),
+                lines=[GrantBudgetLine(year=y, category=c, amount=a) for y, c, a in lines],
             )
         )
     session.add(grant)
     await session.flush()
+    if shares is not None:
+        for side in grant.sides:
+            shares[side.agency_id].share.side_id = side.id
+        session.add_all(s.share for s in shares.values())
     schedules = {
         side.id: side_tranches(
             side,
@@ -100,6 +112,10 @@ async def create_grant(
     session.add_all(planned_reports(grant))
     await session.flush()
     detail = _detail(grant, agencies, schedules)
+    if shares is not None:
+        for side in detail["sides"]:
+            agency_id = next(a.id for a in agencies.values() if a.code == side["agency"])
+            side["share"] = _share_detail(shares[agency_id].share)
     await append(
         session,
         actor=firing.principal.actor,
@@ -131,6 +147,24 @@ def _detail(
             for s in grant.sides
         ],
     }
+
+
+def _share_detail(share: GrantSideShare) -> dict[str, Any]:
+    """What the audit records of a shared-mode side's share and the rate it was converted with."""
+    detail: dict[str, Any] = {
+        "percent": share.share_percent,
+        "joint_total": {"amount": share.joint_total, "currency": share.joint_currency},
+    }
+    if share.rate is not None and share.rate_date is not None:
+        detail["rate"] = {
+            "rate": rate_text(share.rate),
+            "rate_date": share.rate_date.isoformat(),
+            "base": share.base,
+            "quote": share.quote,
+            "source": share.source,
+            "inverse": share.inverse,
+        }
+    return detail
 
 
 async def _locked_agencies(

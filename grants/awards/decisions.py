@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import Answer, Purpose, Subject, add_answer, answers, rejected
+from grants.awards import shared
 from grants.awards.budget_checks import approval_errors
 from grants.awards.schemas import DecisionData
 from grants.db.models import (
@@ -45,12 +46,6 @@ ENVELOPE_LEFT = define(
     "decision.envelope.exceeded",
     "Approving {total} would take {agency} past its envelope of {envelope}: {remaining} "
     "remain uncommitted.",
-)
-
-SHARED_NOT_YET = define(
-    "decision.shared_mode.unsupported",
-    "Decisions on a call in shared co-funding mode are not supported yet: its split and "
-    "exchange rate are not recorded.",
 )
 
 # A rejected proposal's approvals commit nothing: its other agencies' money is free again.
@@ -122,18 +117,21 @@ async def record(
     session: AsyncSession, proposal: Proposal, call: Call, firing: Firing
 ) -> dict[str, Any]:
     """Record the firing officer's agency's decision (the event's role makes them an officer
-    of a co-funding agency), in `own_side` co-funding mode (each agency funds its own part).
-    Raises Invalid naming every refused line and broken cap, Conflict when the approval does
-    not fit in the agency's envelope, the agency has decided already or the call shares one
-    budget (`shared` mode, not supported yet); nothing is written then. Returns the audit
-    detail."""
-    if call.cofunding_mode != "own_side":
-        raise Conflict(SHARED_NOT_YET())
+    of a co-funding agency). In `own_side` mode each agency approves its own part's budget in
+    its currency; in `shared` mode every agency approves the one joint budget, in the lead
+    agency's currency (`grants.awards.shared`). Raises Invalid naming every refused line and
+    broken cap, Conflict when an own-side approval does not fit in the agency's envelope, a
+    shared approval differs from another agency's, or the agency has decided already; nothing
+    is written then. Returns the audit detail."""
     agency_id = firing.principal.officer_agency_id
     terms = next(t for t in call.agencies if t.agency_id == agency_id)
     data = cast(DecisionData, firing.data)
     total = 0
-    if data.decision == Answer.APPROVE:
+    currency = terms.currency
+    if data.decision == Answer.APPROVE and call.cofunding_mode == "shared":
+        currency = shared.lead(call).currency
+        total = await shared.checked_joint_total(session, proposal, call, terms, data)
+    elif data.decision == Answer.APPROVE:
         total = await _checked_total(session, proposal, call, terms, data)
     answer = await add_answer(
         session,
@@ -150,13 +148,13 @@ async def record(
             year=line.year,
             category=line.category,
             amount=line.amount,
-            currency=terms.currency,
+            currency=currency,
         )
         for line in data.budget
     )
     changes: dict[str, Any] = {"agency": terms.agency.code, "decision_id": str(answer.id)}
     if data.decision == Answer.APPROVE:
-        changes["approved_total"] = {"amount": total, "currency": terms.currency}
+        changes["approved_total"] = {"amount": total, "currency": currency}
     return changes
 
 

@@ -105,6 +105,11 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/api/agencies/{agency_id:uuid}"): row(200),
     ("DELETE", "/api/agencies/{agency_id:uuid}"): row(403, admin=204),
     ("PATCH", "/api/agencies/{agency_id:uuid}"): row(403, admin=200),
+    # Exchange rates are reference data every signed-in user reads; officers of any agency
+    # (even one outside the call) record them, auditors and admins do not.
+    ("GET", "/api/fx-rates"): row((200, 0)),
+    ("POST", "/api/fx-rates"): row(403, jst=201, nafosted=201, fwo=201),
+    ("POST", "/api/fx-rates/import"): row(403, jst=201, nafosted=201, fwo=201),
     # The audit log (the world is built by factories, so it holds no event yet).
     ("GET", "/api/audit/events"): row(403, auditor=(200, 0), admin=(200, 0)),
     ("GET", "/api/audit/verify"): row(403, auditor=200, admin=200),
@@ -259,6 +264,14 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         admin=(200, 1),
     ),
     ("GET", "/api/grants/{grant_id:uuid}"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    # Money: a call's for its co-funders' officers and the oversight roles (403 to others who
+    # see it), a grant's for whoever sees the grant.
+    ("GET", "/api/calls/{call_id:uuid}/money"): row(
+        403, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("GET", "/api/grants/{grant_id:uuid}/money"): row(
         404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
     ),
     # Rankings: JST's ranking is behind JST's wall until the joint panel.

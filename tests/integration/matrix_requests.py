@@ -135,6 +135,8 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/api/calls"): Req(json=lambda w: call_body(code="JV-2031", agencies=_terms())),
     ("GET", "/api/calls"): Req(),
     ("GET", "/api/calls/{call_id:uuid}"): Req(),
+    ("GET", "/api/calls/{call_id:uuid}/money"): Req(query={"reporting_currency": "USD"}),
+    ("GET", "/api/grants/{grant_id:uuid}/money"): Req(),
     ("PATCH", "/api/calls/{call_id:uuid}"): Req(json=versioned("call", topics=["EDA"])),
     ("POST", "/api/proposals"): Req(
         json=lambda w: {
@@ -188,6 +190,20 @@ REQUESTS: dict[tuple[str, str], Req] = {
             "country": "JP",
             "pools": ["JST"],
         }
+    ),
+    ("GET", "/api/fx-rates"): Req(),
+    ("POST", "/api/fx-rates"): Req(
+        json=lambda _: {
+            "rate_date": "2027-03-31",
+            "base": "JPY",
+            "quote": "VND",
+            "rate": "170.5",
+            "source": "SBV",
+        }
+    ),
+    ("POST", "/api/fx-rates/import"): Req(
+        content="date,base,quote,rate,source\n2027-03-31,JPY,VND,170.5,SBV\n",
+        headers={"Content-Type": "text/csv"},
     ),
     ("GET", "/api/reviewers"): Req(),
     ("POST", "/api/reviewers/import"): Req(

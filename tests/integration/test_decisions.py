@@ -562,20 +562,3 @@ async def test_a_decision_writes_its_lines_in_minor_units(client: Client, db: As
         ).order_by(ApprovedBudgetLine.year)
     )
     assert list(stored.tuples()) == [(1, 800_000_000, "VND"), (2, 700_000_000, "VND")]
-
-
-async def test_a_shared_budget_call_refuses_decisions_for_now(
-    client: Client, db: AsyncSession
-) -> None:
-    panel = await make_deciding(db, cofunding_mode="shared")
-    proposal = panel.proposals[0]
-
-    response = await client.post(
-        url(proposal), headers=panel.jst_headers, json=rejection_body(proposal, "JST")
-    )
-
-    assert (response.status_code, problem(response)["code"]) == (
-        409,
-        "decision.shared_mode.unsupported",
-    )
-    assert (await keys(db), await audit_total(db)) == (0, 0)

@@ -84,6 +84,16 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     },
     "PATCH /api/reviewers/{user_id}": {PDA: SEMANTIC},
     "PATCH /api/me/reviewer-profile": {PDA: SEMANTIC},
+    "POST /api/fx-rates": {
+        PDA: "ISO 4217 membership, a positive rate and two different currencies are checked by "
+        "the server, every reason at once"
+    },
+    "GET /api/calls/{call_id}/money": {
+        PDA: "`reporting_currency` must be an ISO 4217 code, which the schema does not list"
+    },
+    "POST /api/fx-rates/import": {
+        PDA: "the CSV's header and lines are checked; text/csv has no schema"
+    },
     "POST /api/calls/{call_id}/reviewers": {PDA: NOT_YET_EXAMINED},
     "PUT /api/proposals/{proposal_id}/exclusions": {PDA: NOT_YET_EXAMINED},
     "PUT /api/assignments/{assignment_id}/review": {PDA: STATE_AND_RULES},

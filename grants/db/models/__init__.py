@@ -14,6 +14,7 @@ from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
 from grants.db.models.calls import Call, CallAgency
+from grants.db.models.fx import FxRate, GrantSideShare
 from grants.db.models.proposals import (
     BudgetLine,
     Document,
@@ -58,10 +59,12 @@ __all__ = [
     "Document",
     "FinancialStatement",
     "FinancialStatementLine",
+    "FxRate",
     "Grant",
     "GrantAgreement",
     "GrantBudgetLine",
     "GrantSide",
+    "GrantSideShare",
     "LoginAttempt",
     "MidtermGate",
     "OutboxMessage",

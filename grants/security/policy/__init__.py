@@ -102,6 +102,14 @@ consortium (the machines' guards); the same for the gate's continuation. The rep
 (a `progress_report` document) is uploaded to the grant's proposal by a PI of either side while
 the grant is active (anyone else who sees the proposal 403; no grant or an inactive one 409).
 
+**Money.** Exchange rates are recorded by officers of any agency (a rate is nobody's side; it
+is what a source said on a day) and read by everyone signed in, like agencies; auditors and
+admins record none (403). A call's money view (every co-funder's envelope, commitments and
+payments) is read by its co-funding officers, auditors and admins (403 to others who see the
+call): envelopes are terms of the joint call and commitments settled decisions, so both
+agencies read both sides. A grant's money view is read by whoever sees the grant: its
+consortium its own grant, the oversight roles theirs (anyone else 404).
+
 **Reviews of a proposal.** The consortium reads, once the proposal is decided, each review's
 scores, comments to applicants and recommendation (never the reviewer, never the confidential
 comments; an empty list before). Oversight roles read the panel shape (names, confidential
@@ -152,6 +160,7 @@ from grants.security.policy.core import (
     may_reach,
     reads_everything,
 )
+from grants.security.policy.money import call_money_decision, fx_rate_write_decision
 from grants.security.policy.proposals import (
     ProposalFacts,
     ProposalListScope,
@@ -268,6 +277,7 @@ __all__ = [
     "agreement_upload_decision",
     "amendment_request_decision",
     "assignment_pools_seen",
+    "call_money_decision",
     "call_pool_decision",
     "call_roles",
     "can_change_pool_membership",
@@ -285,6 +295,7 @@ __all__ = [
     "decisions_read_decision",
     "decisions_shown",
     "edit_decision",
+    "fx_rate_write_decision",
     "grant_roles",
     "hidden_fields",
     "list_row_roles",
