@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from messages import Message, define
+from workflows.roles import KERNEL_ROLES
 
 NO_SUCH_EVENT = define("workflow.unknown_event", "The {machine} workflow has no event '{event}'.")
 NOT_FROM_STATE = define(
@@ -88,7 +89,8 @@ class RoleNotAllowed(EventRefused):
 
     def __init__(self, machine: str, state: str, event: str, required_roles: Iterable[str]) -> None:
         self.required_roles = tuple(required_roles)
-        roles = ", ".join(f"'{role}'" for role in self.required_roles)
+        shown = (role for role in self.required_roles if role not in KERNEL_ROLES)
+        roles = ", ".join(f"'{role}'" for role in shown)
         reason = ROLE_REQUIRED(event=event, roles=roles)
         super().__init__(machine, state, event, [reason])
 

@@ -51,3 +51,5 @@ RELATIONAL_ROLES: Final = frozenset(
     }
 )
 ALL_ROLES: Final = GLOBAL_ROLES | RELATIONAL_ROLES
+KERNEL_ROLES: Final = frozenset({JOINT_DECISION})
+"""Roles no request ever holds: a refusal does not name them, as nobody could act on it."""
