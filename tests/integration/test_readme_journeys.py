@@ -46,6 +46,10 @@ LAST_LINES = {
     },
     "proposal": {"state": "submitted", "reference": "NEXUS-JV-2027-0001"},
     "review": {"state": "active", "numbers": ["JPMJNX2701", "NDT.JP.2027.01"]},
+    "grant": [
+        {"agency": "JST", "committed": 43_500_000, "usd": 27_840_000},
+        {"agency": "NAFOSTED", "committed": 5_500_000_000, "usd": 20_900_000},
+    ],
 }
 WHO = {"cofunding_officer": "an officer of either co-funding agency (JST or NAFOSTED)"}
 # Where the agency matters more than the role: the two keys (grants/approvals/).
