@@ -29,6 +29,7 @@ from grants.db.models.reviews import (
     ReviewerProfile,
 )
 from grants.db.models.tranches import Tranche
+from grants.db.models.transparency import Cosignature, LogCheckpoint, MerkleNode, WitnessKey
 
 metadata = orm_registry.metadata
 
@@ -45,11 +46,14 @@ __all__ = [
     "CallAgency",
     "CallReviewer",
     "Conflict",
+    "Cosignature",
     "Document",
     "Grant",
     "GrantBudgetLine",
     "GrantSide",
+    "LogCheckpoint",
     "LoginAttempt",
+    "MerkleNode",
     "OutboxMessage",
     "PartMember",
     "Proposal",
@@ -65,5 +69,6 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "WitnessKey",
     "metadata",
 ]
