@@ -11,6 +11,7 @@ from typing import Any
 from grants.accounts.controllers import AuthController, MeController, UserController
 from grants.agencies.controllers import AgencyController
 from grants.audit.controllers import AuditController
+from grants.audit.log_controllers import TransparencyLogController, WitnessKeyController
 from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
 from grants.calls.controllers import CallController
@@ -37,6 +38,8 @@ ROUTES: list[Any] = [
     UserController,
     AgencyController,
     AuditController,
+    TransparencyLogController,
+    WitnessKeyController,
     WebController,
     CallController,
     ProposalController,
