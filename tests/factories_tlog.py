@@ -16,9 +16,7 @@ from transparency import COSIGNATURE_V1, SignerKey
 
 async def append_events(db: AsyncSession, count: int, *, action: str = "test.event") -> None:
     """`count` audit events through the one append path (so the tree grows with them)."""
-    entries = [
-        chain.Entry(SYSTEM, action, "thing", i, {"n": [i, i + 1]}) for i in range(count)
-    ]
+    entries = [chain.Entry(SYSTEM, action, "thing", i, {"n": [i, i + 1]}) for i in range(count)]
     await chain.append_many(db, entries)
 
 

@@ -48,7 +48,7 @@ class TransparencyLogController(Controller):
     tags = ["audit"]  # noqa: RUF012
     guards = [authenticated]  # noqa: RUF012
 
-    @get("/checkpoint", name="audit:checkpoint", media_type="text/plain; charset=utf-8")
+    @get("/checkpoint", name="audit:checkpoint", media_type="text/plain")
     async def checkpoint(self, principal: Principal, db_session: AsyncSession) -> str:
         """The latest signed checkpoint, as a C2SP signed note (text/plain).
 
@@ -129,8 +129,8 @@ class TransparencyLogController(Controller):
         """
         require(policy.decide_log_read(principal))
         hashes = await log.consistency(db_session, from_size, to_size)
-        return schemas.ConsistencyProof.model_validate(
-            {"from": from_size, "to": to_size, "hashes": [_b64(h) for h in hashes]}
+        return schemas.ConsistencyProof(
+            from_size=from_size, to_size=to_size, hashes=[_b64(h) for h in hashes]
         )
 
     @post("/checkpoint/cosignatures", name="audit:cosign")

@@ -6,7 +6,7 @@ import datetime
 import uuid
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from grants.common.schemas import Input, Integer, Output, examples
 
@@ -94,10 +94,8 @@ class ConsistencyProof(Output):
     """RFC 9162 consistency proof that the tree of `from` events is a prefix of the tree of
     `to` events (empty when they are equal); hashes in base64."""
 
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True, serialize_by_alias=True)
-
-    from_size: int = Field(alias="from", examples=[40])
-    to_size: int = Field(alias="to", examples=[42])
+    from_size: int = Field(description="The query's `from`.", examples=[40])
+    to_size: int = Field(description="The query's `to`.", examples=[42])
     hashes: list[str] = Field(description=f"The proof, {_B64}.", examples=[[_HASH_EXAMPLE]])
 
 
