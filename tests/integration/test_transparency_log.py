@@ -10,13 +10,14 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit import chain, log_key
+from grants.audit import chain, log_key, tree
 from grants.db.models import AuditEvent, LogCheckpoint, MerkleNode
 from grants.settings import Settings
 from tests.factories import bearer, make_user
 from tests.factories_tlog import append_events, make_witness
 from tests.support.problems import problem
 from transparency import (
+    Checkpoint,
     leaf_hash,
     open_checkpoint,
     tree_root,
@@ -40,7 +41,7 @@ async def _sign(client: Client, admin: dict[str, str]) -> httpx.Response:
     return await client.post("/api/audit/checkpoints", headers=admin)
 
 
-async def _checkpoint(client: Client, headers: dict[str, str], settings: Settings):  # type: ignore[no-untyped-def]
+async def _checkpoint(client: Client, headers: dict[str, str], settings: Settings) -> Checkpoint:
     response = await client.get("/api/audit/checkpoint", headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
@@ -91,7 +92,7 @@ async def test_inclusion_proofs_of_random_events_verify_against_the_checkpoint(
     checkpoint = await _checkpoint(client, officer, settings)
     size = checkpoint.size
 
-    for seq in random.Random(9162).sample(range(1, size + 1), 12) + [1, size]:
+    for seq in [*random.Random(9162).sample(range(1, size + 1), 12), 1, size]:
         response = await client.get(
             f"/api/audit/proofs/inclusion?seq={seq}&size={size}", headers=officer
         )
@@ -144,7 +145,6 @@ async def test_the_stored_tree_equals_the_tree_recomputed_after_random_batches(
 
     leaves = await _leaves(db)
     stored = await db.scalar(select(func.count()).select_from(MerkleNode))
-    from grants.audit import tree
 
     for size in range(len(leaves) + 1):
         assert await tree.root(db, size) == tree_root(leaves[:size])
