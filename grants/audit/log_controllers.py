@@ -144,6 +144,7 @@ class TransparencyLogController(Controller):
         does not verify, or the log signed no checkpoint of that size. 201 when stored, 200
         when the agency had cosigned it already. Audited as `audit.checkpoint.cosign`.
         """
+        require(policy.decide_cosignature(principal, None))
         signature, key = await log.witness_of(db_session, data.cosignature)
         require(policy.decide_cosignature(principal, key.agency_id))
         row, created = await log.add_cosignature(

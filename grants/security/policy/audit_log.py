@@ -30,10 +30,13 @@ def decide_log_read(principal: Principal) -> Decision:
     return forbidden(LOG_READERS_ONLY())
 
 
-def decide_cosignature(principal: Principal, witness_agency_id: uuid.UUID) -> Decision:
+def decide_cosignature(principal: Principal, witness_agency_id: uuid.UUID | None) -> Decision:
     """An agency's cosignature is posted by that agency's officers only (sovereign witnesses):
-    another agency's officer, an auditor or an admin gets 403 even with a valid signature."""
-    if principal.officer_of(witness_agency_id):
+    another agency's officer, an auditor or an admin gets 403 even with a valid signature.
+    With no agency yet (before the key is looked up) only officers get past."""
+    if witness_agency_id is None and principal.has(Role.OFFICER):
+        return allow()
+    if witness_agency_id is not None and principal.officer_of(witness_agency_id):
         return allow()
     return forbidden(OWN_AGENCY_ONLY())
 
