@@ -82,7 +82,7 @@ class TransparencyLogController(Controller):
         Admins only (403 for everyone else): 201 with the new checkpoint, 200 with the stored
         one when the log signed this size already. `grants audit checkpoint` does the same.
         """
-        require(policy.decide_witness_key(principal))
+        require(policy.decide_checkpoint_sign(principal))
         row, created = await log.sign_current(db_session, settings)
         body = await _checkpoint(db_session, settings, row)
         return Response(body, status_code=201 if created else 200)

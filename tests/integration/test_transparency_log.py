@@ -299,5 +299,5 @@ async def test_checkpoint_before_the_first_is_404_and_researchers_are_refused(
         "code": "policy.audit_log.readers_only",
         "params": {},
     }
-    assert problem(not_signed)["code"] == "policy.audit_log.admins_only"
+    assert problem(not_signed)["code"] == "policy.audit_log.signers_only"
     assert await db.scalar(select(func.count()).select_from(LogCheckpoint)) == 0

@@ -92,8 +92,8 @@ wall only their own pool's. Review drafts are never shown to anyone but their re
 are read by auditors, admins and every agency's officers, who run their agency's witness;
 anyone else 403. A cosignature is posted only by an officer of the agency whose registered
 witness key made it (another agency's officer, an auditor or an admin 403), so each agency
-witnesses for itself. Admins register an agency's witness public key; its private key stays
-with the agency.
+witnesses for itself. Admins sign checkpoints and register an agency's witness public key;
+its private key stays with the agency.
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ import uuid
 from typing import Literal, overload
 
 from grants.security.policy.audit_log import (
+    decide_checkpoint_sign,
     decide_cosignature,
     decide_log_read,
     decide_witness_key,
@@ -242,6 +243,7 @@ __all__ = [
     "can_see_reviewer",
     "create_decision",
     "decide",
+    "decide_checkpoint_sign",
     "decide_cosignature",
     "decide_log_read",
     "decide_scores",

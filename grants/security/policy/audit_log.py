@@ -17,6 +17,7 @@ OWN_AGENCY_ONLY = define(
     "policy.audit_log.own_agency_only",
     "Only an officer of the agency whose witness key made a cosignature may post it.",
 )
+SIGNERS_ONLY = define("policy.audit_log.signers_only", "Only admins sign checkpoints of the log.")
 ADMINS_ONLY = define(
     "policy.audit_log.admins_only", "Only admins register an agency's witness key."
 )
@@ -46,3 +47,10 @@ def decide_witness_key(principal: Principal) -> Decision:
     if principal.has(Role.ADMIN):
         return allow()
     return forbidden(ADMINS_ONLY())
+
+
+def decide_checkpoint_sign(principal: Principal) -> Decision:
+    """Admins (or the operator's `grants audit checkpoint`) sign a checkpoint of the log."""
+    if principal.has(Role.ADMIN):
+        return allow()
+    return forbidden(SIGNERS_ONLY())
