@@ -106,7 +106,7 @@ class CosignatureIn(Input):
         {"size": 42, "cosignature": "— witness.jst.example GiszTQAAAABnTHp0c2lnbmF0dXJl\n"}
     )
 
-    size: Integer = Field(ge=0)
+    size: Integer = Field(ge=0, le=2**62)
     cosignature: str = Field(min_length=1, max_length=500)
 
 
