@@ -7,6 +7,7 @@ import base64
 import uuid
 
 from litestar import Controller, Response, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,7 +74,17 @@ class TransparencyLogController(Controller):
         row = await log.latest(db_session)
         return await _checkpoint(db_session, settings, row)
 
-    @post("/checkpoints", name="audit:sign")
+    @post(
+        "/checkpoints",
+        name="audit:sign",
+        responses={
+            200: ResponseSpec(
+                schemas.CheckpointOut,
+                description="The log signed this size already: the stored checkpoint.",
+                generate_examples=False,
+            )
+        },
+    )
     async def sign(
         self, principal: Principal, settings: Settings, db_session: AsyncSession
     ) -> Response[schemas.CheckpointOut]:
@@ -133,7 +144,17 @@ class TransparencyLogController(Controller):
             from_size=from_size, to_size=to_size, hashes=[_b64(h) for h in hashes]
         )
 
-    @post("/checkpoint/cosignatures", name="audit:cosign")
+    @post(
+        "/checkpoint/cosignatures",
+        name="audit:cosign",
+        responses={
+            200: ResponseSpec(
+                schemas.CosignatureOut,
+                description="The agency cosigned this checkpoint already: the stored one.",
+                generate_examples=False,
+            )
+        },
+    )
     async def cosign(
         self, principal: Principal, data: schemas.CosignatureIn, db_session: AsyncSession
     ) -> Response[schemas.CosignatureOut]:
