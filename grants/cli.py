@@ -93,6 +93,12 @@ def db_upgrade(revision: str) -> None:
             await engine.dispose()
 
     click.echo(f"database at revision {asyncio.run(run())}")
+    if settings.environment != "production":
+        from grants.audit import log_key
+
+        path, created = log_key.generate(settings)
+        if created:
+            click.echo(f"wrote the audit log key in {path}")
 
 
 @main.command()
@@ -381,6 +387,137 @@ def audit_verify() -> None:
         f"({result.events} events verified before it)"
     )
     sys.exit(1)
+
+
+@audit.command("keygen")
+def audit_keygen() -> None:
+    """Generate the transparency log's Ed25519 key into AUDIT_LOG_KEY_FILE unless it exists."""
+    from grants.audit import log_key
+
+    settings = get_settings()
+    path, created = log_key.generate(settings)
+    click.echo(f"{'wrote' if created else 'kept'} the log key in {path}")
+    click.echo(f"log verifier key: {log_key.verifier(settings)}")
+
+
+@audit.command("log-key")
+def audit_log_key() -> None:
+    """Print the log's verifier key, which witnesses and auditors check checkpoints with."""
+    from grants.audit import log_key
+
+    click.echo(str(log_key.verifier(get_settings())))
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign a checkpoint of the transparency log at its current size and print it."""
+    from grants.audit import log
+
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> str:
+        row, _ = await log.sign_current(session, settings)
+        return await log.published_note(session, row)
+
+    click.echo(_run_in_session(work), nl=False)
+
+
+@audit.command("witness-key")
+@click.argument("agency_code")
+@click.argument("vkey")
+def audit_witness_key(agency_code: str, vkey: str) -> None:
+    """Register AGENCY_CODE's witness public key VKEY (as `grants witness keygen` prints)."""
+    from sqlalchemy import select
+
+    from grants.audit import log
+    from grants.common.actors import SYSTEM
+    from grants.db.models import Agency
+    from grants.errors import DomainError
+
+    async def work(session: AsyncSession) -> str:
+        agency = await session.scalar(select(Agency).where(Agency.code == agency_code))
+        if agency is None:
+            raise click.ClickException(f"no agency with the code {agency_code}")
+        row = await log.register_witness_key(session, SYSTEM, agency.id, vkey)
+        return row.vkey
+
+    try:
+        click.echo(f"{agency_code} witness key: {_run_in_session(work)}")
+    except DomainError as error:
+        raise click.ClickException(str(error.errors[0].reason if error.errors else error)) from None
+
+
+@main.group(invoke_without_command=True)
+@click.option("--url", help="The CoFund server, e.g. https://cofund.example.")
+@click.option("--key", "key_path", type=click.Path(path_type=Path), help="The witness key file.")
+@click.option("--state", "state_path", type=click.Path(path_type=Path), help="The state file.")
+@click.option("--log-key", envvar="GRANTS_WITNESS_LOG_KEY", help="The log's verifier key.")
+@click.option("--token", envvar="GRANTS_WITNESS_TOKEN", help="An agency officer's API token.")
+@click.pass_context
+def witness(
+    ctx: click.Context,
+    url: str | None,
+    key_path: Path | None,
+    state_path: Path | None,
+    log_key: str | None,
+    token: str | None,
+) -> None:
+    """Witness the audit log for your agency: cosign its latest checkpoint only when it is
+    consistent with the one cosigned last; refuse (exit 3, state kept) otherwise."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if url is None or key_path is None or state_path is None or not log_key:
+        raise click.UsageError("--url, --key, --state and --log-key are all needed")
+    sys.exit(_witness(url, key_path, state_path, log_key, token))
+
+
+def _witness(url: str, key_path: Path, state_path: Path, log_vkey: str, token: str | None) -> int:
+    import httpx
+
+    from grants.audit.witness import WitnessFailure, witness_once
+    from transparency import NoteError, SignerKey, VerifierKey, WitnessRefusal
+
+    try:
+        witness_key = SignerKey.parse(key_path.read_text())
+        log_key = VerifierKey.parse(log_vkey)
+    except (OSError, NoteError) as error:
+        raise click.ClickException(f"cannot read the keys: {error}") from None
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    async def run() -> str:
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
+            cosigned = await witness_once(
+                client, witness_key=witness_key, log_key=log_key, state_path=state_path
+            )
+        return f"cosigned {cosigned.checkpoint.origin} at size {cosigned.checkpoint.size}"
+
+    try:
+        click.echo(asyncio.run(run()))
+    except WitnessRefusal as refusal:
+        click.echo(f"REFUSED: {refusal} — the state in {state_path} is unchanged", err=True)
+        return 3
+    except WitnessFailure as failure:
+        click.echo(f"witness failed: {failure}", err=True)
+        return 1
+    return 0
+
+
+@witness.command("keygen")
+@click.option("--name", required=True, help="The witness key's name, e.g. witness.jst.example.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The key file.")
+def witness_keygen(name: str, out: Path) -> None:
+    """Make the agency's witness key (cosignature/v1); print the public key to register."""
+    from transparency import COSIGNATURE_V1, NoteError, SignerKey
+
+    if out.exists():
+        raise click.ClickException(f"{out} exists; a witness keeps its key")
+    try:
+        key = SignerKey.generate(name, COSIGNATURE_V1)
+    except NoteError as error:
+        raise click.ClickException(f"bad key name: {error}") from None
+    out.touch(mode=0o600)
+    out.write_text(key.export() + "\n")
+    click.echo(str(key.verifier()))
 
 
 @main.group()

@@ -13,6 +13,7 @@ from grants.agencies.controllers import AgencyController
 from grants.agreements.controllers import AgreementController, StatementController
 from grants.amendments.controllers import AmendmentController, GrantAmendmentController
 from grants.audit.controllers import AuditController
+from grants.audit.log_controllers import TransparencyLogController, WitnessKeyController
 from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
 from grants.calls.controllers import CallController
@@ -42,6 +43,8 @@ ROUTES: list[Any] = [
     UserController,
     AgencyController,
     AuditController,
+    TransparencyLogController,
+    WitnessKeyController,
     WebController,
     CallController,
     ProposalController,

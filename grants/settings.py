@@ -56,12 +56,21 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 30.0
     mail_from: str = "CoFund <noreply@cofund.invalid>"
 
+    # The transparency log (grants.audit.log_key): its origin names the log in every checkpoint
+    # and is its signing key's name; the Ed25519 key is AUDIT_LOG_KEY (the PRIVATE+KEY text) or
+    # the file AUDIT_LOG_KEY_FILE (default var/audit-log.key), never the database.
+    audit_log_origin: str = "cofund.example/audit"
+    audit_log_key: str | None = Field(default=None, repr=False)
+    audit_log_key_file: Path | None = None
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'cofund.db'}"
         if self.storage_dir is None:
             self.storage_dir = self.var_dir / "documents"
+        if self.audit_log_key_file is None:
+            self.audit_log_key_file = self.var_dir / "audit-log.key"
         if not self.secret_key:
             if self.environment == "production":
                 raise ValueError("SECRET_KEY must be set in production")

@@ -5,6 +5,8 @@ editing, deleting or reordering any row breaks every link after it. Appends seri
 single `audit_chain_head` row: the first statement of an append is an UPDATE of that row, which
 takes its lock until the transaction ends, so concurrent writers still produce one chain. Each
 event names the request (or CLI command) that caused it, from `grants.common.request_ids`.
+The same transaction grows the transparency log's Merkle tree by the new events' canonical
+JSON (`event_bytes`), so every event is a leaf of the tree the checkpoints sign.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.audit import tree
 from grants.common.actors import Actor
 from grants.common.request_ids import current_request_id
 from grants.db.models import AuditChainHead, AuditEvent
@@ -77,8 +80,11 @@ def canonical_json(event: Mapping[str, Any]) -> bytes:
     return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def event_hash(row: AuditEvent) -> str:
-    """Recompute the SHA-256 of a stored event from its content and its previous hash."""
+def event_bytes(row: AuditEvent) -> bytes:
+    """The event's canonical JSON: its content and its previous hash, exactly as hashed.
+
+    These are also the event's leaf bytes in the transparency log (`grants.audit.tree`).
+    """
     content = {
         "seq": row.seq,
         "occurred_at": _iso_utc(row.occurred_at),
@@ -91,7 +97,12 @@ def event_hash(row: AuditEvent) -> str:
         "request_id": row.request_id,
         "prev_hash": row.prev_hash,
     }
-    return hashlib.sha256(canonical_json(content)).hexdigest()
+    return canonical_json(content)
+
+
+def event_hash(row: AuditEvent) -> str:
+    """Recompute the SHA-256 of a stored event from its content and its previous hash."""
+    return hashlib.sha256(event_bytes(row)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +163,8 @@ async def append_many(session: AsyncSession, entries: Sequence[Entry]) -> list[A
     await session.execute(
         update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev_hash)
     )
+    # Still under the head's lock: the tree grows in the order the sequence numbers were given.
+    await tree.append_leaves(session, last_seq - len(entries), [event_bytes(r) for r in rows])
     await session.flush()
     return rows
 

@@ -113,6 +113,24 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     # The audit log (the world is built by factories, so it holds no event yet).
     ("GET", "/api/audit/events"): row(403, auditor=(200, 0), admin=(200, 0)),
     ("GET", "/api/audit/verify"): row(403, auditor=200, admin=200),
+    # The transparency log: no checkpoint yet (404), no event to prove (422), no witness key
+    # registered, so an officer's cosignature names an unknown key (422).
+    ("GET", "/api/audit/checkpoint"): row(
+        403, jst=404, nafosted=404, fwo=404, auditor=404, admin=404
+    ),
+    ("GET", "/api/audit/checkpoint/details"): row(
+        403, jst=404, nafosted=404, fwo=404, auditor=404, admin=404
+    ),
+    ("POST", "/api/audit/checkpoints"): row(403, admin=201),
+    ("GET", "/api/audit/proofs/inclusion"): row(
+        403, jst=422, nafosted=422, fwo=422, auditor=422, admin=422
+    ),
+    ("GET", "/api/audit/proofs/consistency"): row(
+        403, jst=422, nafosted=422, fwo=422, auditor=422, admin=422
+    ),
+    ("POST", "/api/audit/checkpoint/cosignatures"): row(403, jst=422, nafosted=422, fwo=422),
+    ("PUT", "/api/agencies/{agency_id:uuid}/witness-key"): row(403, admin=200),
+    ("GET", "/api/agencies/{agency_id:uuid}/witness-key"): row(404),
     # Web pages: no Accept: text/html, so the API answer (401) rather than the redirect; the
     # forms carry a forged CSRF token, so a signed-in persona meets 403.
     ("GET", "/"): row(200),

@@ -18,6 +18,7 @@ from tests.factories import RUBRIC
 from tests.factories_calls import call_body
 from tests.factories_documents import PDF
 from tests.factories_matrix import MatrixWorld
+from transparency import COSIGNATURE_V1, EMPTY_ROOT, Checkpoint, Note, SignerKey, cosign
 
 Body = Callable[[MatrixWorld], Any]
 FIGURES = {
@@ -28,6 +29,11 @@ FIGURES = {
     "milestones_planned": 2,
     "summary": "On track.",
 }
+
+_WITNESS = SignerKey.generate("witness.matrix.example", COSIGNATURE_V1)
+_COSIGNATURE = cosign(
+    Note(Checkpoint("cofund.example/audit", 0, EMPTY_ROOT).body()), _WITNESS, 1_796_000_000
+).line()
 
 # Which world resource a path parameter names, unless a route says otherwise.
 PARAMS = {
@@ -128,6 +134,18 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("GET", "/api/agencies/{agency_id:uuid}"): Req(),
     ("GET", "/api/audit/events"): Req(),
     ("GET", "/api/audit/verify"): Req(),
+    ("GET", "/api/audit/checkpoint"): Req(),
+    ("GET", "/api/audit/checkpoint/details"): Req(),
+    ("POST", "/api/audit/checkpoints"): Req(),
+    ("GET", "/api/audit/proofs/inclusion"): Req(query={"seq": "1", "size": "1"}),
+    ("GET", "/api/audit/proofs/consistency"): Req(query={"from": "1", "to": "1"}),
+    ("POST", "/api/audit/checkpoint/cosignatures"): Req(
+        json=lambda w: {"size": 0, "cosignature": _COSIGNATURE}
+    ),
+    ("PUT", "/api/agencies/{agency_id:uuid}/witness-key"): Req(
+        json=lambda w: {"vkey": str(_WITNESS.verifier())}
+    ),
+    ("GET", "/api/agencies/{agency_id:uuid}/witness-key"): Req(),
     ("GET", "/"): Req(),
     ("POST", "/login"): Req(form={"email": "pi@a.example", "password": "x", "csrf": "forged"}),
     ("GET", "/login"): Req(),

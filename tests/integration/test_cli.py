@@ -28,7 +28,10 @@ def _grants(*args: str, env: dict[str, str] | None = None, stdin: str | None = N
 
 
 def test_demo_seeds_once_and_chain_verifies(var_dir: Path) -> None:
-    assert _grants("db", "upgrade").output == f"database at revision {head_revision()}\n"
+    assert _grants("db", "upgrade").output == (
+        f"database at revision {head_revision()}\n"
+        f"wrote the audit log key in {var_dir / 'audit-log.key'}\n"
+    )
 
     first = _grants("demo")
     second = _grants("demo")

@@ -60,6 +60,8 @@ WHOLE_NUMBERS = "JSON Schema counts 3.0 as an integer; Pydantic refuses a float 
 EVENT_DATA = "the event's `data` needs fields (a reason) the generated body may leave out"
 STATE_AND_RULES = "the body's values must also agree with rows (codes, states, rubric keys)"
 NOT_YET_EXAMINED = "the 422 reasons here were not examined in this time box"
+LOG_SIZES = "a proof's sizes must lie within the log's current size, with from <= to"
+SIGNED = "the text must be a key or signature that parses and verifies (C2SP signed notes)"
 PDA = "positive_data_acceptance"
 EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "POST /api/me/tokens": {PDA: NOT_YET_EXAMINED},
@@ -111,6 +113,10 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "POST /api/tranches/{tranche_id}/events/resubmit": {PDA: WHOLE_NUMBERS},
     "POST /api/tranches/{tranche_id}/events/approve": {PDA: WHOLE_NUMBERS},
     "PUT /api/grants/{grant_id}/sides/{agency}/statements/{year}": {PDA: WHOLE_NUMBERS},
+    "GET /api/audit/proofs/inclusion": {PDA: LOG_SIZES},
+    "GET /api/audit/proofs/consistency": {PDA: LOG_SIZES},
+    "POST /api/audit/checkpoint/cosignatures": {PDA: SIGNED},
+    "PUT /api/agencies/{agency_id}/witness-key": {PDA: SIGNED},
 }
 CHECKS = {check.__name__: check for check in (positive_data_acceptance,)}
 

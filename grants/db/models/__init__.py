@@ -37,6 +37,7 @@ from grants.db.models.reviews import (
     ReviewerProfile,
 )
 from grants.db.models.tranches import Tranche
+from grants.db.models.transparency import Cosignature, LogCheckpoint, MerkleNode, WitnessKey
 
 metadata = orm_registry.metadata
 
@@ -56,6 +57,7 @@ __all__ = [
     "CallAgency",
     "CallReviewer",
     "Conflict",
+    "Cosignature",
     "Document",
     "FinancialStatement",
     "FinancialStatementLine",
@@ -65,7 +67,9 @@ __all__ = [
     "GrantBudgetLine",
     "GrantSide",
     "GrantSideShare",
+    "LogCheckpoint",
     "LoginAttempt",
+    "MerkleNode",
     "MidtermGate",
     "OutboxMessage",
     "PartMember",
@@ -84,5 +88,6 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "WitnessKey",
     "metadata",
 ]

@@ -116,6 +116,13 @@ comments; an empty list before). Oversight roles read the panel shape (names, co
 comments) of the pools they may read. An assigned reviewer reads the peer shape (no names, no
 confidential comments) of the rounds in which they submitted their own (409 before), behind the
 wall only their own pool's. Review drafts are never shown to anyone but their reviewer.
+
+**The transparency log.** Its checkpoints and inclusion and consistency proofs (hashes only)
+are read by auditors, admins and every agency's officers, who run their agency's witness;
+anyone else 403. A cosignature is posted only by an officer of the agency whose registered
+witness key made it (another agency's officer, an auditor or an admin 403), so each agency
+witnesses for itself. Admins sign checkpoints and register an agency's witness public key;
+its private key stays with the agency.
 """
 
 from __future__ import annotations
@@ -133,6 +140,12 @@ from grants.security.policy.amendments import (
     AmendmentFacts,
     amendment_request_decision,
     decide_amendment,
+)
+from grants.security.policy.audit_log import (
+    decide_checkpoint_sign,
+    decide_cosignature,
+    decide_log_read,
+    decide_witness_key,
 )
 from grants.security.policy.awards import (
     DecisionsShown,
@@ -290,7 +303,11 @@ __all__ = [
     "can_see_reviewer",
     "create_decision",
     "decide",
+    "decide_checkpoint_sign",
+    "decide_cosignature",
+    "decide_log_read",
     "decide_scores",
+    "decide_witness_key",
     "decision_record_decision",
     "decisions_read_decision",
     "decisions_shown",
