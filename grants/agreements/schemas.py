@@ -54,7 +54,7 @@ class StatementData(Input):
     lines: list[SpentLine] = Field(max_length=6)
 
 
-class Figures(Output):
+class SpentAgainstBudget(Output):
     """The year's approved `budget`, what was `spent` and the `variance` (spent minus budget:
     negative when under budget, positive when over)."""
 
@@ -63,7 +63,7 @@ class Figures(Output):
     variance: Amount
 
 
-class StatementLine(Figures):
+class StatementLine(SpentAgainstBudget):
     category: BudgetCategory
 
 
@@ -81,4 +81,4 @@ class Statement(Output):
     submitted_at: datetime.datetime
     fixed: bool
     lines: list[StatementLine]
-    total: Figures
+    total: SpentAgainstBudget

@@ -57,7 +57,7 @@ def statement_view(
         submitted_at=statement.created_at,
         fixed=fixed,
         lines=lines,
-        total=schemas.Figures(**total),
+        total=schemas.SpentAgainstBudget(**total),
     )
 
 

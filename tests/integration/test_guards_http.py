@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.bindings import BINDINGS
 from grants.db.models import (
+    Amendment,
     Call,
     Grant,
     MidtermGate,
@@ -36,6 +37,7 @@ from tests.factories import (
     make_user,
     persist,
 )
+from tests.factories_amendments import amendment_answer, with_extension, with_move
 from tests.factories_assignment import make_review_world
 from tests.factories_awards import (
     JST_REQUEST,
@@ -43,6 +45,7 @@ from tests.factories_awards import (
     make_deciding,
     make_grant,
     with_agreements,
+    with_statement,
     with_tranches,
 )
 from tests.factories_calls import make_cofunders
@@ -71,6 +74,7 @@ Client = httpx.AsyncClient
 UTC = datetime.UTC
 
 RESOURCES: dict[type[Any], str] = {
+    Amendment: "amendments",
     User: "users",
     Call: "calls",
     Proposal: "proposals",
@@ -955,11 +959,12 @@ async def test_tranche_midterm_gate_passed_refuses_a_tranche_after_an_undecided_
     client: Client, db: AsyncSession
 ) -> None:
     # A 5-year project, its gate after year 2 undecided: JST's 4th tranche (after year 3, whose
-    # report is accepted) waits for the gate alone.
+    # report is accepted and whose statement is submitted) waits for the gate alone.
     panel = await make_deciding(db)
     grant = await make_grant(db, panel, panel.proposals[0], **long_grant())
     tranches = await with_tranches(db, panel, grant)
     await with_reports(db, grant, y1="accepted", y2="accepted", y3="accepted")
+    await with_statement(db, grant.sides[0], 3, panel.jp_pi, personnel=3_900_000)
     fourth = next(t for t in tranches if t.side_id == grant.sides[0].id and t.position == 4)
 
     await assert_refused(
@@ -1267,6 +1272,154 @@ async def test_midterm_gate_stop_decided_refuses_failing_a_gate_nobody_stopped(
     )
 
 
+# Amendment -------------------------------------------------------------------------------
+
+DECIDE_DATA: dict[str, Any] = {
+    "decision": "approve",
+    "rationale": "Justified by the year 1 report.",
+}
+
+
+async def _extension(db: AsyncSession, **grant: Any) -> tuple[Panel, Grant, Amendment]:
+    """A 3-year grant and a three-month no-cost extension of it requested by the Vietnamese
+    PI, answered by nobody yet."""
+    panel = await make_deciding(db)
+    made = await make_grant(db, panel, panel.proposals[0], **grant)
+    return panel, made, await with_extension(db, made, panel.vn_pi)
+
+
+async def test_amendment_grant_active_refuses_deciding_on_a_suspended_grant(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, amendment = await _extension(db, state="suspended")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        amendment,
+        "decide",
+        [reason("amendment.guard.grant_inactive", "The grant is not active.")],
+        DECIDE_DATA,
+    )
+
+
+async def test_amendment_independent_decider_refuses_an_officer_in_the_consortium_answering_twice(
+    client: Client, db: AsyncSession
+) -> None:
+    # The JST PI also holds a JST officer role, and JST has answered already: both reasons.
+    panel, _, amendment = await _extension(db)
+    await amendment_answer(db, amendment, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        await _officer_pi(db, panel),
+        amendment,
+        "decide",
+        [
+            reason(
+                "amendment.guard.consortium_member",
+                "A member of the project's consortium cannot decide on its amendments.",
+            ),
+            reason(
+                "amendment.guard.caller_answered",
+                "Your agency has answered this amendment already.",
+            ),
+        ],
+        DECIDE_DATA,
+    )
+
+
+async def test_amendment_every_agency_approved_refuses_approving_an_extension_with_one_key(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, amendment = await _extension(db)
+    await amendment_answer(db, amendment, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        amendment,
+        "approve",
+        [
+            reason(
+                "amendment.guard.unanswered",
+                "Agencies without an approval: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            )
+        ],
+    )
+
+
+async def test_amendment_no_agency_rejected_refuses_approving_a_rejected_extension(
+    client: Client, db: AsyncSession
+) -> None:
+    # A rejection is no approval either: both of `approve`'s answer guards speak.
+    panel, _, amendment = await _extension(db)
+    await amendment_answer(db, amendment, panel.jst, panel.jst_officer, "approve")
+    await amendment_answer(db, amendment, panel.nafosted, panel.nafosted_officer, "reject")
+
+    await assert_refused(
+        client,
+        db,
+        panel.nafosted_headers,
+        amendment,
+        "approve",
+        [
+            reason(
+                "amendment.guard.unanswered",
+                "Agencies without an approval: NAFOSTED.",
+                agencies=["NAFOSTED"],
+            ),
+            reason("amendment.guard.rejected_by", "Rejected by: NAFOSTED.", agencies=["NAFOSTED"]),
+        ],
+    )
+
+
+async def test_amendment_some_agency_rejected_refuses_rejecting_an_extension_nobody_rejected(
+    client: Client, db: AsyncSession
+) -> None:
+    panel, _, amendment = await _extension(db)
+    await amendment_answer(db, amendment, panel.jst, panel.jst_officer, "approve")
+
+    await assert_refused(
+        client,
+        db,
+        panel.jst_headers,
+        amendment,
+        "reject",
+        [reason("amendment.guard.none_rejected", "No agency rejected the amendment.")],
+    )
+
+
+async def test_amendment_small_move_refuses_recording_a_move_over_the_threshold(
+    client: Client, db: AsyncSession
+) -> None:
+    # Half of JST's year 2 personnel money moved to equipment: far over the threshold.
+    panel = await make_deciding(db)
+    made = await make_grant(db, panel, panel.proposals[0])
+    amendment = await with_move(
+        db, made.sides[0], made, panel.jp_pi, (2, "personnel"), (2, "equipment"), 2_000_000
+    )
+
+    await assert_refused(
+        client,
+        db,
+        await bearer(db, panel.jp_pi),
+        amendment,
+        "record",
+        [
+            reason(
+                "amendment.guard.needs_approval",
+                "This amendment needs its agencies' approval: only a budget move under the "
+                "agency's threshold is recorded without one.",
+            )
+        ],
+    )
+
+
 # The mapping and its check ---------------------------------------------------------------
 
 GuardTest = Callable[[Client, AsyncSession], Any]
@@ -1397,6 +1550,24 @@ GUARD_TESTS: dict[tuple[str, str], GuardTest] = {
     ),
     ("midterm_gate", "stop_decided"): (
         test_midterm_gate_stop_decided_refuses_failing_a_gate_nobody_stopped
+    ),
+    ("amendment", "grant_active"): (
+        test_amendment_grant_active_refuses_deciding_on_a_suspended_grant
+    ),
+    ("amendment", "independent_decider"): (
+        test_amendment_independent_decider_refuses_an_officer_in_the_consortium_answering_twice
+    ),
+    ("amendment", "every_agency_approved"): (
+        test_amendment_every_agency_approved_refuses_approving_an_extension_with_one_key
+    ),
+    ("amendment", "no_agency_rejected"): (
+        test_amendment_no_agency_rejected_refuses_approving_a_rejected_extension
+    ),
+    ("amendment", "some_agency_rejected"): (
+        test_amendment_some_agency_rejected_refuses_rejecting_an_extension_nobody_rejected
+    ),
+    ("amendment", "small_move"): (
+        test_amendment_small_move_refuses_recording_a_move_over_the_threshold
     ),
 }
 

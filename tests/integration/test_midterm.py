@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import AuditEvent, Grant, MidtermGate, Tranche
 from tests.factories import bearer
-from tests.factories_awards import make_deciding, make_grant, with_tranches
+from tests.factories_awards import make_deciding, make_grant, with_statement, with_tranches
 from tests.factories_reports import long_grant, with_reports
 from tests.factories_scoring import Panel
 from tests.support.problems import problem
@@ -86,6 +86,7 @@ async def test_both_agencies_continuing_pass_the_gate_and_open_the_later_tranche
     client: Client, db: AsyncSession
 ) -> None:
     panel, grant, tranches = await long_project(db, y1="accepted", y2="accepted", y3="accepted")
+    await with_statement(db, grant.sides[0], 3, panel.jp_pi, personnel=3_900_000)
     fourth = jst_fourth(grant, tranches)
     waiting = await request(client, db, panel, fourth)
 
@@ -231,9 +232,15 @@ async def test_a_tranche_past_the_gate_is_refused_naming_the_gate_and_nothing_is
         "params": {},
         "reasons": [
             reason(
+                "tranche.request.statement_missing",
+                "The financial statement of JST's side for project year 3 has not been submitted.",
+                agency="JST",
+                year=3,
+            ),
+            reason(
                 "tranche.guard.midterm_gate_pending",
                 "The mid-term gate has not been passed by every agency.",
-            )
+            ),
         ],
     }
     stored = await db.scalar(

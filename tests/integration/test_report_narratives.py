@@ -1,6 +1,7 @@
 """A progress report's narrative through the HTTP API alone: after the award a PI uploads the
 PDF as a `progress_report` document of the grant's proposal, submits the report naming it, both
-agencies accept, and the next tranche may be requested. Who may upload it, and when."""
+agencies accept, the side's PI submits the year's financial statement, and the next tranche may
+be requested. Who may upload it, and when."""
 
 from __future__ import annotations
 
@@ -41,10 +42,23 @@ async def written(db: AsyncSession) -> tuple[int, list[str]]:
     documents = await db.scalar(select(func.count()).select_from(Document))
     actions = await db.scalars(
         select(AuditEvent.action)
-        .where(AuditEvent.entity_type.in_(("document", "progress_report", "tranche")))
+        .where(
+            AuditEvent.entity_type.in_(
+                ("document", "progress_report", "financial_statement", "tranche")
+            )
+        )
         .order_by(AuditEvent.seq)
     )
     return int(documents or 0), list(actions)
+
+
+def yen(budget: int, spent: int) -> dict[str, Any]:
+    """A statement's figures in yen."""
+    return {
+        "budget": {"amount": budget, "currency": "JPY"},
+        "spent": {"amount": spent, "currency": "JPY"},
+        "variance": {"amount": spent - budget, "currency": "JPY"},
+    }
 
 
 def refused(panel: Panel, status: int, code: str, detail: str) -> dict[str, Any]:
@@ -80,8 +94,15 @@ async def test_a_pi_uploads_the_narrative_submits_and_both_agencies_accept(
             headers=headers,
             json={"version": 2, "agency": agency, "decision": "accept"},
         )
+    jp_pi = await bearer(db, panel.jp_pi)
+    # Year 1's statement of JST's side, which JST's second tranche needs beside the report.
+    statement = await client.put(
+        f"/api/grants/{grant_id}/sides/JST/statements/1",
+        headers=jp_pi,
+        json={"lines": [{"category": "personnel", "spent": 4_800_000}]},
+    )
     second = (await schedule(client, grant_id, panel.jst_headers))[1]
-    requested = await fire(client, second, "request", await bearer(db, panel.jp_pi), 1)
+    requested = await fire(client, second, "request", jp_pi, 1)
 
     assert (uploaded.status_code, document) == (
         201,
@@ -100,6 +121,25 @@ async def test_a_pi_uploads_the_narrative_submits_and_both_agencies_accept(
     )
     assert (submitted.status_code, submitted.json()["document_id"]) == (200, document["id"])
     assert (answered.status_code, answered.json()["state"]) == (201, "accepted")
+    shown = statement.json()
+    assert (statement.status_code, shown) == (
+        200,
+        {
+            "id": shown["id"],
+            "grant_id": grant_id,
+            "agency": "JST",
+            "year": 1,
+            "version": 1,
+            "submitted_by": str(panel.jp_pi.id),
+            "submitted_at": shown["submitted_at"],
+            "fixed": False,
+            "lines": [
+                {"category": "personnel", **yen(5_000_000, 4_800_000)},
+                {"category": "indirect", **yen(1_500_000, 0)},
+            ],
+            "total": yen(6_500_000, 4_800_000),
+        },
+    )
     assert (requested.status_code, requested.json()["state"]) == (200, "requested")
     assert await written(db) == (
         1,
@@ -109,6 +149,7 @@ async def test_a_pi_uploads_the_narrative_submits_and_both_agencies_accept(
             "progress_report.decide",
             "progress_report.decide",
             "progress_report.accept",
+            "financial_statement.submit",
             "tranche.request",
         ],
     )

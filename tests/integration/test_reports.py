@@ -11,8 +11,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import AuditEvent, Grant, ProgressReport, Tranche
+from grants.db.models import AuditEvent, Grant, GrantSide, ProgressReport, Tranche
 from tests.factories import DocumentFactory, bearer, persist
+from tests.factories_awards import with_statement
 from tests.factories_scoring import Panel
 from tests.integration.test_tranches import awarded, fire, schedule
 from tests.support.problems import problem
@@ -59,6 +60,14 @@ async def submitted(client: Client, db: AsyncSession) -> tuple[Panel, str, Any]:
     )
     assert response.status_code == 200, response.json()
     return panel, grant_id, response.json()
+
+
+async def jst_side(db: AsyncSession, grant_id: str) -> GrantSide:
+    side = await db.scalar(
+        select(GrantSide).where(GrantSide.grant_id == uuid.UUID(grant_id), GrantSide.position == 0)
+    )
+    assert side is not None
+    return side
 
 
 async def answer(
@@ -137,6 +146,7 @@ async def test_both_agencies_accept_and_the_second_tranche_becomes_requestable(
         f"/api/reports/{report['id']}", headers=await bearer(db, panel.vn_pi)
     )
     assert [a["by"] for a in consortium.json()["answers"]] == [None, None]
+    await with_statement(db, await jst_side(db, grant_id), 1, panel.jp_pi, personnel=4_800_000)
     tranche = (await schedule(client, grant_id, panel.jst_headers))[1]
     requested = await fire(client, tranche, "request", await bearer(db, panel.jp_pi), 1)
     assert (requested.status_code, requested.json()["state"]) == (200, "requested")
@@ -160,10 +170,16 @@ async def test_one_acceptance_leaves_the_tranche_waiting_for_the_other_agency(
 
     assert problem(response)["reasons"] == [
         {
+            "code": "tranche.request.statement_missing",
+            "params": {"agency": "JST", "year": 1},
+            "message": "The financial statement of JST's side for project year 1 has not been "
+            "submitted.",
+        },
+        {
             "code": "tranche.guard.previous_report_pending",
             "params": {"agencies": ["NAFOSTED"]},
             "message": "The previous year's progress report is not yet accepted by: NAFOSTED.",
-        }
+        },
     ]
     state = await db.scalar(select(Tranche.state).where(Tranche.id == uuid.UUID(tranche["id"])))
     assert (state, await report_actions(db)) == (
