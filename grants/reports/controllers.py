@@ -17,10 +17,13 @@ from grants.common.pagination import Window, provide_window
 from grants.common.schemas import Page
 from grants.db.models import MidtermGate
 from grants.errors import NotFound
-from grants.reports import schemas
+from grants.reports import reviewing, schemas
 from grants.reports.answering import answer
 from grants.reports.binding import grant_scope
 from grants.reports.views import grant_reports, one_gate, one_report
+from grants.reviews.assignment.queries import views
+from grants.reviews.assignment.schemas import Assignment
+from grants.reviews.scoring.visibility import ReviewItem
 from grants.security import policy
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
@@ -88,6 +91,49 @@ class ReportController(Controller):
             request_id=request_id_of(request),
         )
         return await one_report(db_session, target.entity, officers=target.scope.officers_shown)
+
+    @post("/reports/{report_id:uuid}/reviewers", name="reports:invite-reviewer", status_code=201)
+    async def invite_reviewer(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        report_id: uuid.UUID,
+        data: schemas.ReportReviewerCreate,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> Assignment:
+        """Invite a reviewer of your agency's pool to review the report, in its own review round
+        (round = the report's project year; the selection is round 0).
+
+        An officer of a co-funding agency (anyone else who sees the grant 403), while the report
+        is submitted (409). The reviewer must serve on the call for your agency or have a profile
+        in its pool (422); a conflict of interest (consortium member, same institution, …) or an
+        assignment already on this round is a 409 with the reasons. The assignment is created and
+        invited (its mail queued), audited as `review_assignment.create` and `.invite`; the
+        reviewer then accepts and reviews through `/api/assignments/{id}/…`.
+        """
+        row = await reviewing.invite(
+            db_session,
+            principal,
+            report_id,
+            data,
+            settings=settings,
+            request_id=request_id_of(request),
+        )
+        return (await views(db_session, [row], principal.locale))[0]
+
+    @get("/reports/{report_id:uuid}/reviews", name="reports:reviews")
+    async def reviews(
+        self, principal: Principal, report_id: uuid.UUID, db_session: AsyncSession, window: Window
+    ) -> Page[ReviewItem]:
+        """The submitted reviews of the report's review round.
+
+        Officers, auditors and admins with reviewers' names and confidential comments (of the
+        pools they may read, as in the selection); the consortium once the report is accepted or
+        stopped: scores, comments to applicants and recommendation, never names (an empty list
+        before). Anyone else 404. Earlier rounds are not listed here. Changes nothing.
+        """
+        return await reviewing.report_reviews(db_session, principal, report_id, window)
 
     @get("/grants/{grant_id:uuid}/midterm", name="midterm:show")
     async def midterm(

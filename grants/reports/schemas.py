@@ -148,3 +148,11 @@ class MidtermGate(Output):
     after_year: int
     state: GateState
     answers: list[Answer]
+
+
+class ReportReviewerCreate(Input):
+    """The reviewer (a user id) of your agency's pool to invite to review the report."""
+
+    model_config = examples({"reviewer": "0190a8e4-7b1c-7c3e-9d2a-5e6f7a8b9c0d"})
+
+    reviewer: uuid.UUID

@@ -492,6 +492,19 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/api/reports/{report_id:uuid}/decisions"): row(
         404, researcher=403, jst=201, nafosted=403, auditor=403, admin=403
     ),
+    # Its review round: each agency's officer invites from its own pool (JST's spare reviewer:
+    # NAFOSTED's officer meets 403); nobody reviewed yet, so every reader gets an empty list.
+    ("POST", "/api/reports/{report_id:uuid}/reviewers"): row(
+        404, researcher=403, jst=201, nafosted=403, auditor=403, admin=403
+    ),
+    ("GET", "/api/reports/{report_id:uuid}/reviews"): row(
+        404,
+        researcher=(200, 0),
+        jst=(200, 0),
+        nafosted=(200, 0),
+        auditor=(200, 0),
+        admin=(200, 0),
+    ),
     # The mid-term gate after year 1 waits for that report's acceptance: officers meet 409.
     ("GET", "/api/grants/{grant_id:uuid}/midterm"): row(
         404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200

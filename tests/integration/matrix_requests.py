@@ -403,6 +403,10 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/api/reports/{report_id:uuid}/decisions"): Req(
         json=versioned("report", agency="JST", decision="accept")
     ),
+    ("POST", "/api/reports/{report_id:uuid}/reviewers"): Req(
+        json=lambda w: {"reviewer": str(w.ids["user:spare_reviewer"])}
+    ),
+    ("GET", "/api/reports/{report_id:uuid}/reviews"): Req(),
     ("GET", "/api/grants/{grant_id:uuid}/midterm"): Req(),
     ("POST", "/api/grants/{grant_id:uuid}/midterm/decisions"): Req(
         json=versioned("gate", agency="JST", decision="continue", rationale="On track.")

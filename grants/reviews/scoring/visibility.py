@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.pagination import Window
 from grants.common.schemas import Page
-from grants.db.models import Agency, Review, ReviewAssignment, User
+from grants.db.models import Agency, Call, Proposal, Review, ReviewAssignment, User
 from grants.errors import Conflict
 from grants.proposals.access import visible_proposal
+from grants.reviews.assignment.inputs import SELECTION_ROUND
 from grants.reviews.scoring.access import readable_pools, wall_stands
 from grants.reviews.scoring.schemas import (
     ApplicantReview,
@@ -42,12 +43,32 @@ OWN_FIRST = define(
 async def proposal_reviews(
     session: AsyncSession, principal: Principal, proposal_id: uuid.UUID, window: Window
 ) -> Page[ReviewItem]:
-    """The submitted reviews of the proposal the caller may see (rules in the module doc), in
-    round and submission order; a constant number of queries. Raises NotFound and Conflict
-    (a reviewer who has not submitted their own review)."""
+    """The submitted reviews of the proposal's selection round the caller may see (rules in
+    the module doc), in submission order; a constant number of queries. A progress report's
+    round is read through its report (`round_reviews`). Raises NotFound and Conflict (a
+    reviewer who has not submitted their own review)."""
     proposal, call, roles = await visible_proposal(session, principal, proposal_id, reading=True)
-    query = _submitted(proposal.id)
-    shape = policy.review_shape(roles, proposal.state in DECIDED)
+    decided = proposal.state in DECIDED
+    return await round_reviews(
+        session, principal, proposal, call, roles, SELECTION_ROUND, decided, window
+    )
+
+
+async def round_reviews(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    call: Call,
+    roles: frozenset[str],
+    rnd: int,
+    decided: bool,
+    window: Window,
+) -> Page[ReviewItem]:
+    """The submitted reviews of one review round of the proposal, in the shape the caller's
+    `roles` read (`policy.review_shape`; the consortium once the round is `decided`), of the
+    pools behind no wall for them. The caller has been let in already."""
+    query = _submitted(proposal.id).where(ReviewAssignment.round == rnd)
+    shape = policy.review_shape(roles, decided)
     if shape == policy.ReviewShape.NONE:
         return Page.of([], 0, window)
     if shape == policy.ReviewShape.APPLICANT:
@@ -57,19 +78,19 @@ async def proposal_reviews(
         if pools is not None:
             query = query.where(ReviewAssignment.pool_agency_id.in_(pools))
         return await _page(session, query, window, _panel)
-    # The peer shape: only an assigned reviewer is left (`visible_proposal` let no one else in).
+    # The peer shape: only a reviewer of this round is left (the doors let no one else in).
     done = list(
         await session.scalars(
             select(ReviewAssignment).where(
                 ReviewAssignment.proposal_id == proposal.id,
                 ReviewAssignment.reviewer_id == principal.user_id,
+                ReviewAssignment.round == rnd,
                 ReviewAssignment.state == AssignmentState.SUBMITTED,
             )
         )
     )
     if not done:
         raise Conflict(OWN_FIRST())
-    query = query.where(ReviewAssignment.round.in_([a.round for a in done]))
     own = frozenset(a.pool_agency_id for a in done)
     pools = policy.peer_pools(await wall_stands(session, call), own)
     if pools is not None:

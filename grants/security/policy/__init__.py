@@ -193,6 +193,7 @@ from grants.security.policy.reports import (
     decide_report,
     narrative_upload_decision,
     report_officers_shown,
+    report_reviewer_decision,
 )
 from grants.security.policy.reviews import (
     WALL_DETAIL,
@@ -330,6 +331,7 @@ __all__ = [
     "readable_pools",
     "reads_everything",
     "report_officers_shown",
+    "report_reviewer_decision",
     "review_shape",
     "statement_submit_decision",
     "tranche_officers_shown",

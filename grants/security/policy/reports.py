@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from grants.security.policy.core import (
@@ -14,9 +15,10 @@ from grants.security.policy.core import (
     forbidden,
     not_found,
 )
+from grants.security.principal import Principal
 from messages import define
 from workflows.machines.grant import GrantState
-from workflows.roles import PI
+from workflows.roles import COFUNDING_OFFICER, PI
 
 NO_SUCH_REPORT = define("policy.report.not_found", "No such progress report.")
 NO_SUCH_GATE = define("policy.midterm.not_found", "No mid-term gate for this grant.")
@@ -68,3 +70,20 @@ def narrative_upload_decision(roles: frozenset[str], grant_state: str | None) ->
     if grant_state != GrantState.ACTIVE:
         return conflict(NARRATIVE_GRANT_INACTIVE(state=grant_state))
     return allow(roles)
+
+
+REVIEWER_INVITERS_ONLY = define(
+    "policy.report.reviewer_inviters_only",
+    "Only officers of the grant's co-funding agencies invite reviewers to its progress reports.",
+)
+
+
+def report_reviewer_decision(
+    principal: Principal, grant_roles: frozenset[str], cofunders: frozenset[uuid.UUID]
+) -> Decision:
+    """A progress report's reviewers are invited by a co-funding agency's officer, from that
+    agency's own pool (another agency's officer never reaches into it: 403)."""
+    agency = principal.officer_agency_id
+    if COFUNDING_OFFICER not in grant_roles or agency not in cofunders:
+        return forbidden(REVIEWER_INVITERS_ONLY())
+    return allow(grant_roles)
