@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,45 @@ def alembic_config(connection: Any = None) -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply migrations up to `revision` in one transaction."""
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    await _migrate(engine, lambda config: command.upgrade(config, revision))
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Revert migrations down to `revision` in one transaction."""
+    await _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+async def _migrate(engine: AsyncEngine, step: Callable[[Config], None]) -> None:
+    """Run `step` in one transaction. On SQLite, foreign keys are off meanwhile: a migration
+    that changes a constraint rebuilds the table (copy, drop, rename), and dropping a table that
+    other rows point to would fail or cascade. As SQLite's own procedure for such changes asks,
+    the keys are checked once the transaction committed, and any row left pointing nowhere
+    fails the migration loudly."""
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as conn:
+        if sqlite:  # a no-op inside a transaction: set on the bare connection, before BEGIN
+            await conn.run_sync(lambda sync: _pragma(sync, "PRAGMA foreign_keys = OFF"))
+        try:
+            async with conn.begin():
+                await conn.run_sync(lambda sync: step(alembic_config(sync)))
+            if sqlite:
+                broken = await conn.run_sync(lambda sync: _pragma(sync, "PRAGMA foreign_key_check"))
+                if broken:
+                    raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                await conn.run_sync(lambda sync: _pragma(sync, "PRAGMA foreign_keys = ON"))
+
+
+def _pragma(sync: Any, statement: str) -> list[Any]:
+    """Run `statement` on the DBAPI connection itself, outside SQLAlchemy's transaction
+    (which would begin one)."""
+    cursor = sync.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from advanced_alchemy.types import JsonB
 from advanced_alchemy.types.datetime import DateTimeUTC
 from advanced_alchemy.types.guid import GUID as GUIDType
-from alembic import command
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from grants.db import migrate
@@ -143,8 +142,7 @@ async def _entries(engine: AsyncEngine, ranking_id: uuid.UUID) -> list[dict[str,
 
 
 async def _downgrade(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.downgrade(migrate.alembic_config(sync), revision))
+    await migrate.downgrade(engine, revision)
 
 
 async def test_migration_0009_rewrites_reserve_to_fund_if_possible(empty: AsyncEngine) -> None:
