@@ -62,6 +62,10 @@ STATE_AND_RULES = "the body's values must also agree with rows (codes, states, r
 NOT_YET_EXAMINED = "the 422 reasons here were not examined in this time box"
 LOG_SIZES = "a proof's sizes must lie within the log's current size, with from <= to"
 SIGNED = "the text must be a key or signature that parses and verifies (C2SP signed notes)"
+AMENDMENT_KINDS = (
+    "one flat body checked across fields: a budget move needs `agency` and `moves`, an extension "
+    "`end_date`; the schema does not say which kind needs which"
+)
 PDA = "positive_data_acceptance"
 EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "POST /api/me/tokens": {PDA: NOT_YET_EXAMINED},
@@ -113,6 +117,14 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "POST /api/tranches/{tranche_id}/events/resubmit": {PDA: WHOLE_NUMBERS},
     "POST /api/tranches/{tranche_id}/events/approve": {PDA: WHOLE_NUMBERS},
     "PUT /api/grants/{grant_id}/sides/{agency}/statements/{year}": {PDA: WHOLE_NUMBERS},
+    "POST /api/grants/{grant_id}/amendments": {PDA: AMENDMENT_KINDS},
+    "POST /api/amendments/{amendment_id}/events/decide": {PDA: EVENT_DATA},
+    "POST /api/reports/{report_id}/events/submit": {PDA: EVENT_DATA},
+    "POST /api/reports/{report_id}/events/resubmit": {PDA: EVENT_DATA},
+    "POST /api/reports/{report_id}/events/decide": {PDA: EVENT_DATA},
+    "POST /api/midterm-gates/{gate_id}/events/decide": {PDA: EVENT_DATA},
+    "POST /api/reports/{report_id}/decisions": {PDA: WHOLE_NUMBERS},
+    "POST /api/grants/{grant_id}/midterm/decisions": {PDA: WHOLE_NUMBERS},
     "GET /api/audit/proofs/inclusion": {PDA: LOG_SIZES},
     "GET /api/audit/proofs/consistency": {PDA: LOG_SIZES},
     "POST /api/audit/checkpoint/cosignatures": {PDA: SIGNED},
