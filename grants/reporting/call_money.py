@@ -58,13 +58,13 @@ async def _paid(session: AsyncSession, call: Call) -> dict[uuid.UUID, tuple[int,
     return {a: (int(r), int(ap), int(d or 0)) for a, r, ap, d in rows.tuples()}
 
 
-def _figures(terms: CallAgency, committed: int, paid: tuple[int, int, int]) -> schemas.Figures:
+def _figures(terms: CallAgency, committed: int, paid: tuple[int, int, int]) -> schemas.MoneyFigures:
     def amount(value: int) -> Amount:
         return Amount(amount=value, currency=terms.currency)
 
     envelope = None if terms.envelope is None else amount(terms.envelope)
     spent = amount(committed)
-    return schemas.Figures(
+    return schemas.MoneyFigures(
         envelope=envelope,
         committed=spent,
         requested=amount(paid[0]),
@@ -139,7 +139,7 @@ def _consolidated(agencies: list[schemas.AgencyMoney], target: str) -> schemas.C
     envelopes = [p.envelope for p in parts]
     envelope = None if None in envelopes else total("envelope")
     committed = total("committed")
-    figures = schemas.Figures(
+    figures = schemas.MoneyFigures(
         envelope=envelope,
         committed=committed,
         requested=total("requested"),

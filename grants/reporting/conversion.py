@@ -1,4 +1,4 @@
-"""Figures converted to a reporting currency with the rates recorded on or before a day
+"""MoneyFigures converted to a reporting currency with the rates recorded on or before a day
 (`grants.fx.services.recorded_rates`, one query), through the pure `schedules.fx`."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _rate_used(quote: Quote) -> schemas.RateUsed:
 
 
 def convert(
-    figures: schemas.Figures,
+    figures: schemas.MoneyFigures,
     *,
     agency: str,
     currency: str,
@@ -72,7 +72,7 @@ def convert(
     f = figures
     envelope = None if f.envelope is None else _amount(f.envelope, quote, target)
     committed = _amount(f.committed, quote, target)
-    converted = schemas.Figures(
+    converted = schemas.MoneyFigures(
         envelope=envelope,
         committed=committed,
         requested=_amount(f.requested, quote, target),

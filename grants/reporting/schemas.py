@@ -29,7 +29,7 @@ class RateUsed(Output):
     inverse: bool
 
 
-class Figures(Output):
+class MoneyFigures(Output):
     """An agency's money in one currency. `remaining` = `envelope` − `committed` (null without
     an envelope)."""
 
@@ -46,7 +46,7 @@ class Converted(Output):
     unit, with the rate used; `figures` null and `reason` set when no rate was recorded on or
     before the day (never a guess). In the agency's own currency `rate` is null."""
 
-    figures: Figures | None
+    figures: MoneyFigures | None
     rate: RateUsed | None
     reason: Reason | None
 
@@ -57,7 +57,7 @@ class AgencyMoney(Output):
     agency: str
     currency: str
     share_percent: int | None
-    figures: Figures
+    figures: MoneyFigures
     converted: Converted | None = Field(description="Null when no reporting currency is asked.")
 
 
@@ -66,7 +66,7 @@ class Consolidated(Output):
     when one agency's figures could not be converted."""
 
     currency: str
-    figures: Figures | None
+    figures: MoneyFigures | None
     reasons: list[Reason]
 
 

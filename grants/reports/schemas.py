@@ -24,7 +24,7 @@ FIGURES_EXAMPLE = {
 }
 
 
-class Figures(Input):
+class ReportFigures(Input):
     """The year's structured figures: counts (non-negative whole numbers) and a short summary."""
 
     model_config = examples(FIGURES_EXAMPLE)
@@ -46,7 +46,7 @@ class SubmitData(Input):
     )
 
     document_id: uuid.UUID
-    figures: Figures
+    figures: ReportFigures
 
 
 class ReportAnswer(StrEnum):
@@ -132,7 +132,7 @@ class ProgressReport(Output):
     state: ReportState
     round: int
     document_id: uuid.UUID | None
-    figures: Figures | None
+    figures: ReportFigures | None
     submitted_by: uuid.UUID | None
     submitted_at: datetime.datetime | None
     answers: list[Answer]

@@ -57,7 +57,7 @@ def report_view(report: ProgressReport, answers: list[schemas.Answer]) -> schema
         state=ReportState(report.state),
         round=report.round,
         document_id=report.document_id,
-        figures=None if report.figures is None else schemas.Figures(**report.figures),
+        figures=None if report.figures is None else schemas.ReportFigures(**report.figures),
         submitted_by=report.submitted_by,
         submitted_at=report.submitted_at,
         answers=answers,
