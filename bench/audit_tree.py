@@ -57,14 +57,21 @@ async def main(events: int, batch: int) -> None:
                 began = time.perf_counter()
                 await tree.inclusion(session, generator.randrange(size), size)
                 proofs.append(time.perf_counter() - began)
-            print(f"inclusion proof at {size}: {statistics.median(proofs) * 1e3:.3f} ms median")
+            inclusion = statistics.median(proofs)
+            print(f"inclusion proof at {size}: {inclusion * 1e3:.3f} ms median")
             proofs = []
             for _ in range(200):
                 began = time.perf_counter()
                 await tree.consistency(session, generator.randrange(1, size), size)
                 proofs.append(time.perf_counter() - began)
-            print(f"consistency proof at {size}: {statistics.median(proofs) * 1e3:.3f} ms median")
+            consistency = statistics.median(proofs)
+            print(f"consistency proof at {size}: {consistency * 1e3:.3f} ms median")
         await engine.dispose()
+    print(
+        f"events={events} first_ms={first * 1e3:.3f} last_ms={last * 1e3:.3f} "
+        f"ratio={last / first:.2f} inclusion_ms={inclusion * 1e3:.3f} "
+        f"consistency_ms={consistency * 1e3:.3f}"
+    )
 
 
 if __name__ == "__main__":
