@@ -81,7 +81,7 @@ FINISHED_CALL_CODE = "NEXUS-JV-2024"
 GRANT_YEARS = 5
 # Per project year: personnel of the JST and NAFOSTED sides (10 % indirect comes on top).
 GRANT_PER_YEAR = (8_000_000, 1_000_000_000)
-# JST approves its side with this year-1 equipment-free cut of personnel (shown against the
+# JST approves its side with year 1's personnel cut by this much (a cut is shown against the
 # request); NAFOSTED approves its side as requested.
 JST_YEAR_1_CUT = 500_000
 
