@@ -25,7 +25,7 @@ from grants.proposals.access import part_roles
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
-from grants.workflow.binding import Binding, Firing, Target
+from grants.workflow.binding import Binding, Firing, Target, row_for_event
 from workflows.machines.amendment import AMENDMENT, AmendmentContext, AmendmentEvent
 from workflows.machines.grant import GrantState
 
@@ -34,12 +34,9 @@ async def load_amendment(
     session: AsyncSession, principal: Principal, amendment_id: uuid.UUID, lock: bool
 ) -> Target[Amendment]:
     """The amendment with its scope and the caller's roles; NotFound when they may not see it."""
-    query = select(Amendment).where(Amendment.id == amendment_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    amendment = await session.scalar(query)
-    if amendment is None:
-        raise NotFound(policy.NO_SUCH_AMENDMENT())
+    amendment = await row_for_event(
+        session, Amendment, amendment_id, lock=lock, missing=policy.NO_SUCH_AMENDMENT()
+    )
     try:
         grant, proposal, call, grant_roles = await visible_grant(
             session, principal, amendment.grant_id

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import Answer, add_answer, answers
@@ -27,7 +26,7 @@ from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
 from grants.times import utcnow
-from grants.workflow.binding import Binding, Firing, Target
+from grants.workflow.binding import Binding, Firing, Target, row_for_event
 from grants.workflow.service import INVALID_DATA
 from messages import define
 from workflows.machines.grant import GrantState
@@ -94,12 +93,13 @@ class ReportBinding(Binding[ProgressReport]):
         self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
     ) -> Target[ProgressReport]:
         # Both agencies answering at once queue on the report's row: it changes state once.
-        query = select(ProgressReport).where(ProgressReport.id == entity_id)
-        if event is not None:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        report = await session.scalar(query)
-        if report is None:
-            raise NotFound(policy.NO_SUCH_REPORT())
+        report = await row_for_event(
+            session,
+            ProgressReport,
+            entity_id,
+            lock=event is not None,
+            missing=policy.NO_SUCH_REPORT(),
+        )
         scope, roles = await grant_scope(session, principal, report.grant_id)
         return Target(report, roles, scope)
 

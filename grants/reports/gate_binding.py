@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.approvals.records import Answer, add_answer, answers
 from grants.db.models import MidtermGate, ProgressReport
-from grants.errors import NotFound
 from grants.reports import schemas
 from grants.reports.binding import GrantScope, grant_scope
 from grants.reports.outcomes import stop_grant
@@ -22,7 +21,7 @@ from grants.reports.subjects import gate_subject
 from grants.reports.views import one_gate
 from grants.security import policy
 from grants.security.principal import Principal
-from grants.workflow.binding import Binding, Firing, Target
+from grants.workflow.binding import Binding, Firing, Target, row_for_event
 from workflows.machines.grant import GrantState
 from workflows.machines.midterm_gate import MIDTERM_GATE, GateContext, GateEvent
 from workflows.machines.progress_report import ReportState
@@ -44,12 +43,9 @@ class GateBinding(Binding[MidtermGate]):
         self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
     ) -> Target[MidtermGate]:
         # Both agencies deciding at once queue on the gate's row: it changes state once.
-        query = select(MidtermGate).where(MidtermGate.id == entity_id)
-        if event is not None:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        gate = await session.scalar(query)
-        if gate is None:
-            raise NotFound(policy.NO_SUCH_GATE())
+        gate = await row_for_event(
+            session, MidtermGate, entity_id, lock=event is not None, missing=policy.NO_SUCH_GATE()
+        )
         scope, roles = await grant_scope(session, principal, gate.grant_id, gate=True)
         return Target(gate, roles, scope)
 

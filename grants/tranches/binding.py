@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.agreements.gating import request_problems
@@ -31,7 +30,7 @@ from grants.security.principal import Principal
 from grants.tranches import schemas
 from grants.tranches.steps import record_step
 from grants.tranches.views import tranche_view
-from grants.workflow.binding import Binding, Firing, Target
+from grants.workflow.binding import Binding, Firing, Target, row_for_event
 from workflows.machines.grant import GrantState
 from workflows.machines.tranche import TRANCHE, TrancheContext, TrancheEvent
 
@@ -67,13 +66,9 @@ class TrancheBinding(Binding[Tranche]):
     async def load(
         self, session: AsyncSession, principal: Principal, entity_id: uuid.UUID, event: str | None
     ) -> Target[Tranche]:
-        # Officers racing on one tranche queue on its row; the losers then meet its new state.
-        query = select(Tranche).where(Tranche.id == entity_id)
-        if event is not None:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        tranche = await session.scalar(query)
-        if tranche is None:
-            raise NotFound(policy.NO_SUCH_TRANCHE())
+        tranche = await row_for_event(
+            session, Tranche, entity_id, lock=event is not None, missing=policy.NO_SUCH_TRANCHE()
+        )
         try:
             grant, proposal, call, grant_roles = await visible_grant(
                 session, principal, tranche.grant_id

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.errors import NotFound
 from grants.security.principal import Principal
 from grants.settings import Settings
+from messages import Message
 from workflows.engine import Machine
 
 
@@ -30,6 +33,7 @@ class Stateful(Protocol):
 
 
 E = TypeVar("E")
+R = TypeVar("R")
 
 
 class NoData(BaseModel):
@@ -112,3 +116,18 @@ class Binding(ABC, Generic[E]):
     def data_schema(self, event: str) -> type[BaseModel]:
         """The body schema of `event`'s data."""
         return self.data.get(event, NoData)
+
+
+async def row_for_event(
+    session: AsyncSession, model: type[R], entity_id: uuid.UUID, *, lock: bool, missing: Message
+) -> R:
+    """The `model` row `entity_id`, under its row lock when an event fires on it: callers
+    racing on one entity queue there, and the later ones meet its new state. Raises
+    NotFound(`missing`) when there is no such row."""
+    query = select(model).where(model.id == entity_id)  # type: ignore[attr-defined]
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = await session.scalar(query)
+    if row is None:
+        raise NotFound(missing)
+    return row
