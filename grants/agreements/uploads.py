@@ -22,7 +22,13 @@ from grants.audit.chain import append
 from grants.common.pagination import Window, fetch_page
 from grants.db.models import GrantAgreement, GrantSide
 from grants.documents.names import original_name
-from grants.documents.services import KindTerms, store_upload, too_large
+from grants.documents.services import (
+    UPLOAD_FIELDS,
+    KindTerms,
+    store_upload,
+    stored_columns,
+    too_large,
+)
 from grants.errors import NotFound
 from grants.security import policy
 from grants.security.enforce import require
@@ -36,16 +42,7 @@ AGREEMENT_KIND = "grant_agreement"
 # A scanned, signed agreement: a PDF, and room for a long one scanned in colour.
 TERMS = KindTerms(AGREEMENT_KIND, 50 * 1024 * 1024, frozenset({"application/pdf"}))
 NO_SUCH_AGREEMENT = define("agreement.not_found", "No such version of the signed agreement.")
-RECORDED_FIELDS = (
-    "grant_id",
-    "side_id",
-    "version",
-    "original_name",
-    "content_type",
-    "size",
-    "sha256",
-    "storage_key",
-)
+RECORDED_FIELDS = ("grant_id", "side_id", *UPLOAD_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +108,8 @@ async def record_agreement(
         side_id=side_id,
         version=(latest or 0) + 1,
         original_name=name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256_hex,
-        storage_key=stored.key,
         uploaded_by=principal.user_id,
+        **stored_columns(stored),
     )
     session.add(agreement)
     await session.flush()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import Select, and_, func, select
@@ -79,16 +79,19 @@ NOT_READABLE = define(
     "document.not_readable", "The document's content cannot be read now; try again later."
 )
 NO_SUCH_DOCUMENT = define("document.not_found", "No such document.")
-RECORDED_FIELDS = (
-    "proposal_id",
-    "kind",
-    "version",
-    "original_name",
-    "content_type",
-    "size",
-    "sha256",
-    "storage_key",
-)
+# What an upload's audit event records of any stored file, beside what it belongs to.
+UPLOAD_FIELDS = ("version", "original_name", "content_type", "size", "sha256", "storage_key")
+RECORDED_FIELDS = ("proposal_id", "kind", *UPLOAD_FIELDS)
+
+
+def stored_columns(stored: StoredObject) -> dict[str, Any]:
+    """The columns every recorded upload takes from its stored object."""
+    return {
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "sha256": stored.sha256_hex,
+        "storage_key": stored.key,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,11 +251,8 @@ async def record_document(
         kind=upload.kind,
         version=(latest or 0) + 1,
         original_name=name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256_hex,
-        storage_key=stored.key,
         uploaded_by=principal.user_id,
+        **stored_columns(stored),
     )
     session.add(document)
     await session.flush()
