@@ -18,6 +18,7 @@ from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
 from grants.calls.controllers import CallController
 from grants.documents.controllers import DocumentController
+from grants.exports.controllers import ExportController
 from grants.fx.controllers import FxRateController
 from grants.health import health
 from grants.proposals.controllers import InvitationController, ProposalController
@@ -70,5 +71,6 @@ ROUTES: list[Any] = [
     ReportController,
     FxRateController,
     MoneyController,
+    ExportController,
     *(router_for(binding) for binding in BINDINGS),
 ]

@@ -113,6 +113,14 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     # The audit log (the world is built by factories, so it holds no event yet).
     ("GET", "/api/audit/events"): row(403, auditor=(200, 0), admin=(200, 0)),
     ("GET", "/api/audit/verify"): row(403, auditor=200, admin=200),
+    # Exports: officers every dataset but the audit log (rows of the calls their agency
+    # co-funds, FWO's included: its own draft call), auditors and admins all 19.
+    ("GET", "/api/exports"): row(
+        403, jst=(200, 18), nafosted=(200, 18), fwo=(200, 18), auditor=(200, 19), admin=(200, 19)
+    ),
+    ("GET", "/api/exports/{file:str}"): row(
+        403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200
+    ),
     # The transparency log: no checkpoint yet (404), no event to prove (422), no witness key
     # registered, so an officer's cosignature names an unknown key (422).
     ("GET", "/api/audit/checkpoint"): row(

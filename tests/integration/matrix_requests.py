@@ -57,7 +57,13 @@ PARAMS = {
     "report_id": "report",
     "gate_id": "gate",
 }
-LITERALS = {"code": "JST", "event": "no_such_event", "agency": "JST", "year": "1"}
+LITERALS = {
+    "code": "JST",
+    "event": "no_such_event",
+    "agency": "JST",
+    "year": "1",
+    "file": "proposals.csv",
+}
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,13 @@ anyone else 403. A cosignature is posted only by an officer of the agency whose 
 witness key made it (another agency's officer, an auditor or an admin 403), so each agency
 witnesses for itself. Admins sign checkpoints and register an agency's witness public key;
 its private key stays with the agency.
+
+**Exports.** Auditors and admins export every dataset with reviewer identities; an officer
+exports the rows of the calls their agency co-funds (a `call` filter naming another call: 403),
+behind the same walls as the reads (their own pool's assignments and reviews unless the call
+reviews jointly, their own agency's ranking and the joint one, the other agency's decision once
+settled), without reviewer identities and without the audit log; FX rates are everyone's.
+Researchers and reviewers export nothing (403). The CLI exports as an auditor.
 """
 
 from __future__ import annotations
@@ -172,6 +179,14 @@ from grants.security.policy.core import (
     Decision,
     may_reach,
     reads_everything,
+)
+from grants.security.policy.exports import (
+    SYSTEM_SCOPE,
+    ExportScope,
+    decide_export,
+    decide_export_call,
+    decide_export_dataset,
+    export_scope,
 )
 from grants.security.policy.money import call_money_decision, fx_rate_write_decision
 from grants.security.policy.proposals import (
@@ -265,6 +280,7 @@ __all__ = [
     "NO_SUCH_REPORT",
     "NO_SUCH_TRANCHE",
     "OVERSIGHT",
+    "SYSTEM_SCOPE",
     "WALL_DETAIL",
     "AccountFacts",
     "Action",
@@ -275,6 +291,7 @@ __all__ = [
     "CallListScope",
     "Decision",
     "DecisionsShown",
+    "ExportScope",
     "Facts",
     "GrantFacts",
     "GrantListScope",
@@ -306,6 +323,9 @@ __all__ = [
     "decide",
     "decide_checkpoint_sign",
     "decide_cosignature",
+    "decide_export",
+    "decide_export_call",
+    "decide_export_dataset",
     "decide_log_read",
     "decide_scores",
     "decide_witness_key",
@@ -313,6 +333,7 @@ __all__ = [
     "decisions_read_decision",
     "decisions_shown",
     "edit_decision",
+    "export_scope",
     "fx_rate_write_decision",
     "grant_roles",
     "hidden_fields",
