@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
@@ -518,6 +519,108 @@ def witness_keygen(name: str, out: Path) -> None:
     out.touch(mode=0o600)
     out.write_text(key.export() + "\n")
     click.echo(str(key.verifier()))
+
+
+class _DatasetByDefault(click.Group):
+    """`grants export <dataset> …` runs the `dataset` command; a named subcommand (such as
+    `audit-pack`) runs as itself."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["dataset", *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group(cls=_DatasetByDefault)
+def export() -> None:
+    """Export records for auditors: `grants export <dataset> [options]` (see `export dataset
+    --help`); the operator exports as an auditor, and every export is an audit event."""
+
+
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@export.command("dataset")
+@click.argument("name")
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx", "jsonl"]), default="csv")
+@click.option("--call", "call_code", help="Only this call (its code).")
+@click.option("--agency", "agency_code", help="Only this agency's side (its code).")
+@click.option("--since", type=_DAY, help="From this day (YYYY-MM-DD, included).")
+@click.option("--until", type=_DAY, help="Up to this day (YYYY-MM-DD, included).")
+@click.option("--excel", is_flag=True, help="Start a CSV with the UTF-8 BOM Excel needs.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export_dataset(
+    name: str,
+    file_format: str,
+    call_code: str | None,
+    agency_code: str | None,
+    since: Any,
+    until: Any,
+    excel: bool,
+    output: Path | None,
+) -> None:
+    """Write dataset NAME (`grants export dataset list` names them; `all` with --format xlsx
+    is every dataset) to FILE or standard output."""
+    from grants.errors import DomainError
+    from grants.exports.filters import Filters
+
+    filters = Filters(
+        call=call_code,
+        agency=agency_code,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    if name == "list":
+        from grants.exports.datasets import DATASETS
+
+        for dataset in DATASETS.values():
+            click.echo(f"{dataset.name:<18} {dataset.description}")
+        return
+    try:
+        asyncio.run(_export(name, file_format, filters, excel=excel, output=output))
+    except DomainError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+
+
+async def _export(
+    name: str, file_format: str, filters: Any, *, excel: bool, output: Path | None
+) -> None:
+    from grants.common.actors import Actor
+    from grants.db.engine import create_engine
+    from grants.exports import stream
+    from grants.exports.services import own_session, record_export
+    from grants.security.policy import SYSTEM_SCOPE
+
+    engine = create_engine(get_settings().database_url)
+    try:
+        async with own_session(engine) as session:
+            if name == "all" and file_format == "xlsx":
+                exports = await stream.prepare_all(session, filters, SYSTEM_SCOPE)
+            else:
+                exports = [await stream.prepare(session, name, filters, SYSTEM_SCOPE)]
+        await record_export(
+            engine,
+            Actor(id=None, label="cli"),
+            dataset=name,
+            file_format=file_format,
+            filters=filters,
+            identities=True,
+        )
+        async with own_session(engine) as session:
+            if file_format == "xlsx":
+                chunks = stream.xlsx(session, exports)
+            elif file_format == "jsonl":
+                chunks = exports[0].jsonl(session)
+            else:
+                chunks = exports[0].csv(session, excel=excel)
+            stdout = contextlib.nullcontext(click.get_binary_stream("stdout"))
+            with output.open("wb") if output else stdout as sink:
+                async for chunk in chunks:
+                    sink.write(chunk)
+    finally:
+        await engine.dispose()
 
 
 @main.group()

@@ -24,7 +24,7 @@ UNKNOWN_FORMAT = define(
 )
 ALL = "all"
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Litestar adds the charset of text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "jsonl": "application/jsonl; charset=utf-8",
 }
@@ -73,7 +73,6 @@ class ExportController(Controller):
     @get(
         "/{file:str}",
         name="exports:file",
-        media_type="text/csv",
         responses={
             200: ResponseSpec(
                 str,
