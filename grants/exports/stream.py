@@ -123,7 +123,9 @@ class Export:
 
     async def _copy(self, session: AsyncSession) -> AsyncIterator[bytes]:
         connection = await session.connection()
-        compiled = self.query(copied=True).compile(dialect=connection.dialect)
+        compiled = self.query(copied=True).compile(
+            dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+        )
         params = compiled.construct_params()
         args = [_bind(compiled, name, params[name]) for name in compiled.positiontup or ()]
         raw = (await connection.get_raw_connection()).driver_connection
@@ -134,7 +136,10 @@ class Export:
 
 def _bind(compiled: Any, name: str, value: Any) -> Any:
     """`value` as the driver takes it (the type's bind processor, as SQLAlchemy would)."""
-    bind_type = compiled.binds[name].type
+    bind = compiled.binds.get(name)
+    if bind is None:  # an expanded IN list's item: plain values (states, codes)
+        return value
+    bind_type = bind.type
     processor = bind_type.dialect_impl(compiled.dialect).bind_processor(compiled.dialect)
     return processor(value) if processor else value
 
