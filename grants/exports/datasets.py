@@ -397,7 +397,9 @@ def _subject_call() -> ColumnElement[Any]:
 _APPROVAL_CALL = _subject_call()
 _FUNDING = "funding"
 _APPROVED_LINES = select(ApprovedBudgetLine).where(ApprovedBudgetLine.approval_id == Approval.id)
-_SETTLED = select(Proposal.id).where(Proposal.state.in_(("awarded", "rejected")))
+_SETTLED = select(Proposal.id).where(
+    Proposal.state.in_((ProposalState.AWARDED, ProposalState.REJECTED))
+)
 _APPROVAL_COLUMNS = (
     _c("id", U, Approval.id),
     _c("subject_type", T, Approval.subject_type),

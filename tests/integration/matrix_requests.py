@@ -140,6 +140,8 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("GET", "/api/agencies/{agency_id:uuid}"): Req(),
     ("GET", "/api/audit/events"): Req(),
     ("GET", "/api/audit/verify"): Req(),
+    ("GET", "/api/exports"): Req(),
+    ("GET", "/api/exports/{file:str}"): Req(),
     ("GET", "/api/audit/checkpoint"): Req(),
     ("GET", "/api/audit/checkpoint/details"): Req(),
     ("POST", "/api/audit/checkpoints"): Req(),
