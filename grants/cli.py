@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -609,16 +608,15 @@ async def _export(
             identities=True,
         )
         async with own_session(engine) as session:
-            if file_format == "xlsx":
-                chunks = stream.xlsx(session, exports)
-            elif file_format == "jsonl":
-                chunks = exports[0].jsonl(session)
-            else:
-                chunks = exports[0].csv(session, excel=excel)
-            stdout = contextlib.nullcontext(click.get_binary_stream("stdout"))
-            with output.open("wb") if output else stdout as sink:
-                async for chunk in chunks:
+            sink: BinaryIO = sys.stdout.buffer
+            if output is not None:
+                sink = output.open("wb")
+            try:
+                async for chunk in stream.chunks(session, exports, file_format, excel=excel):
                     sink.write(chunk)
+            finally:
+                if output:
+                    sink.close()
     finally:
         await engine.dispose()
 

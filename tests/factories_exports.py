@@ -84,7 +84,11 @@ async def make_export_world(db: AsyncSession) -> ExportWorld:
         db, proposal, jst_reviewer, panel.jst, {"novelty": 4, "feasibility": 3, "impact": 5}
     )
     _, nafosted_review = await _reviewed(
-        db, proposal, nafosted_reviewer, panel.nafosted, {"novelty": 2, "feasibility": 2, "impact": 3}
+        db,
+        proposal,
+        nafosted_reviewer,
+        panel.nafosted,
+        {"novelty": 2, "feasibility": 2, "impact": 3},
     )
     return ExportWorld(
         panel=panel,

@@ -52,8 +52,8 @@ class Column:
         """What `COPY` selects on PostgreSQL: the value already as `text()` would write it."""
         expr = self.expr
         if self.kind is Kind.DATETIME:
-            utc = literal_column("'UTC'")
-            return func.to_char(func.timezone(utc, expr), PG_ISO_UTC).label(self.name)
+            utc = func.timezone(literal_column("'UTC'"), expr)
+            return func.to_char(utc, PG_ISO_UTC).label(self.name)
         if self.kind is Kind.DATE:
             return func.to_char(expr, "YYYY-MM-DD").label(self.name)
         if self.kind is Kind.BOOL:

@@ -132,11 +132,5 @@ async def _body(
     """The response body, read in a session of its own: the request's session ends when the
     response starts, while the rows are still streaming."""
     async with own_session(bind) as session:
-        if file_format == "xlsx":
-            chunks = stream.xlsx(session, exports)
-        elif file_format == "jsonl":
-            chunks = exports[0].jsonl(session)
-        else:
-            chunks = exports[0].csv(session, excel=excel)
-        async for chunk in chunks:
+        async for chunk in stream.chunks(session, exports, file_format, excel=excel):
             yield chunk

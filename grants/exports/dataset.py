@@ -16,6 +16,9 @@ from grants.db.models import CallAgency
 from grants.exports.columns import Column, Kind
 
 Condition = ColumnElement[bool]
+Sql = Any
+"""A column expression: a mapped attribute, a column or a scalar subquery (SQLAlchemy types
+them apart; a dataset takes any)."""
 
 
 def cofunded_by(agency_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
@@ -48,11 +51,11 @@ class Dataset:
     description: str
     table: Any
     columns: tuple[Column, ...]
-    order: tuple[ColumnElement[Any], ...]
-    date: ColumnElement[Any]
+    order: tuple[Sql, ...]
+    date: Sql
     date_kind: Kind
-    call_id: ColumnElement[Any] | None = None
-    agency_id: ColumnElement[Any] | None = None
+    call_id: Sql | None = None
+    agency_id: Sql | None = None
     where: tuple[Condition, ...] = ()
     officer_rows: Callable[[uuid.UUID], Condition] | None = None
     oversight_only: bool = False

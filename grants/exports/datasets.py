@@ -68,29 +68,29 @@ T, I, U, D, DT, B, DEC, F, J = (  # noqa: E741 - the kinds' one-letter aliases k
 LANGUAGES = ("en", "ja", "vi")
 
 
-def _scalar(column: Any, key: Any, value: ColumnElement[Any]) -> ColumnElement[Any]:
+def _scalar(column: Any, key: Any, value: Any) -> ColumnElement[Any]:
     """`column` of the row whose `key` is `value`; nested ones correlate to the outermost
     table (SQLAlchemy's automatic correlation reaches only the enclosing select)."""
     return select(column).where(key == value).correlate_except(key.table).scalar_subquery()
 
 
-def _agency_code(agency_id: ColumnElement[Any]) -> ColumnElement[Any]:
+def _agency_code(agency_id: Any) -> ColumnElement[Any]:
     return _scalar(Agency.code, Agency.id, agency_id)
 
 
-def _call_code(call_id: ColumnElement[Any]) -> ColumnElement[Any]:
+def _call_code(call_id: Any) -> ColumnElement[Any]:
     return _scalar(Call.code, Call.id, call_id)
 
 
-def _reference(proposal_id: ColumnElement[Any]) -> ColumnElement[Any]:
+def _reference(proposal_id: Any) -> ColumnElement[Any]:
     return _scalar(Proposal.reference, Proposal.id, proposal_id)
 
 
-def _call_of_proposal(proposal_id: ColumnElement[Any]) -> ColumnElement[Any]:
+def _call_of_proposal(proposal_id: Any) -> ColumnElement[Any]:
     return _scalar(Proposal.call_id, Proposal.id, proposal_id)
 
 
-def _email(user_id: ColumnElement[Any]) -> ColumnElement[Any]:
+def _email(user_id: Any) -> ColumnElement[Any]:
     return _scalar(User.email, User.id, user_id)
 
 

@@ -38,7 +38,15 @@ from grants.security.policy import ExportScope
 from grants.security.principal import Principal
 from messages import define
 
-__all__ = ["DATASETS", "Export", "Filters", "export_csv", "prepare", "prepare_all"]
+__all__ = [
+    "DATASETS",
+    "Export",
+    "Filters",
+    "chunks",
+    "export_csv",
+    "prepare",
+    "prepare_all",
+]
 
 UNKNOWN_DATASET = define(
     "export.unknown_dataset", "There is no dataset {dataset}; the datasets are {datasets}."
@@ -146,8 +154,9 @@ def _bind(compiled: Any, name: str, value: Any) -> Any:
 
 async def _copy_out(raw: Any, sql: str, args: list[Any]) -> AsyncIterator[bytes]:
     """`COPY (sql) TO STDOUT WITH (FORMAT csv, HEADER)` through asyncpg (which inlines `args`
-    as literals PostgreSQL itself quotes), its output as an async iterator: the copy runs in a task that hands each
-    chunk through a bounded queue, so a slow client slows the copy instead of filling memory."""
+    as literals PostgreSQL itself quotes) as an async iterator: the copy runs in a task that
+    hands each chunk through a bounded queue, so a slow client slows the copy instead of
+    filling memory."""
     queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(COPY_QUEUE)
 
     async def sink(data: bytes) -> None:
@@ -221,6 +230,18 @@ async def export_csv(
     export = await prepare(session, name, filters, reader)
     async for chunk in export.csv(session, excel=excel):
         yield chunk
+
+
+def chunks(
+    session: AsyncSession, exports: Sequence[Export], file_format: str, *, excel: bool = False
+) -> AsyncIterator[bytes]:
+    """The bytes of `exports` in `file_format`: an XLSX sheet each, else the first one's CSV
+    or JSON Lines."""
+    if file_format == "xlsx":
+        return xlsx(session, exports)
+    if file_format == "jsonl":
+        return exports[0].jsonl(session)
+    return exports[0].csv(session, excel=excel)
 
 
 async def xlsx(session: AsyncSession, exports: Sequence[Export]) -> AsyncIterator[bytes]:

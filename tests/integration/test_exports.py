@@ -152,10 +152,12 @@ async def test_officer_reads_own_pool_reviews_without_reviewers(
     assert [(r["id"], r["pool_agency_code"], r["scores"]) for r in jst_rows] == [
         (str(world.jst_review.id), "JST", {"novelty": 4, "feasibility": 3, "impact": 5})
     ]
-    assert "reviewer_id" not in jst_rows[0] and "reviewer_email" not in jst_rows[0]
+    assert "reviewer_id" not in jst_rows[0]
+    assert "reviewer_email" not in jst_rows[0]
     header, row = nafosted.text.split("\n", 1)
     assert header + "\n" == REVIEW_COLUMNS.format(who="")
-    assert row.startswith(f"{world.nafosted_review.id},") and "example.vn" not in row
+    assert row.startswith(f"{world.nafosted_review.id},")
+    assert "example.vn" not in row
 
 
 async def test_officer_rows_are_their_agency_calls(client: Client, db: AsyncSession) -> None:
@@ -299,7 +301,8 @@ async def test_all_xlsx_has_one_sheet_per_dataset(client: Client, db: AsyncSessi
 
     sheets = read_sheets(response.content)
     assert list(sheets) == [n for n in DATASETS if n != "audit_events"]
-    assert sheets["proposals"][1][2] == "JV-2026-0001" and len(sheets["proposals"]) == 2
+    assert sheets["proposals"][1][2] == "JV-2026-0001"
+    assert len(sheets["proposals"]) == 2
     assert sheets["reviews"][0][5] == "scores"
 
 
@@ -329,8 +332,7 @@ async def test_bad_input_is_refused_with_the_reason(client: Client, db: AsyncSes
         body = problem(response)
         return response.status_code, {k: body.get(k) for k in ("code", "params", "errors")}
 
-    names = ", ".join(DATASETS)
-    invalid = "problem.invalid_fields"
+    formats = "csv, xlsx, jsonl"
     assert [
         await refused("/api/exports/grant.csv"),
         await refused("/api/exports/grants.pdf"),
@@ -340,14 +342,46 @@ async def test_bad_input_is_refused_with_the_reason(client: Client, db: AsyncSes
         await refused("/api/exports/grants.csv?agency=NOPE"),
         await refused("/api/exports/fx_rates.csv?call=JV-2026"),
     ] == [
-        (404, {"code": "export.unknown_dataset", "params": {"dataset": "grant", "datasets": names}, "errors": None}),
-        (404, {"code": "export.unknown_format", "params": {"format": "pdf", "formats": "csv, xlsx, jsonl"}, "errors": None}),
-        (404, {"code": "export.unknown_format", "params": {"format": "csv", "formats": "csv, xlsx, jsonl"}, "errors": None}),
-        (422, {"code": invalid, "params": {}, "errors": [field_error("until", "The end date 2027-01-01 is before the start date 2027-01-02.", "export.filter.since_after_until", since="2027-01-02", until="2027-01-01")]}),
-        (422, {"code": invalid, "params": {}, "errors": [field_error("call", "There is no call with the code NOPE.", "export.filter.unknown_call", call="NOPE")]}),
-        (422, {"code": invalid, "params": {}, "errors": [field_error("agency", "There is no agency with the code NOPE.", "export.filter.unknown_agency", agency="NOPE")]}),
-        (422, {"code": invalid, "params": {}, "errors": [field_error("call", "The dataset fx_rates cannot be filtered by call; it takes since, until.", "export.filter.not_applicable", dataset="fx_rates", filter="call", filters="since, until")]}),
-    ]  # fmt: skip
+        _absent("export.unknown_dataset", dataset="grant", datasets=", ".join(DATASETS)),
+        _absent("export.unknown_format", format="pdf", formats=formats),
+        _absent("export.unknown_format", format="csv", formats=formats),
+        _invalid(
+            "until",
+            "The end date 2027-01-01 is before the start date 2027-01-02.",
+            "export.filter.since_after_until",
+            since="2027-01-02",
+            until="2027-01-01",
+        ),
+        _invalid(
+            "call",
+            "There is no call with the code NOPE.",
+            "export.filter.unknown_call",
+            call="NOPE",
+        ),
+        _invalid(
+            "agency",
+            "There is no agency with the code NOPE.",
+            "export.filter.unknown_agency",
+            agency="NOPE",
+        ),
+        _invalid(
+            "call",
+            "The dataset fx_rates cannot be filtered by call; it takes since, until.",
+            "export.filter.not_applicable",
+            dataset="fx_rates",
+            filter="call",
+            filters="since, until",
+        ),
+    ]
+
+
+def _absent(code: str, **params: str) -> tuple[int, dict[str, object]]:
+    return 404, {"code": code, "params": params, "errors": None}
+
+
+def _invalid(field: str, reason: str, code: str, **params: str) -> tuple[int, dict[str, object]]:
+    errors = [field_error(field, reason, code, **params)]
+    return 422, {"code": "problem.invalid_fields", "params": {}, "errors": errors}
 
 
 async def test_malformed_date_names_the_field(client: Client, db: AsyncSession) -> None:

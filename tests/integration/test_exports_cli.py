@@ -42,13 +42,15 @@ def test_export_writes_datasets_and_records_them(var_dir: Path) -> None:
     text = out.read_bytes().decode("utf-8")
     assert text.startswith("\ufeffid,code,title_en,title_ja,title_vi,state,")
     rows = [json.loads(line) for line in to_stdout.output.splitlines()]
-    assert {r["agency_code"] for r in rows} == {"JST"} and len(rows) == text.count("\n") - 1
+    assert {r["agency_code"] for r in rows} == {"JST"}
+    assert len(rows) == text.count("\n") - 1
     assert (refused.exit_code, refused.output) == (
         1,
         "Error: The request has invalid fields.; "
         "until: The end date 2027-01-01 is before the start date 2027-02-01.\n",
     )
-    assert unknown.exit_code == 1 and unknown.output.startswith(
+    assert unknown.exit_code == 1
+    assert unknown.output.startswith(
         "Error: There is no dataset nothing; the datasets are calls, call_agencies,"
     )
     with sqlite3.connect(var_dir / "cofund.db") as conn:

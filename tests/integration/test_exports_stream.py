@@ -56,7 +56,8 @@ async def test_copy_writes_the_python_paths_bytes(backend: str, db: AsyncSession
             copied = b"".join(await _csv(db, export, use_copy=True))
             assert (export.dataset.name, copied) == (export.dataset.name, python)
             compared.setdefault(export.dataset.name, python.count(b"\n"))
-    assert compared["budget_lines"] == 6 and compared["fx_rates"] == 3
+    assert compared["budget_lines"] == 6
+    assert compared["fx_rates"] == 3
     assert compared["reviews"] == 1 + 2 + 2  # header, two reviews with a line break each
 
 
