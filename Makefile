@@ -51,8 +51,10 @@ diagram: $(VENV)/.installed
 
 # Browser tests run in a pytest process of their own: Playwright's sync API drives its own
 # event loop, which must not share a process with pytest-asyncio's session loop.
+# The unit and integration tests run in one worker per core (pytest-xdist): each worker builds
+# its own SQLite file, PostgreSQL database and SeaweedFS server, so they share nothing.
 pytest: $(VENV)/.installed-dev $(MO_FILES)
-	$(BIN)/pytest tests/unit tests/integration
+	$(BIN)/pytest -n auto tests/unit tests/integration
 	$(BIN)/pytest tests/e2e
 
 test: lint typecheck pytest
