@@ -20,6 +20,7 @@ from grants.calls.controllers import CallController
 from grants.documents.controllers import DocumentController
 from grants.fx.controllers import FxRateController
 from grants.health import health
+from grants.opendata.controllers import OpenDataController
 from grants.proposals.controllers import InvitationController, ProposalController
 from grants.proposals.part_controllers import PartController
 from grants.reporting.controllers import MoneyController
@@ -70,5 +71,6 @@ ROUTES: list[Any] = [
     ReportController,
     FxRateController,
     MoneyController,
+    OpenDataController,
     *(router_for(binding) for binding in BINDINGS),
 ]

@@ -123,6 +123,12 @@ anyone else 403. A cosignature is posted only by an officer of the agency whose 
 witness key made it (another agency's officer, an auditor or an admin 403), so each agency
 witnesses for itself. Admins sign checkpoints and register an agency's witness public key;
 its private key stays with the agency.
+
+**Open data.** The 360Giving and IATI exports publish awarded grants as their standards
+publish them (no person's name, no e-mail address: organisations, amounts, dates, titles and
+abstracts). Each agency publishes its own side: an officer exports only their own agency's
+grant records (filtering by another agency, or by a call their agency does not co-fund, is
+403); auditors and admins export every agency's; researchers and reviewers get 403.
 """
 
 from __future__ import annotations
@@ -174,6 +180,11 @@ from grants.security.policy.core import (
     reads_everything,
 )
 from grants.security.policy.money import call_money_decision, fx_rate_write_decision
+from grants.security.policy.open_data import (
+    OpenDataRequest,
+    open_data_agency,
+    open_data_decision,
+)
 from grants.security.policy.proposals import (
     ProposalFacts,
     ProposalListScope,
@@ -278,6 +289,7 @@ __all__ = [
     "Facts",
     "GrantFacts",
     "GrantListScope",
+    "OpenDataRequest",
     "ProposalFacts",
     "ProposalListScope",
     "RankingFacts",
@@ -320,6 +332,8 @@ __all__ = [
     "list_scope",
     "may_reach",
     "narrative_upload_decision",
+    "open_data_agency",
+    "open_data_decision",
     "oversees_pool",
     "part_edit_decision",
     "peer_pools",
