@@ -140,13 +140,15 @@ def activity(root: ET.Element, project: Project, share: Share, today: datetime.d
 def iati_xml(
     projects: Sequence[Project], *, generated: datetime.datetime, today: datetime.date
 ) -> bytes:
-    """Every share of every project as one `iati-activities` document (UTF-8 bytes)."""
+    """Every published share of every project as one `iati-activities` document (UTF-8
+    bytes)."""
     root = ET.Element(
         "iati-activities",
         {"version": VERSION, "generated-datetime": generated.astimezone(datetime.UTC).isoformat()},
     )
     for project in projects:
         for share in project.shares:
-            activity(root, project, share, today)
+            if share.published:
+                activity(root, project, share, today)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

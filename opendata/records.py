@@ -43,7 +43,8 @@ class TranchePlan:
 @dataclass(frozen=True, slots=True)
 class Share:
     """One agency's side of a project: its own grant number, currency and awarded total, the
-    host institution it funds, and its tranches in order."""
+    host institution it funds, and its tranches in order. An unpublished share (another
+    agency's, in one agency's export) is only named by the published ones as related."""
 
     agency: str
     funder: Org
@@ -52,6 +53,7 @@ class Share:
     awarded: int
     recipient: Org
     tranches: tuple[TranchePlan, ...] = ()
+    published: bool = True
 
 
 @dataclass(frozen=True, slots=True)

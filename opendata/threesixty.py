@@ -80,8 +80,13 @@ def grant_record(project: Project, share: Share) -> dict[str, Any]:
 
 
 def grant_records(projects: Sequence[Project]) -> list[dict[str, Any]]:
-    """Every share of every project, in the projects' order then the shares' order."""
-    return [grant_record(project, share) for project in projects for share in project.shares]
+    """Every published share of every project, in the projects' order then the shares'."""
+    return [
+        grant_record(project, share)
+        for project in projects
+        for share in project.shares
+        if share.published
+    ]
 
 
 def package(

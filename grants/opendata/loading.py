@@ -99,8 +99,9 @@ def _utc_day(moment: datetime.datetime) -> datetime.date:
 async def load_projects(
     session: AsyncSession, filters: Filters, org_ids: Mapping[str, str], agency_id: uuid.UUID | None
 ) -> list[Project]:
-    """Every awarded project (of the call filtered on), with the shares of `agency_id` only
-    when given; projects without such a share are left out. Ordered by call and reference."""
+    """Every awarded project (of the call filtered on); with `agency_id`, only that agency's
+    shares are published (the others stay, to be named as related) and projects without
+    such a share are left out. Ordered by call and reference."""
     query = (
         select(Grant, Proposal, Call)
         .join(Proposal, Proposal.id == Grant.proposal_id)
@@ -124,17 +125,20 @@ async def load_projects(
     projects = []
     for grant, proposal, call in rows:
         shares = [
-            _share(side, parts[side.part_id], tranches[side.id], org_ids)
+            _share(side, parts[side.part_id], tranches[side.id], org_ids, agency_id)
             for side in grant.sides
-            if agency_id is None or side.agency_id == agency_id
         ]
-        if shares:
+        if any(share.published for share in shares):
             projects.append(_project(grant, proposal, call, shares, tranches))
     return projects
 
 
 def _share(
-    side: GrantSide, part: ProposalPart, tranches: list[Tranche], org_ids: Mapping[str, str]
+    side: GrantSide,
+    part: ProposalPart,
+    tranches: list[Tranche],
+    org_ids: Mapping[str, str],
+    agency_id: uuid.UUID | None,
 ) -> Share:
     org = funder(side.agency, org_ids)
     return Share(
@@ -145,6 +149,7 @@ def _share(
         awarded=side.awarded_total,
         recipient=recipient(part, side, org.id),
         tranches=tuple(_plan(t) for t in tranches),
+        published=agency_id is None or side.agency_id == agency_id,
     )
 
 

@@ -18,7 +18,7 @@ from opendata import Project, flat_csv, grant_records, iati_xml, package, packag
 
 DOCUMENTS = {
     "360giving.json": "application/json",
-    "360giving.csv": "text/csv; charset=utf-8",
+    "360giving.csv": "text/csv",
     "iati.xml": "application/xml",
 }
 
@@ -57,7 +57,7 @@ async def export(
     `open_data.exported` in the caller's transaction."""
     projects = await load_projects(session, filters, settings.open_data_org_ids, agency_id)
     body = render(name, projects, settings, utcnow())
-    records = sum(len(p.shares) for p in projects)
+    records = sum(share.published for p in projects for share in p.shares)
     await chain.append(
         session,
         actor=actor,

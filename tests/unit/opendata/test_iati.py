@@ -182,3 +182,13 @@ def test_every_value_has_a_currency_and_a_value_date_rule_7_8_1() -> None:
         assert {v.get("currency") for v in values} == {activity.get("default-currency")}
         assert all(v.get("value-date") for v in values)
         assert len(values) == 2 + 2 + 2
+
+
+def test_an_unpublished_share_has_no_activity_but_is_related() -> None:
+    root = document(shares=(jst_share(), replace(nafosted_share(), published=False)))
+
+    (only,) = root.findall("iati-activity")
+    assert only.findtext("iati-identifier") == "JP-JCN-1000000000001-JV-2026-0001-JST"
+    assert [r.get("ref") for r in only.findall("related-activity")] == [
+        "VN-COA-0100000001-JV-2026-0001-NAFOSTED"
+    ]

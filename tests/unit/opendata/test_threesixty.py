@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given
@@ -157,3 +158,12 @@ def test_the_flattened_csv_has_360givings_titles_and_one_row_per_share() -> None
         "Last Modified": "2027-04-10T09:30:00Z",
     }
     assert [row[0] for row in rows[1:]] == [JST_ID, NAFOSTED_ID]
+
+
+def test_an_unpublished_share_is_named_as_related_but_not_exported() -> None:
+    jst, nafosted = project().shares
+    one_side = project(shares=(jst, replace(nafosted, published=False)))
+
+    records = grant_records([one_side])
+
+    assert [(r["id"], r["relatedActivity"]) for r in records] == [(JST_ID, [NAFOSTED_ID])]
