@@ -160,7 +160,11 @@ def _project(
     shares: list[Share],
     tranches: Mapping[uuid.UUID, list[Tranche]],
 ) -> Project:
-    changed = [grant.updated_at, *(t.updated_at for s in grant.sides for t in tranches[s.id])]
+    own = [t for side in grant.sides for t in tranches[side.id]]
+    changed = [grant.updated_at, *(t.updated_at for t in own)]
+    # A grant is awarded before any of it is paid: when its row is younger than its first
+    # payment (history imported or replayed, as the demo's), the first payment day bounds it.
+    paid = [t.paid_on for t in own if t.state == "disbursed" and t.paid_on is not None]
     return Project(
         reference=proposal.reference or str(grant.id),
         call_code=call.code,
@@ -170,7 +174,7 @@ def _project(
         start=grant.start_date,
         end=grant.end_date,
         duration_years=grant.duration_years,
-        awarded_on=_utc_day(grant.created_at),
+        awarded_on=min([_utc_day(grant.created_at), *paid]),
         state=grant.state,
         modified=max(changed),
         shares=tuple(shares),
