@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.db.middleware import WRITES
 from grants.opendata.loading import resolve_filters
 from grants.opendata.service import export
 from grants.security import policy
@@ -87,6 +88,7 @@ class OpenDataController(Controller):
     @get(
         "/360giving.json",
         name="open_data:360giving-json",
+        opt={WRITES: True},
         responses=_ok(ThreeSixtyGivingPackage, "application/json", "A 360Giving package."),
     )
     async def threesixty_json(
@@ -109,6 +111,7 @@ class OpenDataController(Controller):
     @get(
         "/360giving.csv",
         name="open_data:360giving-csv",
+        opt={WRITES: True},
         responses=_ok(str, "text/csv", "360Giving's flattened CSV, one row per grant record."),
     )
     async def threesixty_csv(
@@ -128,6 +131,7 @@ class OpenDataController(Controller):
     @get(
         "/iati.xml",
         name="open_data:iati-xml",
+        opt={WRITES: True},
         responses=_ok(str, "application/xml", "IATI activities 2.03, one per agency share."),
     )
     async def iati(
