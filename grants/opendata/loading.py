@@ -8,8 +8,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -68,13 +69,13 @@ def funder(agency: Agency, org_ids: Mapping[str, str]) -> Org:
     return Org(org_ids.get(agency.code, f"ZZ-COFUND-{agency.code}"), agency.name, agency.country)
 
 
-def recipient(part: ProposalPart, side: GrantSide, funder_id: str) -> Org:
-    """The part's host institution by its ROR id; without one, an identifier in the funder's
-    own list (the side's grant number)."""
-    name = part.institution_name or part.institution_ror or side.number
-    if part.institution_ror:
-        return Org(f"XI-ROR-{part.institution_ror}", name, part.agency.country)
-    return Org(f"{funder_id}-RECIPIENT-{side.number}", name, part.agency.country)
+def recipient(host: Row[Any], side: GrantSide, funder_id: str) -> Org:
+    """The part's host institution (`host`: its ROR id, name and country) by its ROR id;
+    without one, an identifier in the funder's own list (the side's grant number)."""
+    name = host.institution_name or host.institution_ror or side.number
+    if host.institution_ror:
+        return Org(f"XI-ROR-{host.institution_ror}", name, host.country)
+    return Org(f"{funder_id}-RECIPIENT-{side.number}", name, host.country)
 
 
 def _plan(tranche: Tranche) -> TranchePlan:
@@ -102,8 +103,17 @@ async def load_projects(
     """Every awarded project (of the call filtered on); with `agency_id`, only that agency's
     shares are published (the others stay, to be named as related) and projects without
     such a share are left out. Ordered by call and reference."""
+    # Columns, not the proposal and call rows: those would load their eager relationships
+    # (parts, members, co-funders), which nothing published needs.
     query = (
-        select(Grant, Proposal, Call)
+        select(
+            Grant,
+            Proposal.reference,
+            Proposal.title,
+            Proposal.abstract,
+            Call.code,
+            Call.title.label("call_title"),
+        )
         .join(Proposal, Proposal.id == Grant.proposal_id)
         .join(Call, Call.id == Grant.call_id)
         .order_by(Call.code, Proposal.reference)
@@ -111,31 +121,40 @@ async def load_projects(
     if filters.call is not None:
         query = query.where(Grant.call_id == filters.call.id)
     rows = (await session.execute(query)).all()
-    part_ids = [side.part_id for grant, _, _ in rows for side in grant.sides]
-    parts = {
-        p.id: p
-        for p in await session.scalars(select(ProposalPart).where(ProposalPart.id.in_(part_ids)))
+    part_ids = [side.part_id for row in rows for side in row.Grant.sides]
+    hosts = {
+        host.id: host
+        for host in await session.execute(
+            select(
+                ProposalPart.id,
+                ProposalPart.institution_ror,
+                ProposalPart.institution_name,
+                Agency.country,
+            )
+            .join(Agency, Agency.id == ProposalPart.agency_id)
+            .where(ProposalPart.id.in_(part_ids))
+        )
     }
     tranches: dict[uuid.UUID, list[Tranche]] = defaultdict(list)
-    grant_ids = [grant.id for grant, _, _ in rows]
+    grant_ids = [row.Grant.id for row in rows]
     for tranche in await session.scalars(
         select(Tranche).where(Tranche.grant_id.in_(grant_ids)).order_by(Tranche.position)
     ):
         tranches[tranche.side_id].append(tranche)
     projects = []
-    for grant, proposal, call in rows:
+    for row in rows:
         shares = [
-            _share(side, parts[side.part_id], tranches[side.id], org_ids, agency_id)
-            for side in grant.sides
+            _share(side, hosts[side.part_id], tranches[side.id], org_ids, agency_id)
+            for side in row.Grant.sides
         ]
         if any(share.published for share in shares):
-            projects.append(_project(grant, proposal, call, shares, tranches))
+            projects.append(_project(row, shares, tranches))
     return projects
 
 
 def _share(
     side: GrantSide,
-    part: ProposalPart,
+    host: Row[Any],
     tranches: list[Tranche],
     org_ids: Mapping[str, str],
     agency_id: uuid.UUID | None,
@@ -147,30 +166,27 @@ def _share(
         number=side.number,
         currency=side.currency,
         awarded=side.awarded_total,
-        recipient=recipient(part, side, org.id),
+        recipient=recipient(host, side, org.id),
         tranches=tuple(_plan(t) for t in tranches),
         published=agency_id is None or side.agency_id == agency_id,
     )
 
 
 def _project(
-    grant: Grant,
-    proposal: Proposal,
-    call: Call,
-    shares: list[Share],
-    tranches: Mapping[uuid.UUID, list[Tranche]],
+    row: Row[Any], shares: list[Share], tranches: Mapping[uuid.UUID, list[Tranche]]
 ) -> Project:
+    grant: Grant = row.Grant
     own = [t for side in grant.sides for t in tranches[side.id]]
     changed = [grant.updated_at, *(t.updated_at for t in own)]
     # A grant is awarded before any of it is paid: when its row is younger than its first
     # payment (history imported or replayed, as the demo's), the first payment day bounds it.
     paid = [t.paid_on for t in own if t.state == "disbursed" and t.paid_on is not None]
     return Project(
-        reference=proposal.reference or str(grant.id),
-        call_code=call.code,
-        call_title=call.title.get("en") or call.code,
-        titles={k: v for k, v in proposal.title.items() if v},
-        abstracts={k: v for k, v in proposal.abstract.items() if v},
+        reference=row.reference or str(grant.id),
+        call_code=row.code,
+        call_title=row.call_title.get("en") or row.code,
+        titles={k: v for k, v in row.title.items() if v},
+        abstracts={k: v for k, v in row.abstract.items() if v},
         start=grant.start_date,
         end=grant.end_date,
         duration_years=grant.duration_years,

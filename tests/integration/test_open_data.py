@@ -16,13 +16,14 @@ from typing import Any
 import httpx
 import pytest
 from lxml import etree
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from grants.db.models import AuditEvent
 from grants.settings import Settings
 from opendata import quality_problems
 from tests.factories import bearer, make_user
+from tests.factories_awards import make_deciding, make_grant, with_tranches
 from tests.factories_opendata import ORG_IDS, Awarded, make_awarded
 from tests.unit.opendata.schemas import schema_errors, xsd_errors
 
@@ -348,3 +349,35 @@ async def test_a_researcher_may_not_export(client: Client, db: AsyncSession) -> 
         "policy.open_data.publishers_only",
         "Open-data exports are for officers, auditors and admins.",
     )
+
+
+async def test_the_export_reads_with_the_same_queries_for_one_grant_and_for_three(
+    client: Client, db: AsyncSession, engine: AsyncEngine
+) -> None:
+    """Reads only: the audit append's statements grow with the Merkle tree's shape, not with
+    the grants."""
+    panel = await make_deciding(db, n_proposals=3)
+    headers = await auditor(db)
+    selects: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "merkle_nodes" not in statement:
+            selects.append(statement)
+
+    async def counted() -> tuple[int, int]:
+        selects.clear()
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        response = await client.get("/api/open-data/360giving.json", headers=headers)
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+        return len(selects), len(response.json()["grants"])
+
+    await with_tranches(db, panel, await make_grant(db, panel, panel.proposals[0]))
+    one = await counted()
+    for proposal in panel.proposals[1:]:
+        await with_tranches(db, panel, await make_grant(db, panel, proposal))
+    three = await counted()
+
+    assert (one[1], three[1]) == (2, 6)
+    # the principal, the grants with their sides and agencies, the hosts, the tranches and
+    # the audit append's own reads
+    assert (one[0], three[0]) == (8, 8)
