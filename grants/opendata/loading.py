@@ -19,6 +19,7 @@ from grants.errors import FieldError, Invalid
 from grants.opendata.problems import REFUSED, UNKNOWN_AGENCY, UNKNOWN_CALL
 from grants.security.policy import OpenDataRequest
 from opendata import Org, Payment, Project, Share, TranchePlan
+from workflows.machines.tranche import TrancheState
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ def recipient(host: Row[Any], side: GrantSide, funder_id: str) -> Org:
 
 def _plan(tranche: Tranche) -> TranchePlan:
     paid = None
-    if tranche.state == "disbursed" and tranche.disbursed_amount is not None:
+    if tranche.state == TrancheState.DISBURSED and tranche.disbursed_amount is not None:
         day = tranche.paid_on or tranche.disbursed_at.date()  # type: ignore[union-attr]
         paid = Payment(day, tranche.disbursed_amount, tranche.payment_reference)
     return TranchePlan(
@@ -180,7 +181,7 @@ def _project(
     changed = [grant.updated_at, *(t.updated_at for t in own)]
     # A grant is awarded before any of it is paid: when its row is younger than its first
     # payment (history imported or replayed, as the demo's), the first payment day bounds it.
-    paid = [t.paid_on for t in own if t.state == "disbursed" and t.paid_on is not None]
+    paid = [t.paid_on for t in own if t.state == TrancheState.DISBURSED and t.paid_on is not None]
     return Project(
         reference=row.reference or str(grant.id),
         call_code=row.code,
