@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy grants workflows reviewers storage messages schedules transparency
+	$(BIN)/mypy grants workflows reviewers storage messages schedules transparency opendata
 
 diagram: $(VENV)/.installed
 	$(BIN)/grants workflows diagram

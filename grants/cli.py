@@ -13,6 +13,7 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from grants.common.emails import normalise
+from grants.opendata.cli import open_data
 from grants.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -646,3 +647,6 @@ def workflows_diagram(output: Path, check: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     click.echo(f"wrote {output}")
+
+
+main.add_command(open_data)

@@ -21,6 +21,7 @@ from grants.documents.controllers import DocumentController
 from grants.exports.controllers import ExportController
 from grants.fx.controllers import FxRateController
 from grants.health import health
+from grants.opendata.controllers import OpenDataController
 from grants.proposals.controllers import InvitationController, ProposalController
 from grants.proposals.part_controllers import PartController
 from grants.reporting.controllers import MoneyController
@@ -72,5 +73,6 @@ ROUTES: list[Any] = [
     FxRateController,
     MoneyController,
     ExportController,
+    OpenDataController,
     *(router_for(binding) for binding in BINDINGS),
 ]

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     audit_log_key: str | None = Field(default=None, repr=False)
     audit_log_key_file: Path | None = None
 
+    # Open data (grants.opendata): each agency's organisation identifier in org-id.guide form
+    # (`JP-JCN-<corporate number>`, `XI-ROR-<ror id>`), as JSON: {"JST": "JP-JCN-…"}. An agency
+    # not listed is published as `ZZ-COFUND-<code>` (ZZ: no registered list), which the
+    # data-quality check accepts but a publisher must replace before publishing.
+    open_data_org_ids: dict[str, str] = Field(default_factory=dict)
+    open_data_publisher: str = "CoFund"
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:

@@ -300,6 +300,18 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/api/grants/{grant_id:uuid}/money"): row(
         404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
     ),
+    # Open data: officers export their own agency's grant records (FWO's: none, still 200;
+    # the CSV is asked for the call JV-2026, which FWO does not co-fund: 403), auditors and
+    # admins every agency's; researchers and reviewers 403.
+    ("GET", "/api/open-data/360giving.json"): row(
+        403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200
+    ),
+    ("GET", "/api/open-data/360giving.csv"): row(
+        403, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("GET", "/api/open-data/iati.xml"): row(
+        403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200
+    ),
     # Rankings: JST's ranking is behind JST's wall until the joint panel.
     ("POST", "/api/calls/{call_id:uuid}/rankings/{code:str}/draft"): row(403, jst=409),
     ("GET", "/api/calls/{call_id:uuid}/joint-ranking"): row(

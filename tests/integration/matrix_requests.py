@@ -163,6 +163,9 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("GET", "/api/calls/{call_id:uuid}"): Req(),
     ("GET", "/api/calls/{call_id:uuid}/money"): Req(query={"reporting_currency": "USD"}),
     ("GET", "/api/grants/{grant_id:uuid}/money"): Req(),
+    ("GET", "/api/open-data/360giving.json"): Req(),
+    ("GET", "/api/open-data/360giving.csv"): Req(query={"call": "JV-2026"}),
+    ("GET", "/api/open-data/iati.xml"): Req(),
     ("PATCH", "/api/calls/{call_id:uuid}"): Req(json=versioned("call", topics=["EDA"])),
     ("POST", "/api/proposals"): Req(
         json=lambda w: {

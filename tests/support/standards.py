@@ -1,6 +1,7 @@
 """Where the standards' own files live: `../shared/standards/` beside the repository root when
 it is there (the maintained copy), else the copy under `tests/data/standards/` (the Merkle test
-vectors, Apache-2.0, licence beside them), so a clone anywhere runs the same checks.
+vectors, the 360Giving schemas and the IATI XSD, each with its licence beside it), so a clone
+anywhere runs the same checks.
 
 A missing directory is an error, never a skip: the vector, schema and XSD tests are what prove
 the exports and proofs conform, and a run that silently lost them would prove nothing.

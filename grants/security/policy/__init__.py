@@ -130,6 +130,12 @@ behind the same walls as the reads (their own pool's assignments and reviews unl
 reviews jointly, their own agency's ranking and the joint one, the other agency's decision once
 settled), without reviewer identities and without the audit log; FX rates are everyone's.
 Researchers and reviewers export nothing (403). The CLI exports as an auditor.
+
+**Open data.** The 360Giving and IATI exports publish awarded grants as their standards
+publish them (no person's name, no e-mail address: organisations, amounts, dates, titles and
+abstracts). Each agency publishes its own side: an officer exports only their own agency's
+grant records (filtering by another agency, or by a call their agency does not co-fund, is
+403); auditors and admins export every agency's; researchers and reviewers get 403.
 """
 
 from __future__ import annotations
@@ -189,6 +195,11 @@ from grants.security.policy.exports import (
     export_scope,
 )
 from grants.security.policy.money import call_money_decision, fx_rate_write_decision
+from grants.security.policy.open_data import (
+    OpenDataRequest,
+    open_data_agency,
+    open_data_decision,
+)
 from grants.security.policy.proposals import (
     ProposalFacts,
     ProposalListScope,
@@ -295,6 +306,7 @@ __all__ = [
     "Facts",
     "GrantFacts",
     "GrantListScope",
+    "OpenDataRequest",
     "ProposalFacts",
     "ProposalListScope",
     "RankingFacts",
@@ -341,6 +353,8 @@ __all__ = [
     "list_scope",
     "may_reach",
     "narrative_upload_decision",
+    "open_data_agency",
+    "open_data_decision",
     "oversees_pool",
     "part_edit_decision",
     "peer_pools",
