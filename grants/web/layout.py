@@ -10,6 +10,9 @@ code and parameters travel in a short-lived cookie and show once, in the next pa
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from messages import REGISTRY, Message, render
 
 FLASH_COOKIE = "cofund_flash"
 FlashKind = Literal["success", "error", "info"]
+_KINDS: dict[str, FlashKind] = {"success": "success", "error": "error", "info": "info"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,9 @@ def flash(
 ) -> Redirect:
     """`response` carrying `message` to show once on the next page."""
     params = {k: v for k, v in message.params.items() if isinstance(v, str | int)}
-    value = json.dumps({"code": message.code, "kind": kind, "params": params}, ensure_ascii=True)
+    body = json.dumps({"code": message.code, "kind": kind, "params": params}, ensure_ascii=True)
+    encoded = base64.urlsafe_b64encode(body.encode()).decode()
+    value = f"{encoded}.{_sign(settings, encoded)}"
     response.cookies.append(
         Cookie(
             key=FLASH_COOKIE,
@@ -63,16 +69,20 @@ def flash(
     return response
 
 
-def _taken_flash(request: Request[Any, Any, Any], locale: str) -> Flash | None:
-    """The flash left for this page, when it names a message we define (a forged cookie can
-    only pick one of our sentences, never write its own)."""
-    raw = request.cookies.get(FLASH_COOKIE)
-    if not raw:
+def _sign(settings: Settings, value: str) -> str:
+    return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def _taken_flash(request: Request[Any, Any, Any], settings: Settings, locale: str) -> Flash | None:
+    """The flash left for this page, when we signed it (a cookie planted by a sibling site
+    cannot put words in our mouth) and it names a message we define."""
+    encoded, _, signature = request.cookies.get(FLASH_COOKIE, "").partition(".")
+    if not encoded or not hmac.compare_digest(signature, _sign(settings, encoded)):
         return None
     try:
-        data = json.loads(raw)
+        data = json.loads(base64.urlsafe_b64decode(encoded))
         definition = REGISTRY[data["code"]]
-        kind = data["kind"] if data["kind"] in ("success", "error", "info") else "info"
+        kind = _KINDS.get(data["kind"], "info")
         params = {str(k): v for k, v in dict(data.get("params", {})).items()}
         return Flash(kind, render(definition(**params), locale))
     except Exception:  # unreadable, or parameters that no longer fit: drop it
@@ -91,7 +101,7 @@ def page(
 ) -> Template:
     """`template` rendered in the page's language with the layout's context."""
     locale = page_locale(request)
-    shown = _taken_flash(request, locale)
+    shown = _taken_flash(request, settings, locale)
     cookies = list(remember_choice(request, settings))
     if request.cookies.get(FLASH_COOKIE):
         cookies.append(Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/"))
