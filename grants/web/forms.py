@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Request
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.pydantic_messages import pydantic_message
 from grants.errors import DomainError
@@ -16,6 +17,13 @@ from grants.web.i18n import page_locale
 from messages import render
 
 FormErrors = dict[str, str]
+
+
+async def discard(session: AsyncSession) -> None:
+    """Undo a refused form's half-done work before the page is drawn again, and forget every
+    loaded row so the page reads them afresh (not the refused edit's, nor expired ones)."""
+    await session.rollback()
+    session.expunge_all()
 
 
 def whole(text: str | None) -> int | str | None:

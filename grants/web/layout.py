@@ -25,7 +25,7 @@ from litestar.response import Redirect, Template
 from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.web.i18n import page_locale, remember_choice
-from messages import REGISTRY, Message, render
+from messages import REGISTRY, Message, Term, render
 
 FLASH_COOKIE = "cofund_flash"
 FlashKind = Literal["success", "error", "info"]
@@ -51,7 +51,7 @@ def flash(
     response: Redirect, message: Message, settings: Settings, kind: FlashKind = "success"
 ) -> Redirect:
     """`response` carrying `message` to show once on the next page."""
-    params = {k: v for k, v in message.params.items() if isinstance(v, str | int)}
+    params = {k: _param(v) for k, v in message.params.items() if isinstance(v, str | int | Term)}
     body = json.dumps({"code": message.code, "kind": kind, "params": params}, ensure_ascii=True)
     encoded = base64.urlsafe_b64encode(body.encode()).decode()
     value = f"{encoded}.{_sign(settings, encoded)}"
@@ -69,6 +69,17 @@ def flash(
     return response
 
 
+def _param(value: str | int | Term) -> object:
+    # A term (an event's name) travels as its code: the next page says it in its own language.
+    return {"term": value.code, "value": value.value} if isinstance(value, Term) else value
+
+
+def _unparam(value: object) -> object:
+    if isinstance(value, dict):
+        return Term(str(value["term"]), str(value["value"]))
+    return value
+
+
 def _sign(settings: Settings, value: str) -> str:
     return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
@@ -83,7 +94,7 @@ def _taken_flash(request: Request[Any, Any, Any], settings: Settings, locale: st
         data = json.loads(base64.urlsafe_b64decode(encoded))
         definition = REGISTRY[data["code"]]
         kind = _KINDS.get(data["kind"], "info")
-        params = {str(k): v for k, v in dict(data.get("params", {})).items()}
+        params = {str(k): _unparam(v) for k, v in dict(data.get("params", {})).items()}
         return Flash(kind, render(definition(**params), locale))
     except Exception:  # unreadable, or parameters that no longer fit: drop it
         return None

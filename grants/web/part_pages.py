@@ -29,7 +29,7 @@ from grants.proposals.access import visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
-from grants.web.forms import FormErrors, field_errors, validation_errors, whole
+from grants.web.forms import FormErrors, discard, field_errors, validation_errors, whole
 from grants.web.layout import flash
 from grants.web.researcher import proposal_page
 from grants.web.views import check_form_csrf
@@ -232,15 +232,23 @@ async def _attempt(
     except (ValidationError, DomainError) as exc:
         if isinstance(exc, DomainError) and exc.status not in (409, 422):
             raise
-        await session.rollback()
+        await discard(session)
         found = (
             validation_errors(exc, request)
             if isinstance(exc, ValidationError)
             else field_errors(exc, request)
         )
         errors = name_errors(found) if name_errors else _prefixed(found, prefix or "")
+        status = exc.status if isinstance(exc, DomainError) else 422
         return await proposal_page(
-            request, settings, principal, session, proposal_id, form=form, errors=errors
+            request,
+            settings,
+            principal,
+            session,
+            proposal_id,
+            form=form,
+            errors=errors,
+            status=status,
         )
     target = request.app.route_reverse("web:proposal", proposal_id=proposal_id)
     return flash(Redirect(path=target), done, settings)

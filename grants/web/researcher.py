@@ -28,14 +28,14 @@ from grants.proposals.access import visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
-from grants.web.forms import FormErrors, field_errors, texts, validation_errors, whole
+from grants.web.forms import FormErrors, discard, field_errors, texts, validation_errors, whole
 from grants.web.i18n import page_locale
 from grants.web.layout import Crumb, flash, page
 from grants.web.proposal_page import proposal_context
 from grants.web.terms import EVENTS
 from grants.web.views import check_form_csrf
 from grants.workflow.service import EventRequest, fire
-from messages import define, render
+from messages import Term, define
 from messages.render import catalog
 from workflows.machines.call import CallState
 
@@ -156,7 +156,7 @@ class ResearcherPages(Controller):
             )
             await services.update(db_session, proposal, call, roles, body, actor=principal.actor)
         except ValidationError as exc:
-            await db_session.rollback()
+            await discard(db_session)
             errors = validation_errors(exc, request)
             return await proposal_page(
                 request, settings, principal, db_session, proposal_id, form=data, errors=errors
@@ -164,10 +164,17 @@ class ResearcherPages(Controller):
         except DomainError as exc:
             if not exc.errors and exc.status != 409:
                 raise
-            await db_session.rollback()
+            await discard(db_session)
             errors = field_errors(exc, request)
             return await proposal_page(
-                request, settings, principal, db_session, proposal_id, form=data, errors=errors
+                request,
+                settings,
+                principal,
+                db_session,
+                proposal_id,
+                form=data,
+                errors=errors,
+                status=exc.status,
             )
         target = request.app.route_reverse("web:proposal", proposal_id=proposal.id)
         return flash(Redirect(path=target), PROPOSAL_SAVED(), settings)
@@ -202,14 +209,20 @@ class ResearcherPages(Controller):
                 request_id=request_id_of(request),
             )
         except (Conflict, Invalid) as exc:
-            await db_session.rollback()
+            await discard(db_session)
             errors = field_errors(exc, request)
             return await proposal_page(
-                request, settings, principal, db_session, proposal_id, errors=errors
+                request,
+                settings,
+                principal,
+                db_session,
+                proposal_id,
+                errors=errors,
+                status=exc.status,
             )
         target = request.app.route_reverse("web:proposal", proposal_id=proposal_id)
         label = EVENTS.get(event)
-        done = EVENT_DONE(event=render(label(), page_locale(request)) if label else event)
+        done = EVENT_DONE(event=Term(label.code, event) if label else event)
         return flash(Redirect(path=target), done, settings)
 
     @post("/invitations/{invitation_id:uuid}/accept", name="web:invitation-accept")
@@ -284,7 +297,10 @@ async def proposal_page(
     *,
     form: dict[str, str] | None = None,
     errors: FormErrors | None = None,
+    status: int = 422,
 ) -> Template:
+    """The proposal page; with `errors` (a refused form) answered with `status`, showing each
+    message at its field and what was typed (`form`)."""
     proposal, call, roles = await visible_proposal(session, principal, proposal_id, reading=True)
     detail = await services.detail(session, principal, proposal, call, roles)
     context = await proposal_context(session, principal, proposal, call, roles, detail)
@@ -293,7 +309,7 @@ async def proposal_page(
         "researcher/proposal.html",
         settings=settings,
         principal=principal,
-        status=422 if errors else 200,
+        status=status if errors else 200,
         crumbs=[
             Crumb(_label(request, "Dashboard"), request.app.route_reverse("web:home")),
             Crumb(call.code, request.app.route_reverse("web:call", call_id=call.id)),
