@@ -11,19 +11,24 @@ from typing import Any
 from babel.numbers import get_currency_precision
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from grants.awards.decision_views import decisions
 from grants.bindings import PROPOSALS
+from grants.common.pagination import Window
 from grants.db.models import Call, Proposal, ProposalPart
 from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.proposals import schemas
 from grants.proposals.access import part_roles, proposal_facts
 from grants.proposals.checks import terms_for
 from grants.proposals.workflow import proposal_context as guard_facts
+from grants.reviews.scoring.visibility import proposal_reviews
 from grants.security import policy
-from grants.security.policy.core import PI
+from grants.security.policy.core import CONSORTIUM, PI
 from grants.security.principal import Principal
 from grants.workflow.service import options
 from messages import Message
 from workflows.machines.proposal import ProposalState
+
+DECIDED = frozenset({ProposalState.AWARDED, ProposalState.REJECTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,9 @@ async def proposal_context(
     actions = [Action(o.event, o.allowed, o.reasons) for o in found if o.event in bare]
     editable = policy.edit_decision(proposal_facts(proposal, roles)).allowed
     sides = [_side(principal, proposal, call, part) for part in proposal.parts]
+    outcome = await _outcome(session, principal, proposal, call, roles)
     return {
+        **outcome,
         "sides": {side.agency: side for side in sides},
         "categories": BUDGET_CATEGORIES,
         "years": list(range(1, proposal.duration_years + 1)),
@@ -104,3 +111,22 @@ async def proposal_context(
         "editable": editable,
         "closes_at": call.closes_at,
     }
+
+
+async def _outcome(
+    session: AsyncSession,
+    principal: Principal,
+    proposal: Proposal,
+    call: Call,
+    roles: frozenset[str],
+) -> dict[str, Any]:
+    """Once decided, what the consortium reads of it: each agency's decision (never who made
+    it) and the reviews as applicants see them (scores and comments to them, never who wrote
+    them or what was said to the panel), through the same functions as the API's
+    `GET …/decisions` and `GET …/reviews`."""
+    if proposal.state not in DECIDED or not roles & CONSORTIUM:
+        return {"decisions": [], "reviews": []}
+    shown = policy.decisions_shown(principal, roles, proposal.state)
+    found = await decisions(session, proposal, call, shown)
+    reviews = await proposal_reviews(session, principal, proposal.id, Window(100, 0))
+    return {"decisions": found, "reviews": reviews.items, "rubric": call.rubric}

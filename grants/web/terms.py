@@ -29,6 +29,13 @@ STATES: dict[str, Definition] = {
     "member.pi": define("web.member.role.pi", "PI"),
     "member.co_investigator": define("web.member.role.co_investigator", "co-investigator"),
     "member.member": define("web.member.role.member", "member"),
+    "decision.approve": define("web.decision.approve", "approved"),
+    "decision.reject": define("web.decision.reject", "rejected"),
+    "recommendation.fund": define("web.recommendation.fund", "fund"),
+    "recommendation.fund_if_possible": define(
+        "web.recommendation.fund_if_possible", "fund if possible"
+    ),
+    "recommendation.do_not_fund": define("web.recommendation.do_not_fund", "do not fund"),
     "category.personnel": define("web.budget.category.personnel", "personnel"),
     "category.equipment": define("web.budget.category.equipment", "equipment"),
     "category.consumables": define("web.budget.category.consumables", "consumables"),

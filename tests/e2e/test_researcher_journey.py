@@ -239,3 +239,29 @@ def test_small_screen_shows_every_part_of_the_layout(
 
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
+
+
+def test_decided_proposal_shows_the_decisions_and_the_reviews_as_applicants_read_them(
+    chromium: Browser, live_server: str
+) -> None:
+    context = _context(chromium, live_server, "ja-JP")
+    try:
+        page = context.new_page()
+        _sign_in(page, "rina.abe@demo.cofund.example", "サインイン")
+        row = page.locator("table.proposals tbody tr", has_text="不採択")
+        with page.expect_navigation():
+            row.locator("a").click()
+
+        expect(page.locator("#decision-title")).to_have_text("採否の決定")
+        expect(page.locator(".decision h3", has_text="JST")).to_have_text("JST：不採択")
+        reviews = page.locator(".review")
+        assert reviews.count() >= 1
+        expect(reviews.first.locator("h4")).to_contain_text("審査 1")
+        # Applicants never read who reviewed, nor what was said to the panel alone.
+        assert (
+            "@demo.cofund.example" not in page.locator("#decision-title").locator("..").inner_text()
+        )
+        expect(page.get_by_role("button", name="提案書を提出")).to_have_count(0)
+        _checked(page, "proposal-decided")
+    finally:
+        context.close()
