@@ -35,6 +35,8 @@ from grants.reviews.pool.call_controllers import (
 from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
 from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
 from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.part_pages import PartPages
+from grants.web.researcher import ResearcherPages
 from grants.web.views import WebController
 from grants.workflow.routes import router_for
 
@@ -48,6 +50,8 @@ ROUTES: list[Any] = [
     TransparencyLogController,
     WitnessKeyController,
     WebController,
+    ResearcherPages,
+    PartPages,
     CallController,
     ProposalController,
     PartController,

@@ -158,6 +158,23 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/login"): Req(form={"email": "pi@a.example", "password": "x", "csrf": "forged"}),
     ("GET", "/login"): Req(),
     ("POST", "/logout"): Req(form={"csrf": "forged"}),
+    ("GET", "/calls"): Req(),
+    ("GET", "/calls/{call_id:uuid}"): Req(),
+    ("POST", "/calls/{call_id:uuid}/proposals"): Req(form={"csrf": "forged"}),
+    ("GET", "/proposals/{proposal_id:uuid}"): Req(),
+    ("POST", "/proposals/{proposal_id:uuid}"): Req(form={"csrf": "forged", "version": "1"}),
+    ("POST", "/proposals/{proposal_id:uuid}/events/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("POST", "/invitations/{invitation_id:uuid}/accept"): Req(form={"csrf": "forged"}),
+    ("POST", "/proposals/{proposal_id:uuid}/invitations"): Req(form={"csrf": "forged"}),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"): Req(form={"csrf": "forged"}),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members"): Req(
+        form={"csrf": "forged"}
+    ),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/budget"): Req(
+        form={"csrf": "forged"}
+    ),
     ("POST", "/api/calls"): Req(json=lambda w: call_body(code="JV-2031", agencies=_terms())),
     ("GET", "/api/calls"): Req(),
     ("GET", "/api/calls/{call_id:uuid}"): Req(),

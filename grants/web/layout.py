@@ -1,0 +1,132 @@
+"""What every page's layout needs, in one place: the reader, their language and time zone, the
+form token, the flash message left by the previous request, and the breadcrumbs.
+
+A view renders with `page(request, "dir/name.html", principal=…, crumbs=[…], **context)`; the
+layout (`templates/base.html`) draws the navigation for the reader's roles, the language
+switcher, their name and time zone, the skip link, the flash and the breadcrumbs. A handler
+that redirects after a change says what happened with `flash(redirect, SAVED())`: the message's
+code and parameters travel in a short-lived cookie and show once, in the next page's language.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from grants.security.principal import Principal
+from grants.settings import Settings
+from grants.web.i18n import page_locale, remember_choice
+from messages import REGISTRY, Message, Term, render
+
+FLASH_COOKIE = "cofund_flash"
+FlashKind = Literal["success", "error", "info"]
+_KINDS: dict[str, FlashKind] = {"success": "success", "error": "error", "info": "info"}
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """One step of the breadcrumbs: its label (already in the reader's language) and its link
+    (none for the current page)."""
+
+    label: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flash:
+    kind: FlashKind
+    text: str
+
+
+def flash(
+    response: Redirect, message: Message, settings: Settings, kind: FlashKind = "success"
+) -> Redirect:
+    """`response` carrying `message` to show once on the next page."""
+    params = {k: _param(v) for k, v in message.params.items() if isinstance(v, str | int | Term)}
+    body = json.dumps({"code": message.code, "kind": kind, "params": params}, ensure_ascii=True)
+    encoded = base64.urlsafe_b64encode(body.encode()).decode()
+    value = f"{encoded}.{_sign(settings, encoded)}"
+    response.cookies.append(
+        Cookie(
+            key=FLASH_COOKIE,
+            value=value,
+            max_age=60,
+            httponly=True,
+            secure=settings.cookie_secure,
+            samesite="lax",
+            path="/",
+        )
+    )
+    return response
+
+
+def _param(value: str | int | Term) -> object:
+    # A term (an event's name) travels as its code: the next page says it in its own language.
+    return {"term": value.code, "value": value.value} if isinstance(value, Term) else value
+
+
+def _unparam(value: object) -> object:
+    if isinstance(value, dict):
+        return Term(str(value["term"]), str(value["value"]))
+    return value
+
+
+def _sign(settings: Settings, value: str) -> str:
+    return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def _taken_flash(request: Request[Any, Any, Any], settings: Settings, locale: str) -> Flash | None:
+    """The flash left for this page, when we signed it (a cookie planted by a sibling site
+    cannot put words in our mouth) and it names a message we define."""
+    encoded, _, signature = request.cookies.get(FLASH_COOKIE, "").partition(".")
+    if not encoded or not hmac.compare_digest(signature, _sign(settings, encoded)):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(encoded))
+        definition = REGISTRY[data["code"]]
+        kind = _KINDS.get(data["kind"], "info")
+        params = {str(k): _unparam(v) for k, v in dict(data.get("params", {})).items()}
+        return Flash(kind, render(definition(**params), locale))
+    except Exception:  # unreadable, or parameters that no longer fit: drop it
+        return None
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    *,
+    settings: Settings,
+    principal: Principal | None = None,
+    crumbs: Sequence[Crumb] = (),
+    status: int = 200,
+    **context: Any,
+) -> Template:
+    """`template` rendered in the page's language with the layout's context."""
+    locale = page_locale(request)
+    shown = _taken_flash(request, settings, locale)
+    cookies = list(remember_choice(request, settings))
+    if request.cookies.get(FLASH_COOKIE):
+        cookies.append(Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/"))
+    return Template(
+        template,
+        context={
+            **context,
+            "me": principal,
+            "csrf": principal.csrf_token if principal else context.get("csrf"),
+            "locale": locale,
+            "crumbs": list(crumbs),
+            "flash": shown,
+        },
+        status_code=status,
+        cookies=cookies,
+        headers={"Content-Language": locale},
+    )
