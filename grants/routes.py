@@ -33,6 +33,7 @@ from grants.reviews.pool.call_controllers import (
 from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
 from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
 from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.reviewer_views import ReviewerPageController
 from grants.web.views import WebController
 from grants.workflow.routes import router_for
 
@@ -46,6 +47,7 @@ ROUTES: list[Any] = [
     TransparencyLogController,
     WitnessKeyController,
     WebController,
+    ReviewerPageController,
     CallController,
     ProposalController,
     PartController,
