@@ -193,7 +193,8 @@ async def test_decline_service_without_reason_refused_next_to_field_keeping_noth
     error = re.search(
         rf'<p class="error" id="reason-{scene.service.id}-error">(.*?)</p>', answer.text
     )
-    assert error is not None and error.group(1) == "Vui lòng nhập ít nhất 1 ký tự."
+    assert error is not None
+    assert error.group(1) == "Vui lòng nhập ít nhất 1 ký tự."
     await db.refresh(scene.service)
     assert (scene.service.state, scene.service.version) == ("invited", 1)
 
