@@ -132,7 +132,9 @@ async def test_dashboard_in_japanese_names_states_and_zones(
     client: Client, db: AsyncSession
 ) -> None:
     scene = await _scene(client, db)
-    await assign(db, scene.panel.proposals[0], scene.reviewer, scene.panel.jst, state="invited")
+    row = await assign(
+        db, scene.panel.proposals[0], scene.reviewer, scene.panel.jst, state="invited"
+    )
 
     page = await client.get("/reviewer?lang=ja", headers=HTML)
 
@@ -140,8 +142,13 @@ async def test_dashboard_in_japanese_names_states_and_zones(
     assert '<html lang="ja">' in page.text
     assert page.headers["content-language"] == "ja"
     assert "<h1>私の審査</h1>" in page.text
-    assert "日本時間: 2030/08/31 17:00:00 (Asia/Tokyo)" in page.text
-    assert "ベトナム時間: 2030/08/31 15:00:00 (Asia/Ho_Chi_Minh)" in page.text
+    assert text_of(page.text, f"assignment-{row.id}") == (
+        "JV-2026-0001 · JV-2026 審査委員プール：JST · 状態： 依頼中 審査期限： "
+        "日本時間: 2030/08/31 17:00:00 (Asia/Tokyo) "
+        "ベトナム時間: 2030/08/31 15:00:00 (Asia/Ho_Chi_Minh) "
+        "承諾する：JV-2026-0001 の審査 "
+        "辞退の理由（JV-2026-0001 の審査） 辞退する：JV-2026-0001 の審査"
+    )
 
 
 async def test_dashboard_for_a_researcher_is_forbidden(client: Client, db: AsyncSession) -> None:
