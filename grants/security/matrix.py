@@ -149,6 +149,14 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/reviewer/conflicts"): row(403),
     ("POST", "/reviewer/proposals/{proposal_id:uuid}/bid"): row(403),
     ("POST", "/reviewer/assignments/{assignment_id:uuid}/review"): row(403),
+    # The researchers' pages read like their API twins; their forms meet the CSRF check first.
+    ("GET", "/calls"): row(200),
+    ("GET", "/calls/{call_id:uuid}"): row(200),
+    ("POST", "/calls/{call_id:uuid}/proposals"): row(403),
+    ("GET", "/proposals/{proposal_id:uuid}"): row(200, outsider=404, bystander=404, fwo=404),
+    ("POST", "/proposals/{proposal_id:uuid}"): row(403),
+    ("POST", "/proposals/{proposal_id:uuid}/events/{event:str}"): row(403),
+    ("POST", "/invitations/{invitation_id:uuid}/accept"): row(403),
     # Calls: the body makes JST and NAFOSTED co-fund the new call, so FWO's officer is refused
     # as invalid input (their own agency must co-fund the call they create, see the policy).
     # FWO sees its own draft call besides the joint one; drafts of others stay hidden.

@@ -11,6 +11,8 @@ request), so `<html lang="{{ locale }}">` and the text always agree.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Template as JinjaTemplate
@@ -22,8 +24,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from grants.common.locales import request_locale
 from grants.settings import Settings
-from messages import LOCALES
-from messages.render import catalog
+from grants.web.terms import LABELS
+from messages import LOCALES, Instant, Message, format_value
+from messages.render import catalog, render
 
 LANG_PARAM = "lang"
 LANG_COOKIE = "cofund_lang"
@@ -100,6 +103,17 @@ class LocalisedTemplate(JinjaTemplate):
         return super().new_context(vars, shared, locals)
 
 
+@pass_context
+def _say(context: Context, message: Message | str) -> str:
+    """A message (a guard's reason, a checklist item) in the reader's language."""
+    return render(message, _locale_of(context)) if isinstance(message, Message) else message
+
+
+def _pairs(values: Any) -> list[tuple[str, str]]:
+    """`["a", "b"]` as select options whose value is their text."""
+    return [(v, v) for v in values]
+
+
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     """Give the pages' Jinja environment gettext in each page's language (Jinja's i18n
     extension, new-style: `_("Hello %(name)s", name=…)` escapes and fills its parameters)."""
@@ -111,3 +125,48 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     )
     environment.template_class = LocalisedTemplate
     environment.globals["languages"] = LANGUAGES
+    environment.filters.update(
+        money=_money,
+        instant=_instant,
+        number=_number,
+        day=_day,
+        state=_state,
+        zip_pairs=_pairs,
+        say=_say,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Money:
+    amount: int
+    currency: str
+
+
+@pass_context
+def _money(context: Context, amount: int, currency: str) -> str:
+    """Integer minor units in `currency`, written the reader's way (`¥1,200,000`, `1.200.000 ₫`)."""
+    return format_value(_Money(int(amount), currency), _locale_of(context))
+
+
+@pass_context
+def _instant(context: Context, at: datetime, *zones: str) -> str:
+    """An instant in each of `zones` (a deadline: Japan time and Vietnam time), in the reader's
+    language."""
+    return format_value(Instant(at, tuple(zones) or ("UTC",)), _locale_of(context))
+
+
+@pass_context
+def _state(context: Context, value: str, kind: str) -> str:
+    """A state (or role) of `kind` in the reader's language; an unknown one as its code."""
+    definition = LABELS.get(f"{kind}.{value}")
+    return render(definition(), _locale_of(context)) if definition else str(value)
+
+
+@pass_context
+def _number(context: Context, value: int | float) -> str:
+    return format_value(value, _locale_of(context))
+
+
+@pass_context
+def _day(context: Context, value: date) -> str:
+    return format_value(value, _locale_of(context))

@@ -1,5 +1,5 @@
-"""Web pages: sign-in and the start page, in the page's language (`grants.web.i18n`). Forms
-carry the session's CSRF token."""
+"""Web pages: sign-in and the dashboard (the start page), in the page's language
+(`grants.web.i18n`). Forms carry the session's CSRF token."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from grants.errors import DomainError, Forbidden
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
+from grants.web.dashboard import dashboard
 from grants.web.i18n import page_locale, remember_choice
+from grants.web.layout import page
 from messages import Message, define, render
 
 LOGIN_CSRF_COOKIE = "cofund_login_csrf"
@@ -132,7 +134,7 @@ class WebController(Controller):
         settings: Settings,
         data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
-        _check_form_csrf(principal, data.csrf)
+        check_form_csrf(principal, data.csrf)
         await auth.logout(db_session, principal.credential_id)
         return Redirect(
             path=request.app.route_reverse("web:login"), cookies=[session_cookie(settings, "", 0)]
@@ -146,23 +148,22 @@ class WebController(Controller):
         db_session: AsyncSession,
         settings: Settings,
     ) -> Template:
+        """The dashboard: the reader's proposals and invitations with their states, then the
+        agencies."""
         agencies = list(await db_session.scalars(select(Agency).order_by(Agency.code)))
         scope = next((a for a in agencies if a.id == principal.officer_agency_id), None)
-        locale = page_locale(request)
-        return Template(
+        return page(
+            request,
             "home/index.html",
-            context={
-                "me": principal,
-                "agencies": agencies,
-                "officer_agency": scope,
-                "csrf": principal.csrf_token,
-                "locale": locale,
-            },
-            cookies=remember_choice(request, settings),
-            headers={"Content-Language": locale},
+            settings=settings,
+            principal=principal,
+            agencies=agencies,
+            officer_agency=scope,
+            **await dashboard(db_session, principal),
         )
 
 
-def _check_form_csrf(principal: Principal, token: str) -> None:
+def check_form_csrf(principal: Principal, token: str) -> None:
+    """Every web form posts the session's CSRF token (a hidden `csrf` field)."""
     if not principal.csrf_token or not secrets.compare_digest(principal.csrf_token, token):
         raise Forbidden(FORM_CSRF_REFUSED())

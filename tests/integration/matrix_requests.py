@@ -170,6 +170,15 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/reviewer/assignments/{assignment_id:uuid}/review"): Req(
         form={"csrf": "forged", "version": "1", "score.novelty": "3"}
     ),
+    ("GET", "/calls"): Req(),
+    ("GET", "/calls/{call_id:uuid}"): Req(),
+    ("POST", "/calls/{call_id:uuid}/proposals"): Req(form={"csrf": "forged"}),
+    ("GET", "/proposals/{proposal_id:uuid}"): Req(),
+    ("POST", "/proposals/{proposal_id:uuid}"): Req(form={"csrf": "forged", "version": "1"}),
+    ("POST", "/proposals/{proposal_id:uuid}/events/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("POST", "/invitations/{invitation_id:uuid}/accept"): Req(form={"csrf": "forged"}),
     ("POST", "/api/calls"): Req(json=lambda w: call_body(code="JV-2031", agencies=_terms())),
     ("GET", "/api/calls"): Req(),
     ("GET", "/api/calls/{call_id:uuid}"): Req(),

@@ -1,0 +1,310 @@
+"""The researchers' pages: open calls, a call, drafting a proposal from it, the proposal page
+with its shared fields, and accepting an invitation. Each handler calls the same services and
+access checks as the JSON API (`grants.proposals`, `grants.calls`), so a page can do nothing
+the API would refuse; a refused form comes back with each message next to its field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.bindings import PROPOSALS
+from grants.calls.access import calls_query, visible_call
+from grants.calls.responses import call_detail, call_view
+from grants.common.deps import request_id_of
+from grants.db.models import Call
+from grants.errors import Conflict, DomainError, Invalid
+from grants.proposals import invitations, schemas, services
+from grants.proposals.access import visible_proposal
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+from grants.settings import Settings
+from grants.web.forms import FormErrors, field_errors, validation_errors
+from grants.web.i18n import page_locale
+from grants.web.layout import Crumb, flash, page
+from grants.web.proposal_page import proposal_context
+from grants.web.terms import EVENTS
+from grants.web.views import check_form_csrf
+from grants.workflow.service import EventRequest, fire
+from messages import define, render
+from messages.render import catalog
+from workflows.machines.call import CallState
+
+PROPOSAL_DRAFTED = define("web.proposal.drafted", "Your draft proposal was created.")
+PROPOSAL_SAVED = define("web.proposal.saved", "The proposal was saved.")
+EVENT_DONE = define("web.proposal.event_done", "Done: {event}.")
+INVITATION_ACCEPTED = define("web.invitation.accepted", "You accepted the invitation.")
+LANGS = ("en", "ja", "vi")
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _texts(form: dict[str, str], name: str) -> dict[str, str]:
+    return {lang: form.get(f"{name}_{lang}", "").strip() for lang in LANGS}
+
+
+def _some(texts: dict[str, str]) -> dict[str, str] | None:
+    given = {k: v for k, v in texts.items() if v}
+    return given or None
+
+
+class ResearcherPages(Controller):
+    include_in_schema = False
+    guards = [authenticated]  # noqa: RUF012
+
+    @get("/calls", name="web:calls")
+    async def calls(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> Template:
+        query = calls_query(principal, state=None, agency=None, q=None)
+        rows = list(await db_session.scalars(query))
+        return page(
+            request,
+            "researcher/calls.html",
+            settings=settings,
+            principal=principal,
+            crumbs=[Crumb(_label(request, "Calls"))],
+            calls=[(call_view(c), _zones(c)) for c in rows],
+        )
+
+    @get("/calls/{call_id:uuid}", name="web:call")
+    async def call(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        call_id: uuid.UUID,
+    ) -> Template:
+        call, _ = await visible_call(db_session, principal, call_id)
+        return _call_page(request, settings, principal, call)
+
+    @post("/calls/{call_id:uuid}/proposals", name="web:proposal-create")
+    async def create_proposal(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        call_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        check_form_csrf(principal, data.get("csrf", ""))
+        call, _ = await visible_call(db_session, principal, call_id)
+        try:
+            body = schemas.ProposalCreate.model_validate(
+                {
+                    "call_id": str(call.id),
+                    "title": _texts(data, "title"),
+                    "abstract": _some(_texts(data, "abstract")),
+                    "topic": data.get("topic", ""),
+                    "duration_years": data.get("duration_years", ""),
+                    "planned_start": data.get("planned_start", ""),
+                }
+            )
+            proposal, _call = await services.create(db_session, principal, body)
+        except ValidationError as exc:
+            errors = validation_errors(exc, request)
+            return _call_page(request, settings, principal, call, form=data, errors=errors)
+        except DomainError as exc:
+            if not exc.errors:
+                raise
+            errors = field_errors(exc, request)
+            return _call_page(request, settings, principal, call, form=data, errors=errors)
+        target = request.app.route_reverse("web:proposal", proposal_id=proposal.id)
+        return flash(Redirect(path=target), PROPOSAL_DRAFTED(), settings)
+
+    @get("/proposals/{proposal_id:uuid}", name="web:proposal")
+    async def proposal(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+    ) -> Template:
+        return await _proposal_page(request, settings, principal, db_session, proposal_id)
+
+    @post("/proposals/{proposal_id:uuid}", name="web:proposal-update")
+    async def update_proposal(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+        try:
+            body = schemas.ProposalUpdate.model_validate(
+                {
+                    "version": data.get("version", ""),
+                    "title": _texts(data, "title"),
+                    "abstract": _texts(data, "abstract"),
+                    "keywords": [
+                        k.strip() for k in data.get("keywords", "").split(",") if k.strip()
+                    ],
+                    "topic": data.get("topic", ""),
+                    "duration_years": data.get("duration_years", ""),
+                    "planned_start": data.get("planned_start", ""),
+                }
+            )
+            await services.update(db_session, proposal, call, roles, body, actor=principal.actor)
+        except ValidationError as exc:
+            await db_session.rollback()
+            errors = validation_errors(exc, request)
+            return await _proposal_page(
+                request, settings, principal, db_session, proposal_id, form=data, errors=errors
+            )
+        except DomainError as exc:
+            if not exc.errors and exc.status != 409:
+                raise
+            await db_session.rollback()
+            errors = field_errors(exc, request)
+            return await _proposal_page(
+                request, settings, principal, db_session, proposal_id, form=data, errors=errors
+            )
+        target = request.app.route_reverse("web:proposal", proposal_id=proposal.id)
+        return flash(Redirect(path=target), PROPOSAL_SAVED(), settings)
+
+    @post("/proposals/{proposal_id:uuid}/events/{event:str}", name="web:proposal-event")
+    async def proposal_event(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        event: str,
+        data: Form,
+    ) -> Response[Any]:
+        """A workflow button: the same `fire` as `POST /api/proposals/{id}/events/{event}`;
+        refused, the page comes back with every reason."""
+        check_form_csrf(principal, data.get("csrf", ""))
+        try:
+            version = int(data.get("version", ""))
+        except ValueError:
+            version = 0
+        try:
+            await fire(
+                db_session,
+                PROPOSALS,
+                proposal_id,
+                event,
+                EventRequest(version, {}),
+                principal,
+                settings=settings,
+                request_id=request_id_of(request),
+            )
+        except (Conflict, Invalid) as exc:
+            await db_session.rollback()
+            errors = field_errors(exc, request)
+            return await _proposal_page(
+                request, settings, principal, db_session, proposal_id, errors=errors
+            )
+        target = request.app.route_reverse("web:proposal", proposal_id=proposal_id)
+        label = EVENTS.get(event)
+        done = EVENT_DONE(event=render(label(), page_locale(request)) if label else event)
+        return flash(Redirect(path=target), done, settings)
+
+    @post("/invitations/{invitation_id:uuid}/accept", name="web:invitation-accept")
+    async def accept_invitation(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        invitation_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        check_form_csrf(principal, data.get("csrf", ""))
+        accepted = await invitations.accept(db_session, principal, invitation_id)
+        target = request.app.route_reverse("web:proposal", proposal_id=accepted.proposal_id)
+        return flash(Redirect(path=target), INVITATION_ACCEPTED(), settings)
+
+
+def _label(request: Request[Any, Any, Any], text: str) -> str:
+    """A breadcrumb's word in the page's language (extracted from the templates, which say
+    the same words)."""
+    return catalog(page_locale(request)).gettext(text)
+
+
+def _zones(call: Call) -> tuple[str, ...]:
+    return tuple(t.agency.time_zone for t in call.agencies)
+
+
+def _call_page(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    principal: Principal,
+    call: Call,
+    *,
+    form: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+) -> Template:
+    detail = call_detail(call, principal.locale)
+    title = detail.title.get("en", call.code)
+    return page(
+        request,
+        "researcher/call.html",
+        settings=settings,
+        principal=principal,
+        status=422 if errors else 200,
+        crumbs=[
+            Crumb(_label(request, "Calls"), request.app.route_reverse("web:calls")),
+            Crumb(call.code),
+        ],
+        call=detail,
+        title=title,
+        zones=_zones(call),
+        can_draft=call.state == CallState.OPEN and principal.has("researcher"),
+        form=form or {"planned_start": datetime.date.today().isoformat()},
+        errors=errors or {},
+    )
+
+
+async def _proposal_page(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    principal: Principal,
+    session: AsyncSession,
+    proposal_id: uuid.UUID,
+    *,
+    form: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+) -> Template:
+    proposal, call, roles = await visible_proposal(session, principal, proposal_id, reading=True)
+    detail = await services.detail(session, principal, proposal, call, roles)
+    context = await proposal_context(session, principal, proposal, call, roles, detail)
+    return page(
+        request,
+        "researcher/proposal.html",
+        settings=settings,
+        principal=principal,
+        status=422 if errors else 200,
+        crumbs=[
+            Crumb(_label(request, "Dashboard"), request.app.route_reverse("web:home")),
+            Crumb(call.code, request.app.route_reverse("web:call", call_id=call.id)),
+            Crumb(detail.reference or _label(request, "Draft proposal")),
+        ],
+        proposal=detail,
+        call=call_detail(call, principal.locale),
+        zones=_zones(call),
+        form=form,
+        errors=errors or {},
+        **context,
+    )
