@@ -31,15 +31,37 @@ from grants.security.principal import Principal, Role
 from grants.settings import Settings
 from grants.times import format_in_zone
 from grants.web import reviewer_pages as pages
-from grants.web.i18n import page_locale, remember_choice
-from grants.web.views import _check_form_csrf
+from grants.web.i18n import page_locale
+from grants.web.layout import Crumb, flash, page
+from grants.web.views import check_form_csrf
 from grants.workflow.binding import Binding
 from grants.workflow.service import EventRequest, fire
-from messages import define
+from messages import define, render
 from workflows.machines.call_service import ServiceState
 from workflows.machines.review_assignment import AssignmentEvent
 
 NOT_A_PROPOSAL = define("web.reviewer.pick_proposal", "choose one of the listed proposals")
+MY_REVIEWS = define("web.reviewer.title", "My reviews")
+DONE = {
+    ("service", "accept"): define("web.reviewer.served", "You serve on the call."),
+    ("service", "decline"): define("web.reviewer.not_served", "You declined to serve on the call."),
+    ("assignment", "accept"): define(
+        "web.reviewer.assignment_accepted", "You accepted to review the proposal."
+    ),
+    ("assignment", "decline"): define(
+        "web.reviewer.assignment_declined", "You declined to review the proposal."
+    ),
+}
+PROFILE_SAVED = define("web.reviewer.profile_saved", "Your profile is saved.")
+CONFLICT_DECLARED = define(
+    "web.reviewer.conflict_declared", "Your conflict of interest is on record."
+)
+BID_SAVED = define("web.reviewer.bid_saved", "Your bid is saved.")
+DRAFT_SAVED = define("web.reviewer.draft_saved", "Your draft is saved.")
+REVIEW_SUBMITTED = define("web.reviewer.review_submitted", "Your review is submitted.")
+PROFILE_CRUMB = define("web.reviewer.crumb.profile", "My profile and conflicts")
+BIDS_CRUMB = define("web.reviewer.crumb.bids", "Bids on {call}")
+ASSIGNMENT_CRUMB = define("web.reviewer.crumb.assignment", "Review of {reference}")
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 # The review form's fields besides the scores (`score.<criterion>`).
 REVIEW_TEXTS = ("comments_to_applicants", "confidential_comments", "recommendation", "confidence")
@@ -76,27 +98,29 @@ def _page(
     settings: Settings,
     template: str,
     status: int = 200,
+    crumbs: tuple[Crumb, ...] = (),
     **context: Any,
 ) -> Template:
+    """`template` in the shared layout, with the formatters of the page's language."""
     locale = page_locale(request)
-    formats = {
-        "money": lambda amount, currency: pages.money(amount, currency, locale),
-        "format_date": lambda day: format_date(day, "medium", locale=locale),
-        "format_datetime": lambda at: format_in_zone(at, principal.time_zone, locale),
-    }
-    return Template(
+    home = Crumb(render(MY_REVIEWS(), locale), request.app.route_reverse("web:reviewer"))
+    return page(
+        request,
         template,
-        context={
-            "me": principal,
-            "csrf": principal.csrf_token,
-            "locale": locale,
-            **formats,
-            **context,
-        },
-        status_code=status,
-        cookies=remember_choice(request, settings),
-        headers={"Content-Language": locale},
+        settings=settings,
+        principal=principal,
+        crumbs=(home, *crumbs) if crumbs else (Crumb(home.label),),
+        status=status,
+        money=lambda amount, currency: pages.money(amount, currency, locale),
+        format_date=lambda day: format_date(day, "medium", locale=locale),
+        format_datetime=lambda at: format_in_zone(at, principal.time_zone, locale),
+        **context,
     )
+
+
+def _done(request: Request[Any, Any, Any], settings: Settings, path: str, said: Any) -> Redirect:
+    """After a change: back to a page of ours, saying what happened there once."""
+    return flash(Redirect(path=path, status_code=303), said, settings)
 
 
 def _event_data(binding: Binding[Any], event: str, reason: str) -> dict[str, Any]:
@@ -155,7 +179,7 @@ class ReviewerPageController(Controller):
         event: str,
         data: Annotated[EventForm, FORM],
     ) -> Response[Any]:
-        _check_form_csrf(principal, data.csrf)
+        check_form_csrf(principal, data.csrf)
         try:
             await _fire(request, db_session, principal, settings, SERVICES, service_id, event, data)
         except DomainError as exc:
@@ -165,7 +189,8 @@ class ReviewerPageController(Controller):
             return await _dashboard(
                 request, principal, db_session, settings, refused=refused, typed=typed
             )
-        return Redirect(path=request.app.route_reverse("web:reviewer"), status_code=303)
+        said = DONE.get(("service", event), DONE[("service", "accept")])
+        return _done(request, settings, request.app.route_reverse("web:reviewer"), said())
 
     @post("/assignments/{assignment_id:uuid}/events/{event:str}", name="web:reviewer-event")
     async def assignment_event(
@@ -178,7 +203,7 @@ class ReviewerPageController(Controller):
         event: str,
         data: Annotated[EventForm, FORM],
     ) -> Response[Any]:
-        _check_form_csrf(principal, data.csrf)
+        check_form_csrf(principal, data.csrf)
         try:
             await _fire(
                 request, db_session, principal, settings, ASSIGNMENTS, assignment_id, event, data
@@ -194,10 +219,11 @@ class ReviewerPageController(Controller):
                 refused=refused,
                 typed={"id": assignment_id, "reason": data.reason},
             )
+        said = DONE.get(("assignment", event), DONE[("assignment", "accept")])()
         if event == AssignmentEvent.DECLINE:
-            return Redirect(path=request.app.route_reverse("web:reviewer"), status_code=303)
+            return _done(request, settings, request.app.route_reverse("web:reviewer"), said)
         target = request.app.route_reverse("web:reviewer-assignment", assignment_id=assignment_id)
-        return Redirect(path=target, status_code=303)
+        return _done(request, settings, target, said)
 
     @get("/profile", name="web:reviewer-profile")
     async def profile(
@@ -218,7 +244,7 @@ class ReviewerPageController(Controller):
         settings: Settings,
         data: Annotated[ProfileForm, FORM],
     ) -> Response[Any]:
-        _check_form_csrf(principal, data.csrf)
+        check_form_csrf(principal, data.csrf)
         locale = page_locale(request)
         keywords = [k.strip() for k in data.keywords.replace("\n", ",").split(",") if k.strip()]
         try:
@@ -241,7 +267,7 @@ class ReviewerPageController(Controller):
                 request, principal, db_session, settings, refused=refused, typed=data
             )
         target = request.app.route_reverse("web:reviewer-profile")
-        return Redirect(path=f"{target}?saved=1", status_code=303)
+        return _done(request, settings, target, PROFILE_SAVED())
 
     @post("/conflicts", name="web:reviewer-declare")
     async def declare(
@@ -252,7 +278,7 @@ class ReviewerPageController(Controller):
         settings: Settings,
         data: Annotated[DeclareForm, FORM],
     ) -> Response[Any]:
-        _check_form_csrf(principal, data.csrf)
+        check_form_csrf(principal, data.csrf)
         try:
             declaration = await _declaration(data)
             proposal, _ = await reviewer_proposal(
@@ -271,7 +297,7 @@ class ReviewerPageController(Controller):
                 request, principal, db_session, settings, refused=refused, declared=data
             )
         target = request.app.route_reverse("web:reviewer-profile")
-        return Redirect(path=f"{target}#conflicts", status_code=303)
+        return _done(request, settings, f"{target}#conflicts", CONFLICT_DECLARED())
 
     @get("/calls/{call_id:uuid}/bids", name="web:reviewer-bids")
     async def bids(
@@ -294,7 +320,7 @@ class ReviewerPageController(Controller):
         proposal_id: uuid.UUID,
         data: Annotated[BidForm, FORM],
     ) -> Response[Any]:
-        _check_form_csrf(principal, data.csrf)
+        check_form_csrf(principal, data.csrf)
         proposal, _ = await reviewer_proposal(db_session, principal, proposal_id)
         try:
             level = pool_schemas.BidBody.model_validate({"level": data.level}).level
@@ -315,7 +341,7 @@ class ReviewerPageController(Controller):
                 request, principal, db_session, settings, proposal.call_id, refused, proposal_id
             )
         target = request.app.route_reverse("web:reviewer-bids", call_id=proposal.call_id)
-        return Redirect(path=f"{target}#p-{proposal_id}", status_code=303)
+        return _done(request, settings, f"{target}#p-{proposal_id}", BID_SAVED())
 
     @get("/assignments/{assignment_id:uuid}", name="web:reviewer-assignment")
     async def assignment(
@@ -338,7 +364,7 @@ class ReviewerPageController(Controller):
         assignment_id: uuid.UUID,
     ) -> Response[Any]:
         form = {k: str(v) for k, v in (await request.form()).items()}
-        _check_form_csrf(principal, form.get("csrf", ""))
+        check_form_csrf(principal, form.get("csrf", ""))
         try:
             scope = await assignment_scope(db_session, principal, assignment_id)
             saved = await reviews.save_draft(db_session, principal, scope, _review_update(form))
@@ -362,7 +388,8 @@ class ReviewerPageController(Controller):
                 request, principal, db_session, settings, assignment_id, refused, form
             )
         target = request.app.route_reverse("web:reviewer-assignment", assignment_id=assignment_id)
-        return Redirect(path=target, status_code=303)
+        said = REVIEW_SUBMITTED() if form.get("action") == "submit" else DRAFT_SAVED()
+        return _done(request, settings, target, said)
 
 
 async def _declaration(data: DeclareForm) -> pool_schemas.Declaration:
@@ -439,6 +466,7 @@ async def _profile(
         settings,
         "reviewer/profile.html",
         refused.status if refused else 200,
+        (Crumb(render(PROFILE_CRUMB(), locale)),),
         profile=found,
         conflicts=await pages.own_conflicts(session, principal, locale),
         declarable=await pages.declarable(session, principal),
@@ -447,7 +475,6 @@ async def _profile(
         declare_refused=refused if declared else None,
         typed=typed,
         declared=declared,
-        saved=request.query_params.get("saved") == "1" and refused is None,
     )
 
 
@@ -461,12 +488,14 @@ async def _bids(
     refused_for: uuid.UUID | None = None,
 ) -> Template:
     found = await pages.biddable(session, principal, call_id)
+    crumb = Crumb(render(BIDS_CRUMB(call=found.call.code), page_locale(request)))
     return _page(
         request,
         principal,
         settings,
         "reviewer/bids.html",
         refused.status if refused else 200,
+        (crumb,),
         biddable=found,
         refused=refused,
         refused_for=refused_for,
@@ -482,15 +511,19 @@ async def _assignment(
     refused: pages.Refusal | None = None,
     typed: dict[str, str] | None = None,
 ) -> Template:
-    page = await pages.review_page(session, principal, assignment_id, page_locale(request))
+    locale = page_locale(request)
+    shown = await pages.review_page(session, principal, assignment_id, locale)
+    reference = shown.assignment.proposal_reference or ""
+    crumb = Crumb(render(ASSIGNMENT_CRUMB(reference=reference), locale))
     return _page(
         request,
         principal,
         settings,
         "reviewer/assignment.html",
         refused.status if refused else 200,
-        page=page,
-        values=_values(page, typed),
+        (crumb,),
+        page=shown,
+        values=_values(shown, typed),
         refused=refused,
     )
 

@@ -276,8 +276,8 @@ async def test_profile_saves_expertise_and_keywords(client: Client, db: AsyncSes
     )
     page = await client.get(answer.headers["location"], headers=HTML)
 
-    assert (answer.status_code, answer.headers["location"]) == (303, "/reviewer/profile?saved=1")
-    assert '<p class="saved" role="status">Your profile is saved.</p>' in page.text
+    assert (answer.status_code, answer.headers["location"]) == (303, "/reviewer/profile")
+    assert '<p class="flash flash-success" role="status">Your profile is saved.</p>' in page.text
     assert 'value="TSV, hybrid bonding, chiplet"' in page.text
     assert ">3D integration</textarea>" in page.text
 
