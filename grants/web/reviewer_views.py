@@ -367,7 +367,7 @@ class ReviewerPageController(Controller):
         check_form_csrf(principal, form.get("csrf", ""))
         try:
             scope = await assignment_scope(db_session, principal, assignment_id)
-            saved = await reviews.save_draft(db_session, principal, scope, _review_update(form))
+            saved = await reviews.save_draft(db_session, principal, scope, review_body(form))
             if form.get("action") == "submit":
                 request_id = request_id_of(request)
                 sent = EventRequest(saved.version, {})
@@ -403,7 +403,7 @@ async def _declaration(data: DeclareForm) -> pool_schemas.Declaration:
         raise Invalid(INVALID_FIELDS(), errors=pages.field_errors(exc)) from None
 
 
-def _review_update(form: dict[str, str]) -> scoring_schemas.ReviewUpdate:
+def review_body(form: dict[str, str]) -> scoring_schemas.ReviewUpdate:
     """The review as typed: blank fields left out, numbers as numbers when they are (anything
     else reaches the checks, which name the field: `scores.<key>`, `confidence`)."""
     scores = {
