@@ -33,6 +33,7 @@ from grants.reviews.pool.call_controllers import (
 from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
 from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
 from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.part_pages import PartPages
 from grants.web.researcher import ResearcherPages
 from grants.web.reviewer_views import ReviewerPageController
 from grants.web.views import WebController
@@ -50,6 +51,7 @@ ROUTES: list[Any] = [
     WebController,
     ReviewerPageController,
     ResearcherPages,
+    PartPages,
     CallController,
     ProposalController,
     PartController,

@@ -157,6 +157,10 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/proposals/{proposal_id:uuid}"): row(403),
     ("POST", "/proposals/{proposal_id:uuid}/events/{event:str}"): row(403),
     ("POST", "/invitations/{invitation_id:uuid}/accept"): row(403),
+    ("POST", "/proposals/{proposal_id:uuid}/invitations"): row(403),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"): row(403),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members"): row(403),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/budget"): row(403),
     # Calls: the body makes JST and NAFOSTED co-fund the new call, so FWO's officer is refused
     # as invalid input (their own agency must co-fund the call they create, see the policy).
     # FWO sees its own draft call besides the joint one; drafts of others stay hidden.

@@ -18,6 +18,19 @@ from messages import render
 FormErrors = dict[str, str]
 
 
+def whole(text: str | None) -> int | str | None:
+    """A form's number as the API's models take it (they refuse `"3"` for 3): digits become an
+    int; anything else stays as typed, so the model refuses it with its own message."""
+    stripped = (text or "").strip()
+    return int(stripped) if stripped.isdigit() else stripped
+
+
+def texts(form: dict[str, str], name: str, languages: tuple[str, ...]) -> dict[str, str]:
+    """A multilingual text from its fields `name_en`, `name_ja`, …; empty ones left out."""
+    typed = {lang: form.get(f"{name}_{lang}", "").strip() for lang in languages}
+    return {lang: text for lang, text in typed.items() if text}
+
+
 def form_name(path: str) -> str:
     """`title.en` → `title_en`; `lines[2].amount` → `lines-2_amount`."""
     return re.sub(r"\[(\d+)\]", r"-\1", path).replace(".", "_")

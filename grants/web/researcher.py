@@ -28,7 +28,7 @@ from grants.proposals.access import visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
-from grants.web.forms import FormErrors, field_errors, validation_errors
+from grants.web.forms import FormErrors, field_errors, texts, validation_errors, whole
 from grants.web.i18n import page_locale
 from grants.web.layout import Crumb, flash, page
 from grants.web.proposal_page import proposal_context
@@ -45,15 +45,6 @@ EVENT_DONE = define("web.proposal.event_done", "Done: {event}.")
 INVITATION_ACCEPTED = define("web.invitation.accepted", "You accepted the invitation.")
 LANGS = ("en", "ja", "vi")
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def _texts(form: dict[str, str], name: str) -> dict[str, str]:
-    return {lang: form.get(f"{name}_{lang}", "").strip() for lang in LANGS}
-
-
-def _some(texts: dict[str, str]) -> dict[str, str] | None:
-    given = {k: v for k, v in texts.items() if v}
-    return given or None
 
 
 class ResearcherPages(Controller):
@@ -107,10 +98,10 @@ class ResearcherPages(Controller):
             body = schemas.ProposalCreate.model_validate(
                 {
                     "call_id": str(call.id),
-                    "title": _texts(data, "title"),
-                    "abstract": _some(_texts(data, "abstract")),
+                    "title": texts(data, "title", LANGS),
+                    "abstract": texts(data, "abstract", LANGS) or None,
                     "topic": data.get("topic", ""),
-                    "duration_years": data.get("duration_years", ""),
+                    "duration_years": whole(data.get("duration_years")),
                     "planned_start": data.get("planned_start", ""),
                 }
             )
@@ -135,7 +126,7 @@ class ResearcherPages(Controller):
         settings: Settings,
         proposal_id: uuid.UUID,
     ) -> Template:
-        return await _proposal_page(request, settings, principal, db_session, proposal_id)
+        return await proposal_page(request, settings, principal, db_session, proposal_id)
 
     @post("/proposals/{proposal_id:uuid}", name="web:proposal-update")
     async def update_proposal(
@@ -152,14 +143,14 @@ class ResearcherPages(Controller):
         try:
             body = schemas.ProposalUpdate.model_validate(
                 {
-                    "version": data.get("version", ""),
-                    "title": _texts(data, "title"),
-                    "abstract": _texts(data, "abstract"),
+                    "version": whole(data.get("version")),
+                    "title": _patch(data, "title", proposal.title),
+                    "abstract": _patch(data, "abstract", proposal.abstract),
                     "keywords": [
                         k.strip() for k in data.get("keywords", "").split(",") if k.strip()
                     ],
                     "topic": data.get("topic", ""),
-                    "duration_years": data.get("duration_years", ""),
+                    "duration_years": whole(data.get("duration_years")),
                     "planned_start": data.get("planned_start", ""),
                 }
             )
@@ -167,7 +158,7 @@ class ResearcherPages(Controller):
         except ValidationError as exc:
             await db_session.rollback()
             errors = validation_errors(exc, request)
-            return await _proposal_page(
+            return await proposal_page(
                 request, settings, principal, db_session, proposal_id, form=data, errors=errors
             )
         except DomainError as exc:
@@ -175,7 +166,7 @@ class ResearcherPages(Controller):
                 raise
             await db_session.rollback()
             errors = field_errors(exc, request)
-            return await _proposal_page(
+            return await proposal_page(
                 request, settings, principal, db_session, proposal_id, form=data, errors=errors
             )
         target = request.app.route_reverse("web:proposal", proposal_id=proposal.id)
@@ -213,7 +204,7 @@ class ResearcherPages(Controller):
         except (Conflict, Invalid) as exc:
             await db_session.rollback()
             errors = field_errors(exc, request)
-            return await _proposal_page(
+            return await proposal_page(
                 request, settings, principal, db_session, proposal_id, errors=errors
             )
         target = request.app.route_reverse("web:proposal", proposal_id=proposal_id)
@@ -235,6 +226,13 @@ class ResearcherPages(Controller):
         accepted = await invitations.accept(db_session, principal, invitation_id)
         target = request.app.route_reverse("web:proposal", proposal_id=accepted.proposal_id)
         return flash(Redirect(path=target), INVITATION_ACCEPTED(), settings)
+
+
+def _patch(form: dict[str, str], name: str, stored: dict[str, str]) -> dict[str, str | None]:
+    """A multilingual text's merge patch from its fields: a language emptied is cleared
+    (`null`), one typed is set, one never had and still empty is left out."""
+    typed = {lang: form.get(f"{name}_{lang}", "").strip() for lang in LANGS}
+    return {lang: text or None for lang, text in typed.items() if text or lang in stored}
 
 
 def _label(request: Request[Any, Any, Any], text: str) -> str:
@@ -277,7 +275,7 @@ def _call_page(
     )
 
 
-async def _proposal_page(
+async def proposal_page(
     request: Request[Any, Any, Any],
     settings: Settings,
     principal: Principal,

@@ -1,6 +1,6 @@
-"""The words of states as pages show them, in the reader's language: a state's API value is a
-code, its label a message (`web.state.proposal.draft`), so the catalogs carry them like every
-other sentence."""
+"""The words of states, roles and budget categories as pages show them, in the reader's
+language: an API value is a code, its label a message (`web.state.proposal.draft`), so the
+catalogs carry them like every other sentence."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ STATES: dict[str, Definition] = {
     "call.cancelled": define("web.state.call.cancelled", "cancelled"),
     "invitation.pi": define("web.invitation.role.pi", "principal investigator"),
     "invitation.co_investigator": define("web.invitation.role.co_investigator", "co-investigator"),
+    "member.pi": define("web.member.role.pi", "PI"),
+    "member.co_investigator": define("web.member.role.co_investigator", "co-investigator"),
+    "member.member": define("web.member.role.member", "member"),
+    "category.personnel": define("web.budget.category.personnel", "personnel"),
+    "category.equipment": define("web.budget.category.equipment", "equipment"),
+    "category.consumables": define("web.budget.category.consumables", "consumables"),
+    "category.travel": define("web.budget.category.travel", "travel"),
+    "category.other": define("web.budget.category.other", "other"),
+    "category.indirect": define("web.budget.category.indirect", "indirect costs"),
 }
 
 # The workflow's events as a button says them.

@@ -7,3 +7,167 @@ document.addEventListener("htmx:configRequest", (event) => {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) event.detail.headers["X-CSRF-Token"] = meta.content;
 });
+
+// ORCID iD (ISO 7064 MOD 11-2) and ROR id (base32 + mod 97-10) check digits, as typed: the
+// server checks the same (grants.common.codes); this only says so earlier.
+function orcidValid(value) {
+  const digits = value.trim().replace(/^https?:\/\/orcid\.org\//, "").replace(/-/g, "").toUpperCase();
+  if (!/^\d{15}[\dX]$/.test(digits)) return false;
+  let total = 0;
+  for (const ch of digits.slice(0, 15)) total = (total + Number(ch)) * 2;
+  const check = (12 - (total % 11)) % 11;
+  return digits[15] === (check === 10 ? "X" : String(check));
+}
+
+function rorValid(value) {
+  const text = value.trim().toLowerCase().replace(/^https:\/\/ror\.org\//, "");
+  const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+  if (!/^0[0-9a-hjkmnp-tv-z]{6}\d{2}$/.test(text)) return false;
+  let number = 0n;
+  for (const ch of text.slice(1, 7)) number = number * 32n + BigInt(alphabet.indexOf(ch));
+  return BigInt(String(number) + text.slice(7)) % 97n === 1n;
+}
+
+const CHECKS = { orcid: orcidValid, ror: rorValid };
+
+function checkField(input) {
+  const valid = !input.value.trim() || CHECKS[input.dataset.check](input.value);
+  const note = document.getElementById(`${input.id}-check`);
+  input.setAttribute("aria-invalid", valid ? "false" : "true");
+  if (note) note.hidden = valid;
+}
+
+function setUpChecks() {
+  const wrong = document.body.dataset.checkWrong || "";
+  for (const input of document.querySelectorAll("input[data-check]")) {
+    const note = document.createElement("small");
+    note.id = `${input.id}-check`;
+    note.className = "field-error";
+    note.hidden = true;
+    note.textContent = input.dataset.checkMessage || wrong;
+    input.insertAdjacentElement("afterend", note);
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    input.setAttribute("aria-describedby", [...described, note.id].join(" "));
+    input.addEventListener("input", () => checkField(input));
+    input.addEventListener("blur", () => checkField(input));
+  }
+}
+
+// The budget table's live totals against the agency's caps, in its currency. The server
+// recomputes and decides; this shows the sums while typing.
+function setUpBudgets() {
+  const locale = document.documentElement.lang || "en";
+  for (const table of document.querySelectorAll("table[data-budget]")) {
+    const currency = table.dataset.currency;
+    const exponent = Number(table.dataset.exponent || 0);
+    const capYear = table.dataset.capYear ? Number(table.dataset.capYear) : null;
+    const capTotal = table.dataset.capTotal ? Number(table.dataset.capTotal) : null;
+    const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    const status = table.closest("section").querySelector("[data-budget-status]");
+    const shown = (minor) => format.format(minor / 10 ** exponent);
+    const update = () => {
+      const years = {};
+      let total = 0;
+      for (const input of table.querySelectorAll("input.amount")) {
+        const amount = Number(input.value.replace(/[\s,]/g, "")) || 0;
+        const minor = Math.round(amount * 10 ** exponent);
+        years[input.dataset.year] = (years[input.dataset.year] || 0) + minor;
+        total += minor;
+      }
+      const over = [];
+      for (const cell of table.querySelectorAll("[data-year-total]")) {
+        const sum = years[cell.dataset.yearTotal] || 0;
+        cell.textContent = shown(sum);
+        const isOver = capYear !== null && sum > capYear;
+        cell.classList.toggle("over", isOver);
+        if (isOver) over.push(cell.dataset.yearTotal);
+      }
+      const totalCell = table.querySelector("[data-total]");
+      totalCell.textContent = shown(total);
+      const totalOver = capTotal !== null && total > capTotal;
+      totalCell.classList.toggle("over", totalOver);
+      if (status) {
+        const messages = [];
+        if (over.length) messages.push(`${status.dataset.overYear || ""} ${over.join(", ")}`);
+        if (totalOver) messages.push(status.dataset.overTotal || "");
+        status.textContent = messages.join(" ");
+        status.classList.toggle("error", messages.length > 0);
+      }
+    };
+    table.addEventListener("input", update);
+    if (table.querySelector("input.amount")) update();
+  }
+}
+
+// Time left until a deadline, in the page's language, updated each minute.
+function setUpCountdowns() {
+  const locale = document.documentElement.lang || "en";
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const cells = document.querySelectorAll(".countdown[data-deadline]");
+  const update = () => {
+    for (const cell of cells) {
+      const minutes = Math.round((Date.parse(cell.dataset.deadline) - Date.now()) / 60000);
+      const days = Math.trunc(minutes / 1440);
+      const hours = Math.trunc((minutes % 1440) / 60);
+      cell.textContent = Math.abs(days) >= 1
+        ? `(${relative.format(days, "day")}${hours ? `, ${relative.format(hours, "hour").replace(/^\D*/, "")}` : ""})`
+        : `(${relative.format(minutes >= 60 || minutes <= -60 ? hours : minutes, minutes >= 60 || minutes <= -60 ? "hour" : "minute")})`;
+    }
+  };
+  if (cells.length) {
+    update();
+    setInterval(update, 60000);
+  }
+}
+
+// A document's upload: streamed to the API (`POST /api/proposals/{id}/documents`) with a
+// progress bar; the SHA-256 the server computed is shown when it is stored.
+function setUpUploads() {
+  const csrf = document.querySelector('meta[name="csrf-token"]');
+  for (const form of document.querySelectorAll("form[data-upload]")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const file = form.querySelector('input[type="file"]').files[0];
+      const kind = form.querySelector('[name="kind"]').value;
+      const bar = form.querySelector("progress");
+      const status = form.querySelector("[data-upload-status]");
+      if (!file) {
+        status.textContent = form.dataset.noFile;
+        return;
+      }
+      const request = new XMLHttpRequest();
+      request.open("POST", `${form.dataset.upload}?kind=${encodeURIComponent(kind)}`);
+      request.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+      request.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+      if (csrf) request.setRequestHeader("X-CSRF-Token", csrf.content);
+      bar.hidden = false;
+      bar.value = 0;
+      request.upload.addEventListener("progress", (progress) => {
+        if (progress.lengthComputable) bar.value = Math.round((progress.loaded / progress.total) * 100);
+      });
+      request.addEventListener("load", () => {
+        let body = {};
+        try { body = JSON.parse(request.responseText); } catch (e) { body = {}; }
+        if (request.status >= 200 && request.status < 300) {
+          bar.value = 100;
+          const digest = form.querySelector("[data-upload-digest]");
+          digest.textContent = body.sha256 || "";
+          digest.closest("p").hidden = false;
+          status.textContent = form.dataset.done;
+        } else {
+          const reasons = (body.errors || []).map((e) => e.reason).join(" ");
+          status.textContent = `${body.detail || request.statusText} ${reasons}`.trim();
+        }
+      });
+      request.addEventListener("error", () => { status.textContent = form.dataset.failed; });
+      request.send(file);
+    });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpChecks();
+  setUpBudgets();
+  setUpCountdowns();
+  setUpUploads();
+});

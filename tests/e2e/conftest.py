@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 GRANTS = Path(sys.executable).with_name("grants")
+REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120.0
 STOP_SECONDS = 5.0
 # Playwright waits up to 30 s by default; a local server answers in well under a second.
@@ -144,6 +145,9 @@ def _server_env(var_dir: Path, base_url: str) -> dict[str, str]:
     ours = {name.upper() for name in Settings.model_fields}
     env = {k: v for k, v in os.environ.items() if k.upper() not in ours}
     env.update(VAR_DIR=str(var_dir), ENVIRONMENT="test", BASE_URL=base_url, PYTHONUNBUFFERED="1")
+    # The code under test is this checkout's, even when the venv's editable install points at
+    # another one (a git worktree sharing the main checkout's venv).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     return env
 
 

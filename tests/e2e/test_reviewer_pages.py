@@ -9,7 +9,6 @@ to tests/e2e/screenshots/ for a person to look at."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -24,13 +23,6 @@ from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import GRANTS, Server, _server_env
 
 pytestmark = pytest.mark.browser
-
-# The shared venv's `grants` imports the main checkout; the server must run this one's code
-# (a worktree's pages). Set before the session's server starts, inherited by its environment.
-ROOT = Path(__file__).resolve().parents[2]
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
-)
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 REVIEW_CALL = "NEXUS-JV-2026"

@@ -179,6 +179,14 @@ REQUESTS: dict[tuple[str, str], Req] = {
         form={"csrf": "forged", "version": "1"}
     ),
     ("POST", "/invitations/{invitation_id:uuid}/accept"): Req(form={"csrf": "forged"}),
+    ("POST", "/proposals/{proposal_id:uuid}/invitations"): Req(form={"csrf": "forged"}),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"): Req(form={"csrf": "forged"}),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members"): Req(
+        form={"csrf": "forged"}
+    ),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/budget"): Req(
+        form={"csrf": "forged"}
+    ),
     ("POST", "/api/calls"): Req(json=lambda w: call_body(code="JV-2031", agencies=_terms())),
     ("GET", "/api/calls"): Req(),
     ("GET", "/api/calls/{call_id:uuid}"): Req(),

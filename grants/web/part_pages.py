@@ -1,0 +1,246 @@
+"""The proposal page's forms for a side of the consortium: inviting the counterpart PI, the
+part's host institution, a team member, and the budget table. Each calls the service the API's
+`PartController` and `ProposalController.invite` call, after the same access check
+(`visible_proposal`); a refusal re-renders the proposal page with each message at its field.
+
+Form field names carry the part's agency (`JST-institution_ror`) so the two sides' forms on one
+page never share an id; errors come back under the same names.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from babel.numbers import get_currency_precision
+from litestar import Controller, Request, Response, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from grants.db.models.proposals import BUDGET_CATEGORIES
+from grants.errors import DomainError
+from grants.proposals import invitations, members, queries, schemas, team
+from grants.proposals.access import visible_proposal
+from grants.security.guards import authenticated
+from grants.security.principal import Principal
+from grants.settings import Settings
+from grants.web.forms import FormErrors, field_errors, validation_errors, whole
+from grants.web.layout import flash
+from grants.web.researcher import proposal_page
+from grants.web.views import check_form_csrf
+from messages import Message, define
+
+INVITED = define("web.proposal.invited", "The invitation was sent to {email}.")
+PART_SAVED = define("web.part.saved", "The {agency} part was saved.")
+MEMBER_ADDED = define("web.part.member_added", "{name} is on the {agency} team.")
+BUDGET_SAVED = define("web.part.budget_saved", "The {agency} budget was saved.")
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Ctx = Request[Any, Any, Any]
+
+
+def budget_field(agency: str, year: int, category: str) -> str:
+    """The budget table's input for one year and category of a side."""
+    return f"{agency}-budget-{year}-{category}"
+
+
+def _prefixed(errors: FormErrors, agency: str) -> FormErrors:
+    return {k if k == "form" else f"{agency}-{k}": v for k, v in errors.items()}
+
+
+def budget_lines(form: dict[str, str], agency: str, currency: str, years: int) -> Iterator[Any]:
+    """The table's filled cells as the API's budget lines: the amount typed in the currency's
+    major unit, sent in minor units when it is a whole number of them (otherwise as typed, so
+    the service refuses it with its own message)."""
+    exponent = get_currency_precision(currency)
+    for year in range(1, years + 1):
+        for category in BUDGET_CATEGORIES:
+            typed = form.get(budget_field(agency, year, category), "").strip()
+            if not typed:
+                continue
+            amount: int | str = typed
+            try:
+                minor = Decimal(typed.replace(",", "").replace(" ", "")).scaleb(exponent)
+                if minor == minor.to_integral_value():
+                    amount = int(minor)
+            except InvalidOperation:
+                pass
+            yield {"year": year, "category": category, "amount": amount, "currency": currency}
+
+
+class PartPages(Controller):
+    include_in_schema = False
+    guards = [authenticated]  # noqa: RUF012
+    path = "/proposals/{proposal_id:uuid}"
+
+    @post("/invitations", name="web:proposal-invite")
+    async def invite(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, call, roles = await visible_proposal(db_session, principal, proposal_id)
+
+        async def run() -> Message:
+            body = schemas.InvitationCreate.model_validate(
+                {
+                    "agency": data.get("invite-agency", ""),
+                    "email": data.get("invite-email", "").strip(),
+                }
+            )
+            await invitations.invite(
+                db_session, principal, proposal, call, roles, body, base_url=settings.base_url
+            )
+            return INVITED(email=str(body.email))
+
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, "invite", run
+        )
+
+    @post("/parts/{part_id:uuid}", name="web:part-update")
+    async def update_part(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        code = part.agency.code
+
+        async def run() -> Message:
+            ror = data.get(f"{code}-institution_ror", "").strip()
+            name = data.get(f"{code}-institution_name", "").strip()
+            body = schemas.PartUpdate.model_validate(
+                {
+                    "version": whole(data.get(f"{code}-version")),
+                    "institution_ror": ror or None,
+                    "institution_name": name or None,
+                }
+            )
+            await team.update_part(db_session, principal, proposal, part, body)
+            return PART_SAVED(agency=code)
+
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, code, run
+        )
+
+    @post("/parts/{part_id:uuid}/members", name="web:member-add")
+    async def add_member(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        code = part.agency.code
+
+        async def run() -> Message:
+            fields = ("name", "email", "orcid", "erad_number", "role")
+            sent = {f: data.get(f"{code}-member-{f}", "").strip() or None for f in fields}
+            body = schemas.MemberCreate.model_validate({k: v for k, v in sent.items() if v})
+            await members.add_member(
+                db_session, principal, proposal, part, body, base_url=settings.base_url
+            )
+            return MEMBER_ADDED(name=body.name, agency=code)
+
+        prefix = f"{code}-member"
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, prefix, run
+        )
+
+    @post("/parts/{part_id:uuid}/budget", name="web:budget-replace")
+    async def replace_budget(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        code = part.agency.code
+        await queries.load_budgets(db_session, proposal)
+        currency = part.agency.currency
+        sent = list(budget_lines(data, code, currency, proposal.duration_years))
+
+        async def run() -> Message:
+            body = schemas.BudgetReplace.model_validate(
+                {"version": whole(data.get(f"{code}-version")), "lines": sent}
+            )
+            await team.replace_budget(db_session, principal, proposal, call, part, body)
+            return BUDGET_SAVED(agency=code)
+
+        def cell(errors: FormErrors) -> FormErrors:
+            # `lines-3_amount` names the 4th line sent: point it at that line's cell.
+            named: FormErrors = {}
+            for key, text in errors.items():
+                index, _, _rest = key.removeprefix("lines-").partition("_")
+                if key.startswith("lines-") and index.isdigit() and int(index) < len(sent):
+                    line = sent[int(index)]
+                    named[budget_field(code, line["year"], line["category"])] = text
+                elif key == "lines":
+                    named[f"{code}-budget"] = text
+                else:
+                    named[f"{code}-{key}"] = text
+            return named
+
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, None, run, cell
+        )
+
+
+async def _attempt(
+    request: Ctx,
+    principal: Principal,
+    session: AsyncSession,
+    settings: Settings,
+    proposal_id: uuid.UUID,
+    form: dict[str, str],
+    prefix: str | None,
+    run: Callable[[], Any],
+    name_errors: Callable[[FormErrors], FormErrors] | None = None,
+) -> Response[Any]:
+    """Run a form's service call; refused, roll back and show the page again with the errors
+    at their fields (named by `name_errors`, or prefixed with `prefix`) and what was typed."""
+    try:
+        done = await run()
+    except (ValidationError, DomainError) as exc:
+        if isinstance(exc, DomainError) and exc.status not in (409, 422):
+            raise
+        await session.rollback()
+        found = (
+            validation_errors(exc, request)
+            if isinstance(exc, ValidationError)
+            else field_errors(exc, request)
+        )
+        errors = name_errors(found) if name_errors else _prefixed(found, prefix or "")
+        return await proposal_page(
+            request, settings, principal, session, proposal_id, form=form, errors=errors
+        )
+    target = request.app.route_reverse("web:proposal", proposal_id=proposal_id)
+    return flash(Redirect(path=target), done, settings)
