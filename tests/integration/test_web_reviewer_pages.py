@@ -17,6 +17,7 @@ from grants.db.models import Bid, CallReviewer, Conflict, Review, ReviewAssignme
 from tests.factories import PASSWORD, CallReviewerFactory, make_reviewer, make_user, persist
 from tests.factories_reviews_pool import add_profile
 from tests.factories_scoring import Panel, assign, full_scores, make_panel, submitted
+from tests.integration.test_proposals_assigned_reviewer import under_review
 
 Client = httpx.AsyncClient
 HTML = {"accept": "text/html"}
@@ -528,3 +529,21 @@ async def test_assignment_of_another_reviewer_is_not_found(
     assert await db.scalar(select(ReviewAssignment.state).where(ReviewAssignment.id == row.id)) == (
         "accepted"
     )
+
+
+async def test_assignment_page_links_documents_the_reviewer_downloads(
+    client: Client, db: AsyncSession
+) -> None:
+    r = await under_review(client, db)
+    jst = r.team.call.agencies[0].agency
+    reviewer = await make_reviewer(db, jst)
+    row = await assign(db, r.team.proposal, reviewer, jst)
+    await _sign_in(client, reviewer)
+
+    page = await client.get(f"/reviewer/assignments/{row.id}", headers=HTML)
+    link = f"/api/proposals/{r.team.proposal.id}/documents/{r.document_id}/content"
+    got = await client.get(link)
+
+    assert page.status_code == 200
+    assert f'<a href="{link}" download>plan.pdf</a>' in page.text
+    assert (got.status_code, got.content) == (200, r.body)
