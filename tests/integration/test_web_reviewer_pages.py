@@ -115,14 +115,14 @@ async def test_dashboard_lists_invitation_and_accepted_review_with_deadline_in_b
     assert "<dd>0000-0002-1825-0097</dd>" in page.text
     assert text_of(page.text, f"service-{scene.service.id}") == (
         f"JV-2026 · {scene.panel.call.title['en']} Pool: JST · State: invited "
-        "Accept serving on JV-2026 "
+        "Accept serving on JV-2026 Decline serving on JV-2026 "
         "Reason for declining serving on JV-2026 Decline serving on JV-2026"
     )
     assert text_of(page.text, f"assignment-{invited.id}") == (
         "JV-2026-0001 · JV-2026 Pool: JST · State: invited Review deadline: "
         "Japan time: Aug 31, 2030, 5:00:00 PM (Asia/Tokyo) "
         "Vietnam time: Aug 31, 2030, 3:00:00 PM (Asia/Ho_Chi_Minh) "
-        "Accept reviewing JV-2026-0001 "
+        "Accept reviewing JV-2026-0001 Decline reviewing JV-2026-0001 "
         "Reason for declining reviewing JV-2026-0001 Decline reviewing JV-2026-0001"
     )
     link = f'<a href="/reviewer/assignments/{accepted.id}">JV-2026-0002</a>'
@@ -147,7 +147,7 @@ async def test_dashboard_in_japanese_names_states_and_zones(
         "JV-2026-0001 · JV-2026 審査委員プール：JST · 状態： 依頼中 審査期限： "
         "日本時間: 2030/08/31 17:00:00 (Asia/Tokyo) "
         "ベトナム時間: 2030/08/31 15:00:00 (Asia/Ho_Chi_Minh) "
-        "承諾する：JV-2026-0001 の審査 "
+        "承諾する：JV-2026-0001 の審査 辞退する：JV-2026-0001 の審査 "
         "辞退の理由（JV-2026-0001 の審査） 辞退する：JV-2026-0001 の審査"
     )
 
