@@ -37,6 +37,7 @@ from grants.reviews.scoring.controllers import ProposalReviewsController, Review
 from grants.reviews.scoring.ranking_controllers import RankingController
 from grants.web.part_pages import PartPages
 from grants.web.researcher import ResearcherPages
+from grants.web.reviewer_views import ReviewerPageController
 from grants.web.views import WebController
 from grants.workflow.routes import router_for
 
@@ -50,6 +51,7 @@ ROUTES: list[Any] = [
     TransparencyLogController,
     WitnessKeyController,
     WebController,
+    ReviewerPageController,
     ResearcherPages,
     PartPages,
     CallController,

@@ -145,6 +145,18 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/login"): row(403, anonymous=403),
     ("GET", "/login"): row(200, anonymous=200),
     ("POST", "/logout"): row(403),
+    # The reviewers' pages: reviewers only; a call's bids for those serving on it and an
+    # assignment for its reviewer (the bystander is only invited, and not assigned).
+    ("GET", "/reviewer"): row(403, reviewer=200, bystander=200),
+    ("GET", "/reviewer/profile"): row(403, reviewer=200, bystander=200),
+    ("GET", "/reviewer/calls/{call_id:uuid}/bids"): row(403, reviewer=200, bystander=404),
+    ("GET", "/reviewer/assignments/{assignment_id:uuid}"): row(403, reviewer=200, bystander=404),
+    ("POST", "/reviewer/services/{service_id:uuid}/{event:str}"): row(403),
+    ("POST", "/reviewer/assignments/{assignment_id:uuid}/events/{event:str}"): row(403),
+    ("POST", "/reviewer/profile"): row(403),
+    ("POST", "/reviewer/conflicts"): row(403),
+    ("POST", "/reviewer/proposals/{proposal_id:uuid}/bid"): row(403),
+    ("POST", "/reviewer/assignments/{assignment_id:uuid}/review"): row(403),
     # The researchers' pages read like their API twins; their forms meet the CSRF check first.
     ("GET", "/calls"): row(200),
     ("GET", "/calls/{call_id:uuid}"): row(200),

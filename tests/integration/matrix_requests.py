@@ -158,6 +158,26 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/login"): Req(form={"email": "pi@a.example", "password": "x", "csrf": "forged"}),
     ("GET", "/login"): Req(),
     ("POST", "/logout"): Req(form={"csrf": "forged"}),
+    ("GET", "/reviewer"): Req(),
+    ("GET", "/reviewer/profile"): Req(),
+    ("GET", "/reviewer/calls/{call_id:uuid}/bids"): Req(),
+    ("GET", "/reviewer/assignments/{assignment_id:uuid}"): Req(),
+    ("POST", "/reviewer/services/{service_id:uuid}/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("POST", "/reviewer/assignments/{assignment_id:uuid}/events/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("POST", "/reviewer/profile"): Req(
+        form={"csrf": "forged", "version": "1", "expertise": "Chiplets", "keywords": "chiplet"}
+    ),
+    ("POST", "/reviewer/conflicts"): Req(form={"csrf": "forged", "reason": "Former student."}),
+    ("POST", "/reviewer/proposals/{proposal_id:uuid}/bid"): Req(
+        form={"csrf": "forged", "level": "eager"}
+    ),
+    ("POST", "/reviewer/assignments/{assignment_id:uuid}/review"): Req(
+        form={"csrf": "forged", "version": "1", "score.novelty": "3"}
+    ),
     ("GET", "/calls"): Req(),
     ("GET", "/calls/{call_id:uuid}"): Req(),
     ("POST", "/calls/{call_id:uuid}/proposals"): Req(form={"csrf": "forged"}),
