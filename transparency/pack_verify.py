@@ -410,6 +410,7 @@ def _check_consistency(
         report.add(CONSISTENCY, f"malformed ({error})")
         return
     verified = _signatures(f"{CONSISTENCY} old checkpoint", old_note, keys, report, record=False)
+    report.signatures.extend(f"{key.name} on size {old.size}" for key in verified)
     if not any(k.type == ED25519 and k.name == old.origin for k in verified):
         report.add(CONSISTENCY, "the earlier checkpoint is not signed by a trusted log key")
     if old.origin != checkpoint.origin:

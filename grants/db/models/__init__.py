@@ -12,6 +12,7 @@ from grants.db.models.agreements import (
 from grants.db.models.amendments import Amendment, AmendmentMove, ApprovedEndDate
 from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
+from grants.db.models.export_jobs import ExportJob
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
 from grants.db.models.calls import Call, CallAgency
 from grants.db.models.fx import FxRate, GrantSideShare
@@ -58,6 +59,7 @@ __all__ = [
     "CallReviewer",
     "Conflict",
     "Cosignature",
+    "ExportJob",
     "Document",
     "FinancialStatement",
     "FinancialStatementLine",
