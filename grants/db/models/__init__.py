@@ -12,9 +12,9 @@ from grants.db.models.agreements import (
 from grants.db.models.amendments import Amendment, AmendmentMove, ApprovedEndDate
 from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
-from grants.db.models.export_jobs import ExportJob
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
 from grants.db.models.calls import Call, CallAgency
+from grants.db.models.export_jobs import ExportJob
 from grants.db.models.fx import FxRate, GrantSideShare
 from grants.db.models.proposals import (
     BudgetLine,
@@ -59,8 +59,8 @@ __all__ = [
     "CallReviewer",
     "Conflict",
     "Cosignature",
-    "ExportJob",
     "Document",
+    "ExportJob",
     "FinancialStatement",
     "FinancialStatementLine",
     "FxRate",

@@ -20,9 +20,7 @@ class ExportJob(UUIDv7AuditBase):
 
     __tablename__ = "export_jobs"
     __table_args__ = (
-        CheckConstraint(
-            "state IN ('queued', 'running', 'done', 'failed')", name="state_known"
-        ),
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
         CheckConstraint("progress_done >= 0 AND progress_total >= 0", name="progress_counts"),
     )
 

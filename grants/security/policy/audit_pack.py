@@ -37,6 +37,13 @@ class PackScope:
     full_events: bool
 
 
+def decide_exporter(principal: Principal) -> Decision:
+    """Auditors, admins and officers export; researchers and reviewers get 403."""
+    if principal.has(Role.AUDITOR, Role.ADMIN, Role.OFFICER):
+        return allow()
+    return forbidden(EXPORTERS_ONLY())
+
+
 def decide_pack(
     principal: Principal, call_agency_ids: Collection[uuid.UUID] | None
 ) -> tuple[Decision, PackScope]:
