@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit import chain, log, log_key, tree
 from grants.auditpack.sources import PackFilters, agreement_rows, dataset_sources, document_rows
 from grants.common.actors import Actor
-from grants.db.models import AuditEvent, Call, CallAgency, LogCheckpoint
+from grants.db.models import AuditEvent, Call, CallAgency, Cosignature, LogCheckpoint
 from grants.errors import FieldError, Invalid
 from grants.security.policy.audit_pack import PackScope
 from grants.settings import Settings
@@ -105,6 +105,18 @@ async def _check_since(
     return text, old.size
 
 
+async def _last_cosigned(session: AsyncSession) -> tuple[str, int] | None:
+    """The latest checkpoint the witnesses cosigned: by default the pack proves the log only
+    grew since, so the agencies' cosignatures vouch for the pack's fresh checkpoint too."""
+    size = await session.scalar(
+        select(func.max(Cosignature.checkpoint_size)).where(Cosignature.checkpoint_size > 0)
+    )
+    if size is None:
+        return None
+    row = await session.get_one(LogCheckpoint, size)
+    return await log.published_note(session, row), int(size)
+
+
 async def prepare(
     session: AsyncSession,
     settings: Settings,
@@ -122,6 +134,8 @@ async def prepare(
     since = None
     if since_checkpoint is not None:
         since = await _check_since(session, settings, since_checkpoint, current)
+    else:
+        since = await _last_cosigned(session)
     await chain.append(
         session,
         actor=actor,
