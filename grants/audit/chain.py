@@ -26,6 +26,7 @@ from grants.audit import tree
 from grants.common.actors import Actor
 from grants.common.request_ids import current_request_id
 from grants.db.models import AuditChainHead, AuditEvent
+from grants.settings import get_settings
 from messages import Message, define
 from transparency import events
 
@@ -162,7 +163,8 @@ async def append_many(session: AsyncSession, entries: Sequence[Entry]) -> list[A
         update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev_hash)
     )
     # Still under the head's lock: the tree grows in the order the sequence numbers were given.
-    await tree.append_leaves(session, last_seq - len(entries), [event_bytes(r) for r in rows])
+    if get_settings().audit_tree == "on":
+        await tree.append_leaves(session, last_seq - len(entries), [event_bytes(r) for r in rows])
     await session.flush()
     return rows
 
