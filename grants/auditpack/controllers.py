@@ -94,7 +94,7 @@ class AuditPackController(Controller):
         total = await builder.count_units(db_session, scope, prepared)
         job = await jobs.create(db_session, principal, filters_json, total)
         task = BackgroundTask(
-            jobs.run,
+            jobs.start,
             _sessions(request),
             settings,
             document_store,

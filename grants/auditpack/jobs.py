@@ -9,6 +9,7 @@ failed with that reason, and the requester asks for a new pack.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import logging
 import os
@@ -93,6 +94,23 @@ async def open_result(
         changes={"sha256": job.result_sha256, "size": job.result_size},
     )
     return stream
+
+
+_RUNNING: set[asyncio.Task[None]] = set()
+
+
+async def start(*args: Any, **kwargs: Any) -> None:
+    """Run `run(*args, **kwargs)` as a task of this process (after the response is sent); the
+    task is kept referenced until it ends."""
+    task = asyncio.get_running_loop().create_task(run(*args, **kwargs))
+    _RUNNING.add(task)
+    task.add_done_callback(_RUNNING.discard)
+
+
+async def drain() -> None:
+    """Wait for every job this process is running (tests, and a graceful shutdown)."""
+    while _RUNNING:
+        await asyncio.gather(*list(_RUNNING), return_exceptions=True)
 
 
 async def _update(sessions: Sessions, job_id: uuid.UUID, **values: Any) -> None:

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit import log, log_key
-from grants.audit.witness import load_state, save_state
+from grants.audit.witness import save_state
 from grants.common.actors import SYSTEM, Actor
 from grants.db.models import Agency
 from grants.settings import Settings
-from transparency import COSIGNATURE_V1, SignerKey, witness_checkpoint
+from transparency import COSIGNATURE_V1, SignerKey, WitnessState, witness_checkpoint
 
 DEMO_WITNESSES = {"JST": "witness.jst.demo", "NAFOSTED": "witness.nafosted.demo"}
 
@@ -52,12 +52,12 @@ async def cosign_demo_checkpoint(
     verifier = log_key.verifier(settings)
     for code, key in keys.items():
         state_path = key_path(settings, code).with_suffix(".state")
-        state = load_state(state_path, settings.audit_log_origin)
-        proof = await log.consistency(session, state.size, checkpoint.size) if state.size else []
+        # A freshly seeded demo is a new log: its witnesses start from the empty tree (a state
+        # kept from an earlier demo database would rightly refuse this one as a fork).
         cosigned = witness_checkpoint(
-            state,
+            WitnessState.fresh(settings.audit_log_origin),
             checkpoint.note,
-            proof,
+            [],
             log_key=verifier,
             witness_key=key,
             timestamp=int(time.time()),

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit import log_key
+from grants.auditpack import jobs
 from grants.db.models import AuditEvent, ExportJob
 from grants.settings import Settings
 from tests.factories import persist
@@ -42,6 +43,7 @@ def _stable(body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _download(client: Client, world: PackWorld, who: str, body: dict[str, Any]) -> bytes:
+    await jobs.drain()
     polled = await client.get(f"/api/exports/jobs/{body['id']}", headers=world.headers[who])
     assert polled.status_code == 200, polled.text
     assert polled.json()["state"] == "done", polled.json()
@@ -71,6 +73,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         "progress": {"done": 0, "total": 9},
         "error": None,
     }
+    await jobs.drain()
     polled = await client.get(response.headers["location"], headers=world.headers["auditor"])
     assert _stable(polled.json()) == {
         "kind": "audit_pack",
