@@ -47,6 +47,10 @@ EXCLUDED_OPERATIONS = {
     "POST /api/me/tokens/{token_id}/revoke": "revokes the fuzzer's bearer token",
     "POST /api/me/password": "changes the password and revokes the fuzzer's tokens",
     "POST /api/users/{user_id}/events/suspend": "could suspend the fuzzer's own account",
+    # Each accepted example starts a background pack of the whole demo in the app's one event
+    # loop; they pile up and later requests of the run time out. Its answers are tested in
+    # test_audit_pack_api.py; the job's poll and download routes are fuzzed here.
+    "POST /api/exports/audit-pack": "starts a whole-demo background pack per example",
 }
 
 # Checks excluded for one operation alone, each with its reason. positive_data_acceptance
@@ -128,8 +132,6 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "GET /api/audit/proofs/inclusion": {PDA: LOG_SIZES},
     "GET /api/audit/proofs/consistency": {PDA: LOG_SIZES},
     "POST /api/audit/checkpoint/cosignatures": {PDA: SIGNED},
-    # The call must exist (and be the officer's); an earlier checkpoint must be this log's.
-    "POST /api/exports/audit-pack": {PDA: STATE_AND_RULES},
     "PUT /api/agencies/{agency_id}/witness-key": {PDA: SIGNED},
 }
 CHECKS = {check.__name__: check for check in (positive_data_acceptance,)}
