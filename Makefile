@@ -64,12 +64,14 @@ bench-quick: $(VENV)/.installed-dev
 	$(BIN)/python bench/merkle.py --quick
 	$(BIN)/python bench/audit_tree.py --quick
 	$(BIN)/python bench/export.py --quick
+	$(BIN)/python bench/audit_pack.py --quick
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/assignment.py
 	$(BIN)/python bench/merkle.py
 	$(BIN)/python bench/audit_tree.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/audit_pack.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

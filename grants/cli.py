@@ -448,6 +448,52 @@ def audit_witness_key(agency_code: str, vkey: str) -> None:
         raise click.ClickException(str(error.errors[0].reason if error.errors else error)) from None
 
 
+@audit.command("verify-pack")
+@click.argument("pack", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--trust",
+    "trust_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Verifier keys, one per line: the log's and the agencies' witnesses'.",
+)
+def audit_verify_pack(pack: Path, trust_path: Path) -> None:
+    """Verify an audit pack offline (no database): print each problem and exit 1, or a summary."""
+    from transparency.pack_verify import read_trusted_keys, verify_pack
+
+    try:
+        keys = read_trusted_keys(trust_path.read_text())
+    except (OSError, ValueError) as error:
+        raise click.ClickException(
+            f"cannot read the trusted keys in {trust_path}: {error}"
+        ) from None
+    if not pack.is_file():
+        raise click.ClickException(f"{pack} is not a file")
+    report = verify_pack(pack, keys)
+    for problem in report.problems:
+        click.echo(f"PROBLEM {problem}")
+    if not report.ok:
+        click.echo(f"audit pack NOT verified: {len(report.problems)} problem(s)")
+        sys.exit(1)
+    click.echo(report.summary())
+
+
+@audit.command("trust-keys")
+def audit_trust_keys() -> None:
+    """Print the log's verifier key and every agency's registered witness key (a --trust file)."""
+    from sqlalchemy import select
+
+    from grants.audit import log_key
+    from grants.db.models import WitnessKey
+
+    async def work(session: AsyncSession) -> list[str]:
+        return list(await session.scalars(select(WitnessKey.vkey).order_by(WitnessKey.name)))
+
+    click.echo(str(log_key.verifier(get_settings())))
+    for vkey in _run_in_session(work):
+        click.echo(vkey)
+
+
 @main.group(invoke_without_command=True)
 @click.option("--url", help="The CoFund server, e.g. https://cofund.example.")
 @click.option("--key", "key_path", type=click.Path(path_type=Path), help="The witness key file.")
@@ -540,6 +586,64 @@ def export() -> None:
 
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@export.command("audit-pack")
+@click.option("--call", "call_code", help="Only this call's records (its code).")
+@click.option("--with-documents", is_flag=True, help="Include every document's bytes.")
+@click.option(
+    "--since-checkpoint",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="An earlier signed checkpoint: the pack proves the log only grew since.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
+def export_audit_pack(
+    call_code: str | None, with_documents: bool, since_checkpoint: Path | None, output: Path
+) -> None:
+    """Write an audit pack (zip) that `grants audit verify-pack` checks offline."""
+    from grants.auditpack.builder import DocumentMismatch, build_to_file
+    from grants.common.actors import Actor
+    from grants.db.engine import create_engine
+    from grants.document_store import build_document_store
+    from grants.errors import DomainError
+    from grants.security.policy.audit_pack import PackScope
+
+    settings = get_settings()
+    since = since_checkpoint.read_text() if since_checkpoint else None
+    actor = Actor(id=None, label=f"cli:{getpass.getuser()}")
+
+    async def run() -> Any:
+        engine = create_engine(settings.database_url)
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        try:
+            with output.open("wb") as sink:
+                return await build_to_file(
+                    sessions,
+                    settings,
+                    build_document_store(settings),
+                    actor=actor,
+                    scope=PackScope(full_events=True),
+                    call_code=call_code,
+                    with_documents=with_documents,
+                    since_checkpoint=since,
+                    sink=sink,
+                )
+        finally:
+            await engine.dispose()
+
+    try:
+        built = asyncio.run(run())
+    except (DomainError, DocumentMismatch) as error:
+        output.unlink(missing_ok=True)
+        reasons = getattr(error, "errors", None)
+        raise click.ClickException(str(reasons[0].reason if reasons else error)) from None
+    except BaseException:
+        output.unlink(missing_ok=True)
+        raise
+    click.echo(
+        f"wrote {output}: {built.files} files, {built.events} events "
+        f"(checkpoint size {built.size}), manifest sha256 {built.sha256}"
+    )
 
 
 @export.command("dataset")

@@ -14,6 +14,7 @@ from grants.agreements.controllers import AgreementController, StatementControll
 from grants.amendments.controllers import AmendmentController, GrantAmendmentController
 from grants.audit.controllers import AuditController
 from grants.audit.log_controllers import TransparencyLogController, WitnessKeyController
+from grants.auditpack.controllers import AuditPackController
 from grants.awards.controllers import DecisionController, GrantController
 from grants.bindings import BINDINGS
 from grants.calls.controllers import CallController
@@ -50,6 +51,7 @@ ROUTES: list[Any] = [
     AuditController,
     TransparencyLogController,
     WitnessKeyController,
+    AuditPackController,
     WebController,
     ReviewerPageController,
     ResearcherPages,

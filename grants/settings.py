@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     audit_log_origin: str = "cofund.example/audit"
     audit_log_key: str | None = Field(default=None, repr=False)
     audit_log_key_file: Path | None = None
+    # "off" skips growing the Merkle tree on audit appends (the benchmark's baseline only):
+    # checkpoints are refused while it is off, and the first append or checkpoint after it is
+    # back on first adds the events the tree missed, so no signed root ever lacks an event.
+    audit_tree: Literal["on", "off"] = "on"
 
     # Open data (grants.opendata): each agency's organisation identifier in org-id.guide form
     # (`JP-JCN-<corporate number>`, `XI-ROR-<ror id>`), as JSON: {"JST": "JP-JCN-…"}. An agency

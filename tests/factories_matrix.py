@@ -25,6 +25,7 @@ from grants.db.models import (
     Agency,
     Amendment,
     ApiToken,
+    ExportJob,
     Grant,
     GrantSide,
     MidtermGate,
@@ -264,7 +265,16 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     await persist(db, narrative)
     report = await _submitted_report(db, grant, people["researcher"], narrative.id)
     gate = MidtermGate(grant_id=grant.id, after_year=1)
-    await persist(db, gate)
+    export_job = ExportJob(
+        kind="audit_pack",
+        requested_by=people["jst"].id,
+        filters={"call": "JV-2026"},
+        state="queued",
+        progress_done=0,
+        progress_total=8,
+        runner="matrix",
+    )
+    await persist(db, gate, export_job)
     for name, user in people.items():
         token, world.headers[name] = await _token(db, user)
         world.ids[f"user:{name}"] = user.id
@@ -280,7 +290,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
         "conflict": conflict, "ranking": ranking, "grant": grant, "tranche": tranche,
         "agreement": agreement, "statement": statement,
         "amendment": amendment,
-        "report": report, "gate": gate, "narrative": narrative,
+        "report": report, "gate": gate, "narrative": narrative, "export_job": export_job,
     }  # fmt: skip
     for name, row in named.items():
         world.ids[name] = row.id

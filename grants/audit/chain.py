@@ -12,8 +12,6 @@ JSON (`event_bytes`), so every event is a leaf of the tree the checkpoints sign.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,9 +26,11 @@ from grants.audit import tree
 from grants.common.actors import Actor
 from grants.common.request_ids import current_request_id
 from grants.db.models import AuditChainHead, AuditEvent
+from grants.settings import get_settings
 from messages import Message, define
+from transparency import events
 
-GENESIS_HASH = "0" * 64
+GENESIS_HASH = events.GENESIS_HASH
 
 HEAD_MISMATCH = define(
     "audit.chain.head_mismatch", "chain head says {head} events but {stored} are stored"
@@ -75,17 +75,9 @@ def _iso_utc(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical_json(event: Mapping[str, Any]) -> bytes:
-    """The exact bytes that are hashed: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def event_bytes(row: AuditEvent) -> bytes:
-    """The event's canonical JSON: its content and its previous hash, exactly as hashed.
-
-    These are also the event's leaf bytes in the transparency log (`grants.audit.tree`).
-    """
-    content = {
+def event_content(row: AuditEvent) -> dict[str, Any]:
+    """The hashed fields of a stored event in their JSON form (`transparency.events`)."""
+    return {
         "seq": row.seq,
         "occurred_at": _iso_utc(row.occurred_at),
         "actor_id": str(row.actor_id) if row.actor_id else None,
@@ -97,12 +89,19 @@ def event_bytes(row: AuditEvent) -> bytes:
         "request_id": row.request_id,
         "prev_hash": row.prev_hash,
     }
-    return canonical_json(content)
+
+
+def event_bytes(row: AuditEvent) -> bytes:
+    """The event's canonical JSON: its content and its previous hash, exactly as hashed.
+
+    These are also the event's leaf bytes in the transparency log (`grants.audit.tree`).
+    """
+    return events.event_bytes(event_content(row))
 
 
 def event_hash(row: AuditEvent) -> str:
     """Recompute the SHA-256 of a stored event from its content and its previous hash."""
-    return hashlib.sha256(event_bytes(row)).hexdigest()
+    return events.event_hash(event_content(row))
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +163,8 @@ async def append_many(session: AsyncSession, entries: Sequence[Entry]) -> list[A
         update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=prev_hash)
     )
     # Still under the head's lock: the tree grows in the order the sequence numbers were given.
-    await tree.append_leaves(session, last_seq - len(entries), [event_bytes(r) for r in rows])
+    if get_settings().audit_tree == "on":
+        await tree.append_leaves(session, last_seq - len(entries), [event_bytes(r) for r in rows])
     await session.flush()
     return rows
 

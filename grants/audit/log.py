@@ -31,6 +31,10 @@ from transparency import (
 )
 
 NO_WITNESS_KEY = define("audit.witness_key.none", "This agency registered no witness key.")
+TREE_OFF = define(
+    "audit.checkpoint.tree_off",
+    "The log signs no checkpoint while its Merkle tree is switched off (AUDIT_TREE=off).",
+)
 NO_CHECKPOINT = define("audit.checkpoint.none", "The log has signed no checkpoint yet.")
 BAD_PROOF_REQUEST = define("audit.proof.invalid", "This proof cannot be made; see the fields.")
 SEQ_BEYOND_SIZE = define(
@@ -85,6 +89,9 @@ async def sign_current(session: AsyncSession, settings: Settings) -> tuple[LogCh
         select(AuditChainHead.last_seq).where(AuditChainHead.id == 1).with_for_update()
     )
     size = int(head or 0)
+    if settings.audit_tree != "on":
+        raise Conflict(TREE_OFF())
+    await tree.catch_up(session, size)
     existing = await session.get(LogCheckpoint, size)
     if existing is not None:
         return existing, False

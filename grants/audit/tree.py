@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -87,9 +87,41 @@ async def append_leaves(session: AsyncSession, size: int, leaves: Sequence[bytes
     if not leaves:
         return
     edge = _edge(size)
-    found = await _read(session, edge)
+    try:
+        found = await _read(session, edge)
+    except LookupError:
+        # The tree was switched off for a while (AUDIT_TREE=off): add what it missed first.
+        await catch_up(session, size)
+        found = await _read(session, edge)
     state = TreeState.restore(size, [found[key] for key in edge])
     await session.execute(insert(MerkleNode), _rows(grow(state, leaves)))
+
+
+async def stored_size(session: AsyncSession) -> int:
+    """How many leaves the stored tree holds (fewer than the events only after AUDIT_TREE=off)."""
+    top = await session.scalar(select(func.max(MerkleNode.position)).where(MerkleNode.level == 0))
+    return 0 if top is None else int(top) + 1
+
+
+async def catch_up(session: AsyncSession, size: int, *, batch: int = 5000) -> int:
+    """Grow the stored tree to `size` leaves from the stored events; returns how many it added.
+    The caller holds the chain head's lock."""
+    from grants.audit.chain import event_bytes
+
+    have = await stored_size(session)
+    if have >= size:
+        return 0
+    edge = _edge(have)
+    found = await _read(session, edge)
+    state = TreeState.restore(have, [found[key] for key in edge])
+    for start in range(have + 1, size + 1, batch):
+        events = await session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.seq >= start, AuditEvent.seq < min(start + batch, size + 1))
+            .order_by(AuditEvent.seq)
+        )
+        await session.execute(insert(MerkleNode), _rows(grow(state, map(event_bytes, events))))
+    return size - have
 
 
 async def current_size(session: AsyncSession) -> int:

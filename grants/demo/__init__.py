@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts.services import create_user
 from grants.agencies.services import create_agency
-from grants.common.actors import SYSTEM
+from grants.common.actors import SYSTEM, Actor
 from grants.db.models import User
 from grants.demo.finished_call import FINISHED_CALL_CODE, seed_finished_call
 from grants.demo.open_call import DEMO_CALL_CODE, seed_call
@@ -22,6 +22,7 @@ from grants.demo.people import (
     user_create,
 )
 from grants.demo.review_call import REVIEW_CALL_CODE, seed_review_call
+from grants.demo.witnesses import cosign_demo_checkpoint
 from grants.document_store import build_document_store
 from grants.settings import get_settings
 from storage.base import DocumentStore
@@ -62,4 +63,8 @@ async def seed(session: AsyncSession, store: DocumentStore | None = None) -> lis
         users[login.email] = await create_user(session, user_create(login), actor=SYSTEM)
     await seed_review_call(session, users)
     await seed_finished_call(session, users, store or build_document_store(get_settings()))
+    # Last: the checkpoint both agencies cosign covers everything seeded above.
+    await cosign_demo_checkpoint(
+        session, get_settings(), {code: Actor(u.id, u.email) for code, u in officers.items()}
+    )
     return list(LOGINS)

@@ -137,6 +137,11 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         403, jst=422, nafosted=422, fwo=422, auditor=422, admin=422
     ),
     ("POST", "/api/audit/checkpoint/cosignatures"): row(403, jst=422, nafosted=422, fwo=422),
+    # Audit packs (grants.security.policy.audit_pack): auditors, admins and the call's co-funding
+    # officers request one; the world's job is the JST officer's, still queued.
+    ("POST", "/api/exports/audit-pack"): row(403, jst=202, nafosted=202, auditor=202, admin=202),
+    ("GET", "/api/exports/jobs/{job_id:uuid}"): row(404, jst=200, auditor=200, admin=200),
+    ("GET", "/api/exports/jobs/{job_id:uuid}/download"): row(404, jst=409, auditor=409, admin=409),
     ("PUT", "/api/agencies/{agency_id:uuid}/witness-key"): row(403, admin=200),
     ("GET", "/api/agencies/{agency_id:uuid}/witness-key"): row(404),
     # Web pages: no Accept: text/html, so the API answer (401) rather than the redirect; the

@@ -56,6 +56,7 @@ PARAMS = {
     "amendment_id": "amendment",
     "report_id": "report",
     "gate_id": "gate",
+    "job_id": "export_job",
 }
 LITERALS = {
     "code": "JST",
@@ -138,6 +139,9 @@ REQUESTS: dict[tuple[str, str], Req] = {
         json=versioned("agency:spare", name="National Research Foundation of Korea")
     ),
     ("GET", "/api/agencies/{agency_id:uuid}"): Req(),
+    ("POST", "/api/exports/audit-pack"): Req(json=lambda w: {"call": "JV-2026"}),
+    ("GET", "/api/exports/jobs/{job_id:uuid}"): Req(),
+    ("GET", "/api/exports/jobs/{job_id:uuid}/download"): Req(),
     ("GET", "/api/audit/events"): Req(),
     ("GET", "/api/audit/verify"): Req(),
     ("GET", "/api/exports"): Req(),

@@ -19,6 +19,7 @@ import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from grants.auditpack import jobs as export_jobs
 from grants.security.matrix import KNOWN_GAPS, MATRIX, PERSONAS, Expected, app_routes
 from tests.factories_matrix import MatrixWorld, make_matrix_world
 from tests.integration.matrix_requests import REQUESTS, url_of
@@ -78,6 +79,7 @@ async def test_matrix_answers_as_declared_for(
         savepoint = await connection.begin_nested()
         try:
             got[route] = await answer(client, route, world, persona)
+            await export_jobs.drain()  # a requested audit pack is built after the answer
         finally:
             await savepoint.rollback()
     declared = {route: row[persona] for route, row in MATRIX.items()}

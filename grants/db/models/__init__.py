@@ -14,6 +14,7 @@ from grants.db.models.approvals import Approval
 from grants.db.models.audit import AuditChainHead, AuditEvent
 from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, GrantSide
 from grants.db.models.calls import Call, CallAgency
+from grants.db.models.export_jobs import ExportJob
 from grants.db.models.fx import FxRate, GrantSideShare
 from grants.db.models.proposals import (
     BudgetLine,
@@ -59,6 +60,7 @@ __all__ = [
     "Conflict",
     "Cosignature",
     "Document",
+    "ExportJob",
     "FinancialStatement",
     "FinancialStatementLine",
     "FxRate",
