@@ -70,7 +70,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         "kind": "audit_pack",
         "state": "queued",
         "filters": {**filters, "tree_size": 6},
-        "progress": {"done": 0, "total": 9},
+        "progress": {"done": 0, "total": 22},
         "error": None,
     }
     await jobs.drain()
@@ -79,7 +79,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         "kind": "audit_pack",
         "state": "done",
         "filters": {**filters, "tree_size": 6},
-        "progress": {"done": 9, "total": 9},
+        "progress": {"done": 22, "total": 22},
         "error": None,
     }
     assert polled.json()["download"] == f"/api/exports/jobs/{created['id']}/download"
@@ -90,7 +90,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
     report = verify_pack(path, [log_key.verifier(settings)])
 
     assert [str(p) for p in report.problems] == []
-    assert (report.events, report.documents, report.files) == (6, 1, 10)
+    assert (report.events, report.documents, report.files) == (6, 1, 23)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         assert archive.read(f"documents/{world.document.id}") == DOCUMENT
@@ -102,10 +102,23 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
     assert manifest["events"] == "full"
     assert [(f["path"], f.get("rows")) for f in manifest["files"]] == [
         ("datasets/calls.csv", 1),
+        ("datasets/call_agencies.csv", 2),
         ("datasets/proposals.csv", 1),
+        ("datasets/parts.csv", 2),
+        ("datasets/members.csv", 2),
+        ("datasets/budget_lines.csv", 0),
         ("datasets/documents.csv", 1),
+        ("datasets/conflicts.csv", 0),
+        ("datasets/assignments.csv", 0),
+        ("datasets/reviews.csv", 0),
+        ("datasets/rankings.csv", 0),
+        ("datasets/approvals.csv", 0),
+        ("datasets/decisions.csv", 0),
         ("datasets/grants.csv", 0),
         ("datasets/tranches.csv", 0),
+        ("datasets/progress_reports.csv", 0),
+        ("datasets/amendments.csv", 0),
+        ("datasets/fx_rates.csv", 0),
         ("datasets/grant_agreements.csv", 0),
         ("datasets/audit_events.csv", 6),
         ("audit/events.jsonl", 6),

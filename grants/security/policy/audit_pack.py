@@ -3,8 +3,9 @@
 Auditors and admins build packs of everything, with the audit events in full. An officer builds
 packs only of a call their agency co-funds (the call filter is required) and gets the audit
 events as hashes only, so the pack still verifies but reveals no reviewer or other agency's
-action; the pack's datasets are what the same officer would export (no reviewer identities). Researchers and reviewers cannot export (403). A job is reached by whoever requested it
-and by auditors and admins; anyone else gets 404, so a job's existence is not revealed.
+action; the pack's datasets are what the same officer would export (no reviewer identities).
+Researchers and reviewers cannot export (403). A job is reached by whoever requested it and by
+auditors and admins; anyone else gets 404, so a job's existence is not revealed.
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from grants.security.policy.exports import ExportScope
 from grants.security.policy.audit_pack import (
     PackScope,
     decide_exporter,
     decide_job_read,
     decide_pack,
 )
+from grants.security.policy.exports import ExportScope
 from tests.unit.grants.people import FWO, JST, NAFOSTED, person
 
 CALL = [JST, NAFOSTED]
