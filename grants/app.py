@@ -61,7 +61,9 @@ class ScalarWithoutInlineScript(ScalarRenderPlugin):
         page = super().render(request, openapi_schema).decode()
         options = html.escape(msgspec.json.encode(self.options).decode(), quote=True)
         tag = 'id="api-reference"'
-        return page.replace(tag, f'{tag} data-configuration="{options}"', 1).encode()
+        # A data block, not a script: the browser runs nothing in it (Scalar reads its data-*).
+        carrier = f'type="application/json" {tag} data-configuration="{options}"'
+        return page.replace(tag, carrier, 1).encode()
 
 
 # The API reference page works offline: its renderer is vendored (see static/vendor/README.md).
