@@ -3,7 +3,9 @@
 Without this a client sending one byte a second (or nothing after the headers) holds a
 connection, a task and, during an upload, a store's multipart upload open indefinitely. Each
 wait for the next part of the body is bounded by an idle timeout, and once a grace period has
-passed the body must have arrived at a minimum average rate. The handler sees `BodyTimeout`
+passed the body must have arrived at a minimum average rate. Only the time spent waiting for
+the client counts: a handler that works before it reads, or between two parts (a store's slow
+part upload), does not use up the client's time. The handler sees `BodyTimeout`
 from its read, exactly as for a client that went away, so an upload stores nothing; the answer
 says `Connection: close`.
 """
@@ -28,6 +30,10 @@ TOO_SLOW = define(
 )
 
 
+# Seconds to wait even when the client's time is up: a part it already sent is taken.
+_TAKE_WHAT_IS_THERE = 0.1
+
+
 class BodyTimeout(DomainError):
     status, code = 408, "request_timeout"
 
@@ -45,24 +51,26 @@ class BodyDeadlineMiddleware(AbstractMiddleware):
         await self.app(scope, self._bounded(receive), send)
 
     def _bounded(self, receive: Receive) -> Receive:
-        start = time.monotonic()
         received = 0
+        waited = 0.0  # time spent waiting for the client, never the server's own work
         done = False
 
         async def bounded_receive() -> ReceiveMessage:
-            nonlocal received, done
+            nonlocal received, waited, done
             if done:
                 return await receive()
-            now = time.monotonic()
-            # The latest moment the next bytes may come: never after the idle timeout, nor
-            # after the moment the average rate falls below the minimum.
-            due = start + max(self.grace, (received + 1) / self.rate)
+            # The client's time left: never more than the idle timeout, nor more than keeps
+            # its average rate at the minimum; a part already received is always taken.
+            budget = max(self.grace, (received + 1) / self.rate) - waited
+            began = time.monotonic()
             try:
                 message = await asyncio.wait_for(
-                    receive(), timeout=max(0.0, min(self.idle, due - now))
+                    receive(), timeout=max(_TAKE_WHAT_IS_THERE, min(self.idle, budget))
                 )
             except TimeoutError:
                 raise self._timeout() from None
+            finally:
+                waited += time.monotonic() - began
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 done = not message.get("more_body", False)
