@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     SQLAlchemyAsyncConfig,
@@ -37,15 +39,35 @@ from grants.openapi import (
 )
 from grants.routes import ROUTES
 from grants.security.guards import csrf_protect
+from grants.security.headers import security_headers
 from grants.security.middleware import AuthenticationMiddleware
+from grants.security.slow_bodies import BodyDeadlineMiddleware
 from grants.settings import Settings, get_settings
 from grants.web.i18n import configure_templates
 from storage.base import DocumentStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"
+
+
+class ScalarWithoutInlineScript(ScalarRenderPlugin):
+    """Litestar's Scalar page, its options in a `data-configuration` attribute rather than an
+    inline script, so the page runs under a policy allowing this origin's scripts only."""
+
+    def render_options(self) -> str:
+        return ""
+
+    def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
+        page = super().render(request, openapi_schema).decode()
+        options = html.escape(msgspec.json.encode(self.options).decode(), quote=True)
+        tag = 'id="api-reference"'
+        # A data block, not a script: the browser runs nothing in it (Scalar reads its data-*).
+        carrier = f'type="application/json" {tag} data-configuration="{options}"'
+        return page.replace(tag, carrier, 1).encode()
+
+
 # The API reference page works offline: its renderer is vendored (see static/vendor/README.md).
-SCALAR = ScalarRenderPlugin(
+SCALAR = ScalarWithoutInlineScript(
     js_url="/static/vendor/scalar/api-reference-1.76.0.js",
     css_url="/static/openapi.css",
     favicon="",
@@ -80,6 +102,7 @@ def create_app(
         plugins=[SQLAlchemyPlugin(config=db_config), OpenAPIContract(), InputModelsSchemaPlugin()],
         middleware=[
             RequestIdMiddleware,
+            DefineMiddleware(BodyDeadlineMiddleware, settings=settings),
             ReadOnlyTransactionsMiddleware,  # before any session of the request begins
             DefineMiddleware(AuthenticationMiddleware, db_config=db_config),
         ],
@@ -89,6 +112,7 @@ def create_app(
         },
         guards=[csrf_protect],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(settings)],
         openapi_config=OpenAPIConfig(
             title="CoFund API",
             version=__version__,

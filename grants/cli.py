@@ -55,8 +55,10 @@ def main(ctx: click.Context) -> None:
 @click.option("--port", default=8000, show_default=True)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 def serve(host: str, port: int, reload: bool) -> None:
-    """Serve the web UI and API."""
+    """Serve the web UI and API (connections bounded, see grants.serving)."""
     import uvicorn
+
+    from grants.serving import uvicorn_options
 
     uvicorn.run(
         "grants.app:create_app",
@@ -66,6 +68,7 @@ def serve(host: str, port: int, reload: bool) -> None:
         reload=reload,
         log_config=None,
         access_log=False,
+        **uvicorn_options(get_settings()),
     )
 
 
@@ -751,6 +754,22 @@ def workflows_diagram(output: Path, check: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     click.echo(f"wrote {output}")
+
+
+@main.group()
+def sessions() -> None:
+    """Web sessions and sign-in records."""
+
+
+@sessions.command("purge")
+def sessions_purge() -> None:
+    """Delete expired or revoked web sessions, and failed sign-ins older than
+    LOGIN_ATTEMPTS_KEPT_SECONDS."""
+    from grants.accounts.purge import purge
+
+    settings = get_settings()
+    purged = _run_in_session(lambda s: purge(s, settings), settings)
+    click.echo(f"purged {purged.sessions} session(s) and {purged.login_attempts} failed sign-in(s)")
 
 
 main.add_command(open_data)

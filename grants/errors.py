@@ -46,6 +46,7 @@ TITLES = {
     403: define("problem.title.forbidden", "Forbidden"),
     404: define("problem.title.not_found", "Not found"),
     405: define("problem.title.method_not_allowed", "Method not allowed"),
+    408: define("problem.title.request_timeout", "Request timeout"),
     409: define("problem.title.conflict", "Conflict"),
     413: define("problem.title.too_large", "Request too large"),
     415: define("problem.title.unsupported_media_type", "Unsupported media type"),
@@ -137,6 +138,10 @@ class StaleVersion(Conflict):
 
 class TooManyRequests(DomainError):
     status, code = 429, "rate_limited"
+
+
+class UnsupportedContentType(DomainError):
+    status, code = 415, "unsupported_media_type"
 
 
 def _coded(text: Text, locale: str) -> dict[str, Any]:

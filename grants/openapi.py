@@ -107,7 +107,10 @@ GENERIC = {
 EXTRA: dict[str, dict[int, str]] = {
     "auth:login": {
         401: "Wrong email or password.",
-        429: "Too many recent failures for this account or address; retry later.",
+        403: "A browser's request from another site (`Origin`, `Sec-Fetch-Site`).",
+        415: "The body is not sent as `application/json`.",
+        429: "Too many recent failures for this account from this address, or for the "
+        "address; retry after `Retry-After` seconds.",
     },
     "users:create": {409: "An account with this email exists."},
     "users:roles": {409: "The last active admin keeps the admin role, or a stale version."},
@@ -120,7 +123,8 @@ EXTRA: dict[str, dict[int, str]] = {
         409: "The proposal is not a draft.",
         413: "Larger than the call's size limit for this kind of document.",
         415: "A type the call does not allow for this kind (sniffed from the bytes).",
-        422: "`kind` is not one of the call's document kinds, or the file name is invalid.",
+        422: "`kind` is not one of the call's document kinds, the file name is invalid, or the "
+        "content is refused (a PDF with active content, an archive unpacking to too much).",
         503: "The document store is unavailable; nothing was stored.",
     },
     "documents:content": {503: "The document store cannot be read now."},

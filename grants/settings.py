@@ -41,10 +41,37 @@ class Settings(BaseSettings):
     log_json: bool = False
 
     session_max_age_seconds: int = 8 * 3600
-    login_max_failures_per_account: int = 5
+    # Failed sign-ins: per account and address, LOGIN_FREE_FAILURES free ones, then a wait of
+    # LOGIN_DELAY_SECONDS doubling with each further failure up to LOGIN_DELAY_MAX_SECONDS;
+    # per address over any accounts, at most LOGIN_MAX_FAILURES_PER_ADDRESS in the window.
+    login_free_failures: int = 5
+    login_delay_seconds: int = 30
+    login_delay_max_seconds: int = 900
     login_max_failures_per_address: int = 20
     login_failure_window_seconds: int = 900
+    # Failed sign-ins older than this are forgotten, and purged by `grants sessions purge`.
+    login_attempts_kept_seconds: int = 24 * 3600
     max_request_body_bytes: int = 1024 * 1024
+
+    # Slow clients: request headers must be complete within HTTP_HEADERS_TIMEOUT_SECONDS
+    # (grants.serving); a body may pause at most REQUEST_BODY_IDLE_SECONDS and, after
+    # REQUEST_BODY_GRACE_SECONDS, must have come at REQUEST_BODY_MIN_BYTES_PER_SECOND on
+    # average (grants.security.slow_bodies); idle keep-alive connections close after
+    # HTTP_KEEP_ALIVE_SECONDS; beyond HTTP_MAX_CONNECTIONS uvicorn answers 503.
+    http_headers_timeout_seconds: float = 10.0
+    http_keep_alive_seconds: int = 5
+    http_max_connections: int | None = 1000
+    request_body_idle_seconds: float = 15.0
+    request_body_grace_seconds: float = 10.0
+    request_body_min_bytes_per_second: int = 1024
+
+    # Uploads (storage.screen): per document kind, whether a PDF with active content or an
+    # embedded file is refused (the default) or stored and flagged in its audit event, e.g.
+    # UPLOAD_ACTIVE_CONTENT='{"grant_agreement": "flag"}'; ZIP-based files (DOCX, XLSX) unpacking
+    # to more bytes, or more times their size, are refused.
+    upload_active_content: dict[str, Literal["refuse", "flag"]] = Field(default_factory=dict)
+    upload_max_unpacked_bytes: int = 100 * 1024 * 1024
+    upload_max_unpack_ratio: int = 100
 
     # Outgoing mail. No SMTP host (the embedded default): mails stay in the outbox table and
     # the log, unsent.

@@ -59,3 +59,47 @@ class NotFound(StorageError):
     def __init__(self, key: str) -> None:
         super().__init__(f"no document under key {key!r}")
         self.key = key
+
+
+ACTIVE_CONTENT = define(
+    "storage.upload.active_content",
+    "the PDF has active content or an embedded file: {names}",
+)
+ARCHIVE_TOO_LARGE = define(
+    "storage.upload.archive_too_large",
+    "the archive unpacks to more than {limit} bytes",
+)
+ARCHIVE_RATIO = define(
+    "storage.upload.archive_ratio",
+    "the archive unpacks to more than {ratio} times its size",
+)
+
+
+class ActiveContent(StorageError):
+    """A PDF names JavaScript, an action run on opening, a launch or an embedded file; reading
+    stopped and nothing was stored. `names` are the PDF names found."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"active content in PDF: {', '.join(names)}")
+        self.names = names
+
+    @property
+    def message(self) -> Message:
+        return ACTIVE_CONTENT(names=self.names)
+
+
+class ArchiveBomb(StorageError):
+    """A ZIP archive (DOCX, XLSX, …) unpacks to more than `limit` bytes or more than `ratio`
+    times its own size; nothing was stored."""
+
+    def __init__(
+        self, unpacked: int, packed: int, *, limit: int | None = None, ratio: int | None = None
+    ) -> None:
+        super().__init__(f"archive of {packed} bytes unpacks to at least {unpacked} bytes")
+        self.unpacked, self.packed, self.limit, self.ratio = unpacked, packed, limit, ratio
+
+    @property
+    def message(self) -> Message:
+        if self.limit is not None:
+            return ARCHIVE_TOO_LARGE(limit=self.limit)
+        return ARCHIVE_RATIO(ratio=self.ratio)

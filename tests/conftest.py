@@ -79,7 +79,7 @@ def settings(tmp_path: Path) -> Settings:
         environment="test",
         var_dir=tmp_path,
         secret_key="test-secret-key-not-for-production",
-        login_max_failures_per_account=3,
+        login_free_failures=3,
         login_max_failures_per_address=6,
     )
 

@@ -1,8 +1,9 @@
-"""Signing in and out: password check, failed-login rate limits, server-side sessions."""
+"""Signing in and out: password check, failed-login delays, server-side sessions."""
 
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
 import structlog
@@ -11,6 +12,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.accounts.services import WITH_ROLES
+from grants.accounts.throttle import delay_seconds
 from grants.common.emails import normalise
 from grants.db.models import LoginAttempt, User, UserSession
 from grants.errors import TooManyRequests, Unauthenticated
@@ -26,6 +28,11 @@ BAD_CREDENTIALS = define("auth.login.bad_credentials", "The email or password is
 RATE_LIMITED = define(
     "auth.login.rate_limited", "Too many failed sign-ins; wait a few minutes and try again."
 )
+SLOWED = define(
+    "auth.login.slowed",
+    "Too many failed sign-ins to this account from your address; wait {seconds} seconds and "
+    "try again.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +47,17 @@ async def login(
 ) -> NewSession:
     """Check credentials and open a session.
 
-    Raises TooManyRequests while the account or the address has too many recent failures
-    (checked before the password, so guessing stops even with the right one) and Unauthenticated
-    for any wrong credential. A failure is recorded and committed before the error is raised,
-    so the request's rollback does not erase it.
+    Raises TooManyRequests while this account and address must wait after their recent failures
+    (a delay growing with each failure, see `grants.accounts.throttle`) or the address has too
+    many recent failures on any accounts (both checked before the password, so guessing stops
+    even with the right one), and Unauthenticated for any wrong credential. A failure is
+    recorded and committed before the error is raised, so the request's rollback does not erase
+    it. A success forgets this address's failures on the account.
     """
     email = normalise(email)
-    await _refuse_when_limited(session, settings, email, address)
+    now = datetime.datetime.now(datetime.UTC)
+    await _refuse_when_slowed(session, settings, email, address, now)
+    await _refuse_when_limited(session, settings, address, now)
     user = await session.scalar(select(User).where(User.email == email).options(WITH_ROLES))
     # Argon2 takes a few hundred milliseconds on purpose: keep it off the event loop.
     valid = await to_thread.run_sync(
@@ -59,22 +70,53 @@ async def login(
         raise Unauthenticated(BAD_CREDENTIALS())
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = await to_thread.run_sync(hash_password, password)
-    await session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    await session.execute(
+        delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.ip_address == address)
+    )
     return await _open_session(session, settings, user, address)
 
 
-async def _refuse_when_limited(
-    session: AsyncSession, settings: Settings, email: str, address: str
+async def _refuse_when_slowed(
+    session: AsyncSession,
+    settings: Settings,
+    email: str,
+    address: str,
+    now: datetime.datetime,
 ) -> None:
-    since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(
-        seconds=settings.login_failure_window_seconds
+    since = now - datetime.timedelta(seconds=settings.login_attempts_kept_seconds)
+    count, last = (
+        await session.execute(
+            select(func.count(), func.max(LoginAttempt.created_at)).where(
+                LoginAttempt.email == email,
+                LoginAttempt.ip_address == address,
+                LoginAttempt.created_at >= since,
+            )
+        )
+    ).one()
+    wait = delay_seconds(
+        int(count or 0),
+        free=settings.login_free_failures,
+        base=settings.login_delay_seconds,
+        cap=settings.login_delay_max_seconds,
     )
-    per_account = await _failures(session, LoginAttempt.email == email, since)
+    if not wait or last is None:
+        return
+    if last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=datetime.UTC)
+    remaining = (last + datetime.timedelta(seconds=wait) - now).total_seconds()
+    if remaining > 0:
+        seconds = math.ceil(remaining)
+        log.warning("login slowed", address=address, seconds=seconds)
+        raise TooManyRequests(SLOWED(seconds=seconds), headers={"Retry-After": str(seconds)})
+
+
+async def _refuse_when_limited(
+    session: AsyncSession, settings: Settings, address: str, now: datetime.datetime
+) -> None:
+    # Spraying many accounts from one address: a fixed window, for that address only.
+    since = now - datetime.timedelta(seconds=settings.login_failure_window_seconds)
     per_address = await _failures(session, LoginAttempt.ip_address == address, since)
-    if (
-        per_account >= settings.login_max_failures_per_account
-        or per_address >= settings.login_max_failures_per_address
-    ):
+    if per_address >= settings.login_max_failures_per_address:
         log.warning("login rate limited", address=address)
         raise TooManyRequests(
             RATE_LIMITED(),

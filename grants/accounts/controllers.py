@@ -16,7 +16,7 @@ from grants.common.deps import client_address
 from grants.common.filters import checked, one_of
 from grants.common.pagination import Window, fetch_page, provide_window
 from grants.common.schemas import Page
-from grants.security.guards import authenticated, requires_or_audits
+from grants.security.guards import authenticated, requires_or_audits, same_site_json
 from grants.security.middleware import SESSION_COOKIE
 from grants.security.principal import Principal, Role
 from grants.settings import Settings
@@ -39,7 +39,7 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]  # noqa: RUF012
 
-    @post("/login", name="auth:login", status_code=200)
+    @post("/login", name="auth:login", status_code=200, guards=[same_site_json])
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -52,7 +52,10 @@ class AuthController(Controller):
         Public (no credentials; no CSRF token needed). Opens a web session: sets the
         `cofund_session` cookie; send the returned `csrf_token` in `X-CSRF-Token` on every unsafe
         request made with that cookie. Wrong credentials answer 401; too many recent failures for
-        the account or the address answer 429 (checked before the password). Failures are recorded.
+        the account from this address (a delay doubling with each further failure) or for the
+        address answer 429 with `Retry-After` (checked before the password). Failures are recorded.
+        The body must be `application/json` (415 otherwise) and a browser's request from another
+        site (`Origin`, `Sec-Fetch-Site`) is refused (403).
         """
         opened = await auth.login(
             db_session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from anyio import to_thread
 from sqlalchemy import Select, func, select
@@ -225,21 +225,41 @@ async def other_active_admins(session: AsyncSession, user_id: uuid.UUID) -> int:
 async def change_password(
     session: AsyncSession, user: User, data: schemas.PasswordChange, *, actor: Actor
 ) -> None:
-    """Set a new password after checking the current one; ends the user's other sessions."""
+    """Set a new password after checking the current one; ends the user's other sessions and
+    revokes every API token (a token made by whoever knew the old password must not outlive
+    it)."""
     if not await to_thread.run_sync(verify_password, user.password_hash, data.current_password):
         raise Invalid(
             PASSWORD_WRONG(), errors=[FieldError("current_password", PASSWORD_MISMATCH())]
         )
     user.password_hash = await to_thread.run_sync(hash_password, data.new_password)
     await revoke_sessions(session, user.id)
+    revoked = await revoke_tokens(session, user.id)
+    changes: dict[str, Any] = {"password": ["***", "***"]}
+    if revoked:
+        changes["revoked_tokens"] = [None, revoked]
     await append(
         session,
         actor=actor,
         action="user.password",
         entity_type="user",
         entity_id=user.id,
-        changes={"password": ["***", "***"]},
+        changes=changes,
     )
+
+
+async def revoke_tokens(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    """Revoke every live API token of a user; returns their ids."""
+    now = datetime.datetime.now(datetime.UTC)
+    rows = await session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    )
+    revoked = []
+    for row in rows:
+        row.revoked_at = now
+        revoked.append(str(row.id))
+    await session.flush()
+    return sorted(revoked)
 
 
 async def revoke_sessions(

@@ -22,9 +22,11 @@ from grants.documents.controllers import (
     download_headers,
     provide_document_store,
 )
+from grants.documents.screening import screening_for
 from grants.documents.services import open_download
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
+from grants.settings import Settings
 from storage.base import DocumentStore
 
 SIDE = "/sides/{agency:str}"
@@ -84,6 +86,7 @@ class AgreementController(Controller):
         principal: Principal,
         db_session: AsyncSession,
         document_store: DocumentStore,
+        settings: Settings,
         upload: uploads.AgreementUpload,
     ) -> schemas.Agreement:
         """Upload the raw body (a PDF, named in X-Filename) as the next version of the side's
@@ -94,7 +97,12 @@ class AgreementController(Controller):
         overwritten: each upload is a new version. Audited as `grant_agreement.upload`.
         """
         agreement = await uploads.upload_agreement(
-            db_session, document_store, principal, upload, request.stream()
+            db_session,
+            document_store,
+            principal,
+            upload,
+            request.stream(),
+            screening=screening_for(settings, uploads.AGREEMENT_KIND),
         )
         return agreement_view(agreement, upload.agency)
 

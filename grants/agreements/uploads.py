@@ -22,9 +22,11 @@ from grants.audit.chain import append
 from grants.common.pagination import Window, fetch_page
 from grants.db.models import GrantAgreement, GrantSide
 from grants.documents.names import original_name
+from grants.documents.screening import DEFAULT_SCREENING
 from grants.documents.services import (
     UPLOAD_FIELDS,
     KindTerms,
+    flagged,
     store_upload,
     stored_columns,
     too_large,
@@ -36,6 +38,7 @@ from grants.security.principal import Principal
 from messages import define
 from storage.base import DocumentStore, StoredObject
 from storage.errors import TooLarge
+from storage.screen import Findings, Screening
 
 log = structlog.get_logger("grants.agreements")
 AGREEMENT_KIND = "grant_agreement"
@@ -63,13 +66,16 @@ async def upload_agreement(
     principal: Principal,
     upload: AgreementUpload,
     chunks: AsyncIterator[bytes],
+    *,
+    screening: Screening = DEFAULT_SCREENING,
 ) -> GrantAgreement:
     """Store `chunks` as the next version of the side's signed agreement and record it.
 
     Raises NotFound (grant not visible, no such side), Forbidden (not the side's PI nor its
     agency's officer), Invalid (no file name), PayloadTooLarge, UnsupportedMediaType and
-    StorageFailed. Commits the read transaction before streaming; audited as
-    `grant_agreement.upload`.
+    StorageFailed, and Invalid for content the screening refuses (`storage.screen`). Commits the
+    read transaction before streaming; audited as `grant_agreement.upload` (with the
+    `active_content` names of a flagged PDF).
     """
     access = await grant_side(session, principal, upload.grant_id, upload.agency)
     require(policy.agreement_upload_decision(principal, access.facts))
@@ -79,9 +85,12 @@ async def upload_agreement(
         raise too_large(AGREEMENT_KIND, TooLarge(TERMS.max_bytes))
     side_id = access.side.id
     await session.commit()
-    stored = await store_upload(store, chunks, TERMS)
+    findings = Findings()
+    stored = await store_upload(store, chunks, TERMS, screening, findings)
     try:
-        return await record_agreement(session, principal, side_id, name, stored, upload.request_id)
+        return await record_agreement(
+            session, principal, side_id, name, stored, upload.request_id, findings.active_content
+        )
     except BaseException:
         log.warning("agreement stored but not recorded", storage_key=stored.key)
         raise
@@ -94,6 +103,7 @@ async def record_agreement(
     name: str,
     stored: StoredObject,
     request_id: str | None,
+    active_content: list[str] | None = None,
 ) -> GrantAgreement:
     """Record `stored` as the next version of the side's agreement, uploaded by `principal`
     (whose right to do so the caller checked); audited as `grant_agreement.upload`."""
@@ -119,7 +129,9 @@ async def record_agreement(
         action="grant_agreement.upload",
         entity_type="grant_agreement",
         entity_id=agreement.id,
-        changes={field: [None, getattr(agreement, field)] for field in RECORDED_FIELDS},
+        changes=flagged(
+            {field: [None, getattr(agreement, field)] for field in RECORDED_FIELDS}, active_content
+        ),
         request_id=request_id,
     )
     return agreement

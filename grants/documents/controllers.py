@@ -25,8 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.common.deps import request_id_of
 from grants.common.pagination import Window, provide_window
 from grants.documents import schemas, services
+from grants.documents.screening import screening_for
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
+from grants.settings import Settings
 from storage.base import DocumentStore
 from storage.keys import attachment_disposition
 
@@ -99,6 +101,7 @@ class DocumentController(Controller):
         principal: Principal,
         db_session: AsyncSession,
         document_store: DocumentStore,
+        settings: Settings,
         upload: services.UploadRequest,
     ) -> schemas.Document:
         """Upload the raw body as the next version of `kind` (named in X-Filename).
@@ -114,7 +117,12 @@ class DocumentController(Controller):
         20 MiB (413, 415).
         """
         document = await services.upload_document(
-            db_session, document_store, principal, upload, request.stream()
+            db_session,
+            document_store,
+            principal,
+            upload,
+            request.stream(),
+            screening=screening_for(settings, upload.kind),
         )
         return schemas.Document.model_validate(document)
 

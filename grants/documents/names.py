@@ -18,6 +18,9 @@ from messages import define
 MAX_NAME_CHARS = 255
 _RFC5987 = re.compile(r"(?i)^utf-8'[^']*'(.*)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Bidi embeddings, overrides, isolates and marks (so `invoice\u202efdp.exe` cannot show as
+# `invoiceexe.pdf`) and zero-width characters (which make two names look alike).
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]")
 UNNAMED = define(
     "document.name_missing",
     "Name the file in the X-Filename header or the filename query parameter.",
@@ -26,9 +29,9 @@ UNNAMED_FIELD = define("document.name_missing_field", "missing, empty or not val
 
 
 def original_name(header: str | None, query: str | None) -> str:
-    """The cleaned file name: decoded, NFC-normalised, without any directory part or control
-    characters, at most 255 characters (the extension kept). Raises `Invalid` naming
-    `filename` when neither source gives a usable name."""
+    """The cleaned file name: decoded, NFC-normalised, without any directory part, control
+    characters, bidi controls or zero-width characters, at most 255 characters (the extension
+    kept). Raises `Invalid` naming `filename` when neither source gives a usable name."""
     try:
         # The query string arrives already percent-decoded; only the header needs decoding.
         name = _clean(_decode(header) if header else query or "")
@@ -51,7 +54,7 @@ def _decode(raw: str) -> str:
 
 def _clean(name: str) -> str:
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL.sub("", name).strip()
+    name = _INVISIBLE.sub("", _CONTROL.sub("", name)).strip()
     if name in {".", ".."}:
         return ""
     if len(name) <= MAX_NAME_CHARS:

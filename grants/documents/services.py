@@ -43,6 +43,7 @@ from grants.documents.narratives import (
     NARRATIVE_TYPES,
     require_narrative_upload,
 )
+from grants.documents.screening import DEFAULT_SCREENING
 from grants.errors import FieldError, Invalid, NotFound
 from grants.proposals.access import (
     NO_SUCH_PROPOSAL,
@@ -53,7 +54,8 @@ from grants.proposals.access import (
 from grants.security.principal import Principal
 from messages import define
 from storage.base import DocumentStore, StoredObject
-from storage.errors import StorageError, TooLarge, UnsupportedType
+from storage.errors import ActiveContent, ArchiveBomb, StorageError, TooLarge, UnsupportedType
+from storage.screen import Findings, Screening, screened
 
 log = structlog.get_logger("grants.documents")
 DOWNLOAD_URL_SECONDS = 300
@@ -79,6 +81,10 @@ NOT_READABLE = define(
     "document.not_readable", "The document's content cannot be read now; try again later."
 )
 NO_SUCH_DOCUMENT = define("document.not_found", "No such document.")
+CONTENT_REFUSED = define(
+    "document.content_refused",
+    "The {kind} document was refused: {reason}. Nothing was stored.",
+)
 # What an upload's audit event records of any stored file, beside what it belongs to.
 UPLOAD_FIELDS = ("version", "original_name", "content_type", "size", "sha256", "storage_key")
 RECORDED_FIELDS = ("proposal_id", "kind", *UPLOAD_FIELDS)
@@ -168,9 +174,13 @@ async def upload_document(
     principal: Principal,
     upload: UploadRequest,
     chunks: AsyncIterator[bytes],
+    *,
+    screening: Screening = DEFAULT_SCREENING,
 ) -> Document:
     """Store `chunks` as the next version of `upload.kind` and record it (see the module
-    docstring for the order of steps and what failures leave behind).
+    docstring for the order of steps and what failures leave behind). The bytes are screened
+    as they stream (`storage.screen`): refused content raises Invalid naming `body`; flagged
+    active content is recorded in the audit event as `active_content`.
 
     A progress report's narrative (`grants.documents.narratives`) goes to the proposal of an
     active grant instead of a draft, by a PI.
@@ -187,9 +197,12 @@ async def upload_document(
     if terms.max_bytes is not None and (upload.content_length or 0) > terms.max_bytes:
         raise too_large(terms.kind, TooLarge(terms.max_bytes))
     await session.commit()
-    stored = await store_upload(store, chunks, terms)
+    findings = Findings()
+    stored = await store_upload(store, chunks, terms, screening, findings)
     try:
-        return await record_document(session, principal, call, upload, name, stored)
+        return await record_document(
+            session, principal, call, upload, name, stored, findings.active_content
+        )
     except BaseException:
         log.warning("document stored but not recorded", storage_key=stored.key)
         raise
@@ -205,12 +218,24 @@ async def _require_writable(
 
 
 async def store_upload(
-    store: DocumentStore, chunks: AsyncIterator[bytes], terms: KindTerms
+    store: DocumentStore,
+    chunks: AsyncIterator[bytes],
+    terms: KindTerms,
+    screening: Screening = DEFAULT_SCREENING,
+    findings: Findings | None = None,
 ) -> StoredObject:
-    """Stream `chunks` into the store under `terms`; raises PayloadTooLarge,
-    UnsupportedMediaType or StorageFailed (nothing stored then)."""
+    """Stream `chunks`, screened, into the store under `terms`; raises PayloadTooLarge,
+    UnsupportedMediaType, Invalid (content refused by the screening) or StorageFailed (nothing
+    stored then). Flagged active content goes to `findings`."""
     try:
-        return await store.put(chunks, max_size=terms.max_bytes, allowed_types=terms.allowed_types)
+        return await store.put(
+            screened(chunks, screening, findings or Findings()),
+            max_size=terms.max_bytes,
+            allowed_types=terms.allowed_types,
+        )
+    except (ActiveContent, ArchiveBomb) as exc:
+        detail = CONTENT_REFUSED(kind=terms.kind, reason=exc.message)
+        raise Invalid(detail, errors=[FieldError("body", exc.message)]) from None
     except TooLarge as exc:
         # The store's own limit (S3's part count) may be below the kind's: name the one hit.
         raise too_large(terms.kind, exc) from None
@@ -231,9 +256,11 @@ async def record_document(
     upload: UploadRequest,
     name: str,
     stored: StoredObject,
+    active_content: list[str] | None = None,
 ) -> Document:
     """Record `stored` as the next version of the upload's kind on its proposal, if the caller
-    may still write it (raises NotFound, Forbidden, Conflict); audited as `document.upload`."""
+    may still write it (raises NotFound, Forbidden, Conflict); audited as `document.upload`,
+    with the `active_content` names of a flagged PDF."""
     # The row lock orders this against a concurrent submit (PostgreSQL; SQLite has one writer).
     proposal = await session.get(
         Proposal, upload.proposal_id, with_for_update=True, populate_existing=True
@@ -262,10 +289,20 @@ async def record_document(
         action="document.upload",
         entity_type="document",
         entity_id=document.id,
-        changes={field: [None, getattr(document, field)] for field in RECORDED_FIELDS},
+        changes=flagged(
+            {field: [None, getattr(document, field)] for field in RECORDED_FIELDS}, active_content
+        ),
         request_id=upload.request_id,
     )
     return document
+
+
+def flagged(changes: dict[str, Any], active_content: list[str] | None) -> dict[str, Any]:
+    """An upload's audited changes, with the active content names of a flagged PDF."""
+    if active_content:
+        log.warning("document with active content stored, flagged", names=active_content)
+        return {**changes, "active_content": [None, active_content]}
+    return changes
 
 
 def _of_proposal(proposal_id: uuid.UUID) -> Select[tuple[Document]]:

@@ -82,7 +82,7 @@ async def test_login_failures_are_recorded_despite_the_error(
     assert count == 1
 
 
-async def test_login_rate_limited_per_account_even_with_right_password(
+async def test_login_slowed_per_account_and_address_even_with_right_password(
     client: Client, db: AsyncSession
 ) -> None:
     await make_user(db, email="target@example.org")
@@ -95,12 +95,13 @@ async def test_login_rate_limited_per_account_even_with_right_password(
         "type": "urn:cofund:problem:rate_limited",
         "title": "Too many requests",
         "status": 429,
-        "detail": "Too many failed sign-ins; wait a few minutes and try again.",
+        "detail": "Too many failed sign-ins to this account from your address; wait 30 seconds "
+        "and try again.",
         "instance": "/api/auth/login",
-        "code": "auth.login.rate_limited",
-        "params": {},
+        "code": "auth.login.slowed",
+        "params": {"seconds": 30},
     }
-    assert response.headers["retry-after"] == "900"
+    assert response.headers["retry-after"] == "30"
 
 
 async def test_login_rate_limited_per_address_across_accounts(

@@ -70,10 +70,11 @@ async def test_login_rate_limited_in_vietnamese(client: Client, db: AsyncSession
     assert said(response) == {
         "type": "urn:cofund:problem:rate_limited",
         "status": 429,
-        "detail": "Đăng nhập không thành công quá nhiều lần; vui lòng đợi vài phút rồi thử lại.",
+        "detail": "Đăng nhập không thành công vào tài khoản này từ địa chỉ của bạn quá nhiều lần; "
+        "vui lòng đợi 30 giây rồi thử lại.",
         "instance": "/api/auth/login",
-        "code": "auth.login.rate_limited",
-        "params": {},
+        "code": "auth.login.slowed",
+        "params": {"seconds": 30},
     }
 
 

@@ -24,6 +24,12 @@ JA = "研究計画書.pdf"
         ("../../etc/passwd", None, "passwd"),
         ("  plan\x00\x1f.pdf  ", None, "plan.pdf"),
         ("header.pdf", "query.pdf", "header.pdf"),
+        # A right-to-left override would show this executable as "invoiceexe.pdf".
+        ("invoice\u202efdp.exe", None, "invoicefdp.exe"),
+        ("UTF-8''invoice%E2%80%AEfdp.exe", None, "invoicefdp.exe"),
+        (None, "a\u202ab\u202bc\u202cd\u202de\u2066f\u2067g\u2068h\u2069.pdf", "abcdefgh.pdf"),
+        (None, "\u200ep\u200fl\u061can.pdf", "plan.pdf"),
+        (None, "\ufeffpl\u200ba\u200cn\u200d\u2060.pdf", "plan.pdf"),
         ("", "query.pdf", "query.pdf"),
     ],
 )
@@ -41,7 +47,15 @@ def test_original_name_long_keeps_extension() -> None:
 
 @pytest.mark.parametrize(
     ("header", "query"),
-    [(None, None), ("", ""), ("   ", None), ("..", None), ("dir/", None), ("UTF-8''%FF.pdf", None)],
+    [
+        (None, None),
+        ("", ""),
+        ("   ", None),
+        ("..", None),
+        ("dir/", None),
+        ("UTF-8''%FF.pdf", None),
+        ("\u202e\u200b", None),
+    ],
 )
 def test_original_name_unusable_is_invalid_filename(header: str | None, query: str | None) -> None:
     with pytest.raises(Invalid) as refused:

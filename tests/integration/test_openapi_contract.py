@@ -141,7 +141,7 @@ async def test_openapi_security_on_every_non_public_operation(client: Client) ->
     responses = {k: sorted(op["responses"]) for m, p, op in operations if (k := (m, p)) in PUBLIC}
     assert responses == {
         ("get", "/health"): ["200", "503"],
-        ("post", "/api/auth/login"): ["200", "400", "401", "413", "422", "429"],
+        ("post", "/api/auth/login"): ["200", "400", "401", "403", "413", "415", "422", "429"],
     }
 
 

@@ -82,7 +82,9 @@ async def test_a_wrong_method_in_vietnamese(client: Client) -> None:
 
 async def test_an_unsupported_language_falls_back_to_english(client: Client) -> None:
     response = await client.post(
-        "/api/auth/login", content=b"{not json", headers={"Accept-Language": "fr-FR, de"}
+        "/api/auth/login",
+        content=b"{not json",
+        headers={"Accept-Language": "fr-FR, de", "Content-Type": "application/json"},
     )
 
     assert response.status_code == 400
