@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.auditpack import builder, jobs, schemas
 from grants.auditpack.sources import PackFilters
 from grants.db.models import ExportJob
+from grants.db.models.export_jobs import ExportJobState
 from grants.documents.controllers import provide_document_store
 from grants.security.enforce import require
 from grants.security.guards import authenticated
@@ -25,7 +26,7 @@ from storage.base import DocumentStore
 
 
 def _job(job: ExportJob) -> schemas.ExportJobOut:
-    done = job.state == "done"
+    done = job.state == ExportJobState.DONE
     return schemas.ExportJobOut(
         id=job.id,
         kind=job.kind,

@@ -24,6 +24,7 @@ from grants.audit import chain
 from grants.auditpack.builder import DocumentMismatch, Prepared, write_prepared
 from grants.common.actors import Actor
 from grants.db.models import ExportJob
+from grants.db.models.export_jobs import ExportJobState
 from grants.errors import Conflict, NotFound
 from grants.security import enforce
 from grants.security.policy.audit_pack import NO_SUCH_JOB, PackScope, decide_job_read
@@ -51,7 +52,7 @@ async def create(
         kind=KIND,
         requested_by=principal.user_id,
         filters=filters,
-        state="queued",
+        state=ExportJobState.QUEUED,
         progress_done=0,
         progress_total=total,
         runner=RUNNER,
@@ -69,11 +70,11 @@ async def get(session: AsyncSession, principal: Principal, job_id: uuid.UUID) ->
     enforce.require(decide_job_read(principal, job.requested_by))
     silent_since = job.updated_at or job.created_at
     if (
-        job.state in ("queued", "running")
+        job.state in (ExportJobState.QUEUED, ExportJobState.RUNNING)
         and job.runner != RUNNER
         and utcnow() - silent_since > STALE_AFTER
     ):
-        job.state, job.error, job.finished_at = "failed", ABANDONED, utcnow()
+        job.state, job.error, job.finished_at = ExportJobState.FAILED, ABANDONED, utcnow()
         await session.flush()
     return job
 
@@ -82,7 +83,7 @@ async def open_result(
     session: AsyncSession, store: DocumentStore, principal: Principal, job: ExportJob
 ) -> Any:
     """The stored zip's byte stream (409 before the job is done); audited as a download."""
-    if job.state != "done" or job.result_key is None:
+    if job.state != ExportJobState.DONE or job.result_key is None:
         raise Conflict(NOT_DONE(state=job.state))
     stream = await store.open(job.result_key)
     await chain.append(
@@ -132,7 +133,9 @@ async def run(
     filters_json: dict[str, Any],
 ) -> None:
     """Write the pack, store it and record the result; any failure is recorded on the job."""
-    await _update(sessions, job_id, state="running", started_at=utcnow(), runner=RUNNER)
+    await _update(
+        sessions, job_id, state=ExportJobState.RUNNING, started_at=utcnow(), runner=RUNNER
+    )
     directory = settings.var_dir / "exports"
     directory.mkdir(parents=True, exist_ok=True)
     temporary = directory / f"{job_id}.zip.part"
@@ -155,19 +158,23 @@ async def run(
             )
         stored = await store.put(_chunks(temporary))
     except DocumentMismatch as error:
-        await _update(sessions, job_id, state="failed", error=str(error), finished_at=utcnow())
+        await _update(
+            sessions, job_id, state=ExportJobState.FAILED, error=str(error), finished_at=utcnow()
+        )
         return
     except Exception as error:
         logger.exception("export job %s failed", job_id)
         reason = f"{type(error).__name__}: {error}"[:2000]
-        await _update(sessions, job_id, state="failed", error=reason, finished_at=utcnow())
+        await _update(
+            sessions, job_id, state=ExportJobState.FAILED, error=reason, finished_at=utcnow()
+        )
         return
     finally:
         temporary.unlink(missing_ok=True)
     await _update(
         sessions,
         job_id,
-        state="done",
+        state=ExportJobState.DONE,
         result_key=stored.key,
         result_size=stored.size,
         result_sha256=stored.sha256_hex,

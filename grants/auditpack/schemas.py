@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from grants.common.schemas import Input, Output, examples
+from grants.db.models.export_jobs import ExportJobState
 
 
 class AuditPackIn(Input):
@@ -37,7 +38,7 @@ class ExportJobOut(Output):
 
     id: uuid.UUID
     kind: str = Field(examples=["audit_pack"])
-    state: str = Field(examples=["done"], description="queued, running, done or failed.")
+    state: ExportJobState = Field(examples=["done"], description="queued, running, done or failed.")
     filters: dict[str, Any] = Field(
         examples=[{"call": "NEXUS-2026", "with_documents": True, "tree_size": 210}]
     )

@@ -187,7 +187,9 @@ async def dashboard(session: AsyncSession, principal: Principal, locale: str) ->
     for a in mine:
         call = calls[a.call_id]
         # Before accepting, the reviewer sees the reference only (as the API's assignment).
-        title = text_in(titles[a.proposal_id], locale) if a.state != "invited" else None
+        title = (
+            text_in(titles[a.proposal_id], locale) if a.state != AssignmentState.INVITED else None
+        )
         assignment_rows.append(
             AssignmentRow(
                 a,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from enum import StrEnum
 from typing import Any
 
 from advanced_alchemy.base import UUIDv7AuditBase
@@ -12,7 +13,15 @@ from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-JOB_STATES = ("queued", "running", "done", "failed")
+
+class ExportJobState(StrEnum):
+    """A job's life: queued by the request, running in the server that took it, then done or
+    failed (with the reason in `error`)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ExportJob(UUIDv7AuditBase):
@@ -27,7 +36,7 @@ class ExportJob(UUIDv7AuditBase):
     kind: Mapped[str] = mapped_column(String(32))
     requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     filters: Mapped[dict[str, Any]] = mapped_column(JsonB)
-    state: Mapped[str] = mapped_column(String(16), default="queued")
+    state: Mapped[str] = mapped_column(String(16), default=ExportJobState.QUEUED)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)
