@@ -30,7 +30,7 @@ def _job(job: ExportJob) -> schemas.ExportJobOut:
     return schemas.ExportJobOut(
         id=job.id,
         kind=job.kind,
-        state=job.state,
+        state=ExportJobState(job.state),
         filters=job.filters,
         progress=schemas.JobProgress(done=job.progress_done, total=job.progress_total),
         error=job.error,
