@@ -19,8 +19,8 @@ from grants.amendments.schemas import Amendment
 from grants.awards.views import grant_detail
 from grants.bindings import AMENDMENTS, GATES, REPORTS, TRANCHES
 from grants.common.pagination import Window
-from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.db.models import Call, Grant, MidtermGate, Proposal, Tranche
+from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.reports.tranche_facts import tranche_waits
 from grants.reports.views import grant_reports, one_gate
 from grants.security import policy
@@ -29,12 +29,12 @@ from grants.tranches.schemas import Tranche as TrancheView
 from grants.tranches.views import grant_tranches
 from grants.web.reviewer_pages import Action, actions
 from grants.web.terms import STATES
+from messages import render
 from workflows.machines.tranche import (
     MIDTERM_GATE_PENDING,
     PREVIOUS_REPORT_PENDING,
     TrancheState,
 )
-from messages import render
 
 SETTLED = frozenset({TrancheState.DISBURSED, TrancheState.WITHHELD})
 WAITING = frozenset({TrancheState.PLANNED, TrancheState.RETURNED, TrancheState.REQUESTED})
@@ -83,7 +83,9 @@ async def grant_context(
     detail = await grant_detail(session, grant, proposal, call)
     officers = policy.tranche_officers_shown(roles)
     tranches = await grant_tranches(session, grant.id, officers=officers)
-    rows = {t.id: t for t in await session.scalars(select(Tranche).where(Tranche.grant_id == grant.id))}
+    rows = {
+        t.id: t for t in await session.scalars(select(Tranche).where(Tranche.grant_id == grant.id))
+    }
     sides = []
     for side in detail.sides:
         own = [t for t in tranches if t.agency == side.agency]
@@ -96,19 +98,25 @@ async def grant_context(
                 side.awarded.amount,
                 sum(t.disbursed.amount.amount for t in own if t.disbursed),
                 [
-                    await _row(session, principal, grant, call, rows[t.id], t, locale, t.id == first_live)
+                    await _row(
+                        session, principal, grant, call, rows[t.id], t, locale, t.id == first_live
+                    )
                     for t in own
                 ],
             )
         )
     reports = [
-        Answerable(r, await _actions(session, REPORTS, r.id, principal, locale, r.state == "submitted"))
+        Answerable(
+            r, await _actions(session, REPORTS, r.id, principal, locale, r.state == "submitted")
+        )
         for r in await grant_reports(session, grant.id, officers=officers)
     ]
     gate = await _gate(session, principal, grant.id, officers, locale)
     page = await amendments.list_amendments(session, principal, grant.id, Window(100, 0))
     changes = [
-        Answerable(a, await _actions(session, AMENDMENTS, a.id, principal, locale, a.state == "requested"))
+        Answerable(
+            a, await _actions(session, AMENDMENTS, a.id, principal, locale, a.state == "requested")
+        )
         for a in page.items
     ]
     return {

@@ -116,7 +116,9 @@ class GrantPages(Controller):
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            return await _refused(request, settings, principal, db_session, grant_id, exc, f"t-{tranche_id}", data)
+            return await _refused(
+                request, settings, principal, db_session, grant_id, exc, f"t-{tranche_id}", data
+            )
         done = TRANCHE_DONE(
             event=Term(TRANCHE_EVENTS[event].code, event), tranche=target.entity.label
         )
@@ -135,11 +137,23 @@ class GrantPages(Controller):
     ) -> Response[Any]:
         """Your agency's answer on a submitted progress report: accept, revise or stop."""
         data = _plain(data)
-        body = {"decision": data.get("decision", ""), "comment": data.get("comment", "").strip() or None}
+        body = {
+            "decision": data.get("decision", ""),
+            "comment": data.get("comment", "").strip() or None,
+        }
         return await _answer(
-            request, settings, principal, db_session, grant_id, REPORTS, report_id,
-            report_schemas.ReportDecisionCreate, body, data, f"r-{report_id}",
-        )  # fmt: skip
+            request,
+            settings,
+            principal,
+            db_session,
+            grant_id,
+            REPORTS,
+            report_id,
+            report_schemas.ReportDecisionCreate,
+            body,
+            data,
+            f"r-{report_id}",
+        )
 
     @post("/grants/{grant_id:uuid}/midterm/{gate_id:uuid}/answer", name="web:gate-answer")
     async def gate_answer(
@@ -154,11 +168,23 @@ class GrantPages(Controller):
     ) -> Response[Any]:
         """Your agency's decision at the mid-term gate: continue or stop, with a rationale."""
         data = _plain(data)
-        body = {"decision": data.get("decision", ""), "rationale": data.get("rationale", "").strip()}
+        body = {
+            "decision": data.get("decision", ""),
+            "rationale": data.get("rationale", "").strip(),
+        }
         return await _answer(
-            request, settings, principal, db_session, grant_id, GATES, gate_id,
-            report_schemas.GateDecisionCreate, body, data, f"g-{gate_id}",
-        )  # fmt: skip
+            request,
+            settings,
+            principal,
+            db_session,
+            grant_id,
+            GATES,
+            gate_id,
+            report_schemas.GateDecisionCreate,
+            body,
+            data,
+            f"g-{gate_id}",
+        )
 
     @post("/grants/{grant_id:uuid}/amendments", name="web:amendment-request")
     async def request_amendment(
@@ -190,15 +216,24 @@ class GrantPages(Controller):
         try:
             body = amendment_schemas.AmendmentCreate.model_validate(fields)
             await amendments.request_amendment(
-                db_session, principal, grant_id, body, settings=settings, request_id=request_id_of(request)
+                db_session,
+                principal,
+                grant_id,
+                body,
+                settings=settings,
+                request_id=request_id_of(request),
             )
         except (ValidationError, DomainError) as exc:
             if isinstance(exc, NotFound):
                 raise
-            return await _refused(request, settings, principal, db_session, grant_id, exc, "amend", data)
+            return await _refused(
+                request, settings, principal, db_session, grant_id, exc, "amend", data
+            )
         return flash(Redirect(path=_back(request, grant_id)), AMENDMENT_REQUESTED(), settings)
 
-    @post("/grants/{grant_id:uuid}/amendments/{amendment_id:uuid}/decide", name="web:amendment-decide")
+    @post(
+        "/grants/{grant_id:uuid}/amendments/{amendment_id:uuid}/decide", name="web:amendment-decide"
+    )
     async def decide_amendment(
         self,
         request: Request[Any, Any, Any],
@@ -212,18 +247,31 @@ class GrantPages(Controller):
         """Your agency's key on a requested amendment (the amendment machine's `decide`)."""
         data = _plain(data)
         check_form_csrf(principal, data.get("csrf", ""))
-        fields = {"decision": data.get("decision", ""), "rationale": data.get("rationale", "").strip()}
+        fields = {
+            "decision": data.get("decision", ""),
+            "rationale": data.get("rationale", "").strip(),
+        }
         try:
             await fire(
-                db_session, AMENDMENTS, amendment_id, "decide", EventRequest(_version(data), fields),
-                principal, settings=settings, request_id=request_id_of(request),
-            )  # fmt: skip
+                db_session,
+                AMENDMENTS,
+                amendment_id,
+                "decide",
+                EventRequest(_version(data), fields),
+                principal,
+                settings=settings,
+                request_id=request_id_of(request),
+            )
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            return await _refused(request, settings, principal, db_session, grant_id, exc, f"a-{amendment_id}", data)
+            return await _refused(
+                request, settings, principal, db_session, grant_id, exc, f"a-{amendment_id}", data
+            )
         agency = _agency_of(principal, data)
-        return flash(Redirect(path=_back(request, grant_id)), ANSWER_RECORDED(agency=agency), settings)
+        return flash(
+            Redirect(path=_back(request, grant_id)), ANSWER_RECORDED(agency=agency), settings
+        )
 
 
 async def _answer(
@@ -242,9 +290,17 @@ async def _answer(
     check_form_csrf(principal, data.get("csrf", ""))
     agency = _agency_of(principal, data)
     try:
-        parsed = schema.model_validate({**body, "version": whole(data.get("version")), "agency": agency})
+        parsed = schema.model_validate(
+            {**body, "version": whole(data.get("version")), "agency": agency}
+        )
         await answer(
-            session, principal, binding, entity_id, parsed, settings=settings, request_id=request_id_of(request)
+            session,
+            principal,
+            binding,
+            entity_id,
+            parsed,
+            settings=settings,
+            request_id=request_id_of(request),
         )
     except (ValidationError, DomainError) as exc:
         if isinstance(exc, NotFound):
@@ -294,7 +350,15 @@ async def _refused(
         found, status = field_errors(exc, request), exc.status
     errors = {f"{prefix}-{_short(name)}": text for name, text in found.items()}
     return await grant_page(
-        request, settings, principal, session, grant_id, errors=errors, form=data, failed=prefix, status=status
+        request,
+        settings,
+        principal,
+        session,
+        grant_id,
+        errors=errors,
+        form=data,
+        failed=prefix,
+        status=status,
     )
 
 

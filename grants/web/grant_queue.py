@@ -70,7 +70,10 @@ class GrantQueuePages(Controller):
             "officer/tranches.html",
             settings=settings,
             principal=principal,
-            crumbs=[Crumb(words.gettext("Calls to run"), "/officer"), Crumb(words.gettext("Tranches"))],
+            crumbs=[
+                Crumb(words.gettext("Calls to run"), "/officer"),
+                Crumb(words.gettext("Tranches")),
+            ],
             tranches=[r for r in rows if r.what == "tranche"],
             reports=[r for r in rows if r.what == "report"],
             amendments=[r for r in rows if r.what == "amendment"],
@@ -87,10 +90,15 @@ async def _tranches(session: AsyncSession, agency_id: uuid.UUID, grants: Any) ->
     )
     return [
         QueueRow(
-            t.grant_id, ref, code, "tranche", t.state, t.label,
+            t.grant_id,
+            ref,
+            code,
+            "tranche",
+            t.state,
+            t.label,
             t.requested_amount if t.state == TrancheState.REQUESTED else t.approved_amount,
             t.currency,
-        )  # fmt: skip
+        )
         for t, ref, code in found.tuples()
     ]
 

@@ -32,8 +32,8 @@ from grants.errors import DomainError, Forbidden
 from grants.proposals.access import roles_on
 from grants.security import policy
 from grants.security.enforce import require
-from grants.security.principal import Principal
 from grants.security.guards import authenticated
+from grants.security.principal import Principal
 from grants.settings import Settings
 from grants.web.forms import FormErrors, discard, field_errors, validation_errors, whole
 from grants.web.i18n import page_locale
@@ -114,9 +114,13 @@ class DecisionPages(Controller):
         try:
             parsed = schemas.DecisionCreate.model_validate(body)
             outcome = await record_decision(
-                db_session, principal, proposal_id, parsed, settings=settings,
+                db_session,
+                principal,
+                proposal_id,
+                parsed,
+                settings=settings,
                 request_id=request_id_of(request),
-            )  # fmt: skip
+            )
         except (ValidationError, DomainError) as exc:
             if isinstance(exc, DomainError) and exc.status == 404:
                 raise
@@ -124,9 +128,16 @@ class DecisionPages(Controller):
             errors = _errors(exc, request, keys, f"p-{proposal_id}")
             status = 422 if isinstance(exc, ValidationError) else exc.status
             return await decisions_page(
-                request, settings, principal, db_session, call_id,
-                errors=errors, form=data, failed=proposal_id, status=status,
-            )  # fmt: skip
+                request,
+                settings,
+                principal,
+                db_session,
+                call_id,
+                errors=errors,
+                form=data,
+                failed=proposal_id,
+                status=status,
+            )
         target = request.app.route_reverse("web:officer-decisions", call_id=call_id)
         reference = outcome.decision.agency
         done = DECISION_RECORDED(agency=agency, proposal=data.get("reference", reference))
@@ -158,9 +169,13 @@ def _body(data: dict[str, str], agency: str) -> tuple[list[str], dict[str, Any]]
                 continue
             keys.append(name)
             budget.append(
-                {"year": whole(year), "category": category, "amount": amount,
-                 "currency": data.get("currency", "")}
-            )  # fmt: skip
+                {
+                    "year": whole(year),
+                    "category": category,
+                    "amount": amount,
+                    "currency": data.get("currency", ""),
+                }
+            )
     body = {
         "version": whole(data.get("version")),
         "agency": agency,
@@ -172,9 +187,16 @@ def _body(data: dict[str, str], agency: str) -> tuple[list[str], dict[str, Any]]
 
 
 def _errors(
-    exc: ValidationError | DomainError, request: Request[Any, Any, Any], keys: list[str], prefix: str
+    exc: ValidationError | DomainError,
+    request: Request[Any, Any, Any],
+    keys: list[str],
+    prefix: str,
 ) -> FormErrors:
-    found = validation_errors(exc, request) if isinstance(exc, ValidationError) else field_errors(exc, request)
+    found = (
+        validation_errors(exc, request)
+        if isinstance(exc, ValidationError)
+        else field_errors(exc, request)
+    )
     errors: FormErrors = {}
     for name, text in found.items():
         head, _, rest = name.partition("_")
@@ -183,7 +205,9 @@ def _errors(
             cell = keys[index] if index < len(keys) else "budget"
             errors[f"{prefix}-{cell}"] = text
         elif name == "budget":
-            errors[f"{prefix}-budget"] = " ".join(filter(None, (errors.get(f"{prefix}-budget"), text)))
+            errors[f"{prefix}-budget"] = " ".join(
+                filter(None, (errors.get(f"{prefix}-budget"), text))
+            )
         else:
             errors[f"{prefix}-{name}"] = text
         del rest

@@ -52,7 +52,7 @@ def vietnamese(chromium: Browser, live_server: str) -> Iterator[BrowserContext]:
 @pytest.fixture(scope="module")
 def deciding_call(server_process: Server, live_server: str) -> str:
     """NEXUS-JV-2025 in `deciding`, seeded into the running server's database."""
-    subprocess.run(  # noqa: S603 - our own module with fixed arguments
+    subprocess.run(
         [sys.executable, "-m", "tests.e2e.deciding_call"],
         env=_server_env(server_process.log.parent, live_server),
         cwd=server_process.log.parent,

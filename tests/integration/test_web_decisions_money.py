@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 import json
-from decimal import Decimal
 import re
+from decimal import Decimal
 
 import httpx
 from sqlalchemy import func, select
@@ -58,7 +58,11 @@ async def test_a_decision_above_the_request_is_refused_at_its_cell_then_recorded
     )
     csrf = csrf_of(page.text)
 
-    above = _form(proposal.id, proposal.version, **{"b-1-personnel": "6000000", "b-1-indirect": "1500000", "b-2-personnel": "4000000"})
+    above = _form(
+        proposal.id,
+        proposal.version,
+        **{"b-1-personnel": "6000000", "b-1-indirect": "1500000", "b-2-personnel": "4000000"},
+    )
     refused = await client.post(f"{url}/{proposal.id}", data={**above, "csrf": csrf}, headers=HTML)
     assert refused.status_code == 422
     assert text_of(refused.text, f"{key}-b-1-personnel-error") == (
@@ -67,25 +71,30 @@ async def test_a_decision_above_the_request_is_refused_at_its_cell_then_recorded
     assert 'value="6000000"' in refused.text
     assert await db.scalar(select(func.count()).select_from(Approval)) == 0
 
-    cut = _form(proposal.id, proposal.version, **{"b-1-personnel": "4500000", "b-1-indirect": "1500000", "b-2-personnel": "4000000"})
+    cut = _form(
+        proposal.id,
+        proposal.version,
+        **{"b-1-personnel": "4500000", "b-1-indirect": "1500000", "b-2-personnel": "4000000"},
+    )
     done = await client.post(f"{url}/{proposal.id}", data={**cut, "csrf": csrf}, headers=HTML)
     assert (done.status_code, done.headers["location"]) == (302, url)
     shown = await client.get(url, headers=HTML)
-    assert text_of(shown.text, "content").startswith(
-        "JST's decision on JV-2026-0001 is recorded."
-    )
+    assert text_of(shown.text, "content").startswith("JST's decision on JV-2026-0001 is recorded.")
     grid = text_of(shown.text, f"{key}-grid")
     assert "¥4,500,000 cut by ¥500,000" in grid
     assert text_of(shown.text, f"{key}-decision").startswith("JST: approved — ¥10,000,000")
 
     japanese = await client.get(f"{url}?lang=ja", headers=HTML)
     assert text_of(japanese.text, f"{key}-grid").startswith(
-        "JST の承認予算と申請額の比較（JPY） 研究年度 人件費 設備備品費 消耗品費 旅費 その他 間接経費 "
+        "JST の承認予算と申請額の比較（JPY） "
+        "研究年度 人件費 設備備品費 消耗品費 旅費 その他 間接経費 "
         "1年目 ￥4,500,000 ￥500,000 削減 — — — — ￥1,500,000"
     )
 
 
-async def test_a_researcher_may_not_open_the_decisions_tab(client: Client, db: AsyncSession) -> None:
+async def test_a_researcher_may_not_open_the_decisions_tab(
+    client: Client, db: AsyncSession
+) -> None:
     panel = await make_deciding(db)
     await _sign_in(client, panel.jp_pi.email)
     page = await client.get(f"/officer/calls/{panel.call.id}/decisions", headers=HTML)
@@ -101,7 +110,17 @@ async def test_the_money_tab_shows_each_agency_in_its_currency_and_converted(
     panel = await make_deciding(db)
     call = panel.call
     day = datetime.date(2026, 11, 30)
-    await make_rates(db, panel.jst_officer, {"rate_date": day, "base": "JPY", "quote": "VND", "rate": Decimal("170.5"), "source": "SBV"})
+    await make_rates(
+        db,
+        panel.jst_officer,
+        {
+            "rate_date": day,
+            "base": "JPY",
+            "quote": "VND",
+            "rate": Decimal("170.5"),
+            "source": "SBV",
+        },
+    )
     await _sign_in(client, panel.nafosted_officer.email)
     page = await client.get(f"/officer/calls/{call.id}/money?lang=vi", headers=HTML)
     assert page.status_code == 200
@@ -133,6 +152,7 @@ async def test_the_money_tab_shows_each_agency_in_its_currency_and_converted(
         "Agency Envelope Committed Requested, awaiting approval Approved, awaiting payment "
         "Disbursed Remaining JST (JPY) ¥300,000,000 ¥0"
     )
-    assert "NAFOSTED ¥351,906,158 ¥0 ¥0 ¥0 ¥0 ¥351,906,158 1 JPY = 170.5 VND on Nov 30, 2026 (SBV)" in (
-        text_of(english.text, "money-converted")
+    assert (
+        "NAFOSTED ¥351,906,158 ¥0 ¥0 ¥0 ¥0 ¥351,906,158 1 JPY = 170.5 VND on Nov 30, 2026 (SBV)"
+        in (text_of(english.text, "money-converted"))
     )

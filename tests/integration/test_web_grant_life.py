@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from babel.dates import format_date
-
 import httpx
+from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +34,9 @@ def _day(value: datetime.date) -> str:
 
 async def _sign_in(client: Client, email: str) -> None:
     client.cookies.clear()
-    response = await client.post("/api/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+    response = await client.post(
+        "/api/auth/login", json={"email": email, "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 200, response.text
 
 
@@ -82,9 +83,13 @@ async def test_a_year_of_the_demo_grant_through_its_page(
         page = (await client.get(url, headers=HTML)).text
         await db.refresh(report)
         done = await _post(
-            client, f"{url}/reports/{report.id}/answer", page, version=str(report.version),
-            agency=agency, **{f"r-{report.id}-decision": "accept"},
-        )  # fmt: skip
+            client,
+            f"{url}/reports/{report.id}/answer",
+            page,
+            version=str(report.version),
+            agency=agency,
+            **{f"r-{report.id}-decision": "accept"},
+        )
         assert (done.status_code, done.headers["location"]) == (302, url), done.text
     page = (await client.get(f"{url}?lang=en", headers=HTML)).text
     assert text_of(page, "report-1") == (
@@ -104,7 +109,9 @@ async def test_a_year_of_the_demo_grant_through_its_page(
     page = (await client.get(f"{url}?lang=vi", headers=HTML)).text
     assert f"t-{fy2.id}-approve-amount" not in page
     await db.refresh(fy2)
-    refused = await _post(client, f"{url}/tranches/{fy2.id}/approve", page, version=str(fy2.version))
+    refused = await _post(
+        client, f"{url}/tranches/{fy2.id}/approve", page, version=str(fy2.version)
+    )
     assert refused.status_code == 403
     assert text_of(refused.text, f"t-{fy2.id}-refused") == (
         "JST FY2026: 'approve' yêu cầu một trong các vai trò 'agency_officer'."
@@ -114,9 +121,12 @@ async def test_a_year_of_the_demo_grant_through_its_page(
     await _sign_in(client, JST)
     page = (await client.get(f"{url}?lang=ja", headers=HTML)).text
     over = await _post(
-        client, f"{url}/tranches/{fy2.id}/approve", page, version=str(fy2.version),
+        client,
+        f"{url}/tranches/{fy2.id}/approve",
+        page,
+        version=str(fy2.version),
         **{f"t-{fy2.id}-approve-amount": "9000000"},
-    )  # fmt: skip
+    )
     assert over.status_code == 422
     assert text_of(over.text, f"t-{fy2.id}-approve-amount-error") == (
         "承認できるのは申請額の￥8,550,000までです。￥9,000,000はこれを超えています。"
@@ -126,10 +136,16 @@ async def test_a_year_of_the_demo_grant_through_its_page(
     await db.refresh(fy2)
     page = (await client.get(f"{url}?lang=en", headers=HTML)).text
     paid = await _post(
-        client, f"{url}/tranches/{fy2.id}/disburse", page, version=str(fy2.version),
-        **{f"t-{fy2.id}-disburse-amount": "8550000", f"t-{fy2.id}-payment_reference": "JPMJNX2501-T2",
-           f"t-{fy2.id}-paid_on": TODAY.isoformat()},
-    )  # fmt: skip
+        client,
+        f"{url}/tranches/{fy2.id}/disburse",
+        page,
+        version=str(fy2.version),
+        **{
+            f"t-{fy2.id}-disburse-amount": "8550000",
+            f"t-{fy2.id}-payment_reference": "JPMJNX2501-T2",
+            f"t-{fy2.id}-paid_on": TODAY.isoformat(),
+        },
+    )
     assert paid.status_code == 302, paid.text
     page = (await client.get(f"{url}?lang=en", headers=HTML)).text
     assert text_of(page, f"tranche-{fy2.id}") == (
