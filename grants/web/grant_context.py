@@ -167,13 +167,13 @@ async def _row(
             said.append(render(MIDTERM_GATE_PENDING(), locale))
         waits = tuple(said)
     live = row.state not in SETTLED
-    found = await _actions(session, TRANCHES, row.id, principal, locale, live)
+    allowed = await _actions(session, TRANCHES, row.id, principal, locale, live)
     return TrancheRow(
         view,
         f"{100 * start / total:.2f}",
         f"{min(100 * days / total, 100 - 100 * start / total):.2f}",
         waits,
-        [a for a in found if a.allowed or first_live],
+        [a for a in allowed if a.allowed or first_live],
     )
 
 

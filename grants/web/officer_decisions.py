@@ -241,7 +241,9 @@ async def _rows(session: AsyncSession, principal: Principal, call: Call) -> list
         if call.cofunding_mode == "shared":
             currency = shared_mode.lead(call).currency
         mine = next((d for d in found if d.agency == _code(call, own)), None)
-        approved = {(x.year, x.category): x.amount for x in mine.budget} if mine else {}
+        approved: dict[tuple[int, str], int] = (
+            {(x.year, x.category): x.amount for x in mine.budget} if mine else {}
+        )
         cells = {
             f"{line.year}-{line.category}": Cell(
                 line.year,
