@@ -104,7 +104,7 @@ def test_officers_decide_and_read_the_money(
     _submit(jst, "section.decision >> nth=0 >> button[type=submit]")
     error = jst.locator("section.decision").first.locator(".field-error")
     expect(error).to_have_text(
-        "承認額￥9,000,000は、1年目・personnelの申請額￥8,000,000を超えています。"
+        "￥9,000,000 は、1年目の「personnel」の申請額 ￥8,000,000 を超えています。"
     )
     expect(jst.locator("input[name='b-1-personnel'][aria-invalid='true']")).to_have_value("9000000")
     _checked(jst, "decisions-refused-ja")
