@@ -130,7 +130,9 @@ def test_officers_decide_and_read_the_money(
     _checked(nafosted, "decisions-vi")
 
     jst.goto(f"/officer/calls/{call}/money")
-    expect(jst.locator("#money-own tbody tr").first).to_contain_text("￥43,000,000")
+    expect(jst.locator("#money-own tbody tr").first).to_have_text(
+        "JST (JPY)￥300,000,000￥43,500,000￥0￥0￥0￥256,500,000"
+    )
     expect(jst.locator("canvas[data-chart]")).to_have_attribute("data-drawn", "1")
     _checked(jst, "money-ja")
     jst.set_viewport_size({"width": 390, "height": 844})
