@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from grants.demo import DEMO_PASSWORD
+from grants.demo import DEMO_PASSWORD, FINISHED_CALL_CODE
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import REPO, Server, _server_env
 from tests.e2e.deciding_call import DECIDING_CALL_CODE
@@ -143,7 +143,9 @@ def test_a_tranche_waits_for_the_report_then_is_paid(
     japanese: BrowserContext, vietnamese: BrowserContext, chromium: Browser, live_server: str
 ) -> None:
     mori = _sign_in(japanese, MORI, "ja")
-    grant = _api(mori, "/api/grants")["items"][0]["id"]
+    [grant] = [
+        g["id"] for g in _api(mori, "/api/grants")["items"] if g["call_code"] == FINISHED_CALL_CODE
+    ]
     tranches = _api(mori, f"/api/grants/{grant}/tranches")["items"]
     fy2, fy3 = [t["id"] for t in tranches if t["agency"] == "JST" and t["position"] in (2, 3)]
     mori.goto(f"/grants/{grant}")
