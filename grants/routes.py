@@ -36,6 +36,10 @@ from grants.reviews.pool.call_controllers import (
 from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
 from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
 from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.grant_pages import GrantPages
+from grants.web.grant_queue import GrantQueuePages
+from grants.web.money_pages import MoneyPages
+from grants.web.officer_decisions import DecisionPages
 from grants.web.part_pages import PartPages
 from grants.web.researcher import ResearcherPages
 from grants.web.reviewer_views import ReviewerPageController
@@ -56,6 +60,10 @@ ROUTES: list[Any] = [
     ReviewerPageController,
     ResearcherPages,
     PartPages,
+    GrantPages,
+    GrantQueuePages,
+    DecisionPages,
+    MoneyPages,
     CallController,
     ProposalController,
     PartController,

@@ -162,6 +162,25 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/reviewer/conflicts"): row(403),
     ("POST", "/reviewer/proposals/{proposal_id:uuid}/bid"): row(403),
     ("POST", "/reviewer/assignments/{assignment_id:uuid}/review"): row(403),
+    # Decisions, money and a grant's life (grants.web.officer_decisions, money_pages,
+    # grant_pages, grant_queue): the pages read like their API twins; every form meets the
+    # CSRF check first; the tranche queue is for agencies' officers.
+    ("GET", "/grants/{grant_id:uuid}"): row(
+        404, researcher=200, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("POST", "/grants/{grant_id:uuid}/tranches/{tranche_id:uuid}/{event:str}"): row(403),
+    ("POST", "/grants/{grant_id:uuid}/reports/{report_id:uuid}/answer"): row(403),
+    ("POST", "/grants/{grant_id:uuid}/midterm/{gate_id:uuid}/answer"): row(403),
+    ("POST", "/grants/{grant_id:uuid}/amendments"): row(403),
+    ("POST", "/grants/{grant_id:uuid}/amendments/{amendment_id:uuid}/decide"): row(403),
+    ("GET", "/officer/tranches"): row(403, jst=200, nafosted=200, fwo=200),
+    ("GET", "/officer/calls/{call_id:uuid}/decisions"): row(
+        403, jst=200, nafosted=200, auditor=200, admin=200
+    ),
+    ("POST", "/officer/calls/{call_id:uuid}/decisions/{proposal_id:uuid}"): row(403),
+    ("GET", "/officer/calls/{call_id:uuid}/money"): row(
+        403, jst=200, nafosted=200, auditor=200, admin=200
+    ),
     # The researchers' pages read like their API twins; their forms meet the CSRF check first.
     ("GET", "/calls"): row(200),
     ("GET", "/calls/{call_id:uuid}"): row(200),

@@ -182,6 +182,28 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/reviewer/assignments/{assignment_id:uuid}/review"): Req(
         form={"csrf": "forged", "version": "1", "score.novelty": "3"}
     ),
+    ("GET", "/grants/{grant_id:uuid}"): Req(),
+    ("POST", "/grants/{grant_id:uuid}/tranches/{tranche_id:uuid}/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("POST", "/grants/{grant_id:uuid}/reports/{report_id:uuid}/answer"): Req(
+        form={"csrf": "forged", "version": "1", "agency": "JST", "decision": "accept"}
+    ),
+    ("POST", "/grants/{grant_id:uuid}/midterm/{gate_id:uuid}/answer"): Req(
+        form={"csrf": "forged", "version": "1", "agency": "JST", "decision": "continue"}
+    ),
+    ("POST", "/grants/{grant_id:uuid}/amendments"): Req(
+        form={"csrf": "forged", "kind": "no_cost_extension", "reason": "Delays."}
+    ),
+    ("POST", "/grants/{grant_id:uuid}/amendments/{amendment_id:uuid}/decide"): Req(
+        form={"csrf": "forged", "version": "1", "decision": "approve", "rationale": "Fine."}
+    ),
+    ("GET", "/officer/tranches"): Req(),
+    ("GET", "/officer/calls/{call_id:uuid}/decisions"): Req(),
+    ("POST", "/officer/calls/{call_id:uuid}/decisions/{proposal_id:uuid}"): Req(
+        form={"csrf": "forged", "version": "1", "decision": "reject", "rationale": "No."}
+    ),
+    ("GET", "/officer/calls/{call_id:uuid}/money"): Req(),
     ("GET", "/calls"): Req(),
     ("GET", "/calls/{call_id:uuid}"): Req(),
     ("POST", "/calls/{call_id:uuid}/proposals"): Req(form={"csrf": "forged"}),
