@@ -54,21 +54,49 @@ def main(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str, port: int, reload: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    envvar="GRANTS_WORKERS",
+    help="Worker processes (more than one runs Granian).",
+)
+@click.option(
+    "--server",
+    "server_name",
+    type=click.Choice(["uvicorn", "granian"]),
+    default=None,
+    envvar="GRANTS_SERVER",
+    help="The HTTP server: uvicorn for one worker, Granian for more.  [default: by --workers]",
+)
+def serve(host: str, port: int, reload: bool, workers: int, server_name: str | None) -> None:
     """Serve the web UI and API (connections bounded, see grants.serving)."""
+    settings = get_settings()
+    server_name = server_name or ("granian" if workers > 1 else "uvicorn")
+    if server_name == "granian":
+        from grants.serving import granian_server
+
+        if reload:
+            raise click.UsageError("--reload runs uvicorn: leave out --workers and --server")
+        granian_server(settings, host=host, port=port, workers=workers).serve()
+        return
+    if workers > 1:
+        raise click.UsageError("several workers run on Granian: --server granian")
+
     import uvicorn
 
-    from grants.serving import uvicorn_options
+    from grants.serving import APP_FACTORY, uvicorn_options
 
     uvicorn.run(
-        "grants.app:create_app",
+        APP_FACTORY,
         factory=True,
         host=host,
         port=port,
         reload=reload,
         log_config=None,
         access_log=False,
-        **uvicorn_options(get_settings()),
+        **uvicorn_options(settings),
     )
 
 
