@@ -70,26 +70,42 @@ def main(ctx: click.Context) -> None:
     envvar="GRANTS_SERVER",
     help="The HTTP server: uvicorn for one worker, Granian for more.  [default: by --workers]",
 )
-def serve(host: str, port: int, reload: bool, workers: int, server_name: str | None) -> None:
+@click.option(
+    "--background",
+    is_flag=True,
+    envvar="GRANTS_BACKGROUND",
+    help="Run the background work (mail, reminders) in the server, as `grants worker` would.",
+)
+def serve(
+    host: str,
+    port: int,
+    reload: bool,
+    workers: int,
+    server_name: str | None,
+    background: bool,
+) -> None:
     """Serve the web UI and API (connections bounded, see grants.serving)."""
+    from grants.serving import APP_FACTORY, APP_WITH_WORKER_FACTORY
+
     settings = get_settings()
+    factory = APP_WITH_WORKER_FACTORY if background else APP_FACTORY
     server_name = server_name or ("granian" if workers > 1 else "uvicorn")
     if server_name == "granian":
         from grants.serving import granian_server
 
         if reload:
             raise click.UsageError("--reload runs uvicorn: leave out --workers and --server")
-        granian_server(settings, host=host, port=port, workers=workers).serve()
+        granian_server(settings, host=host, port=port, workers=workers, factory=factory).serve()
         return
     if workers > 1:
         raise click.UsageError("several workers run on Granian: --server granian")
 
     import uvicorn
 
-    from grants.serving import APP_FACTORY, uvicorn_options
+    from grants.serving import uvicorn_options
 
     uvicorn.run(
-        APP_FACTORY,
+        factory,
         factory=True,
         host=host,
         port=port,
@@ -800,7 +816,7 @@ def sessions_purge() -> None:
     click.echo(f"purged {purged.sessions} session(s) and {purged.login_attempts} failed sign-in(s)")
 
 
-# --- operations: backup and restore (grants/backup) ------------------------------------------
+# --- operations: backup and restore (grants/backup), the background worker (grants/worker) -
 
 _PG_BIN = click.option(
     "--pg-bin",
@@ -898,7 +914,61 @@ def restore(backup_file: Path, force: bool, no_hashes: bool, pg_bin: Path | None
         sys.exit(1)
 
 
-# --- end of backup and restore ----------------------------------------------------------------
+@main.command()
+@click.option("--once", is_flag=True, help="Run every task once and exit (cron).")
+@click.option(
+    "--task",
+    "tasks",
+    type=click.Choice(["mail", "reminders"]),
+    multiple=True,
+    help="Only these tasks (repeatable; all by default).",
+)
+@click.option(
+    "--mail-every",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between outbox runs.",
+)
+def worker(once: bool, tasks: tuple[str, ...], mail_every: float) -> None:
+    """Run the background work (mail from the outbox, report reminders) until stopped; several
+    workers may run at once. Exit 1 after --once if a task failed."""
+    import signal
+
+    from grants.db.engine import create_engine
+    from grants.worker import Worker
+
+    settings = get_settings()
+
+    async def run() -> bool:
+        engine = create_engine(settings.database_url)
+        try:
+            work = Worker(
+                async_sessionmaker(engine, expire_on_commit=False),
+                settings,
+                tasks=list(tasks) or None,
+                intervals={"mail": mail_every},
+            )
+            if once:
+                done = await work.run_due()
+                for name, outcome in done:
+                    click.echo(f"{name}: {outcome.summary}")
+                return not any(outcome.failed for _, outcome in done)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            click.echo(f"worker running: {', '.join(t.name for t in work.tasks)}")
+            await work.run_forever(stop)
+            return True
+        finally:
+            await engine.dispose()
+
+    if not asyncio.run(run()):
+        sys.exit(1)
+
+
+# --- end of operations ------------------------------------------------------------------------
 
 
 main.add_command(open_data)

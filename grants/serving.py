@@ -88,15 +88,17 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 APP_FACTORY = "grants.app:create_app"
 
 
-def granian_server(settings: Settings, *, host: str, port: int, workers: int) -> Any:
-    """A Granian server for the app factory with `workers` processes, bounded as above."""
+def granian_server(
+    settings: Settings, *, host: str, port: int, workers: int, factory: str = APP_FACTORY
+) -> Any:
+    """A Granian server for the app `factory` with `workers` processes, bounded as above."""
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.server import Server
 
     cap = settings.http_max_connections
     return Server(
-        APP_FACTORY,
+        factory,
         address=host,
         port=port,
         interface=Interfaces.ASGI,
@@ -112,3 +114,40 @@ def granian_server(settings: Settings, *, host: str, port: int, workers: int) ->
         log_access=False,
         respawn_failed_workers=True,
     )
+
+
+BACKGROUND_ENV = "GRANTS_BACKGROUND"
+APP_WITH_WORKER_FACTORY = "grants.serving:create_app_with_worker"
+
+
+def create_app_with_worker() -> Any:
+    """The app, with the background worker (`grants.worker`) running in this process from
+    startup to shutdown: the embedded default, no `grants worker` process needed. Each server
+    process runs one; their claims keep them from doing the same work twice."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from grants.app import create_app
+    from grants.db.engine import create_engine
+    from grants.settings import get_settings
+    from grants.worker import Worker
+
+    settings = get_settings()
+    app = create_app(settings)
+    running: dict[str, Any] = {}
+
+    async def start() -> None:
+        engine = create_engine(settings.database_url)
+        stop = asyncio.Event()
+        worker = Worker(async_sessionmaker(engine, expire_on_commit=False), settings)
+        running.update(engine=engine, stop=stop, task=asyncio.create_task(worker.run_forever(stop)))
+
+    async def finish() -> None:
+        if not running:
+            return
+        running["stop"].set()
+        await running["task"]
+        await running["engine"].dispose()
+
+    app.on_startup.append(start)
+    app.on_shutdown.insert(0, finish)
+    return app
