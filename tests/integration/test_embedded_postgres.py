@@ -50,12 +50,12 @@ async def test_embedded_server_runs_postgres_18_and_the_migrations() -> None:
                 )
         finally:
             await engine.dispose()
-        assert head is not None and head.isdigit()
+        assert head == migrate.head_revision()
         assert trigger >= 1  # the audit table's append-only trigger exists on PostgreSQL
         workdir = server._workdir
         assert (workdir / "data" / "PG_VERSION").read_text().strip() == "18"
     assert not workdir.exists()  # stopped and removed
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         await asyncpg.connect(_dsn(url), timeout=2)
 
 
