@@ -37,7 +37,7 @@ run: $(VENV)/.installed $(MO_FILES)
 	$(BIN)/grants db upgrade
 	$(BIN)/grants demo
 	@echo "Serving CoFund at http://$(HOST):$(PORT) (Ctrl-C stops it)"
-	$(BIN)/grants serve --host $(HOST) --port $(PORT)
+	$(BIN)/grants serve --background --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -54,21 +54,65 @@ def main(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str, port: int, reload: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    envvar="GRANTS_WORKERS",
+    help="Worker processes (more than one runs Granian).",
+)
+@click.option(
+    "--server",
+    "server_name",
+    type=click.Choice(["uvicorn", "granian"]),
+    default=None,
+    envvar="GRANTS_SERVER",
+    help="The HTTP server: uvicorn for one worker, Granian for more.  [default: by --workers]",
+)
+@click.option(
+    "--background",
+    is_flag=True,
+    envvar="GRANTS_BACKGROUND",
+    help="Run the background work (mail, reminders) in the server, as `grants worker` would.",
+)
+def serve(
+    host: str,
+    port: int,
+    reload: bool,
+    workers: int,
+    server_name: str | None,
+    background: bool,
+) -> None:
     """Serve the web UI and API (connections bounded, see grants.serving)."""
+    from grants.serving import APP_FACTORY, APP_WITH_WORKER_FACTORY
+
+    settings = get_settings()
+    factory = APP_WITH_WORKER_FACTORY if background else APP_FACTORY
+    server_name = server_name or ("granian" if workers > 1 else "uvicorn")
+    if server_name == "granian":
+        from grants.serving import granian_server
+
+        if reload:
+            raise click.UsageError("--reload runs uvicorn: leave out --workers and --server")
+        granian_server(settings, host=host, port=port, workers=workers, factory=factory).serve()
+        return
+    if workers > 1:
+        raise click.UsageError("several workers run on Granian: --server granian")
+
     import uvicorn
 
     from grants.serving import uvicorn_options
 
     uvicorn.run(
-        "grants.app:create_app",
+        factory,
         factory=True,
         host=host,
         port=port,
         reload=reload,
         log_config=None,
         access_log=False,
-        **uvicorn_options(get_settings()),
+        **uvicorn_options(settings),
     )
 
 
@@ -770,6 +814,161 @@ def sessions_purge() -> None:
     settings = get_settings()
     purged = _run_in_session(lambda s: purge(s, settings), settings)
     click.echo(f"purged {purged.sessions} session(s) and {purged.login_attempts} failed sign-in(s)")
+
+
+# --- operations: backup and restore (grants/backup), the background worker (grants/worker) -
+
+_PG_BIN = click.option(
+    "--pg-bin",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A directory with pg_dump/pg_restore to prefer (PostgreSQL only).",
+)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_PG_BIN
+def backup(output: Path, pg_bin: Path | None) -> None:
+    """Back up the database and the documents' manifest into one file (a tar)."""
+    from grants.backup import BackupError, create_backup
+
+    try:
+        made = asyncio.run(create_backup(get_settings(), output, pg_bin=pg_bin))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    how = (
+        "SQLite online backup"
+        if made.kind == "sqlite"
+        else (f"PostgreSQL {made.server_version}, {made.tool}, custom format")
+    )
+    click.echo(
+        f"wrote {made.path} ({made.size} bytes): {how}, revision {made.revision}, "
+        f"{made.log.events} audit events, tree root {made.log.tree_root}, "
+        f"{made.documents} stored objects in the manifest"
+    )
+
+
+@main.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already has tables.")
+@click.option(
+    "--no-hashes", is_flag=True, help="Check that each object exists, without reading it."
+)
+@_PG_BIN
+def restore(backup_file: Path, force: bool, no_hashes: bool, pg_bin: Path | None) -> None:
+    """Restore a backup into DATABASE_URL (stop the servers first), then verify the audit chain
+    and the tree and check every object of the manifest in the document store; exit 1 on any
+    difference."""
+    from grants.backup import BackupError, restore_backup
+    from grants.document_store import build_document_store
+
+    settings = get_settings()
+    try:
+        report = asyncio.run(
+            restore_backup(
+                settings,
+                backup_file,
+                build_document_store(settings),
+                force=force,
+                check_hashes=not no_hashes,
+                pg_bin=pg_bin,
+            )
+        )
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    via = f" with {report.tool}" if report.tool else ""
+    click.echo(
+        f"restored {report.target}{via} from {backup_file} (made {report.created_at}, "
+        f"revision {report.revision})"
+    )
+    if report.chain.intact:
+        click.echo(f"audit chain intact: {report.chain.events} events")
+    else:
+        click.echo(f"audit chain BROKEN at event {report.chain.broken_seq}: {report.chain.reason}")
+    before, after = report.log_before, report.log_after
+    if report.log_as_backed_up:
+        click.echo(
+            f"audit log as backed up: {after.events} events, tree of {after.tree_size} with "
+            f"root {after.tree_root}, last checkpoint {after.checkpoint_size}"
+        )
+    else:
+        click.echo(f"audit log DIFFERS from the backup: backed up {before}, restored {after}")
+    store = report.store
+    what = "exists" if no_hashes else "matches its size and SHA-256"
+    if store.ok:
+        click.echo(f"documents: every one of {store.checked} stored objects {what}")
+    else:
+        click.echo(
+            f"documents: {len(store.missing)} missing and {len(store.mismatched)} mismatched "
+            f"of {store.checked} stored objects"
+        )
+        for entry in store.missing:
+            click.echo(f"  missing {entry.table} {entry.id}: {entry.storage_key}")
+        for entry, size, sha256 in store.mismatched:
+            click.echo(
+                f"  mismatched {entry.table} {entry.id}: {entry.storage_key} is {size} bytes, "
+                f"SHA-256 {sha256}; the backup recorded {entry.size} bytes, {entry.sha256}"
+            )
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run every task once and exit (cron).")
+@click.option(
+    "--task",
+    "tasks",
+    type=click.Choice(["mail", "reminders"]),
+    multiple=True,
+    help="Only these tasks (repeatable; all by default).",
+)
+@click.option(
+    "--mail-every",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between outbox runs.",
+)
+def worker(once: bool, tasks: tuple[str, ...], mail_every: float) -> None:
+    """Run the background work (mail from the outbox, report reminders) until stopped; several
+    workers may run at once. Exit 1 after --once if a task failed."""
+    import signal
+
+    from grants.db.engine import create_engine
+    from grants.worker import Worker
+
+    settings = get_settings()
+
+    async def run() -> bool:
+        engine = create_engine(settings.database_url)
+        try:
+            work = Worker(
+                async_sessionmaker(engine, expire_on_commit=False),
+                settings,
+                tasks=list(tasks) or None,
+                intervals={"mail": mail_every},
+            )
+            if once:
+                done = await work.run_due()
+                for name, outcome in done:
+                    click.echo(f"{name}: {outcome.summary}")
+                return not any(outcome.failed for _, outcome in done)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            click.echo(f"worker running: {', '.join(t.name for t in work.tasks)}")
+            await work.run_forever(stop)
+            return True
+        finally:
+            await engine.dispose()
+
+    if not asyncio.run(run()):
+        sys.exit(1)
+
+
+# --- end of operations ------------------------------------------------------------------------
 
 
 main.add_command(open_data)

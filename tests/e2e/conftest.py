@@ -1,5 +1,6 @@
 """Browser tests: the real `grants serve` on a fresh SQLite database with the demo data, driven by
-Debian's Chromium through Playwright's sync API (one browser per run, one context per test).
+Chromium (Debian's, else Playwright's own) through Playwright's sync API (one browser per run, one
+context per test).
 
 The server is migrated, seeded and started in the background while Chromium launches; the two
 together take most of the run's time.
@@ -24,8 +25,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from grants.settings import Settings
+from tests.support.browsers import NoBrowser, find_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -57,14 +58,14 @@ class Server:
 
 @pytest.fixture(scope="session")
 def chromium_executable() -> Path:
-    """Debian's Chromium (Playwright's own download does not work here): missing, the browser
-    tests are skipped locally and fail on CI."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is not installed"
+    """Debian's Chromium, else Playwright's own (`tests/support/browsers.py`): with neither,
+    the browser tests are skipped locally, saying how to get one, and fail on CI."""
+    try:
+        return find_chromium()
+    except NoBrowser as exc:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")

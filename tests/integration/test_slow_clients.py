@@ -4,9 +4,11 @@ and the connection ends, all within the configured bounds."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import time
@@ -24,8 +26,14 @@ IDLE = 3
 SLACK = 3
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+# `grants serve` on uvicorn (one process, the default) and on Granian with two workers.
+SERVERS = {"uvicorn": "", "granian": " --workers 2"}
+
+
+@pytest.fixture(scope="module", params=list(SERVERS))
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     var_dir = tmp_path_factory.mktemp("slow-var")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -42,10 +50,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     }
     grants = shlex.quote(str(GRANTS))
     script = f"set -e; {grants} db upgrade; exec {grants} serve --port {port}"
+    script += SERVERS[request.param]
     log = var_dir / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own CLI with fixed arguments
-            ["/bin/sh", "-c", script], env=env, stdout=out, stderr=subprocess.STDOUT
+            ["/bin/sh", "-c", script],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Granian's workers are stopped with it
         )
     running = Server(process, base_url, log)
     try:
@@ -53,6 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield running
     finally:
         _stop(process)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _connect(server: Server) -> socket.socket:
