@@ -1,12 +1,13 @@
 """Load benchmark: a mix of reads and writes against `grants serve`, as many users at once.
 
 Usage: python bench/api.py [--quick] [--seconds S] [--users 50,200] [--database-url URL]
-                           [--skip-sqlite]
+                           [--skip-sqlite] [--workers N]
 
 It creates a throwaway PostgreSQL database on `TEST_DATABASE_URL`'s server (or the one
 `--database-url` names), migrates it and seeds a portfolio (`PORTFOLIO`: 1,000 proposals, 300
 reviewers, 3,000 assignments with 2,400 submitted reviews, 200 grants with their tranches and
-signed agreements, and ready drafts to submit), then starts `grants serve` on it. For each
+signed agreements, and ready drafts to submit), then starts `grants serve --workers N` on it
+(2 by default, one per core of this machine). For each
 number of users, every user runs requests back to back for S seconds (60; `--quick` 15):
 
 - first a bare endpoint of the same server, `GET /api/agencies/{id}` (its bearer token looked
@@ -30,6 +31,7 @@ import datetime
 import os
 import random
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -444,12 +446,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(url: str, port: int, var_dir: str) -> subprocess.Popen[bytes]:
-    """`grants serve` on `url`, as an operator starts it."""
+def serve(url: str, port: int, var_dir: str, workers: int) -> subprocess.Popen[bytes]:
+    """`grants serve` on `url`, as an operator starts it (on Granian for more than one worker)."""
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "VAR_DIR": var_dir}
     env.pop("STORAGE_BACKEND", None)
     grants = Path(sys.executable).with_name("grants")
-    return subprocess.Popen([str(grants), "serve", "--port", str(port)], env=env)
+    command = [str(grants), "serve", "--port", str(port), "--workers", str(workers)]
+    # Its own process group, so that stopping it stops every worker.
+    return subprocess.Popen(command, env=env, start_new_session=True)
 
 
 async def ready(base: str, server: subprocess.Popen[bytes]) -> None:
@@ -478,12 +482,14 @@ async def prepare(url: str) -> World:
         await engine.dispose()
 
 
-async def bench(url: str, label: str, users: list[int], seconds: float) -> dict[str, float]:
+async def bench(
+    url: str, label: str, users: list[int], seconds: float, workers: int
+) -> dict[str, float]:
     """Seed `url`, serve it, and run the bare endpoint and the mix at each number of users."""
     world = await prepare(url)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = serve(url, port, tempfile.mkdtemp(prefix="cofund-bench-"))
+    server = serve(url, port, tempfile.mkdtemp(prefix="cofund-bench-"), workers)
     figures: dict[str, float] = {}
     try:
         await ready(base, server)
@@ -503,8 +509,11 @@ async def bench(url: str, label: str, users: list[int], seconds: float) -> dict[
                 f"  ratio {rate / bare_rate:.2f}, p99/p50 {_ms(every, 0.99) / _ms(every, 0.5):.1f}"
             )
     finally:
-        server.terminate()
-        server.wait(30)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
     return figures
 
 
@@ -521,7 +530,7 @@ async def main(args: argparse.Namespace) -> None:
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
-        pg = await bench(url, "PostgreSQL", users, seconds)
+        pg = await bench(url, "PostgreSQL", users, seconds, args.workers)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
@@ -529,7 +538,7 @@ async def main(args: argparse.Namespace) -> None:
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory(prefix="cofund-bench-") as directory:
             sqlite = f"sqlite+aiosqlite:///{directory}/cofund.db"
-            lite = await bench(sqlite, "SQLite", users[:1], seconds)
+            lite = await bench(sqlite, "SQLite", users[:1], seconds, args.workers)
     first = users[0]
     ratio = pg[f"{first}_rps"] / pg[f"{first}_bare_rps"]
     errors = int(sum(v for k, v in (pg | {f"sqlite_{k}": v for k, v in lite.items()}).items()
@@ -550,4 +559,7 @@ if __name__ == "__main__":
     parser.add_argument("--users", default="50,200", help="comma-separated user counts")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="grants serve --workers (Granian above 1)"
+    )
     asyncio.run(main(parser.parse_args()))
