@@ -157,7 +157,7 @@ async def proof_view(
     """Event `seq`'s inclusion proof in `checkpoint`, verified; a message when it is not in it."""
     size = checkpoint.size
     if seq > size:
-        return NOT_IN_CHECKPOINT(seq=seq, size=size)
+        return NOT_IN_CHECKPOINT(seq=str(seq), size=str(size))
     proof = await log.inclusion(session, seq, size)
     problem = None
     if leaf_hash(proof.leaf) != proof.leaf_hash:

@@ -81,7 +81,11 @@ async def _proof_context(
     if seq is None:
         return {"checkpoint_row": checkpoint, "proof": None, "proof_problem": None}
     if await session.get(AuditEvent, seq) is None:
-        return {"checkpoint_row": checkpoint, "proof": None, "proof_problem": NO_EVENT(seq=seq)}
+        return {
+            "checkpoint_row": checkpoint,
+            "proof": None,
+            "proof_problem": NO_EVENT(seq=str(seq)),
+        }
     shown = await audit_checks.proof_view(
         session, seq, checkpoint, with_leaf=principal.has(*LOG_READERS)
     )
@@ -130,8 +134,8 @@ class AuditorPages(Controller):
         """One event in full: who, what, when, the field diffs, the request and its hashes."""
         row = await db_session.get(AuditEvent, seq)
         if row is None:
-            raise NotFound(NO_EVENT(seq=seq))
-        label = render(EVENT_CRUMB(seq=seq), page_locale(request))
+            raise NotFound(NO_EVENT(seq=str(seq)))
+        label = render(EVENT_CRUMB(seq=str(seq)), page_locale(request))
         return _render(
             request,
             principal,

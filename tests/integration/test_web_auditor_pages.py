@@ -23,7 +23,7 @@ from tests.factories import PASSWORD, make_user
 from tests.factories_auditpack import PackWorld, make_pack_world
 from tests.factories_tlog import Witness, append_events, make_witness
 from tests.integration.test_web_reviewer_pages import text_of
-from transparency import NoteSignature, cosign, parse_note
+from transparency import cosign, parse_note
 
 Client = httpx.AsyncClient
 HTML = {"accept": "text/html"}
@@ -174,8 +174,8 @@ async def _cosigned_checkpoint(db: AsyncSession, settings: Settings, witness: Wi
     await log.register_witness_key(db, SYSTEM, witness.agency.id, str(witness.key.verifier()))
     row, _ = await log.sign_current(db, settings)
     line = cosign(parse_note(row.note), witness.key, 1_796_000_000).line()
-    _, key = await log.witness_of(db, line)
-    await log.add_cosignature(db, SYSTEM, row.size, NoteSignature.parse_line(line), key)
+    signature, key = await log.witness_of(db, line)
+    await log.add_cosignature(db, SYSTEM, row.size, signature, key)
     return row.size
 
 
@@ -196,7 +196,7 @@ async def test_checkpoint_shows_each_signature_verified_with_its_key(
     assert text_of(page.text, "signature-log") == f"The log {log_vkey} ✓ signature verified"
     assert text_of(page.text, "signature-JST") == (
         f"JST's witness {jst.key.verifier()} ✓ cosignature verified "
-        "cosigned Dec 1, 2026, 9:33:20 AM (UTC)"
+        "cosigned Nov 30, 2026, 12:53:20 AM (UTC)"
     )
     assert text_of(page.text, "signature-NAFOSTED") == (
         "NAFOSTED's witness no witness key registered not cosigned yet"
@@ -214,7 +214,7 @@ async def test_an_inclusion_proof_is_verified_step_by_step_for_an_officer_withou
     await _sign_in(client, officer)
 
     page = await client.get("/audit/checkpoint?seq=3&lang=ja", headers=HTML)
-    fragment = await client.get("/audit/proofs/3", headers={**HTML, "hx-request": "true"})
+    fragment = await client.get("/audit/proofs/3?lang=en", headers={**HTML, "hx-request": "true"})
 
     assert page.status_code == 200
     verdict = f"✓ チェックポイント{size}で検証済み: イベント3はログが署名したツリーの葉2です。"
@@ -313,8 +313,8 @@ async def test_an_auditor_requests_a_pack_and_follows_its_job_to_the_download(
     posted = await client.post("/audit/exports/pack", data={"csrf": csrf, "call": "JV-2026"})
     await jobs.drain()
     job_url = posted.headers["location"]
-    polled = await client.get(job_url, headers={**HTML, "hx-request": "true"})
     full = await client.get(job_url, headers=HTML)
+    polled = await client.get(job_url, headers={**HTML, "hx-request": "true"})
 
     assert posted.status_code == 302
     assert job_url.startswith("/audit/exports/jobs/")
