@@ -38,7 +38,9 @@ async def _sign_in(client: Client, user: User) -> str:
 
 
 def _headings(html: str) -> list[str]:
-    return [" ".join(re.sub(r"<[^>]+>", " ", h).split()) for h in re.findall(r"<h3>(.*?)</h3>", html)]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", h).split()) for h in re.findall(r"<h3>(.*?)</h3>", html)
+    ]
 
 
 # The log browser ---------------------------------------------------------------------------------
@@ -97,7 +99,11 @@ async def test_log_filters_by_action_and_entity_and_walks_pages_by_keyset(
     ("lang", "date_error", "order_error"),
     [
         ("en", "Give a date as YYYY-MM-DD.", "The last day cannot be before the first day."),
-        ("ja", "日付はYYYY-MM-DDの形で入力してください。", "最終日を初日より前にすることはできません。"),
+        (
+            "ja",
+            "日付はYYYY-MM-DDの形で入力してください。",
+            "最終日を初日より前にすることはできません。",
+        ),
     ],
 )
 async def test_log_names_a_bad_filter_next_to_its_field_in(
@@ -160,7 +166,7 @@ async def test_event_page_shows_the_event_in_full_and_404_for_an_unknown_one(
     missing = await client.get("/audit/events/999999", headers=HTML)
 
     assert page.status_code == 200
-    assert text_of(page.text, "changes") == "項目 イベント%dの項目 項目 変更前 変更後 n 1 2" % seq
+    assert text_of(page.text, "changes") == f"項目 イベント{seq}の項目 項目 変更前 変更後 n 1 2"
     assert "<dd><code>test.event</code></dd>" in page.text
     assert missing.status_code == 404
     assert "There is no audit event 999999." in missing.text
@@ -220,9 +226,7 @@ async def test_an_inclusion_proof_is_verified_step_by_step_for_an_officer_withou
     verdict = f"✓ チェックポイント{size}で検証済み: イベント3はログが署名したツリーの葉2です。"
     assert verdict in page.text
     assert "data-leaf=" not in page.text  # officers see hashes, never an event's content
-    assert fragment.text.count("<tr data-step") == len(
-        (await log.inclusion(db, 3, size)).hashes
-    )
+    assert fragment.text.count("<tr data-step") == len((await log.inclusion(db, 3, size)).hashes)
     assert "✓ Verified against checkpoint" in fragment.text
     assert "<html" not in fragment.text
 
