@@ -188,7 +188,7 @@ class AuditorPages(Controller):
         row = context["checkpoint_row"]
         view = await audit_checks.checkpoint_view(session, settings, row) if row else None
         label = render(CHECKPOINT_CRUMB(), page_locale(request))
-        crumbs = (Crumb(label),)
+        crumbs: tuple[Crumb, ...] = (Crumb(label),)
         if principal.has(*LOG_READERS):
             crumbs = (_log_crumb(request, here=False), Crumb(label))
         return _render(
