@@ -89,7 +89,7 @@
       params.set("excel", "1");
     }
     var query = params.toString();
-    var href = form.dataset.exportBase + data.get("dataset") + "." + data.get("format") + (query ? "?" + query : "");
+    var href = form.getAttribute("data-export-base") + data.get("dataset") + "." + data.get("format") + (query ? "?" + query : "");
     link.setAttribute("href", href);
     link.querySelector("code").textContent = href;
   }
