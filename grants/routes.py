@@ -36,6 +36,8 @@ from grants.reviews.pool.call_controllers import (
 from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
 from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
 from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.audit_exports import AuditExportPages
+from grants.web.auditor_pages import AuditorPages
 from grants.web.grant_pages import GrantPages
 from grants.web.grant_queue import GrantQueuePages
 from grants.web.money_pages import MoneyPages
@@ -64,6 +66,8 @@ ROUTES: list[Any] = [
     GrantQueuePages,
     DecisionPages,
     MoneyPages,
+    AuditorPages,
+    AuditExportPages,
     CallController,
     ProposalController,
     PartController,

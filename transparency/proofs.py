@@ -25,6 +25,7 @@ __all__ = [
     "consistency_ranges",
     "inclusion_proof",
     "inclusion_ranges",
+    "inclusion_steps",
     "perfect_subtrees",
     "verify_consistency",
     "verify_inclusion",
@@ -181,6 +182,30 @@ def verify_inclusion(
     if current != root:
         raise ProofError("merkle.proof.root_mismatch", which="root", size=size)
     return True
+
+
+def inclusion_steps(
+    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes]
+) -> list[tuple[str, bytes, bytes]]:
+    """The fold of `verify_inclusion`, one step per proof hash, for a person to follow: which
+    side the sibling sits on (`left` or `right`), the sibling, and the hash it makes. The last
+    step's hash is the root. Check the proof with `verify_inclusion`; this only explains it.
+
+    Raises ProofError: merkle.proof.wrong_length when the proof does not fit `index`/`size`.
+    """
+    _check_length(proof, len(inclusion_ranges(index, size)))
+    fn, sn, current = index, size - 1, leaf_hash
+    steps: list[tuple[str, bytes, bytes]] = []
+    for sibling in proof:
+        if fn & 1 or fn == sn:
+            current, side = node_hash(sibling, current), "left"
+            while not fn & 1 and fn:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            current, side = node_hash(current, sibling), "right"
+        fn, sn = fn >> 1, sn >> 1
+        steps.append((side, sibling, current))
+    return steps
 
 
 def verify_consistency(

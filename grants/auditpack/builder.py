@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit import chain, log, log_key, tree
 from grants.auditpack.sources import PackFilters, agreement_rows, dataset_sources, document_rows
 from grants.common.actors import Actor
+from grants.db.engine import reads_only
 from grants.db.models import AuditEvent, Call, CallAgency, Cosignature, LogCheckpoint
 from grants.errors import FieldError, Invalid
 from grants.security.policy.audit_pack import PackScope
@@ -345,21 +346,24 @@ async def write_prepared(
     sink: Any,
     progress: Progress | None = None,
 ) -> Built:
-    """Write a prepared pack into `sink` in one read transaction."""
+    """Write a prepared pack into `sink` in one read transaction: a deferred one on SQLite
+    (`reads_only`), so the progress the job commits meanwhile from other sessions does not
+    wait for it, as it would for a writer (and time out: "database is locked")."""
     writer = PackWriter(sink)
     try:
-        async with sessions() as session, session.begin():
-            digest = await write(
-                session,
-                settings,
-                store,
-                writer,
-                exporter=actor,
-                scope=scope,
-                prepared=prepared,
-                filters_json=filters_json,
-                progress=progress,
-            )
+        with reads_only(True):
+            async with sessions() as session, session.begin():
+                digest = await write(
+                    session,
+                    settings,
+                    store,
+                    writer,
+                    exporter=actor,
+                    scope=scope,
+                    prepared=prepared,
+                    filters_json=filters_json,
+                    progress=progress,
+                )
     except BaseException:
         writer.abort()
         raise

@@ -7,19 +7,15 @@ from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Controller, Request, Response, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.di import Provide
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.auditpack import builder, jobs, schemas
-from grants.auditpack.sources import PackFilters
+from grants.auditpack import jobs, requesting, schemas
 from grants.db.models import ExportJob
 from grants.db.models.export_jobs import ExportJobState
 from grants.documents.controllers import provide_document_store
-from grants.security.enforce import require
 from grants.security.guards import authenticated
-from grants.security.policy.audit_pack import decide_exporter, decide_pack
 from grants.security.principal import Principal
 from grants.settings import Settings
 from storage.base import DocumentStore
@@ -43,7 +39,7 @@ def _job(job: ExportJob) -> schemas.ExportJobOut:
     )
 
 
-def _sessions(request: Request[Any, Any, Any]) -> Any:
+def sessions_of(request: Request[Any, Any, Any]) -> Any:
     """A session maker of the app's database for work after the request's own session ends."""
     return request.app.plugins.get(SQLAlchemyPlugin).config[0].create_session_maker()
 
@@ -74,36 +70,8 @@ class AuditPackController(Controller):
         request is an audit event, and the log signs a checkpoint covering it: the pack's.
         Poll `GET /api/exports/jobs/{id}`, then download the zip.
         """
-        require(decide_exporter(principal))
-        call_id, agency_ids = await builder.resolve_call(db_session, data.call)
-        decision, scope = decide_pack(principal, agency_ids)
-        require(decision)
-        filters = PackFilters(call_id=call_id, with_documents=data.with_documents)
-        prepared = await builder.prepare(
-            db_session,
-            settings,
-            principal.actor,
-            filters,
-            call_code=data.call,
-            since_checkpoint=data.since_checkpoint,
-            action="export.audit_pack.request",
-        )
-        filters_json = {
-            **builder.filters_json(data.call, data.with_documents, prepared),
-            "tree_size": prepared.size,
-        }
-        total = await builder.count_units(db_session, scope, prepared)
-        job = await jobs.create(db_session, principal, filters_json, total)
-        task = BackgroundTask(
-            jobs.start,
-            _sessions(request),
-            settings,
-            document_store,
-            job.id,
-            actor=principal.actor,
-            scope=scope,
-            prepared=prepared,
-            filters_json=filters_json,
+        job, task = await requesting.request_pack(
+            db_session, sessions_of(request), settings, document_store, principal, data
         )
         return Response(
             _job(job),

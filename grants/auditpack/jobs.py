@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit import chain
 from grants.auditpack.builder import DocumentMismatch, Prepared, write_prepared
 from grants.common.actors import Actor
+from grants.db.engine import reads_only
 from grants.db.models import ExportJob
 from grants.db.models.export_jobs import ExportJobState
 from grants.errors import Conflict, NotFound
@@ -115,10 +116,13 @@ async def drain() -> None:
 
 
 async def _update(sessions: Sessions, job_id: uuid.UUID, **values: Any) -> None:
-    async with sessions() as session, session.begin():
-        job = await session.get_one(ExportJob, job_id)
-        for name, value in values.items():
-            setattr(job, name, value)
+    """Commit the job's new state; a writer from its first statement (`BEGIN IMMEDIATE` on
+    SQLite), even while the pack is read in a deferred transaction."""
+    with reads_only(False):
+        async with sessions() as session, session.begin():
+            job = await session.get_one(ExportJob, job_id)
+            for name, value in values.items():
+                setattr(job, name, value)
 
 
 async def run(

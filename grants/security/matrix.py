@@ -152,6 +152,19 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/logout"): row(403),
     # The reviewers' pages: reviewers only; a call's bids for those serving on it and an
     # assignment for its reviewer (the bystander is only invited, and not assigned).
+    # The auditors' pages: the log's content for auditors and admins (the world holds no event:
+    # event 1 is 404); the checkpoint and proofs for every log reader (the page says there is
+    # no checkpoint yet); the export page for exporters; the pack form's forged token 403; the
+    # world's job for its requester (the JST officer), auditors and admins, else 404.
+    ("GET", "/audit"): row(403, auditor=200, admin=200),
+    ("GET", "/audit/events/{seq:int}"): row(403, auditor=404, admin=404),
+    ("GET", "/audit/checkpoint"): row(403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200),
+    ("GET", "/audit/proofs/{seq:int}"): row(
+        403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200
+    ),
+    ("GET", "/audit/exports"): row(403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200),
+    ("POST", "/audit/exports/pack"): row(403),
+    ("GET", "/audit/exports/jobs/{job_id:uuid}"): row(404, jst=200, auditor=200, admin=200),
     ("GET", "/reviewer"): row(403, reviewer=200, bystander=200),
     ("GET", "/reviewer/profile"): row(403, reviewer=200, bystander=200),
     ("GET", "/reviewer/calls/{call_id:uuid}/bids"): row(403, reviewer=200, bystander=404),

@@ -64,6 +64,7 @@ LITERALS = {
     "agency": "JST",
     "year": "1",
     "file": "proposals.csv",
+    "seq": "1",
 }
 
 
@@ -162,6 +163,13 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/login"): Req(form={"email": "pi@a.example", "password": "x", "csrf": "forged"}),
     ("GET", "/login"): Req(),
     ("POST", "/logout"): Req(form={"csrf": "forged"}),
+    ("GET", "/audit"): Req(),
+    ("GET", "/audit/events/{seq:int}"): Req(),
+    ("GET", "/audit/checkpoint"): Req(),
+    ("GET", "/audit/proofs/{seq:int}"): Req(),
+    ("GET", "/audit/exports"): Req(),
+    ("POST", "/audit/exports/pack"): Req(form={"csrf": "forged", "call": "JV-2026"}),
+    ("GET", "/audit/exports/jobs/{job_id:uuid}"): Req(),
     ("GET", "/reviewer"): Req(),
     ("GET", "/reviewer/profile"): Req(),
     ("GET", "/reviewer/calls/{call_id:uuid}/bids"): Req(),
