@@ -36,6 +36,9 @@ from grants.reviews.pool.call_controllers import (
 from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
 from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
 from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.officer_assignment import OfficerAssignmentPages
+from grants.web.officer_rankings import OfficerRankingPages
+from grants.web.officer_review_joint import OfficerJointPages
 from grants.web.part_pages import PartPages
 from grants.web.researcher import ResearcherPages
 from grants.web.reviewer_views import ReviewerPageController
@@ -56,6 +59,9 @@ ROUTES: list[Any] = [
     ReviewerPageController,
     ResearcherPages,
     PartPages,
+    OfficerAssignmentPages,
+    OfficerRankingPages,
+    OfficerJointPages,
     CallController,
     ProposalController,
     PartController,
