@@ -16,6 +16,8 @@ from grants.db.models import ReviewAssignment
 
 from tests.factories import PASSWORD, ConflictFactory, make_user, persist
 from tests.factories_assignment import make_review_world, stored
+from tests.factories_scoring import assign, full_scores, reviewer_with_headers
+from tests.factories_scoring import submitted as submit_review
 from tests.integration.test_rankings_flow import ranking_panel
 from tests.integration.test_web_reviewer_pages import csrf_of, text_of
 
@@ -129,7 +131,8 @@ async def test_check_refuses_a_swap_onto_a_conflict_with_its_reason_and_keeps_no
     assert " ".join(answer.text.split()) == (
         '<div class="check check-refused"> <p><strong>Refused:</strong> '
         f"{board.jp[1][1]} has a conflict of interest with this proposal.</p> "
-        f'<ul class="reasons"><li>{board.jp[1][1]}: Declared by the reviewer.</li> </ul> </div>'
+        '<ul class="reasons"><li>Declared by the reviewer: Declared by the reviewer.</li> </ul> '
+        "</div>"
     )
     assert [(r.id, r.reviewer_id) for r in await stored(db)] == before
 
@@ -231,18 +234,42 @@ async def test_assignment_page_refused_to_a_researcher(client: Client, db: Async
 # Scores, ranking and the joint panel -----------------------------------------------------------
 
 
-async def test_scores_show_aggregates_and_distribution_chart_with_its_table(
+async def test_scores_show_aggregates_flags_and_distribution_chart_with_its_table(
     client: Client, db: AsyncSession
 ) -> None:
     panel = await ranking_panel(db)
+    p1 = panel.proposals[0]
+    second, _ = await reviewer_with_headers(db, panel.jst)
+    await submit_review(db, await assign(db, p1, second, panel.jst), full_scores(1, 1, 1))
     await _sign_in(client, panel.jst_officer.email)
 
-    page = await client.get(f"/officer/calls/{panel.call.id}/scores", headers=HTML)
+    page = await client.get(
+        f"/officer/calls/{panel.call.id}/scores?proposal={p1.id}&lang=vi", headers=HTML
+    )
 
     assert page.status_code == 200
-    assert text_of(page.text, "pool") == "Reviews of the JST pool."
-    assert text_of(page.text, "distribution-table").startswith("1 submitted reviews Criterion")
+    assert text_of(page.text, "pool") == "Đánh giá của nhóm chuyên gia JST."
+    assert text_of(page.text, f"score-{p1.id}") == (
+        "1 JV-2026-0001 3.00 3.00 3.00 3.00 2 4.00 các chuyên gia bất đồng tài trợ"
+    )
+    assert text_of(page.text, "distribution-table") == (
+        "2 bản đánh giá đã nộp Tiêu chí 1 2 3 4 5 Scientific novelty 1 0 0 0 1 "
+        "Feasibility 1 0 0 0 1 Bilateral impact 1 0 0 0 1"
+    )
     assert 'data-chart="distribution-chart-data"' in page.text
+
+
+async def test_calibrated_scores_page_keeps_the_switch_on(client: Client, db: AsyncSession) -> None:
+    panel = await ranking_panel(db)
+    await _sign_in(client, panel.jst_officer.email)
+
+    page = await client.get(
+        f"/officer/calls/{panel.call.id}/scores?calibrate=true&method=median", headers=HTML
+    )
+
+    assert page.status_code == 200
+    assert '<input type="checkbox" name="calibrate" value="true" checked>' in page.text
+    assert '<option value="median" selected>median</option>' in page.text
 
 
 async def test_ranking_built_moved_finalised_then_joint_recorded_and_approved(
@@ -251,6 +278,7 @@ async def test_ranking_built_moved_finalised_then_joint_recorded_and_approved(
     panel = await ranking_panel(db)
     p1, p2 = panel.proposals
     call = f"/officer/calls/{panel.call.id}"
+    marks = {panel.jst_officer.email: "2.00", panel.nafosted_officer.email: "4.00"}
     for officer in (panel.jst_officer, panel.nafosted_officer):
         csrf = await _sign_in(client, officer.email)
         built = await client.post(f"{call}/ranking/draft", data={"csrf": csrf}, headers=HTML)
@@ -261,13 +289,21 @@ async def test_ranking_built_moved_finalised_then_joint_recorded_and_approved(
             data={"csrf": csrf, "version": "1", "proposal": str(p2.id), "direction": "up"},
             headers=HTML,
         )
-        assert moved.status_code in (303, 409), moved.text
+        assert moved.status_code == 303, moved.text
         page = await client.get(f"{call}/ranking", headers=HTML)
+        assert text_of(page.text, f"entry-{p2.id}") == (
+            f"1 JV-2026-0002 {marks[officer.email]} fund ↓ Position of JV-2026-0002 Move"
+        )
         version = page.text.split('name="version" value="')[1].split('"')[0]
         final = await client.post(
             f"{call}/ranking/events/finalise", data={"csrf": csrf, "version": version}, headers=HTML
         )
         assert final.status_code == 303, final.text
+        if officer is panel.jst_officer:
+            walled = await client.get(f"{call}/joint", headers=HTML)
+            assert text_of(walled.text, "side-NAFOSTED") == (
+                "NAFOSTED Behind NAFOSTED's wall until the joint ranking is recorded."
+            )
     joint = await client.get(f"{call}/joint", headers=HTML)
     assert joint.status_code == 200
     csrf = csrf_of(joint.text)
@@ -292,5 +328,7 @@ async def test_ranking_built_moved_finalised_then_joint_recorded_and_approved(
         )
         assert approved.status_code == 303, approved.text
     page = await client.get(f"{call}/joint", headers=HTML)
-    open("/tmp/or/joint.html", "w").write(page.text)
-    assert text_of(page.text, "approvals") == "Approved by: JST, NAFOSTED"
+    assert text_of(page.text, "joint") == (
+        "Joint ranking final JV-2026-0002 · fund JV-2026-0001 · fund if possible "
+        "Minutes: Hanoi panel. Approved by: JST, NAFOSTED"
+    )
