@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 import uuid
 from pathlib import Path
 
@@ -60,7 +61,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
     engine = create_engine(url)
     await migrate.upgrade(engine)
     half = args.reviewers // 2
-    cap = max(2, -(-args.proposals * 2 // max(half, 1)) + 2)
+    cap = max(2, -(-args.proposals * 2 // max(half, 1)) + 4)
     async with async_sessionmaker(engine, expire_on_commit=False)() as db, db.begin():
         rw = await make_review_world(
             db,
@@ -72,7 +73,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
             reviewers_per_proposal=2,
         )
         headers = await bearer(db, rw.world.jst_officer)
-        call_id, email, other = rw.call_id, rw.world.jst_officer.email, rw.jp[1].id
+        call_id, email, pool = rw.call_id, rw.world.jst_officer.email, [u.id for u in rw.jp]
     settings = Settings(database_url=url, var_dir=workdir, environment="test", audit_tree="off")
     app = create_app(settings, engine=engine, document_store=LocalDocumentStore(workdir))
     transport = httpx.ASGITransport(app=app)
@@ -95,7 +96,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
                 figures[name].append(time.perf_counter() - started)
                 assert page.status_code == 200, page.text[:500]
                 size = len(page.content)
-        form = {**await _swap_form(engine, other), "csrf": csrf}
+        form = {**await _swap_form(engine, pool), "csrf": csrf}
         for _ in range(args.repeat):
             started = time.perf_counter()
             checked = await http.post(f"{board}/check", data=form, headers=html)
@@ -108,18 +109,22 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict[str, float]:
     return result
 
 
-async def _swap_form(engine: AsyncEngine, reviewer: uuid.UUID) -> dict[str, str]:
-    """A swap of the oldest proposed assignment for another JST reviewer."""
+async def _swap_form(engine: AsyncEngine, pool: list[uuid.UUID]) -> dict[str, str]:
+    """A swap of the oldest proposed JST assignment for the least loaded JST reviewer not on
+    that proposal (so the check passes every constraint and runs to its end)."""
     async with async_sessionmaker(engine, expire_on_commit=False)() as db:
-        row = await db.scalar(
-            select(ReviewAssignment)
-            .where(ReviewAssignment.pool_agency_id.in_(_jst()))
-            .order_by(ReviewAssignment.created_at)
-            .limit(1)
+        rows = list(
+            await db.scalars(
+                select(ReviewAssignment)
+                .where(ReviewAssignment.pool_agency_id.in_(_jst()))
+                .order_by(ReviewAssignment.created_at)
+            )
         )
-    assert row is not None
-    return {"proposal": str(row.proposal_id), "replace": str(row.id),
-            "reviewer": f"JST:{reviewer}"}  # fmt: skip
+    load = Counter(r.reviewer_id for r in rows)
+    row = rows[0]
+    taken = {r.reviewer_id for r in rows if r.proposal_id == row.proposal_id}
+    other = min((r for r in pool if r not in taken), key=lambda r: load[r])
+    return {"proposal": str(row.proposal_id), "replace": str(row.id), "reviewer": f"JST:{other}"}
 
 
 def _jst() -> Select[tuple[uuid.UUID]]:
