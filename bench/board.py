@@ -21,8 +21,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import httpx
