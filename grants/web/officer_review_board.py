@@ -14,22 +14,61 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.pagination import Window
-from grants.db.models import Call, ReviewAssignment, User
+from grants.db.models import Call, Proposal, ReviewAssignment, User
 from grants.db.models.reviews import ConflictStatus
 from grants.reviews.assignment import queries
 from grants.reviews.assignment.access import pools_seen
-from grants.reviews.assignment.inputs import CallInputs, cofunders, load_inputs
+from grants.reviews.assignment.inputs import (
+    Serving,
+    assignable_states,
+    cofunders,
+    serving_reviewers,
+)
 from grants.reviews.assignment.schemas import Assignment, ReviewerLoad
 from grants.reviews.pool import decisions, serving, sovereignty
 from grants.reviews.pool.schemas import CallService, ConflictDetail
 from grants.security.principal import Principal
-from reviewers.affinity import ExpertiseText, ProposalText, TextModel, fit_text_model
+from reviewers import affinity
+from reviewers.affinity import ExpertiseText, TextModel, fit_text_model
 from workflows.machines.review_assignment import AssignmentState
 
 # Proposals per page of the board: a call of 300 proposals is twelve pages.
 PAGE_SIZE = 25
 # Conflicts listed at once (the rest are counted; the API pages through them all).
 CONFLICTS_SHOWN = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalText:
+    """What the board needs of a proposal: its identity and the texts the solver reads."""
+
+    id: uuid.UUID
+    reference: str | None
+    title: dict[str, str]
+    abstract: dict[str, str]
+    keywords: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """The call's assignable proposals (by number) and serving reviewers, as plain data."""
+
+    proposals: list[ProposalText]
+    reviewers: list[Serving]
+
+
+async def texts(session: AsyncSession, call: Call) -> Texts:
+    """The proposals the solver assigns and the reviewers serving, read as columns (no ORM
+    rows): the page fits the solver's TF-IDF model on the same texts."""
+    rows = await session.execute(
+        select(
+            Proposal.id, Proposal.reference, Proposal.title, Proposal.abstract, Proposal.keywords
+        )
+        .where(Proposal.call_id == call.id, Proposal.state.in_(assignable_states(call)))
+        .order_by(Proposal.number, Proposal.id)
+    )
+    proposals = [ProposalText(*row) for row in rows.tuples()]
+    return Texts(proposals, await serving_reviewers(session, call, cofunders(call)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +119,7 @@ async def board(
     parallel review; every pool in joint review)."""
     pools = pools_seen(principal, call)
     codes = [a.code for a in cofunders(call) if pools is None or a.id in pools]
-    inputs = await load_inputs(session, call)
+    inputs = await texts(session, call)
     offset = max(0, min(offset, max(len(inputs.proposals) - 1, 0)))
     shown = inputs.proposals[offset : offset + PAGE_SIZE]
     query = queries.call_assignments(call, pools=pools).where(
@@ -123,7 +162,7 @@ def _open_slots(call: Call, codes: list[str], cells: list[Assignment]) -> dict[s
     return {"any": max(k - sum(held.values()), 0)}
 
 
-def _shared_terms(inputs: CallInputs, views: list[Assignment]) -> dict[uuid.UUID, tuple[str, ...]]:
+def _shared_terms(inputs: Texts, views: list[Assignment]) -> dict[uuid.UUID, tuple[str, ...]]:
     """The terms each shown pair shares, from the TF-IDF model the solver fits on the call."""
     p_of = {p.id: i for i, p in enumerate(inputs.proposals)}
     r_of = {r.user_id: j for j, r in enumerate(inputs.reviewers)}
@@ -137,11 +176,13 @@ def _shared_terms(inputs: CallInputs, views: list[Assignment]) -> dict[uuid.UUID
     return {v.id: terms for v, terms in zip(pairs, found, strict=True)}
 
 
-def _model(inputs: CallInputs) -> TextModel | None:
+def _model(inputs: Texts) -> TextModel | None:
     try:
         return fit_text_model(
             [
-                ProposalText(p.title.get("en", ""), p.abstract.get("en", ""), tuple(p.keywords))
+                affinity.ProposalText(
+                    p.title.get("en", ""), p.abstract.get("en", ""), tuple(p.keywords)
+                )
                 for p in inputs.proposals
             ],
             [ExpertiseText(r.expertise, r.keywords) for r in inputs.reviewers],
@@ -186,7 +227,7 @@ async def pair_match(
     session: AsyncSession, call: Call, proposal_id: uuid.UUID, reviewer_id: uuid.UUID
 ) -> Match | None:
     """The match of one pair by the call's TF-IDF model (None: not both in the call)."""
-    inputs = await load_inputs(session, call)
+    inputs = await texts(session, call)
     p = next((i for i, x in enumerate(inputs.proposals) if x.id == proposal_id), None)
     r = next((j for j, x in enumerate(inputs.reviewers) if x.user_id == reviewer_id), None)
     model = _model(inputs) if p is not None and r is not None else None
