@@ -13,8 +13,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.db.models import ReviewAssignment
-
-from tests.factories import PASSWORD, ConflictFactory, make_user, persist
+from tests.factories import PASSWORD, ConflictFactory, persist
 from tests.factories_assignment import make_review_world, stored
 from tests.factories_scoring import assign, full_scores, reviewer_with_headers
 from tests.factories_scoring import submitted as submit_review
