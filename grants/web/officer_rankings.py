@@ -23,6 +23,7 @@ from grants.db.models import Agency, Call, Ranking
 from grants.errors import INVALID_FIELDS, DomainError, FieldError, Invalid, NotFound
 from grants.reviews.scoring import rankings, schemas
 from grants.reviews.scoring.access import officer_call
+from grants.reviews.scoring.ranking_controllers import NOT_BUILT
 from grants.reviews.scoring.responses import provide_options, ranking_view, require_ranking_reader
 from grants.reviews.scoring.scores import ScoreOptions, call_scores, pool_of
 from grants.security.guards import requires
@@ -231,7 +232,7 @@ async def _own(
 async def _existing(session: AsyncSession, call: Call, agency: Agency) -> Ranking:
     found = await rankings.ranking_of(session, call, agency)
     if found is None:
-        raise NotFound(rankings.NOT_RANKING(state=call.state))
+        raise NotFound(NOT_BUILT())
     return found
 
 
