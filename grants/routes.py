@@ -41,7 +41,10 @@ from grants.web.auditor_pages import AuditorPages
 from grants.web.grant_pages import GrantPages
 from grants.web.grant_queue import GrantQueuePages
 from grants.web.money_pages import MoneyPages
+from grants.web.officer_assignment import OfficerAssignmentPages
 from grants.web.officer_decisions import DecisionPages
+from grants.web.officer_rankings import OfficerRankingPages
+from grants.web.officer_review_joint import OfficerJointPages
 from grants.web.part_pages import PartPages
 from grants.web.researcher import ResearcherPages
 from grants.web.reviewer_views import ReviewerPageController
@@ -68,6 +71,9 @@ ROUTES: list[Any] = [
     MoneyPages,
     AuditorPages,
     AuditExportPages,
+    OfficerAssignmentPages,
+    OfficerRankingPages,
+    OfficerJointPages,
     CallController,
     ProposalController,
     PartController,

@@ -194,6 +194,27 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/officer/calls/{call_id:uuid}/money"): row(
         403, jst=200, nafosted=200, auditor=200, admin=200
     ),
+    # The officers' review pages (assignment board, scores, ranking, joint panel): officers
+    # only (their role guard), through the same policy as the API; forms meet the CSRF check.
+    ("GET", "/officer/calls/{call_id:uuid}/assignment"): row(403, jst=200, nafosted=200, fwo=404),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/run"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/refill"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/invite"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/check"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/swap"): row(403),
+    (
+        "POST",
+        "/officer/calls/{call_id:uuid}/assignment/conflicts/{conflict_id:uuid}/{verb:str}",
+    ): row(403),
+    ("GET", "/officer/calls/{call_id:uuid}/scores"): row(403, jst=200, nafosted=200),
+    ("GET", "/officer/calls/{call_id:uuid}/ranking"): row(403, jst=200, nafosted=200),
+    ("POST", "/officer/calls/{call_id:uuid}/ranking/draft"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/ranking/move"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/ranking/events/{event:str}"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/review-events/{event:str}"): row(403),
+    ("GET", "/officer/calls/{call_id:uuid}/joint"): row(403, jst=200, nafosted=200),
+    ("POST", "/officer/calls/{call_id:uuid}/joint/record"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/joint/events/{event:str}"): row(403),
     # The researchers' pages read like their API twins; their forms meet the CSRF check first.
     ("GET", "/calls"): row(200),
     ("GET", "/calls/{call_id:uuid}"): row(200),

@@ -65,6 +65,7 @@ LITERALS = {
     "year": "1",
     "file": "proposals.csv",
     "seq": "1",
+    "verb": "dismiss",
 }
 
 
@@ -212,6 +213,33 @@ REQUESTS: dict[tuple[str, str], Req] = {
         form={"csrf": "forged", "version": "1", "decision": "reject", "rationale": "No."}
     ),
     ("GET", "/officer/calls/{call_id:uuid}/money"): Req(),
+    ("GET", "/officer/calls/{call_id:uuid}/assignment"): Req(),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/run"): Req(form={"csrf": "forged"}),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/refill"): Req(form={"csrf": "forged"}),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/invite"): Req(form={"csrf": "forged"}),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/check"): Req(form={"csrf": "forged"}),
+    ("POST", "/officer/calls/{call_id:uuid}/assignment/swap"): Req(form={"csrf": "forged"}),
+    (
+        "POST",
+        "/officer/calls/{call_id:uuid}/assignment/conflicts/{conflict_id:uuid}/{verb:str}",
+    ): Req(form={"csrf": "forged", "reason": "A false positive."}),
+    ("GET", "/officer/calls/{call_id:uuid}/scores"): Req(),
+    ("GET", "/officer/calls/{call_id:uuid}/ranking"): Req(),
+    ("POST", "/officer/calls/{call_id:uuid}/ranking/draft"): Req(form={"csrf": "forged"}),
+    ("POST", "/officer/calls/{call_id:uuid}/ranking/move"): Req(
+        form={"csrf": "forged", "version": "1", "direction": "up"}
+    ),
+    ("POST", "/officer/calls/{call_id:uuid}/ranking/events/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("POST", "/officer/calls/{call_id:uuid}/review-events/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("GET", "/officer/calls/{call_id:uuid}/joint"): Req(),
+    ("POST", "/officer/calls/{call_id:uuid}/joint/record"): Req(form={"csrf": "forged"}),
+    ("POST", "/officer/calls/{call_id:uuid}/joint/events/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
     ("GET", "/calls"): Req(),
     ("GET", "/calls/{call_id:uuid}"): Req(),
     ("POST", "/calls/{call_id:uuid}/proposals"): Req(form={"csrf": "forged"}),

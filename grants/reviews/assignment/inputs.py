@@ -127,13 +127,18 @@ async def load_inputs(session: AsyncSession, call: Call) -> CallInputs:
     )
 
 
+def assignable_states(call: Call) -> list[str]:
+    """The states of the call's proposals that get reviewers (submitted ones too once the
+    call is closed)."""
+    closed = call.state != CallState.OPEN
+    return [*ASSIGNABLE_STATES, *((ProposalState.SUBMITTED,) if closed else ())]
+
+
 async def assignable_proposals(session: AsyncSession, call: Call) -> list[Proposal]:
     """The call's proposals that get reviewers, by reference number."""
-    closed = call.state != CallState.OPEN
-    states = [*ASSIGNABLE_STATES, *((ProposalState.SUBMITTED,) if closed else ())]
     rows = await session.scalars(
         select(Proposal)
-        .where(Proposal.call_id == call.id, Proposal.state.in_(states))
+        .where(Proposal.call_id == call.id, Proposal.state.in_(assignable_states(call)))
         .order_by(Proposal.number, Proposal.id)
     )
     return list(rows)

@@ -99,6 +99,15 @@ async def call_scores(
     )
 
 
+async def submitted_reviews(
+    session: AsyncSession, call: Call, pool: Agency | None, rnd: int
+) -> list[tuple[Any, ...]]:
+    """The submitted reviews aggregated (one pool's, or every pool's with `pool` None), each
+    as (proposal id, reviewer id, scores, confidence, recommendation): the figures behind
+    each proposal's score distribution. The caller has checked the pool may be read."""
+    return await _reviews(session, call, pool, rnd)
+
+
 async def _reviews(
     session: AsyncSession, call: Call, pool: Agency | None, rnd: int
 ) -> list[tuple[Any, ...]]:
