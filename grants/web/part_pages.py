@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -29,7 +30,7 @@ from grants.proposals.access import visible_proposal
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
-from grants.web.forms import FormErrors, discard, field_errors, validation_errors, whole
+from grants.web.forms import FormErrors, refused, whole
 from grants.web.layout import flash
 from grants.web.researcher import proposal_page
 from grants.web.views import check_form_csrf
@@ -38,6 +39,8 @@ from messages import Message, define
 INVITED = define("web.proposal.invited", "The invitation was sent to {email}.")
 PART_SAVED = define("web.part.saved", "The {agency} part was saved.")
 MEMBER_ADDED = define("web.part.member_added", "{name} is on the {agency} team.")
+MEMBER_SAVED = define("web.part.member_saved", "{name}'s details were saved.")
+MEMBER_REMOVED = define("web.part.member_removed", "{name} is no longer on the team.")
 BUDGET_SAVED = define("web.part.budget_saved", "The {agency} budget was saved.")
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Ctx = Request[Any, Any, Any]
@@ -169,6 +172,78 @@ class PartPages(Controller):
             request, principal, db_session, settings, proposal_id, data, prefix, run
         )
 
+    @post("/parts/{part_id:uuid}/members/{member_id:uuid}", name="web:member-update")
+    async def update_member(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        member_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        """A team member's row saved: the same merge patch as `PATCH …/members/{id}`, with
+        every field the row shows (an emptied ORCID iD or e-Rad number is cleared)."""
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part, member = members.find_member(proposal, part_id, member_id)
+        prefix = f"member-{member_id}"
+
+        async def run() -> Message:
+            sent: dict[str, Any] = {"version": whole(data.get(f"{prefix}-version"))}
+            for name in ("name", "email", "orcid", "erad_number", "role"):
+                if f"{prefix}-{name}" in data:
+                    sent[name] = data[f"{prefix}-{name}"].strip() or None
+            if member.role == "pi":  # the PI's role and e-mail are their account's
+                sent.pop("role", None)
+                sent.pop("email", None)
+            body = schemas.MemberUpdate.model_validate(sent)
+            await members.update_member(
+                db_session, principal, proposal, part, member, body, base_url=settings.base_url
+            )
+            return MEMBER_SAVED(name=member.name)
+
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, prefix, run
+        )
+
+    @post("/parts/{part_id:uuid}/members/{member_id:uuid}/remove", name="web:member-remove")
+    async def remove_member(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        member_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        """Take a member off the team: the same service as `DELETE …/members/{id}`."""
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part, member = members.find_member(proposal, part_id, member_id)
+        prefix = f"member-{member_id}"
+        name = member.name
+
+        async def run() -> Message:
+            version = whole(data.get(f"{prefix}-version"))
+            await members.remove_member(
+                db_session,
+                principal,
+                proposal,
+                part,
+                member,
+                version if isinstance(version, int) else 0,
+            )
+            return MEMBER_REMOVED(name=name)
+
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, prefix, run
+        )
+
     @post("/parts/{part_id:uuid}/budget", name="web:budget-replace")
     async def replace_budget(
         self,
@@ -230,16 +305,9 @@ async def _attempt(
     try:
         done = await run()
     except (ValidationError, DomainError) as exc:
-        if isinstance(exc, DomainError) and exc.status not in (409, 422):
-            raise
-        await discard(session)
-        found = (
-            validation_errors(exc, request)
-            if isinstance(exc, ValidationError)
-            else field_errors(exc, request)
-        )
+        refusal = await refused(exc, request, session)
+        found = refusal.errors
         errors = name_errors(found) if name_errors else _prefixed(found, prefix or "")
-        status = exc.status if isinstance(exc, DomainError) else 422
         return await proposal_page(
             request,
             settings,
@@ -247,8 +315,7 @@ async def _attempt(
             session,
             proposal_id,
             form=form,
-            errors=errors,
-            status=status,
+            refusal=replace(refusal, errors=errors),
         )
     target = request.app.route_reverse("web:proposal", proposal_id=proposal_id)
     return flash(Redirect(path=target), done, settings)

@@ -31,6 +31,8 @@ from grants.security.principal import Principal, Role
 from grants.settings import Settings
 from grants.times import format_in_zone
 from grants.web import reviewer_pages as pages
+from grants.web.forms import Refusal
+from grants.web.forms import refused as form_refusal
 from grants.web.i18n import page_locale
 from grants.web.layout import Crumb, flash, page
 from grants.web.views import check_form_csrf
@@ -183,8 +185,7 @@ class ReviewerPageController(Controller):
         try:
             await _fire(request, db_session, principal, settings, SERVICES, service_id, event, data)
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             typed = {"id": service_id, "reason": data.reason}
             return await _dashboard(
                 request, principal, db_session, settings, refused=refused, typed=typed
@@ -209,8 +210,7 @@ class ReviewerPageController(Controller):
                 request, db_session, principal, settings, ASSIGNMENTS, assignment_id, event, data
             )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _dashboard(
                 request,
                 principal,
@@ -245,15 +245,13 @@ class ReviewerPageController(Controller):
         data: Annotated[ProfileForm, FORM],
     ) -> Response[Any]:
         check_form_csrf(principal, data.csrf)
-        locale = page_locale(request)
         keywords = [k.strip() for k in data.keywords.replace("\n", ",").split(",") if k.strip()]
         try:
             update = pool_schemas.OwnProfileUpdate(
                 version=data.version, expertise=data.expertise.strip(), keywords=keywords
             )
         except ValidationError as exc:
-            fields = pages.invalid_fields(exc, locale)
-            refused = pages.Refusal(422, pages.said(INVALID_FIELDS(), locale), fields=fields)
+            refused = await form_refusal(exc, request, db_session)
             return await _profile(
                 request, principal, db_session, settings, refused=refused, typed=data
             )
@@ -261,8 +259,7 @@ class ReviewerPageController(Controller):
             found, _ = await profiles.get_profile(db_session, principal.user_id)
             await profiles.update_profile(db_session, found, update, actor=principal.actor)
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, locale)
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _profile(
                 request, principal, db_session, settings, refused=refused, typed=data
             )
@@ -291,8 +288,7 @@ class ReviewerPageController(Controller):
                 db_session, proposal, principal.user_id, declaration, actor=principal.actor
             )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _profile(
                 request, principal, db_session, settings, refused=refused, declared=data
             )
@@ -322,25 +318,23 @@ class ReviewerPageController(Controller):
     ) -> Response[Any]:
         check_form_csrf(principal, data.csrf)
         proposal, _ = await reviewer_proposal(db_session, principal, proposal_id)
+        call_id = proposal.call_id
         try:
             level = pool_schemas.BidBody.model_validate({"level": data.level}).level
             await serving.place_bid(
                 db_session, proposal, principal.user_id, level, actor=principal.actor
             )
         except ValidationError as exc:
-            locale = page_locale(request)
-            fields = pages.invalid_fields(exc, locale)
-            refused = pages.Refusal(422, pages.said(INVALID_FIELDS(), locale), fields=fields)
+            refused = await form_refusal(exc, request, db_session)
             return await _bids(
-                request, principal, db_session, settings, proposal.call_id, refused, proposal_id
+                request, principal, db_session, settings, call_id, refused, proposal_id
             )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _bids(
-                request, principal, db_session, settings, proposal.call_id, refused, proposal_id
+                request, principal, db_session, settings, call_id, refused, proposal_id
             )
-        target = request.app.route_reverse("web:reviewer-bids", call_id=proposal.call_id)
+        target = request.app.route_reverse("web:reviewer-bids", call_id=call_id)
         return _done(request, settings, f"{target}#p-{proposal_id}", BID_SAVED())
 
     @get("/assignments/{assignment_id:uuid}", name="web:reviewer-assignment")
@@ -382,8 +376,7 @@ class ReviewerPageController(Controller):
                     request_id=request_id,
                 )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _assignment(
                 request, principal, db_session, settings, assignment_id, refused, form
             )
@@ -432,7 +425,7 @@ async def _dashboard(
     principal: Principal,
     session: AsyncSession,
     settings: Settings,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     typed: dict[str, Any] | None = None,
 ) -> Template:
     board = await pages.dashboard(session, principal, page_locale(request))
@@ -454,7 +447,7 @@ async def _profile(
     principal: Principal,
     session: AsyncSession,
     settings: Settings,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     typed: ProfileForm | None = None,
     declared: DeclareForm | None = None,
 ) -> Template:
@@ -484,7 +477,7 @@ async def _bids(
     session: AsyncSession,
     settings: Settings,
     call_id: uuid.UUID,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     refused_for: uuid.UUID | None = None,
 ) -> Template:
     found = await pages.biddable(session, principal, call_id)
@@ -508,7 +501,7 @@ async def _assignment(
     session: AsyncSession,
     settings: Settings,
     assignment_id: uuid.UUID,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     typed: dict[str, str] | None = None,
 ) -> Template:
     locale = page_locale(request)

@@ -165,7 +165,89 @@ function setUpUploads() {
   }
 }
 
+// A form sent when the session had ended is not lost: every form's fields are kept in
+// sessionStorage as it is sent; the sign-in page (reached with `next`) marks them to come back,
+// and the page they were sent from fills them in again after sign-in, to send once more. Any
+// other page load forgets them (the send went through). Tokens, passwords and files are never
+// kept.
+const UNSENT = "cofund:unsent";
+const RESUME = "cofund:resume";
+const NOT_KEPT = new Set(["csrf", "password"]);
+
+function here() {
+  return window.location.pathname + window.location.search;
+}
+
+function formKey(form) {
+  return new URL(form.action, window.location.href).pathname;
+}
+
+function keepUnsent(form) {
+  const fields = [];
+  for (const field of form.elements) {
+    if (!field.name || NOT_KEPT.has(field.name) || field.type === "file" || field.type === "password") continue;
+    if ((field.type === "checkbox" || field.type === "radio") && !field.checked) continue;
+    fields.push([field.name, field.value]);
+  }
+  try {
+    sessionStorage.setItem(UNSENT, JSON.stringify({ page: here(), form: formKey(form), fields }));
+  } catch (e) { /* storage full or refused: nothing kept */ }
+}
+
+function restoreUnsent() {
+  let unsent = null;
+  let resume = null;
+  try {
+    unsent = JSON.parse(sessionStorage.getItem(UNSENT) || "null");
+    resume = JSON.parse(sessionStorage.getItem(RESUME) || "null");
+  } catch (e) { /* unreadable: start afresh */ }
+  const login = document.querySelector("form[data-login]");
+  if (login) {
+    if (unsent && login.dataset.next && login.dataset.next === unsent.page) {
+      sessionStorage.setItem(RESUME, JSON.stringify({ page: unsent.page, note: login.dataset.restored }));
+    }
+    return;
+  }
+  sessionStorage.removeItem(UNSENT);
+  sessionStorage.removeItem(RESUME);
+  if (!unsent || !resume || resume.page !== here() || unsent.page !== here()) return;
+  const form = [...document.querySelectorAll("form[method=post]")].find((f) => formKey(f) === unsent.form);
+  if (!form) return;
+  for (const [name, value] of unsent.fields) {
+    const field = form.elements.namedItem(name);
+    if (!field || name === "csrf") continue;
+    if (field instanceof RadioNodeList) {
+      for (const option of field) if (option.value === value) option.checked = true;
+    } else if (field.type === "checkbox") {
+      field.checked = field.value === value;
+    } else {
+      field.value = value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+  const note = document.createElement("p");
+  note.className = "flash flash-info";
+  note.setAttribute("role", "status");
+  note.dataset.restoredNote = "";
+  note.textContent = resume.note || "";
+  form.insertAdjacentElement("beforebegin", note);
+  const first = form.querySelector("input:not([type=hidden]), textarea, select");
+  if (first) first.focus();
+}
+
+function setUpUnsent() {
+  restoreUnsent();
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.method === "post" && !form.hasAttribute("data-login")
+        && !form.hasAttribute("data-upload") && form.querySelector('input[name="csrf"]')) {
+      keepUnsent(form);
+    }
+  }, true);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpUnsent();
   setUpChecks();
   setUpBudgets();
   setUpCountdowns();
