@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 import uuid
 from typing import Annotated, Any
 
@@ -22,13 +23,15 @@ from grants.bindings import PROPOSALS
 from grants.calls.access import calls_query, visible_call
 from grants.calls.responses import call_detail, call_view
 from grants.common.deps import request_id_of
-from grants.db.models import Call
+from grants.db.models import Call, Proposal
 from grants.errors import DomainError
 from grants.proposals import invitations, schemas, services
 from grants.proposals.access import visible_proposal
+from grants.proposals.checks import terms_for
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
+from grants.web import live
 from grants.web.forms import (
     Change,
     FormErrors,
@@ -208,6 +211,21 @@ class ResearcherPages(Controller):
         done = EVENT_DONE(event=Term(label.code, event) if label else event)
         return flash(Redirect(path=target), done, settings)
 
+    @get("/checks/ror", name="web:check-ror")
+    async def check_ror(self, request: Request[Any, Any, Any]) -> Template:
+        """htmx, as a ROR id is typed: the institution the local registry lists under it, or
+        that it is unlisted (saved as not verified), or why it is not a ROR id."""
+        field, value = _checked(request, "institution_ror")
+        check = live.ror_check(value, page_locale(request))
+        return _fragment(request, "researcher/_ror_check.html", field=field, check=check)
+
+    @get("/checks/orcid", name="web:check-orcid")
+    async def check_orcid(self, request: Request[Any, Any, Any]) -> Template:
+        """htmx, as an ORCID iD is typed: well formed (with its check character), or why not."""
+        field, value = _checked(request, "orcid")
+        check = live.orcid_check(value, page_locale(request))
+        return _fragment(request, "researcher/_orcid_check.html", field=field, check=check)
+
     @post("/invitations/{invitation_id:uuid}/accept", name="web:invitation-accept")
     async def accept_invitation(
         self,
@@ -222,6 +240,29 @@ class ResearcherPages(Controller):
         accepted = await invitations.accept(db_session, principal, invitation_id)
         target = request.app.route_reverse("web:proposal", proposal_id=accepted.proposal_id)
         return flash(Redirect(path=target), INVITATION_ACCEPTED(), settings)
+
+
+_FIELD_ID = re.compile(r"[A-Za-z0-9_-]{1,120}")
+
+
+def _checked(request: Request[Any, Any, Any], suffix: str) -> tuple[str, str]:
+    """The field an htmx check is for (`field`, an element id of the page) and the value typed
+    in it (the parameter whose name ends with `suffix`, as htmx sends the input by its name)."""
+    params = request.query_params
+    field = params.get("field", "")
+    field = field if _FIELD_ID.fullmatch(field) else suffix
+    value = next((v for k, v in params.items() if k.endswith(suffix)), "")
+    return field, value
+
+
+def _fragment(request: Request[Any, Any, Any], template: str, **context: Any) -> Template:
+    """A part of a page, in the page's language, for htmx to swap in."""
+    locale = page_locale(request)
+    return Template(
+        template,
+        context={**context, "locale": locale},
+        headers={"Content-Language": locale, "Vary": "HX-Request"},
+    )
 
 
 def _patch(form: dict[str, str], name: str, stored: dict[str, str]) -> dict[str, str | None]:
@@ -294,6 +335,7 @@ async def proposal_page(
     if refusal is not None and refusal.stale and form is not None:
         stored = {name: value for fields in values.values() for name, value in fields.items()}
         form, changes = merge_stale(form, stored, _field_labels(request, values))
+    live_parts = _live_parts(proposal, call, form, page_locale(request))
     return page(
         request,
         "researcher/proposal.html",
@@ -312,8 +354,35 @@ async def proposal_page(
         errors=refusal.errors if refusal else {},
         seen={name: seen_field(fields) for name, fields in values.items()},
         changes=changes,
+        none_check=live.OrcidCheck(),
+        **live_parts,
         **context,
     )
+
+
+def _live_parts(
+    proposal: Proposal, call: Call, form: dict[str, str] | None, locale: str
+) -> dict[str, Any]:
+    """Each side's ROR lookup and budget totals as the page first shows them: from what was
+    typed when a refused form comes back, else from what is stored."""
+    typed = form or {}
+    ror_checks: dict[str, live.RorCheck] = {}
+    totals: dict[str, live.Totals] = {}
+    typed_budget: set[str] = set()
+    for part in proposal.parts:
+        code = part.agency.code
+        terms = terms_for(call, part)
+        ror_name = f"{code}-institution_ror"
+        ror_checks[code] = live.ror_check(typed.get(ror_name, part.institution_ror), locale)
+        if any(name.startswith(f"{code}-budget-") for name in typed):
+            typed_budget.add(code)
+            lines = list(live.budget_lines(typed, code, terms.currency, proposal.duration_years))
+        else:
+            lines = [
+                {"year": b.year, "category": b.category, "amount": b.amount} for b in part.budget
+            ]
+        totals[code] = live.budget_totals(lines, terms, code, proposal.duration_years, locale)
+    return {"ror_checks": ror_checks, "totals": totals, "typed_budget": typed_budget}
 
 
 _SHARED_LABELS = {

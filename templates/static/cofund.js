@@ -53,51 +53,8 @@ function setUpChecks() {
   }
 }
 
-// The budget table's live totals against the agency's caps, in its currency. The server
-// recomputes and decides; this shows the sums while typing.
-function setUpBudgets() {
-  const locale = document.documentElement.lang || "en";
-  for (const table of document.querySelectorAll("table[data-budget]")) {
-    const currency = table.dataset.currency;
-    const exponent = Number(table.dataset.exponent || 0);
-    const capYear = table.dataset.capYear ? Number(table.dataset.capYear) : null;
-    const capTotal = table.dataset.capTotal ? Number(table.dataset.capTotal) : null;
-    const format = new Intl.NumberFormat(locale, { style: "currency", currency });
-    const status = table.closest("section").querySelector("[data-budget-status]");
-    const shown = (minor) => format.format(minor / 10 ** exponent);
-    const update = () => {
-      const years = {};
-      let total = 0;
-      for (const input of table.querySelectorAll("input.amount")) {
-        const amount = Number(input.value.replace(/[\s,]/g, "")) || 0;
-        const minor = Math.round(amount * 10 ** exponent);
-        years[input.dataset.year] = (years[input.dataset.year] || 0) + minor;
-        total += minor;
-      }
-      const over = [];
-      for (const cell of table.querySelectorAll("[data-year-total]")) {
-        const sum = years[cell.dataset.yearTotal] || 0;
-        cell.textContent = shown(sum);
-        const isOver = capYear !== null && sum > capYear;
-        cell.classList.toggle("over", isOver);
-        if (isOver) over.push(cell.dataset.yearTotal);
-      }
-      const totalCell = table.querySelector("[data-total]");
-      totalCell.textContent = shown(total);
-      const totalOver = capTotal !== null && total > capTotal;
-      totalCell.classList.toggle("over", totalOver);
-      if (status) {
-        const messages = [];
-        if (over.length) messages.push(`${status.dataset.overYear || ""} ${over.join(", ")}`);
-        if (totalOver) messages.push(status.dataset.overTotal || "");
-        status.textContent = messages.join(" ");
-        status.classList.toggle("error", messages.length > 0);
-      }
-    };
-    table.addEventListener("input", update);
-    if (table.querySelector("input.amount")) update();
-  }
-}
+// The budget table's totals against the caps are computed by the server as the researcher
+// types (htmx: the form's hx-post to …/budget/totals swaps the table's footer in place).
 
 // Time left until a deadline, in the page's language, updated each minute.
 function setUpCountdowns() {
@@ -249,7 +206,6 @@ function setUpUnsent() {
 document.addEventListener("DOMContentLoaded", () => {
   setUpUnsent();
   setUpChecks();
-  setUpBudgets();
   setUpCountdowns();
   setUpUploads();
 });
