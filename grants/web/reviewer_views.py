@@ -30,6 +30,7 @@ from grants.security.guards import requires
 from grants.security.principal import Principal, Role
 from grants.settings import Settings
 from grants.times import format_in_zone
+from grants.web import live
 from grants.web import reviewer_pages as pages
 from grants.web.forms import Refusal
 from grants.web.forms import refused as form_refusal
@@ -80,6 +81,10 @@ class ProfileForm(BaseModel):
     version: int = 0
     expertise: str = ""
     keywords: str = ""
+    institution_ror: str = ""
+    institution_name: str = ""
+    orcid: str = ""
+    country: str = ""
 
 
 class DeclareForm(BaseModel):
@@ -247,8 +252,17 @@ class ReviewerPageController(Controller):
         check_form_csrf(principal, data.csrf)
         keywords = [k.strip() for k in data.keywords.replace("\n", ",").split(",") if k.strip()]
         try:
-            update = pool_schemas.OwnProfileUpdate(
-                version=data.version, expertise=data.expertise.strip(), keywords=keywords
+            update = pool_schemas.OwnProfileUpdate.model_validate(
+                {
+                    "version": data.version,
+                    "expertise": data.expertise.strip(),
+                    "keywords": keywords,
+                    # Left empty: unchanged (the API's null), as the profile cannot lose them.
+                    "institution_ror": data.institution_ror.strip() or None,
+                    "institution_name": data.institution_name.strip() or None,
+                    "orcid": data.orcid.strip() or None,
+                    "country": data.country.strip() or None,
+                }
             )
         except ValidationError as exc:
             refused = await form_refusal(exc, request, db_session)
@@ -347,6 +361,27 @@ class ReviewerPageController(Controller):
         assignment_id: uuid.UUID,
     ) -> Template:
         return await _assignment(request, principal, db_session, settings, assignment_id)
+
+    @get("/assignments/{assignment_id:uuid}/submit-state", name="web:reviewer-submit-state")
+    async def submit_state(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        assignment_id: uuid.UUID,
+    ) -> Template:
+        """htmx, after a draft save: the review form's buttons with the workflow's verdict on
+        `submit` now (`GET /api/assignments/{id}/transitions`), its reasons in the page's
+        language. Raises NotFound for anyone but the assignment's reviewer."""
+        locale = page_locale(request)
+        await assignment_scope(db_session, principal, assignment_id)
+        found = await pages.actions(db_session, ASSIGNMENTS, assignment_id, principal, locale)
+        submit = next((a for a in found if a.event == AssignmentEvent.SUBMIT), None)
+        return Template(
+            "reviewer/_submit_state.html",
+            context={"assignment_id": assignment_id, "submit": submit, "locale": locale},
+            headers={"Content-Language": locale},
+        )
 
     @post("/assignments/{assignment_id:uuid}/review", name="web:reviewer-review-save")
     async def save_review(
@@ -461,6 +496,7 @@ async def _profile(
         refused.status if refused else 200,
         (Crumb(render(PROFILE_CRUMB(), locale)),),
         profile=found,
+        ror_check=live.ror_check(typed.institution_ror if typed else found.institution_ror, locale),
         conflicts=await pages.own_conflicts(session, principal, locale),
         declarable=await pages.declarable(session, principal),
         refused=refused if typed or declared else None,

@@ -92,6 +92,19 @@ function setUpUploads() {
         status.textContent = form.dataset.noFile;
         return;
       }
+      // Refused here when the browser can tell (size, type): nothing is sent. The server
+      // checks the same and says why for anything else.
+      let limits = {};
+      try { limits = JSON.parse(form.dataset.kinds || "{}")[kind] || {}; } catch (e) { limits = {}; }
+      if (limits.max && file.size > limits.max) {
+        status.textContent = form.dataset.tooLarge.replace("{size}", limits.max.toLocaleString(document.documentElement.lang || "en"));
+        return;
+      }
+      const types = limits.types || [];
+      if (types.length && !types.includes(file.type)) {
+        status.textContent = form.dataset.wrongType.replace("{types}", types.join(", "));
+        return;
+      }
       const request = new XMLHttpRequest();
       request.open("POST", `${form.dataset.upload}?kind=${encodeURIComponent(kind)}`);
       request.setRequestHeader("Content-Type", file.type || "application/octet-stream");
