@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 ]
 GRANTS = Path(sys.executable).with_name("grants")
 REPO = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 120.0
+STARTUP_SECONDS = 300.0  # the demo seeds in ~1 min; a busy CI machine needs more
 STOP_SECONDS = 5.0
 # Playwright waits up to 30 s by default; a local server answers in well under a second.
 ACTION_TIMEOUT_MS = 5_000
