@@ -411,9 +411,11 @@ async def test_assignment_shows_proposal_and_rubric_form(client: Client, db: Asy
     assert "<h1>Review of JV-2026-0001</h1>" in page.text
     assert "<legend>Scientific novelty · weight 40%</legend>" in page.text
     assert 'data-api="/api/assignments/' + str(row.id) + '/review"' in page.text
-    assert '<button type="submit" name="action" value="submit">Submit the review</button>' in (
-        page.text
-    )
+    # Nothing scored yet: the button says so (its reasons beside it, drawn again on each save).
+    assert (
+        '<button type="submit" name="action" value="submit" aria-disabled="true" '
+        'aria-describedby="submit-blocked">Submit the review</button>'
+    ) in page.text
     assert text_of(page.text, "review-heading") == "Your review"
     assert text_of(page.text, "submit-blocked") == (
         "Before you submit: Criteria not scored: novelty, feasibility, and impact."
