@@ -211,15 +211,21 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     if isinstance(exc, Unauthenticated) and _wants_html(request):
         return _to_login(request)
     if _wants_html(request):
+        # The page's language: `?lang=`, the one chosen before, else the reader's.
+        from grants.web.i18n import page_locale
+
+        locale = page_locale(request)
         return Template(
             "errors/problem.html",
             context={
-                "title": render(exc.title, request_locale(request)),
-                "detail": _coded(exc.detail, request_locale(request))["message"],
+                "title": render(exc.title, locale),
+                "detail": _coded(exc.detail, locale)["message"],
                 "me": None,
                 "csrf": None,
+                "locale": locale,
             },
             status_code=exc.status,
+            headers={"Content-Language": locale},
         )
     return problem(
         request,
@@ -234,7 +240,10 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
 
 
 def _to_login(request: Request[Any, Any, Any]) -> Response[Any]:
-    target = request.app.route_reverse("web:login")
+    """To the sign-in page, which brings the reader back to this page (`next`) after it."""
+    from grants.web.views import login_path
+
+    target = login_path(request)
     if request.headers.get("hx-request"):
         return Response(b"", status_code=204, headers={"HX-Redirect": target})
     return Redirect(path=target)

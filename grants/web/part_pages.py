@@ -10,27 +10,29 @@ page never share an id; errors come back under the same names.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
-from babel.numbers import get_currency_precision
 from litestar import Controller, Request, Response, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.errors import DomainError
 from grants.proposals import invitations, members, queries, schemas, team
 from grants.proposals.access import visible_proposal
+from grants.proposals.checks import terms_for
 from grants.security.guards import authenticated
 from grants.security.principal import Principal
 from grants.settings import Settings
-from grants.web.forms import FormErrors, discard, field_errors, validation_errors, whole
+from grants.web import live
+from grants.web.forms import FormErrors, refused, whole
+from grants.web.i18n import page_locale
 from grants.web.layout import flash
+from grants.web.live import budget_field, budget_lines
 from grants.web.researcher import proposal_page
 from grants.web.views import check_form_csrf
 from messages import Message, define
@@ -38,38 +40,15 @@ from messages import Message, define
 INVITED = define("web.proposal.invited", "The invitation was sent to {email}.")
 PART_SAVED = define("web.part.saved", "The {agency} part was saved.")
 MEMBER_ADDED = define("web.part.member_added", "{name} is on the {agency} team.")
+MEMBER_SAVED = define("web.part.member_saved", "{name}'s details were saved.")
+MEMBER_REMOVED = define("web.part.member_removed", "{name} is no longer on the team.")
 BUDGET_SAVED = define("web.part.budget_saved", "The {agency} budget was saved.")
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Ctx = Request[Any, Any, Any]
 
 
-def budget_field(agency: str, year: int, category: str) -> str:
-    """The budget table's input for one year and category of a side."""
-    return f"{agency}-budget-{year}-{category}"
-
-
 def _prefixed(errors: FormErrors, agency: str) -> FormErrors:
     return {k if k == "form" else f"{agency}-{k}": v for k, v in errors.items()}
-
-
-def budget_lines(form: dict[str, str], agency: str, currency: str, years: int) -> Iterator[Any]:
-    """The table's filled cells as the API's budget lines: the amount typed in the currency's
-    major unit, sent in minor units when it is a whole number of them (otherwise as typed, so
-    the service refuses it with its own message)."""
-    exponent = get_currency_precision(currency)
-    for year in range(1, years + 1):
-        for category in BUDGET_CATEGORIES:
-            typed = form.get(budget_field(agency, year, category), "").strip()
-            if not typed:
-                continue
-            amount: int | str = typed
-            try:
-                minor = Decimal(typed.replace(",", "").replace(" ", "")).scaleb(exponent)
-                if minor == minor.to_integral_value():
-                    amount = int(minor)
-            except InvalidOperation:
-                pass
-            yield {"year": year, "category": category, "amount": amount, "currency": currency}
 
 
 class PartPages(Controller):
@@ -125,6 +104,9 @@ class PartPages(Controller):
         async def run() -> Message:
             ror = data.get(f"{code}-institution_ror", "").strip()
             name = data.get(f"{code}-institution_name", "").strip()
+            # A listed ROR id brings its institution's name when none is typed.
+            listed = live.ror_check(ror, "en").institution
+            name = name or (listed.name if listed else "")
             body = schemas.PartUpdate.model_validate(
                 {
                     "version": whole(data.get(f"{code}-version")),
@@ -167,6 +149,110 @@ class PartPages(Controller):
         prefix = f"{code}-member"
         return await _attempt(
             request, principal, db_session, settings, proposal_id, data, prefix, run
+        )
+
+    @post("/parts/{part_id:uuid}/members/{member_id:uuid}", name="web:member-update")
+    async def update_member(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        member_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        """A team member's row saved: the same merge patch as `PATCH …/members/{id}`, with
+        every field the row shows (an emptied ORCID iD or e-Rad number is cleared)."""
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part, member = members.find_member(proposal, part_id, member_id)
+        prefix = f"member-{member_id}"
+
+        async def run() -> Message:
+            sent: dict[str, Any] = {"version": whole(data.get(f"{prefix}-version"))}
+            for name in ("name", "email", "orcid", "erad_number", "role"):
+                if f"{prefix}-{name}" in data:
+                    sent[name] = data[f"{prefix}-{name}"].strip() or None
+            if member.role == "pi":  # the PI's role and e-mail are their account's
+                sent.pop("role", None)
+                sent.pop("email", None)
+            body = schemas.MemberUpdate.model_validate(sent)
+            await members.update_member(
+                db_session, principal, proposal, part, member, body, base_url=settings.base_url
+            )
+            return MEMBER_SAVED(name=member.name)
+
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, prefix, run
+        )
+
+    @post("/parts/{part_id:uuid}/members/{member_id:uuid}/remove", name="web:member-remove")
+    async def remove_member(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        settings: Settings,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        member_id: uuid.UUID,
+        data: Form,
+    ) -> Response[Any]:
+        """Take a member off the team: the same service as `DELETE …/members/{id}`."""
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        part, member = members.find_member(proposal, part_id, member_id)
+        prefix = f"member-{member_id}"
+        name = member.name
+
+        async def run() -> Message:
+            version = whole(data.get(f"{prefix}-version"))
+            await members.remove_member(
+                db_session,
+                principal,
+                proposal,
+                part,
+                member,
+                version if isinstance(version, int) else 0,
+            )
+            return MEMBER_REMOVED(name=name)
+
+        return await _attempt(
+            request, principal, db_session, settings, proposal_id, data, prefix, run
+        )
+
+    @post("/parts/{part_id:uuid}/budget/totals", name="web:budget-totals")
+    async def budget_totals(
+        self,
+        request: Ctx,
+        principal: Principal,
+        db_session: AsyncSession,
+        proposal_id: uuid.UUID,
+        part_id: uuid.UUID,
+        data: Form,
+    ) -> Template:
+        """htmx, as the budget table is typed: its totals against the agency's caps, computed
+        here in the agency's currency and the page's language. Saves nothing."""
+        check_form_csrf(principal, data.get("csrf", ""))
+        proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
+        part = team.find_part(proposal, part_id)
+        code, terms = part.agency.code, terms_for(call, part)
+        years = proposal.duration_years
+        sent = list(budget_lines(data, code, terms.currency, years))
+        locale = page_locale(request)
+        return Template(
+            "researcher/_budget_totals.html",
+            context={
+                "code": code,
+                "currency": terms.currency,
+                "years": list(range(1, years + 1)),
+                "totals": live.budget_totals(sent, terms, code, years, locale),
+                "oob": True,
+                "locale": locale,
+            },
+            headers={"Content-Language": locale},
         )
 
     @post("/parts/{part_id:uuid}/budget", name="web:budget-replace")
@@ -230,16 +316,9 @@ async def _attempt(
     try:
         done = await run()
     except (ValidationError, DomainError) as exc:
-        if isinstance(exc, DomainError) and exc.status not in (409, 422):
-            raise
-        await discard(session)
-        found = (
-            validation_errors(exc, request)
-            if isinstance(exc, ValidationError)
-            else field_errors(exc, request)
-        )
+        refusal = await refused(exc, request, session)
+        found = refusal.errors
         errors = name_errors(found) if name_errors else _prefixed(found, prefix or "")
-        status = exc.status if isinstance(exc, DomainError) else 422
         return await proposal_page(
             request,
             settings,
@@ -247,8 +326,7 @@ async def _attempt(
             session,
             proposal_id,
             form=form,
-            errors=errors,
-            status=status,
+            refusal=replace(refusal, errors=errors),
         )
     target = request.app.route_reverse("web:proposal", proposal_id=proposal_id)
     return flash(Redirect(path=target), done, settings)

@@ -68,6 +68,47 @@ def _side(principal: Principal, proposal: Proposal, call: Call, part: ProposalPa
     )
 
 
+def form_values(
+    detail: schemas.ProposalDetail, sides: dict[str, Side], years: int
+) -> dict[str, dict[str, str]]:
+    """Each form's fields as the page loads them (what its inputs show when nothing was typed),
+    keyed by form: `shared`, `<agency>-part`, `<agency>-budget`, `member-<id>`. A form carries
+    its own in its hidden `seen` field, so a stale form can be merged with what is stored."""
+    title, abstract = detail.title, detail.abstract or {}
+    forms: dict[str, dict[str, str]] = {
+        "shared": {
+            **{f"title_{lang}": title.get(lang) or "" for lang in ("en", "ja", "vi")},
+            **{f"abstract_{lang}": abstract.get(lang) or "" for lang in ("en", "ja", "vi")},
+            "keywords": ", ".join(detail.keywords or []),
+            "topic": detail.topic or "",
+            "duration_years": str(detail.duration_years),
+            "planned_start": detail.planned_start.isoformat() if detail.planned_start else "",
+        }
+    }
+    for part in detail.parts:
+        code = part.agency_code
+        forms[f"{code}-part"] = {
+            f"{code}-institution_ror": part.institution_ror or "",
+            f"{code}-institution_name": part.institution_name or "",
+        }
+        cells = sides[code].cells
+        forms[f"{code}-budget"] = {
+            f"{code}-budget-{y}-{c}": cells.get(f"{y}-{c}", "")
+            for y in range(1, years + 1)
+            for c in BUDGET_CATEGORIES
+        }
+        for m in part.members:
+            prefix = f"member-{m.id}"
+            forms[prefix] = {
+                f"{prefix}-name": m.name,
+                f"{prefix}-email": m.email,
+                f"{prefix}-orcid": m.orcid or "",
+                f"{prefix}-erad_number": m.erad_number or "",
+                f"{prefix}-role": m.role,
+            }
+    return forms
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
     """A workflow event the reader may fire from here, or sees refused with its reasons."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,7 +19,7 @@ from grants.calls.zones import call_zones
 from grants.common.pagination import Window, fetch_page
 from grants.common.pydantic_messages import pydantic_message
 from grants.db.models import Call, Conflict, Proposal
-from grants.errors import DomainError, FieldError
+from grants.errors import FieldError
 from grants.money import Money, format_money
 from grants.proposals import services as proposal_services
 from grants.proposals.access import visible_proposal
@@ -52,34 +52,9 @@ class Action:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """A refused request as a page shows it: the message, each reason, each field's error."""
-
-    status: int
-    message: str
-    reasons: tuple[str, ...] = ()
-    fields: dict[str, str] = field(default_factory=dict)
-
-
-def refusal(error: DomainError, locale: str) -> Refusal:
-    """A domain error in the page's language, field errors keyed by their field."""
-    return Refusal(
-        status=error.status,
-        message=said(error.detail, locale),
-        reasons=tuple(said(r, locale) for r in error.reasons),
-        fields={e.field: said(e.reason, locale) for e in error.errors},
-    )
-
-
 def field_errors(error: ValidationError) -> list[FieldError]:
     """A form's Pydantic errors as the API names them (dotted field, message)."""
     return [FieldError(".".join(map(str, e["loc"])), pydantic_message(e)) for e in error.errors()]
-
-
-def invalid_fields(error: ValidationError, locale: str) -> dict[str, str]:
-    """A form's Pydantic errors in the page's language, keyed by field."""
-    return {e.field: said(e.reason, locale) for e in field_errors(error)}
 
 
 def said(text: Message | str, locale: str) -> str:

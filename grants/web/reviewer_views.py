@@ -30,7 +30,10 @@ from grants.security.guards import requires
 from grants.security.principal import Principal, Role
 from grants.settings import Settings
 from grants.times import format_in_zone
+from grants.web import live
 from grants.web import reviewer_pages as pages
+from grants.web.forms import Refusal
+from grants.web.forms import refused as form_refusal
 from grants.web.i18n import page_locale
 from grants.web.layout import Crumb, flash, page
 from grants.web.views import check_form_csrf
@@ -78,6 +81,10 @@ class ProfileForm(BaseModel):
     version: int = 0
     expertise: str = ""
     keywords: str = ""
+    institution_ror: str = ""
+    institution_name: str = ""
+    orcid: str = ""
+    country: str = ""
 
 
 class DeclareForm(BaseModel):
@@ -183,8 +190,7 @@ class ReviewerPageController(Controller):
         try:
             await _fire(request, db_session, principal, settings, SERVICES, service_id, event, data)
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             typed = {"id": service_id, "reason": data.reason}
             return await _dashboard(
                 request, principal, db_session, settings, refused=refused, typed=typed
@@ -209,8 +215,7 @@ class ReviewerPageController(Controller):
                 request, db_session, principal, settings, ASSIGNMENTS, assignment_id, event, data
             )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _dashboard(
                 request,
                 principal,
@@ -245,15 +250,22 @@ class ReviewerPageController(Controller):
         data: Annotated[ProfileForm, FORM],
     ) -> Response[Any]:
         check_form_csrf(principal, data.csrf)
-        locale = page_locale(request)
         keywords = [k.strip() for k in data.keywords.replace("\n", ",").split(",") if k.strip()]
         try:
-            update = pool_schemas.OwnProfileUpdate(
-                version=data.version, expertise=data.expertise.strip(), keywords=keywords
+            update = pool_schemas.OwnProfileUpdate.model_validate(
+                {
+                    "version": data.version,
+                    "expertise": data.expertise.strip(),
+                    "keywords": keywords,
+                    # Left empty: unchanged (the API's null), as the profile cannot lose them.
+                    "institution_ror": data.institution_ror.strip() or None,
+                    "institution_name": data.institution_name.strip() or None,
+                    "orcid": data.orcid.strip() or None,
+                    "country": data.country.strip() or None,
+                }
             )
         except ValidationError as exc:
-            fields = pages.invalid_fields(exc, locale)
-            refused = pages.Refusal(422, pages.said(INVALID_FIELDS(), locale), fields=fields)
+            refused = await form_refusal(exc, request, db_session)
             return await _profile(
                 request, principal, db_session, settings, refused=refused, typed=data
             )
@@ -261,8 +273,7 @@ class ReviewerPageController(Controller):
             found, _ = await profiles.get_profile(db_session, principal.user_id)
             await profiles.update_profile(db_session, found, update, actor=principal.actor)
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, locale)
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _profile(
                 request, principal, db_session, settings, refused=refused, typed=data
             )
@@ -291,8 +302,7 @@ class ReviewerPageController(Controller):
                 db_session, proposal, principal.user_id, declaration, actor=principal.actor
             )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _profile(
                 request, principal, db_session, settings, refused=refused, declared=data
             )
@@ -322,25 +332,23 @@ class ReviewerPageController(Controller):
     ) -> Response[Any]:
         check_form_csrf(principal, data.csrf)
         proposal, _ = await reviewer_proposal(db_session, principal, proposal_id)
+        call_id = proposal.call_id
         try:
             level = pool_schemas.BidBody.model_validate({"level": data.level}).level
             await serving.place_bid(
                 db_session, proposal, principal.user_id, level, actor=principal.actor
             )
         except ValidationError as exc:
-            locale = page_locale(request)
-            fields = pages.invalid_fields(exc, locale)
-            refused = pages.Refusal(422, pages.said(INVALID_FIELDS(), locale), fields=fields)
+            refused = await form_refusal(exc, request, db_session)
             return await _bids(
-                request, principal, db_session, settings, proposal.call_id, refused, proposal_id
+                request, principal, db_session, settings, call_id, refused, proposal_id
             )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _bids(
-                request, principal, db_session, settings, proposal.call_id, refused, proposal_id
+                request, principal, db_session, settings, call_id, refused, proposal_id
             )
-        target = request.app.route_reverse("web:reviewer-bids", call_id=proposal.call_id)
+        target = request.app.route_reverse("web:reviewer-bids", call_id=call_id)
         return _done(request, settings, f"{target}#p-{proposal_id}", BID_SAVED())
 
     @get("/assignments/{assignment_id:uuid}", name="web:reviewer-assignment")
@@ -353,6 +361,27 @@ class ReviewerPageController(Controller):
         assignment_id: uuid.UUID,
     ) -> Template:
         return await _assignment(request, principal, db_session, settings, assignment_id)
+
+    @get("/assignments/{assignment_id:uuid}/submit-state", name="web:reviewer-submit-state")
+    async def submit_state(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        db_session: AsyncSession,
+        assignment_id: uuid.UUID,
+    ) -> Template:
+        """htmx, after a draft save: the review form's buttons with the workflow's verdict on
+        `submit` now (`GET /api/assignments/{id}/transitions`), its reasons in the page's
+        language. Raises NotFound for anyone but the assignment's reviewer."""
+        locale = page_locale(request)
+        await assignment_scope(db_session, principal, assignment_id)
+        found = await pages.actions(db_session, ASSIGNMENTS, assignment_id, principal, locale)
+        submit = next((a for a in found if a.event == AssignmentEvent.SUBMIT), None)
+        return Template(
+            "reviewer/_submit_state.html",
+            context={"assignment_id": assignment_id, "submit": submit, "locale": locale},
+            headers={"Content-Language": locale},
+        )
 
     @post("/assignments/{assignment_id:uuid}/review", name="web:reviewer-review-save")
     async def save_review(
@@ -382,8 +411,7 @@ class ReviewerPageController(Controller):
                     request_id=request_id,
                 )
         except DomainError as exc:
-            await db_session.rollback()
-            refused = pages.refusal(exc, page_locale(request))
+            refused = await form_refusal(exc, request, db_session, shown=None)
             return await _assignment(
                 request, principal, db_session, settings, assignment_id, refused, form
             )
@@ -432,7 +460,7 @@ async def _dashboard(
     principal: Principal,
     session: AsyncSession,
     settings: Settings,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     typed: dict[str, Any] | None = None,
 ) -> Template:
     board = await pages.dashboard(session, principal, page_locale(request))
@@ -454,7 +482,7 @@ async def _profile(
     principal: Principal,
     session: AsyncSession,
     settings: Settings,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     typed: ProfileForm | None = None,
     declared: DeclareForm | None = None,
 ) -> Template:
@@ -468,6 +496,7 @@ async def _profile(
         refused.status if refused else 200,
         (Crumb(render(PROFILE_CRUMB(), locale)),),
         profile=found,
+        ror_check=live.ror_check(typed.institution_ror if typed else found.institution_ror, locale),
         conflicts=await pages.own_conflicts(session, principal, locale),
         declarable=await pages.declarable(session, principal),
         refused=refused if typed or declared else None,
@@ -484,7 +513,7 @@ async def _bids(
     session: AsyncSession,
     settings: Settings,
     call_id: uuid.UUID,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     refused_for: uuid.UUID | None = None,
 ) -> Template:
     found = await pages.biddable(session, principal, call_id)
@@ -508,7 +537,7 @@ async def _assignment(
     session: AsyncSession,
     settings: Settings,
     assignment_id: uuid.UUID,
-    refused: pages.Refusal | None = None,
+    refused: Refusal | None = None,
     typed: dict[str, str] | None = None,
 ) -> Template:
     locale = page_locale(request)

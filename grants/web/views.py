@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -41,10 +42,51 @@ class LoginForm(BaseModel):
     email: str = ""
     password: str = ""
     csrf: str = ""
+    next: str = ""
 
 
 class CsrfForm(BaseModel):
     csrf: str = ""
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path of this site (`/proposals/…?lang=ja`), else None: never
+    another site (`//evil.example`, `https://…`, `/\\evil`), so `next` opens no redirect."""
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if target.startswith(("//", "/\\")) or any(ord(c) < 0x20 or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith("/login"):
+        return None
+    return target
+
+
+def _same_site_referer(request: Request[Any, Any, Any]) -> str | None:
+    """The page a form was posted from, when it is one of ours (its path and query)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    ours = urlsplit(str(request.base_url))
+    if (referer.scheme, referer.netloc) != (ours.scheme, ours.netloc):
+        return None
+    return safe_next(urlunsplit(("", "", referer.path, referer.query, "")))
+
+
+def login_path(request: Request[Any, Any, Any]) -> str:
+    """The sign-in page, with the page to come back to: this one for a page read, the page a
+    form was sent from for a form (its unsent fields are kept by cofund.js), or the page an
+    htmx request updates. The start page needs no `next`."""
+    if request.method == "GET" and not request.headers.get("hx-request"):
+        query = request.url.query
+        back = safe_next(request.url.path + (f"?{query}" if query else ""))
+    elif request.headers.get("hx-current-url"):
+        current = urlsplit(request.headers["hx-current-url"])
+        ours = urlsplit(str(request.base_url))
+        same = (current.scheme, current.netloc) == (ours.scheme, ours.netloc)
+        back = safe_next(urlunsplit(("", "", current.path, current.query, ""))) if same else None
+    else:
+        back = _same_site_referer(request)
+    login = request.app.route_reverse("web:login")
+    return f"{login}?{urlencode({'next': back})}" if back and back != "/" else login
 
 
 def _sign(settings: Settings, token: str) -> str:
@@ -68,6 +110,7 @@ def _login_page(
     error: Message | str | None = None,
     email: str = "",
     status: int = 200,
+    next_page: str | None = None,
 ) -> Template:
     # Reuse the browser's token so a second sign-in tab does not expire the first one's form.
     token = _login_token(request, settings) or secrets.token_urlsafe(32)
@@ -81,9 +124,20 @@ def _login_page(
     )
     locale = page_locale(request)
     said = render(error, locale) if isinstance(error, Message) else error
+    back = (
+        safe_next(next_page)
+        if next_page is not None
+        else safe_next(request.query_params.get("next"))
+    )
     return Template(
         "auth/login.html",
-        context={"csrf": token, "error": said, "email": email, "locale": locale},
+        context={
+            "csrf": token,
+            "error": said,
+            "email": email,
+            "locale": locale,
+            "next": back or "",
+        },
         status_code=status,
         cookies=[cookie, *remember_choice(request, settings)],
         headers={"Content-Language": locale},
@@ -107,7 +161,9 @@ class WebController(Controller):
     ) -> Response[Any]:
         expected = _login_token(request, settings)
         if not expected or not secrets.compare_digest(expected, data.csrf):
-            return _login_page(request, settings, FORM_EXPIRED(), data.email, status=403)
+            return _login_page(
+                request, settings, FORM_EXPIRED(), data.email, status=403, next_page=data.next
+            )
         try:
             opened = await auth.login(
                 db_session,
@@ -117,9 +173,11 @@ class WebController(Controller):
                 address=client_address(request),
             )
         except DomainError as exc:
-            return _login_page(request, settings, exc.detail, data.email, status=exc.status)
+            return _login_page(
+                request, settings, exc.detail, data.email, status=exc.status, next_page=data.next
+            )
         return Redirect(
-            path=request.app.route_reverse("web:home"),
+            path=safe_next(data.next) or request.app.route_reverse("web:home"),
             cookies=[
                 session_cookie(settings, opened.cookie_value, settings.session_max_age_seconds)
             ],

@@ -53,51 +53,8 @@ function setUpChecks() {
   }
 }
 
-// The budget table's live totals against the agency's caps, in its currency. The server
-// recomputes and decides; this shows the sums while typing.
-function setUpBudgets() {
-  const locale = document.documentElement.lang || "en";
-  for (const table of document.querySelectorAll("table[data-budget]")) {
-    const currency = table.dataset.currency;
-    const exponent = Number(table.dataset.exponent || 0);
-    const capYear = table.dataset.capYear ? Number(table.dataset.capYear) : null;
-    const capTotal = table.dataset.capTotal ? Number(table.dataset.capTotal) : null;
-    const format = new Intl.NumberFormat(locale, { style: "currency", currency });
-    const status = table.closest("section").querySelector("[data-budget-status]");
-    const shown = (minor) => format.format(minor / 10 ** exponent);
-    const update = () => {
-      const years = {};
-      let total = 0;
-      for (const input of table.querySelectorAll("input.amount")) {
-        const amount = Number(input.value.replace(/[\s,]/g, "")) || 0;
-        const minor = Math.round(amount * 10 ** exponent);
-        years[input.dataset.year] = (years[input.dataset.year] || 0) + minor;
-        total += minor;
-      }
-      const over = [];
-      for (const cell of table.querySelectorAll("[data-year-total]")) {
-        const sum = years[cell.dataset.yearTotal] || 0;
-        cell.textContent = shown(sum);
-        const isOver = capYear !== null && sum > capYear;
-        cell.classList.toggle("over", isOver);
-        if (isOver) over.push(cell.dataset.yearTotal);
-      }
-      const totalCell = table.querySelector("[data-total]");
-      totalCell.textContent = shown(total);
-      const totalOver = capTotal !== null && total > capTotal;
-      totalCell.classList.toggle("over", totalOver);
-      if (status) {
-        const messages = [];
-        if (over.length) messages.push(`${status.dataset.overYear || ""} ${over.join(", ")}`);
-        if (totalOver) messages.push(status.dataset.overTotal || "");
-        status.textContent = messages.join(" ");
-        status.classList.toggle("error", messages.length > 0);
-      }
-    };
-    table.addEventListener("input", update);
-    if (table.querySelector("input.amount")) update();
-  }
-}
+// The budget table's totals against the caps are computed by the server as the researcher
+// types (htmx: the form's hx-post to …/budget/totals swaps the table's footer in place).
 
 // Time left until a deadline, in the page's language, updated each minute.
 function setUpCountdowns() {
@@ -135,6 +92,19 @@ function setUpUploads() {
         status.textContent = form.dataset.noFile;
         return;
       }
+      // Refused here when the browser can tell (size, type): nothing is sent. The server
+      // checks the same and says why for anything else.
+      let limits = {};
+      try { limits = JSON.parse(form.dataset.kinds || "{}")[kind] || {}; } catch (e) { limits = {}; }
+      if (limits.max && file.size > limits.max) {
+        status.textContent = form.dataset.tooLarge.replace("{size}", limits.max.toLocaleString(document.documentElement.lang || "en"));
+        return;
+      }
+      const types = limits.types || [];
+      if (types.length && !types.includes(file.type)) {
+        status.textContent = form.dataset.wrongType.replace("{types}", types.join(", "));
+        return;
+      }
       const request = new XMLHttpRequest();
       request.open("POST", `${form.dataset.upload}?kind=${encodeURIComponent(kind)}`);
       request.setRequestHeader("Content-Type", file.type || "application/octet-stream");
@@ -165,9 +135,90 @@ function setUpUploads() {
   }
 }
 
+// A form sent when the session had ended is not lost: every form's fields are kept in
+// sessionStorage as it is sent; the sign-in page (reached with `next`) marks them to come back,
+// and the page they were sent from fills them in again after sign-in, to send once more. Any
+// other page load forgets them (the send went through). Tokens, passwords and files are never
+// kept.
+const UNSENT = "cofund:unsent";
+const RESUME = "cofund:resume";
+const NOT_KEPT = new Set(["csrf", "password"]);
+
+function here() {
+  return window.location.pathname + window.location.search;
+}
+
+function formKey(form) {
+  return new URL(form.action, window.location.href).pathname;
+}
+
+function keepUnsent(form) {
+  const fields = [];
+  for (const field of form.elements) {
+    if (!field.name || NOT_KEPT.has(field.name) || field.type === "file" || field.type === "password") continue;
+    if ((field.type === "checkbox" || field.type === "radio") && !field.checked) continue;
+    fields.push([field.name, field.value]);
+  }
+  try {
+    sessionStorage.setItem(UNSENT, JSON.stringify({ page: here(), form: formKey(form), fields }));
+  } catch (e) { /* storage full or refused: nothing kept */ }
+}
+
+function restoreUnsent() {
+  let unsent = null;
+  let resume = null;
+  try {
+    unsent = JSON.parse(sessionStorage.getItem(UNSENT) || "null");
+    resume = JSON.parse(sessionStorage.getItem(RESUME) || "null");
+  } catch (e) { /* unreadable: start afresh */ }
+  const login = document.querySelector("form[data-login]");
+  if (login) {
+    if (unsent && login.dataset.next && login.dataset.next === unsent.page) {
+      sessionStorage.setItem(RESUME, JSON.stringify({ page: unsent.page, note: login.dataset.restored }));
+    }
+    return;
+  }
+  sessionStorage.removeItem(UNSENT);
+  sessionStorage.removeItem(RESUME);
+  if (!unsent || !resume || resume.page !== here() || unsent.page !== here()) return;
+  const form = [...document.querySelectorAll("form[method=post]")].find((f) => formKey(f) === unsent.form);
+  if (!form) return;
+  for (const [name, value] of unsent.fields) {
+    const field = form.elements.namedItem(name);
+    if (!field || name === "csrf") continue;
+    if (field instanceof RadioNodeList) {
+      for (const option of field) if (option.value === value) option.checked = true;
+    } else if (field.type === "checkbox") {
+      field.checked = field.value === value;
+    } else {
+      field.value = value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+  const note = document.createElement("p");
+  note.className = "flash flash-info";
+  note.setAttribute("role", "status");
+  note.dataset.restoredNote = "";
+  note.textContent = resume.note || "";
+  form.insertAdjacentElement("beforebegin", note);
+  const first = form.querySelector("input:not([type=hidden]), textarea, select");
+  if (first) first.focus();
+}
+
+function setUpUnsent() {
+  restoreUnsent();
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.method === "post" && !form.hasAttribute("data-login")
+        && !form.hasAttribute("data-upload") && form.querySelector('input[name="csrf"]')) {
+      keepUnsent(form);
+    }
+  }, true);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpUnsent();
   setUpChecks();
-  setUpBudgets();
   setUpCountdowns();
   setUpUploads();
 });

@@ -79,6 +79,8 @@
       form.elements.version.value = problem.version;
       keep(true);
       say(form.dataset.saved + " " + new Date().toLocaleTimeString(form.dataset.locale));
+      // The submit button's verdict follows the saved draft (htmx redraws #submit-state).
+      document.body.dispatchEvent(new CustomEvent("draft-saved"));
     } else if (/stale_version$/.test(problem.type || "")) {
       say(form.dataset.stale);
     } else {

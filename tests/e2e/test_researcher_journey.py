@@ -116,14 +116,13 @@ def test_joint_proposal_drafted_filled_and_submitted_in_two_languages(
         _click(jp, "button", "招待を送信")
         expect(jp.locator(".flash")).to_have_text(f"{RESEARCHER_VN} に招待を送信しました。")
 
+        # The ROR id is looked up in the local registry as it is typed (htmx).
         ror = jp.locator("#JST-institution_ror")
-        ror.fill("04wxnsj80")
-        expect(ror).to_have_attribute("aria-invalid", "true")
-        expect(jp.locator("#JST-institution_ror-check")).to_have_text(
-            "この識別子のチェックディジットが正しくありません。"
-        )
-        ror.fill("04wxnsj81")
-        expect(ror).to_have_attribute("aria-invalid", "false")
+        found = jp.locator("#JST-institution_ror-found")
+        ror.fill("057zh3y95")
+        expect(found).to_have_class("lookup field-error")
+        ror.fill("057zh3y96")
+        expect(found).to_have_text("東京大学（ROR に登録）")
         jp.locator("#JST-institution_name").fill("東京大学")
         _click(jp, "button", "所属機関を保存")
         expect(jp.locator(".flash")).to_have_text("JST 側を保存しました。")

@@ -10,10 +10,19 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.db.models import Bid, CallReviewer, Conflict, Review, ReviewAssignment, User
+from grants.db.models import (
+    AuditEvent,
+    Bid,
+    CallReviewer,
+    Conflict,
+    Review,
+    ReviewAssignment,
+    User,
+)
+from messages.render import catalog
 from tests.factories import PASSWORD, CallReviewerFactory, make_reviewer, make_user, persist
 from tests.factories_reviews_pool import add_profile
 from tests.factories_scoring import Panel, assign, full_scores, make_panel, submitted
@@ -165,7 +174,7 @@ async def test_dashboard_for_a_researcher_is_forbidden(client: Client, db: Async
 async def test_dashboard_signed_out_goes_to_sign_in(client: Client) -> None:
     page = await client.get("/reviewer", headers=HTML)
 
-    assert (page.status_code, page.headers["location"]) == (302, "/login")
+    assert (page.status_code, page.headers["location"]) == (302, "/login?next=%2Freviewer")
 
 
 # Serving on a call and review invitations --------------------------------------------------------
@@ -402,9 +411,11 @@ async def test_assignment_shows_proposal_and_rubric_form(client: Client, db: Asy
     assert "<h1>Review of JV-2026-0001</h1>" in page.text
     assert "<legend>Scientific novelty · weight 40%</legend>" in page.text
     assert 'data-api="/api/assignments/' + str(row.id) + '/review"' in page.text
-    assert '<button type="submit" name="action" value="submit">Submit the review</button>' in (
-        page.text
-    )
+    # Nothing scored yet: the button says so (its reasons beside it, drawn again on each save).
+    assert (
+        '<button type="submit" name="action" value="submit" aria-disabled="true" '
+        'aria-describedby="submit-blocked">Submit the review</button>'
+    ) in page.text
     assert text_of(page.text, "review-heading") == "Your review"
     assert text_of(page.text, "submit-blocked") == (
         "Before you submit: Criteria not scored: novelty, feasibility, and impact."
@@ -547,3 +558,97 @@ async def test_assignment_page_links_documents_the_reviewer_downloads(
     assert page.status_code == 200
     assert f'<a href="{link}" download>plan.pdf</a>' in page.text
     assert (got.status_code, got.content) == (200, r.body)
+
+
+# The profile's institution and ORCID iD, and the submit button drawn again after a save ----------
+
+
+async def test_profile_saves_institution_orcid_and_country_audited(
+    client: Client, db: AsyncSession
+) -> None:
+    scene = await _scene(client, db)
+    before = await db.scalar(select(func.count()).select_from(AuditEvent))
+    form = {
+        "csrf": scene.csrf,
+        "version": "1",
+        "expertise": "3D integration",
+        "keywords": "chiplet",
+        "institution_ror": "https://ror.org/035t8zc32",
+        "institution_name": "Osaka University",
+        "orcid": "0000000218250097",
+        "country": "vn",
+    }
+
+    wrong = await client.post(
+        "/reviewer/profile?lang=vi", data={**form, "orcid": "0000-0002-1825-0098"}, headers=HTML
+    )
+    answer = await client.post("/reviewer/profile", data=form, headers=HTML)
+    page = await client.get("/reviewer/profile?lang=ja", headers=HTML)
+
+    assert wrong.status_code == 422
+    assert 'id="orcid" name="orcid"' in wrong.text
+    assert '<p class="error" id="orcid-error">' in wrong.text
+    assert (answer.status_code, answer.headers["location"]) == (303, "/reviewer/profile")
+    profile = (await client.get("/api/me/reviewer-profile")).json()
+    assert (profile["institution_ror"], profile["orcid"], profile["country"]) == (
+        "035t8zc32",
+        "0000-0002-1825-0097",
+        "VN",
+    )
+    assert await db.scalar(select(func.count()).select_from(AuditEvent)) == (before or 0) + 1
+    assert 'class="lookup verified">大阪大学（ROR に登録）</output>' in page.text
+
+
+async def test_own_profile_api_checks_the_codes(client: Client, db: AsyncSession) -> None:
+    scene = await _scene(client, db)
+    headers = {"x-csrf-token": scene.csrf}
+
+    refused = await client.patch(
+        "/api/me/reviewer-profile",
+        headers=headers,
+        json={"version": 1, "institution_ror": "035t8zc33", "country": "XX"},
+    )
+    changed = await client.patch(
+        "/api/me/reviewer-profile",
+        headers=headers,
+        json={"version": 1, "institution_name": "Kyoto University", "orcid": None},
+    )
+
+    assert refused.status_code == 422
+    assert sorted(e["field"] for e in refused.json()["errors"]) == ["country", "institution_ror"]
+    assert (changed.json()["institution_name"], changed.json()["orcid"]) == (
+        "Kyoto University",
+        "0000-0002-1825-0097",
+    )
+
+
+async def test_submit_state_fragment_follows_the_saved_draft(
+    client: Client, db: AsyncSession
+) -> None:
+    scene = await _scene(client, db)
+    row = await assign(db, scene.panel.proposals[0], scene.reviewer, scene.panel.jst)
+    path = f"/reviewer/assignments/{row.id}/submit-state"
+
+    before = await client.get(f"{path}?lang=ja", headers={"hx-request": "true"})
+    saved = await client.put(
+        f"/api/assignments/{row.id}/review",
+        headers={"x-csrf-token": scene.csrf},
+        json={"version": 1, "scores": {"novelty": 4, "feasibility": 3, "impact": 5}},
+    )
+    after = await client.get(path, headers={"hx-request": "true"})
+
+    assert saved.status_code == 200, saved.text
+    before_you = catalog("ja").gettext("Before you submit:")
+    assert text_of(before.text, "submit-blocked") == (
+        f"{before_you} 未採点の評価項目：novelty、feasibility、impact"
+    )
+    assert 'value="submit" aria-disabled="true"' in before.text
+    assert 'value="submit">' in after.text
+    assert text_of(after.text, "submit-ready") == (
+        "Everything the review needs is saved: you can submit it."
+    )
+    other = await make_user(db, "reviewer", country="JP")
+    await add_profile(db, other, scene.panel.jst)
+    await client.post("/api/auth/logout", headers={"x-csrf-token": scene.csrf})
+    await _sign_in(client, other)
+    assert (await client.get(path, headers=HTML)).status_code == 404

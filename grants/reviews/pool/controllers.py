@@ -150,10 +150,11 @@ class OwnReviewerController(Controller):
     async def update(
         self, principal: Principal, data: schemas.OwnProfileUpdate, db_session: AsyncSession
     ) -> schemas.ReviewerProfile:
-        """Change one's own expertise and keywords.
+        """Change one's own expertise, keywords, host institution (ROR id, name), ORCID iD and
+        country; each is checked (the ROR id's and ORCID iD's check digits, an ISO 3166 code).
 
-        Reviewers only, for their own profile (403 for other roles). Audited as
-        `reviewer_profile.update`.
+        Reviewers only, for their own profile (403 for other roles); load cap and pools stay
+        with the officers (422 naming the field). Audited as `reviewer_profile.update`.
         """
         profile, user = await profiles.get_profile(db_session, principal.user_id)
         await profiles.update_profile(db_session, profile, data, actor=principal.actor)

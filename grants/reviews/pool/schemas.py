@@ -77,12 +77,17 @@ class ReviewerProfileUpdate(_Codes):
     pools: list[str] | None = Field(default=None, min_length=1)
 
 
-class OwnProfileUpdate(Input):
-    """What a reviewer edits on their own profile."""
+class OwnProfileUpdate(_Codes):
+    """What a reviewer edits on their own profile: expertise, keywords, host institution (ROR
+    id and name), ORCID iD and country; a field left out (or null) stays as it is."""
 
     version: Integer = Field(ge=1)
     expertise: str | None = Field(default=None, min_length=1, max_length=20_000)
     keywords: Keywords | None = Field(default=None, max_length=50)
+    institution_ror: str | None = None
+    institution_name: str | None = Field(default=None, max_length=300)
+    country: str | None = None
+    orcid: str | None = None
 
 
 class ReviewerProfile(Output):
