@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.deps import request_id_of
 from grants.db.models import Call
+from grants.errors import DomainError
 from grants.security.principal import Principal
 from grants.settings import Settings
+from grants.web.forms import Refusal
 from grants.web.i18n import page_locale
 from grants.web.layout import Crumb, flash, page
-from grants.web.reviewer_pages import Action, Refusal, actions, refusal
+from grants.web.reviewer_pages import Action, actions, said
 from grants.workflow.binding import Binding
 from grants.workflow.service import EventRequest, fire
 from messages import Message, define, render
@@ -32,6 +34,17 @@ TABS = {
 }
 
 __all__ = ["Action", "Refusal", "actions", "done", "fire_form", "officer_page", "refusal"]
+
+
+def refusal(error: DomainError, locale: str) -> Refusal:
+    """A refused check or action in the page's language, field errors keyed by the API's
+    field names (the board and ranking forms show them next to their rows)."""
+    return Refusal(
+        status=error.status,
+        message=said(error.detail, locale),
+        reasons=tuple(said(r, locale) for r in error.reasons),
+        fields={e.field: said(e.reason, locale) for e in error.errors},
+    )
 
 
 class CsrfOnly(BaseModel):
