@@ -36,6 +36,8 @@ from grants.reviews.pool.call_controllers import (
 from grants.reviews.pool.controllers import OwnReviewerController, ReviewerController
 from grants.reviews.scoring.controllers import ProposalReviewsController, ReviewController
 from grants.reviews.scoring.ranking_controllers import RankingController
+from grants.web.officer_calls import OfficerCallPages
+from grants.web.officer_eligibility import OfficerEligibilityPages
 from grants.web.part_pages import PartPages
 from grants.web.researcher import ResearcherPages
 from grants.web.reviewer_views import ReviewerPageController
@@ -56,6 +58,8 @@ ROUTES: list[Any] = [
     ReviewerPageController,
     ResearcherPages,
     PartPages,
+    OfficerCallPages,
+    OfficerEligibilityPages,
     CallController,
     ProposalController,
     PartController,
