@@ -123,7 +123,7 @@ class OfficerCallPages(Controller):
             body = schemas.CallCreate.model_validate(_create_body(form, agency))
             call = await services.create_call(db_session, body, author=Author.of(principal))
         except ValidationError as exc:
-            errors = validation_errors(exc, request)
+            errors = of.listed(validation_errors(exc, request))
             return await _new_page(request, settings, principal, db_session, form, errors)
         except DomainError as exc:
             await discard(db_session)
@@ -212,7 +212,7 @@ async def _refused(
 ) -> FormErrors:
     await discard(session)
     if isinstance(exc, ValidationError):
-        return validation_errors(exc, request)
+        return of.listed(validation_errors(exc, request))
     return field_errors(exc, request)
 
 

@@ -11,6 +11,7 @@ model refuses it with its own message.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -168,7 +169,7 @@ def major(amount: int, currency: str) -> str:
     return str(amount) if exponent == 0 else str(Decimal(amount).scaleb(-exponent))
 
 
-def minor(text: str, currency: str) -> int | str | None:
+def minor(text: str, currency: str) -> int | float | str | None:
     """A typed amount in minor units; empty is None; anything else stays as typed (refused by
     the model, which names the field)."""
     stripped = text.strip().replace(",", "").replace(" ", "")
@@ -178,7 +179,8 @@ def minor(text: str, currency: str) -> int | str | None:
         value = Decimal(stripped).scaleb(get_currency_precision(currency))
     except InvalidOperation:
         return text
-    return int(value) if value == value.to_integral_value() else text
+    # Not whole: the model refuses it, saying the number it got.
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def instant(form: SetupForm, name: str) -> str | None:
@@ -274,6 +276,12 @@ def texts_patch(form: SetupForm, name: str, stored: dict[str, str]) -> dict[str,
 def texts(form: SetupForm, name: str) -> dict[str, str]:
     typed = {lang: form.values.get(f"{name}_{lang}", "").strip() for lang in LANGS}
     return {lang: text for lang, text in typed.items() if text}
+
+
+def listed(errors: FormErrors) -> FormErrors:
+    """Pydantic's refusals name a row by a bare number (`rubric_0_weight`); the form's fields
+    name it `rubric-0_weight`, as the services' paths (`rubric[0].weight`) come out."""
+    return {re.sub(r"_(\d+)(?=_|$)", r"-\1", name): text for name, text in errors.items()}
 
 
 def shown_fields(form: SetupForm, agencies: int) -> set[str]:
