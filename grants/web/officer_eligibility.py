@@ -103,9 +103,10 @@ class OfficerEligibilityPages(Controller):
         form = {k: str(v) for k, v in (await request.form()).items()}
         check_form_csrf(principal, form.get("csrf", ""))
         proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
-        reference = proposal.reference or ""
+        reference, call_id = proposal.reference or "", call.id
         reason = form.get("reason", "").strip()
         version = form.get("version", "")
+        data = {"reason": reason} if reason else {}  # left out: required when ineligible
         try:
             if event not in ELIGIBILITY_EVENTS:
                 event = "-"  # the page offers only these two; fire refuses any other as unknown
@@ -114,20 +115,21 @@ class OfficerEligibilityPages(Controller):
                 PROPOSALS,
                 proposal_id,
                 event,
-                EventRequest(int(version) if version.isdigit() else 0, {"reason": reason or None}),
+                EventRequest(int(version) if version.isdigit() else 0, data),
                 principal,
                 settings=settings,
                 request_id=request_id_of(request),
             )
         except DomainError as exc:
             await discard(db_session)
-            errors = {str(proposal_id): field_errors(exc, request)}
+            found = field_errors(exc, request)  # the event's data: `data.reason` → `data_reason`
+            errors = {str(proposal_id): {k.removeprefix("data_"): v for k, v in found.items()}}
             typed = {str(proposal_id): reason}
             return await eligibility_page(
-                request, settings, principal, db_session, call.id, errors, typed, exc.status
+                request, settings, principal, db_session, call_id, errors, typed, exc.status
             )
         done = FOUND_ELIGIBLE if event == ProposalEvent.DECLARE_ELIGIBLE else FOUND_INELIGIBLE
-        target = request.app.route_reverse("web:officer-eligibility", call_id=call.id)
+        target = request.app.route_reverse("web:officer-eligibility", call_id=call_id)
         said = done(reference=reference)
         return flash(Redirect(path=f"{target}#p-{proposal_id}"), said, settings)
 

@@ -127,8 +127,14 @@ async def test_dashboard_lists_the_agencys_calls_with_both_zones_and_the_eligibi
     team = await make_cofunders(db)
     await _draft(db, team)
     closed = await make_call(
-        db, team.jst_officer, team.jst, team.nafosted, code="NEXUS-JV-2025", state="closed",
-        opens_at=PAST - datetime.timedelta(days=60), closes_at=PAST,
+        db,
+        team.jst_officer,
+        team.jst,
+        team.nafosted,
+        code="NEXUS-JV-2025",
+        state="closed",
+        opens_at=PAST - datetime.timedelta(days=60),
+        closes_at=PAST,
     )
     pi = await make_user(db, "researcher", country="JP")
     for _ in range(2):
@@ -247,7 +253,9 @@ async def test_new_call_created_with_own_terms_and_an_empty_side_for_the_partner
             "allowed_types": ["application/pdf"],
         }
     ]
-    terms = [(t.agency.code, t.currency, t.cap_per_year, t.cap_total, t.envelope) for t in call.agencies]
+    terms = [
+        (t.agency.code, t.currency, t.cap_per_year, t.cap_total, t.envelope) for t in call.agencies
+    ]
     assert terms == [
         ("JST", "JPY", 15_000_000, 45_000_000, 450_000_000),
         ("NAFOSTED", "VND", None, None, None),
@@ -260,3 +268,223 @@ async def test_new_call_created_with_own_terms_and_an_empty_side_for_the_partner
     assert _error(shown.text, "agencies-1_envelope") == "NAFOSTED has no envelope."
 
 
+# A call's set-up ---------------------------------------------------------------------------------
+
+
+async def _stored_form(client: Client, call: Call) -> list[tuple[str, str]]:
+    """Every field of the set-up form as the page fills it in (what a browser would post)."""
+    page = await client.get(f"/officer/calls/{call.id}", headers=HTML)
+    form = page.text.split('id="setup-form"', 1)[1].split("</form>", 1)[0]
+    pairs: list[tuple[str, str]] = []
+    for tag in re.findall(r"<(?:input|textarea|select)[^>]*>(?:[^<]*</textarea>)?", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if name is None or "__i__" in name.group(1):
+            continue
+        if 'type="checkbox"' in tag and "checked" not in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        text = re.search(r">([^<]*)</textarea>", tag)
+        pairs.append((name.group(1), (text or value).group(1) if (text or value) else ""))
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        pairs.append((name, re.findall(r'<option value="([^"]*)" selected', options)[0]))
+    return [(k, v.replace("&#39;", "'")) for k, v in pairs]
+
+
+def _with(pairs: list[tuple[str, str]], **changes: str) -> list[tuple[str, str]]:
+    return [(k, changes.get(k, v)) for k, v in pairs]
+
+
+async def test_partner_officer_fills_in_its_own_terms_and_the_others_stay_read_only(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_cofunders(db)
+    call = await _draft(db, team)
+    jst_terms = (call.agencies[0].cap_total, call.agencies[0].envelope)
+    await _sign_in(client, team.nafosted_officer)
+    pairs = await _stored_form(client, call)
+
+    posted = await _post(
+        client,
+        f"/officer/calls/{call.id}",
+        _with(pairs, **{"agencies-1_envelope": "60000000000", "agencies-0_envelope": "1"}),
+    )
+
+    assert (posted.status_code, posted.headers["location"]) == (302, f"/officer/calls/{call.id}")
+    await db.refresh(call)
+    await db.refresh(call.agencies[0])
+    await db.refresh(call.agencies[1])
+    assert (call.agencies[0].cap_total, call.agencies[0].envelope) == jst_terms
+    assert call.agencies[1].envelope == 60_000_000_000
+    assert await _audits(db, "call.update") == 1
+    page = await client.get(f"/officer/calls/{call.id}?lang=vi", headers=HTML)
+    assert text_of(page.text, "terms-JST") == ""
+    assert 'name="agencies-0_envelope"' not in page.text
+
+
+async def test_set_up_refused_keeps_what_was_typed_and_writes_nothing(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_cofunders(db)
+    call = await _draft(db, team)
+    csrf = await _sign_in(client, team.jst_officer)
+    pairs = await _stored_form(client, call)
+
+    page = await _post(
+        client,
+        f"/officer/calls/{call.id}",
+        _with(pairs, topics="", durations="3, x", **{"rubric-1_weight": "35"}),
+    )
+
+    assert page.status_code == 422, page.text
+    assert _error(page.text, "topics") == ""
+    assert _error(page.text, "durations") == ""
+    assert _value(page.text, "rubric-1_weight") == "35"
+    assert await _audits(db, "call.update") == 0
+    del csrf
+
+
+async def test_each_agency_approves_its_side_and_the_last_key_opens_the_call(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_cofunders(db)
+    call = await _draft(db, team)
+    csrf = await _sign_in(client, team.jst_officer)
+    event = f"/officer/calls/{call.id}/events/approve"
+
+    first = await _post(
+        client, event, [("csrf", csrf), ("version", "1"), ("rationale", "As agreed.")]
+    )
+    shown = await client.get(f"/officer/calls/{call.id}", headers=HTML)
+    csrf = await _sign_in(client, team.nafosted_officer)
+    second = await _post(client, event, [("csrf", csrf), ("version", "1")])
+    opened = await client.get(f"/officer/calls/{call.id}?lang=vi", headers=HTML)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert text_of(shown.text, "keys") == ""
+    await db.refresh(call)
+    assert call.state == "open"
+    assert text_of(opened.text, "call-state") == ""
+    assert text_of(opened.text, "keys") == ""
+
+
+async def test_approval_refused_names_the_reasons_next_to_their_fields(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_cofunders(db)
+    call = await _draft(db, team, closes_at=PAST, opens_at=PAST - datetime.timedelta(days=9))
+    call.agencies[1].envelope = None
+    await db.flush()
+    csrf = await _sign_in(client, team.jst_officer)
+
+    page = await _post(
+        client,
+        f"/officer/calls/{call.id}/events/approve?lang=ja",
+        [("csrf", csrf), ("version", "1")],
+    )
+
+    assert page.status_code == 409, page.text
+    assert text_of(page.text, "form-error") == ""
+    assert _error(page.text, "closes_at") == ""
+    assert _error(page.text, "agencies-1_envelope") == ""
+    assert await _audits(db, "approval.record") == 0
+
+
+# Eligibility -------------------------------------------------------------------------------------
+
+
+async def _closed_with_submissions(
+    db: AsyncSession, team: Cofunders
+) -> tuple[Call, Proposal, Proposal]:
+    """A closed call with two submitted proposals sharing a Japanese PI over 2028–2029, and a
+    Vietnamese PI on each."""
+    call = await make_call(
+        db,
+        team.jst_officer,
+        team.jst,
+        team.nafosted,
+        code="NEXUS-JV-2025",
+        state="closed",
+        opens_at=PAST - datetime.timedelta(days=60),
+        closes_at=PAST,
+    )
+    jp = await make_user(
+        db, "researcher", country="JP", email="hana@example.jp", display_name="Hana Sato"
+    )
+    vn1 = await make_user(
+        db, "researcher", country="VN", email="minh@example.vn", display_name="Minh Nguyen"
+    )
+    vn2 = await make_user(
+        db, "researcher", country="VN", email="lan@example.vn", display_name="Lan Tran"
+    )
+    first = await make_proposal(
+        db,
+        call,
+        {team.jst.id: jp, team.nafosted.id: vn1},
+        state="submitted",
+        number=1,
+        reference="NEXUS-JV-2025-0001",
+        planned_start=datetime.date(2027, 4, 1),
+        duration_years=3,
+    )
+    second = await make_proposal(
+        db,
+        call,
+        {team.jst.id: jp, team.nafosted.id: vn2},
+        state="submitted",
+        number=2,
+        reference="NEXUS-JV-2025-0002",
+        planned_start=datetime.date(2028, 4, 1),
+        duration_years=3,
+        title={"en": "Edge-AI accelerators"},
+    )
+    return call, first, second
+
+
+async def test_eligibility_queue_explains_duplicate_funding_flags(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_cofunders(db)
+    call, first, second = await _closed_with_submissions(db, team)
+    await _sign_in(client, team.jst_officer)
+
+    page = await client.get(f"/officer/calls/{call.id}/eligibility", headers=HTML)
+    japanese = await client.get(f"/officer/calls/{call.id}/eligibility?lang=ja", headers=HTML)
+
+    assert page.status_code == 200, page.text
+    assert text_of(page.text, f"dup-{first.id}") == ""
+    assert (
+        text_of(page.text, f"keys-{first.id}") == "JST: not decided yet NAFOSTED: not decided yet"
+    )
+    assert text_of(japanese.text, f"dup-{second.id}") == ""
+
+
+async def test_each_agency_decides_its_own_part_and_the_last_key_admits_the_proposal(
+    client: Client, db: AsyncSession
+) -> None:
+    team = await make_cofunders(db)
+    call, first, _ = await _closed_with_submissions(db, team)
+    path = f"/officer/proposals/{first.id}/eligibility"
+    csrf = await _sign_in(client, team.jst_officer)
+
+    refused = await _post(client, f"{path}/declare_ineligible", [("csrf", csrf), ("version", "1")])
+    found = await _post(
+        client,
+        f"{path}/declare_eligible",
+        [("csrf", csrf), ("version", "1"), ("reason", "Within the caps.")],
+    )
+    again = await client.get(f"/officer/calls/{call.id}/eligibility", headers=HTML)
+    csrf = await _sign_in(client, team.nafosted_officer)
+    other = await client.get(f"/officer/calls/{call.id}/eligibility?lang=vi", headers=HTML)
+    last = await _post(client, f"{path}/declare_eligible", [("csrf", csrf), ("version", "1")])
+
+    assert refused.status_code == 422, refused.text
+    assert _error(refused.text, f"reason-{first.id}") == ""
+    assert (found.status_code, found.headers["location"]) == (
+        302,
+        f"/officer/calls/{call.id}/eligibility#p-{first.id}",
+    )
+    assert text_of(again.text, f"keys-{first.id}") == ""
+    assert text_of(other.text, f"keys-{first.id}") == ""
+    assert last.status_code == 302, last.text
+    await db.refresh(first)
+    assert first.state == "eligible"
