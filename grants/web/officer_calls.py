@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.approvals.records import answers
+from grants.approvals.records import Purpose, answers
 from grants.bindings import CALLS
 from grants.calls import schemas, services
 from grants.calls.access import visible_call
@@ -26,7 +26,7 @@ from grants.calls.services import Author, setup_of
 from grants.calls.workflow import publication
 from grants.calls.zones import call_zones
 from grants.common.deps import request_id_of
-from grants.db.models import Agency, Call
+from grants.db.models import Agency, Approval, Call
 from grants.errors import DomainError, FieldError
 from grants.security.guards import requires
 from grants.security.principal import Principal, Role
@@ -298,7 +298,7 @@ async def setup_page(
     shown = of.shown_fields(shown_form, len(call.agencies))
     placed = of.placed(errors or {}, shown)
     problems = _problems(call, request) if call.state == CallState.DRAFT else {}
-    answered = await answers(session, publication(call))
+    answered = await _keys(session, call)
     found = await options(session, CALLS, call.id, principal)
     own_index = next(
         (i for i, t in enumerate(call.agencies) if t.agency_id == principal.officer_agency_id),
@@ -325,6 +325,23 @@ async def setup_page(
         zones=ZONES,
         types=of.TYPE_NAMES,
     )
+
+
+async def _keys(session: AsyncSession, call: Call) -> dict[uuid.UUID, Approval]:
+    """Each agency's key to publish: on a draft, its answer on the set-up as it stands now (an
+    edit since voids it); once published, the answer that opened the call."""
+    if call.state == CallState.DRAFT:
+        return await answers(session, publication(call))
+    rows = await session.scalars(
+        select(Approval)
+        .where(
+            Approval.subject_type == "call",
+            Approval.subject_id == call.id,
+            Approval.purpose == Purpose.PUBLISH_CALL,
+        )
+        .order_by(Approval.subject_version)
+    )
+    return {row.agency_id: row for row in rows}
 
 
 def _problems(call: Call, request: Request[Any, Any, Any]) -> FormErrors:

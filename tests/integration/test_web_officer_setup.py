@@ -157,7 +157,11 @@ async def test_dashboard_lists_the_agencys_calls_with_both_zones_and_the_eligibi
         "2 2 Open NEXUS-JV-2025"
     )
     assert f'<a href="/officer/calls/{closed.id}/eligibility">2</a>' in page.text
-    assert text_of(japanese.text, "call-NEXUS-JV-2030") == ""
+    assert text_of(japanese.text, "call-NEXUS-JV-2030") == (
+        "NEXUS-JV-2030 — Joint call NEXUS-JV-2030 (英語) 下書き 自機関の承認待ち "
+        "2030/04/01 17:00 (日本時間) / 2030/04/01 15:00 (ベトナム時間) "
+        "2030/05/31 17:00 (日本時間) / 2030/05/31 15:00 (ベトナム時間) 0 0 NEXUS-JV-2030 を開く"
+    )
 
 
 async def test_pages_of_officers_refuse_a_researcher_and_hide_a_draft_from_another_agency(
@@ -317,7 +321,10 @@ async def test_partner_officer_fills_in_its_own_terms_and_the_others_stay_read_o
     assert call.agencies[1].envelope == 60_000_000_000
     assert await _audits(db, "call.update") == 1
     page = await client.get(f"/officer/calls/{call.id}?lang=vi", headers=HTML)
-    assert text_of(page.text, "terms-JST") == ""
+    assert text_of(page.text, "terms-JST") == (
+        "JST — Japan Science and Technology Agency (JPY) Mức trần mỗi năm 10.000.000 ¥ "
+        "Mức trần mỗi dự án 45.000.000 ¥ Tổng ngân sách 300.000.000 ¥ Chi phí gián tiếp tối đa 30%"
+    )
     assert 'name="agencies-0_envelope"' not in page.text
 
 
@@ -336,8 +343,8 @@ async def test_set_up_refused_keeps_what_was_typed_and_writes_nothing(
     )
 
     assert page.status_code == 422, page.text
-    assert _error(page.text, "topics") == ""
-    assert _error(page.text, "durations") == ""
+    assert _error(page.text, "topics") == "Give at least 1 items."
+    assert _error(page.text, "durations") == "Give a whole number."
     assert _value(page.text, "rubric-1_weight") == "35"
     assert await _audits(db, "call.update") == 0
     del csrf
@@ -360,11 +367,11 @@ async def test_each_agency_approves_its_side_and_the_last_key_opens_the_call(
     opened = await client.get(f"/officer/calls/{call.id}?lang=vi", headers=HTML)
 
     assert (first.status_code, second.status_code) == (302, 302)
-    assert text_of(shown.text, "keys") == ""
+    assert text_of(shown.text, "keys") == "JST: approved — As agreed. NAFOSTED: not approved yet"
     await db.refresh(call)
     assert call.state == "open"
-    assert text_of(opened.text, "call-state") == ""
-    assert text_of(opened.text, "keys") == ""
+    assert text_of(opened.text, "call-state") == "đang mở"
+    assert text_of(opened.text, "keys") == "JST: đã phê duyệt NAFOSTED: đã phê duyệt"
 
 
 async def test_approval_refused_names_the_reasons_next_to_their_fields(
@@ -383,9 +390,14 @@ async def test_approval_refused_names_the_reasons_next_to_their_fields(
     )
 
     assert page.status_code == 409, page.text
-    assert text_of(page.text, "form-error") == ""
-    assert _error(page.text, "closes_at") == ""
-    assert _error(page.text, "agencies-1_envelope") == ""
+    assert text_of(page.text, "form-error") == (
+        "NAFOSTEDの予算総額が設定されていません。 "
+        "締切（2026/01/31 17:00 (日本時間) / 2026/01/31 15:00 (ベトナム時間)）を既に過ぎています。"
+    )
+    assert _error(page.text, "closes_at") == (
+        "締切（2026/01/31 17:00 (日本時間) / 2026/01/31 15:00 (ベトナム時間)）を既に過ぎています。"
+    )
+    assert _error(page.text, "agencies-1_envelope") == "NAFOSTEDの予算総額が設定されていません。"
     assert await _audits(db, "approval.record") == 0
 
 
@@ -451,11 +463,17 @@ async def test_eligibility_queue_explains_duplicate_funding_flags(
     japanese = await client.get(f"/officer/calls/{call.id}/eligibility?lang=ja", headers=HTML)
 
     assert page.status_code == 200, page.text
-    assert text_of(page.text, f"dup-{first.id}") == ""
+    assert text_of(page.text, f"dup-{first.id}") == (
+        "Possible duplicate funding hana@example.jp is also on NEXUS-JV-2025-0002, "
+        "whose project years overlap this one's in years 2028, 2029, 2030."
+    )
     assert (
         text_of(page.text, f"keys-{first.id}") == "JST: not decided yet NAFOSTED: not decided yet"
     )
-    assert text_of(japanese.text, f"dup-{second.id}") == ""
+    assert text_of(japanese.text, f"dup-{second.id}") == (
+        "重複受給の可能性 hana@example.jp は NEXUS-JV-2025-0001 にも参加しており、"
+        "本課題と 2028, 2029, 2030 年度の実施期間が重なっています。"
+    )
 
 
 async def test_each_agency_decides_its_own_part_and_the_last_key_admits_the_proposal(
@@ -478,13 +496,15 @@ async def test_each_agency_decides_its_own_part_and_the_last_key_admits_the_prop
     last = await _post(client, f"{path}/declare_eligible", [("csrf", csrf), ("version", "1")])
 
     assert refused.status_code == 422, refused.text
-    assert _error(refused.text, f"reason-{first.id}") == ""
+    assert _error(refused.text, f"reason-{first.id}") == "This field is required."
     assert (found.status_code, found.headers["location"]) == (
         302,
         f"/officer/calls/{call.id}/eligibility#p-{first.id}",
     )
-    assert text_of(again.text, f"keys-{first.id}") == ""
-    assert text_of(other.text, f"keys-{first.id}") == ""
+    assert text_of(again.text, f"keys-{first.id}") == (
+        "JST: eligible — Within the caps. NAFOSTED: not decided yet"
+    )
+    assert text_of(other.text, f"keys-{first.id}") == "JST: hợp lệ NAFOSTED: chưa quyết định"
     assert last.status_code == 302, last.text
     await db.refresh(first)
     assert first.state == "eligible"
