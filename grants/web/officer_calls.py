@@ -44,9 +44,10 @@ from grants.web.forms import (
 from grants.web.i18n import page_locale
 from grants.web.layout import Crumb, flash, page
 from grants.web.officer_queues import call_rows, own_agency
+from grants.web.terms import STATES
 from grants.web.views import check_form_csrf
 from grants.workflow.service import EventRequest, fire, options
-from messages import Definition, Instant, define, render
+from messages import Definition, Instant, Message, Term, define, render
 from workflows.machines.call import CLOSING_TIME_PAST, CallEvent, CallState
 
 CALLS_TO_RUN = define("web.officer.crumb.calls", "Calls to run")
@@ -200,11 +201,19 @@ class OfficerCallPages(Controller):
             return await setup_page(
                 request, settings, principal, db_session, call_id, None, errors, exc.status
             )
-        state = target.entity.state
-        done = CALL_EVENT_DONE.get(event) if state == CallState.DRAFT else None
-        said = done() if done else CALL_MOVED(state=state)
+        said = _said(event, target.entity.state)
         path = request.app.route_reverse("web:officer-call", call_id=call_id)
         return flash(Redirect(path=path), said, settings)
+
+
+def _said(event: str, state: str) -> Message:
+    """What the flash says after a button: the key given, the call opened, or its new state."""
+    if state == CallState.OPEN and event in CALL_EVENT_DONE:
+        return CALL_EVENT_DONE[CallEvent.PUBLISH]()
+    if state == CallState.DRAFT and event in CALL_EVENT_DONE:
+        return CALL_EVENT_DONE[event]()
+    label = STATES.get(f"call.{state}")
+    return CALL_MOVED(state=Term(label.code, state) if label else state)
 
 
 async def _refused(
