@@ -199,5 +199,10 @@ def test_officers_set_up_publish_and_decide_eligibility_each_in_their_language(
     row = naf.locator("section.proposal").first
     with naf.expect_navigation():
         row.get_by_role("button", name="Phần của chúng tôi hợp lệ").click()
-    expect(naf.locator("section.proposal").first.locator(".state")).to_have_text("hợp lệ")
+    expect(naf.locator(".flash")).to_have_text(
+        f"Cơ quan bạn xác nhận phần của mình trong {CODE}-0001 hợp lệ."
+    )
+    admitted = naf.locator(f"section.proposal:has(h3:has-text('{CODE}-0001'))")
+    expect(admitted.locator(".state")).to_have_text("hợp lệ")
+    expect(admitted.locator(".keys")).to_have_text("JST: hợp lệ NAFOSTED: hợp lệ")
     _checked(naf, "officer-eligibility-vi")
