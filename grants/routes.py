@@ -42,7 +42,9 @@ from grants.web.grant_pages import GrantPages
 from grants.web.grant_queue import GrantQueuePages
 from grants.web.money_pages import MoneyPages
 from grants.web.officer_assignment import OfficerAssignmentPages
+from grants.web.officer_calls import OfficerCallPages
 from grants.web.officer_decisions import DecisionPages
+from grants.web.officer_eligibility import OfficerEligibilityPages
 from grants.web.officer_rankings import OfficerRankingPages
 from grants.web.officer_review_joint import OfficerJointPages
 from grants.web.part_pages import PartPages
@@ -74,6 +76,8 @@ ROUTES: list[Any] = [
     OfficerAssignmentPages,
     OfficerRankingPages,
     OfficerJointPages,
+    OfficerCallPages,
+    OfficerEligibilityPages,
     CallController,
     ProposalController,
     PartController,

@@ -121,16 +121,22 @@ def partial_consistency(values: Mapping[str, Any]) -> list[FieldError]:
 
 def configuration_problems(setup: Setup) -> tuple[Message, ...]:
     """Every reason the call cannot be published yet, one message each (contradictions first)."""
+    return tuple(_message(e.reason) for e in publication_problems(setup))
+
+
+def publication_problems(setup: Setup) -> list[FieldError]:
+    """`configuration_problems` with the field each one is about (`agencies[1].envelope`,
+    `rubric`), so a form shows each message next to its field."""
     missing = []
     if len(setup.terms) < MIN_AGENCIES:
-        missing.append(TOO_FEW_AGENCIES(count=MIN_AGENCIES))
-    for terms in setup.terms:
-        missing.extend(_amount_problems(terms))
+        missing.append(FieldError("agencies", TOO_FEW_AGENCIES(count=MIN_AGENCIES)))
+    for index, terms in enumerate(setup.terms):
+        missing.extend(_amount_problems(index, terms))
     if not setup.rubric:
-        missing.append(NO_RUBRIC())
+        missing.append(FieldError("rubric", NO_RUBRIC()))
     if not setup.document_kinds:
-        missing.append(NO_DOCUMENT_KINDS())
-    return tuple(_message(e.reason) for e in consistency(setup)) + tuple(missing)
+        missing.append(FieldError("document_kinds", NO_DOCUMENT_KINDS()))
+    return consistency(setup) + missing
 
 
 def _message(reason: Message | str) -> Message:
@@ -219,22 +225,25 @@ def _joint_panel(setup: Setup) -> list[FieldError]:
     return [FieldError("min_reviewers_per_country", panel)]
 
 
-def _amount_problems(terms: Terms) -> list[Message]:
+def _amount_problems(index: int, terms: Terms) -> list[FieldError]:
     agency, envelope = terms.agency, terms.envelope
     per_year, total = terms.cap_per_year, terms.cap_total
+    path = f"agencies[{index}]"
     problems = [
-        missing(agency=agency)
-        for missing, value in (
-            (NO_CAP_PER_YEAR, per_year),
-            (NO_CAP_TOTAL, total),
-            (NO_ENVELOPE, envelope),
+        FieldError(f"{path}.{name}", missing(agency=agency))
+        for missing, name, value in (
+            (NO_CAP_PER_YEAR, "cap_per_year", per_year),
+            (NO_CAP_TOTAL, "cap_total", total),
+            (NO_ENVELOPE, "envelope", envelope),
         )
         if value is None
     ]
     if per_year is not None and total is not None and per_year > total:
-        problems.append(YEAR_OVER_TOTAL(agency=agency, cap_per_year=per_year, cap_total=total))
+        over = YEAR_OVER_TOTAL(agency=agency, cap_per_year=per_year, cap_total=total)
+        problems.append(FieldError(f"{path}.cap_per_year", over))
     if total is not None and envelope is not None and total > envelope:
-        problems.append(CAP_OVER_ENVELOPE(agency=agency, cap_total=total, envelope=envelope))
+        over = CAP_OVER_ENVELOPE(agency=agency, cap_total=total, envelope=envelope)
+        problems.append(FieldError(f"{path}.cap_total", over))
     return problems
 
 

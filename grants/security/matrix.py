@@ -215,6 +215,16 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/officer/calls/{call_id:uuid}/joint"): row(403, jst=200, nafosted=200),
     ("POST", "/officer/calls/{call_id:uuid}/joint/record"): row(403),
     ("POST", "/officer/calls/{call_id:uuid}/joint/events/{event:str}"): row(403),
+    # The officers' set-up and eligibility pages: officers only (a call past its draft reads for
+    # every officer, its proposals only for its co-funders'); their forms meet the CSRF check.
+    ("GET", "/officer"): row(403, jst=200, nafosted=200, fwo=200),
+    ("GET", "/officer/calls/new"): row(403, jst=200, nafosted=200, fwo=200),
+    ("POST", "/officer/calls/new"): row(403),
+    ("GET", "/officer/calls/{call_id:uuid}"): row(403, jst=200, nafosted=200, fwo=200),
+    ("POST", "/officer/calls/{call_id:uuid}"): row(403),
+    ("POST", "/officer/calls/{call_id:uuid}/events/{event:str}"): row(403),
+    ("GET", "/officer/calls/{call_id:uuid}/eligibility"): row(403, jst=200, nafosted=200, fwo=200),
+    ("POST", "/officer/proposals/{proposal_id:uuid}/eligibility/{event:str}"): row(403),
     # The researchers' pages read like their API twins; their forms meet the CSRF check first.
     ("GET", "/calls"): row(200),
     ("GET", "/calls/{call_id:uuid}"): row(200),

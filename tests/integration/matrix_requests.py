@@ -240,6 +240,18 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("POST", "/officer/calls/{call_id:uuid}/joint/events/{event:str}"): Req(
         form={"csrf": "forged", "version": "1"}
     ),
+    ("GET", "/officer"): Req(),
+    ("GET", "/officer/calls/new"): Req(),
+    ("POST", "/officer/calls/new"): Req(form={"csrf": "forged", "code": "JV-2099"}),
+    ("GET", "/officer/calls/{call_id:uuid}"): Req(),
+    ("POST", "/officer/calls/{call_id:uuid}"): Req(form={"csrf": "forged", "version": "1"}),
+    ("POST", "/officer/calls/{call_id:uuid}/events/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1"}
+    ),
+    ("GET", "/officer/calls/{call_id:uuid}/eligibility"): Req(),
+    ("POST", "/officer/proposals/{proposal_id:uuid}/eligibility/{event:str}"): Req(
+        form={"csrf": "forged", "version": "1", "reason": "Within the caps."}
+    ),
     ("GET", "/calls"): Req(),
     ("GET", "/calls/{call_id:uuid}"): Req(),
     ("POST", "/calls/{call_id:uuid}/proposals"): Req(form={"csrf": "forged"}),

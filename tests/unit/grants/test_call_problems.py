@@ -214,3 +214,37 @@ def test_joint_review_minimum_per_country_must_fit_the_panel() -> None:
         "2 reviewers from each of 2 countries exceed the 3 reviewers per proposal."
     )
     assert consistency(dataclasses.replace(joint, review_mode="parallel")) == []
+
+
+def test_publication_problems_name_the_field_each_one_is_about() -> None:
+    nafosted = dataclasses.replace(
+        GOOD.terms[1], envelope=None, cap_per_year=Money(7_000_000_000, "VND")
+    )
+    jst = dataclasses.replace(GOOD.terms[0], cap_total=Money(500_000_000, "JPY"))
+    setup = dataclasses.replace(
+        GOOD, terms=(jst, nafosted), rubric=(), document_kinds=(), durations=(3, 3)
+    )
+
+    found = msg.publication_problems(setup)
+
+    assert [(e.field, e.reason) for e in found] == [
+        ("durations[1]", msg.DURATION_TWICE(years=3)),
+        (
+            "agencies[0].cap_total",
+            msg.CAP_OVER_ENVELOPE(
+                agency="JST", cap_total=_yen(500_000_000), envelope=_yen(450_000_000)
+            ),
+        ),
+        ("agencies[1].envelope", msg.NO_ENVELOPE(agency="NAFOSTED")),
+        (
+            "agencies[1].cap_per_year",
+            msg.YEAR_OVER_TOTAL(
+                agency="NAFOSTED",
+                cap_per_year=Money(7_000_000_000, "VND"),
+                cap_total=Money(6_000_000_000, "VND"),
+            ),
+        ),
+        ("rubric", msg.NO_RUBRIC()),
+        ("document_kinds", msg.NO_DOCUMENT_KINDS()),
+    ]
+    assert configuration_problems(setup) == tuple(e.reason for e in found)
