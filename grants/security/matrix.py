@@ -169,6 +169,9 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/reviewer/profile"): row(403, reviewer=200, bystander=200),
     ("GET", "/reviewer/calls/{call_id:uuid}/bids"): row(403, reviewer=200, bystander=404),
     ("GET", "/reviewer/assignments/{assignment_id:uuid}"): row(403, reviewer=200, bystander=404),
+    ("GET", "/reviewer/assignments/{assignment_id:uuid}/submit-state"): row(
+        403, reviewer=200, bystander=404
+    ),
     ("POST", "/reviewer/services/{service_id:uuid}/{event:str}"): row(403),
     ("POST", "/reviewer/assignments/{assignment_id:uuid}/events/{event:str}"): row(403),
     ("POST", "/reviewer/profile"): row(403),
@@ -237,6 +240,17 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"): row(403),
     ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members"): row(403),
     ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/budget"): row(403),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/budget/totals"): row(403),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members/{member_id:uuid}"): row(
+        403
+    ),
+    (
+        "POST",
+        "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members/{member_id:uuid}/remove",
+    ): row(403),
+    # The checks as an identifier is typed read nothing stored: every signed-in reader.
+    ("GET", "/checks/ror"): row(200),
+    ("GET", "/checks/orcid"): row(200),
     # Calls: the body makes JST and NAFOSTED co-fund the new call, so FWO's officer is refused
     # as invalid input (their own agency must co-fund the call they create, see the policy).
     # FWO sees its own draft call besides the joint one; drafts of others stay hidden.

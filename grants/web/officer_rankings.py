@@ -186,7 +186,7 @@ class OfficerRankingPages(Controller):
             return await _ranking_page(request, principal, db_session, settings, call_id, exc)
         return done(settings, f"/officer/calls/{call_id}/ranking", _said(event))
 
-    @post("/review-events/{event:str}", name="web:officer-call-event")
+    @post("/review-events/{event:str}", name="web:officer-review-call-event")
     async def call_event(
         self,
         request: Request[Any, Any, Any],

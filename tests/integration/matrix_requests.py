@@ -175,6 +175,19 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("GET", "/reviewer/profile"): Req(),
     ("GET", "/reviewer/calls/{call_id:uuid}/bids"): Req(),
     ("GET", "/reviewer/assignments/{assignment_id:uuid}"): Req(),
+    ("GET", "/reviewer/assignments/{assignment_id:uuid}/submit-state"): Req(),
+    ("GET", "/checks/ror"): Req(query={"institution_ror": "057zh3y96"}),
+    ("GET", "/checks/orcid"): Req(query={"orcid": "0000-0002-1825-0097"}),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/budget/totals"): Req(
+        form={"csrf": "forged"}
+    ),
+    ("POST", "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members/{member_id:uuid}"): Req(
+        form={"csrf": "forged", "version": "1", "name": "A. Member"}
+    ),
+    (
+        "POST",
+        "/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/members/{member_id:uuid}/remove",
+    ): Req(form={"csrf": "forged", "version": "1"}),
     ("POST", "/reviewer/services/{service_id:uuid}/{event:str}"): Req(
         form={"csrf": "forged", "version": "1"}
     ),
