@@ -101,9 +101,7 @@ class PartnerActual(UUIDv7AuditBase):
     statement_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("financial_statements.id", ondelete="CASCADE"), index=True
     )
-    partner_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("enterprise_partners.id"), index=True
-    )
+    partner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enterprise_partners.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))

@@ -86,7 +86,9 @@ def upgrade() -> None:
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         *_audit_columns(),
-        sa.CheckConstraint("amount >= 0", name=op.f("ck_partner_contributions_amount_non_negative")),
+        sa.CheckConstraint(
+            "amount >= 0", name=op.f("ck_partner_contributions_amount_non_negative")
+        ),
         sa.CheckConstraint("year >= 1", name=op.f("ck_partner_contributions_year_positive")),
         sa.CheckConstraint(
             "kind IN ('cash', 'in_kind')", name=op.f("ck_partner_contributions_kind_known")
@@ -160,9 +162,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("based_in", sa.String(length=2), nullable=True))
     with op.batch_alter_table("reviewer_profiles") as batch:
         batch.add_column(
-            sa.Column(
-                "enterprise_interests", JSON, server_default=sa.text("'[]'"), nullable=False
-            )
+            sa.Column("enterprise_interests", JSON, server_default=sa.text("'[]'"), nullable=False)
         )
 
 
