@@ -88,7 +88,9 @@ def contribution_errors(
     """Rows of the valid contributions and an error naming each field of the others: a year
     outside the project, an unknown kind, a decimal, negative or too large amount, another
     currency than the partner's, a year and kind listed twice."""
-    rows, errors, seen = [], [], set()
+    rows: list[Any] = []
+    errors: list[FieldError] = []
+    seen: set[tuple[Any, str]] = set()
     for i, c in enumerate(sent):
         field, before = f"{prefix}[{i}]", len(errors)
         if not 1 <= c.year <= duration:
@@ -97,7 +99,7 @@ def contribution_errors(
             errors.append(FieldError(f"{field}.kind", UNKNOWN_KIND()))
         shown = currency or c.currency
         if not isinstance(c.amount, int):
-            whole = NO_MINOR_UNIT if _exponent(shown) == 0 else IN_MINOR_UNITS
+            whole = NO_MINOR_UNIT if exponent(shown) == 0 else IN_MINOR_UNITS
             errors.append(FieldError(f"{field}.amount", whole(currency=shown)))
         elif not 0 <= c.amount <= MAX_AMOUNT:
             errors.append(
@@ -117,7 +119,7 @@ def contribution_errors(
     return rows, errors
 
 
-def _exponent(currency: str) -> int:
+def exponent(currency: str) -> int:
     try:
         return minor_exponent(currency)
     except Exception:

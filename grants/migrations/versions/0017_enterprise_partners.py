@@ -9,6 +9,8 @@ Create Date: 2026-12-01 22:00:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
@@ -24,7 +26,7 @@ UTC = advanced_alchemy.types.datetime.DateTimeUTC(timezone=True)
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 
-def _audit_columns() -> list[sa.Column[object]]:
+def _audit_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("id", GUID, nullable=False),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
