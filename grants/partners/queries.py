@@ -49,10 +49,10 @@ MEMBER_ABROAD = define(
 )
 
 
-async def load_partners(session: AsyncSession, proposal: Proposal) -> None:
-    """Load the partners (and their contributions) of the parts that have none loaded, in two
-    queries; partners already in memory are kept."""
-    parts = [p for p in proposal.parts if "partners" in inspect(p).unloaded]
+async def load_partners(session: AsyncSession, *proposals: Proposal) -> None:
+    """Load the partners (and their contributions) of the proposals' parts that have none
+    loaded, in two queries; partners already in memory are kept."""
+    parts = [p for pr in proposals for p in pr.parts if "partners" in inspect(p).unloaded]
     if not parts:
         return
     found: dict[uuid.UUID, list[EnterprisePartner]] = {p.id: [] for p in parts}
