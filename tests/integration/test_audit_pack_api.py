@@ -107,6 +107,8 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         ("datasets/parts.csv", 2),
         ("datasets/members.csv", 2),
         ("datasets/budget_lines.csv", 0),
+        ("datasets/partners.csv", 0),
+        ("datasets/partner_contributions.csv", 0),
         ("datasets/documents.csv", 1),
         ("datasets/conflicts.csv", 0),
         ("datasets/assignments.csv", 0),
