@@ -18,9 +18,13 @@ def jp_number(n: int) -> str:
 
 
 def vn_code(n: int) -> str:
-    """A 10-digit Vietnamese enterprise/tax code with a valid check digit (last)."""
-    body = f"01{n:07d}"
-    return body + mst.calc_check_digit(body)
+    """A 10-digit Vietnamese enterprise/tax code with a valid check digit (last): the first
+    sequence number from `n` on (at least 1) whose check digit is a single digit (a remainder
+    of 10 is never issued)."""
+    seq = max(n, 1)
+    while len(digit := mst.calc_check_digit(f"01{seq:07d}")) != 1:
+        seq += 1
+    return f"01{seq:07d}{digit}"
 
 
 def wrong_check_digit(number: str, *, leading: bool = False) -> str:
