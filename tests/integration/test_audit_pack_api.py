@@ -70,7 +70,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         "kind": "audit_pack",
         "state": "queued",
         "filters": {**filters, "tree_size": 6},
-        "progress": {"done": 0, "total": 22},
+        "progress": {"done": 0, "total": 24},
         "error": None,
     }
     await jobs.drain()
@@ -79,7 +79,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         "kind": "audit_pack",
         "state": "done",
         "filters": {**filters, "tree_size": 6},
-        "progress": {"done": 22, "total": 22},
+        "progress": {"done": 24, "total": 24},
         "error": None,
     }
     assert polled.json()["download"] == f"/api/exports/jobs/{created['id']}/download"
