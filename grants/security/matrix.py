@@ -116,7 +116,7 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     # Exports: officers every dataset but the audit log (rows of the calls their agency
     # co-funds, FWO's included: its own draft call), auditors and admins all 19.
     ("GET", "/api/exports"): row(
-        403, jst=(200, 18), nafosted=(200, 18), fwo=(200, 18), auditor=(200, 19), admin=(200, 19)
+        403, jst=(200, 20), nafosted=(200, 20), fwo=(200, 20), auditor=(200, 21), admin=(200, 21)
     ),
     ("GET", "/api/exports/{file:str}"): row(
         403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200
