@@ -90,7 +90,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
     report = verify_pack(path, [log_key.verifier(settings)])
 
     assert [str(p) for p in report.problems] == []
-    assert (report.events, report.documents, report.files) == (6, 1, 23)
+    assert (report.events, report.documents, report.files) == (6, 1, 25)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         assert archive.read(f"documents/{world.document.id}") == DOCUMENT
