@@ -23,6 +23,7 @@ from grants.exports.controllers import ExportController
 from grants.fx.controllers import FxRateController
 from grants.health import health
 from grants.opendata.controllers import OpenDataController
+from grants.partners.controllers import PartnerController
 from grants.proposals.controllers import InvitationController, ProposalController
 from grants.proposals.part_controllers import PartController
 from grants.reporting.controllers import MoneyController
@@ -81,6 +82,7 @@ ROUTES: list[Any] = [
     CallController,
     ProposalController,
     PartController,
+    PartnerController,
     InvitationController,
     DocumentController,
     ReviewerController,

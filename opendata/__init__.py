@@ -12,12 +12,13 @@ from opendata.amounts import major
 from opendata.flat import FLAT_COLUMNS, flat_csv
 from opendata.iati import iati_xml
 from opendata.quality import Problem, quality_problems
-from opendata.records import Org, Payment, Project, Share, TranchePlan
+from opendata.records import Org, Partner, Payment, Project, Share, TranchePlan
 from opendata.threesixty import grant_records, package, package_json
 
 __all__ = [
     "FLAT_COLUMNS",
     "Org",
+    "Partner",
     "Payment",
     "Problem",
     "Project",

@@ -3,7 +3,10 @@
 Per share, not per project, because IATI wants one reporting organisation per activity and its
 identifier prefixed with that organisation's org-id; each agency reports its own side in its
 own currency (the `default-currency`, and on every value too, rule 7.8.1) and on its own fiscal
-calendar. The two shares name each other as `related-activity` type 4 (co-funded).
+calendar. The two shares name each other as `related-activity` type 4 (co-funded). Each
+enterprise partner of a share's side is a participating organisation of type 70 (private
+sector): funding (role 1) when it commits cash, implementing (role 4) for contributions in kind
+only; its money never appears in the agency's budgets or transactions.
 
 Budgets are the share's tranches: one per fiscal year of the agency that the project overlaps,
 so none is longer than a year (rule 7.5.3). Each tranche is also a planned disbursement. The
@@ -22,7 +25,7 @@ from opendata.records import Org, Project, Share, identifier
 
 VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ORG_TYPE_GOVERNMENT, ORG_TYPE_ACADEMIC = "10", "80"
+ORG_TYPE_GOVERNMENT, ORG_TYPE_PRIVATE, ORG_TYPE_ACADEMIC = "10", "70", "80"
 ROLE_FUNDING, ROLE_EXTENDING, ROLE_IMPLEMENTING = "1", "3", "4"
 TRANSACTION_COMMITMENT, TRANSACTION_DISBURSEMENT = "2", "3"
 RELATED_COFUNDED = "4"
@@ -47,7 +50,8 @@ def _narratives(parent: ET.Element, texts: dict[str, str]) -> None:
 
 
 def _org(parent: ET.Element, tag: str, org: Org, kind: str, role: str | None = None) -> None:
-    element = _sub(parent, tag, ref=org.id, type=kind)
+    # An enterprise without an org-id list (Vietnam's tax codes) goes unreferenced.
+    element = _sub(parent, tag, **({"ref": org.id} if org.id else {}), type=kind)
     if role is not None:
         element.set("role", role)
     _narratives(element, {"en": org.name})
@@ -127,6 +131,9 @@ def activity(root: ET.Element, project: Project, share: Share, today: datetime.d
     _org(element, "participating-org", share.funder, ORG_TYPE_GOVERNMENT, ROLE_FUNDING)
     _org(element, "participating-org", share.funder, ORG_TYPE_GOVERNMENT, ROLE_EXTENDING)
     _org(element, "participating-org", share.recipient, ORG_TYPE_ACADEMIC, ROLE_IMPLEMENTING)
+    for partner in share.partners:  # private sector: funding with cash, else implementing
+        role = ROLE_FUNDING if partner.cash else ROLE_IMPLEMENTING
+        _org(element, "participating-org", partner.org, ORG_TYPE_PRIVATE, role)
     _sub(element, "activity-status", code=STATUS.get(project.state, "2"))
     _dates(element, project, today)
     _schedule(element, share)

@@ -41,6 +41,16 @@ class TranchePlan:
 
 
 @dataclass(frozen=True, slots=True)
+class Partner:
+    """An enterprise partner of a share's side: the organisation and whether it commits cash
+    (a funder of the project beside the agency) or only contributions in kind. Partners never
+    receive the agency's money."""
+
+    org: Org
+    cash: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Share:
     """One agency's side of a project: its own grant number, currency and awarded total, the
     host institution it funds, and its tranches in order. An unpublished share (another
@@ -54,6 +64,7 @@ class Share:
     recipient: Org
     tranches: tuple[TranchePlan, ...] = ()
     published: bool = True
+    partners: tuple[Partner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ from tests.factories import (
 from tests.factories_awards import GrantFactory, with_agreement, with_statement
 from tests.factories_documents import PDF
 from tests.factories_guards import approve
+from tests.factories_partners import EnterprisePartnerFactory
 
 
 @dataclass
@@ -212,6 +213,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     draft = await make_proposal(db, call, {jst.id: people["researcher"], nafosted.id: vn_a})
     part = a.parts[0]
     member = PartMemberFactory(part_id=part.id, name="Kenji Ito", email="kenji@a.example")
+    partner = EnterprisePartnerFactory(part_id=part.id)
     stored = await store.put(_one_chunk())
     document = DocumentFactory(
         proposal_id=a.id,
@@ -243,7 +245,9 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     )
     conflict = ConflictFactory(proposal_id=a.id, reviewer_id=people["bystander"].id)
     ranking = RankingFactory(call_id=call.id, agency_id=jst.id, entries=[])
-    await persist(db, member, document, invitation, assignment, serving, invited, conflict, ranking)
+    await persist(
+        db, member, partner, document, invitation, assignment, serving, invited, conflict, ranking
+    )
     grant = await _grant(db, a, (jst, people["jst"]), (nafosted, people["nafosted"]))
     tranche = await _requested_tranche(db, grant, people["researcher"])
     signed = await store.put(_one_chunk())
@@ -285,7 +289,7 @@ async def make_matrix_world(db: AsyncSession, store: DocumentStore) -> MatrixWor
     named: dict[str, Any] = {
         "agency:jst": jst, "agency:nafosted": nafosted, "agency:fwo": fwo, "agency:spare": spare,
         "call": call, "call:fwo": fwo_call, "proposal": a, "proposal:b": b, "part": part,
-        "member": member, "document": document, "invitation": invitation,
+        "member": member, "partner": partner, "document": document, "invitation": invitation,
         "assignment": assignment, "service": invited, "service:reviewer": serving,
         "conflict": conflict, "ranking": ranking, "grant": grant, "tranche": tranche,
         "agreement": agreement, "statement": statement,

@@ -11,6 +11,7 @@ from pydantic import Field
 from grants.awards.schemas import Amount
 from grants.common.schemas import Input, Integer, Output, examples
 from grants.money import MAX_AMOUNT
+from grants.partners.schemas import LooseAmount
 from grants.proposals.schemas import BudgetCategory
 
 
@@ -37,9 +38,29 @@ class SpentLine(Input):
     spent: Integer = Field(ge=0, le=MAX_AMOUNT)
 
 
+class ActualContributionIn(Input):
+    """What one of the side's enterprise partners actually contributed in the year, in cash or
+    in kind, in the partner's currency."""
+
+    model_config = examples(
+        {
+            "partner_id": "01935f7e-0000-7000-8000-000000000001",
+            "kind": "cash",
+            "amount": 1800000,
+            "currency": "JPY",
+        }
+    )
+
+    partner_id: uuid.UUID
+    kind: str = Field(max_length=10, json_schema_extra={"enum": ["cash", "in_kind"]})
+    amount: LooseAmount
+    currency: str = Field(max_length=3)
+
+
 class StatementData(Input):
     """What the side spent in the project year, per budget category (each category at most
-    once; a category left out spent nothing), in the side's currency."""
+    once; a category left out spent nothing), in the side's currency; and what its enterprise
+    partners actually contributed (each partner and kind at most once), in their currencies."""
 
     model_config = examples(
         {
@@ -48,10 +69,22 @@ class StatementData(Input):
                 {"category": "indirect", "spent": 1440000},
             ]
         },
+        {
+            "lines": [{"category": "personnel", "spent": 4800000}],
+            "contributions": [
+                {
+                    "partner_id": "01935f7e-0000-7000-8000-000000000001",
+                    "kind": "cash",
+                    "amount": 1800000,
+                    "currency": "JPY",
+                }
+            ],
+        },
         {"lines": []},
     )
 
     lines: list[SpentLine] = Field(max_length=6)
+    contributions: list[ActualContributionIn] = Field(default_factory=list, max_length=200)
 
 
 class SpentAgainstBudget(Output):
@@ -65,6 +98,18 @@ class SpentAgainstBudget(Output):
 
 class StatementLine(SpentAgainstBudget):
     category: BudgetCategory
+
+
+class PartnerYear(Output):
+    """One enterprise partner of the side in the statement's year: what it committed and what
+    the statement reports it actually contributed, in cash and in kind, in its currency."""
+
+    partner_id: uuid.UUID
+    legal_name_en: str
+    committed_cash: Amount
+    committed_in_kind: Amount
+    actual_cash: Amount
+    actual_in_kind: Amount
 
 
 class Statement(Output):
@@ -82,3 +127,4 @@ class Statement(Output):
     fixed: bool
     lines: list[StatementLine]
     total: SpentAgainstBudget
+    contributions: list[PartnerYear]

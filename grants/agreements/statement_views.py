@@ -18,6 +18,7 @@ from grants.awards.schemas import Amount
 from grants.db.models import FinancialStatement, Grant, GrantBudgetLine, Tranche
 from grants.db.models.proposals import BUDGET_CATEGORIES
 from grants.errors import NotFound
+from grants.partners import actuals
 from grants.security.principal import Principal
 from messages import define
 
@@ -28,10 +29,16 @@ Budget = dict[tuple[uuid.UUID, int, str], int]
 
 
 def statement_view(
-    statement: FinancialStatement, agency: str, budget: Budget, *, fixed: bool
+    statement: FinancialStatement,
+    agency: str,
+    budget: Budget,
+    *,
+    fixed: bool,
+    contributions: list[schemas.PartnerYear],
 ) -> schemas.Statement:
     """The statement's lines: every category budgeted for its year or spent, in the budget's
-    category order, then the totals."""
+    category order, then the totals; and each enterprise partner's committed and actual
+    contributions of the year."""
     spent = {line.category: line.spent for line in statement.lines}
     planned = {c: budget.get((statement.side_id, statement.year, c), 0) for c in BUDGET_CATEGORIES}
     shown = [c for c in BUDGET_CATEGORIES if planned[c] or c in spent]
@@ -58,6 +65,7 @@ def statement_view(
         fixed=fixed,
         lines=lines,
         total=schemas.SpentAgainstBudget(**total),
+        contributions=contributions,
     )
 
 
@@ -114,8 +122,18 @@ async def grant_statements(
     ordered = sorted(found, key=lambda s: (sides[s.side_id].position, s.year))
     budget = await _budget(session, sides)
     fixed = await _fixed_years(session, grant)
+    partners = await actuals.partners_of(session, {side.part_id for side in grant.sides})
+    reported = await actuals.actuals_of(session, [s.id for s in ordered])
     return [
-        statement_view(s, sides[s.side_id].agency.code, budget, fixed=(s.side_id, s.year) in fixed)
+        statement_view(
+            s,
+            sides[s.side_id].agency.code,
+            budget,
+            fixed=(s.side_id, s.year) in fixed,
+            contributions=actuals.partner_years(
+                s, partners[sides[s.side_id].part_id], reported[s.id]
+            ),
+        )
         for s in ordered
     ]
 
@@ -149,4 +167,8 @@ async def shown(
     """One statement as the API shows it."""
     budget = await _budget(session, [statement.side_id])
     fixed = (statement.side_id, statement.year) in await _fixed_years(session, grant)
-    return statement_view(statement, agency, budget, fixed=fixed)
+    part_id = next(side.part_id for side in grant.sides if side.id == statement.side_id)
+    partners = (await actuals.partners_of(session, [part_id]))[part_id]
+    reported = (await actuals.actuals_of(session, [statement.id]))[statement.id]
+    contributions = actuals.partner_years(statement, partners, reported)
+    return statement_view(statement, agency, budget, fixed=fixed, contributions=contributions)

@@ -5,6 +5,7 @@ supports is approved (then it is fixed)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,8 +14,15 @@ from grants.agreements.gating import supported_positions
 from grants.agreements.schemas import StatementData
 from grants.agreements.sides import SideAccess, grant_side
 from grants.audit.chain import append
-from grants.db.models import FinancialStatement, FinancialStatementLine, GrantSide, Tranche
+from grants.db.models import (
+    FinancialStatement,
+    FinancialStatementLine,
+    GrantSide,
+    PartnerActual,
+    Tranche,
+)
 from grants.errors import Conflict, FieldError, Invalid
+from grants.partners import actuals
 from grants.security import policy
 from grants.security.enforce import require
 from grants.security.principal import Principal
@@ -75,6 +83,10 @@ async def submit_statement(
     require(policy.statement_submit_decision(access.facts))
     check_year(year, access.grant.duration_years)
     _check_lines(data)
+    partners = (await actuals.partners_of(session, [access.side.part_id]))[access.side.part_id]
+    contributed, bad = actuals.actual_rows(data.contributions, partners, agency)
+    if bad:
+        raise Invalid(INVALID(), errors=bad)
     await _require_open(session, access, year)
     latest = await session.scalar(
         select(func.max(FinancialStatement.version)).where(
@@ -95,6 +107,10 @@ async def submit_statement(
     )
     session.add(statement)
     await session.flush()
+    for row in contributed:
+        row.statement_id = statement.id
+    session.add_all(contributed)
+    await session.flush()
     await append(
         session,
         actor=principal.actor,
@@ -107,10 +123,20 @@ async def submit_statement(
             "version": [None, statement.version],
             "currency": [None, statement.currency],
             "spent": [None, {line.category: line.spent for line in data.lines}],
+            **_contributed(contributed),
         },
         request_id=request_id,
     )
     return access, statement
+
+
+def _contributed(rows: list[PartnerActual]) -> dict[str, Any]:
+    """The audit event's record of the partners' actual contributions (none: no entry)."""
+    if not rows:
+        return {}
+    return {
+        "contributed": [None, [[str(r.partner_id), r.kind, r.amount, r.currency] for r in rows]]
+    }
 
 
 async def _require_open(session: AsyncSession, access: SideAccess, year: int) -> None:

@@ -68,4 +68,7 @@ def _terms(terms: CallAgency, locale: str) -> schemas.AgencyTerms:
         max_indirect_percent=terms.max_indirect_percent,
         pi_once_per_call=terms.pi_once_per_call,
         share_percent=terms.share_percent,
+        partner_required=terms.partner_required,
+        min_matching_percent=terms.min_matching_percent,
+        members_abroad_allowed=terms.members_abroad_allowed,
     )

@@ -104,6 +104,20 @@ class AgencyTermsInput(Input):
     max_indirect_percent: StrictCount = Field(default=30, ge=0, le=100)
     pi_once_per_call: bool = True
     share_percent: StrictCount | None = Field(default=None, ge=1, le=99)
+    partner_required: bool = Field(
+        default=False, description="at least one enterprise partner on this agency's part"
+    )
+    min_matching_percent: StrictCount | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="matching funds: the partners' committed contributions (cash and in kind) "
+        "as a minimum percentage of the part's budget",
+    )
+    members_abroad_allowed: bool = Field(
+        default=False,
+        description="this agency's part may list members whose host institution is abroad",
+    )
 
 
 CofundingMode = Literal["own_side", "shared"]
@@ -219,6 +233,9 @@ class AgencyTerms(Output):
     max_indirect_percent: int
     pi_once_per_call: bool
     share_percent: int | None
+    partner_required: bool
+    min_matching_percent: int | None
+    members_abroad_allowed: bool
 
 
 class Call(Output):

@@ -31,7 +31,16 @@ from grants.security.principal import Principal
 from messages import define
 from workflows.machines.call import CallState
 
-AMOUNTS = ("cap_per_year", "cap_total", "envelope", "max_indirect_percent", "pi_once_per_call")
+AMOUNTS = (
+    "cap_per_year",
+    "cap_total",
+    "envelope",
+    "max_indirect_percent",
+    "pi_once_per_call",
+    "partner_required",
+    "min_matching_percent",
+    "members_abroad_allowed",
+)
 
 INVALID = define("call.invalid", "The call has invalid fields.")
 UNKNOWN_AGENCY = define("call.terms.unknown_agency", "no agency has the code '{agency}'")

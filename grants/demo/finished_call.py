@@ -48,6 +48,7 @@ from grants.db.models import (
 )
 from grants.demo.acting import act, principal
 from grants.demo.open_call import criterion, kind, terms
+from grants.demo.partners import actual_contributions, add_demo_partners
 from grants.demo.review_call import DemoProposal, declare_eligible, email, submitted_proposal
 from grants.documents.narratives import NARRATIVE_KIND
 from grants.documents.services import (
@@ -160,7 +161,10 @@ def finished_call(timeline: Timeline) -> CallCreate:
             "document_kinds": [kind("cv", "CVs of the PIs", False, 5)],
             "agencies": [
                 terms("JST", 15_000_000, 60_000_000, 300_000_000),
-                terms("NAFOSTED", 2_000_000_000, 8_000_000_000, 40_000_000_000),
+                {
+                    **terms("NAFOSTED", 2_000_000_000, 8_000_000_000, 40_000_000_000),
+                    "members_abroad_allowed": True,
+                },
             ],
         }
     )
@@ -183,6 +187,11 @@ async def seed_finished_call(
         for officer in officers.values():
             await act(session, CALLS, call, CallEvent.APPROVE, officer)
     with clock_at(timeline.opens + 20 * DAY):
+        pis = {"JST": users[email(FUNDED.jp_pi)], "NAFOSTED": users[email(FUNDED.vn_pi)]}
+
+        async def partners(proposal: Proposal, call: Call) -> object:
+            return await add_demo_partners(session, store, call, proposal, pis, GRANT_YEARS)
+
         funded, not_funded = [
             await submitted_proposal(
                 session,
@@ -192,8 +201,9 @@ async def seed_finished_call(
                 years=GRANT_YEARS,
                 start=timeline.start,
                 per_year=GRANT_PER_YEAR,
+                before_submit=hook,
             )
-            for spec in (FUNDED, NOT_FUNDED)
+            for spec, hook in ((FUNDED, partners), (NOT_FUNDED, None))
         ]
     await act(session, CALLS, call, CallEvent.CLOSE, officers["JST"], at=call.closes_at)
     await declare_eligible(session, call, officers)
@@ -403,13 +413,14 @@ async def _year_one_papers(
             }
             for line in budget
         ]
+        contributed = await actual_contributions(session, side.part_id, year=1)
         await submit_statement(
             session,
             principal(pis[side.agency.code]),
             grant.id,
             side.agency.code,
             1,
-            StatementData.model_validate({"lines": lines}),
+            StatementData.model_validate({"lines": lines, "contributions": contributed}),
         )
     pi = pis["JST"]
     stored = await store_upload(store, _chunks(_pdf("Year 1 progress report")), NARRATIVE_TERMS)

@@ -4,6 +4,7 @@ accepted to serve, every step taken through the services and the workflows."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -210,9 +211,11 @@ async def submitted_proposal(
     years: int = 3,
     start: datetime.date = datetime.date(2027, 4, 1),
     per_year: tuple[int, int] = (9_000_000, 1_200_000_000),
+    before_submit: Callable[[Proposal, Call], Awaitable[object]] | None = None,
 ) -> Proposal:
     """Draft (JP PI), invite and join (VN PI), hosts and budgets (`per_year` personnel of the
-    JST and NAFOSTED sides, plus 10 % indirect, each project year), then submit (VN PI)."""
+    JST and NAFOSTED sides, plus 10 % indirect, each project year), `before_submit` (say,
+    enterprise partners), then submit (VN PI)."""
     jp, vn = _principal(users[email(spec.jp_pi)]), _principal(users[email(spec.vn_pi)])
     data = proposal_schemas.ProposalCreate.model_validate(
         {
@@ -245,6 +248,8 @@ async def submitted_proposal(
         await team.replace_budget(
             session, who, proposal, call, part, _budget(currency, amount, part.version, years)
         )
+    if before_submit is not None:
+        await before_submit(proposal, call)
     await act(session, PROPOSALS, proposal, ProposalEvent.SUBMIT, users[email(spec.vn_pi)])
     return proposal
 

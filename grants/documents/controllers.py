@@ -111,6 +111,10 @@ class DocumentController(Controller):
         and a type it does not allow 415 (the type is sniffed from the bytes). Nothing is
         overwritten: each upload is a new version. Audited as `document.upload`.
 
+        `kind=letter_of_commitment` uploads an enterprise partner's letter of commitment (a PDF
+        of at most 10 MiB unless the call declares the kind itself), whatever the call's kinds;
+        name its id as the partner's `letter_document_id`.
+
         After the award, `kind=progress_report` uploads the narrative of a progress report (then
         name its id in the report's `submit`): a PI of either side, while the grant is active
         (others who see the proposal 403, no grant or an inactive one 409), a PDF of at most

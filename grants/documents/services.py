@@ -149,6 +149,22 @@ class Download:
 NARRATIVE_TERMS = KindTerms(NARRATIVE_KIND, NARRATIVE_MAX_BYTES, NARRATIVE_TYPES)
 
 
+LETTER_KIND = "letter_of_commitment"
+"""An enterprise partner's letter of commitment (grants.partners): the application's kind, so
+every call takes it (with these terms unless the call declares the kind itself)."""
+LETTER_TERMS = KindTerms(LETTER_KIND, 10 * 1024 * 1024, frozenset({"application/pdf"}))
+
+
+def upload_terms(call: Call, kind: str) -> KindTerms:
+    """The terms of an upload of `kind`: a narrative's and a letter of commitment's are the
+    application's, the others the call's (`kind_terms`)."""
+    if kind == NARRATIVE_KIND:
+        return NARRATIVE_TERMS
+    if kind == LETTER_KIND and not any(e.get("kind") == kind for e in call.document_kinds):
+        return LETTER_TERMS
+    return kind_terms(call, kind)
+
+
 def kind_terms(call: Call, kind: str) -> KindTerms:
     """The call's size limit and allowed types for `kind`; raises Invalid naming `kind` when
     the call asks for no such kind."""
@@ -192,7 +208,7 @@ async def upload_document(
     """
     proposal, call, roles = await visible_proposal(session, principal, upload.proposal_id)
     await _require_writable(session, proposal, roles, upload.kind)
-    terms = NARRATIVE_TERMS if upload.kind == NARRATIVE_KIND else kind_terms(call, upload.kind)
+    terms = upload_terms(call, upload.kind)
     name = original_name(upload.header_name, upload.query_name)
     if terms.max_bytes is not None and (upload.content_length or 0) > terms.max_bytes:
         raise too_large(terms.kind, TooLarge(terms.max_bytes))

@@ -36,11 +36,13 @@ from grants.db.models import (
     CallAgency,
     Conflict,
     Document,
+    EnterprisePartner,
     FxRate,
     Grant,
     GrantSide,
     MidtermGate,
     PartMember,
+    PartnerContribution,
     ProgressReport,
     Proposal,
     ProposalPart,
@@ -250,6 +252,60 @@ BUDGET_LINES = Dataset(
     call_id=_call_of_proposal(_part_proposal(BudgetLine.part_id)),
     agency_id=_part(ProposalPart.agency_id, BudgetLine.part_id),
     where=(_part_proposal(BudgetLine.part_id).in_(SUBMITTED_IDS),),
+)
+_PARTNER_PART = _scalar(
+    EnterprisePartner.part_id, EnterprisePartner.id, PartnerContribution.partner_id
+)
+PARTNERS = Dataset(
+    name="partners",
+    description="Enterprise partners of each part: legal names, country, national identifier "
+    "(corporate number or enterprise/tax code), size class, contact, role, currency, letter.",
+    table=EnterprisePartner,
+    columns=(
+        _c("id", U, EnterprisePartner.id),
+        _c("part_id", U, EnterprisePartner.part_id),
+        _c("proposal_reference", T, _reference(_part_proposal(EnterprisePartner.part_id))),
+        _c(
+            "agency_code", T, _agency_code(_part(ProposalPart.agency_id, EnterprisePartner.part_id))
+        ),
+        _c("legal_name", T, EnterprisePartner.legal_name),
+        _c("legal_name_en", T, EnterprisePartner.legal_name_en),
+        _c("country", T, EnterprisePartner.country),
+        _c("identifier", T, EnterprisePartner.identifier),
+        _c("size_class", T, EnterprisePartner.size_class),
+        _c("contact_name", T, EnterprisePartner.contact_name),
+        _c("contact_email", T, EnterprisePartner.contact_email),
+        _c("role", T, EnterprisePartner.role),
+        _c("currency", T, EnterprisePartner.currency),
+        _c("letter_document_id", U, EnterprisePartner.letter_document_id),
+    ),
+    order=(EnterprisePartner.part_id, EnterprisePartner.created_at, EnterprisePartner.id),
+    date=_scalar(Proposal.submitted_at, Proposal.id, _part_proposal(EnterprisePartner.part_id)),
+    date_kind=DT,
+    call_id=_call_of_proposal(_part_proposal(EnterprisePartner.part_id)),
+    agency_id=_part(ProposalPart.agency_id, EnterprisePartner.part_id),
+    where=(_part_proposal(EnterprisePartner.part_id).in_(SUBMITTED_IDS),),
+)
+PARTNER_CONTRIBUTIONS = Dataset(
+    name="partner_contributions",
+    description="What each enterprise partner commits per project year, in cash or in kind, "
+    "in minor units of its own currency (never agency money).",
+    table=PartnerContribution,
+    columns=(
+        _c("partner_id", U, PartnerContribution.partner_id),
+        _c("proposal_reference", T, _reference(_part_proposal(_PARTNER_PART))),
+        _c("agency_code", T, _agency_code(_part(ProposalPart.agency_id, _PARTNER_PART))),
+        _c("year", I, PartnerContribution.year),
+        _c("kind", T, PartnerContribution.kind),
+        _c("amount", I, PartnerContribution.amount),
+        _c("currency", T, PartnerContribution.currency),
+    ),
+    order=(PartnerContribution.partner_id, PartnerContribution.year, PartnerContribution.kind),
+    date=_scalar(Proposal.submitted_at, Proposal.id, _part_proposal(_PARTNER_PART)),
+    date_kind=DT,
+    call_id=_call_of_proposal(_part_proposal(_PARTNER_PART)),
+    agency_id=_part(ProposalPart.agency_id, _PARTNER_PART),
+    where=(_part_proposal(_PARTNER_PART).in_(SUBMITTED_IDS),),
 )
 DOCUMENTS = Dataset(
     name="documents",
@@ -620,6 +676,8 @@ DATASETS: dict[str, Dataset] = {
         PARTS,
         MEMBERS,
         BUDGET_LINES,
+        PARTNERS,
+        PARTNER_CONTRIBUTIONS,
         DOCUMENTS,
         CONFLICTS,
         ASSIGNMENTS,

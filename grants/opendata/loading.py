@@ -7,18 +7,28 @@ import datetime
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from grants.db.models import Agency, Call, Grant, GrantSide, Proposal, ProposalPart, Tranche
+from grants.db.models import (
+    Agency,
+    Call,
+    EnterprisePartner,
+    Grant,
+    GrantSide,
+    PartnerContribution,
+    Proposal,
+    ProposalPart,
+    Tranche,
+)
 from grants.errors import FieldError, Invalid
 from grants.opendata.problems import REFUSED, UNKNOWN_AGENCY, UNKNOWN_CALL
 from grants.security.policy import OpenDataRequest
-from opendata import Org, Payment, Project, Share, TranchePlan
+from opendata import Org, Partner, Payment, Project, Share, TranchePlan
 from workflows.machines.tranche import TrancheState
 
 
@@ -136,6 +146,7 @@ async def load_projects(
             .where(ProposalPart.id.in_(part_ids))
         )
     }
+    partners = await _partners(session, part_ids)
     tranches: dict[uuid.UUID, list[Tranche]] = defaultdict(list)
     grant_ids = [row.Grant.id for row in rows]
     for tranche in await session.scalars(
@@ -145,12 +156,48 @@ async def load_projects(
     projects = []
     for row in rows:
         shares = [
-            _share(side, hosts[side.part_id], tranches[side.id], org_ids, agency_id)
+            replace(
+                _share(side, hosts[side.part_id], tranches[side.id], org_ids, agency_id),
+                partners=partners.get(side.part_id, ()),
+            )
             for side in row.Grant.sides
         ]
         if any(share.published for share in shares):
             projects.append(_project(row, shares, tranches))
     return projects
+
+
+ORG_ID_LISTS = {"JP": "JP-JCN"}
+"""The org-id.guide list of each country's enterprise identifiers (Japan's corporate numbers);
+a partner of another country is named without a reference."""
+
+
+async def _partners(
+    session: AsyncSession, part_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Partner, ...]]:
+    """Each part's enterprise partners as organisations, cash contributors marked (one
+    query)."""
+    cash = (
+        select(PartnerContribution.id)
+        .where(
+            PartnerContribution.partner_id == EnterprisePartner.id,
+            PartnerContribution.kind == "cash",
+            PartnerContribution.amount > 0,
+        )
+        .exists()
+    )
+    rows = await session.execute(
+        select(EnterprisePartner, cash.label("cash"))
+        .where(EnterprisePartner.part_id.in_(part_ids))
+        .order_by(EnterprisePartner.created_at, EnterprisePartner.id)
+    )
+    found: dict[uuid.UUID, list[Partner]] = defaultdict(list)
+    for partner, gives_cash in rows.tuples():
+        prefix = ORG_ID_LISTS.get(partner.country)
+        ref = f"{prefix}-{partner.identifier}" if prefix else ""
+        org = Org(ref, partner.legal_name_en, partner.country)
+        found[partner.part_id].append(Partner(org, bool(gives_cash)))
+    return {part: tuple(orgs) for part, orgs in found.items()}
 
 
 def _share(

@@ -14,18 +14,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.common.edits import apply_patch, merge_patch
 from grants.common.emails import normalise
-from grants.db.models import PartMember, Proposal, ProposalPart
+from grants.db.models import Call, PartMember, Proposal, ProposalPart
 from grants.errors import Conflict, FieldError, Invalid, NotFound
-from grants.proposals import access, invitations, schemas
+from grants.proposals import access, checks, invitations, schemas
 from grants.proposals.team import audit_change, find_part, lock_and_check
 from grants.security.principal import Principal
 from messages import define
 
-MEMBER_FIELDS = ("name", "email", "orcid", "erad_number", "role")
+MEMBER_FIELDS = ("name", "email", "orcid", "erad_number", "role", "based_in")
 REQUIRED = ("name", "email", "role")
 CO_INVESTIGATOR = "co_investigator"
 
@@ -39,6 +40,10 @@ ERAD_LISTED = define("member.erad_listed", "this e-Rad number is already on the 
 ALREADY_LISTED = define("member.already_listed", "This person is already on the proposal's team.")
 ADD_REFUSED = define("member.add_refused", "The member cannot be added.")
 UPDATE_REFUSED = define("member.update_refused", "The member cannot be changed.")
+ABROAD_NOT_ALLOWED = define(
+    "member.abroad_not_allowed",
+    "{agency} does not allow members based outside {country} on its part in this call",
+)
 PI_ROLE_FIXED = define("member.pi_role_fixed", "the PI's role does not change here")
 PI_EMAIL_FIXED = define("member.pi_email_fixed", "the PI's e-mail is their account's")
 PI_NOT_REMOVABLE = define(
@@ -61,6 +66,27 @@ def _erad_errors(part: ProposalPart, erad_number: str | None) -> list[FieldError
     if erad_number is not None and part.agency.country != "JP":
         return [FieldError("erad_number", ERAD_JAPAN_ONLY())]
     return []
+
+
+async def _call(session: AsyncSession, proposal: Proposal, call: Call | None) -> Call:
+    """The proposal's call (with its agencies' terms), loaded unless given."""
+    if call is not None:
+        return call
+    found = await session.scalar(select(Call).where(Call.id == proposal.call_id))
+    assert found is not None  # a foreign key guarantees it
+    return found
+
+
+def _abroad_errors(
+    part: ProposalPart, call: Call, based_in: str | None, sent: bool
+) -> list[FieldError]:
+    """A member based abroad only where the part's agency allows it in the call."""
+    if not sent or based_in is None or based_in == part.agency.country:
+        return []
+    if checks.terms_for(call, part).members_abroad_allowed:
+        return []
+    code, country = part.agency.code, part.agency.country
+    return [FieldError("based_in", ABROAD_NOT_ALLOWED(agency=code, country=country))]
 
 
 _IDENTIFIERS = {"email": EMAIL_LISTED, "orcid": ORCID_LISTED, "erad_number": ERAD_LISTED}
@@ -95,6 +121,7 @@ async def add_member(
     data: schemas.MemberCreate,
     *,
     base_url: str,
+    call: Call | None = None,
 ) -> PartMember:
     """List a person on the part's team, never linked to an account; a co-investigator is
     invited (mail queued, linking to `base_url`). Raises Forbidden, Invalid (e-Rad number off
@@ -103,6 +130,8 @@ async def add_member(
     access.require_part_editor(principal, part, proposal)
     email = normalise(str(data.email))
     errors = _erad_errors(part, data.erad_number)
+    if data.based_in is not None:
+        errors += _abroad_errors(part, await _call(session, proposal, call), data.based_in, True)
     if errors:
         raise Invalid(ADD_REFUSED(), errors=errors)
     _check_unlisted(
@@ -115,11 +144,16 @@ async def add_member(
         orcid=data.orcid,
         erad_number=data.erad_number,
         role=data.role,
+        based_in=data.based_in,
     )
     part.members.append(member)
     await session.flush()
     changes: dict[str, Any] = {"part": str(part.id), "member": str(member.id)}
-    changes |= {name: [None, getattr(member, name)] for name in MEMBER_FIELDS if name != "name"}
+    changes |= {
+        name: [None, getattr(member, name)]
+        for name in MEMBER_FIELDS
+        if name != "name" and (name != "based_in" or member.based_in)
+    }
     if member.role == CO_INVESTIGATOR:
         invited = await invitations.invite_member(
             session, principal, proposal, part, member, base_url=base_url
@@ -130,13 +164,18 @@ async def add_member(
 
 
 def _patch(
-    proposal: Proposal, part: ProposalPart, member: PartMember, data: schemas.MemberUpdate
+    proposal: Proposal,
+    call: Call,
+    part: ProposalPart,
+    member: PartMember,
+    data: schemas.MemberUpdate,
 ) -> dict[str, Any]:
     """The merge patch's values, checked: raises Invalid (a required field cleared, an e-Rad
     number off the Japanese side, the PI's role or e-mail) and Conflict (the e-mail, ORCID iD
     or e-Rad number is another member's on any part)."""
     sent = merge_patch(data, MEMBER_FIELDS, required=REQUIRED)
     errors = _erad_errors(part, sent.get("erad_number"))
+    errors += _abroad_errors(part, call, sent.get("based_in"), sent="based_in" in sent)
     if member.role == "pi":
         if "role" in sent:
             errors.append(FieldError("role", PI_ROLE_FIXED()))
@@ -159,6 +198,7 @@ async def update_member(
     data: schemas.MemberUpdate,
     *,
     base_url: str,
+    call: Call | None = None,
 ) -> PartMember:
     """Merge-patch a member's name, e-mail, ORCID iD, e-Rad number or role (a PI stays PI).
     A new e-mail or role voids the pending invitation and unlinks the account; a member who
@@ -166,7 +206,8 @@ async def update_member(
     Invalid (see `_patch`)."""
     access.require_part_editor(principal, part, proposal)
     await lock_and_check(session, member, data.version)
-    changes: dict[str, Any] = apply_patch(member, _patch(proposal, part, member, data))
+    terms_of = await _call(session, proposal, call)
+    changes: dict[str, Any] = apply_patch(member, _patch(proposal, terms_of, part, member, data))
     if {"email", "role"} & changes.keys():
         changes |= await _reinvite(session, principal, proposal, part, member, base_url)
     if changes:

@@ -77,13 +77,13 @@ class PartController(Controller):
         The part's own side of the consortium, while the proposal is a draft (409 otherwise).
         Others who see the proposal 403, anyone else 404. Audited.
         """
-        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
         part = team.find_part(proposal, part_id)
         base_url = settings.base_url
         member = await members.add_member(
-            db_session, principal, proposal, part, data, base_url=base_url
+            db_session, principal, proposal, part, data, base_url=base_url, call=call
         )
-        return views.member_view(member)
+        return views.member_view(member, part)
 
     @patch("/members/{member_id:uuid}", name="proposals:member-update")
     async def update_member(
@@ -101,13 +101,13 @@ class PartController(Controller):
         The part's own side of the consortium, while the proposal is a draft (409 otherwise, or
         when the version is stale). Audited.
         """
-        proposal, _, _ = await visible_proposal(db_session, principal, proposal_id)
+        proposal, call, _ = await visible_proposal(db_session, principal, proposal_id)
         part, member = members.find_member(proposal, part_id, member_id)
         base_url = settings.base_url
         await members.update_member(
-            db_session, principal, proposal, part, member, data, base_url=base_url
+            db_session, principal, proposal, part, member, data, base_url=base_url, call=call
         )
-        return views.member_view(member)
+        return views.member_view(member, part)
 
     @delete("/members/{member_id:uuid}", name="proposals:member-remove", status_code=204)
     async def remove_member(

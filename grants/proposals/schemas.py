@@ -48,7 +48,9 @@ InvitationRole = Literal["pi", "co_investigator"]
 
 
 class ProposalCreate(Input):
-    """A draft in an open call; the caller becomes PI of their own country's part."""
+    """A draft in an open call; the caller becomes PI of the part of their host institution's
+    country (`host_country`, else their account's country): a Vietnamese scientist at a
+    Japanese university is the JST side's PI."""
 
     model_config = examples(
         {
@@ -73,6 +75,16 @@ class ProposalCreate(Input):
     topic: str = Field(min_length=1, max_length=100)
     duration_years: Integer = Field(ge=1, le=50)
     planned_start: datetime.date
+    host_country: str | None = Field(
+        default=None,
+        description="ISO 3166 alpha-2 country of the caller's host institution: decides the "
+        "side they lead (their account's country when left out)",
+    )
+
+    @field_validator("host_country")
+    @classmethod
+    def _host_country(cls, value: str | None) -> str | None:
+        return codes.country(value) if value is not None else None
 
 
 class ProposalUpdate(Input):
@@ -120,6 +132,11 @@ class _Person(Input):
     def _orcid(cls, value: str | None) -> str | None:
         return codes.orcid(value) if value else None
 
+    @field_validator("based_in", check_fields=False)
+    @classmethod
+    def _based_in(cls, value: str | None) -> str | None:
+        return codes.country(value) if value is not None else None
+
 
 class MemberCreate(_Person):
     """A team member of the part; a `co_investigator` is invited by mail to join."""
@@ -139,6 +156,11 @@ class MemberCreate(_Person):
     orcid: str | None = None
     erad_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     role: Literal["member", "co_investigator"] = "member"
+    based_in: str | None = Field(
+        default=None,
+        description="ISO 3166 alpha-2 country of the member's host institution when it is not "
+        "the part's agency's (a scientist abroad, where the call's agency terms allow it)",
+    )
 
 
 class MemberUpdate(_Person):
@@ -151,6 +173,7 @@ class MemberUpdate(_Person):
     orcid: str | None = None
     erad_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     role: Literal["member", "co_investigator"] | None = None
+    based_in: str | None = None
 
 
 class BudgetLineIn(Input):
@@ -215,6 +238,8 @@ class Member(Output):
     email: str
     orcid: str | None
     erad_number: str | None
+    based_in: str | None = Field(description="the host institution's country when abroad")
+    abroad: bool = Field(description="based in another country than the part's agency's")
 
 
 class BudgetLine(Output):

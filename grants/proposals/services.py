@@ -45,6 +45,11 @@ COUNTRY_NOT_SET = define(
     "your account has no country: a proposal is drafted from the country of a co-funding agency "
     "of this call ({countries})",
 )
+HOST_NOT_COFUNDING = define(
+    "proposal.create.host_not_cofunding",
+    "your host institution's country ({country}) is not the country of a co-funding agency of "
+    "this call ({countries})",
+)
 CANNOT_DRAFT = define("proposal.create.refused", "The proposal cannot be drafted in this call.")
 CALL_NOT_ACCEPTING = define(
     "proposal.create.call_not_accepting", "The call does not accept proposals now."
@@ -93,11 +98,20 @@ def _call_field_errors(call: Call, topic: str | None, duration: int | None) -> l
     return errors
 
 
-def _own_terms(call: Call, user: User, errors: list[FieldError]) -> CallAgency | None:
-    """The call's terms for the agency of the user's country; else a `call_id` error."""
-    own = next((t for t in call.agencies if t.agency.country == user.country), None)
+def _own_terms(
+    call: Call, user: User, errors: list[FieldError], host_country: str | None = None
+) -> CallAgency | None:
+    """The call's terms for the agency of the country of the user's host institution (their
+    account's country unless `host_country` is given): a side follows where a scientist works,
+    not their nationality. Else a `host_country` (or `call_id`) error."""
+    country = host_country or user.country
+    own = next((t for t in call.agencies if t.agency.country == country), None)
     if own is None:
         countries = [t.agency.country for t in call.agencies]
+        if host_country:
+            reason = HOST_NOT_COFUNDING(country=host_country, countries=countries)
+            errors.insert(0, FieldError("host_country", reason))
+            return None
         reason = (
             COUNTRY_NOT_COFUNDING(country=user.country, countries=countries)
             if user.country
@@ -117,7 +131,7 @@ async def _creatable(
     user = await session.get(User, principal.user_id)
     assert user is not None  # the authenticated principal's account exists
     errors = _call_field_errors(call, data.topic, data.duration_years)
-    own = _own_terms(call, user, errors)
+    own = _own_terms(call, user, errors, data.host_country)
     if errors or own is None:
         raise Invalid(CANNOT_DRAFT(), errors=errors)
     reasons = accepting_submissions(call, utcnow(), call_zones(call))

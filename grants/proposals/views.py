@@ -7,9 +7,21 @@ from grants.proposals import checks, schemas
 from messages import render
 
 
-def member_view(member: PartMember) -> schemas.Member:
-    """A team member as the API shows it."""
-    return schemas.Member.model_validate(member)
+def member_view(member: PartMember, part: ProposalPart) -> schemas.Member:
+    """A team member as the API shows it; `abroad` when based outside the part's country."""
+    abroad = member.based_in is not None and member.based_in != part.agency.country
+    return schemas.Member(
+        id=member.id,
+        version=member.version,
+        user_id=member.user_id,
+        role=member.role,  # type: ignore[arg-type] # the CHECK holds it
+        name=member.name,
+        email=member.email,
+        orcid=member.orcid,
+        erad_number=member.erad_number,
+        based_in=member.based_in,
+        abroad=abroad,
+    )
 
 
 def budget_view(part: ProposalPart, call: Call, duration: int, locale: str) -> schemas.Budget:
@@ -43,7 +55,7 @@ def part_view(part: ProposalPart, call: Call, duration: int, locale: str) -> sch
         pi_user_id=part.pi_user_id,
         institution_ror=part.institution_ror,
         institution_name=part.institution_name,
-        members=[member_view(m) for m in part.members],
+        members=[member_view(m, part) for m in part.members],
         budget=budget_view(part, call, duration, locale),
     )
 

@@ -23,6 +23,7 @@ from grants.awards.schemas import DecisionData
 from grants.calls.zones import call_zones
 from grants.common.schemas import Input, examples
 from grants.db.models import Call, Proposal, ReviewAssignment
+from grants.partners import queries as partner_queries
 from grants.proposals import checks, queries, schemas
 from grants.proposals.access import visible_proposal
 from grants.proposals.services import detail, facts
@@ -104,7 +105,8 @@ async def _state_facts(
         present_kinds=await queries.document_kinds(session, proposal.id),
         pis_elsewhere=await queries.pis_elsewhere(session, proposal),
     )
-    return facts(call, problems=problems)
+    partners = await partner_queries.submission_problems(session, proposal, call, utcnow().date())
+    return facts(call, problems=(*problems, *partners))
 
 
 async def review_counts(session: AsyncSession, proposal: Proposal) -> tuple[int, int]:

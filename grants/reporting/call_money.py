@@ -16,6 +16,7 @@ from grants.awards.schemas import Amount
 from grants.calls.schemas import CofundingMode
 from grants.db.models import Call, CallAgency, Grant, GrantSide, Tranche
 from grants.fx.services import recorded_rates
+from grants.partners.money import call_enterprise
 from grants.reporting import schemas
 from grants.reporting.conversion import convert, figures_remaining
 from workflows.machines.tranche import TrancheState
@@ -86,6 +87,8 @@ async def call_money(
     rates recorded on or before `as_of` when a target is given. Changes nothing."""
     committed = await _committed(session, call)
     paid = await _paid(session, call)
+    funded = {agency: total for agency, (total, _) in committed.items()}
+    enterprise = await call_enterprise(session, call, funded, as_of)
     currencies = {t.currency for t in call.agencies}
     rates = await recorded_rates(session, currencies, target, as_of) if target else []
     agencies = []
@@ -111,6 +114,7 @@ async def call_money(
                 share_percent=terms.share_percent,
                 figures=figures,
                 converted=converted,
+                enterprise=enterprise[terms.agency_id],
             )
         )
     return schemas.CallMoney(

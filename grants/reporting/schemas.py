@@ -51,14 +51,33 @@ class Converted(Output):
     reason: Reason | None
 
 
+class EnterpriseMoney(Output):
+    """Enterprise partners' contributions beside an agency's funding, in the agency's currency:
+    `funding` (the agency's awarded totals), what the partners on its sides `committed` and
+    `actual`ly contributed (the latest financial statement of each year), converted with the
+    latest rate on or before the day where a partner contributes in another currency
+    (`unconverted` lists currencies without a rate: their amounts are left out). `leverage` =
+    committed ÷ funding, `actual_leverage` = actual ÷ funding, 4 decimals (null without
+    funding). Partners never receive agency money."""
+
+    funding: Amount
+    committed: Amount
+    actual: Amount
+    leverage: str | None = Field(examples=["0.2500"])
+    actual_leverage: str | None = Field(examples=["0.1000"])
+    unconverted: list[str]
+
+
 class AgencyMoney(Output):
-    """One co-funding agency's money in the call: in its own currency, and converted."""
+    """One co-funding agency's money in the call: in its own currency, and converted; its
+    enterprise partners' contributions beside it."""
 
     agency: str
     currency: str
     share_percent: int | None
     figures: MoneyFigures
     converted: Converted | None = Field(description="Null when no reporting currency is asked.")
+    enterprise: EnterpriseMoney
 
 
 class Consolidated(Output):

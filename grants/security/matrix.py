@@ -116,7 +116,7 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     # Exports: officers every dataset but the audit log (rows of the calls their agency
     # co-funds, FWO's included: its own draft call), auditors and admins all 19.
     ("GET", "/api/exports"): row(
-        403, jst=(200, 18), nafosted=(200, 18), fwo=(200, 18), auditor=(200, 19), admin=(200, 19)
+        403, jst=(200, 20), nafosted=(200, 20), fwo=(200, 20), auditor=(200, 21), admin=(200, 21)
     ),
     ("GET", "/api/exports/{file:str}"): row(
         403, jst=200, nafosted=200, fwo=200, auditor=200, admin=200
@@ -288,6 +288,21 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("PATCH", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"): row(
         404, researcher=409, jst=403, nafosted=403, auditor=403, admin=403
     ),
+    # Enterprise partners: read with the proposal, edited as its part (the part's own side).
+    ("GET", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners"): row(
+        200, outsider=404, bystander=404, fwo=404
+    ),
+    ("POST", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners"): row(
+        404, researcher=409, jst=403, nafosted=403, auditor=403, admin=403
+    ),
+    (
+        "PATCH",
+        "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners/{partner_id:uuid}",
+    ): row(404, researcher=409, jst=403, nafosted=403, auditor=403, admin=403),
+    (
+        "DELETE",
+        "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners/{partner_id:uuid}",
+    ): row(404, researcher=409, jst=403, nafosted=403, auditor=403, admin=403),
     # Invitations: only the invitee (the outsider, as a co-investigator of A's draft).
     ("POST", "/api/invitations/{invitation_id:uuid}/accept"): row(404, outsider=200),
     ("GET", "/api/invitations"): row((200, 0), outsider=(200, 1)),

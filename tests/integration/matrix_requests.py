@@ -18,6 +18,7 @@ from tests.factories import RUBRIC
 from tests.factories_calls import call_body
 from tests.factories_documents import PDF
 from tests.factories_matrix import MatrixWorld
+from tests.factories_partners import partner_body
 from transparency import COSIGNATURE_V1, EMPTY_ROOT, Checkpoint, Note, SignerKey, cosign
 
 Body = Callable[[MatrixWorld], Any]
@@ -41,6 +42,7 @@ PARAMS = {
     "proposal_id": "proposal",
     "part_id": "part",
     "member_id": "member",
+    "partner_id": "partner",
     "document_id": "document",
     "invitation_id": "invitation",
     "user_id": "user:outsider",
@@ -326,6 +328,18 @@ REQUESTS: dict[tuple[str, str], Req] = {
     ("PATCH", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}"): Req(
         json=versioned("part", institution_name="Kyoto University")
     ),
+    ("GET", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners"): Req(),
+    ("POST", "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners"): Req(
+        json=lambda w: partner_body()
+    ),
+    (
+        "PATCH",
+        "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners/{partner_id:uuid}",
+    ): Req(json=versioned("partner", size_class="large")),
+    (
+        "DELETE",
+        "/api/proposals/{proposal_id:uuid}/parts/{part_id:uuid}/partners/{partner_id:uuid}",
+    ): Req(query={"version": "1"}),
     ("POST", "/api/invitations/{invitation_id:uuid}/accept"): Req(json=lambda w: {}),
     ("GET", "/api/invitations"): Req(),
     ("GET", "/api/proposals/{proposal_id:uuid}/documents/{document_id:uuid}/content"): Req(),

@@ -70,7 +70,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         "kind": "audit_pack",
         "state": "queued",
         "filters": {**filters, "tree_size": 6},
-        "progress": {"done": 0, "total": 22},
+        "progress": {"done": 0, "total": 24},
         "error": None,
     }
     await jobs.drain()
@@ -79,7 +79,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         "kind": "audit_pack",
         "state": "done",
         "filters": {**filters, "tree_size": 6},
-        "progress": {"done": 22, "total": 22},
+        "progress": {"done": 24, "total": 24},
         "error": None,
     }
     assert polled.json()["download"] == f"/api/exports/jobs/{created['id']}/download"
@@ -90,7 +90,7 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
     report = verify_pack(path, [log_key.verifier(settings)])
 
     assert [str(p) for p in report.problems] == []
-    assert (report.events, report.documents, report.files) == (6, 1, 23)
+    assert (report.events, report.documents, report.files) == (6, 1, 25)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         assert archive.read(f"documents/{world.document.id}") == DOCUMENT
@@ -107,6 +107,8 @@ async def test_an_auditor_requests_polls_and_downloads_a_pack_that_verifies(
         ("datasets/parts.csv", 2),
         ("datasets/members.csv", 2),
         ("datasets/budget_lines.csv", 0),
+        ("datasets/partners.csv", 0),
+        ("datasets/partner_contributions.csv", 0),
         ("datasets/documents.csv", 1),
         ("datasets/conflicts.csv", 0),
         ("datasets/assignments.csv", 0),

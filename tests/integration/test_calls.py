@@ -41,6 +41,9 @@ async def test_create_call_with_every_field(client: Client, db: AsyncSession) ->
         "max_indirect_percent": 10,
         "pi_once_per_call": False,
         "share_percent": None,
+        "partner_required": False,
+        "min_matching_percent": None,
+        "members_abroad_allowed": False,
     }
     assert body["agencies"][0]["cap_per_year_text"] == "¥15,000,000"
     event = await db.scalar(select(AuditEvent).where(AuditEvent.action == "call.create"))

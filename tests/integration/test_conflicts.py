@@ -333,6 +333,7 @@ def test_find_conflicts_lets_ror_decide_when_both_sides_have_one() -> None:
         institution_name="University of Tokyo",
         pi_user_id=None,
         members=[],
+        partners=[],
     )
     proposal = SimpleNamespace(id=uuid.uuid4(), parts=[part, part])
     other_ror = Candidate(uuid.uuid4(), "a@example.jp", None, "02kpeqv85", "tokyo")

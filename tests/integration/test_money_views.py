@@ -96,6 +96,19 @@ NAFOSTED_FIGURES = {
 }
 
 
+def no_partners(funding: dict[str, Any]) -> dict[str, Any]:
+    """An agency's enterprise figures without partners: its funding beside nothing."""
+    nothing = {"amount": 0, "currency": funding["currency"]}
+    return {
+        "funding": funding,
+        "committed": nothing,
+        "actual": nothing,
+        "leverage": "0.0000",
+        "actual_leverage": "0.0000",
+        "unconverted": [],
+    }
+
+
 async def test_a_calls_money_is_converted_with_the_rate_day_and_source(
     client: Client, db: AsyncSession
 ) -> None:
@@ -142,6 +155,7 @@ async def test_a_calls_money_is_converted_with_the_rate_day_and_source(
                         },
                         "reason": None,
                     },
+                    "enterprise": no_partners(JST_FIGURES["committed"]),
                 },
                 {
                     "agency": "NAFOSTED",
@@ -168,6 +182,7 @@ async def test_a_calls_money_is_converted_with_the_rate_day_and_source(
                         },
                         "reason": None,
                     },
+                    "enterprise": no_partners(NAFOSTED_FIGURES["committed"]),
                 },
             ],
             "consolidated": {
@@ -327,7 +342,7 @@ async def test_a_calls_money_reads_in_constant_queries(
         await with_tranches(db, panel, await make_grant(db, panel, proposal))
     many = await counted()
 
-    n = queries_on(backend, 11)
+    n = queries_on(backend, 13)  # two of them the enterprise contributions, committed and actual
     assert (one, many) == ((n, 1), (n, 4))
 
 

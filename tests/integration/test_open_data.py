@@ -378,6 +378,6 @@ async def test_the_export_reads_with_the_same_queries_for_one_grant_and_for_thre
     three = await counted()
 
     assert (one[1], three[1]) == (2, 6)
-    # the principal, the grants with their sides and agencies, the hosts, the tranches and
-    # the audit append's own reads
-    assert (one[0], three[0]) == (8, 8)
+    # the principal, the grants with their sides and agencies, the hosts, the enterprise
+    # partners, the tranches and the audit append's own reads
+    assert (one[0], three[0]) == (9, 9)

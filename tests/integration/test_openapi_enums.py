@@ -37,6 +37,7 @@ CONFLICT_SOURCES = [
     "coauthor",
     "excluded_by_applicants",
     "declared_by_reviewer",
+    "enterprise_partner",
 ]
 
 # (schema, property) → (values, nullable)
@@ -117,7 +118,15 @@ ENUM_NAMES = {
 }
 # Where one of those names holds free text: an exchange rate's `source` is whoever published
 # it (a central bank, a data vendor), not a vocabulary of ours.
-FREE_TEXT = {"FxRate.source", "FxRateCreate.source", "RateUsed.source"}
+FREE_TEXT = {
+    "FxRate.source",
+    "FxRateCreate.source",
+    "RateUsed.source",
+    # an enterprise partner's role in the project, in its own words
+    "Partner.role",
+    "PartnerCreate.role",
+    "PartnerUpdate.role",
+}
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

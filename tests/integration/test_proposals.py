@@ -400,6 +400,8 @@ async def test_members_add_edit_remove_with_orcid_and_erad(
         "email": "co.i@example.jp",
         "orcid": VALID_ORCID,
         "erad_number": "12345678",
+        "based_in": None,
+        "abroad": False,
     }
     assert demoted.json() == {**added.json(), "version": 2, "role": "member"}
     assert removed.status_code == 204
@@ -449,6 +451,8 @@ async def test_member_patch_null_clears_optional_and_refuses_required(
         "email": member.email,
         "orcid": None,
         "erad_number": "12345678",
+        "based_in": None,
+        "abroad": False,
     }
     assert await audit_count(db) == before + 1
 

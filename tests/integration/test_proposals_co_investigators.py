@@ -100,6 +100,8 @@ async def test_add_member_answers_alike_whether_or_not_the_email_has_an_account(
             "name": "Co I",
             "orcid": None,
             "erad_number": None,
+            "based_in": None,
+            "abroad": False,
         },
     )
     mails = (await db.execute(select(OutboxMessage.recipient, OutboxMessage.subject))).all()

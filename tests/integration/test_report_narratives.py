@@ -138,6 +138,7 @@ async def test_a_pi_uploads_the_narrative_submits_and_both_agencies_accept(
                 {"category": "indirect", **yen(1_500_000, 0)},
             ],
             "total": yen(6_500_000, 4_800_000),
+            "contributions": [],
         },
     )
     assert (requested.status_code, requested.json()["state"]) == (200, "requested")

@@ -72,6 +72,7 @@ def expected(body: dict[str, Any], grant: Grant, panel: Panel, version: int) -> 
             {"category": "indirect", **figures(1_500_000, 0)},
         ],
         "total": figures(6_500_000, 5_100_000),
+        "contributions": [],
     }
 
 

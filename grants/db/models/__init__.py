@@ -16,6 +16,7 @@ from grants.db.models.awards import ApprovedBudgetLine, Grant, GrantBudgetLine, 
 from grants.db.models.calls import Call, CallAgency
 from grants.db.models.export_jobs import ExportJob
 from grants.db.models.fx import FxRate, GrantSideShare
+from grants.db.models.partners import EnterprisePartner, PartnerActual, PartnerContribution
 from grants.db.models.proposals import (
     BudgetLine,
     Document,
@@ -60,6 +61,7 @@ __all__ = [
     "Conflict",
     "Cosignature",
     "Document",
+    "EnterprisePartner",
     "ExportJob",
     "FinancialStatement",
     "FinancialStatementLine",
@@ -75,6 +77,8 @@ __all__ = [
     "MidtermGate",
     "OutboxMessage",
     "PartMember",
+    "PartnerActual",
+    "PartnerContribution",
     "ProgressReport",
     "Proposal",
     "ProposalExclusion",

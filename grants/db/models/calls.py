@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -86,6 +87,10 @@ class CallAgency(UUIDv7AuditBase):
         CheckConstraint(
             "share_percent IS NULL OR share_percent BETWEEN 1 AND 99", name="share_range"
         ),
+        CheckConstraint(
+            "min_matching_percent IS NULL OR min_matching_percent BETWEEN 1 AND 1000",
+            name="matching_percent_range",
+        ),
     )
 
     call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
@@ -98,6 +103,14 @@ class CallAgency(UUIDv7AuditBase):
     max_indirect_percent: Mapped[int] = mapped_column(Integer, default=30)
     pi_once_per_call: Mapped[bool] = mapped_column(Boolean, default=True)
     share_percent: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Enterprise partners (grants.partners): at least one on this agency's part, a minimum
+    # committed contribution as a percentage of what the agency funds (matching funds), and
+    # whether this agency's part may list members based abroad.
+    partner_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    min_matching_percent: Mapped[int | None] = mapped_column(Integer, default=None)
+    members_abroad_allowed: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     call: Mapped[Call] = relationship(back_populates="agencies", lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="selectin")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.db.models.agencies import Agency
 from grants.db.models.calls import Call
+from grants.db.models.partners import EnterprisePartner
 from workflows.machines.proposal import ProposalState
 
 BUDGET_CATEGORIES = ("personnel", "equipment", "consumables", "travel", "other", "indirect")
@@ -97,6 +98,10 @@ class ProposalPart(UUIDv7AuditBase):
         cascade="all, delete-orphan",
         order_by="(BudgetLine.year, BudgetLine.category)",
     )
+    # Loaded explicitly where read (grants.partners.queries.load_partners).
+    partners: Mapped[list[EnterprisePartner]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="EnterprisePartner.created_at"
+    )
 
 
 class PartMember(UUIDv7AuditBase):
@@ -117,6 +122,9 @@ class PartMember(UUIDv7AuditBase):
     email: Mapped[str] = mapped_column(String(320))
     orcid: Mapped[str | None] = mapped_column(String(19), default=None)
     erad_number: Mapped[str | None] = mapped_column(String(8), default=None)
+    # The country (ISO 3166 alpha-2) of the member's host institution when it is not the
+    # part's agency's: a scientist abroad (allowed where the call's agency terms say so).
+    based_in: Mapped[str | None] = mapped_column(String(2), default=None)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form

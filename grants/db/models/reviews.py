@@ -48,6 +48,11 @@ class ReviewerProfile(UUIDv7AuditBase):
     institution_name: Mapped[str | None] = mapped_column(String(300), default=None)
     country: Mapped[str] = mapped_column(String(2))
     orcid: Mapped[str | None] = mapped_column(String(19), default=None)
+    # Enterprises the reviewer works for or holds an interest in:
+    # `[{"country", "identifier", "relation": "employee" | "interest", "name"}]`.
+    enterprise_interests: Mapped[list[dict[str, Any]]] = mapped_column(
+        JsonB, default=list, server_default="[]"
+    )
     load_cap: Mapped[int] = mapped_column(Integer, default=8)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

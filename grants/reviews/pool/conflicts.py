@@ -9,6 +9,8 @@ A pair (proposal, reviewer) is checked for every proposal of the call that reach
 - `consortium_member`: the reviewer is a part's PI or a team member who accepted their
   invitation (same user id); an e-mail merely listed on a team does not count.
 - `excluded_by_applicants`: a ProposalExclusion names the reviewer by email or ORCID iD.
+- `enterprise_partner`: the reviewer works for, or declared an interest in, an enterprise
+  partner of a part (same country and national identifier).
 - `coauthor` and `declared_by_reviewer` come from the reviewer's own declarations
   (grants/reviews/pool/decisions.py), never from detection.
 
@@ -40,6 +42,7 @@ from grants.db.models import (
     User,
 )
 from grants.db.models.reviews import ConflictStatus
+from grants.partners.queries import load_partners
 from grants.reviews.pool import schemas
 from grants.reviews.pool.matching import Candidate, Finding, find_conflicts, normalize_institution
 from grants.reviews.pool.reasons import stored
@@ -71,6 +74,9 @@ async def _candidates(session: AsyncSession, call: Call) -> list[Candidate]:
             p.orcid,
             p.institution_ror,
             normalize_institution(p.institution_name),
+            tuple(
+                (i["country"], i["identifier"], i["relation"]) for i in p.enterprise_interests or []
+            ),
         )
         for p, email in rows.tuples()
     ]
@@ -92,6 +98,7 @@ async def detect_conflicts(
         )
     )
     ids = [p.id for p in proposals]
+    await load_partners(session, *proposals)
     reviewers = await _candidates(session, call)
     exclusions: dict[uuid.UUID, list[ProposalExclusion]] = {}
     for row in await session.scalars(

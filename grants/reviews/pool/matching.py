@@ -42,6 +42,8 @@ class Candidate:
     orcid: str | None
     ror: str | None
     institution: str
+    # (country, identifier, relation) of each enterprise the reviewer declared.
+    enterprises: tuple[tuple[str, str, str], ...] = ()
 
 
 # Each detected conflict's reason; stored with the conflict (code and parameters, plain text
@@ -54,6 +56,17 @@ SAME_NAME = define(
     "conflict.same_institution.name",
     "Same institution as the {agency} part ({institution}): same normalized name.",
 )
+ENTERPRISE = {
+    "employee": define(
+        "conflict.enterprise.employee",
+        "The reviewer works for {partner}, an enterprise partner of the {agency} part.",
+    ),
+    "interest": define(
+        "conflict.enterprise.interest",
+        "The reviewer declared an interest in {partner}, an enterprise partner of the {agency} "
+        "part.",
+    ),
+}
 IS_PI = define("conflict.consortium.pi", "The reviewer is the PI of the {agency} part.")
 ON_TEAM = define("conflict.consortium.member", "The reviewer is on the {agency} team ({role}).")
 _EXCLUDED = {
@@ -90,6 +103,7 @@ class ReviewerIndex:
         self.by_name: dict[str, list[Candidate]] = defaultdict(list)
         self.by_email: dict[str, list[Candidate]] = defaultdict(list)
         self.by_orcid: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_enterprise: dict[tuple[str, str], list[tuple[Candidate, str]]] = defaultdict(list)
         self.by_id = {r.user_id: r for r in reviewers}
         for r in reviewers:
             if r.ror:
@@ -99,6 +113,8 @@ class ReviewerIndex:
             self.by_email[r.email].append(r)
             if r.orcid:
                 self.by_orcid[r.orcid].append(r)
+            for country, identifier, relation in r.enterprises:
+                self.by_enterprise[(country, identifier)].append((r, relation))
 
     def same_institution(self, ror: str | None, name: str | None) -> list[Candidate]:
         """ROR equality when both sides have one; otherwise normalized name equality."""
@@ -115,7 +131,8 @@ def find_conflicts(
     """Every detected (pair, source) with its reason, at most one per pair and source.
 
     `proposals` carry `parts` (with `agency.code`, `institution_ror`, `institution_name`,
-    `pi_user_id` and `members`); `exclusions` maps a proposal id to its ProposalExclusion rows.
+    `pi_user_id`, `members` and `partners`); `exclusions` maps a proposal id to its
+    ProposalExclusion rows.
     """
     index = ReviewerIndex(reviewers)
     for proposal in proposals:
@@ -146,6 +163,10 @@ def _matches(
             if member.user_id in index.by_id:
                 reason = ON_TEAM(agency=code, role=member.role)
                 yield index.by_id[member.user_id], "consortium_member", reason
+        for partner in part.partners:
+            for r, relation in index.by_enterprise.get((partner.country, partner.identifier), []):
+                reason = ENTERPRISE[relation](partner=partner.legal_name_en, agency=code)
+                yield r, "enterprise_partner", reason
     for row in exclusions:
         for how, found in (
             ("email", index.by_email.get(normalise(row.email), []) if row.email else []),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from grants.audit.chain import append
 from grants.common.actors import Actor
-from grants.common.edits import apply_changes, check_version
+from grants.common.edits import apply_changes, apply_values, check_version
 from grants.common.emails import normalise
 from grants.common.pagination import Window
 from grants.db.models import Agency, ReviewerPool, ReviewerProfile, User, UserRole
@@ -57,8 +57,15 @@ def profile_view(profile: ReviewerProfile, user: User) -> schemas.ReviewerProfil
         orcid=profile.orcid,
         load_cap=profile.load_cap,
         pools=pool_codes(profile),
+        enterprise_interests=list(profile.enterprise_interests or []),
         version=profile.version,
     )
+
+
+def _interests_of(data: Any) -> list[dict[str, Any]] | None:
+    """The declared enterprise interests of a request as stored (None: not sent)."""
+    sent = getattr(data, "enterprise_interests", None)
+    return None if sent is None else [i.model_dump() for i in sent]
 
 
 def pool_codes(profile: ReviewerProfile) -> list[str]:
@@ -104,7 +111,9 @@ def grant_reviewer_role(user: User) -> bool:
 def new_profile(user: User, data: Any, agencies: Sequence[Agency]) -> ReviewerProfile:
     """A profile for `user` built from a create body or an import row (not yet added)."""
     profile = ReviewerProfile(
-        user_id=user.id, **{name: getattr(data, name) for name in PROFILE_FIELDS}
+        user_id=user.id,
+        enterprise_interests=_interests_of(data) or [],
+        **{name: getattr(data, name) for name in PROFILE_FIELDS},
     )
     profile.pools = [ReviewerPool(agency_id=a.id, agency=a) for a in agencies]
     return profile
@@ -132,6 +141,8 @@ async def create_profile(
     await session.flush()
     changes: dict[str, Any] = {n: [None, getattr(profile, n)] for n in PROFILE_FIELDS}
     changes["pools"] = [None, pool_codes(profile)]
+    if profile.enterprise_interests:
+        changes["enterprise_interests"] = [None, profile.enterprise_interests]
     changes["role_added"] = role_added
     await append(
         session,
@@ -170,6 +181,7 @@ async def update_profile(
         profile.updated_at = datetime.datetime.now(datetime.UTC)  # dirty row: bumps `version`
     fields = [n for n in PROFILE_FIELDS if n in type(data).model_fields]
     changes.update(apply_changes(profile, data, fields))
+    changes.update(apply_values(profile, {"enterprise_interests": _interests_of(data)}))
     if changes:
         await session.flush()
         await append(

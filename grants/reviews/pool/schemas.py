@@ -6,12 +6,14 @@ import datetime
 import uuid
 from typing import Any, Literal, get_args
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, field_validator, model_validator
 
 from grants.common import codes
 from grants.common.schemas import Input, Integer, Output, examples
 from grants.common.texts import Stored
 from grants.db.models.reviews import ConflictStatus
+from grants.partners import identifiers
+from messages import MessageError
 from workflows.machines.call_service import ServiceState
 
 BidLevel = Literal["eager", "willing", "not_willing", "conflict"]
@@ -22,6 +24,7 @@ ConflictSource = Literal[
     "coauthor",
     "excluded_by_applicants",
     "declared_by_reviewer",
+    "enterprise_partner",
 ]
 CONFLICT_SOURCES: tuple[str, ...] = get_args(ConflictSource)
 Keywords = list[str]
@@ -51,6 +54,39 @@ class _Codes(Input):
         return sorted({code.strip().upper() for code in value}) if value is not None else None
 
 
+class EnterpriseInterest(Input):
+    """An enterprise the reviewer works for (`employee`) or holds an interest in (`interest`:
+    shares, a board seat, consulting), by its national identifier (Japan's corporate number,
+    Vietnam's enterprise/tax code, checked with its check digit): a proposal with that
+    enterprise as a partner is conflicted for the reviewer."""
+
+    model_config = examples(
+        {
+            "country": "JP",
+            "identifier": "5-8356-7825-6246",
+            "relation": "employee",
+            "name": "Sakura Semiconductor Co., Ltd.",
+        }
+    )
+
+    country: str = Field(min_length=2, max_length=2)
+    identifier: str = Field(min_length=1, max_length=40)
+    relation: Literal["employee", "interest"]
+    name: str = Field(min_length=1, max_length=300)
+
+    @model_validator(mode="after")
+    def _checked(self) -> EnterpriseInterest:
+        country = codes.country(self.country)
+        compact, reason = identifiers.check_identifier(country, self.identifier)
+        if reason is not None:
+            raise MessageError(reason)
+        self.country, self.identifier = country, str(compact)
+        return self
+
+
+Interests = list[EnterpriseInterest]
+
+
 class ReviewerProfileCreate(_Codes):
     email: EmailStr
     expertise: str = Field(min_length=1, max_length=20_000)
@@ -61,6 +97,7 @@ class ReviewerProfileCreate(_Codes):
     orcid: str | None = None
     load_cap: Integer = Field(default=8, ge=0, le=50)
     pools: list[str] = Field(min_length=1, description="agency codes, e.g. JST")
+    enterprise_interests: Interests = Field(default_factory=list, max_length=50)
 
 
 class ReviewerProfileUpdate(_Codes):
@@ -75,11 +112,13 @@ class ReviewerProfileUpdate(_Codes):
     orcid: str | None = None
     load_cap: Integer | None = Field(default=None, ge=0, le=50)
     pools: list[str] | None = Field(default=None, min_length=1)
+    enterprise_interests: Interests | None = Field(default=None, max_length=50)
 
 
 class OwnProfileUpdate(_Codes):
     """What a reviewer edits on their own profile: expertise, keywords, host institution (ROR
-    id and name), ORCID iD and country; a field left out (or null) stays as it is."""
+    id and name), ORCID iD, country and declared enterprise interests (the list is replaced);
+    a field left out (or null) stays as it is."""
 
     version: Integer = Field(ge=1)
     expertise: str | None = Field(default=None, min_length=1, max_length=20_000)
@@ -88,6 +127,7 @@ class OwnProfileUpdate(_Codes):
     institution_name: str | None = Field(default=None, max_length=300)
     country: str | None = None
     orcid: str | None = None
+    enterprise_interests: Interests | None = Field(default=None, max_length=50)
 
 
 class ReviewerProfile(Output):
@@ -102,6 +142,7 @@ class ReviewerProfile(Output):
     orcid: str | None
     load_cap: int
     pools: list[str]
+    enterprise_interests: list[dict[str, Any]]
     version: int
 
 

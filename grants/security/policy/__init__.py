@@ -17,8 +17,9 @@ same: every call to auditors and admins, else the calls past their draft plus th
 own agency co-funds.
 
 **Sovereignty over a call's terms.** An officer changes only their own agency's entry in the
-call's `agencies` (currency, caps, envelope, indirect-cost limit, PI-once rule); another
-agency's entry must come back unchanged, and nobody removes another co-funding agency. What
+call's `agencies` (currency, caps, envelope, indirect-cost limit, PI-once rule, its
+enterprise-partner rules and members abroad); another agency's entry must come back unchanged,
+and nobody removes another co-funding agency. What
 both share (texts, dates, rubric, document kinds, durations, topics, modes, a `shared` call's
 split) any co-funding officer edits while the call is a draft.
 
@@ -209,6 +210,7 @@ from grants.security.policy.proposals import (
     hidden_fields,
     list_row_roles,
     part_edit_decision,
+    partner_contact_shown,
     proposal_list_scope,
     proposal_roles,
 )
@@ -357,6 +359,7 @@ __all__ = [
     "open_data_decision",
     "oversees_pool",
     "part_edit_decision",
+    "partner_contact_shown",
     "peer_pools",
     "pool_agencies_visible",
     "pool_decision",

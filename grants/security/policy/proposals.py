@@ -105,6 +105,12 @@ def hidden_fields(roles: frozenset[str]) -> frozenset[str]:
     return frozenset(hidden)
 
 
+def partner_contact_shown(roles: frozenset[str]) -> bool:
+    """An enterprise partner's contact person is for the consortium and oversight roles (the
+    co-funding officers among them); an assigned reviewer reads the partner without it."""
+    return bool(roles & (CONSORTIUM | OVERSIGHT))
+
+
 def proposal_roles(
     principal: Principal,
     relation: frozenset[str],

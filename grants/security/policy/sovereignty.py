@@ -19,6 +19,9 @@ AGENCY_ENTRY_FIELDS = (
     "envelope",
     "max_indirect_percent",
     "pi_once_per_call",
+    "partner_required",
+    "min_matching_percent",
+    "members_abroad_allowed",
 )
 """The fields of a call's agency entry that belong to that agency alone."""
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from lxml import etree
 
-from opendata import Payment, iati_xml
+from opendata import Org, Partner, Payment, iati_xml
 from tests.unit.opendata.schemas import xsd_errors
 from tests.unit.opendata.world import jst_share, nafosted_share, project
 
@@ -192,3 +192,27 @@ def test_an_unpublished_share_has_no_activity_but_is_related() -> None:
     assert [r.get("ref") for r in only.findall("related-activity")] == [
         "VN-COA-0100000001-JV-2026-0001-NAFOSTED"
     ]
+
+
+def test_enterprise_partners_are_private_sector_participating_orgs() -> None:
+    sakura = Partner(Org("JP-JCN-5835678256246", "Sakura Semiconductor Co., Ltd.", "JP"), True)
+    song_hong = Partner(Org("", "Song Hong Microchip JSC", "VN"), False)
+    shares = (
+        replace(jst_share(), partners=(sakura,)),
+        replace(nafosted_share(), partners=(song_hong,)),
+    )
+    xml = iati_xml([project(shares=shares)], generated=GENERATED, today=TODAY)
+
+    orgs = [
+        [
+            (o.get("ref"), o.get("type"), o.get("role"), o.findtext("narrative"))
+            for o in a.findall("participating-org")
+            if o.get("type") == "70"
+        ]
+        for a in etree.fromstring(xml).findall("iati-activity")
+    ]
+    assert orgs == [
+        [("JP-JCN-5835678256246", "70", "1", "Sakura Semiconductor Co., Ltd.")],
+        [(None, "70", "4", "Song Hong Microchip JSC")],
+    ]
+    assert xsd_errors(xml) == []

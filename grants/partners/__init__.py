@@ -1,0 +1,1 @@
+"""Enterprise partners on a proposal's part: identifiers, commitments, matching funds."""
