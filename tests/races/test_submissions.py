@@ -6,16 +6,14 @@ These tests commit for real, so they run in a PostgreSQL database of their own.
 
 from __future__ import annotations
 
-import asyncio
-
-import httpx
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from grants.audit import chain
 from grants.db.models import BudgetLine, Call, Proposal, ProposalPart
 from tests.factories import bearer, make_proposal, make_user
 from tests.factories_proposals import add_co_investigator, make_world, problem_of, ready_proposal
+from tests.races.arena import Arena, Shot, post
 
 READY = 12
 INCOMPLETE = 3
@@ -38,34 +36,27 @@ async def _arrange(engine: AsyncEngine) -> list[tuple[str, dict[str, str]]]:
     return submissions
 
 
-async def test_concurrent_submissions_get_gap_free_numbers(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    submissions = await _arrange(committed_engine)
+async def test_concurrent_submissions_get_gap_free_numbers(arena: Arena) -> None:
+    submissions = await _arrange(arena.engine)
 
-    responses = await asyncio.gather(
-        *[
-            http.post(f"/api/proposals/{pid}/events/submit", headers=h, json={"version": 1})
-            for pid, h in submissions
-        ]
+    responses = await arena.race(
+        [post(f"/api/proposals/{pid}/events/submit", h, {"version": 1}) for pid, h in submissions]
     )
 
     assert sorted(r.status_code for r in responses) == [200] * READY + [409] * INCOMPLETE
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         rows = (await session.execute(select(Proposal.number, Proposal.reference))).all()
         last = await session.scalar(select(Call.last_proposal_number))
         intact = (await chain.verify(session)).intact
     numbered = sorted((n, r) for n, r in rows if n is not None)
     assert numbered == [(n, f"JV-2026-{n:04d}") for n in range(1, READY + 1)]
     assert (last, intact) == (READY, True)
+    await arena.check()
 
 
-async def test_same_pi_racing_in_two_proposals_only_one_submits(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
+async def test_same_pi_racing_in_two_proposals_only_one_submits(arena: Arena) -> None:
     async with (
-        async_sessionmaker(committed_engine, expire_on_commit=False)() as session,
-        session.begin(),
+        arena.arrange() as session,
     ):
         world = await make_world(session)
         proposals = [
@@ -77,9 +68,9 @@ async def test_same_pi_racing_in_two_proposals_only_one_submits(
         # A token per request: requests sharing a token would queue on its row.
         tokens = [await bearer(session, world.jp_pi) for _ in proposals]
 
-    responses = await asyncio.gather(
-        *[
-            http.post(f"/api/proposals/{p.id}/events/submit", headers=h, json={"version": 1})
+    responses = await arena.race(
+        [
+            post(f"/api/proposals/{p.id}/events/submit", h, {"version": 1})
             for p, h in zip(proposals, tokens, strict=True)
         ]
     )
@@ -100,16 +91,14 @@ async def test_same_pi_racing_in_two_proposals_only_one_submits(
         ]
         * 3
     )
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         assert await session.scalar(select(Call.last_proposal_number)) == 1
+    await arena.check()
 
 
-async def test_two_budget_replacements_from_one_version_exactly_one_wins(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
+async def test_two_budget_replacements_from_one_version_exactly_one_wins(arena: Arena) -> None:
     async with (
-        async_sessionmaker(committed_engine, expire_on_commit=False)() as session,
-        session.begin(),
+        arena.arrange() as session,
     ):
         world = await make_world(session)
         proposal = await make_proposal(session, world.call, {world.jst.id: world.jp_pi})
@@ -123,9 +112,9 @@ async def test_two_budget_replacements_from_one_version_exactly_one_wins(
         [{"year": 1, "category": "travel", "amount": 200, "currency": "JPY"}],
     ]
 
-    responses = await asyncio.gather(
-        *[
-            http.put(url, headers=h, json={"version": 1, "lines": body})
+    responses = await arena.race(
+        [
+            Shot("PUT", url, h, {"version": 1, "lines": body})
             for h, body in zip(tokens, lines, strict=True)
         ]
     )
@@ -141,7 +130,7 @@ async def test_two_budget_replacements_from_one_version_exactly_one_wins(
         "code": "edit.stale_version",
         "params": {"seen": 1, "current": 2},
     }
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         stored = (
             await session.execute(
                 select(BudgetLine.year, BudgetLine.category, BudgetLine.amount, BudgetLine.currency)
@@ -155,3 +144,4 @@ async def test_two_budget_replacements_from_one_version_exactly_one_wins(
         dict(zip(("year", "category", "amount", "currency"), r, strict=True)) for r in stored
     ] == (lines[won])
     assert (version, intact) == (2, True)
+    await arena.check()
