@@ -72,7 +72,15 @@ async def test_both_agencies_find_their_parts_eligible_at_once(arena: Arena) -> 
             jp = await make_user(s, "researcher", country="JP")
             vn = await make_user(s, "researcher", country="VN")
             proposals.append(
-                await ready_proposal(s, world, jp_pi=jp, vn_pi=vn, state="submitted", number=i + 1)
+                await ready_proposal(
+                    s,
+                    world,
+                    jp_pi=jp,
+                    vn_pi=vn,
+                    state="submitted",
+                    number=i + 1,
+                    reference=f"{world.call.code}-{i + 1:04d}",
+                )
             )
         tokens = [
             (await bearer(s, world.jst_officer), await bearer(s, vn_officer)) for _ in proposals
