@@ -22,8 +22,8 @@ fails once listing them all. What it checks:
   a done export job names its object;
 - numbers: per call, the submitted proposals' numbers are 1..last_proposal_number without a
   gap (proposals the test factories numbered directly leave the counter at 0), each reference
-  `<code>-NNNN`, every proposal past draft numbered; grant numbers are unique and gap-free per scope; a
-  document's versions per proposal and kind are 1..n;
+  `<code>-NNNN`, every proposal past draft numbered; grant numbers are unique and gap-free
+  per scope; a document's versions per proposal and kind are 1..n;
 - the deadline: no proposal was recorded as submitted at or after its call's deadline.
 """
 
