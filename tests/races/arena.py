@@ -14,7 +14,7 @@ import asyncio
 import secrets
 import socket
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +109,14 @@ class Templates:
             await admin.close()
 
 
+@asynccontextmanager
+async def arena_clock(seconds: float) -> AsyncIterator[Callable[[], bool]]:
+    """A deadline for polling loops: yields a function telling whether it passed."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    yield lambda: loop.time() > end
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -171,22 +179,31 @@ class Arena:
     def client(self, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, headers=headers or {}, timeout=120)
 
-    async def race(self, shots: Sequence[Shot]) -> list[httpx.Response]:
+    async def race(
+        self, shots: Sequence[Shot], *, before_release: Callable[[], Awaitable[Any]] | None = None
+    ) -> list[httpx.Response]:
         """Send every shot from its own client at once: each client first opens its
-        connection (a GET of a static file), then all wait at one barrier and fire together.
+        connection (a GET of a static file); once all are open, `before_release` runs (to set
+        a deadline at the instant of the race, say) and all fire together.
         Responses come back in the order of `shots`."""
-        barrier = asyncio.Barrier(len(shots))
+        opened, go = asyncio.Barrier(len(shots) + 1), asyncio.Event()
 
         async def fire(shot: Shot) -> httpx.Response:
             async with self.client() as client:
                 warm = await client.get(WARM_UP)
                 assert warm.status_code == 200, warm.text
-                await barrier.wait()
+                await opened.wait()
+                await go.wait()
                 return await client.request(
                     shot.method, shot.url, headers=shot.headers, json=shot.json
                 )
 
-        return list(await asyncio.gather(*(fire(s) for s in shots)))
+        racers = asyncio.gather(*(fire(s) for s in shots))
+        await opened.wait()
+        if before_release is not None:
+            await before_release()
+        go.set()  # wakes every racer in the same turn of the event loop
+        return list(await racers)
 
     async def together(self, *jobs: Any) -> list[Any]:
         """Run coroutine functions (each taking no argument) released by one barrier: for

@@ -1,19 +1,25 @@
-"""Many submissions to one call in the same instant get unique, gap-free reference numbers;
-two people replacing one budget from the same version: exactly one wins.
+"""Many submissions to one call in the same instant get unique, gap-free reference numbers, and
+at the deadline's instant each is on time or refused; two people replacing one budget from the
+same version: exactly one wins.
 
 These tests commit for real, so they run in a PostgreSQL database of their own.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import asyncio
+import datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from grants.audit import chain
 from grants.db.models import BudgetLine, Call, Proposal, ProposalPart
+from grants.times import utcnow
 from tests.factories import bearer, make_proposal, make_user
 from tests.factories_proposals import add_co_investigator, make_world, problem_of, ready_proposal
-from tests.races.arena import Arena, Shot, post
+from tests.races.arena import Arena, Shot, arena_clock, post
 
 READY = 12
 INCOMPLETE = 3
@@ -145,3 +151,54 @@ async def test_two_budget_replacements_from_one_version_exactly_one_wins(arena: 
     ] == (lines[won])
     assert (version, intact) == (2, True)
     await arena.check()
+
+
+async def test_submissions_queued_when_the_deadline_falls_are_refused(arena: Arena) -> None:
+    # The submissions pass the deadline guard, then queue on the call's row (held here, as a
+    # submission taking its number holds it); the deadline falls while they wait. Each must be
+    # refused as late: none may be recorded at or after the deadline, nor take a number.
+    submissions = (await _arrange(arena.engine))[:READY]
+    async with arena.engine.connect() as holder:
+        await holder.execute(select(Call.id).with_for_update())
+        racing = asyncio.create_task(
+            arena.race(
+                [
+                    post(f"/api/proposals/{pid}/events/submit", h, {"version": 1})
+                    for pid, h in submissions
+                ]
+            )
+        )
+        await _until_waiting_on_locks(arena.engine, READY, racing)
+        deadline = utcnow() + datetime.timedelta(milliseconds=200)
+        await holder.execute(update(Call).values(closes_at=deadline))
+        await asyncio.sleep(0.3)
+        await holder.commit()
+        responses = await racing
+
+    assert [(r.status_code, [x["code"] for x in r.json()["reasons"]]) for r in responses] == [
+        (409, ["proposal.guard.deadline_passed"])
+    ] * READY
+    async with arena.session() as session:
+        rows = (await session.execute(select(Proposal.state, Proposal.number))).tuples().all()
+        counter = await session.scalar(select(Call.last_proposal_number))
+    assert (sorted(rows), counter) == ([("draft", None)] * (READY + INCOMPLETE), 0)
+    await arena.check()
+
+
+async def _until_waiting_on_locks(
+    engine: AsyncEngine, count: int, racing: asyncio.Task[Any]
+) -> None:
+    """Poll until `count` sessions of this database wait on a lock (each poll in a transaction
+    of its own: PostgreSQL keeps one snapshot of pg_stat_activity per transaction)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    async with arena_clock(120) as expired:
+        while True:
+            async with engine.connect() as connection:
+                if await connection.scalar(waiting) >= count:
+                    return
+            assert not racing.done(), [r.text for r in racing.result()]
+            assert not expired(), "the submissions never queued on the call's row"
+            await asyncio.sleep(0.05)
