@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from grants.audit import log_key
@@ -40,9 +41,10 @@ from grants.db.models import (
 )
 from grants.mail import queue
 from grants.settings import Settings
-from storage.gc import OBJECT, PARTIAL, list_stored
+from grants.storage_gc import DEFAULT_GRACE, collect
+from storage.gc import OBJECT, PARTIAL
 from storage.local import LocalDocumentStore
-from tests.crash.process import Grants, Server
+from tests.crash.process import Grants
 from tests.factories import bearer, make_user
 from tests.factories_auditpack import make_pack_world
 from tests.factories_documents import Consortium, make_consortium, pdf_of
@@ -130,69 +132,74 @@ async def _arrange(
     )
 
 
-async def _killed_during(server: Server, marker: Path, request: Any) -> None:
-    """Send `request` (a coroutine), wait for the server to pause at `marker`, SIGKILL it."""
-    pending = asyncio.ensure_future(request)
-    await server.paused_at(marker)
-    server.kill()
-    with contextlib.suppress(httpx.HTTPError):
-        await pending
+def _upload(client: httpx.AsyncClient, world: World, content: Any) -> Any:
+    return client.post(
+        world.consortium.documents_url,
+        params={"kind": "project_description"},
+        headers={"X-Filename": f"UTF-8''{quote('plan.pdf')}"},
+        content=content,
+    )
 
 
-async def _crash_in_upload_after_storing(world: World) -> None:
-    server = await world.grants.serve(pause="document.stored")
-    async with server.client(world.consortium.headers) as client:
-        await _killed_during(
-            server,
-            world.grants.marker("document.stored"),
-            client.post(
-                world.consortium.documents_url,
-                params={"kind": "project_description"},
-                headers={"X-Filename": f"UTF-8''{quote('plan.pdf')}"},
-                content=pdf_of(200_000),
-            ),
-        )
-    assert await world.count(Document.proposal_id == world.consortium.proposal.id) == 0
-
-
-async def _crash_in_upload_mid_stream(world: World) -> None:
-    server = await world.grants.serve()
-    stalled = asyncio.Event()
-    body = pdf_of(3 * 1024 * 1024)
+async def _stalled_upload(client: httpx.AsyncClient, world: World) -> asyncio.Future[Any]:
+    """An upload sending 1.5 MiB of its 3 MiB and then nothing, once the store holds its temp
+    file (the local store writes it in 1 MiB steps)."""
+    body, never = pdf_of(3 * 1024 * 1024), asyncio.Event()
 
     async def half_then_stall() -> AsyncIterator[bytes]:
         for start in range(0, len(body) // 2, 64 * 1024):
             yield body[start : start + 64 * 1024]
-        await stalled.wait()
+        await never.wait()
 
-    async with server.client(world.consortium.headers) as client:
-        pending = asyncio.ensure_future(
-            client.post(
-                world.consortium.documents_url,
-                params={"kind": "project_description"},
-                headers={"X-Filename": "plan.pdf"},
-                content=half_then_stall(),
-            )
+    pending = asyncio.ensure_future(_upload(client, world, half_then_stall()))
+    partial = world.store.root / ".tmp"
+    while not any(p.stat().st_size >= 1024 * 1024 for p in partial.glob("*.part")):
+        assert not pending.done(), pending.result().text
+        await asyncio.sleep(0.05)
+    return pending
+
+
+async def _crash_in_uploads_and_an_export(world: World) -> None:
+    """One server, killed with three things in flight: an upload whose object is stored but
+    not its row, an upload cut off mid-stream, an export whose pack is stored but whose job
+    is not marked done."""
+    server = await world.grants.serve(pause="document.stored,export.stored")
+    async with server.client(world.consortium.headers) as pi, server.client(world.auditor) as a:
+        stored = asyncio.ensure_future(_upload(pi, world, pdf_of(200_000)))
+        await server.paused_at(world.grants.marker("document.stored"))
+        stalled = await _stalled_upload(pi, world)
+        requested = await a.post(
+            "/api/exports/audit-pack", json={"call": "JV-2026", "with_documents": True}
         )
-        partial = world.store.root / ".tmp"
-        while not any(p.stat().st_size >= 1024 * 1024 for p in partial.glob("*.part")):
-            assert not pending.done(), pending.result().text
-            await asyncio.sleep(0.05)
+        assert requested.status_code == 202, requested.text
+        await server.paused_at(world.grants.marker("export.stored"))
         server.kill()
-        stalled.set()
-        with contextlib.suppress(httpx.HTTPError):
-            await pending
+        for pending in (stored, stalled):
+            with contextlib.suppress(httpx.HTTPError):
+                await pending
     assert await world.count(Document.proposal_id == world.consortium.proposal.id) == 0
+    async with AsyncSession(world.engine) as session:
+        job = await session.get(ExportJob, requested.json()["id"])
+        assert job is not None
+        assert (job.state, job.result_key) == ("running", None)
 
 
-async def _crash_in_workflow_event(world: World) -> None:
-    server = await world.grants.serve(pause="workflow.applied")
-    async with server.client(world.admin) as client:
-        await _killed_during(
-            server,
-            world.grants.marker("workflow.applied"),
-            client.post(f"/api/users/{world.person.id}/events/suspend", json={"version": 1}),
+async def _crash_in_signing_and_a_workflow_event(world: World) -> None:
+    """One server, killed while it signs a checkpoint (flushed, holding the chain's head) and
+    while a workflow event, its state change flushed, waits for that head to audit itself."""
+    server = await world.grants.serve(pause="checkpoint.signed")
+    async with server.client(world.admin) as admin:
+        signing = asyncio.ensure_future(admin.post("/api/audit/checkpoints"))
+        await server.paused_at(world.grants.marker("checkpoint.signed"))
+        event = asyncio.ensure_future(
+            admin.post(f"/api/users/{world.person.id}/events/suspend", json={"version": 1})
         )
+        await _until_waiting_on_a_lock(world.engine, event)
+        server.kill()
+        for pending in (signing, event):
+            with contextlib.suppress(httpx.HTTPError):
+                await pending
+    assert await world.count(LogCheckpoint.size > 0) == 0
     async with AsyncSession(world.engine) as session:
         person = await session.get(User, world.person.id)
         assert person is not None
@@ -200,30 +207,18 @@ async def _crash_in_workflow_event(world: World) -> None:
     assert await world.count(AuditEvent.action == "user.suspend") == 0
 
 
-async def _crash_in_checkpoint_signing(world: World) -> None:
-    server = await world.grants.serve(pause="checkpoint.signed")
-    async with server.client(world.admin) as client:
-        await _killed_during(
-            server,
-            world.grants.marker("checkpoint.signed"),
-            client.post("/api/audit/checkpoints"),
-        )
-    assert await world.count(LogCheckpoint.size > 0) == 0
-
-
-async def _crash_in_export_after_storing(world: World) -> None:
-    server = await world.grants.serve(pause="export.stored")
-    async with server.client(world.auditor) as client:
-        requested = await client.post(
-            "/api/exports/audit-pack", json={"call": "JV-2026", "with_documents": True}
-        )
-        assert requested.status_code == 202, requested.text
-        await server.paused_at(world.grants.marker("export.stored"))
-        server.kill()
-    async with AsyncSession(world.engine) as session:
-        job = await session.get(ExportJob, requested.json()["id"])
-        assert job is not None
-        assert (job.state, job.result_key) == ("running", None)
+async def _until_waiting_on_a_lock(engine: AsyncEngine, pending: asyncio.Future[Any]) -> None:
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(2400):
+        async with engine.connect() as connection:  # a snapshot of its own per poll
+            if await connection.scalar(waiting):
+                return
+        assert not pending.done(), pending.result().text
+        await asyncio.sleep(0.05)
+    raise AssertionError("the workflow event never waited for the chain's head")
 
 
 async def _crash_in_mail_batch(world: World) -> None:
@@ -260,43 +255,34 @@ async def _restarted_works(world: World) -> None:
         server.kill()
 
 
-async def _gc(world: World, *args: str) -> list[str]:
-    ran = await world.grants.run("storage", "gc", *args)
-    assert ran.returncode == 0, ran.stderr
-    # The report, without the log lines the command may print before it.
-    return [line for line in ran.stdout.strip().splitlines() if not line.startswith("20")]
+async def _orphans(world: World, grace: datetime.timedelta) -> list[tuple[str, str]]:
+    sessions = async_sessionmaker(world.engine, expire_on_commit=False)
+    found = await collect(sessions, world.store, grace=grace)
+    return sorted((item.kind, item.key) for item in found.orphans)
 
 
 async def test_killed_mid_work_then_restarted_loses_nothing_and_leaves_no_orphans(
     world: World,
 ) -> None:
     for crash in (
-        _crash_in_upload_after_storing,
-        _crash_in_upload_mid_stream,
-        _crash_in_workflow_event,
-        _crash_in_checkpoint_signing,
-        _crash_in_export_after_storing,
+        _crash_in_uploads_and_an_export,
+        _crash_in_signing_and_a_workflow_event,
         _crash_in_mail_batch,
     ):
         await crash(world)
         await world.check()
     await _restarted_works(world)
-    stored = await list_stored(world.store)
+    young = await _orphans(world, DEFAULT_GRACE)
+    left = await _orphans(world, datetime.timedelta(0))
 
-    young = await _gc(world)
-    listed = await _gc(world, "--grace", "0")
-    deleted = await _gc(world, "--grace", "0", "--delete")
-    after = await _gc(world, "--grace", "0")
+    gc = await world.grants.run("storage", "gc", "--grace", "0", "--delete")
 
     # The object of the upload, the temp file of the one cut off, the export's pack.
-    kinds = sorted(line.split("\t")[0] for line in listed[:-1])
-    assert kinds == [OBJECT, OBJECT, PARTIAL]
-    assert young == [
-        f"0 orphan(s) of {len(stored)} stored, 0 bytes; listed only (add --delete to remove)"
-    ]
-    assert deleted[:-1] == listed[:-1]
-    assert deleted[-1].endswith("; removed 3")
-    assert after[-1].startswith(f"0 orphan(s) of {len(stored) - 3} stored")
+    assert (young, sorted(kind for kind, _ in left)) == ([], [OBJECT, OBJECT, PARTIAL])
+    lines = [line.split("\t") for line in gc.stdout.strip().splitlines() if "\t" in line]
+    assert (gc.returncode, sorted((kind, key) for kind, key, *_ in lines)) == (0, left)
+    assert gc.stdout.strip().splitlines()[-1].endswith("; removed 3")
+    assert await _orphans(world, datetime.timedelta(0)) == []
     async with AsyncSession(world.engine) as session:
         documents = list(await session.scalars(select(Document)))
         gc_events = await session.scalar(
