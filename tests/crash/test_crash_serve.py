@@ -174,8 +174,9 @@ async def _crash_in_uploads_and_an_export(world: World) -> None:
         assert requested.status_code == 202, requested.text
         await server.paused_at(world.grants.marker("export.stored"))
         server.kill()
+        stalled.cancel()  # its body never ends, so it would never notice the dead connection
         for pending in (stored, stalled):
-            with contextlib.suppress(httpx.HTTPError):
+            with contextlib.suppress(httpx.HTTPError, asyncio.CancelledError):
                 await pending
     assert await world.count(Document.proposal_id == world.consortium.proposal.id) == 0
     async with AsyncSession(world.engine) as session:
