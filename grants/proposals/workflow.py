@@ -221,18 +221,18 @@ async def _submitted(session: AsyncSession, proposal: Proposal, call: Call) -> d
     submission is ever recorded at or after the deadline. Raises Conflict (the guard's reason)
     when it passed meanwhile; the number taken is returned by the rollback.
     """
-    changes: dict[str, Any] = {}
-    if proposal.number is None:
-        number = await next_number(session, call)
-        reference = f"{call.code}-{number:04d}"
-        changes = {"number": [None, number], "reference": [None, reference]}
-        proposal.number, proposal.reference = number, reference
+    number = await next_number(session, call) if proposal.number is None else None
+    # Read before the proposal changes: an autoflush here would bump its version twice.
     now, closes_at = await _deadline_under_lock(session, call)
     if now >= closes_at:
         late = DEADLINE_PASSED(deadline=Instant(closes_at, call_zones(call)))
         raise Conflict(REFUSED(), reasons=[late])
-    if changes:
-        log.info("proposal numbered", proposal_id=str(proposal.id), reference=proposal.reference)
+    changes: dict[str, Any] = {}
+    if number is not None:
+        reference = f"{call.code}-{number:04d}"
+        changes = {"number": [None, number], "reference": [None, reference]}
+        proposal.number, proposal.reference = number, reference
+        log.info("proposal numbered", proposal_id=str(proposal.id), reference=reference)
     proposal.submitted_at = now
     return changes
 
