@@ -54,7 +54,7 @@ diagram: $(VENV)/.installed
 # The unit and integration tests run in one worker per core (pytest-xdist): each worker builds
 # its own SQLite file, PostgreSQL database and SeaweedFS server, so they share nothing.
 pytest: $(VENV)/.installed-dev $(MO_FILES)
-	$(BIN)/pytest -n auto tests/unit tests/integration
+	$(BIN)/pytest -n auto tests/unit tests/integration tests/races tests/crash
 	$(BIN)/pytest tests/e2e
 
 test: lint typecheck pytest

@@ -969,6 +969,54 @@ def worker(once: bool, tasks: tuple[str, ...], mail_every: float) -> None:
 
 
 # --- end of operations ------------------------------------------------------------------------
+@main.group()
+def storage() -> None:
+    """The document store."""
+
+
+@storage.command("gc")
+@click.option(
+    "--grace",
+    "grace_hours",
+    type=click.FloatRange(min=0),
+    default=24.0,
+    show_default=True,
+    help="Keep objects younger than this many hours (an upload in progress is one).",
+)
+@click.option("--delete", is_flag=True, help="Remove the orphans (audited); without it, list.")
+def storage_gc(grace_hours: float, delete: bool) -> None:
+    """List (and with --delete remove) stored objects no document, agreement or export points
+    to, older than the grace period: what a crash left behind."""
+    import datetime
+
+    from grants.db.engine import create_engine
+    from grants.document_store import build_document_store
+    from grants.storage_gc import collect
+    from storage.errors import StorageError
+
+    settings = get_settings()
+
+    async def run() -> Any:
+        engine = create_engine(settings.database_url)
+        try:
+            return await collect(
+                async_sessionmaker(engine, expire_on_commit=False),
+                build_document_store(settings),
+                grace=datetime.timedelta(hours=grace_hours),
+                delete=delete,
+            )
+        finally:
+            await engine.dispose()
+
+    try:
+        found = asyncio.run(run())
+    except StorageError as exc:
+        raise click.ClickException(f"the document store failed: {exc}") from exc
+    for item in found.orphans:
+        click.echo(f"{item.kind}\t{item.key}\t{item.size}\t{item.modified.isoformat()}")
+    size = sum(item.size for item in found.orphans)
+    verb = f"removed {len(found.removed)}" if delete else "listed only (add --delete to remove)"
+    click.echo(f"{len(found.orphans)} orphan(s) of {found.stored} stored, {size} bytes; {verb}")
 
 
 main.add_command(open_data)

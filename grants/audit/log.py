@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit import chain, log_key, tree
 from grants.common.actors import Actor
+from grants.common.crashpoints import pause_at
 from grants.db.models import AuditChainHead, AuditEvent, Cosignature, LogCheckpoint, WitnessKey
 from grants.errors import Conflict, FieldError, Invalid, NotFound
 from grants.settings import Settings
@@ -100,6 +101,7 @@ async def sign_current(session: AsyncSession, settings: Settings) -> tuple[LogCh
     row = LogCheckpoint(size=size, root=checkpoint.root, note=str(note), signed_at=utcnow())
     session.add(row)
     await session.flush()
+    await pause_at("checkpoint.signed")
     return row, True
 
 

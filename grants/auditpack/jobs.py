@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from grants.audit import chain
 from grants.auditpack.builder import DocumentMismatch, Prepared, write_prepared
 from grants.common.actors import Actor
+from grants.common.crashpoints import pause_at
 from grants.db.engine import reads_only
 from grants.db.models import ExportJob
 from grants.db.models.export_jobs import ExportJobState
@@ -161,6 +162,7 @@ async def run(
                 progress=progress,
             )
         stored = await store.put(_chunks(temporary))
+        await pause_at("export.stored")
     except DocumentMismatch as error:
         await _update(
             sessions, job_id, state=ExportJobState.FAILED, error=str(error), finished_at=utcnow()

@@ -33,6 +33,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
+from grants.common.crashpoints import pause_at
 from grants.common.pagination import Window, fetch_page
 from grants.db.models import Call, Document, Proposal
 from grants.documents.errors import PayloadTooLarge, StorageFailed, UnsupportedMediaType
@@ -215,6 +216,7 @@ async def upload_document(
     await session.commit()
     findings = Findings()
     stored = await store_upload(store, chunks, terms, screening, findings)
+    await pause_at("document.stored")
     try:
         return await record_document(
             session, principal, call, upload, name, stored, findings.active_content

@@ -12,13 +12,13 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 import anyio.to_thread
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from grants.common.crashpoints import pause_at
 from grants.db.models import OutboxMessage
 from grants.settings import Settings
 from grants.times import utcnow
@@ -43,6 +43,7 @@ class _Mail:
     to: str
     subject: str
     body: str
+    message_id: str
 
 
 async def deliver_pending(
@@ -68,12 +69,20 @@ async def deliver_pending(
         )
         if not rows:
             return Delivery(sent=0, failed=0)
-        mails = [_Mail(r.recipient, r.subject, r.body) for r in rows]
+        mails = [_Mail(r.recipient, r.subject, r.body, message_id(r)) for r in rows]
         errors = await anyio.to_thread.run_sync(_send_all, settings, mails)
+        await pause_at("mail.sent")
         for row, error in zip(rows, errors, strict=True):
             _record(row, error)
     failed = sum(e is not None for e in errors)
     return Delivery(sent=len(rows) - failed, failed=failed)
+
+
+def message_id(row: OutboxMessage) -> str:
+    """The mail's Message-ID, the same on every attempt: a batch sent but not recorded (the
+    process died before its commit) is sent again, and the recipient's mail system can tell
+    the retry from a new mail."""
+    return f"<{row.id}@cofund>"
 
 
 def _record(row: OutboxMessage, error: str | None) -> None:
@@ -109,7 +118,7 @@ def _send_all(settings: Settings, mails: Sequence[_Mail]) -> list[str | None]:
 def _send_one(smtp: smtplib.SMTP, sender: str, mail: _Mail) -> str | None:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, mail.to, mail.subject
-    message["Message-ID"] = make_msgid(domain="cofund")
+    message["Message-ID"] = mail.message_id
     message.set_content(mail.body)
     try:
         smtp.send_message(message)

@@ -7,6 +7,7 @@ one rejection rejects it).
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -23,14 +24,23 @@ from grants.awards.schemas import DecisionData
 from grants.calls.zones import call_zones
 from grants.common.schemas import Input, examples
 from grants.db.models import Call, Proposal, ReviewAssignment
+from grants.errors import Conflict
 from grants.partners import queries as partner_queries
 from grants.proposals import checks, queries, schemas
 from grants.proposals.access import visible_proposal
 from grants.proposals.services import detail, facts
 from grants.security.principal import Principal
-from grants.times import utcnow
+from grants.times import ensure_utc, utcnow
 from grants.workflow.binding import Binding, Firing, Target
-from workflows.machines.proposal import PROPOSAL, ProposalContext, ProposalEvent, ProposalState
+from grants.workflow.service import REFUSED
+from messages import Instant
+from workflows.machines.proposal import (
+    DEADLINE_PASSED,
+    PROPOSAL,
+    ProposalContext,
+    ProposalEvent,
+    ProposalState,
+)
 from workflows.machines.review_assignment import AssignmentState
 
 log = structlog.get_logger("grants.proposals")
@@ -205,16 +215,40 @@ class ProposalBinding(Binding[Proposal]):
 
 
 async def _submitted(session: AsyncSession, proposal: Proposal, call: Call) -> dict[str, Any]:
-    """The first submission takes the call's next reference number `<code>-NNNN`."""
+    """The first submission takes the call's next reference number `<code>-NNNN`.
+
+    The guard checked the deadline when the request came in, but a submission may then wait
+    for the call's row (other submissions hold it while they take their numbers): the deadline
+    is checked again under that lock, at the instant recorded as `submitted_at`, so no
+    submission is ever recorded at or after the deadline. Raises Conflict (the guard's reason)
+    when it passed meanwhile; the number taken is returned by the rollback.
+    """
+    number = await next_number(session, call) if proposal.number is None else None
+    # Read before the proposal changes: an autoflush here would bump its version twice.
+    now, closes_at = await _deadline_under_lock(session, call)
+    if now >= closes_at:
+        late = DEADLINE_PASSED(deadline=Instant(closes_at, call_zones(call)))
+        raise Conflict(REFUSED(), reasons=[late])
     changes: dict[str, Any] = {}
-    if proposal.number is None:
-        number = await next_number(session, call)
+    if number is not None:
         reference = f"{call.code}-{number:04d}"
         changes = {"number": [None, number], "reference": [None, reference]}
         proposal.number, proposal.reference = number, reference
         log.info("proposal numbered", proposal_id=str(proposal.id), reference=reference)
-    proposal.submitted_at = utcnow()
+    proposal.submitted_at = now
     return changes
+
+
+async def _deadline_under_lock(
+    session: AsyncSession, call: Call
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Now, and the call's deadline as committed, read holding the call's row lock (already
+    held after `next_number`; a resubmission takes it here)."""
+    closes_at = await session.scalar(
+        select(Call.closes_at).where(Call.id == call.id).with_for_update()
+    )
+    assert closes_at is not None
+    return utcnow(), ensure_utc(closes_at)
 
 
 async def _assessed(

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from grants.audit.chain import append
+from grants.common.crashpoints import pause_at
 from grants.common.edits import check_version
 from grants.common.pydantic_messages import pydantic_message
 from grants.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -163,6 +164,7 @@ async def _apply(
         },
         request_id=firing.request_id,
     )
+    await pause_at("workflow.applied")
 
 
 async def _follow(

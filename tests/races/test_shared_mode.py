@@ -8,33 +8,26 @@ These tests commit for real, so they run in a PostgreSQL database of their own.
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 from decimal import Decimal
 
-import httpx
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from grants.audit import chain
 from grants.db.models import ApprovedBudgetLine, GrantSide
 from grants.times import utcnow
 from tests.factories import bearer, persist
 from tests.factories_awards import JST_REQUEST, approval_body, lines, make_deciding
 from tests.factories_fx import make_rates
 from tests.factories_guards import approve
+from tests.races.arena import Arena, post
 
 ROUNDS = 6
 FITTING = 4
 SHARE = 6_300_000  # JST's 60% of ¥10,500,000
-pytestmark = pytest.mark.postgres
 
 
-async def test_concurrent_shared_awards_never_exceed_an_envelope(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+async def test_concurrent_shared_awards_never_exceed_an_envelope(arena: Arena) -> None:
+    async with arena.arrange() as s:
         panel = await make_deciding(s, n_proposals=ROUNDS, cofunding_mode="shared")
         jst, nafosted = panel.call.agencies
         jst.share_percent, nafosted.share_percent, jst.envelope = 60, 40, FITTING * SHARE
@@ -63,13 +56,9 @@ async def test_concurrent_shared_awards_never_exceed_an_envelope(
         tokens = [await bearer(s, panel.jst_officer) for _ in panel.proposals]
     body = lines(JST_REQUEST, "JPY")
 
-    responses = await asyncio.gather(
-        *[
-            http.post(
-                f"/api/proposals/{p.id}/decisions",
-                headers=headers,
-                json=approval_body(p, "JST", body),
-            )
+    responses = await arena.race(
+        [
+            post(f"/api/proposals/{p.id}/decisions", headers, approval_body(p, "JST", body))
             for p, headers in zip(panel.proposals, tokens, strict=True)
         ]
     )
@@ -85,9 +74,9 @@ async def test_concurrent_shared_awards_never_exceed_an_envelope(
             "remain uncommitted.",
         )
     ] * (ROUNDS - FITTING)
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         awarded = await session.scalar(
             select(func.sum(GrantSide.awarded_total)).where(GrantSide.agency_id == panel.jst.id)
         )
         assert awarded == FITTING * SHARE
-        assert (await chain.verify(session)).intact
+    await arena.check()

@@ -6,22 +6,18 @@ These tests commit for real, so they run in a PostgreSQL database of their own.
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 
-import httpx
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit import chain
 from grants.db.models import Approval, AuditEvent, Call, Proposal
 from tests.factories import bearer, make_call, make_user
 from tests.factories_calls import make_cofunders
 from tests.factories_proposals import make_world, ready_proposal
+from tests.races.arena import Arena, post
 
 ROUNDS = 6
-pytestmark = pytest.mark.postgres
 
 
 async def _count(session: AsyncSession, action: str, entity_id: object) -> int:
@@ -31,10 +27,8 @@ async def _count(session: AsyncSession, action: str, entity_id: object) -> int:
     return int(await session.scalar(query) or 0)
 
 
-async def test_both_agencies_approve_publishing_at_once(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+async def test_both_agencies_approve_publishing_at_once(arena: Arena) -> None:
+    async with arena.arrange() as s:
         co = await make_cofunders(s)
         calls = [
             await make_call(s, co.jst_officer, co.jst, co.nafosted, state="draft", code=f"R-{i}")
@@ -45,16 +39,16 @@ async def test_both_agencies_approve_publishing_at_once(
             (await bearer(s, co.jst_officer), await bearer(s, co.nafosted_officer)) for _ in calls
         ]
 
-    responses = await asyncio.gather(
-        *[
-            http.post(f"/api/calls/{c.id}/events/approve", headers=h, json={"version": 1})
+    responses = await arena.race(
+        [
+            post(f"/api/calls/{c.id}/events/approve", h, {"version": 1})
             for c, pair in zip(calls, tokens, strict=True)
             for h in pair
         ]
     )
 
     assert [r.status_code for r in responses] == [200] * (2 * ROUNDS)
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         for call in calls:
             stored = await session.get(Call, call.id)
             assert stored is not None
@@ -66,13 +60,11 @@ async def test_both_agencies_approve_publishing_at_once(
                 await _count(session, action, call.id)
                 for action in ("approval.publish_call", "call.approve", "call.publish")
             ] == [2, 2, 1]
-        assert (await chain.verify(session)).intact
+    await arena.check()
 
 
-async def test_both_agencies_find_their_parts_eligible_at_once(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+async def test_both_agencies_find_their_parts_eligible_at_once(arena: Arena) -> None:
+    async with arena.arrange() as s:
         world = await make_world(s, closes_at=_past())
         vn_officer = await make_user(s, "officer", agency=world.nafosted)
         proposals = []
@@ -80,24 +72,30 @@ async def test_both_agencies_find_their_parts_eligible_at_once(
             jp = await make_user(s, "researcher", country="JP")
             vn = await make_user(s, "researcher", country="VN")
             proposals.append(
-                await ready_proposal(s, world, jp_pi=jp, vn_pi=vn, state="submitted", number=i + 1)
+                await ready_proposal(
+                    s,
+                    world,
+                    jp_pi=jp,
+                    vn_pi=vn,
+                    state="submitted",
+                    number=i + 1,
+                    reference=f"{world.call.code}-{i + 1:04d}",
+                )
             )
         tokens = [
             (await bearer(s, world.jst_officer), await bearer(s, vn_officer)) for _ in proposals
         ]
 
-    responses = await asyncio.gather(
-        *[
-            http.post(
-                f"/api/proposals/{p.id}/events/declare_eligible", headers=h, json={"version": 1}
-            )
+    responses = await arena.race(
+        [
+            post(f"/api/proposals/{p.id}/events/declare_eligible", h, {"version": 1})
             for p, pair in zip(proposals, tokens, strict=True)
             for h in pair
         ]
     )
 
     assert [r.status_code for r in responses] == [200] * (2 * ROUNDS)
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         for proposal in proposals:
             stored = await session.get(Proposal, proposal.id)
             assert stored is not None
@@ -113,7 +111,7 @@ async def test_both_agencies_find_their_parts_eligible_at_once(
                     "proposal.admit",
                 )
             ] == [2, 2, 1]
-        assert (await chain.verify(session)).intact
+    await arena.check()
 
 
 def _past() -> datetime.datetime:

@@ -7,47 +7,39 @@ These tests commit for real, so they run in a PostgreSQL database of their own.
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 
-import httpx
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from grants.audit import chain
 from grants.db.models import Amendment, AuditEvent, Grant, Tranche
 from tests.factories import bearer
 from tests.factories_awards import make_deciding, make_grant, with_tranches
+from tests.races.arena import Arena, post
 
-pytestmark = pytest.mark.postgres
 
-
-async def test_both_agencies_approving_at_once_extend_the_grant_once(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+async def test_both_agencies_approving_at_once_extend_the_grant_once(arena: Arena) -> None:
+    async with arena.arrange() as s:
         panel = await make_deciding(s)
         grant = await make_grant(s, panel, panel.proposals[0])
         await with_tranches(s, panel, grant)
         pi = await bearer(s, panel.jp_pi)
         officers = [await bearer(s, panel.jst_officer), await bearer(s, panel.nafosted_officer)]
-    requested = await http.post(
-        f"/api/grants/{grant.id}/amendments",
-        headers=pi,
-        json={"kind": "no_cost_extension", "reason": "Delays.", "end_date": "2030-10-01"},
-    )
+    async with arena.client(pi) as client:
+        requested = await client.post(
+            f"/api/grants/{grant.id}/amendments",
+            json={"kind": "no_cost_extension", "reason": "Delays.", "end_date": "2030-10-01"},
+        )
     assert requested.status_code == 201, requested.json()
     url = f"/api/amendments/{requested.json()['id']}/events/decide"
     body = {"version": 1, "data": {"decision": "approve", "rationale": "Agreed."}}
 
-    responses = await asyncio.gather(*[http.post(url, headers=h, json=body) for h in officers])
+    responses = await arena.race([post(url, h, body) for h in officers])
 
     assert sorted((r.status_code, r.json()["state"]) for r in responses) == [
         (200, "approved"),
         (200, "requested"),
     ]
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         stored = await session.get(Grant, grant.id)
         amendment = await session.get(Amendment, requested.json()["id"])
         assert stored is not None
@@ -73,4 +65,4 @@ async def test_both_agencies_approving_at_once_extend_the_grant_once(
             assert total == side.awarded_total
         count = await session.scalar(select(func.count()).select_from(Tranche))
         assert count == 8
-        assert (await chain.verify(session)).intact
+    await arena.check()

@@ -7,27 +7,18 @@ These tests commit for real, so they run in a PostgreSQL database of their own.
 
 from __future__ import annotations
 
-import asyncio
-
-import httpx
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from grants.audit import chain
 from grants.db.models import Approval, AuditEvent, ProgressReport
 from tests.factories import bearer
 from tests.factories_awards import make_deciding, make_grant
 from tests.factories_reports import with_reports
+from tests.races.arena import Arena, post
 
-pytestmark = pytest.mark.postgres
 
-
-async def test_both_agencies_accepting_at_once_accept_each_report_once(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
+async def test_both_agencies_accepting_at_once_accept_each_report_once(arena: Arena) -> None:
     # Every year's report of a 3-year grant submitted on round 1: three races.
-    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+    async with arena.arrange() as s:
         panel = await make_deciding(s)
         grant = await make_grant(s, panel, panel.proposals[0])
         reports, _ = await with_reports(s, grant, y1="submitted", y2="submitted", y3="submitted")
@@ -37,12 +28,12 @@ async def test_both_agencies_accepting_at_once_accept_each_report_once(
         ]
 
     for report in reports:
-        responses = await asyncio.gather(
-            *[
-                http.post(
+        responses = await arena.race(
+            [
+                post(
                     f"/api/reports/{report.id}/decisions",
-                    headers=headers,
-                    json={"version": report.version, "agency": code, "decision": "accept"},
+                    headers,
+                    {"version": report.version, "agency": code, "decision": "accept"},
                 )
                 for headers, code in officers
             ]
@@ -53,7 +44,7 @@ async def test_both_agencies_accepting_at_once_accept_each_report_once(
             (201, "submitted"),
         ]
 
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         rows = await session.execute(
             select(ProgressReport.year, ProgressReport.state, ProgressReport.version).order_by(
                 ProgressReport.year
@@ -74,4 +65,4 @@ async def test_both_agencies_accepting_at_once_accept_each_report_once(
             select(func.count()).where(Approval.purpose == "progress_report")
         )
         assert keys == 6
-        assert (await chain.verify(session)).intact
+    await arena.check()

@@ -7,14 +7,9 @@ These tests commit for real, so they run in a PostgreSQL database of their own.
 
 from __future__ import annotations
 
-import asyncio
-
-import httpx
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from grants.audit import chain
 from grants.db.models import Approval, AuditEvent, GrantSide
 from tests.factories import bearer
 from tests.factories_awards import (
@@ -25,11 +20,11 @@ from tests.factories_awards import (
     lines,
     make_deciding,
 )
+from tests.races.arena import Arena, post
 
 ROUNDS = 6
 FITTING = 4
 EACH = sum(amount for _, _, amount in JST_REQUEST)  # ¥10,500,000
-pytestmark = pytest.mark.postgres
 
 
 async def _count(session: AsyncSession, action: str) -> int:
@@ -37,10 +32,8 @@ async def _count(session: AsyncSession, action: str) -> int:
     return int(await session.scalar(query) or 0)
 
 
-async def test_concurrent_approvals_never_exceed_the_envelope(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    async with async_sessionmaker(committed_engine, expire_on_commit=False)() as s, s.begin():
+async def test_concurrent_approvals_never_exceed_the_envelope(arena: Arena) -> None:
+    async with arena.arrange() as s:
         panel = await make_deciding(s, n_proposals=ROUNDS)
         panel.call.agencies[0].envelope = FITTING * EACH
         for proposal in panel.proposals:
@@ -49,13 +42,9 @@ async def test_concurrent_approvals_never_exceed_the_envelope(
         tokens = [await bearer(s, panel.jst_officer) for _ in panel.proposals]
     body = lines(JST_REQUEST, "JPY")
 
-    responses = await asyncio.gather(
-        *[
-            http.post(
-                f"/api/proposals/{p.id}/decisions",
-                headers=headers,
-                json=approval_body(p, "JST", body),
-            )
+    responses = await arena.race(
+        [
+            post(f"/api/proposals/{p.id}/decisions", headers, approval_body(p, "JST", body))
             for p, headers in zip(panel.proposals, tokens, strict=True)
         ]
     )
@@ -81,7 +70,7 @@ async def test_concurrent_approvals_never_exceed_the_envelope(
             ],
         )
     ] * (ROUNDS - FITTING)
-    async with AsyncSession(committed_engine) as session:
+    async with arena.session() as session:
         numbers = await session.scalars(
             select(GrantSide.number)
             .where(GrantSide.agency_id == panel.jst.id)
@@ -98,4 +87,4 @@ async def test_concurrent_approvals_never_exceed_the_envelope(
             await _count(session, action)
             for action in ("proposal.decide", "grant.create", "proposal.award")
         ] == [FITTING] * 3
-        assert (await chain.verify(session)).intact
+    await arena.check()

@@ -24,10 +24,10 @@ from grants.audit import chain
 from grants.db.models import AuditEvent, Tranche
 from tests.factories import bearer
 from tests.factories_awards import make_deciding, make_grant, with_tranches
+from tests.races.arena import Arena, post
 from tests.support.problems import problem
 
 ROUNDS = 50
-pytestmark = pytest.mark.postgres
 NOW = datetime.datetime(2027, 4, 2, tzinfo=datetime.UTC)
 
 
@@ -49,11 +49,11 @@ async def _tranche_in(engine: AsyncEngine, state: str) -> tuple[Tranche, list[di
 
 
 async def _race(
-    http: httpx.AsyncClient, tranche: Tranche, event: str, tokens: list[dict[str, str]], data: Any
+    arena: Arena, tranche: Tranche, event: str, tokens: list[dict[str, str]], data: Any
 ) -> tuple[list[httpx.Response], list[httpx.Response]]:
     url = f"/api/tranches/{tranche.id}/events/{event}"
     body = {"version": tranche.version, "data": data}
-    responses = await asyncio.gather(*[http.post(url, headers=h, json=body) for h in tokens])
+    responses = await arena.race([post(url, h, body) for h in tokens])
     won = [r for r in responses if r.status_code == 200]
     return won, [r for r in responses if r.status_code != 200]
 
@@ -84,12 +84,10 @@ async def _stored(engine: AsyncEngine, tranche_id: uuid.UUID, action: str) -> tu
         return stored.state, stored.version, events, intact
 
 
-async def test_fifty_concurrent_approvals_of_one_tranche_approve_it_once(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    first, tokens = await _tranche_in(committed_engine, "requested")
+async def test_fifty_concurrent_approvals_of_one_tranche_approve_it_once(arena: Arena) -> None:
+    first, tokens = await _tranche_in(arena.engine, "requested")
 
-    won, lost = await _race(http, first, "approve", tokens, {})
+    won, lost = await _race(arena, first, "approve", tokens, {})
 
     seen = first.version
     assert [(r.json()["state"], r.json()["version"]) for r in won] == [("approved", seen + 1)]
@@ -97,21 +95,20 @@ async def test_fifty_concurrent_approvals_of_one_tranche_approve_it_once(
         (409, _lost(first.id, "approve", "approved", "requested"))
     ] * (ROUNDS - 1)
     assert won[0].json()["approved"]["amount"] == {"amount": 6_500_000, "currency": "JPY"}
-    assert await _stored(committed_engine, first.id, "tranche.approve") == (
+    assert await _stored(arena.engine, first.id, "tranche.approve") == (
         "approved",
         seen + 1,
         1,
         True,
     )
+    await arena.check()
 
 
-async def test_fifty_concurrent_payments_of_one_approved_tranche_pay_it_once(
-    committed_engine: AsyncEngine, http: httpx.AsyncClient
-) -> None:
-    first, tokens = await _tranche_in(committed_engine, "approved")
+async def test_fifty_concurrent_payments_of_one_approved_tranche_pay_it_once(arena: Arena) -> None:
+    first, tokens = await _tranche_in(arena.engine, "approved")
     payment = {"amount": 6_500_000, "payment_reference": "MUFG-1", "paid_on": "2027-04-10"}
 
-    won, lost = await _race(http, first, "disburse", tokens, payment)
+    won, lost = await _race(arena, first, "disburse", tokens, payment)
 
     seen = first.version
     assert [(r.json()["state"], r.json()["disbursed"]["amount"]["amount"]) for r in won] == [
@@ -120,21 +117,22 @@ async def test_fifty_concurrent_payments_of_one_approved_tranche_pay_it_once(
     assert [(r.status_code, problem(r)) for r in lost] == [
         (409, _lost(first.id, "disburse", "disbursed", "approved"))
     ] * (ROUNDS - 1)
-    assert await _stored(committed_engine, first.id, "tranche.disburse") == (
+    assert await _stored(arena.engine, first.id, "tranche.disburse") == (
         "disbursed",
         seen + 1,
         1,
         True,
     )
+    await arena.check()
 
 
 async def test_two_sessions_paying_one_side_past_its_award_at_once_cannot_both_commit(
-    committed_engine: AsyncEngine,
+    arena: Arena,
 ) -> None:
     # Each write is within its row's checks; together they pass the award. The database's
     # trigger locks the side's row, so the second waits for the first and then counts it.
-    first, _ = await _tranche_in(committed_engine, "approved")
-    async with AsyncSession(committed_engine) as s:
+    first, _ = await _tranche_in(arena.engine, "approved")
+    async with arena.session() as s:
         side_id = first.side_id
         ids = list(await s.scalars(select(Tranche.id).where(Tranche.side_id == side_id)))
         award = int(
@@ -152,7 +150,7 @@ async def test_two_sessions_paying_one_side_past_its_award_at_once_cannot_both_c
             "state": "disbursed",
         }
 
-    async with committed_engine.connect() as a, committed_engine.connect() as b:
+    async with arena.engine.connect() as a, arena.engine.connect() as b:
         await a.execute(update(Tranche).where(Tranche.id == ids[0]).values(**paid(award)))
         late = asyncio.create_task(
             b.execute(update(Tranche).where(Tranche.id == ids[1]).values(**paid(1)))
@@ -165,8 +163,10 @@ async def test_two_sessions_paying_one_side_past_its_award_at_once_cannot_both_c
         await b.rollback()
 
     assert waiting
-    async with AsyncSession(committed_engine) as s:
+    async with arena.session() as s:
         total = await s.scalar(
             select(func.sum(Tranche.disbursed_amount)).where(Tranche.side_id == side_id)
         )
+    # The rows were written past the app, to test the database's own trigger: the tranches no
+    # longer add up to the award, so `arena.check()` would rightly refuse this database.
     assert total == award
