@@ -59,7 +59,9 @@ KEYS = {
     "approve": "an officer of each co-funding agency, one key per agency",
     "publish": "CoFund, right after the last agency's `approve` (either agency's officer may too)",
 }
-JOURNEY_SECONDS = 60
+# A hang guard, not a speed target: each `grants` command of a journey starts a Python process
+# (about 2 s of imports), and a loaded machine (another suite, xdist workers) slows them more.
+JOURNEY_SECONDS = 240
 
 
 def life_table(machine: Machine[Any]) -> str:
