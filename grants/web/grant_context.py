@@ -30,6 +30,9 @@ from grants.tranches.views import grant_tranches
 from grants.web.reviewer_pages import Action, actions
 from grants.web.terms import STATES
 from messages import render
+from workflows.machines.amendment import AmendmentState
+from workflows.machines.midterm_gate import GateState
+from workflows.machines.progress_report import ReportState
 from workflows.machines.tranche import (
     MIDTERM_GATE_PENDING,
     PREVIOUS_REPORT_PENDING,
@@ -107,7 +110,10 @@ async def grant_context(
         )
     reports = [
         Answerable(
-            r, await _actions(session, REPORTS, r.id, principal, locale, r.state == "submitted")
+            r,
+            await _actions(
+                session, REPORTS, r.id, principal, locale, r.state == ReportState.SUBMITTED
+            ),
         )
         for r in await grant_reports(session, grant.id, officers=officers)
     ]
@@ -115,7 +121,10 @@ async def grant_context(
     page = await amendments.list_amendments(session, principal, grant.id, Window(100, 0))
     changes = [
         Answerable(
-            a, await _actions(session, AMENDMENTS, a.id, principal, locale, a.state == "requested")
+            a,
+            await _actions(
+                session, AMENDMENTS, a.id, principal, locale, a.state == AmendmentState.REQUESTED
+            ),
         )
         for a in page.items
     ]
@@ -197,7 +206,7 @@ async def _gate(
     if gate is None:
         return None
     view = await one_gate(session, gate, officers=officers)
-    live = view.state not in ("passed", "failed")
+    live = view.state not in (GateState.PASSED, GateState.FAILED)
     return Answerable(view, await _actions(session, GATES, gate.id, principal, locale, live))
 
 
