@@ -70,6 +70,10 @@ AMENDMENT_KINDS = (
     "one flat body checked across fields: a budget move needs `agency` and `moves`, an extension "
     "`end_date`; the schema does not say which kind needs which"
 )
+PARTNERS = (
+    "a partner's corporate number or tax code has a check digit (python-stdnum), its country "
+    "must co-fund the call and its currency match; text is stripped before its length counts"
+)
 PDA = "positive_data_acceptance"
 EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "POST /api/me/tokens": {PDA: NOT_YET_EXAMINED},
@@ -88,6 +92,8 @@ EXCLUDED_CHECKS: dict[str, dict[str, str]] = {
     "PUT /api/proposals/{proposal_id}/parts/{part_id}/budget": {PDA: WHOLE_NUMBERS},
     "PATCH /api/proposals/{proposal_id}/parts/{part_id}/members/{member_id}": {PDA: SEMANTIC},
     "PATCH /api/proposals/{proposal_id}/parts/{part_id}": {PDA: SEMANTIC},
+    "POST /api/proposals/{proposal_id}/parts/{part_id}/partners": {PDA: PARTNERS},
+    "PATCH /api/proposals/{proposal_id}/parts/{part_id}/partners/{partner_id}": {PDA: PARTNERS},
     "POST /api/reviewers": {PDA: SEMANTIC},
     "POST /api/reviewers/import": {
         PDA: "the CSV's header and lines are checked; text/csv has no schema"
