@@ -91,7 +91,7 @@ def test_officers_set_up_publish_and_decide_eligibility_each_in_their_language(
 ) -> None:
     jst = japanese.new_page()
     _sign_in(jst, JST, "ja")
-    expect(jst.locator("h1")).to_have_text("担当する公募 — JST")
+    expect(jst.locator("h1")).to_have_text("担当の公募 — JST")
     _checked(jst, "officer-dashboard-ja")
 
     # JST sets up the call, leaving its envelope out.
