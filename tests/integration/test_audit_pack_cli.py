@@ -52,14 +52,14 @@ def test_the_demo_pack_verifies_with_both_agencies_cosignatures(
     verified = _grants("audit", "verify-pack", str(out), "--trust", str(keys))
 
     assert re.fullmatch(
-        rf"wrote {re.escape(str(out))}: 26 files, (\d+) events \(checkpoint size \1\), "
+        rf"wrote {re.escape(str(out))}: 30 files, (\d+) events \(checkpoint size \1\), "
         r"manifest sha256 [0-9a-f]{64}\n",
         written,
     ), written
     size = int(written.split(" events")[0].rsplit(" ", 1)[1])
     assert verified.exit_code == 0, verified.output
     assert verified.output == (
-        f"audit pack verified: {size} events (tree size {size}), 26 files, 3 documents, "
+        f"audit pack verified: {size} events (tree size {size}), 30 files, 5 documents, "
         f"4 signatures (cofund.example/audit, cofund.example/audit on size {size - 3}, "
         f"witness.jst.demo on size {size - 3}, witness.nafosted.demo on size {size - 3})\n"
     )
