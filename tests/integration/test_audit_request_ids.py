@@ -95,5 +95,5 @@ def test_cli_events_of_one_command_share_one_request_id(var_dir: Path) -> None:
     by_id = Counter(request_id for request_id, _ in rows)
     demo_id, user_id = rows[0][0], rows[-1][0]
     assert all(re.fullmatch(r"cli-[0-9a-f]{32}", i) for i in by_id)
-    assert by_id == {demo_id: 209, user_id: 1}
+    assert by_id == {demo_id: 214, user_id: 1}
     assert rows[-1][1] == "user.create"

@@ -30,7 +30,7 @@ from grants.db.models.transparency import LogCheckpoint
 from grants.settings import get_settings
 from tests.support.databases import fresh_postgres
 
-DEMO_EVENTS = 209
+DEMO_EVENTS = 214
 DEMO_OBJECTS = 3  # two signed agreements and the year-1 report's PDF
 
 

@@ -40,7 +40,7 @@ def test_demo_seeds_once_and_chain_verifies(var_dir: Path) -> None:
     assert "admin                admin@demo.cofund.example" in first.output
     assert "officer of NAFOSTED  officer.nafosted@demo.cofund.example" in first.output
     assert second.output.startswith("the database already has users; demo not seeded\n")
-    assert (verified.exit_code, verified.output) == (0, "audit chain intact: 209 events\n")
+    assert (verified.exit_code, verified.output) == (0, "audit chain intact: 214 events\n")
 
 
 def test_audit_verify_names_a_row_edited_by_hand(var_dir: Path) -> None:
