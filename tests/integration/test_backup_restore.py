@@ -31,7 +31,7 @@ from grants.settings import get_settings
 from tests.support.databases import fresh_postgres
 
 DEMO_EVENTS = 214
-DEMO_OBJECTS = 3  # two signed agreements and the year-1 report's PDF
+DEMO_OBJECTS = 5  # two signed agreements, the year-1 report's PDF, two partners' letters
 
 
 def _grants(*args: str) -> Result:
@@ -143,7 +143,7 @@ def test_backup_file_holds_the_database_and_the_manifest(
     assert meta["audit"]["events"] == DEMO_EVENTS
     assert meta["objects"] == DEMO_OBJECTS
     tables = sorted(item["table"] for item in manifest["objects"])
-    assert tables == ["documents", "grant_agreements", "grant_agreements"]
+    assert tables == ["documents"] * 3 + ["grant_agreements"] * 2
     for item in manifest["objects"]:
         stored = (var_dir / "documents" / item["storage_key"]).read_bytes()
         assert (len(stored), hashlib.sha256(stored).hexdigest()) == (item["size"], item["sha256"])
